@@ -1,0 +1,269 @@
+"""The ingest flow: a box of scans → ledger → records → index.
+
+Tasks only wire the stages of ``ocr/`` and ``pipeline/``. Task boundaries are
+where retries and progress make sense: one task per file inspection, one per
+page (restore + OCR, the expensive part, run in parallel), one per file for
+records, one for indexing the whole batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from indexing import open_index, to_index_doc
+from ocr.loader import FileInfo, inspect_file
+from ocr.pages import PageJob, PageOutcome, read_page
+from pipeline.discover import discover, sha256_file
+from pipeline.ledger import Ledger
+from pipeline.records import PageText, build_records
+from pipeline.report import build_report, render_markdown
+from sohoa.errors import InputError, SohoaError, is_retryable
+from sohoa.settings import Settings
+
+__all__ = ["FileJob", "IngestSummary", "ingest_batch", "run_ingest"]
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """A file accepted for this run and the pages it still needs read."""
+
+    file_id: int
+    path: Path
+    sha256: str
+    info: FileInfo
+    todo: tuple[int, ...]
+
+
+@dataclass
+class IngestSummary:
+    """What one run did; the CLI prints it and picks the exit code from it."""
+
+    run_id: int = 0
+    batch: str = ""
+    files_seen: int = 0
+    files_new: int = 0
+    files_unchanged: int = 0
+    pages_read: int = 0
+    pages_skipped: int = 0
+    pages_failed: list[tuple[str, int, str]] = field(default_factory=list)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    records_written: int = 0
+    records_removed: int = 0
+    indexed: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything was processed, 2 when files or pages were set aside."""
+        return 2 if self.quarantined or self.pages_failed else 0
+
+
+def _retry_transient(task_obj: object, task_run: object, state: object) -> bool:
+    """Prefect retry condition: only transient failures (a killed Tesseract), never a bad scan."""
+    try:
+        state.result()  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001 - we only classify the exception
+        return is_retryable(exc)
+    return False
+
+
+@task(name="inspect-file")
+def inspect_task(path: str, batch_id: int, settings: Settings) -> FileJob | tuple[str, str]:
+    """Hash a file, register it and decide which of its pages need reading.
+
+    Returns:
+        A :class:`FileJob`, or ``(path, reason)`` when the file is quarantined.
+    """
+    p = Path(path)
+    with Ledger(settings.ledger_path) as ledger:
+        try:
+            sha = sha256_file(p)
+        except OSError as exc:
+            reason = f"cannot be read: {exc.strerror or exc}"
+            ledger.quarantine(batch_id, path, reason)
+            return (path, reason)
+        row, _new = ledger.register_file(sha, p.stat().st_size, path, batch_id)
+        try:
+            info = inspect_file(p, settings.limits, settings.dpi)
+        except InputError as exc:
+            ledger.set_file(row.id, status="quarantined", error=exc.message)
+            ledger.quarantine(batch_id, path, exc.message, sha)
+            return (path, exc.message)
+        done = ledger.pages_done(row.id, settings.ocr_fingerprint())
+        todo = tuple(n for n in range(1, info.pages + 1) if n not in done)
+        if not todo and row.status == "done":
+            return FileJob(row.id, p, sha, info, ())
+        ledger.set_file(row.id, status="pending", kind=info.kind, page_count=info.pages)
+        return FileJob(row.id, p, sha, info, todo)
+
+
+@task(name="read-page", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
+def read_page_task(job: PageJob) -> PageOutcome:
+    """Restore and OCR one page (see :func:`ocr.pages.read_page`)."""
+    return read_page(job)
+
+
+@task(name="build-records")
+def records_task(file_id: int, batch_id: int, run_id: int, settings: Settings, today: dt.date) -> tuple[int, int]:
+    """Segment, classify and extract the records of one file into the ledger."""
+    with Ledger(settings.ledger_path) as ledger:
+        pages = ledger.pages_of(file_id)
+        texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done")
+                 for p in pages]
+        records = build_records(texts, today)
+        written, removed = ledger.replace_records(file_id, ledger.get_file(file_id).batch_id, records, run_id)
+        failed = [p for p in pages if p.status != "done"]
+        if failed:
+            ledger.set_file(file_id, status="failed",
+                            error="; ".join(f"page {p.page_no}: {p.error}" for p in failed))
+        else:
+            ledger.set_file(file_id, status="done")
+        return len(written), len(removed)
+
+
+@task(name="index-records", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_retry_transient)
+def index_task(settings: Settings) -> int:
+    """Bring the index up to date with the ledger in one bulk write.
+
+    Works from the ledger's backlog, not from this run's results, so records
+    left unindexed by a crash or an unreachable index are caught up.
+    """
+    with Ledger(settings.ledger_path) as ledger:
+        todo, gone = ledger.index_backlog()
+        if not todo and not gone:
+            return 0
+        index = open_index(settings.resolved_index_url)
+        try:
+            written = index.write(to_index_doc(r) for r in ledger.records(todo)) if todo else 0
+            if gone:
+                index.delete(gone)
+        finally:
+            index.close()
+        ledger.mark_indexed(todo, gone)
+        return written
+
+
+@flow(name="ingest-batch", log_prints=False)
+def ingest_batch(
+    paths: list[str],
+    batch: str,
+    fonds: str | None = None,
+    box: str | None = None,
+    file_code: str | None = None,
+    settings: Settings | None = None,
+) -> IngestSummary:
+    """Ingest the scans under ``paths`` as batch ``batch``.
+
+    Args:
+        paths: Files and folders of scans.
+        batch: The batch's name (a box, usually).
+        fonds: Archive fonds code of the box, shown with every record.
+        box: Box number in the store room.
+        file_code: File (hồ sơ) code inside the box.
+        settings: Data dir, index, workers and engine options.
+
+    Returns:
+        What the run did, also published as Prefect artifacts.
+    """
+    settings = settings or Settings.from_env()
+    log = get_run_logger()
+    today = dt.date.today()
+    summary = IngestSummary(batch=batch)
+    fingerprint = settings.ocr_fingerprint()
+    with Ledger(settings.ledger_path) as ledger:
+        batch_id = ledger.ensure_batch(batch, fonds=fonds, box=box, file_code=file_code)
+        run_id = ledger.start_run(batch_id, fingerprint)
+        summary.run_id = run_id
+        found = discover(Path(p) for p in paths)
+        summary.files_seen = len(found)
+        for d in found:
+            if d.problem:
+                ledger.quarantine(batch_id, str(d.path), d.problem)
+                summary.quarantined.append((str(d.path), d.problem))
+        inspected = [inspect_task.submit(str(d.path), batch_id, settings) for d in found if not d.problem]
+        jobs: list[FileJob] = []
+        for fut in inspected:
+            out = fut.result()
+            if isinstance(out, FileJob):
+                jobs.append(out)
+            else:
+                summary.quarantined.append(out)
+                log.warning("quarantined %s: %s", *out)
+        total = sum(len(j.todo) for j in jobs)
+        ledger.set_run_total(run_id, total)
+        summary.files_unchanged = sum(1 for j in jobs if not j.todo)
+        summary.files_new = len(jobs) - summary.files_unchanged
+        summary.pages_skipped = sum(j.info.pages - len(j.todo) for j in jobs)
+        progress = create_progress_artifact(0.0, key=_key("progress", batch), description=f"Batch {batch}: pages read")
+
+        futures = {}
+        for j in jobs:
+            for n in j.todo:
+                pj = PageJob(j.path, j.sha256, j.info, n, settings)
+                futures[read_page_task.submit(pj)] = (j, n)
+        done = 0
+        for fut in as_completed(list(futures)):
+            j, n = futures[fut]
+            try:
+                out: PageOutcome = fut.result()
+                ledger.save_page(
+                    j.file_id, n, status="done", settings=fingerprint, run_id=run_id, text=out.text,
+                    mean_conf=out.mean_conf, word_count=out.word_count, rotation=out.rotation,
+                    skew_deg=out.skew_deg, image_path=out.image_path, words_path=out.words_path,
+                    seconds=out.seconds,
+                )
+                summary.pages_read += 1
+            except Exception as exc:  # noqa: BLE001 - a failing page must not sink the batch
+                reason = exc.message if isinstance(exc, SohoaError) else f"{type(exc).__name__}: {exc}"
+                ledger.save_page(j.file_id, n, status="failed", settings=fingerprint, run_id=run_id, error=reason)
+                ledger.event("page_failed", reason, run_id=run_id, file_id=j.file_id, page_no=n)
+                summary.pages_failed.append((str(j.path), n, reason))
+                log.warning("%s page %d failed: %s", j.path, n, reason)
+            done += 1
+            update_progress_artifact(progress, 100.0 * done / max(total, 1))
+
+        rec_futures = [records_task.submit(j.file_id, batch_id, run_id, settings, today) for j in jobs if j.todo]
+        for fut in rec_futures:
+            written, removed = fut.result()
+            summary.records_written += written
+            summary.records_removed += removed
+        summary.indexed = index_task(settings)
+        if total == 0:
+            update_progress_artifact(progress, 100.0)
+        ledger.finish_run(run_id, "completed", asdict(summary))
+        report = build_report(ledger, as_of=today)
+    create_markdown_artifact(render_markdown(report, lang="vi"), key=_key("report", batch),
+                             description="Báo cáo số hóa")
+    create_table_artifact(
+        [{"loai": r.label, "tong": r.total, "con_hieu_luc": r.valid} for r in report.by_type],
+        key=_key("counts", batch), description="Số hồ sơ theo loại thủ tục",
+    )
+    return summary
+
+
+def _key(kind: str, batch: str) -> str:
+    # Artifact keys allow lowercase letters, digits and dashes only.
+    slug = re.sub(r"[^a-z0-9]+", "-", batch.lower()).strip("-") or "batch"
+    return f"sohoa-{kind}-{slug}"[:100]
+
+
+def run_ingest(
+    paths: list[str], batch: str, *, settings: Settings, fonds: str | None = None, box: str | None = None,
+    file_code: str | None = None,
+) -> IngestSummary:
+    """Run :func:`ingest_batch` with one worker thread per configured worker.
+
+    Threads suffice for parallel pages: Tesseract and poppler run as separate
+    processes and OpenCV releases the GIL.
+    """
+    runner = ThreadPoolTaskRunner(max_workers=settings.workers)
+    return ingest_batch.with_options(task_runner=runner)(
+        paths=paths, batch=batch, fonds=fonds, box=box, file_code=file_code, settings=settings
+    )

@@ -1,0 +1,120 @@
+"""One page from file to text: load → restore → OCR → derived files.
+
+:class:`PageJob` is the one picklable context a worker needs (settings, file,
+page number); :func:`read_page` is the stage the ingest flow runs per page.
+Derived files get fixed, sortable names under the file's content hash, e.g.
+``derived/ab/ab12…/p0003_restored.jpg``, and are written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ocr.loader import FileInfo, load_page
+from ocr.restore import restore_page
+from ocr.tesseract import OcrResult, run_ocr
+from sohoa.settings import Settings
+
+__all__ = ["PageJob", "PageOutcome", "read_page", "derived_dir_for", "write_atomic"]
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """Everything needed to read one page, small enough to send to a worker."""
+
+    path: Path
+    sha256: str
+    info: FileInfo
+    page_no: int
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What reading a page produced."""
+
+    page_no: int
+    text: str
+    mean_conf: float
+    word_count: int
+    rotation: int
+    skew_deg: float
+    steps: tuple[str, ...]
+    image_path: str
+    words_path: str
+    seconds: float
+
+
+def derived_dir_for(settings: Settings, sha256: str) -> Path:
+    """The folder of one source file's derived artefacts."""
+    return settings.derived_dir / sha256[:2] / sha256
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so readers see either the old or the whole new content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _words_json(result: OcrResult) -> bytes:
+    return json.dumps([asdict(w) for w in result.words], ensure_ascii=False).encode()
+
+
+def _encode_jpeg(image: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    if not ok:
+        raise ValueError("could not encode the restored page")
+    return buf.tobytes()
+
+
+def read_page(job: PageJob) -> PageOutcome:
+    """Load, restore and OCR one page, keeping the restored image and words.
+
+    Args:
+        job: The page and the settings to read it with.
+
+    Returns:
+        The page's text, confidence and where its derived files are.
+
+    Raises:
+        InputError: the page cannot be decoded.
+        OcrError: Tesseract failed on the page.
+    """
+    started = time.perf_counter()
+    s = job.settings
+    image = load_page(job.path, job.page_no, job.info, s.limits, s.dpi)
+    restored = restore_page(image, s.restore, s.tesseract)
+    del image
+    result = run_ocr(restored.image, s.tesseract, what=f"{job.path.name} page {job.page_no}")
+    folder = derived_dir_for(s, job.sha256)
+    image_path = folder / f"p{job.page_no:04d}_restored.jpg"
+    words_path = folder / f"p{job.page_no:04d}_words.json"
+    write_atomic(image_path, _encode_jpeg(restored.image))
+    write_atomic(words_path, _words_json(result))
+    return PageOutcome(
+        page_no=job.page_no,
+        text=result.text,
+        mean_conf=result.mean_conf,
+        word_count=len(result.words),
+        rotation=restored.rotation,
+        skew_deg=restored.skew_deg,
+        steps=restored.steps,
+        image_path=str(image_path),
+        words_path=str(words_path),
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,251 @@
+"""The one wrapper around the Tesseract program.
+
+Only this module runs Tesseract. It always passes a timeout, limits OpenMP to
+the configured number of threads (pages run in parallel instead), treats an
+empty page as a valid empty result, and turns failures into the typed errors
+of :mod:`sohoa.errors`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+
+from sohoa.errors import (
+    TesseractCrashError,
+    TesseractNotFoundError,
+    TesseractTimeoutError,
+)
+from sohoa.settings import TesseractOptions
+
+__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv"]
+
+TESSERACT = "tesseract"
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """One recognised word with its confidence (0–100) and box in pixels."""
+
+    text: str
+    conf: float
+    left: int
+    top: int
+    width: int
+    height: int
+    block: int
+    par: int
+    line: int
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    """The text of one page and the words it was built from."""
+
+    text: str
+    words: tuple[OcrWord, ...]
+
+    @property
+    def mean_conf(self) -> float:
+        """Mean word confidence, 0 for an empty page."""
+        if not self.words:
+            return 0.0
+        return float(sum(w.conf for w in self.words) / len(self.words))
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """What Tesseract's orientation detection says of a page."""
+
+    rotate: int  # degrees clockwise to turn the page upright
+    confidence: float
+
+
+def _env(options: TesseractOptions) -> dict[str, str]:
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = str(options.thread_limit)
+    return env
+
+
+def _run(args: list[str], options: TesseractOptions, what: str) -> subprocess.CompletedProcess[bytes]:
+    if shutil.which(TESSERACT) is None:
+        raise TesseractNotFoundError(
+            "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)"
+        )
+    try:
+        proc = subprocess.run(
+            [TESSERACT, *args],
+            capture_output=True,
+            timeout=options.timeout_s,
+            env=_env(options),
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise TesseractTimeoutError(f"{what}: tesseract took longer than {options.timeout_s:.0f} s") from exc
+    if proc.returncode != 0:
+        err = [ln for ln in proc.stderr.decode("utf-8", "replace").strip().splitlines() if ln.strip()]
+        detail = "; ".join(err[-3:]) if err else f"exit code {proc.returncode}"
+        if proc.returncode < 0:
+            detail = f"killed by signal {signal.Signals(-proc.returncode).name}"
+        if "Failed loading language" in proc.stderr.decode("utf-8", "replace"):
+            raise TesseractNotFoundError(f"{what}: language model missing: {detail}")
+        raise TesseractCrashError(f"{what}: tesseract failed: {detail}")
+    return proc
+
+
+def _write_image(image: np.ndarray, directory: Path) -> Path:
+    # PNM is written without compression: far cheaper than PNG for a 300 dpi page.
+    path = directory / ("page.pgm" if image.ndim == 2 else "page.ppm")
+    if not cv2.imwrite(str(path), image):
+        raise TesseractCrashError("could not write the page image for tesseract")
+    return path
+
+
+def parse_tsv(tsv: str) -> OcrResult:
+    """Build an :class:`OcrResult` from Tesseract's TSV output.
+
+    Lines are kept in Tesseract's reading order; blocks are separated by a
+    blank line.
+    """
+    words: list[OcrWord] = []
+    reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header is None:
+        return OcrResult(text="", words=())
+    for row in reader:
+        if len(row) < 12 or row[0] != "5":
+            continue
+        text = row[11].strip()
+        if not text:
+            continue
+        words.append(
+            OcrWord(
+                text=text,
+                conf=max(0.0, float(row[10])),
+                left=int(row[6]),
+                top=int(row[7]),
+                width=int(row[8]),
+                height=int(row[9]),
+                block=int(row[2]),
+                par=int(row[3]),
+                line=int(row[4]),
+            )
+        )
+    lines: list[str] = []
+    current: tuple[int, int, int] | None = None
+    block: int | None = None
+    for w in words:
+        key = (w.block, w.par, w.line)
+        if key != current:
+            if block is not None and w.block != block:
+                lines.append("")
+            lines.append(w.text)
+            current, block = key, w.block
+        else:
+            lines[-1] += " " + w.text
+    return OcrResult(text="\n".join(lines).strip(), words=tuple(words))
+
+
+def run_ocr(image: np.ndarray, options: TesseractOptions, *, what: str = "page") -> OcrResult:
+    """Recognise one page image (grayscale or BGR ``uint8``).
+
+    Args:
+        image: The page, 8-bit grayscale or BGR.
+        options: Language, page segmentation, timeout and thread limit.
+        what: A name for the page used in error messages.
+
+    Returns:
+        The page's text and words; an empty result for a blank page.
+
+    Raises:
+        TesseractNotFoundError: tesseract or the language model is missing.
+        TesseractTimeoutError: the page took longer than the timeout.
+        TesseractCrashError: tesseract failed or was killed.
+    """
+    with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as tmp:
+        src = _write_image(image, Path(tmp))
+        out = Path(tmp) / "out"
+        _run(
+            [
+                str(src),
+                str(out),
+                "-l",
+                options.lang,
+                "--psm",
+                str(options.psm),
+                "--oem",
+                str(options.oem),
+                "-c",
+                "preserve_interword_spaces=0",
+                "tsv",
+            ],
+            options,
+            what,
+        )
+        tsv_path = out.with_suffix(".tsv")
+        tsv = tsv_path.read_text(encoding="utf-8", errors="replace") if tsv_path.exists() else ""
+    return parse_tsv(tsv)
+
+
+def detect_orientation(image: np.ndarray, options: TesseractOptions, *, what: str = "page") -> Orientation | None:
+    """Ask Tesseract's OSD which way the page is turned.
+
+    Returns ``None`` when OSD finds too little text to decide; that is not an
+    error (blank and nearly blank pages are normal).
+    """
+    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
+        src = _write_image(image, Path(tmp))
+        try:
+            proc = _run([str(src), "stdout", "--psm", "0", "-l", "osd"], options, what)
+        except TesseractCrashError as exc:
+            # OSD exits non-zero when it finds too few characters.
+            if "Too few characters" in str(exc) or "too few" in str(exc).lower():
+                return None
+            raise
+    rotate = conf = None
+    for line in proc.stdout.decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "Rotate":
+            rotate = int(value.strip())
+        elif key.strip() == "Orientation confidence":
+            conf = float(value.strip())
+    if rotate is None or conf is None:
+        return None
+    return Orientation(rotate=rotate, confidence=conf)
+
+
+def tesseract_version() -> str:
+    """The installed Tesseract version string, e.g. ``5.3.0``."""
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except pytesseract.TesseractNotFoundError as exc:
+        raise TesseractNotFoundError("tesseract is not installed") from exc
+
+
+def check_languages(lang: str) -> None:
+    """Raise :class:`TesseractNotFoundError` unless every model in ``lang`` is installed.
+
+    Args:
+        lang: Tesseract language spec such as ``vie`` or ``vie+eng``.
+    """
+    try:
+        installed = set(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractNotFoundError as exc:
+        raise TesseractNotFoundError("tesseract is not installed") from exc
+    missing = [code for code in lang.split("+") if code not in installed]
+    if missing:
+        raise TesseractNotFoundError(
+            f"Tesseract language model(s) missing: {', '.join(missing)} "
+            f"(apt-get install {' '.join('tesseract-ocr-' + m for m in missing)})"
+        )

@@ -1,0 +1,117 @@
+"""The archive's own terms: procedure types, records and their validity.
+
+Everything here is plain data (dataclasses and enums) so that every stage,
+the ledger, the indexes and the flows share one vocabulary without importing
+each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+__all__ = [
+    "ProcedureType",
+    "ValidityStatus",
+    "PROCEDURE_LABELS",
+    "RecordFields",
+    "ClassifiedRecord",
+]
+
+
+class ProcedureType(str, Enum):
+    """Procedure codes; the string values are part of the CLI/JSON contract."""
+
+    XAC_MINH_VAN_BANG = "xac_minh_van_bang"
+    KIEM_DINH_CHAT_LUONG = "kiem_dinh_chat_luong"
+    CONG_NHAN_CHUAN_QUOC_GIA = "cong_nhan_chuan_quoc_gia"
+    CAP_BAN_SAO_VAN_BANG = "cap_ban_sao_van_bang"
+    CHINH_SUA_VAN_BANG = "chinh_sua_van_bang"
+    CONG_NHAN_VAN_BANG_NUOC_NGOAI = "cong_nhan_van_bang_nuoc_ngoai"
+    KHAC = "khac"
+
+
+class ValidityStatus(str, Enum):
+    """Status of a result on a given date."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"
+
+
+#: Labels per language, used by reports and the CLI.
+PROCEDURE_LABELS: dict[str, dict[ProcedureType, str]] = {
+    "vi": {
+        ProcedureType.XAC_MINH_VAN_BANG: "Xác minh văn bằng, chứng chỉ",
+        ProcedureType.KIEM_DINH_CHAT_LUONG: (
+            "Cấp giấy chứng nhận kiểm định chất lượng giáo dục"
+        ),
+        ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA: (
+            "Công nhận trường đạt chuẩn Quốc gia"
+        ),
+        ProcedureType.CAP_BAN_SAO_VAN_BANG: "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc",
+        ProcedureType.CHINH_SUA_VAN_BANG: "Chỉnh sửa nội dung văn bằng, chứng chỉ",
+        ProcedureType.CONG_NHAN_VAN_BANG_NUOC_NGOAI: (
+            "Công nhận văn bằng do cơ sở giáo dục nước ngoài cấp"
+        ),
+        ProcedureType.KHAC: "Khác",
+    },
+    "en": {
+        ProcedureType.XAC_MINH_VAN_BANG: "Verification of diplomas and certificates",
+        ProcedureType.KIEM_DINH_CHAT_LUONG: "Education quality accreditation certificate",
+        ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA: "Recognition of a school meeting the national standard",
+        ProcedureType.CAP_BAN_SAO_VAN_BANG: "Certified copy of a diploma from the master register",
+        ProcedureType.CHINH_SUA_VAN_BANG: "Correction of a diploma or certificate",
+        ProcedureType.CONG_NHAN_VAN_BANG_NUOC_NGOAI: "Recognition of a foreign diploma",
+        ProcedureType.KHAC: "Other",
+    },
+}
+
+
+@dataclass(frozen=True)
+class RecordFields:
+    """Fields extracted from the text of one record (any may be missing)."""
+
+    number: str | None = None
+    date: dt.date | None = None
+    issuer: str | None = None
+    subject: str | None = None
+    title: str | None = None
+    validity_years: int | None = None
+
+
+@dataclass(frozen=True)
+class ClassifiedRecord:
+    """One record found in a file: its pages, type, fields and validity.
+
+    ``pages`` are 1-based page numbers inside the source file.
+    """
+
+    pages: tuple[int, ...]
+    type: ProcedureType
+    confidence: float
+    reasons: tuple[str, ...]
+    fields: RecordFields = field(default_factory=RecordFields)
+    valid_until: dt.date | None = None
+    status: ValidityStatus = ValidityStatus.UNKNOWN
+    needs_review: bool = False
+
+    def to_json(self) -> dict:
+        """The record as the JSON object of the CLI contract."""
+        f = asdict(self.fields)
+        return {
+            "type": self.type.value,
+            "number": f["number"],
+            "date": self.fields.date.isoformat() if self.fields.date else None,
+            "issuer": f["issuer"],
+            "subject": f["subject"],
+            "title": f["title"],
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "status": self.status.value,
+            "confidence": round(self.confidence, 3),
+            "reasons": list(self.reasons),
+            "needs_review": self.needs_review,
+            "pages": list(self.pages),
+        }

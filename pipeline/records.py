@@ -1,0 +1,86 @@
+"""From page texts to classified records: segment → classify → extract → validity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.classify import classify
+from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
+from pipeline.extract import extract_fields
+from pipeline.segment import segment
+from pipeline.validity import status_on, valid_until
+
+__all__ = ["PageText", "build_records", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
+
+#: Below this classification confidence a record goes to review.
+REVIEW_CONFIDENCE = 0.5
+#: Below this mean Tesseract word confidence a page sends its record to review.
+REVIEW_OCR_CONF = 60.0
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The OCR text of one page and how much to trust it."""
+
+    page_no: int
+    text: str
+    mean_conf: float | None = None
+    failed: bool = False
+
+
+def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFields,
+                    pages: Sequence[PageText]) -> list[str]:
+    reasons = []
+    if rec_type is ProcedureType.KHAC:
+        reasons.append("review: unknown procedure type")
+    elif confidence < REVIEW_CONFIDENCE:
+        reasons.append(f"review: low classification confidence {confidence:.2f}")
+    if fields.number is None:
+        reasons.append("review: no document number found")
+    if fields.date is None:
+        reasons.append("review: no issue date found")
+    for p in pages:
+        if p.failed:
+            reasons.append(f"review: page {p.page_no} could not be read")
+        elif p.mean_conf is not None and p.text and p.mean_conf < REVIEW_OCR_CONF:
+            reasons.append(f"review: page {p.page_no} OCR confidence {p.mean_conf:.0f}")
+    return reasons
+
+
+def build_records(pages: Sequence[PageText], today: dt.date) -> list[tuple[ClassifiedRecord, str]]:
+    """Split a file's pages into records and classify and extract each.
+
+    Args:
+        pages: The file's pages in order (failed pages with empty text).
+        today: The date the status is computed for.
+
+    Returns:
+        Each record with its full text (pages joined by blank lines).
+    """
+    if not pages:
+        return []
+    by_no = {p.page_no: p for p in pages}
+    groups = segment([p.text for p in pages])
+    out: list[tuple[ClassifiedRecord, str]] = []
+    for group in groups:
+        # segment() numbers pages 1..n in the order given; map back to page numbers.
+        members = [pages[i - 1] for i in group]
+        text = "\n\n".join(p.text for p in members if p.text)
+        cls = classify(text)
+        fields = extract_fields(text, cls.type)
+        until = valid_until(cls.type, fields.date, fields.validity_years)
+        review = _review_reasons(cls.type, cls.confidence, fields, members)
+        record = ClassifiedRecord(
+            pages=tuple(by_no[p.page_no].page_no for p in members),
+            type=cls.type,
+            confidence=cls.confidence,
+            reasons=tuple(cls.reasons) + tuple(review),
+            fields=fields,
+            valid_until=until,
+            status=status_on(cls.type, fields.date, until, today),
+            needs_review=bool(review),
+        )
+        out.append((record, text))
+    return out

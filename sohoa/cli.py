@@ -1,0 +1,336 @@
+"""The ``sohoa`` command line: a thin layer over the library and the flows.
+
+Exit codes: 0 success; 2 some inputs were quarantined or pages failed (they
+are listed); 1 the command itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sohoa import __version__
+from sohoa.errors import SohoaError
+from sohoa.settings import RestoreOptions, Settings, TesseractOptions
+
+__all__ = ["main", "build_parser"]
+
+STATUS_LABELS = {
+    "vi": {"valid": "còn hiệu lực", "expired": "hết hiệu lực", "revoked": "đã thu hồi", "unknown": "chưa rõ"},
+    "en": {"valid": "valid", "expired": "expired", "revoked": "revoked", "unknown": "unknown"},
+}
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (the docs test reads it too)."""
+    p = argparse.ArgumentParser(
+        prog="sohoa",
+        description="Digitize damaged paper archives into searchable, countable records.",
+    )
+    p.add_argument("--version", action="version", version=f"sohoa {__version__}")
+    p.add_argument("--data-dir", type=Path, help="data directory (default: $SOHOA_DATA_DIR or ./sohoa-data)")
+    p.add_argument("--index", dest="index_url", help="index URL (default: $SOHOA_INDEX_URL or the embedded index)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("ingest", help="ingest a batch of scans (files or folders)",
+                       description="Run the ingest flow on files and folders of scans.")
+    s.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    s.add_argument("--batch", required=True, help="name of the batch (usually the box)")
+    s.add_argument("--fonds", help="archive fonds code of the box")
+    s.add_argument("--box", help="box number in the store room")
+    s.add_argument("--file-code", help="file (hồ sơ) code inside the box")
+    s.add_argument("--workers", type=int, help="pages read in parallel (default: one per core)")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("ocr", help="print the OCR text of each page of a file",
+                       description="Restore and OCR each page; pages are separated by a form feed (\\f).")
+    s.add_argument("file", type=Path, metavar="FILE")
+    s.add_argument("--raw", action="store_true", help="no restoration: plain Tesseract on the page as scanned")
+    s.add_argument("--json", action="store_true", help="JSON with text, confidence, rotation and skew per page")
+    s.add_argument("--lang", default="vie", help="Tesseract language(s) (default: vie)")
+    s.add_argument("--psm", type=int, default=3, help="Tesseract page segmentation mode (default: 3)")
+
+    s = sub.add_parser("classify", help="find, classify and extract the records in a file",
+                       description="OCR a file, split it into records and print each record's fields.")
+    s.add_argument("file", type=Path, metavar="FILE")
+    s.add_argument("--json", action="store_true", help="JSON output (the contract of the CLI)")
+    s.add_argument("--text", action="store_true", help="FILE is OCR text (pages separated by \\f), not a scan")
+    s.add_argument("--on", type=_date, help="date for the validity status (default: today)")
+
+    s = sub.add_parser("search", help="search records (diacritics optional)",
+                       description="Full-text search over records; typing without diacritics works.")
+    s.add_argument("query", metavar="QUERY", nargs="?", default="")
+    s.add_argument("--type", help="procedure type code, e.g. xac_minh_van_bang")
+    s.add_argument("--year", type=int, help="year of issue")
+    s.add_argument("--issuer", help="issuing body (part of its name)")
+    s.add_argument("--valid-on", type=_date, help="only records still valid on this date (YYYY-MM-DD)")
+    s.add_argument("--limit", type=int, default=20, help="at most this many results (default: 20)")
+    s.add_argument("--json", action="store_true", help="JSON output")
+    s.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of labels (default: vi)")
+
+    s = sub.add_parser("report", help="progress and counts of still-valid results",
+                       description="The digitization report, from the ledger, on any date.")
+    s.add_argument("--as-of", type=_date, help="report date (default: today)")
+    s.add_argument("--batch", help="only this batch")
+    s.add_argument("--format", choices=("text", "md"), default="text", help="output format (default: text)")
+    s.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default: vi)")
+    s.add_argument("--out", type=Path, help="write to this file instead of standard output")
+
+    s = sub.add_parser("reindex", help="rebuild an index from the ledger",
+                       description="Rebuild a search index from the ledger (the source of truth).")
+    s.add_argument("--to", dest="to_url", help="index URL to rebuild (default: the configured index)")
+    return p
+
+
+def _settings(args: argparse.Namespace, **extra: object) -> Settings:
+    return Settings.from_env(data_dir=args.data_dir, index_url=args.index_url, **extra)
+
+
+# -- ingest -----------------------------------------------------------------
+
+
+def _progress(settings: Settings, batch: str, stop: threading.Event) -> None:
+    """Draw a progress bar from the ledger while the flow runs."""
+    from tqdm import tqdm
+
+    from pipeline.ledger import Ledger
+
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    bar = None
+    while not stop.wait(0.5):
+        if not settings.ledger_path.exists():
+            continue
+        try:
+            with Ledger(settings.ledger_path) as ledger:
+                rows = ledger.query(
+                    "SELECT r.id, r.pages_total FROM runs r JOIN batches b ON b.id=r.batch_id "
+                    "WHERE b.name=? AND r.started_at >= ? ORDER BY r.id DESC LIMIT 1", (batch, started))
+                if not rows:
+                    continue
+                done, total = ledger.run_progress(rows[0][0])
+        except Exception:  # noqa: BLE001 - the bar is cosmetic; never break the run
+            continue
+        if bar is None and total:
+            bar = tqdm(total=total, unit="trang", desc=f"Lô {batch}", file=sys.stderr)
+        if bar is not None:
+            bar.n = done
+            bar.refresh()
+    if bar is not None:
+        bar.close()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Run the ingest flow and print what happened."""
+    from flows.ingest import run_ingest
+
+    settings = _settings(args, workers=args.workers)
+    stop = threading.Event()
+    bar = None
+    if not args.no_progress and sys.stderr.isatty() or os.environ.get("SOHOA_PROGRESS") == "1":
+        bar = threading.Thread(target=_progress, args=(settings, args.batch, stop), daemon=True)
+        bar.start()
+    try:
+        summary = run_ingest([str(p) for p in args.paths], args.batch, settings=settings, fonds=args.fonds,
+                             box=args.box, file_code=args.file_code)
+    finally:
+        stop.set()
+        if bar is not None:
+            bar.join()
+    print(f"Lô {summary.batch}: {summary.files_seen} tệp, {summary.files_new} cần xử lý, "
+          f"{summary.files_unchanged} đã xử lý trước đó; {summary.pages_read} trang đã đọc, "
+          f"{summary.pages_skipped} trang bỏ qua (đã có); {summary.records_written} hồ sơ ghi, "
+          f"{summary.indexed} hồ sơ đưa vào chỉ mục.")
+    for path, reason in summary.quarantined:
+        print(f"CÁCH LY / quarantined: {path}: {reason}", file=sys.stderr)
+    for path, page, reason in summary.pages_failed:
+        print(f"LỖI TRANG / page failed: {path} trang {page}: {reason}", file=sys.stderr)
+    return summary.exit_code
+
+
+# -- ocr and classify -------------------------------------------------------
+
+
+def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
+    from ocr.loader import inspect_file, load_page
+    from ocr.restore import restore_page
+    from ocr.tesseract import run_ocr
+
+    try:
+        info = inspect_file(path, settings.limits, settings.dpi)
+    except SohoaError as exc:
+        exc.path = exc.path or str(path)
+        raise
+
+    def one(page_no: int) -> dict[str, object]:
+        image = load_page(path, page_no, info, settings.limits, settings.dpi)
+        restored = restore_page(image, settings.restore, settings.tesseract)
+        result = run_ocr(restored.image, settings.tesseract, what=f"{path.name} page {page_no}")
+        return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
+                "rotation": restored.rotation, "skew_deg": round(restored.skew_deg, 2),
+                "steps": list(restored.steps)}
+
+    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
+        return list(pool.map(one, range(1, info.pages + 1)))
+
+
+def cmd_ocr(args: argparse.Namespace) -> int:
+    """Print the text of each page, separated by form feeds."""
+    settings = _settings(
+        args, tesseract=TesseractOptions(lang=args.lang, psm=args.psm),
+        restore=RestoreOptions(enabled=not args.raw),
+    )
+    pages = _ocr_file(args.file, settings)
+    if args.json:
+        print(json.dumps({"file": str(args.file), "pages": pages}, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write("\f".join(str(p["text"]) for p in pages) + "\n")
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """Print the records found in a scan (or in OCR text)."""
+    from pipeline.records import PageText, build_records
+
+    settings = _settings(args)
+    if args.text:
+        raw = args.file.read_text(encoding="utf-8")
+        pages = [PageText(i, t) for i, t in enumerate(raw.split("\f"), start=1)]
+    else:
+        pages = [PageText(int(p["page"]), str(p["text"]), float(p["mean_conf"]))  # type: ignore[arg-type]
+                 for p in _ocr_file(args.file, settings)]
+    records = build_records(pages, args.on or dt.date.today())
+    out = [rec.to_json() for rec, _ in records]
+    if args.json:
+        print(json.dumps({"file": str(args.file), "records": out}, ensure_ascii=False, indent=2))
+    else:
+        for r in out:
+            print(f"trang {r['pages']}: {r['type']} ({r['confidence']:.2f}) số {r['number'] or '?'} "
+                  f"ngày {r['date'] or '?'} — {r['subject'] or '?'} — {r['status']}")
+    return 0
+
+
+# -- search, report, reindex --------------------------------------------------
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search the index and print the hits."""
+    from indexing import SearchFilters, open_index
+    from pipeline.domain import PROCEDURE_LABELS, ProcedureType
+    from pipeline.validity import status_on
+
+    settings = _settings(args)
+    index = open_index(settings.resolved_index_url)
+    try:
+        result = index.search(
+            args.query,
+            SearchFilters(type=args.type, year=args.year, issuer=args.issuer, valid_on=args.valid_on),
+            limit=args.limit,
+        )
+    finally:
+        index.close()
+    today = args.valid_on or dt.date.today()
+    rows = []
+    for hit in result.hits:
+        d = hit.doc
+        issued = dt.date.fromisoformat(str(d["issue_date"])) if d.get("issue_date") else None
+        until = dt.date.fromisoformat(str(d["valid_until"])) if d.get("valid_until") else None
+        revoked = dt.date.fromisoformat(str(d["revoked_on"])) if d.get("revoked_on") else None
+        status = status_on(ProcedureType(str(d["type"])), issued, until, today, revoked).value
+        rows.append({**{k: d.get(k) for k in ("key", "type", "number", "issue_date", "issuer", "subject",
+                                              "valid_until", "batch", "location", "path", "pages")},
+                     "status": status, "score": round(hit.score, 3), "snippet": hit.snippet})
+    if args.json:
+        print(json.dumps({"query": args.query, "total": result.total, "hits": rows}, ensure_ascii=False, indent=2))
+        return 0
+    labels = PROCEDURE_LABELS[args.lang]
+    print(f"{result.total} kết quả" if args.lang == "vi" else f"{result.total} results")
+    for r in rows:
+        print(f"- {r['subject'] or '?'} | {labels[ProcedureType(str(r['type']))]} | số {r['number'] or '?'} | "
+              f"{r['issue_date'] or '?'} | {STATUS_LABELS[args.lang][str(r['status'])]}")
+        print(f"  {r['location'] or r['batch']} · {r['path']} trang {r['pages']}")
+        print(f"  {r['snippet']}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print or write the report."""
+    from pipeline.ledger import Ledger
+    from pipeline.report import build_report, render_markdown, render_text
+
+    settings = _settings(args)
+    with Ledger(settings.ledger_path) as ledger:
+        report = build_report(ledger, args.as_of or dt.date.today(), lang=args.lang, batch=args.batch)
+    text = render_markdown(report) if args.format == "md" else render_text(report)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Rebuild an index from the ledger."""
+    from indexing import open_index, to_index_doc
+    from pipeline.ledger import Ledger
+
+    settings = _settings(args)
+    url = args.to_url or settings.resolved_index_url
+    index = open_index(url)
+    n = 0
+    try:
+        index.clear()
+        with Ledger(settings.ledger_path) as ledger:
+            for chunk in ledger.iter_records():
+                n += index.write(to_index_doc(r) for r in chunk)
+            if url == settings.resolved_index_url:
+                ledger.mark_all_unindexed()
+                todo, gone = ledger.index_backlog()
+                ledger.mark_indexed(todo, gone)
+    finally:
+        index.close()
+    print(f"{n} records indexed into {url}")
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "ocr": cmd_ocr,
+    "classify": cmd_classify,
+    "search": cmd_search,
+    "report": cmd_report,
+    "reindex": cmd_reindex,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sohoa`` command."""
+    # Prefect's INFO logs drown the progress bar; SOHOA_VERBOSE=1 brings them back.
+    if not os.environ.get("SOHOA_VERBOSE"):
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SohoaError as exc:
+        print(f"sohoa: error: {exc}", file=sys.stderr)
+        return 1 if exc.exit_code not in (1, 2) else exc.exit_code
+    except KeyboardInterrupt:
+        print("sohoa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

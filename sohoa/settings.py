@@ -1,0 +1,104 @@
+"""One settings model shared by the CLI, the flows and the tests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+__all__ = ["TesseractOptions", "RestoreOptions", "Limits", "Settings"]
+
+
+class TesseractOptions(BaseModel):
+    """Options of the one Tesseract wrapper."""
+
+    model_config = {"frozen": True}
+
+    lang: str = "vie"
+    psm: int = Field(3, ge=0, le=13)
+    oem: int = Field(1, ge=0, le=3)
+    timeout_s: float = Field(180.0, gt=0, le=3600)
+    thread_limit: int = Field(1, ge=1, le=64)
+
+
+class RestoreOptions(BaseModel):
+    """Options of page restoration."""
+
+    model_config = {"frozen": True}
+
+    enabled: bool = True
+    detect_orientation: bool = True
+    max_skew_deg: float = Field(10.0, ge=0, le=45)
+
+
+class Limits(BaseModel):
+    """Bounds on what a single input may cost."""
+
+    model_config = {"frozen": True}
+
+    max_file_bytes: int = Field(2 * 1024**3, gt=0)
+    max_pages: int = Field(2000, gt=0)
+    max_pixels: int = Field(300_000_000, gt=0)
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseModel):
+    """Everything a run needs to know; build it with :meth:`from_env`."""
+
+    model_config = {"frozen": True}
+
+    data_dir: Path = Path("sohoa-data")
+    index_url: str | None = None
+    workers: int = Field(default_factory=_default_workers, ge=1, le=256)
+    dpi: int = Field(300, ge=72, le=1200)
+    tesseract: TesseractOptions = TesseractOptions()
+    restore: RestoreOptions = RestoreOptions()
+    limits: Limits = Limits()
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        """Settings from ``SOHOA_*`` environment variables, then ``overrides``."""
+        values: dict[str, object] = {}
+        if "SOHOA_DATA_DIR" in os.environ:
+            values["data_dir"] = Path(os.environ["SOHOA_DATA_DIR"])
+        if os.environ.get("SOHOA_INDEX_URL"):
+            values["index_url"] = os.environ["SOHOA_INDEX_URL"]
+        if os.environ.get("SOHOA_WORKERS"):
+            values["workers"] = int(os.environ["SOHOA_WORKERS"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @property
+    def ledger_path(self) -> Path:
+        """The SQLite ledger, source of truth."""
+        return self.data_dir / "ledger.sqlite"
+
+    @property
+    def derived_dir(self) -> Path:
+        """Where restored pages and OCR outputs are kept."""
+        return self.data_dir / "derived"
+
+    @property
+    def resolved_index_url(self) -> str:
+        """The index URL, defaulting to the embedded index in the data dir."""
+        if self.index_url:
+            return self.index_url
+        return f"sqlite:///{(self.data_dir / 'index.sqlite').resolve()}"
+
+    def ocr_fingerprint(self) -> str:
+        """A short hash of every setting that changes a page's OCR result."""
+        payload = json.dumps(
+            {
+                "dpi": self.dpi,
+                "tesseract": self.tesseract.model_dump(exclude={"timeout_s", "thread_limit"}),
+                "restore": self.restore.model_dump(),
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]

@@ -1,0 +1,70 @@
+"""Shared fixtures: temporary data dirs, rendered text pages, the Prefect harness."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from sohoa.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on an empty data dir, one worker per core."""
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def ground_truth() -> dict:
+    """The committed samples' ground truth."""
+    return json.loads((SAMPLES / "ground_truth.json").read_text(encoding="utf-8"))
+
+
+def render_lines(lines: list[str], *, size: int = 48, width: int = 2000, margin: int = 120) -> np.ndarray:
+    """A white grayscale page with the given lines of text, 300-dpi-like sizes."""
+    font = ImageFont.truetype(FONT, size)
+    height = margin * 2 + int(len(lines) * size * 1.6)
+    img = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((margin, margin + int(i * size * 1.6)), line, font=font, fill=0)
+    return np.asarray(img).copy()
+
+
+TEXT_LINES = [
+    "SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG",
+    "Số: 123/QĐ-SGDĐT về việc công nhận trường đạt chuẩn",
+    "Quyết định công nhận Trường Tiểu học Đằng Lâm",
+    "đạt chuẩn Quốc gia mức độ 1 trong thời hạn 05 năm.",
+    "Ông Nguyễn Văn An, sinh ngày 12 tháng 3 năm 1990,",
+    "được cấp bằng tốt nghiệp trung học phổ thông năm 2008.",
+    "Giấy chứng nhận có giá trị trong thời hạn 05 năm.",
+    "Hải Phòng, ngày 05 tháng 7 năm 2010.",
+]
+
+
+@pytest.fixture(scope="session")
+def text_page() -> np.ndarray:
+    """A clean page of Vietnamese administrative text."""
+    return render_lines(TEXT_LINES * 2)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """Prefect's test harness (a temporary local API), once per session, for flow tests only."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -1,0 +1,94 @@
+"""Each restoration step does what it claims, on pages made for it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from ocr.restore import (
+    coarse_orientation,
+    crop_paper,
+    estimate_skew,
+    ink_gray,
+    normalize_background,
+    restore_page,
+    rotate,
+    rotate_quarter,
+)
+from ocr.tesseract import run_ocr
+from pipeline.folding import fold
+from sohoa.settings import RestoreOptions, TesseractOptions
+
+
+@pytest.mark.parametrize("angle", [4.0, -2.5, 7.0])
+def test_skew_comes_back_within_a_fifth_of_a_degree(text_page: np.ndarray, angle: float) -> None:
+    tilted = rotate(text_page, angle)
+    assert estimate_skew(tilted) == pytest.approx(-angle, abs=0.2)
+
+
+def test_page_on_its_side_is_detected(text_page: np.ndarray) -> None:
+    assert coarse_orientation(text_page) == 0
+    assert coarse_orientation(rotate_quarter(text_page, 90)) == 90
+    assert coarse_orientation(rotate_quarter(text_page, 270)) == 90
+
+
+def test_crop_paper_from_dark_scanner_bed(text_page: np.ndarray) -> None:
+    h, w = text_page.shape
+    bed = np.full((h + 400, w + 300), 25, np.uint8)
+    bed[150 : 150 + h, 120 : 120 + w] = text_page
+    cropped, (x, y, cw, ch) = crop_paper(bed)
+    assert abs(x - 120) < 30 and abs(y - 150) < 30
+    assert abs(cw - w) < 60 and abs(ch - h) < 60
+    # No dark bed left along the edges of the crop.
+    assert cropped[:5].mean() > 200 and cropped[:, -5:].mean() > 200
+
+
+def test_coloured_stains_fade_but_ink_stays(text_page: np.ndarray) -> None:
+    bgr = cv2.cvtColor(text_page, cv2.COLOR_GRAY2BGR).astype(np.float32)
+    bgr *= np.array([0.72, 0.88, 0.97], np.float32)  # yellowed paper (B, G, R)
+    stain = np.zeros(text_page.shape, np.float32)
+    cv2.circle(stain, (700, 500), 180, 1.0, -1)
+    stain = cv2.GaussianBlur(stain, (0, 0), 40)[..., None]
+    bgr = bgr * (1 - 0.55 * stain * np.array([0.9, 0.7, 0.4], np.float32))  # brown mould
+    gray = ink_gray(np.clip(bgr, 0, 255).astype(np.uint8))
+    out = normalize_background(gray)
+    ink = text_page < 100
+    paper = ~cv2.dilate(ink.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    assert out[paper].mean() > 245  # paper, stain included, is white again
+    assert out[ink].mean() < 110  # ink is still dark
+
+
+def test_termite_holes_do_not_become_black_blobs(text_page: np.ndarray) -> None:
+    holed = text_page.copy()
+    cv2.circle(holed, (1700, 300), 70, 20, -1)  # a hole showing the dark scanner bed
+    out = normalize_background(holed)
+    assert out[300, 1700] > 200
+
+
+def test_faded_ink_is_darkened(text_page: np.ndarray) -> None:
+    faded = (255 - (255 - text_page.astype(np.float32)) * 0.35).astype(np.uint8)
+    out = normalize_background(faded)
+    ink = text_page < 100
+    assert faded[ink].mean() > 150
+    assert out[ink].mean() < faded[ink].mean() - 60
+
+
+def test_restore_page_reads_a_tilted_stained_page(text_page: np.ndarray) -> None:
+    tilted = rotate(text_page, 3.0)
+    bgr = cv2.cvtColor(tilted, cv2.COLOR_GRAY2BGR).astype(np.float32) * np.array([0.75, 0.9, 1.0], np.float32)
+    restored = restore_page(bgr.astype(np.uint8), RestoreOptions(), TesseractOptions())
+    assert restored.skew_deg == pytest.approx(-3.0, abs=0.2)
+    text = fold(run_ocr(restored.image, TesseractOptions()).text)
+    assert "nguyen van an" in text and "hai phong, ngay 05 thang 7 nam 2010" in text
+
+
+def test_upside_down_page_is_turned_upright(text_page: np.ndarray) -> None:
+    restored = restore_page(rotate_quarter(text_page, 180), RestoreOptions(), TesseractOptions())
+    assert restored.rotation == 180
+    assert "nguyen van an" in fold(run_ocr(restored.image, TesseractOptions()).text)
+
+
+def test_restoration_can_be_switched_off(text_page: np.ndarray) -> None:
+    restored = restore_page(text_page, RestoreOptions(enabled=False), TesseractOptions())
+    assert restored.steps == ("gray",) and restored.image is text_page

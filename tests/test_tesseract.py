@@ -1,0 +1,65 @@
+"""The one Tesseract wrapper, on the real Tesseract program."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ocr.tesseract as tess
+from ocr.tesseract import parse_tsv, run_ocr
+from sohoa.errors import TesseractCrashError, TesseractNotFoundError, TesseractTimeoutError
+from sohoa.settings import TesseractOptions
+
+
+def test_reads_vietnamese_text(text_page: np.ndarray) -> None:
+    result = run_ocr(text_page, TesseractOptions(lang="vie"))
+    assert "Nguyễn Văn An" in result.text
+    assert "Hải Phòng, ngày 05 tháng 7 năm 2010" in result.text
+    assert result.mean_conf > 70
+    assert all(w.width > 0 and w.height > 0 for w in result.words)
+
+
+def test_blank_page_is_an_empty_result() -> None:
+    result = run_ocr(np.full((400, 400), 255, np.uint8), TesseractOptions())
+    assert result.text == "" and result.words == () and result.mean_conf == 0.0
+
+
+def test_timeout_is_a_typed_retryable_error(text_page: np.ndarray) -> None:
+    with pytest.raises(TesseractTimeoutError) as info:
+        run_ocr(text_page, TesseractOptions(timeout_s=0.01), what="p1")
+    assert info.value.retryable and "p1" in str(info.value)
+
+
+def test_crash_is_a_typed_error(monkeypatch: pytest.MonkeyPatch, text_page: np.ndarray) -> None:
+    monkeypatch.setattr(tess, "TESSERACT", "false")
+    with pytest.raises(TesseractCrashError) as info:
+        run_ocr(text_page, TesseractOptions())
+    assert info.value.retryable
+
+
+def test_missing_binary_and_model(monkeypatch: pytest.MonkeyPatch, text_page: np.ndarray) -> None:
+    with pytest.raises(TesseractNotFoundError, match="language model"):
+        run_ocr(text_page, TesseractOptions(lang="xyz"))
+    with pytest.raises(TesseractNotFoundError, match="xyz"):
+        tess.check_languages("vie+xyz")
+    monkeypatch.setattr(tess, "TESSERACT", "no-such-tesseract-binary")
+    with pytest.raises(TesseractNotFoundError):
+        run_ocr(text_page, TesseractOptions())
+
+
+def test_thread_limit_is_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert tess._env(TesseractOptions(thread_limit=1))["OMP_THREAD_LIMIT"] == "1"
+
+
+def test_parse_tsv_keeps_lines_and_blocks() -> None:
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    rows = [
+        "5\t1\t1\t1\t1\t1\t10\t10\t50\t20\t91.5\tSở",
+        "5\t1\t1\t1\t1\t2\t70\t10\t50\t20\t88\tGiáo",
+        "5\t1\t1\t1\t2\t1\t10\t40\t50\t20\t-1\t ",
+        "5\t1\t2\t1\t1\t1\t10\t90\t50\t20\t70\tSố:",
+    ]
+    result = parse_tsv(head + "\n".join(rows))
+    assert result.text == "Sở Giáo\n\nSố:"
+    assert [w.text for w in result.words] == ["Sở", "Giáo", "Số:"]
+    assert result.mean_conf == pytest.approx((91.5 + 88 + 70) / 3)
