@@ -1,0 +1,1 @@
+"""Scans to text: loading, page restoration, the one Tesseract wrapper."""

@@ -1,0 +1,1 @@
+"""Domain stages: ledger, segmentation, classification, extraction, validity, reports (no Prefect)."""

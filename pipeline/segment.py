@@ -1,0 +1,253 @@
+"""Group the pages of a scanned file into records.
+
+A whole box is often scanned into one multi-page PDF, so the pages must be
+cut into documents. A page *starts* a record when the top of the page carries
+a document header; every other page continues the record before it:
+
+* the number line "Số: 123/QĐ-SGDĐT",
+* the motto "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" / "Độc lập - Tự do - Hạnh
+  phúc" (matched fuzzily: OCR of stained headers is poor),
+* an issuer line (UBND …, SỞ GIÁO DỤC VÀ ĐÀO TẠO, ỦY BAN NHÂN DÂN),
+* the place-date line "Hải Phòng, ngày … tháng … năm …",
+* a centred title (QUYẾT ĐỊNH, GIẤY CHỨNG NHẬN, …).
+
+Each kind of evidence has a weight (:data:`HEADER_EVIDENCE`); a page whose
+top scores at least :data:`START_THRESHOLD` starts a record. Blank or
+unreadable pages join the previous record; the first page always starts one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.extract import parse_date, parse_number
+from pipeline.folding import fold
+
+__all__ = [
+    "HEADER_EVIDENCE",
+    "START_THRESHOLD",
+    "TOP_LINES",
+    "PageDecision",
+    "header_evidence",
+    "is_blank",
+    "segment",
+    "segment_with_reasons",
+]
+
+#: How many non-empty lines count as "the top of the page".
+TOP_LINES = 15
+#: Score at which a page starts a new record.
+START_THRESHOLD = 3.0
+
+#: name -> (folded phrases, weight, minimum fuzzy score). Phrase evidence is
+#: matched per line, so a header interleaved on one OCR line still counts.
+HEADER_EVIDENCE: dict[str, tuple[tuple[str, ...], float, float]] = {
+    "motto": (("cong hoa xa hoi chu nghia viet nam",), 2.0, 80.0),
+    "motto_2": (("doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc"), 1.5, 80.0),
+    "issuer": (
+        ("ubnd thanh pho hai phong", "so giao duc va dao tao", "uy ban nhan dan",
+         "bo giao duc va dao tao"),
+        1.0,
+        85.0,
+    ),
+    "title": (
+        ("quyet dinh", "giay chung nhan", "giay xac minh van bang", "bang cong nhan"),
+        1.0,
+        90.0,
+    ),
+}
+_MATCH_MODE = {"issuer": "start", "title": "line"}
+#: Weights of the parsed evidence.
+NUMBER_WEIGHT = 2.0
+PLACE_DATE_WEIGHT = 1.5
+
+
+@dataclass(frozen=True)
+class PageDecision:
+    """Why a page starts or continues a record.
+
+    Attributes:
+        page: 1-based page number.
+        starts_record: Whether the page starts a new record.
+        score: Header score of the top of the page.
+        reasons: Evidence found (or why the page was joined).
+    """
+
+    page: int
+    starts_record: bool
+    score: float
+    reasons: tuple[str, ...]
+
+
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_PLACE_DATE_RE = re.compile(r"[a-z]{2,} [a-z]{2,}\s*[,.]\s*n\s?g\s?[a-z]{1,2}\b")
+
+
+def is_blank(text: str) -> bool:
+    """Whether a page's OCR text is empty or only noise (stains, specks).
+
+    Args:
+        text: Page text.
+
+    Returns:
+        True when the page has fewer than three words of two letters or more.
+    """
+    return len(_WORD_RE.findall(text)) < 3
+
+
+def _top(text: str) -> list[str]:
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return lines[:TOP_LINES]
+
+
+def header_evidence(text: str) -> tuple[float, tuple[str, ...]]:
+    """Score the top of a page as a document header.
+
+    Args:
+        text: Page text.
+
+    Returns:
+        ``(score, reasons)``; each kind of evidence counts at most once.
+    """
+    top = _top(text)
+    if not top:
+        return 0.0, ()
+    folded_lines = [fold(ln) for ln in top]
+    score = 0.0
+    reasons: list[str] = []
+    for name, (phrases, weight, cutoff) in HEADER_EVIDENCE.items():
+        mode = _MATCH_MODE.get(name, "anywhere")
+        hit = _best_line(phrases, folded_lines, cutoff, mode)
+        if hit is not None:
+            score += weight
+            reasons.append(f"{name}: '{hit}' (+{weight:.1f})")
+    top_text = "\n".join(top)
+    number = parse_number(top_text)
+    if number is not None:
+        score += NUMBER_WEIGHT
+        reasons.append(f"number: '{number}' (+{NUMBER_WEIGHT:.1f})")
+    for line, folded in zip(top, folded_lines, strict=True):
+        # Only a "<place>, ngày …" line: body text near the top of a
+        # continuation page also has dates ("đơn đề nghị ngày …").
+        if _PLACE_DATE_RE.search(folded):
+            date = parse_date(line)
+            if date is not None:
+                score += PLACE_DATE_WEIGHT
+                reasons.append(f"place-date: {date.isoformat()} (+{PLACE_DATE_WEIGHT:.1f})")
+                break
+    return score, tuple(reasons)
+
+
+def _best_line(
+    phrases: tuple[str, ...], lines: list[str], cutoff: float, mode: str
+) -> str | None:
+    for line in lines:
+        for phrase in phrases:
+            if mode == "line":
+                # A title stands alone on its line ("QUYẾT ĐỊNH" or "QUYẾT ĐỊNH:").
+                if fuzz.ratio(phrase, line.strip(" .:")) >= cutoff:
+                    return line
+                continue
+            if len(line) < len(phrase) * 0.6:
+                continue
+            # Issuer lines open their line (the right column may follow);
+            # the motto may sit anywhere on an interleaved line.
+            hay = line[: len(phrase) + 8] if mode == "start" else line
+            if fuzz.partial_ratio(phrase, hay) >= cutoff:
+                return line
+    return None
+
+
+_CERTIFICATE_TITLES = ("giay chung nhan", "bang cong nhan")
+_DECISION_TITLES = ("quyet dinh",)
+
+
+def _page_kind(text: str) -> tuple[str | None, dt.date | None]:
+    """("certificate" | "decision" | None, place-date) of a header page."""
+    top = _top(text)
+    folded = [fold(ln) for ln in top]
+    kind = None
+    if _best_line(_CERTIFICATE_TITLES, folded, 90.0, "line") is not None:
+        kind = "certificate"
+    elif _best_line(_DECISION_TITLES, folded, 90.0, "line") is not None:
+        kind = "decision"
+    number = parse_number("\n".join(top)) or ""
+    if "/GCN" in number:
+        kind = "certificate"
+    return kind, parse_date("\n".join(top))
+
+
+def segment_with_reasons(pages: Sequence[str]) -> list[PageDecision]:
+    """Decide for every page whether it starts a record, with reasons.
+
+    A certificate page (GIẤY CHỨNG NHẬN, number "…/GCN-…") that follows a
+    decision (QUYẾT ĐỊNH) of the same date is that decision's certificate:
+    the decision and its certificate form one result, so the page joins the
+    decision's record even though it has a full header.
+
+    Args:
+        pages: OCR text of each page, in file order.
+
+    Returns:
+        One decision per page, in order.
+    """
+    decisions: list[PageDecision] = []
+    record_kind: tuple[str | None, dt.date | None] = (None, None)
+    for i, text in enumerate(pages, start=1):
+        if is_blank(text):
+            starts = i == 1
+            why = "blank or unreadable page" + (
+                " (first page: starts a record)" if starts else ": joins the previous record"
+            )
+            decisions.append(PageDecision(i, starts, 0.0, (why,)))
+            continue
+        score, reasons = header_evidence(text)
+        starts = i == 1 or score >= START_THRESHOLD
+        certificate_joined = False
+        if starts:
+            kind = _page_kind(text)
+            prev_kind, prev_date = record_kind
+            if (
+                i > 1
+                and kind[0] == "certificate"
+                and prev_kind == "decision"
+                and prev_date is not None
+                and kind[1] == prev_date
+            ):
+                starts, certificate_joined = False, True
+                reasons = (
+                    *reasons,
+                    f"certificate of the decision dated {prev_date.isoformat()}: joins it",
+                )
+            else:
+                record_kind = kind
+        if i == 1 and score < START_THRESHOLD:
+            reasons = (*reasons, "first page: starts a record")
+        elif not starts and not certificate_joined:
+            reasons = (*reasons, f"header score {score:.1f} < {START_THRESHOLD:.1f}: continuation")
+        decisions.append(PageDecision(i, starts, score, reasons))
+    return decisions
+
+
+def segment(pages: Sequence[str]) -> list[tuple[int, ...]]:
+    """Group 1-based page numbers into records.
+
+    Args:
+        pages: OCR text of each page, in file order.
+
+    Returns:
+        Page-number tuples, one per record, e.g. ``[(1, 2), (3,), (4, 5, 6)]``;
+        empty input gives an empty list.
+    """
+    records: list[list[int]] = []
+    for d in segment_with_reasons(pages):
+        if d.starts_record or not records:
+            records.append([d.page])
+        else:
+            records[-1].append(d.page)
+    return [tuple(r) for r in records]

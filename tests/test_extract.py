@@ -1,0 +1,298 @@
+"""Tests for field extraction from noisy OCR text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.domain import ProcedureType as P
+from pipeline.extract import (
+    extract_fields,
+    parse_about,
+    parse_date,
+    parse_issuer,
+    parse_number,
+    parse_person,
+    parse_school,
+    parse_subject,
+    parse_title,
+    parse_validity_years,
+)
+from pipeline.folding import fold
+
+XAC_MINH = """\
+UBND THÀNH PHỐ HẢI PHÒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc
+Số: 45/SGDĐT-KTKĐ Hải Phòng, ngày 05 tháng 7 năm 2010
+V/v xác minh văn bằng
+Kính gửi: Công ty TNHH Hoa Mai
+Sở Giáo dục và Đào tạo Hải Phòng nhận được Công văn số 12/CV ngày 20/6/2010
+đề nghị xác minh văn bằng của bà có tên sau:
+Họ và tên: Nguyễn Thị Hoa
+Ngày sinh: 12/03/1990; Nơi sinh: Hải Phòng
+Kết quả xác minh: bà Nguyễn Thị Hoa đã được Sở cấp bằng tốt nghiệp THPT năm 2008.
+Nơi nhận:
+- Như trên;
+- Lưu VT, KTKĐ.
+KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+Trần Văn Bình
+"""
+
+CHUAN_QG = """\
+ỦY BAN NHÂN DÂN
+THÀNH PHỐ HẢI PHÒNG
+Số: 1234/QĐ-UBND
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hải Phòng, ngày 15 tháng 8 năm 2011
+QUYẾT ĐỊNH
+Về việc công nhận Trường Tiểu học Đằng Lâm, quận Hải An
+đạt chuẩn Quốc gia mức độ 1
+CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG
+Căn cứ Quyết định số 32/2005/QĐ-BGDĐT ngày 24 tháng 10 năm 2005 của Bộ Giáo dục và Đào tạo;
+Xét đề nghị của Giám đốc Sở Giáo dục và Đào tạo,
+QUYẾT ĐỊNH:
+Điều 1. Công nhận Trường Tiểu học Đằng Lâm, quận Hải An đạt chuẩn Quốc gia mức độ 1.
+Điều 2. Danh hiệu trường đạt chuẩn Quốc gia có giá trị trong thời hạn 05 năm.
+"""
+
+CHINH_SUA = """\
+UBND THÀNH PHỐ HẢI PHÒNG
+SỞ GIÁO DỤC VÀ ĐÀO TẠO
+Số: 301/QĐ-SGDĐT
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Hải Phòng, ngày 3 tháng 12 năm 2012
+QUYẾT ĐỊNH
+Về việc chỉnh sửa nội dung văn bằng
+Xét đơn đề nghị chỉnh sửa văn bằng của ông Lê Văn Nam ngày 12 tháng 11 năm 2012;
+Điều 1. Chỉnh sửa nội dung bằng tốt nghiệp THCS đã cấp cho ông Lê Văn Nam, sinh ngày 02/02/1995:
+Họ và tên ghi trong văn bằng: Lê Văn Năm; nay sửa lại là: Lê Văn Nam.
+"""
+
+
+# --------------------------------------------------------------------------
+# parse_number
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Số: 123/QĐ-SGDĐT", "123/QĐ-SGDĐT"),
+        ("Số:157/ QĐ-NĐ-UB", "157/QĐ-NĐ-UB"),
+        ("Số 45 /SGDĐT-KTKĐ", "45/SGDĐT-KTKĐ"),
+        ("S0: l23/QD-SGDDT", "123/QĐ-SGDĐT"),
+        ("So: 12/2010/QD-UBND", "12/2010/QĐ-UBND"),
+        ("Số: 45/SGD&ĐT-TCCB", "45/SGD&ĐT-TCCB"),
+        ("Số: 1O5 / 0D - 5GDĐT", "105/QĐ-SGDĐT"),
+        ("UBND THÀNH PHỐ HẢI PHÒNG\nSố: 88/QĐ-SGDĐT Hải Phòng, ngày 1 tháng 2 năm 2010", "88/QĐ-SGDĐT"),
+    ],
+)
+def test_parse_number_variants(text: str, expected: str) -> None:
+    assert parse_number(text) == expected
+
+
+def test_parse_number_blank_number_is_none() -> None:
+    assert parse_number("Số: /BC-SGDĐT\nHải Phòng, ngày tháng 3 năm 2023") is None
+
+
+def test_parse_number_prefers_header_over_cited_acts() -> None:
+    text = "Căn cứ Quyết định số 32/2005/QĐ-BGDĐT ngày 24/10/2005;\nSố: 77/QĐ-SGDĐT"
+    assert parse_number(text) == "77/QĐ-SGDĐT"
+    assert parse_number("Căn cứ Quyết định số 32/2005/QĐ-BGDĐT ngày 24/10/2005;") is None
+
+
+SUFFIXES = ["QĐ-SGDĐT", "SGDĐT-KTKĐ", "QĐ-UBND", "QĐ-GDĐT", "SGD&ĐT-TCCB", "QĐ-NĐ-UB"]
+_DIGIT_NOISE = {"0": "O", "1": "l", "5": "S"}
+
+
+def _noisy_number(rng: random.Random, number: str, suffix: str) -> str:
+    num = "".join(_DIGIT_NOISE[c] if c in _DIGIT_NOISE and rng.random() < 0.4 else c
+                  for c in number)
+    if not any(c.isdigit() for c in num) and len(num) > 3:
+        num = number  # four look-alikes in a row are not a number any more
+    suf = fold(suffix).upper() if rng.random() < 0.5 else suffix
+    suf = suf.replace("-", rng.choice(["-", " - ", "- ", "-"]))
+    so = rng.choice(["Số:", "Số", "So:", "S0:", "Sô:", "Số :"])
+    slash = rng.choice(["/", " /", "/ ", " / "])
+    return f"{so}{rng.choice(['', ' ', '  '])}{num}{slash}{suf}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=9999),
+    pad=st.booleans(),
+    suffix=st.sampled_from(SUFFIXES),
+    seed=st.integers(min_value=0, max_value=10**6),
+)
+def test_parse_number_recovers_from_ocr_noise(n: int, pad: bool, suffix: str, seed: int) -> None:
+    number = f"{n:02d}" if pad else str(n)
+    noisy = _noisy_number(random.Random(seed), number, suffix)
+    assert parse_number(noisy) == f"{number}/{suffix}", noisy
+
+
+# --------------------------------------------------------------------------
+# parse_date
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hải Phòng, ngày 05 tháng 7 năm 2010", dt.date(2010, 7, 5)),
+        ("Hai Phong, ngay 5 thang 07 nam 2010", dt.date(2010, 7, 5)),
+        ("Hải Phòng, 05/07/2010", dt.date(2010, 7, 5)),
+        ("Hai Phong, ngay O5 thang l2 nam 2Ol0", dt.date(2010, 12, 5)),
+        ("Hải Phòng, ngày 31 tháng 2 năm 2010", None),
+        ("Hải Phòng, ngày 12 tháng 13 năm 2010", None),
+        ("Họ và tên: An, sinh ngày 12/03/1990", None),
+        ("Hải Phòng, ngày    tháng 3 năm 2023", None),
+    ],
+)
+def test_parse_date_variants(text: str, expected: dt.date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_parse_date_prefers_place_date_over_body_dates() -> None:
+    assert parse_date(XAC_MINH) == dt.date(2010, 7, 5)
+    assert parse_date(CHUAN_QG) == dt.date(2011, 8, 15)
+    # Place-date line at the bottom (certificates), birth date in the body.
+    body = "Ông Nguyễn Văn An, sinh ngày 01 tháng 02 năm 1980\nHải Phòng, ngày 9 tháng 9 năm 2009"
+    assert parse_date(body) == dt.date(2009, 9, 9)
+
+
+_DATE_NOISE = {"0": "O", "1": "l", "5": "S"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(2008, 1, 1), max_value=dt.date(2013, 12, 31)),
+    seed=st.integers(min_value=0, max_value=10**6),
+)
+def test_parse_date_recovers_from_ocr_noise(day: dt.date, seed: int) -> None:
+    rng = random.Random(seed)
+
+    def noisy(num: str) -> str:
+        return "".join(_DATE_NOISE.get(c, c) if rng.random() < 0.3 else c for c in num)
+
+    d = f"{day.day:02d}" if rng.random() < 0.5 else str(day.day)
+    m = f"{day.month:02d}" if rng.random() < 0.5 else str(day.month)
+    form = rng.randrange(3)
+    if form == 0:
+        line = f"Hải Phòng, ngày {noisy(d)} tháng {noisy(m)} năm {noisy(str(day.year))}"
+    elif form == 1:
+        line = f"Hai Phong, ngay {noisy(d)} thang {noisy(m)} nam {noisy(str(day.year))}"
+    else:
+        line = f"Hải Phòng, {noisy(d)}/{noisy(m)}/{noisy(str(day.year))}"
+    text = f"Số: 12/QĐ-SGDĐT\n{line}\nÔng Trần An, sinh ngày 01/02/1985"
+    assert parse_date(text) == day, text
+
+
+# --------------------------------------------------------------------------
+# issuer, title, about
+# --------------------------------------------------------------------------
+
+
+def test_parse_issuer_interleaved_sgd() -> None:
+    assert parse_issuer(XAC_MINH) == "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+
+
+def test_parse_issuer_ubnd() -> None:
+    assert parse_issuer(CHUAN_QG) == "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"
+
+
+def test_parse_issuer_noisy_and_without_diacritics() -> None:
+    noisy = "UBND THANH PH0 HAI PHONG CONG HOA XA HOI CHU NGHIA VIET NAM\nSO GIAO DUC VA ÐAO TAO\nSố: 1/QĐ-SGDĐT"
+    assert parse_issuer(noisy) == "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    assert parse_issuer("UY BAN NHAN DAN\nTHANH PHO HAl PHONG\nSo: 5/QD-UBND") == (
+        "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"
+    )
+
+
+def test_parse_issuer_unknown_falls_back_to_raw_lines() -> None:
+    text = "UBND HUYỆN AN LÃO\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nSố: 7/QĐ-PGDĐT"
+    assert parse_issuer(text) == "UBND HUYỆN AN LÃO / PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"
+    assert parse_issuer("") is None
+
+
+def test_parse_title_and_about() -> None:
+    assert parse_title(CHUAN_QG) == "QUYẾT ĐỊNH"
+    assert parse_title(XAC_MINH) is None
+    assert parse_title("GIẤY CHỨNG NHẬN\nKIỂM ĐỊNH CHẤT LƯỢNG GIÁO DỤC") == "GIẤY CHỨNG NHẬN"
+    assert parse_about(XAC_MINH) == "xác minh văn bằng"
+    assert parse_about(CHUAN_QG) == (
+        "công nhận Trường Tiểu học Đằng Lâm, quận Hải An đạt chuẩn Quốc gia mức độ 1"
+    )
+
+
+# --------------------------------------------------------------------------
+# subject
+# --------------------------------------------------------------------------
+
+
+def test_parse_person_forms() -> None:
+    assert parse_person(XAC_MINH) == "Nguyễn Thị Hoa"
+    assert parse_person("Cấp bản sao cho ông NGUYỄN VĂN AN, sinh ngày") == "Nguyễn Văn An"
+    assert parse_person("đề nghị của Anh/Chị Phạm Minh Đức về việc") == "Phạm Minh Đức"
+    assert parse_person("Ông/Bà Vũ Thị Lan") == "Vũ Thị Lan"
+    assert parse_person("Kính gửi: Ông Giám đốc Công ty") is None
+    assert parse_person("không có tên người") is None
+
+
+def test_parse_person_takes_corrected_name() -> None:
+    assert parse_subject(CHINH_SUA, P.CHINH_SUA_VAN_BANG) == "Lê Văn Nam"
+
+
+def test_parse_school_forms() -> None:
+    assert parse_school(CHUAN_QG) == "Trường Tiểu học Đằng Lâm"
+    assert parse_school("công nhận Trường THCS Lê Lợi đạt chuẩn") == "Trường THCS Lê Lợi"
+    assert parse_school("TRƯỜNG MẦM NON HOA SEN\nĐạt tiêu chuẩn") == "Trường Mầm non Hoa Sen"
+    assert parse_school("Trường THCS Trường Sơn, huyện An Lão") == "Trường THCS Trường Sơn"
+    assert parse_school("truong thcs le loi") is None
+
+
+def test_parse_subject_dispatches_on_type() -> None:
+    assert parse_subject(CHUAN_QG, P.CONG_NHAN_CHUAN_QUOC_GIA) == "Trường Tiểu học Đằng Lâm"
+    assert parse_subject(XAC_MINH, P.XAC_MINH_VAN_BANG) == "Nguyễn Thị Hoa"
+    assert parse_subject(CHUAN_QG, P.KHAC) == "Trường Tiểu học Đằng Lâm"
+
+
+# --------------------------------------------------------------------------
+# validity years and all fields
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Giấy chứng nhận có giá trị trong thời hạn 05 năm kể từ ngày ký.", 5),
+        ("có thời hạn 5 năm", 5),
+        ("co gia tri trong thoi han O5 nam", 5),
+        ("có giá trị 05 (năm) năm", 5),
+        ("Quyết định có hiệu lực kể từ ngày 05 tháng 7 năm 2010.", None),
+        ("Quyết định có hiệu lực kể từ ngày ký.", None),
+    ],
+)
+def test_parse_validity_years(text: str, expected: int | None) -> None:
+    assert parse_validity_years(text) == expected
+
+
+def test_extract_fields_full_record() -> None:
+    f = extract_fields(CHUAN_QG, P.CONG_NHAN_CHUAN_QUOC_GIA)
+    assert f.number == "1234/QĐ-UBND"
+    assert f.date == dt.date(2011, 8, 15)
+    assert f.issuer == "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"
+    assert f.subject == "Trường Tiểu học Đằng Lâm"
+    assert f.title == "QUYẾT ĐỊNH"
+    assert f.validity_years == 5
+
+
+def test_extract_fields_classifies_when_type_missing() -> None:
+    f = extract_fields(XAC_MINH)
+    assert f.subject == "Nguyễn Thị Hoa"
+    assert f.number == "45/SGDĐT-KTKĐ"

@@ -1,0 +1,132 @@
+"""Tests for grouping pages into records."""
+
+from __future__ import annotations
+
+import random
+
+from pipeline.segment import header_evidence, is_blank, segment, segment_with_reasons
+
+HEADER = """UBND THÀNH PHỐ HẢI PHÒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc
+Số: {n}/QĐ-SGDĐT Hải Phòng, ngày 05 tháng 7 năm 2010
+QUYẾT ĐỊNH
+Về việc cấp bản sao văn bằng từ sổ gốc
+Căn cứ Quyết định số 33/2007/QĐ-BGDĐT ngày 20/6/2007;
+Xét đơn đề nghị cấp bản sao văn bằng của bà Trần Thị Mai ngày 12 tháng 6 năm 2010;
+"""
+UBND_HEADER = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ HẢI PHÒNG
+Số: 1234/QĐ-UBND
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hải Phòng, ngày 15 tháng 8 năm 2011
+QUYẾT ĐỊNH
+Về việc công nhận Trường Tiểu học Đằng Lâm đạt chuẩn Quốc gia
+"""
+CONTINUATION = """Điều 2. Quyết định có hiệu lực kể từ ngày ký.
+Điều 3. Chánh Văn phòng Sở Giáo dục và Đào tạo, Trưởng phòng Khảo thí
+và bà Trần Thị Mai chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như Điều 3;
+- Lưu VT.
+KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+"""
+# A continuation page that opens with body text citing acts and dates.
+TRICKY_CONTINUATION = """QUYẾT ĐỊNH:
+Sở Giáo dục và Đào tạo xét đơn ngày 12 tháng 6 năm 2010 của bà Trần Thị Mai
+Căn cứ Quyết định số 12/QĐ-SGDĐT ngày 02/01/2010 của Sở Giáo dục và Đào tạo;
+Điều 1. Cấp bản sao bằng tốt nghiệp THPT từ sổ gốc.
+"""
+CERTIFICATE_PAGE = """CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+GIẤY CHỨNG NHẬN
+KIỂM ĐỊNH CHẤT LƯỢNG GIÁO DỤC
+Trường THCS Lê Lợi
+Đạt tiêu chuẩn chất lượng giáo dục cấp độ 2
+Hải Phòng, ngày 05 tháng 7 năm 2010
+"""
+
+
+def _noisy(text: str, seed: int, rate: float = 0.05) -> str:
+    rng = random.Random(seed)
+    swaps = {"o": "0", "l": "1", "S": "5", "i": "l", "a": "e", "n": "u"}
+    out = []
+    for c in text:
+        r = rng.random()
+        if r < rate and c in swaps:
+            out.append(swaps[c])
+        elif r < rate / 2 and c.isalpha():
+            out.append(rng.choice("abcdeghik"))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def test_header_pages_start_records() -> None:
+    pages = [HEADER.format(n=1), CONTINUATION, HEADER.format(n=2), UBND_HEADER, CONTINUATION]
+    assert segment(pages) == [(1, 2), (3,), (4, 5)]
+
+
+def test_first_page_without_header_starts_a_record() -> None:
+    assert segment([CONTINUATION, CONTINUATION, HEADER.format(n=3)]) == [(1, 2), (3,)]
+
+
+def test_blank_pages_join_previous_record() -> None:
+    pages = [HEADER.format(n=1), "", "  \n . , ' ~ \n", HEADER.format(n=2), "\f"]
+    assert segment(pages) == [(1, 2, 3), (4, 5)]
+    assert segment(["", HEADER.format(n=1)]) == [(1,), (2,)]
+    assert segment([]) == []
+
+
+def test_body_text_with_dates_and_citations_is_a_continuation() -> None:
+    score, reasons = header_evidence(TRICKY_CONTINUATION)
+    assert score < 3.0, reasons
+    assert segment([HEADER.format(n=1), TRICKY_CONTINUATION]) == [(1, 2)]
+
+
+def test_certificate_page_with_motto_starts_a_record() -> None:
+    other_day = CERTIFICATE_PAGE.replace("ngày 05 tháng 7", "ngày 06 tháng 7")
+    assert segment([HEADER.format(n=1), CONTINUATION, other_day]) == [(1, 2), (3,)]
+    assert segment([CONTINUATION, CERTIFICATE_PAGE]) == [(1,), (2,)]
+
+
+def test_certificate_of_the_same_date_joins_its_decision() -> None:
+    decisions = segment_with_reasons([HEADER.format(n=1), CONTINUATION, CERTIFICATE_PAGE])
+    assert [d.starts_record for d in decisions] == [True, False, False]
+    assert decisions[2].reasons[-1].startswith("certificate of the decision dated 2010-07-05")
+    # A new decision after the certificate starts its own record.
+    pages = [HEADER.format(n=1), CERTIFICATE_PAGE, HEADER.format(n=2)]
+    assert segment(pages) == [(1, 2), (3,)]
+
+
+def test_noisy_ocr_headers() -> None:
+    for seed in range(5):
+        pages = [
+            _noisy(HEADER.format(n=10 + seed), seed),
+            _noisy(CONTINUATION, seed + 100),
+            _noisy(UBND_HEADER, seed + 200),
+        ]
+        assert segment(pages) == [(1, 2), (3,)], seed
+
+
+def test_header_without_diacritics() -> None:
+    page = ("UBND THANH PHO HAI PHONG CONG HOA XA HOI CHU NGHIA VIET NAM\n"
+            "SO GIAO DUC VA DAO TAO Doc lap - Tu do - Hanh phuc\n"
+            "So: 45/SGDDT-KTKD Hai Phong, ngay 5 thang 7 nam 2010\n")
+    assert segment([HEADER.format(n=1), page]) == [(1,), (2,)]
+
+
+def test_reasons_explain_each_page() -> None:
+    decisions = segment_with_reasons([HEADER.format(n=1), CONTINUATION, ""])
+    assert [d.starts_record for d in decisions] == [True, False, False]
+    assert any(r.startswith("number: '1/QĐ-SGDĐT'") for r in decisions[0].reasons)
+    assert any(r.startswith("motto:") for r in decisions[0].reasons)
+    assert "continuation" in decisions[1].reasons[-1]
+    assert "blank" in decisions[2].reasons[0]
+
+
+def test_is_blank() -> None:
+    assert is_blank("")
+    assert is_blank("~ . ' ,, 1 2")
+    assert not is_blank("Điều 2. Quyết định có hiệu lực")
