@@ -7,11 +7,12 @@ page made for it. :func:`restore_page` chains them:
    (yellowing, brown mould, red seals) by taking the brightest channel.
 2. ``crop_paper``: find the sheet on the dark scanner bed and cut it out.
 3. ``coarse_orientation``: detect pages lying on their side (90°/270°).
-4. ``normalize_background``: divide by an estimate of the paper so stains,
+4. ``remove_holes`` and ``normalize_background``: divide by an estimate of the paper so stains,
    yellowing and uneven light become white while faint ink stays dark; holes
    and large blotches bigger than any letter vanish.
 5. ``estimate_skew`` / ``rotate``: deskew by projection profiles.
-6. Tesseract OSD decides upside-down pages (through the one wrapper).
+6. ``ascender_ratio`` decides upside-down pages; Tesseract OSD (through the
+   one wrapper) only when that cheap test is undecided.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ __all__ = [
     "ink_gray",
     "crop_paper",
     "normalize_background",
+    "remove_holes",
     "estimate_skew",
     "coarse_orientation",
     "rotate",
     "rotate_quarter",
+    "ascender_ratio",
     "restore_page",
 ]
 
@@ -94,6 +97,30 @@ def crop_paper(gray: np.ndarray, *, margin: int = 4) -> tuple[np.ndarray, tuple[
     return out[y : y + h, x : x + w], (x, y, w, h)
 
 
+def remove_holes(gray: np.ndarray, *, dark: int = 70, min_width_px: int = 16) -> np.ndarray:
+    """Paint white the dark blobs far thicker than any pen stroke.
+
+    Termite holes and tunnels show the dark scanner lid through the paper;
+    left alone they become black blobs that break layout analysis. Ink
+    strokes are a few pixels wide at 300 dpi, so an opening with a disc wider
+    than any stroke keeps only the holes (and very large ink areas, such as a
+    solid black box, which are rare in these documents).
+    """
+    small = _downscale(gray, 2)
+    mask = (small < dark).astype(np.uint8)
+    radius = max(2, min_width_px // 4)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    thick = cv2.morphologyEx(mask, cv2.MORPH_OPEN, disc)
+    if not thick.any():
+        return gray
+    # Grow back over the soft rim of each hole, but only into dark-ish pixels.
+    grown = cv2.dilate(thick, np.ones((5, 5), np.uint8), iterations=2) & (small < dark + 60)
+    grown = cv2.resize(grown, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+    out = gray.copy()
+    out[grown > 0] = 255
+    return out
+
+
 def normalize_background(gray: np.ndarray) -> np.ndarray:
     """Flatten the paper to white, keeping ink contrast (stains, yellowing, light).
 
@@ -144,19 +171,66 @@ def estimate_skew(gray: np.ndarray, max_deg: float = 10.0) -> float:
     return float(max(fine, key=lambda a: _profile_score(ink, float(a), 1)))
 
 
+def _elongated(ink: np.ndarray, horizontal: bool) -> int:
+    """How many long, thin blobs appear when ink is smeared along one axis."""
+    kernel = np.ones((1, 9) if horizontal else (9, 1), np.uint8)
+    smeared = cv2.dilate(ink, kernel)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    long_side, short_side = (w, h) if horizontal else (h, w)
+    return int(np.count_nonzero((long_side > 4 * short_side) & (long_side > 40) & (short_side < 30)))
+
+
 def coarse_orientation(gray: np.ndarray) -> int:
     """0 when text lines run across the page, 90 when the page lies on its side.
 
-    Compares how sharp the row and column profiles of the ink can get within
-    a few degrees of skew.
+    Smearing the ink along the lines turns words into long thin blobs; along
+    the wrong axis it does not. Borders and stains make one blob each, so
+    they cannot outvote a page of text. Undecided pages stay as they are.
     """
-    ink = _binary_small(gray, 8)
-    if ink.sum() == 0:
-        return 0
-    angles = np.arange(-8, 8.1, 2.0)
-    rows = max(_profile_score(ink, float(a), 1) for a in angles)
-    cols = max(_profile_score(ink, float(a), 0) for a in angles)
-    return 90 if cols > 1.5 * rows else 0
+    ink = _binary_small(gray, 4)
+    across, down = _elongated(ink, True), _elongated(ink, False)
+    return 90 if down > max(8, 2 * across) else 0
+
+
+def ascender_ratio(gray: np.ndarray) -> float:
+    """Ink above the x-height band over ink below it, summed over text lines.
+
+    Vietnamese print stacks diacritics, capitals and ascenders above the
+    x-height far more than descenders hang below it, so an upright page gives
+    a ratio well above 1 and an upside-down page well below 1. Blobs larger
+    than a letter (stains, rules, holes) are ignored. Costs a few
+    milliseconds, where Tesseract's orientation detection costs most of a
+    second and is unreliable on damaged pages.
+    """
+    small = _downscale(gray, 2)
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    letter = (stats[:, cv2.CC_STAT_HEIGHT] < 40) & (stats[:, cv2.CC_STAT_WIDTH] < 60)
+    letter[0] = False
+    rows = letter[labels].sum(axis=1).astype(np.float64)
+    on = rows > 2
+    above = below = 0.0
+    i, n = 0, len(rows)
+    while i < n:
+        if not on[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and on[j]:
+            j += 1
+        band = rows[i:j]
+        if 8 <= j - i <= 50:
+            core = np.nonzero(band > 0.5 * band.max())[0]
+            above += float(band[: core[0]].sum())
+            below += float(band[core[-1] + 1 :].sum())
+        i = j
+    return (above + 1.0) / (below + 1.0)
+
+
+#: Ascender ratios beyond these bounds decide upright / upside down at once.
+UPRIGHT_RATIO = 1.4
+UPSIDE_DOWN_RATIO = 1 / UPRIGHT_RATIO
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
@@ -197,23 +271,29 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
     gray, box = crop_paper(gray)
     if box[0] or box[1]:
         steps.append("crop")
+    gray = remove_holes(gray)
+    gray = normalize_background(gray)
+    steps += ["holes", "normalize"]
     rotation = 0
     if options.detect_orientation and coarse_orientation(gray) == 90:
         gray = rotate_quarter(gray, 90)
         rotation = 90
         steps.append("turn90")
-    gray = normalize_background(gray)
-    steps.append("normalize")
     skew = estimate_skew(gray, options.max_skew_deg)
     if abs(skew) >= 0.1:
         gray = rotate(gray, skew)
         steps.append(f"deskew{skew:+.2f}")
     if options.detect_orientation:
-        from ocr.tesseract import detect_orientation
+        ratio = ascender_ratio(gray)
+        flip = ratio < UPSIDE_DOWN_RATIO
+        if UPSIDE_DOWN_RATIO <= ratio <= UPRIGHT_RATIO:
+            # Undecided by the cheap test: ask Tesseract, and only trust a clear answer.
+            from ocr.tesseract import detect_orientation
 
-        osd = detect_orientation(_downscale(gray, 2), tesseract, what="orientation")
-        if osd is not None and osd.rotate in (90, 180, 270) and osd.confidence >= 2.0:
-            gray = rotate_quarter(gray, osd.rotate)
-            rotation = (rotation + osd.rotate) % 360
-            steps.append(f"osd{osd.rotate}")
+            osd = detect_orientation(gray, tesseract, what="orientation")
+            flip = osd is not None and osd.rotate == 180 and osd.confidence >= 3.0
+        if flip:
+            gray = rotate_quarter(gray, 180)
+            rotation = (rotation + 180) % 360
+            steps.append("flip180")
     return RestoredPage(image=gray, skew_deg=skew, rotation=rotation, steps=tuple(steps))

@@ -13,6 +13,12 @@ if ! tesseract --list-langs 2>/dev/null | grep -qx osd; then need_apt+=(tesserac
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+if [ "${SOHOA_SETUP_TEST:-0}" = 1 ]; then
+    # The test suite starts a real Elasticsearch node (Java, fetched with Maven).
+    command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+    command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+    command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing system packages: ${need_apt[*]}" >&2
     SUDO=""
