@@ -1,0 +1,89 @@
+"""The README's main job on the committed samples, through the real CLI.
+
+Ingest every sample scan, then check the report's counts by procedure type
+against the samples' ground truth, a search typed without diacritics, and
+that a second run reads nothing and changes no count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from pipeline.domain import PROCEDURE_LABELS, ProcedureType
+
+pytestmark = pytest.mark.slow
+
+
+def sohoa(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("SOHOA_INDEX_URL", None)
+    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=900)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    data = tmp_path_factory.mktemp("demo") / "data"
+    run = sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--box", "01", "--no-progress")
+    return data, run
+
+
+def _report_counts(markdown: str) -> dict[str, int]:
+    labels = {v: k.value for k, v in PROCEDURE_LABELS["vi"].items()}
+    counts = {}
+    for line in markdown.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells and cells[0] in labels and len(cells) == 6 and cells[1].isdigit():
+            counts[labels[cells[0]]] = int(cells[1])
+    return counts
+
+
+def test_demo_ingest_succeeds(demo: tuple[Path, subprocess.CompletedProcess[str]], ground_truth: dict) -> None:
+    _, run = demo
+    assert run.returncode == 0, run.stderr[-3000:]
+    pages = sum(len(f["pages"]) for f in ground_truth["files"])
+    assert f"{pages} trang đã đọc" in run.stdout
+
+
+def test_report_counts_equal_ground_truth(demo: tuple[Path, subprocess.CompletedProcess[str]],
+                                          ground_truth: dict) -> None:
+    data, _ = demo
+    rep = sohoa(data, "report", "--format", "md")
+    assert rep.returncode == 0, rep.stderr
+    expected = Counter(r["type"] for r in ground_truth["records"])
+    got = {t: n for t, n in _report_counts(rep.stdout).items() if n}
+    assert got == dict(expected)
+    # the quarterly paragraph counts the still-valid ones (no-expiry types here)
+    valid = sum(n for t, n in expected.items()
+                if t not in (ProcedureType.KIEM_DINH_CHAT_LUONG.value, ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA.value))
+    assert re.search(rf"kiểm đếm là {valid}\b", rep.stdout)
+
+
+def test_search_without_diacritics_finds_a_sample(demo: tuple[Path, subprocess.CompletedProcess[str]],
+                                                  ground_truth: dict) -> None:
+    data, _ = demo
+    res = sohoa(data, "search", "nguyen van an", "--json")
+    assert res.returncode == 0, res.stderr
+    hits = json.loads(res.stdout)["hits"]
+    target = next(r for r in ground_truth["records"] if r["subject"] == "Nguyễn Văn An")
+    assert hits and hits[0]["subject"] == "Nguyễn Văn An"
+    assert Path(hits[0]["path"]).name == Path(target["file"]).name and hits[0]["pages"] == target["pages"]
+    assert "[Nguyễn Văn An]" in hits[0]["snippet"]
+
+
+def test_second_run_reads_nothing_and_changes_no_count(demo: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    data, _ = demo
+    before = sohoa(data, "report", "--format", "md").stdout
+    again = sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--no-progress")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert " 0 trang đã đọc" in again.stdout and " 0 hồ sơ ghi" in again.stdout
+    assert _report_counts(sohoa(data, "report", "--format", "md").stdout) == _report_counts(before)
