@@ -18,6 +18,8 @@ if [ "${SOHOA_SETUP_TEST:-0}" = 1 ]; then
     command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
     command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
     command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+    # End-to-end web tests drive Debian's Chromium (never a downloaded browser).
+    command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing system packages: ${need_apt[*]}" >&2

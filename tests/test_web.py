@@ -1,0 +1,516 @@
+"""The web app over HTTP: every page, the permission rules, CSRF, rate limits, corrections.
+
+A real ledger and a real embedded index are built in a temp dir; page images
+are small JPEGs drawn here with the word boxes of what they show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import warnings
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for httpx2 in its test client; httpx (a Prefect dependency) works the same.
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+from indexing import SearchFilters, open_index, to_index_doc
+from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
+from pipeline.ledger import Ledger
+from sohoa.settings import Settings
+from web import charts, corrections, images
+from web.app import create_app, highlight, safe_next
+from web.auth import MAX_FAILS_PER_USER, WebStore, hash_password, verify_password
+
+FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+PASSWORDS = {"admin": "quan-tri-2024", "luutru": "luu-tru-2024", "tracuu": "tra-cuu-2024"}
+
+
+@dataclass(frozen=True)
+class Demo:
+    """Keys of the records of the demo data dir."""
+
+    settings: Settings
+    an: str          # Nguyễn Văn An, verification, valid
+    dang_lam: str    # Trường THCS Đằng Lâm, accreditation, expired
+    hung: str        # OCR-mangled name, type unknown, needs review
+
+
+def draw_page(lines: list[str], jpeg: Path, words_json: Path, original: Path | None = None) -> None:
+    """A page image with these lines and the OCR word boxes of what was drawn."""
+    font = ImageFont.truetype(FONT, 30)
+    img = Image.new("L", (1240, 120 + 55 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    words = []
+    for i, line in enumerate(lines):
+        x, y = 60, 60 + 55 * i
+        for k, word in enumerate(line.split()):
+            left, top, right, bottom = draw.textbbox((x, y), word, font=font)
+            draw.text((x, y), word, font=font, fill=0)
+            words.append({"text": word, "conf": 91.0, "left": left, "top": top, "width": right - left,
+                          "height": bottom - top, "block": 1, "par": 1, "line": i + 1})
+            x = right + 14
+    jpeg.parent.mkdir(parents=True, exist_ok=True)
+    img.save(jpeg, "JPEG", quality=85)
+    words_json.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    if original is not None:
+        img.rotate(1.5, fillcolor=235).save(original, "PNG")
+
+
+PAGES = {
+    "an": ["SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG", "Số: 45/SGDĐT-KTKĐ", "Hải Phòng, ngày 05 tháng 7 năm 2010",
+           "Sở xác nhận ông Nguyễn Văn An đã được cấp bằng tốt nghiệp."],
+    "dang_lam": ["SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG", "Số: 123/QĐ-SGDĐT", "Hải Phòng, ngày 01 tháng 3 năm 2011",
+                 "Cấp giấy chứng nhận kiểm định chất lượng cho Trường THCS Đằng Lâm."],
+    "hung": ["SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG", "Hải Phòng, ngày 12 tháng 5 năm 2012",
+             "Xác nhận ông Nguyen Văn Hùug đã tốt nghiệp."],
+}
+
+
+def build_demo(root: Path) -> Demo:
+    """A data dir with a batch, one scanned file of three one-page records, and the index."""
+    settings = Settings(data_dir=root / "data", workers=1)
+    scans = root / "scans"
+    scans.mkdir(parents=True)
+    recs = {
+        "an": ClassifiedRecord(
+            pages=(1,), type=ProcedureType.XAC_MINH_VAN_BANG, confidence=0.93, reasons=("title: xác nhận",),
+            fields=RecordFields(number="45/SGDĐT-KTKĐ", date=dt.date(2010, 7, 5), issuer="SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+                                subject="Nguyễn Văn An", title="GIẤY XÁC NHẬN")),
+        "dang_lam": ClassifiedRecord(
+            pages=(2,), type=ProcedureType.KIEM_DINH_CHAT_LUONG, confidence=0.88, reasons=("title: kiểm định",),
+            fields=RecordFields(number="123/QĐ-SGDĐT", date=dt.date(2011, 3, 1), issuer="SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+                                subject="Trường THCS Đằng Lâm", validity_years=5),
+            valid_until=dt.date(2016, 3, 1)),
+        "hung": ClassifiedRecord(
+            pages=(3,), type=ProcedureType.KHAC, confidence=0.3,
+            reasons=("no rule matched", "review: unknown procedure type", "review: no document number found"),
+            fields=RecordFields(date=dt.date(2012, 5, 12), subject="Nguyen Văn Hùug"), needs_review=True),
+    }
+    scan = scans / "hop-01.tif"
+    frames = []
+    with Ledger(settings.ledger_path) as ledger:
+        batch = ledger.ensure_batch("hop-01", fonds="SGDĐT-HP", box="01", file_code="HS-2010-05")
+        derived = settings.derived_dir / "tmp"
+        for n, name in enumerate(recs, start=1):
+            draw_page(PAGES[name], derived / f"p{n}.jpg", derived / f"p{n}.json", root / f"orig{n}.png")
+            frames.append(Image.open(root / f"orig{n}.png").convert("L"))
+        frames[0].save(scan, save_all=True, append_images=frames[1:])
+        sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+        f, _ = ledger.register_file(sha, scan.stat().st_size, str(scan), batch)
+        ledger.set_file(f.id, status="done", kind="tiff", page_count=3)
+        for n, name in enumerate(recs, start=1):
+            ledger.save_page(f.id, n, status="done", settings="test", run_id=None, text="\n".join(PAGES[name]),
+                             mean_conf=91.0, image_path=str(derived / f"p{n}.jpg"),
+                             words_path=str(derived / f"p{n}.json"))
+        written, _ = ledger.replace_records(
+            f.id, batch, [(recs[k], "\n".join(PAGES[k])) for k in recs], run_id=None)
+        index = open_index(settings.resolved_index_url)
+        index.write(to_index_doc(r) for r in ledger.records(written))
+        index.close()
+        ledger.mark_indexed(written, [])
+    store = WebStore(settings.data_dir / "web.sqlite")
+    store.add_user("admin", "admin", PASSWORDS["admin"])
+    store.add_user("luutru", "archivist", PASSWORDS["luutru"])
+    store.add_user("tracuu", "clerk", PASSWORDS["tracuu"])
+    store.close()
+    return Demo(settings, *written)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    return build_demo(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Demo:
+    """A demo data dir of its own, for tests that change it."""
+    return build_demo(tmp_path)
+
+
+def csrf_of(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, "no CSRF token in the page"
+    return m.group(1)
+
+
+def client_for(d: Demo, user: str | None = None, ip: str = "testclient") -> TestClient:
+    client = TestClient(create_app(d.settings), follow_redirects=False, client=(ip, 5000))
+    if user:
+        r = login(client, user, PASSWORDS[user])
+        assert r.status_code == 303, r.text
+    return client
+
+
+def login(client: TestClient, user: str, password: str) -> object:
+    page = client.get("/login")
+    return client.post("/login", data={"csrf": csrf_of(page.text), "username": user, "password": password,
+                                       "next": "/search"})
+
+
+def session_csrf(client: TestClient, path: str = "/search") -> str:
+    return csrf_of(client.get(path).text)
+
+
+# -- nobody sees anything without logging in -----------------------------------------
+
+
+def test_every_page_needs_a_login(demo: Demo) -> None:
+    c = client_for(demo)
+    k = demo.an
+    for path in ("/search?q=an", f"/records/{k}", f"/records/{k}/pages/1/restored.jpg",
+                 f"/records/{k}/pages/1/original.jpg", f"/records/{k}/crop/number.jpg", f"/records/{k}/record.pdf",
+                 "/review", f"/review/{k}", "/dashboard", "/admin/users", "/admin/access-log"):
+        r = c.get(path)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next="), path
+    assert c.get("/").headers["location"] == "/search"
+    assert c.post(f"/records/{k}/correct", data={"subject": "x", "csrf": "x"}).status_code == 401
+    assert c.post("/admin/users", data={"action": "add"}).status_code == 401
+    assert c.get("/login").status_code == 200
+
+
+def test_login_redirects_back_and_logout_ends_the_session(demo: Demo) -> None:
+    c = client_for(demo)
+    r = c.get(f"/records/{demo.an}")
+    page = c.get(r.headers["location"])
+    nxt = re.search(r'name="next" value="([^"]+)"', page.text).group(1)
+    assert nxt == f"/records/{demo.an}"
+    r = c.post("/login", data={"csrf": csrf_of(page.text), "username": "tracuu", "password": PASSWORDS["tracuu"],
+                               "next": nxt})
+    assert r.status_code == 303 and r.headers["location"] == nxt
+    assert c.get(nxt).status_code == 200
+    assert c.post("/logout", data={"csrf": session_csrf(c)}).status_code == 303
+    assert c.get("/search").status_code == 303
+
+
+def test_login_needs_its_csrf_token_and_rejects_outside_redirects(demo: Demo) -> None:
+    c = client_for(demo)
+    c.get("/login")
+    r = c.post("/login", data={"username": "tracuu", "password": PASSWORDS["tracuu"]})
+    assert r.status_code == 403
+    assert safe_next("//evil.example/x") == "/search" and safe_next("https://evil.example") == "/search"
+    assert safe_next("/records/a?b=1") == "/records/a?b=1"
+
+
+def test_wrong_password_and_rate_limit_per_user(fresh: Demo) -> None:
+    c = client_for(fresh)
+    for _ in range(MAX_FAILS_PER_USER):
+        assert login(c, "tracuu", "sai-mat-khau").status_code == 401
+    # the right password no longer helps until the window passes
+    r = login(c, "tracuu", PASSWORDS["tracuu"])
+    assert r.status_code == 429 and "15" in r.text
+    # another user from another address is not blocked
+    assert login(client_for(fresh, ip="10.0.0.9"), "luutru", PASSWORDS["luutru"]).status_code == 303
+
+
+def test_rate_limit_per_address(fresh: Demo) -> None:
+    c = client_for(fresh, ip="10.0.0.66")
+    for i in range(20):
+        assert login(c, f"nobody{i}", "x" * 8).status_code == 401
+    assert login(c, "luutru", PASSWORDS["luutru"]).status_code == 429
+    assert login(client_for(fresh, ip="10.0.0.67"), "luutru", PASSWORDS["luutru"]).status_code == 303
+
+
+# -- search ----------------------------------------------------------------------------
+
+
+def test_search_without_diacritics_with_highlights_badges_and_facets(demo: Demo) -> None:
+    c = client_for(demo, "tracuu")
+    r = c.get("/search", params={"q": "nguyen van an"})
+    assert r.status_code == 200
+    assert f'href="/records/{demo.an}"' in r.text
+    assert "<mark>Nguyễn Văn An</mark>" in r.text
+    assert 'class="badge st-valid">còn hiệu lực' in r.text
+    assert re.search(r'<b id="total">1</b>', r.text)
+    r = c.get("/search", params={"q": "so giao duc"})
+    assert re.search(r'<b id="total">3</b>', r.text)
+    assert "hết hiệu lực" in r.text and "chưa rõ" in r.text
+    assert re.search(r"Kiểm|kiểm định chất lượng giáo dục</a> <span class=\"count\">1</span>", r.text)
+
+
+def test_search_filters(demo: Demo) -> None:
+    c = client_for(demo, "tracuu")
+    expired = c.get("/search", params={"q": "", "status": "expired", "on": "2020-01-01"}).text
+    assert demo.dang_lam in expired and demo.an not in expired
+    valid_2012 = c.get("/search", params={"status": "valid", "on": "2012-01-01"}).text
+    assert demo.dang_lam in valid_2012 and demo.an in valid_2012 and demo.hung not in valid_2012
+    by_type = c.get("/search", params={"type": "kiem_dinh_chat_luong"}).text
+    assert demo.dang_lam in by_type and demo.an not in by_type
+    assert demo.an in c.get("/search", params={"year": "2010"}).text
+    assert demo.an not in c.get("/search", params={"year": "2011"}).text
+    assert demo.dang_lam in c.get("/search", params={"q": "123/qd-sgddt"}).text
+    assert demo.an in c.get("/search", params={"issuer": "so giao duc", "q": "an"}).text
+
+
+def test_english_switch_is_remembered(demo: Demo) -> None:
+    c = client_for(demo, "tracuu")
+    r = c.get("/search", params={"q": "nguyen van an", "lang": "en"})
+    assert 'class="badge st-valid">valid' in r.text and 'lang="en"' in r.text
+    assert 'lang="en"' in c.get("/dashboard").text
+    assert "Tổng quan" in c.get("/dashboard", params={"lang": "vi"}).text
+
+
+# -- record pages and files ------------------------------------------------------------------
+
+
+def test_record_page_shows_fields_validity_reasons_provenance_and_logs_access(demo: Demo) -> None:
+    c = client_for(demo, "tracuu")
+    r = c.get(f"/records/{demo.dang_lam}")
+    assert r.status_code == 200
+    for text in ("123/QĐ-SGDĐT", "01/03/2011", "Trường THCS Đằng Lâm", "01/03/2016", "hết hiệu lực",
+                 "title: kiểm định", "hop-01", "SGDĐT-HP / 01 / HS-2010-05", "hop-01.tif"):
+        assert text in r.text, text
+    with Ledger(demo.settings.ledger_path) as ledger:
+        sha = ledger.records([demo.dang_lam])[0].sha256
+    assert sha in r.text
+    assert f"/records/{demo.dang_lam}/pages/2/restored.jpg" in r.text
+    assert f"/records/{demo.dang_lam}/pages/2/original.jpg" in r.text
+    assert "Sửa thông tin" not in r.text  # a clerk gets no correction form
+    store = WebStore(demo.settings.data_dir / "web.sqlite")
+    assert any(row["user"] == "tracuu" and row["record_key"] == demo.dang_lam and row["action"] == "view"
+               for row in store.access_log())
+    store.close()
+    assert c.get("/records/0000000000000000-p0001").status_code == 404
+
+
+def test_images_are_served_by_record_and_page_only(demo: Demo) -> None:
+    c = client_for(demo, "tracuu")
+    r = c.get(f"/records/{demo.an}/pages/1/restored.jpg")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(r.content)).size[0] == 1240
+    r = c.get(f"/records/{demo.an}/pages/1/original.jpg")
+    assert r.status_code == 200 and Image.open(io.BytesIO(r.content)).format == "JPEG"
+    with Ledger(demo.settings.ledger_path) as ledger:
+        sha = ledger.records([demo.an])[0].sha256
+    assert (demo.settings.derived_dir / sha[:2] / sha / "p0001_original.jpg").is_file()
+    # page 2 belongs to another record; paths in the URL are not accepted
+    assert c.get(f"/records/{demo.an}/pages/2/restored.jpg").status_code == 404
+    assert c.get(f"/records/{demo.an}/pages/..%2F..%2Fetc%2Fpasswd/restored.jpg").status_code == 404
+    assert c.get("/records/..%2F..%2Fledger.sqlite/pages/1/restored.jpg").status_code == 404
+
+
+def test_searchable_pdf_has_the_text(demo: Demo) -> None:
+    import pypdf
+
+    c = client_for(demo, "tracuu")
+    r = c.get(f"/records/{demo.an}/record.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = pypdf.PdfReader(io.BytesIO(r.content)).pages[0].extract_text()
+    assert "Nguyễn Văn An" in text and "45/SGDĐT-KTKĐ" in text
+
+
+# -- review and corrections -----------------------------------------------------------------------
+
+
+def test_clerk_cannot_review_or_correct(fresh: Demo) -> None:
+    c = client_for(fresh, "tracuu")
+    assert c.get("/review").status_code == 403
+    assert c.get(f"/review/{fresh.hung}").status_code == 403
+    r = c.post(f"/records/{fresh.hung}/correct", data={"csrf": session_csrf(c), "subject": "Nguyễn Văn Hùng"})
+    assert r.status_code == 403
+    assert c.get("/admin/users").status_code == 403
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        assert ledger.records([fresh.hung])[0].subject == "Nguyen Văn Hùug"
+
+
+def test_post_without_or_with_a_wrong_csrf_token_is_rejected(fresh: Demo) -> None:
+    c = client_for(fresh, "luutru")
+    assert c.post(f"/records/{fresh.hung}/correct", data={"subject": "X"}).status_code == 403
+    assert c.post(f"/records/{fresh.hung}/correct", data={"subject": "X", "csrf": "forged"}).status_code == 403
+    # a token from another session does not work either
+    other = session_csrf(client_for(fresh, "admin"))
+    assert c.post(f"/records/{fresh.hung}/correct", data={"subject": "X", "csrf": other}).status_code == 403
+    assert c.post(f"/records/{fresh.hung}/correct", json={"subject": "X"}).status_code == 403
+    assert c.post("/logout", data={}).status_code == 403
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        assert ledger.records([fresh.hung])[0].subject == "Nguyen Văn Hùug"
+
+
+def test_review_queue_and_field_crops(demo: Demo) -> None:
+    c = client_for(demo, "luutru")
+    r = c.get("/review")
+    assert r.status_code == 200
+    assert f"/review/{demo.hung}" in r.text and f"/review/{demo.an}" not in r.text
+    assert "chưa xác định được loại thủ tục" in r.text and "không tìm thấy số văn bản" in r.text
+    assert "unknown procedure type" in c.get("/review", params={"lang": "en"}).text
+    r = c.get(f"/review/{demo.hung}")
+    assert r.status_code == 200
+    assert f"/records/{demo.hung}/crop/subject.jpg" in r.text
+    assert f"/records/{demo.hung}/crop/issue_date.jpg" in r.text  # "ngày 12 tháng 5 năm 2012"
+    crop = c.get(f"/records/{demo.hung}/crop/subject.jpg")
+    assert crop.status_code == 200 and crop.headers["content-type"] == "image/jpeg"
+    w, h = Image.open(io.BytesIO(crop.content)).size
+    assert w < 1240 and h < 200
+    assert c.get(f"/records/{demo.hung}/crop/number.jpg").status_code == 404  # no number on the page
+    assert c.get(f"/records/{demo.hung}/crop/text.jpg").status_code == 404
+
+
+def test_archivist_corrects_a_record_and_search_finds_the_new_value(fresh: Demo) -> None:
+    c = client_for(fresh, "luutru")
+    token = csrf_of(c.get(f"/review/{fresh.hung}").text)
+    r = c.post(f"/records/{fresh.hung}/correct", data={
+        "csrf": token, "back": "review", "type": "xac_minh_van_bang", "number": "77/SGDĐT-KTKĐ",
+        "issue_date": "12/05/2012", "issuer": "", "subject": "Nguyễn Văn Hùng", "title": "", "revoked_on": "",
+        "mark_reviewed": "1",
+    })
+    assert r.status_code == 303 and r.headers["location"].startswith("/review?saved=")
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        rec = ledger.records([fresh.hung])[0]
+        assert (rec.subject, rec.type, rec.number, rec.needs_review) == (
+            "Nguyễn Văn Hùng", "xac_minh_van_bang", "77/SGDĐT-KTKĐ", False)
+        hist = corrections.history(ledger, fresh.hung)
+        assert ledger.index_backlog() == ([], [])
+    changed = {h.field: (h.old, h.new, h.user) for h in hist}
+    assert changed["subject"] == ("Nguyen Văn Hùug", "Nguyễn Văn Hùng", "luutru")
+    assert changed["type"][:2] == ("khac", "xac_minh_van_bang") and changed["needs_review"][:2] == ("1", "0")
+    assert "issue_date" not in changed  # same date typed in the Vietnamese form
+    index = open_index(fresh.settings.resolved_index_url)
+    try:
+        hits = index.search("nguyen van hung", SearchFilters()).hits
+    finally:
+        index.close()
+    assert [h.key for h in hits] == [fresh.hung] and hits[0].doc["subject"] == "Nguyễn Văn Hùng"
+    page = c.get("/search", params={"q": "nguyen van hung"}).text
+    assert f"/records/{fresh.hung}" in page and "còn hiệu lực" in page
+    record = c.get(f"/records/{fresh.hung}").text
+    assert "Lịch sử chỉnh sửa" in record and "Nguyen Văn Hùug" in record
+    assert fresh.hung not in c.get("/review").text
+
+
+def test_a_bad_value_is_refused_and_changes_nothing(fresh: Demo) -> None:
+    c = client_for(fresh, "luutru")
+    token = session_csrf(c)
+    r = c.post(f"/records/{fresh.an}/correct", data={"csrf": token, "issue_date": "31/02/2010"})
+    assert r.status_code == 400 and "31/02/2010" in r.text
+    assert c.post(f"/records/{fresh.an}/correct", data={"csrf": token, "type": "bogus"}).status_code == 400
+    assert c.post("/records/nope-p0001/correct", data={"csrf": token, "subject": "x"}).status_code == 404
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        assert ledger.records([fresh.an])[0].issue_date == dt.date(2010, 7, 5)
+        assert corrections.history(ledger, fresh.an) == []
+
+
+# -- dashboard and admin -----------------------------------------------------------------------------
+
+
+def test_dashboard_progress_and_charts(demo: Demo) -> None:
+    c = client_for(demo, "tracuu")
+    r = c.get("/dashboard", params={"on": "2012-06-01"})
+    assert r.status_code == 200
+    assert re.search(r'id="n-boxes">1<', r.text) and re.search(r'id="n-pages">3<', r.text)
+    assert re.search(r'id="n-records">3<', r.text) and re.search(r'id="n-review">1<', r.text)
+    assert re.search(r'id="n-valid">2<', r.text)  # An (no expiry) and Đằng Lâm (until 2016)
+    assert r.text.count("<svg") == 2 and "2010" in r.text and "2011" in r.text
+    later = c.get("/dashboard", params={"on": "2020-01-01"}).text
+    assert re.search(r'id="n-valid">1<', later)
+
+
+def test_admin_manages_users_and_reads_the_access_log(fresh: Demo) -> None:
+    c = client_for(fresh, "admin")
+    token = session_csrf(c, "/admin/users")
+    r = c.post("/admin/users", data={"csrf": token, "action": "add", "username": "moi", "role": "clerk",
+                                     "password": "mat-khau-moi"})
+    assert r.status_code == 303
+    assert login(client_for(fresh), "moi", "mat-khau-moi").status_code == 303
+    assert c.post("/admin/users", data={"csrf": token, "action": "add", "username": "moi", "role": "clerk",
+                                        "password": "mat-khau-moi"}).status_code == 400
+    assert c.post("/admin/users", data={"csrf": token, "action": "add", "username": "ngan", "role": "clerk",
+                                        "password": "123"}).status_code == 400
+    assert c.post("/admin/users", data={"csrf": token, "action": "disable", "username": "admin"}).status_code == 400
+    c.post("/admin/users", data={"csrf": token, "action": "role", "username": "moi", "role": "archivist"})
+    c.post("/admin/users", data={"csrf": token, "action": "disable", "username": "moi"})
+    assert login(client_for(fresh), "moi", "mat-khau-moi").status_code == 401
+    client_for(fresh, "tracuu").get(f"/records/{fresh.an}")
+    log = c.get("/admin/access-log").text
+    assert "tracuu" in log and fresh.an in log and "user:add:moi" in log
+    assert fresh.an not in c.get("/admin/access-log", params={"user": "admin"}).text
+
+
+def test_security_headers(demo: Demo) -> None:
+    r = client_for(demo).get("/login")
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY" and r.headers["cache-control"] == "no-store"
+    assert client_for(demo).get("/static/style.css").status_code == 200
+
+
+# -- pure parts ------------------------------------------------------------------------------------------
+
+
+def test_passwords_are_salted_scrypt_hashes() -> None:
+    a, b = hash_password("mat-khau-1"), hash_password("mat-khau-1")
+    assert a != b and a.startswith("scrypt$") and "mat-khau" not in a
+    assert verify_password("mat-khau-1", a) and not verify_password("mat-khau-2", a)
+    assert not verify_password("x", "md5$abc")
+
+
+def test_normalize_value() -> None:
+    assert corrections.normalize_value("issue_date", " 5/7/2010 ") == "2010-07-05"
+    assert corrections.normalize_value("issue_date", "2010-07-05") == "2010-07-05"
+    assert corrections.normalize_value("subject", "  Nguyễn   Văn An ") == "Nguyễn Văn An"
+    assert corrections.normalize_value("number", "") is None
+    for field, value in (("type", "nope"), ("issue_date", "hôm qua"), ("text", "x"), ("needs_review", "2"),
+                         ("issue_date", "01/01/1800")):
+        with pytest.raises(corrections.CorrectionError):
+            corrections.normalize_value(field, value)
+
+
+def test_correction_recomputes_validity_and_is_idempotent(fresh: Demo) -> None:
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        changes = corrections.apply_correction(ledger, fresh.hung, {"type": "kiem_dinh_chat_luong"}, "luutru")
+        assert [c.field for c in changes] == ["type", "valid_until"]
+        assert changes[1].new == "2017-05-12"  # 5 years from 12/05/2012 by the validity rules
+        assert corrections.apply_correction(ledger, fresh.hung, {"type": "kiem_dinh_chat_luong"}, "luutru") == []
+        assert ledger.index_backlog()[0] == [fresh.hung]
+        index = open_index(fresh.settings.resolved_index_url)
+        try:
+            assert corrections.reindex(ledger, index, [fresh.hung]) == 1
+            hit = index.search("", SearchFilters(type="kiem_dinh_chat_luong", year=2012)).hits[0]
+        finally:
+            index.close()
+        assert hit.key == fresh.hung and hit.doc["valid_until"] == "2017-05-12"
+        assert ledger.index_backlog() == ([], [])
+        with pytest.raises(corrections.CorrectionError):
+            corrections.apply_correction(ledger, "missing-p0001", {"subject": "x"}, "luutru")
+
+
+def test_find_value_is_fuzzy_and_folded() -> None:
+    words = [{"text": t, "conf": 80, "left": 10 * i, "top": 5, "width": 8, "height": 10}
+             for i, t in enumerate(["Ông", "Nguyễn", "Vän", "An,", "sinh", "ngày", "05", "tháng", "7", "năm", "2010"])]
+    score, box, conf = images.find_value(words, images.field_targets("subject", "Nguyễn Văn An")[0])
+    assert score > 90 and box == images.Box(10, 5, 38, 15) and conf == 80
+    _, box, _ = images.find_value(words, images.field_targets("issue_date", "2010-07-05")[0])
+    assert box == images.Box(50, 5, 108, 15)
+    assert images.find_value(words, ["tran", "thi", "binh"])[1] is None
+
+
+def test_highlight_and_charts_escape_html() -> None:
+    assert str(highlight("a <b> [Nguyễn] & [x]")) == "a &lt;b&gt; <mark>Nguyễn</mark> &amp; <mark>x</mark>"
+    svg = charts.hbar_chart([("<script>", 3), ("Khác", 0)], title="t&t")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "t&amp;t" in svg
+    svg = charts.vbar_chart(["2010", "2011"], [("A", [1, 2]), ("B", [0, 3])], title="x")
+    assert svg.count("<rect") == 3 + 2  # three bars and two legend squares
+
+
+def test_cli_creates_the_first_admin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sohoa.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("mot-mat-khau-dai\n"))
+    assert main(["--data-dir", str(tmp_path), "user", "add", "boss", "--role", "admin", "--password-stdin"]) == 0
+    store = WebStore(tmp_path / "web.sqlite")
+    try:
+        assert store.get_user("boss").role == "admin"
+        assert store.login("boss", "mot-mat-khau-dai", "127.0.0.1") is not None
+    finally:
+        store.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["--data-dir", str(tmp_path), "user", "passwd", "boss", "--password-stdin"]) == 1
+    assert main(["--data-dir", str(tmp_path), "user", "disable", "boss"]) == 0

@@ -1,0 +1,591 @@
+"""The clerks' web app (Starlette + Jinja2, server-rendered, no JavaScript).
+
+Pages: login, search, record, page images and the record's searchable PDF,
+review queue and review form, dashboard, accounts and access log. Every page
+but the login form needs a session; every POST needs the session's CSRF
+token. Files are found from a record key and a page number through the
+ledger, never from a path in the request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hmac
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+import jinja2
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from indexing import SearchFilters, open_index
+from pipeline.domain import ProcedureType
+from pipeline.ledger import Ledger, RecordRow
+from sohoa.errors import SohoaError
+from sohoa.settings import Settings
+from web import charts, corrections, images, queries
+from web.auth import ROLES, AuthError, Session, WebStore, can
+from web.i18n import FIELDS, LANGS, ROLE_NAMES, STATUS, reason_label, translate, type_label
+from web.pdf import PdfPage, searchable_pdf
+
+__all__ = ["create_app", "serve", "WEB_DB"]
+
+HERE = Path(__file__).resolve().parent
+WEB_DB = "web.sqlite"
+SESSION_COOKIE = "sohoa_session"
+LOGIN_CSRF_COOKIE = "sohoa_login_csrf"
+PAGE_SIZE = 20
+MAX_FORM_BYTES = 64 * 1024
+
+_HEADERS = (
+    ("content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
+                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    ("x-frame-options", "DENY"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("cache-control", "no-store"),
+)
+_SNIPPET_MARK = re.compile(r"\[([^\[\]]*)\]")
+
+
+class SecurityHeaders:
+    """ASGI middleware adding security and no-cache headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in _HEADERS:
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class WebState:
+    """What every request needs: settings, the web database and the templates."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = WebStore(settings.data_dir / WEB_DB)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        )
+        self.env.filters["highlight"] = highlight
+        self.env.filters["vndate"] = vn_date
+
+    def ledger(self) -> Ledger:
+        """A ledger connection for one request."""
+        return Ledger(self.settings.ledger_path)
+
+
+# -- small pure helpers ---------------------------------------------------------
+
+
+def highlight(snippet: str) -> Markup:
+    """A search snippet as HTML: text escaped, ``[…]`` matches in ``<mark>``."""
+    out, pos = [], 0
+    for m in _SNIPPET_MARK.finditer(snippet):
+        out += [str(escape(snippet[pos : m.start()])), "<mark>", str(escape(m.group(1))), "</mark>"]
+        pos = m.end()
+    out.append(str(escape(snippet[pos:])))
+    return Markup("".join(out))
+
+
+def vn_date(value: object) -> str:
+    """``2010-07-05`` (or a date) as ``05/07/2010``; anything else unchanged."""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    return "" if value is None else str(value)
+
+
+def safe_next(target: str | None) -> str:
+    """A redirect target inside this site (defaults to the search page)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/search"
+
+
+def _lang(request: Request) -> str:
+    q = request.query_params.get("lang")
+    if q in LANGS:
+        return q
+    c = request.cookies.get("lang")
+    return c if c in LANGS else "vi"
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def _state(request: Request) -> WebState:
+    return request.app.state.web  # type: ignore[no-any-return]
+
+
+async def _form(request: Request) -> dict[str, str] | None:
+    """The urlencoded form of a POST (first value per name), or ``None`` if it is not one."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip()
+    if ctype != "application/x-www-form-urlencoded":
+        return None
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        return None
+    out: dict[str, str] = {}
+    for k, v in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
+        out.setdefault(k, v)
+    return out
+
+
+def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    """Render a page in the request's language, with the session's user and CSRF token."""
+    lang = _lang(request)
+    session: Session | None = getattr(request.state, "session", None)
+    other = "en" if lang == "vi" else "vi"
+    html = _state(request).env.get_template(template).render(
+        lang=lang, t=functools.partial(translate, lang), status_label=STATUS[lang], field_label=FIELDS[lang],
+        role_label=ROLE_NAMES[lang], type_label=functools.partial(type_label, lang), types=list(ProcedureType),
+        reason_label=functools.partial(reason_label, lang),
+        session=session, user=session.user if session else None, csrf=session.csrf if session else "",
+        can=lambda perm: bool(session and can(session.user.role, perm)),
+        switch_url=f"{request.url.path}?{request.url.include_query_params(lang=other).query}",
+        path=request.url.path, **ctx,
+    )
+    resp = HTMLResponse(html, status_code=status_code)
+    if request.query_params.get("lang") in LANGS:
+        resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return resp
+
+
+def error(request: Request, status_code: int, key: str) -> HTMLResponse:
+    """An error page with a translated message."""
+    return render(request, "error.html", status_code=status_code, message=translate(_lang(request), key))
+
+
+Handler = Callable[[Request], Response]
+
+
+def guarded(permission: str) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """Require a session with ``permission``; POSTs also need the session's CSRF token.
+
+    Without a session a GET is sent to the login page (and back after), any
+    other method gets 401. The wrapped handler runs in a worker thread, with
+    ``request.state.session`` and, for POSTs, ``request.state.form`` set.
+    """
+
+    def deco(fn: Handler) -> Callable[[Request], Awaitable[Response]]:
+        @functools.wraps(fn)
+        async def wrapper(request: Request) -> Response:
+            session = _state(request).store.session(request.cookies.get(SESSION_COOKIE))
+            if session is None:
+                if request.method == "GET":
+                    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+                return error(request, 401, "csrf")
+            request.state.session = session
+            if not can(session.user.role, permission):
+                return error(request, 403, "forbidden")
+            if request.method == "POST":
+                form = await _form(request)
+                if form is None or not hmac.compare_digest(form.get("csrf", ""), session.csrf):
+                    return error(request, 403, "csrf")
+                request.state.form = form
+            return await run_in_threadpool(fn, request)
+
+        return wrapper
+
+    return deco
+
+
+# -- login ---------------------------------------------------------------------------
+
+
+async def login_page(request: Request) -> Response:
+    """The login form, with a double-submit CSRF cookie (there is no session yet)."""
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
+    resp = render(request, "login.html", login_csrf=token, next=safe_next(request.query_params.get("next")),
+                  message=None, name="")
+    resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return resp
+
+
+async def login_submit(request: Request) -> Response:
+    """Check the CSRF cookie, the rate limit and the password; open a session."""
+    form = await _form(request)
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if form is None or not cookie or not hmac.compare_digest(form.get("csrf", ""), cookie):
+        return error(request, 403, "csrf")
+    name, password, ip = form.get("username", "").strip(), form.get("password", ""), _ip(request)
+    store = _state(request).store
+    nxt = safe_next(form.get("next"))
+    if await run_in_threadpool(store.login_blocked, name, ip):
+        return render(request, "login.html", status_code=429, login_csrf=cookie, next=nxt,
+                      message=translate(_lang(request), "login_blocked"), name=name)
+    token = await run_in_threadpool(store.login, name, password, ip)
+    if token is None:
+        return render(request, "login.html", status_code=401, login_csrf=cookie, next=nxt,
+                      message=translate(_lang(request), "login_failed"), name=name)
+    resp = RedirectResponse(nxt, status_code=303)
+    resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
+    resp.delete_cookie(LOGIN_CSRF_COOKIE)
+    return resp
+
+
+@guarded("view")
+def logout(request: Request) -> Response:
+    """End the session."""
+    _state(request).store.logout(request.cookies.get(SESSION_COOKIE))
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE)
+    return resp
+
+
+async def home(request: Request) -> Response:
+    """The search page is the start page."""
+    return RedirectResponse("/search", status_code=303)
+
+
+# -- search ----------------------------------------------------------------------------
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
+        try:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
+        except ValueError:
+            return None
+
+
+@guarded("view")
+def search_page(request: Request) -> Response:
+    """One box plus filters; hits with snippets, status badges and facet counts."""
+    qp = request.query_params
+    q = qp.get("q", "").strip()[:200]
+    ptype = qp.get("type") if qp.get("type") in {t.value for t in ProcedureType} else None
+    year = int(qp["year"]) if qp.get("year", "").isdigit() else None
+    issuer = qp.get("issuer", "").strip()[:100] or None
+    status = qp.get("status") if qp.get("status") in queries.STATUSES else None
+    on = _parse_date(qp.get("on")) or dt.date.today()
+    page = max(1, int(qp["page"])) if qp.get("page", "").isdigit() else 1
+    index = open_index(_state(request).settings.resolved_index_url)
+    try:
+        outcome = queries.search_records(index, q, SearchFilters(type=ptype, year=year, issuer=issuer), status, on)
+    finally:
+        index.close()
+    shown = outcome.hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    params = {"q": q, "type": ptype or "", "year": year or "", "issuer": issuer or "", "status": status or "",
+              "on": on.isoformat()}
+
+    def link(**change: object) -> str:
+        merged = {**params, "page": "", **change}
+        return "/search?" + "&".join(f"{k}={quote(str(v), safe='')}" for k, v in merged.items() if v not in ("", None))
+
+    pages = (len(outcome.hits) + PAGE_SIZE - 1) // PAGE_SIZE
+    return render(request, "search.html", q=q, ptype=ptype, year=year, issuer=issuer or "", status=status,
+                  on=on, outcome=outcome, hits=shown, page=page, pages=pages, link=link,
+                  facet_limit=queries.FACET_LIMIT)
+
+
+# -- records -------------------------------------------------------------------------------
+
+
+def _record(request: Request, ledger: Ledger) -> RecordRow | None:
+    rows = ledger.records([request.path_params["key"]])
+    return rows[0] if rows else None
+
+
+def _field_value(rec: RecordRow, name: str) -> str | None:
+    value = getattr(rec, name)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return None if value is None else str(value)
+
+
+def _field_rows(ledger: Ledger, rec: RecordRow) -> list[dict[str, object]]:
+    """Each field with its value, where it was read and the OCR confidence there."""
+    rows = []
+    for name in ("type", "number", "issue_date", "issuer", "subject", "title", "revoked_on"):
+        value = _field_value(rec, name)
+        spot = images.locate_field(ledger, rec, name, value) if name != "type" else None
+        rows.append({"name": name, "value": value, "spot": spot,
+                     "conf": rec.confidence * 100 if name == "type" else (spot.conf if spot else None)})
+    return rows
+
+
+@guarded("view")
+def record_page(request: Request) -> Response:
+    """All fields with confidence, validity, reasons, images, PDF and provenance."""
+    web = _state(request)
+    with web.ledger() as ledger:
+        rec = _record(request, ledger)
+        if rec is None:
+            return error(request, 404, "not_found")
+        web.store.log_access(request.state.session.user.name, _ip(request), "view", rec.key)
+        fields = _field_rows(ledger, rec)
+        prov = queries.provenance(ledger, rec.key)
+        hist = corrections.history(ledger, rec.key)
+    today = dt.date.today()
+    status = queries.doc_status({"type": rec.type, "issue_date": _field_value(rec, "issue_date"),
+                                 "valid_until": _field_value(rec, "valid_until"),
+                                 "revoked_on": _field_value(rec, "revoked_on")}, today)
+    return render(request, "record.html", rec=rec, fields=fields, prov=prov, history=hist, status=status,
+                  today=today, saved=request.query_params.get("saved"))
+
+
+def _page_or_404(request: Request, ledger: Ledger) -> tuple[RecordRow, images.PageFiles] | None:
+    rec = _record(request, ledger)
+    if rec is None:
+        return None
+    pf = images.page_files(ledger, rec, int(request.path_params["page"]))
+    return (rec, pf) if pf else None
+
+
+@guarded("view")
+def restored_image(request: Request) -> Response:
+    """The restored page image kept by the ingest."""
+    with _state(request).ledger() as ledger:
+        found = _page_or_404(request, ledger)
+    if not found or not found[1].image_path or not found[1].image_path.is_file():
+        return error(request, 404, "no_image")
+    return FileResponse(found[1].image_path, media_type="image/jpeg")
+
+
+@guarded("view")
+def original_image(request: Request) -> Response:
+    """The original scan of the page, rendered once and cached."""
+    web = _state(request)
+    with web.ledger() as ledger:
+        found = _page_or_404(request, ledger)
+    if not found:
+        return error(request, 404, "no_image")
+    try:
+        path = images.original_jpeg(web.settings, found[0], found[1].page_no)
+    except (SohoaError, OSError):
+        return error(request, 404, "no_image")
+    return FileResponse(path, media_type="image/jpeg")
+
+
+@guarded("view")
+def field_crop(request: Request) -> Response:
+    """The part of the page where a field's current value was read."""
+    name = request.path_params["field"]
+    if name not in corrections.CORRECTABLE:
+        return error(request, 404, "not_found")
+    with _state(request).ledger() as ledger:
+        rec = _record(request, ledger)
+        spot = images.locate_field(ledger, rec, name, _field_value(rec, name)) if rec else None
+        pf = images.page_files(ledger, rec, spot.page_no) if rec and spot else None
+    if not spot or not pf or not pf.image_path or not pf.image_path.is_file():
+        return error(request, 404, "not_found_on_page")
+    return Response(images.crop_jpeg(pf.image_path, spot.box), media_type="image/jpeg")
+
+
+@guarded("view")
+def record_pdf(request: Request) -> Response:
+    """The record's searchable PDF (restored pages with the OCR text layer)."""
+    web = _state(request)
+    with web.ledger() as ledger:
+        rec = _record(request, ledger)
+        if rec is None:
+            return error(request, 404, "not_found")
+        parts = [images.page_files(ledger, rec, n) for n in rec.pages]
+    pages = [PdfPage(pf.image_path, images.load_words(pf.words_path))
+             for pf in parts if pf and pf.image_path and pf.image_path.is_file()]
+    if not pages:
+        return error(request, 404, "no_image")
+    web.store.log_access(request.state.session.user.name, _ip(request), "pdf", rec.key)
+    data = searchable_pdf(pages, dpi=web.settings.dpi, title=" ".join(x for x in (rec.number, rec.subject) if x))
+    return Response(data, media_type="application/pdf",
+                    headers={"content-disposition": f'attachment; filename="{rec.key}.pdf"'})
+
+
+@guarded("correct")
+def correct(request: Request) -> Response:
+    """Apply an archivist's corrections, keep the history, re-index the record."""
+    web = _state(request)
+    form: dict[str, str] = request.state.form
+    key = request.path_params["key"]
+    values = {f: form[f] for f in corrections.CORRECTABLE if f in form and f != "needs_review"}
+    if form.get("mark_reviewed"):
+        values["needs_review"] = "0"
+    user = request.state.session.user.name
+    with web.ledger() as ledger:
+        try:
+            changes = corrections.apply_correction(ledger, key, values, user)
+        except corrections.CorrectionError as exc:
+            if not ledger.records([key]):
+                return error(request, 404, "not_found")
+            return render(request, "error.html", status_code=400, message=str(exc))
+        if changes:
+            index = open_index(web.settings.resolved_index_url)
+            try:
+                corrections.reindex(ledger, index, [key])
+            finally:
+                index.close()
+    web.store.log_access(user, _ip(request), "correct:" + ",".join(c.field for c in changes), key)
+    if form.get("mark_reviewed"):
+        return RedirectResponse(f"/review?saved={len(changes)}", status_code=303)
+    back = "/review/" if form.get("back") == "review" else "/records/"
+    return RedirectResponse(f"{back}{key}?saved={len(changes)}", status_code=303)
+
+
+# -- review ---------------------------------------------------------------------------------
+
+
+@guarded("correct")
+def review_list(request: Request) -> Response:
+    """Records flagged for review, with the reasons."""
+    page = max(1, int(request.query_params["page"])) if request.query_params.get("page", "").isdigit() else 1
+    with _state(request).ledger() as ledger:
+        total, items = queries.review_queue(ledger, limit=50, offset=(page - 1) * 50)
+    return render(request, "review_list.html", total=total, items=items, page=page, pages=(total + 49) // 50,
+                  saved=request.query_params.get("saved"))
+
+
+@guarded("correct")
+def review_page(request: Request) -> Response:
+    """Each field next to the crop where it was read, and the correction form."""
+    web = _state(request)
+    with web.ledger() as ledger:
+        rec = _record(request, ledger)
+        if rec is None:
+            return error(request, 404, "not_found")
+        web.store.log_access(request.state.session.user.name, _ip(request), "review", rec.key)
+        fields = _field_rows(ledger, rec)
+        hist = corrections.history(ledger, rec.key)
+    reasons = [r.removeprefix("review:").strip() for r in rec.reasons if r.startswith("review:")]
+    return render(request, "review.html", rec=rec, fields=fields, history=hist, reasons=reasons,
+                  saved=request.query_params.get("saved"))
+
+
+# -- dashboard ------------------------------------------------------------------------------
+
+
+@guarded("view")
+def dashboard(request: Request) -> Response:
+    """Progress of the campaign and still-valid counts by type and year, with charts."""
+    from pipeline.report import build_report
+
+    lang = _lang(request)
+    on = _parse_date(request.query_params.get("on")) or dt.date.today()
+    with _state(request).ledger() as ledger:
+        report = build_report(ledger, on, lang=lang)
+        valid = queries.valid_by_type_year(ledger, on)
+    years = sorted({y for c in valid.values() for y in c if y is not None})
+    columns = [str(y) for y in years] + ([translate(lang, "unknown_year")] if any(None in c for c in valid.values()) else [])
+    keys: list[int | None] = [*years, *([None] if len(columns) > len(years) else [])]
+    series = [(type_label(lang, t), [valid[t].get(y, 0) for y in keys]) for t in sorted(valid)]
+    type_chart = charts.hbar_chart([(tc.label, tc.valid) for tc in report.by_type],
+                                   title=translate(lang, "valid_by_type"))
+    year_chart = charts.vbar_chart(columns, series, title=translate(lang, "valid_by_year"))
+    return render(request, "dashboard.html", report=report, on=on, valid=valid, years=keys, columns=columns,
+                  type_chart=Markup(type_chart), year_chart=Markup(year_chart))
+
+
+# -- admin ------------------------------------------------------------------------------------
+
+
+@guarded("users")
+def users_page(request: Request) -> Response:
+    """Accounts: list, add, change role, reset password, disable."""
+    return render(request, "users.html", users=_state(request).store.users(), roles=ROLES,
+                  message=request.query_params.get("msg"))
+
+
+@guarded("users")
+def users_submit(request: Request) -> Response:
+    """One action on the accounts (``add``, ``role``, ``password``, ``disable``, ``enable``)."""
+    store = _state(request).store
+    form: dict[str, str] = request.state.form
+    action, name = form.get("action", ""), form.get("username", "").strip()
+    try:
+        if action == "add":
+            store.add_user(name, form.get("role", ""), form.get("password", ""))
+        elif action == "role":
+            store.set_role(name, form.get("role", ""))
+        elif action == "password":
+            store.set_password(name, form.get("password", ""))
+        elif action in ("disable", "enable"):
+            if name == request.state.session.user.name:
+                raise AuthError("you cannot disable your own account")
+            store.set_active(name, action == "enable")
+        else:
+            return error(request, 400, "bad_request")
+    except AuthError as exc:
+        return render(request, "users.html", status_code=400, users=store.users(), roles=ROLES, message=str(exc))
+    store.log_access(request.state.session.user.name, _ip(request), f"user:{action}:{name}")
+    return RedirectResponse("/admin/users?msg=ok", status_code=303)
+
+
+@guarded("users")
+def access_log_page(request: Request) -> Response:
+    """Who opened which record, newest first (personal data: admins only)."""
+    user = request.query_params.get("user") or None
+    return render(request, "access_log.html", rows=_state(request).store.access_log(500, user), who=user or "")
+
+
+# -- the app -----------------------------------------------------------------------------------
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The web app on a data directory (ledger, index and ``web.sqlite``)."""
+    routes = [
+        Route("/", home),
+        Route("/login", login_page, methods=["GET"]),
+        Route("/login", login_submit, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/search", search_page),
+        Route("/records/{key}", record_page),
+        Route("/records/{key}/pages/{page:int}/restored.jpg", restored_image),
+        Route("/records/{key}/pages/{page:int}/original.jpg", original_image),
+        Route("/records/{key}/crop/{field}.jpg", field_crop),
+        Route("/records/{key}/record.pdf", record_pdf),
+        Route("/records/{key}/correct", correct, methods=["POST"]),
+        Route("/review", review_list),
+        Route("/review/{key}", review_page),
+        Route("/dashboard", dashboard),
+        Route("/admin/users", users_page, methods=["GET"]),
+        Route("/admin/users", users_submit, methods=["POST"]),
+        Route("/admin/access-log", access_log_page),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    app.state.web = WebState(settings)
+    return app
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the app with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)

@@ -1,0 +1,145 @@
+"""The web app's words in Vietnamese (default) and English.
+
+The language comes from ``?lang=vi|en`` (remembered in a cookie) and
+defaults to Vietnamese. Procedure labels come from :mod:`pipeline.domain`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.domain import PROCEDURE_LABELS, ProcedureType
+
+__all__ = ["LANGS", "TEXTS", "STATUS", "FIELDS", "ROLE_NAMES", "translate", "type_label", "reason_label"]
+
+LANGS = ("vi", "en")
+
+STATUS: dict[str, dict[str, str]] = {
+    "vi": {"valid": "còn hiệu lực", "expired": "hết hiệu lực", "revoked": "đã thu hồi", "unknown": "chưa rõ"},
+    "en": {"valid": "valid", "expired": "expired", "revoked": "revoked", "unknown": "unknown"},
+}
+
+FIELDS: dict[str, dict[str, str]] = {
+    "vi": {"type": "Loại thủ tục", "number": "Số, ký hiệu", "issue_date": "Ngày ban hành", "issuer": "Cơ quan ban hành",
+           "subject": "Người / đơn vị được cấp", "title": "Tên văn bản", "revoked_on": "Ngày thu hồi",
+           "needs_review": "Cần rà soát", "valid_until": "Hiệu lực đến"},
+    "en": {"type": "Procedure type", "number": "Number", "issue_date": "Issue date", "issuer": "Issuer",
+           "subject": "Person / school", "title": "Document title", "revoked_on": "Revoked on",
+           "needs_review": "Needs review", "valid_until": "Valid until"},
+}
+
+ROLE_NAMES: dict[str, dict[str, str]] = {
+    "vi": {"clerk": "cán bộ tra cứu", "archivist": "lưu trữ viên", "admin": "quản trị"},
+    "en": {"clerk": "clerk", "archivist": "archivist", "admin": "administrator"},
+}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "vi": {
+        "app": "Tra cứu hồ sơ số hóa",
+        "search": "Tra cứu", "dashboard": "Tổng quan", "review": "Rà soát", "users": "Tài khoản",
+        "access_log": "Nhật ký truy cập", "logout": "Đăng xuất", "login": "Đăng nhập",
+        "username": "Tên đăng nhập", "password": "Mật khẩu", "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
+        "login_blocked": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+        "query_ph": "Họ tên, số văn bản, tên trường… (gõ không dấu cũng được)",
+        "all_types": "Mọi loại thủ tục", "year": "Năm", "issuer": "Cơ quan ban hành", "status": "Tình trạng",
+        "any_status": "Mọi tình trạng", "on_date": "tại ngày", "find": "Tìm",
+        "results": "kết quả", "no_results": "Không tìm thấy hồ sơ nào.", "facets": "Phân loại kết quả",
+        "facets_partial": "tính trên {n} kết quả đầu", "by_type": "Theo loại", "by_year": "Theo năm",
+        "by_status": "Theo tình trạng", "prev": "Trang trước", "next": "Trang sau", "page": "Trang",
+        "record": "Hồ sơ", "fields": "Thông tin trích xuất", "confidence": "Độ tin cậy",
+        "validity": "Hiệu lực", "reasons": "Lý do phân loại", "provenance": "Nguồn gốc",
+        "batch": "Lô / hộp", "location": "Vị trí lưu trữ", "file": "Tệp gốc", "pages": "Trang",
+        "sha256": "Mã băm SHA-256", "run": "Lần xử lý", "processed_at": "Thời điểm xử lý",
+        "restored": "Ảnh đã phục hồi", "original": "Bản quét gốc", "zoom": "Phóng to",
+        "open_full": "Mở ảnh cỡ thật", "pdf": "Tải PDF tìm kiếm được", "no_image": "Không có ảnh trang này.",
+        "history": "Lịch sử chỉnh sửa", "when": "Thời điểm", "who": "Người sửa", "field": "Trường",
+        "old": "Giá trị cũ", "new": "Giá trị mới", "correct": "Sửa thông tin", "save": "Lưu",
+        "mark_reviewed": "Đánh dấu đã rà soát", "saved": "Đã lưu {n} thay đổi.", "nothing_changed": "Không có gì thay đổi.",
+        "queue": "Hồ sơ cần rà soát", "queue_empty": "Không còn hồ sơ nào cần rà soát.",
+        "open_review": "Rà soát", "read_here": "Chỗ đọc được trên trang", "not_found_on_page": "Không tìm thấy trên trang",
+        "text": "Văn bản nhận dạng (OCR)", "date_hint": "ngày dạng dd/mm/yyyy",
+        "progress": "Tiến độ số hóa", "boxes": "Hộp / lô", "pages_done": "Trang đã nhận dạng",
+        "records": "Hồ sơ đã số hóa", "needing_review": "Cần rà soát", "as_of": "Tính đến ngày",
+        "valid_by_type": "Kết quả còn hiệu lực theo loại thủ tục", "valid_by_year": "Kết quả còn hiệu lực theo năm ban hành",
+        "valid_by_type_year": "Còn hiệu lực theo loại và năm", "total": "Tổng", "files": "Tệp",
+        "quarantined": "cách ly", "role": "Vai trò", "active": "Đang hoạt động", "disabled": "Đã khóa",
+        "add_user": "Thêm tài khoản", "disable": "Khóa", "enable": "Mở khóa", "reset_password": "Đặt lại mật khẩu",
+        "action": "Thao tác", "ip": "Địa chỉ", "forbidden": "Bạn không có quyền thực hiện thao tác này.",
+        "not_found": "Không tìm thấy.", "bad_request": "Yêu cầu không hợp lệ.",
+        "csrf": "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.",
+        "signed_in_as": "Đăng nhập:", "yes": "có", "no": "không", "unknown_year": "không rõ năm",
+        "language": "English",
+    },
+    "en": {
+        "app": "Digitized records lookup",
+        "search": "Search", "dashboard": "Dashboard", "review": "Review", "users": "Accounts",
+        "access_log": "Access log", "logout": "Log out", "login": "Log in",
+        "username": "User name", "password": "Password", "login_failed": "Wrong user name or password.",
+        "login_blocked": "Too many failed logins. Please try again in 15 minutes.",
+        "query_ph": "Name, document number, school… (diacritics optional)",
+        "all_types": "All procedure types", "year": "Year", "issuer": "Issuer", "status": "Status",
+        "any_status": "Any status", "on_date": "on", "find": "Search",
+        "results": "results", "no_results": "No record found.", "facets": "Breakdown",
+        "facets_partial": "over the first {n} results", "by_type": "By type", "by_year": "By year",
+        "by_status": "By status", "prev": "Previous", "next": "Next", "page": "Page",
+        "record": "Record", "fields": "Extracted fields", "confidence": "Confidence",
+        "validity": "Validity", "reasons": "Classification reasons", "provenance": "Provenance",
+        "batch": "Batch / box", "location": "Archive location", "file": "Source file", "pages": "Pages",
+        "sha256": "SHA-256", "run": "Run", "processed_at": "Processed at",
+        "restored": "Restored image", "original": "Original scan", "zoom": "Zoom",
+        "open_full": "Open full size", "pdf": "Download searchable PDF", "no_image": "No image for this page.",
+        "history": "Correction history", "when": "When", "who": "Who", "field": "Field",
+        "old": "Old value", "new": "New value", "correct": "Correct fields", "save": "Save",
+        "mark_reviewed": "Mark as reviewed", "saved": "{n} change(s) saved.", "nothing_changed": "Nothing changed.",
+        "queue": "Records needing review", "queue_empty": "No record needs review.",
+        "open_review": "Review", "read_here": "Where it was read", "not_found_on_page": "Not found on the page",
+        "text": "OCR text", "date_hint": "dates as dd/mm/yyyy",
+        "progress": "Digitization progress", "boxes": "Boxes / batches", "pages_done": "Pages read",
+        "records": "Records digitized", "needing_review": "Needing review", "as_of": "As of",
+        "valid_by_type": "Still-valid results by procedure type", "valid_by_year": "Still-valid results by year of issue",
+        "valid_by_type_year": "Still valid by type and year", "total": "Total", "files": "Files",
+        "quarantined": "quarantined", "role": "Role", "active": "Active", "disabled": "Disabled",
+        "add_user": "Add account", "disable": "Disable", "enable": "Enable", "reset_password": "Reset password",
+        "action": "Action", "ip": "Address", "forbidden": "You are not allowed to do this.",
+        "not_found": "Not found.", "bad_request": "Bad request.",
+        "csrf": "Your session expired or the form is not valid. Please reload the page.",
+        "signed_in_as": "Signed in:", "yes": "yes", "no": "no", "unknown_year": "year unknown",
+        "language": "Tiếng Việt",
+    },
+}
+
+
+def translate(lang: str, key: str, **values: object) -> str:
+    """The text for ``key`` in ``lang`` (Vietnamese when missing), formatted."""
+    text = TEXTS.get(lang, TEXTS["vi"]).get(key) or TEXTS["vi"].get(key, key)
+    return text.format(**values) if values else text
+
+
+def type_label(lang: str, code: str) -> str:
+    """A procedure type's label, or the code itself when unknown."""
+    try:
+        return PROCEDURE_LABELS.get(lang, PROCEDURE_LABELS["vi"])[ProcedureType(code)]
+    except ValueError:
+        return code
+
+
+# Review reasons written by pipeline/records.py, in Vietnamese for the pages.
+_REASONS_VI: tuple[tuple[str, str], ...] = (
+    (r"unknown procedure type", "chưa xác định được loại thủ tục"),
+    (r"low classification confidence ([\d.]+)", r"độ tin cậy phân loại thấp (\1)"),
+    (r"no document number found", "không tìm thấy số văn bản"),
+    (r"no issue date found", "không tìm thấy ngày ban hành"),
+    (r"page (\d+) could not be read", r"không đọc được trang \1"),
+    (r"page (\d+) OCR confidence (\d+)", r"trang \1: độ tin cậy nhận dạng chỉ \2%"),
+)
+
+
+def reason_label(lang: str, reason: str) -> str:
+    """A review reason (``review:`` prefix removed) in the page's language."""
+    text = reason.removeprefix("review:").strip()
+    if lang != "vi":
+        return text
+    for pattern, vi in _REASONS_VI:
+        if re.fullmatch(pattern, text):
+            return re.sub(pattern, vi, text)
+    return text
