@@ -20,7 +20,8 @@ import numpy as np
 
 from ocr.loader import FileInfo, load_page
 from ocr.restore import restore_page
-from ocr.tesseract import OcrResult, run_ocr
+from ocr.layout import read_page_text
+from ocr.tesseract import OcrResult
 from sohoa.settings import Settings
 
 __all__ = ["PageJob", "PageOutcome", "read_page", "derived_dir_for", "write_atomic"]
@@ -100,7 +101,7 @@ def read_page(job: PageJob) -> PageOutcome:
     image = load_page(job.path, job.page_no, job.info, s.limits, s.dpi)
     restored = restore_page(image, s.restore, s.tesseract)
     del image
-    result = run_ocr(restored.image, s.tesseract, what=f"{job.path.name} page {job.page_no}")
+    result = read_page_text(restored.image, s.tesseract, what=f"{job.path.name} page {job.page_no}")
     folder = derived_dir_for(s, job.sha256)
     image_path = folder / f"p{job.page_no:04d}_restored.jpg"
     words_path = folder / f"p{job.page_no:04d}_words.json"

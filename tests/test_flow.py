@@ -1,0 +1,110 @@
+"""The ingest flow on real samples: Prefect, Tesseract, SQLite, the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import index_task, run_ingest
+from indexing import SearchFilters, open_index
+from pipeline.discover import sha256_file
+from pipeline.ledger import Ledger
+from pipeline.report import build_report
+from sohoa.settings import Settings
+
+from conftest import SAMPLES
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def _counts_by_type(settings: Settings) -> dict[str, int]:
+    with Ledger(settings.ledger_path) as ledger:
+        return {t.type.value: t.total for t in build_report(ledger, dt.date.today()).by_type if t.total}
+
+
+@pytest.fixture
+def small_box(tmp_path: Path, ground_truth: dict) -> tuple[Path, list[dict]]:
+    """Two single-page sample scans plus two bad files in one folder."""
+    box = tmp_path / "hop-02"
+    box.mkdir()
+    singles = [f for f in ground_truth["files"] if len(f["pages"]) == 1][:2]
+    for f in singles:
+        shutil.copy(SAMPLES / f["path"], box / Path(f["path"]).name)
+    (box / "empty.pdf").write_bytes(b"")
+    (box / "trang-web.pdf").write_text("<html><body>not a scan</body></html>")
+    records = [r for r in ground_truth["records"] if r["file"] in {f["path"] for f in singles}]
+    return box, records
+
+
+def test_ingest_quarantines_bad_files_and_is_idempotent(small_box: tuple[Path, list[dict]], settings: Settings) -> None:
+    box, expected = small_box
+    before = {p.name: p.read_bytes() for p in box.iterdir()}
+
+    first = run_ingest([str(box)], "hop-02", settings=settings, fonds="SGDĐT", box="02")
+    assert first.pages_read == 2 and first.pages_failed == []
+    reasons = dict(first.quarantined)
+    assert set(reasons) == {str(box / "empty.pdf"), str(box / "trang-web.pdf")}
+    assert "empty" in reasons[str(box / "empty.pdf")] and "HTML" in reasons[str(box / "trang-web.pdf")]
+    assert first.exit_code == 2
+    assert _counts_by_type(settings) == dict(Counter(r["type"] for r in expected))
+
+    second = run_ingest([str(box)], "hop-02", settings=settings)
+    assert (second.pages_read, second.pages_skipped, second.records_written) == (0, 2, 0)
+    assert second.files_unchanged == 2
+    assert _counts_by_type(settings) == dict(Counter(r["type"] for r in expected))
+
+    # originals untouched
+    assert {p.name: p.read_bytes() for p in box.iterdir()} == before
+    # each record carries the box's location
+    index = open_index(settings.resolved_index_url)
+    hits = index.search("", SearchFilters(batch="hop-02")).hits
+    index.close()
+    assert len(hits) == len(expected) and all(h.doc["location"] == "SGDĐT / 02" for h in hits)
+
+
+def test_same_scan_in_another_batch_is_not_counted_twice(small_box: tuple[Path, list[dict]],
+                                                         settings: Settings, tmp_path: Path) -> None:
+    box, expected = small_box
+    run_ingest([str(box)], "hop-02", settings=settings)
+    other = tmp_path / "hop-03"
+    other.mkdir()
+    src = next(p for p in box.iterdir() if p.suffix == ".jpg")
+    shutil.copy(src, other / "ban-chup-lai.jpg")
+    again = run_ingest([str(other)], "hop-03", settings=settings)
+    assert again.pages_read == 0 and again.files_unchanged == 1 and again.exit_code == 0
+    assert sum(_counts_by_type(settings).values()) == len(expected)
+    with Ledger(settings.ledger_path) as ledger:
+        seen = ledger.query("SELECT s.path FROM sightings s JOIN files f ON f.id = s.file_id WHERE f.sha256 = ?",
+                            (sha256_file(src),))
+        assert sorted(r[0] for r in seen) == sorted([str(src), str(other / "ban-chup-lai.jpg")])
+
+
+def test_a_failing_page_is_recorded_and_retried_next_run(small_box: tuple[Path, list[dict]], settings: Settings,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import ocr.tesseract as tess
+
+    box, expected = small_box
+    monkeypatch.setattr(tess, "TESSERACT", "false")  # every Tesseract run crashes
+    failed = run_ingest([str(box)], "hop-02", settings=settings)
+    assert len(failed.pages_failed) == 2 and failed.exit_code == 2
+    assert all("tesseract failed" in reason for _, _, reason in failed.pages_failed)
+    monkeypatch.undo()
+    healed = run_ingest([str(box)], "hop-02", settings=settings)
+    assert healed.pages_read == 2 and healed.pages_failed == []
+    assert _counts_by_type(settings) == dict(Counter(r["type"] for r in expected))
+
+
+def test_index_task_catches_up_on_the_backlog(small_box: tuple[Path, list[dict]], settings: Settings) -> None:
+    box, expected = small_box
+    run_ingest([str(box)], "hop-02", settings=settings)
+    (settings.data_dir / "index.sqlite").unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(str(settings.data_dir / "index.sqlite") + suffix).unlink(missing_ok=True)
+    with Ledger(settings.ledger_path) as ledger:
+        ledger.mark_all_unindexed()
+    assert index_task.fn(settings) == len(expected)
+    assert index_task.fn(settings) == 0

@@ -1,0 +1,51 @@
+"""Reading order: the two-column header comes out with each field intact."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.layout import find_header_split, read_page_text
+from sohoa.settings import TesseractOptions
+
+from conftest import FONT
+
+LEFT = ["UBND THÀNH PHỐ HẢI PHÒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 123/QĐ-SGDĐT"]
+RIGHT = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hải Phòng, ngày 05 tháng 7 năm 2010"]
+BODY = ["QUYẾT ĐỊNH", "Về việc cấp giấy chứng nhận kiểm định chất lượng giáo dục",
+        "Điều 1. Cấp giấy chứng nhận cho Trường THCS Lê Lợi, quận Lê Chân, thành phố Hải Phòng."]
+
+
+def _page() -> np.ndarray:
+    font = ImageFont.truetype(FONT, 46)
+    img = Image.new("L", (2480, 1800), 255)
+    d = ImageDraw.Draw(img)
+    for i, line in enumerate(LEFT):
+        d.text((560 - d.textlength(line, font=font) / 2, 150 + i * 70), line, font=font, fill=0)
+    for i, line in enumerate(RIGHT):
+        d.text((1720 - d.textlength(line, font=font) / 2, 150 + i * 70), line, font=font, fill=0)
+    for i, line in enumerate(BODY):
+        x = 1240 - d.textlength(line, font=font) / 2 if i < 2 else 180
+        d.text((x, 520 + i * 90), line, font=font, fill=0)
+    return np.asarray(img).copy()
+
+
+def test_header_split_is_found_between_the_columns() -> None:
+    split = find_header_split(_page())
+    assert split is not None
+    assert 1000 < split.x < 1200  # the gutter between the columns
+    assert 150 + 2 * 70 + 40 < split.bottom < 520  # below the header, above the title
+
+
+def test_continuation_page_has_no_header() -> None:
+    page = _page()[500:]
+    assert find_header_split(page) is None
+
+
+def test_fields_come_out_whole_and_in_order() -> None:
+    text = read_page_text(_page(), TesseractOptions()).text
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for line in LEFT + RIGHT:
+        assert line in lines, f"{line!r} not read as one line: {lines}"
+    order = [lines.index(x) for x in (LEFT[0], LEFT[2], RIGHT[0], RIGHT[2], BODY[0])]
+    assert order == sorted(order)
