@@ -4,10 +4,11 @@ The first page of a document opens with two header columns side by side:
 issuer and number on the left, motto and place-date line on the right.
 Tesseract often reads such lines straight across, gluing "UBND THÀNH PHỐ HẢI
 PHÒNG" to "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and the number to the motto,
-which breaks every field in them. :func:`find_header_split` finds the header
-band and the white gutter between its columns from the ink alone; the page
-is then read as three zones — left header, right header, the rest — and the
-texts and word boxes are put back together in that order.
+which breaks every field in them; the closing block ("Nơi nhận" on the
+left, the signature on the right) suffers the same. :func:`find_zones` finds
+these bands and the white gutter between their columns from the ink alone;
+the page is then read zone by zone — header left, header right, body, footer
+left, footer right — and texts and word boxes are put back in that order.
 """
 
 from __future__ import annotations
@@ -20,23 +21,36 @@ import numpy as np
 from ocr.tesseract import OcrResult, OcrWord, run_ocr
 from sohoa.settings import TesseractOptions
 
-__all__ = ["HeaderSplit", "text_lines", "find_header_split", "read_page_text"]
+__all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "find_header_split", "read_page_text"]
 
 
 @dataclass(frozen=True)
-class HeaderSplit:
-    """Where the two header columns are: rows ``[0, bottom)`` split at column ``x``."""
+class ColumnZone:
+    """Rows ``[top, bottom)`` of a page laid out in two columns split at column ``x``."""
 
+    top: int
     bottom: int
     x: int
 
 
+@dataclass(frozen=True)
+class PageZones:
+    """The two-column header and footer of a page, where found."""
+
+    header: ColumnZone | None
+    footer: ColumnZone | None
+
+
 def _ink(gray: np.ndarray, factor: int) -> np.ndarray:
     small = cv2.resize(gray, (gray.shape[1] // factor, gray.shape[0] // factor), interpolation=cv2.INTER_AREA)
-    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # A fixed threshold on the restored page (paper is white there) keeps faded
+    # ink, which Otsu drops; a faded stretch of a body line must not look like a gutter.
+    ink = (small < 225).astype(np.uint8)
     # Specks and dust would bridge the gutter; keep letter-sized blobs and larger.
     ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    return ink
+    # Long rules and leftover scanner edges would cross it too.
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(8, ink.shape[1] // 6)), np.uint8))
+    return ink & (1 - rules)
 
 
 def text_lines(ink: np.ndarray, *, min_height: int = 4) -> list[tuple[int, int]]:
@@ -56,64 +70,107 @@ def text_lines(ink: np.ndarray, *, min_height: int = 4) -> list[tuple[int, int]]
     return bands
 
 
-def find_header_split(gray: np.ndarray, *, factor: int = 4) -> HeaderSplit | None:
-    """Find a two-column header at the top of a page.
+def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: float = 0.0
+                 ) -> tuple[int, int, int] | None:
+    """The longest run of ``bands`` (in the order given) sharing one white gutter.
 
-    The header is the longest run of text lines from the top that all leave
-    the same vertical strip empty, somewhere between 25% and 60% of the
-    width, with ink on both sides of it. A line centred on the page (the
-    title) or one crossing the strip (the body) ends the run.
+    The gutter must be wider than 1.5 line heights and than ``min_gutter``
+    (a share of the width).
 
-    Returns:
-        The header's bottom row and gutter column in ``gray``'s pixels, or
-        ``None`` when the page has no such header (a continuation page).
+    Returns ``(lines in the run, gutter left, gutter right)`` in ``ink``'s
+    columns, or ``None``.
     """
-    ink = _ink(gray, factor)
-    h, w = ink.shape
-    bands = []
-    for top, bottom in text_lines(ink):
-        if top >= 0.4 * h or len(bands) == 14:
-            break
-        cols = np.nonzero(ink[top:bottom].any(axis=0))[0]
-        # A short line centred on the page (the title, "QUYẾT ĐỊNH") ends the header;
-        # a header line with both columns also looks centred, but spans most of the width.
-        centred = abs((cols[0] + cols[-1]) / 2 - w / 2) < 0.05 * w
-        if centred and cols[-1] - cols[0] < 0.5 * w and bands:
-            break
-        bands.append((top, bottom))
     if len(bands) < 2:
         return None
-    # Half-width of the gutter: far wider than a word space (~15 px at 300 dpi).
-    margin = max(2, w // 40)
-    best: tuple[int, int] | None = None  # (lines in header, x)
+    w = ink.shape[1]
+    margin = max(2, w // 150)
+    line_h = float(np.median([b - t for t, b in bands]))
+
+    def gutter(x: int, count: int) -> tuple[int, int]:
+        rows = [ink[t:b] for t, b in bands[:count]]
+        cols = np.vstack(rows).sum(axis=0)
+        left = right = x
+        while left > 0 and cols[left - 1] == 0:
+            left -= 1
+        while right < w - 1 and cols[right + 1] == 0:
+            right += 1
+        return left, right
+
+    best: tuple[int, int, int] | None = None
     for x in range(int(0.25 * w), int(0.60 * w), max(1, w // 200)):
         count = 0
         for top, bottom in bands:
-            zone = ink[top:bottom]
-            gutter = zone[:, x - margin : x + margin].sum()
-            if gutter or not zone[:, :x].any() and not zone[:, x:].any():
+            if ink[top:bottom, x - margin : x + margin].any():
                 break
             count += 1
-        if count >= 2 and (best is None or count > best[0]):
-            # both columns must hold ink somewhere in the header
-            top, bottom = bands[0][0], bands[count - 1][1]
-            if ink[top:bottom, : x - margin].any() and ink[top:bottom, x + margin :].any():
-                best = (count, x)
-    if best is None:
-        return None
-    count, x = best
-    # Centre the cut in the white gutter around x.
-    top, bottom = bands[0][0], bands[count - 1][1]
-    cols = ink[top:bottom].sum(axis=0)
-    left = x
-    while left > 0 and cols[left - 1] == 0:
-        left -= 1
-    right = x
-    while right < w - 1 and cols[right + 1] == 0:
-        right += 1
-    next_top = bands[count][0] if count < len(bands) else min(h, bottom + 10)
-    cut_row = (bottom + next_top) // 2
-    return HeaderSplit(bottom=cut_row * factor, x=((left + right) // 2) * factor)
+        # A word space can look like a gutter on one line; a real gutter is wider
+        # than a line is tall, over every line of the run.
+        left = right = x
+        while count >= 2:
+            left, right = gutter(x, count)
+            if right - left >= max(1.5 * line_h, min_gutter * w):
+                break
+            count -= 1
+        if count < 2 or (best is not None and count <= best[0]):
+            continue
+        zone = np.vstack([ink[t:b] for t, b in bands[:count]])
+        if zone[:, :left].any() and zone[:, right:].any():
+            best = (count, left, right)
+    return best
+
+
+def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
+    """Find the two-column header at the top and footer at the bottom of a page.
+
+    The header is the longest run of text lines from the top that all leave
+    the same vertical strip empty, somewhere between 25% and 60% of the
+    width, with ink on both sides of it; a short line centred on the page
+    (the title) or one crossing the strip (the body) ends it. The footer
+    ("Nơi nhận" on the left, the signature block on the right) is the same
+    from the bottom up.
+    """
+    ink = _ink(gray, factor)
+    h, w = ink.shape
+    lines = text_lines(ink)
+
+    top_bands: list[tuple[int, int]] = []
+    for top, bottom in lines:
+        if top >= 0.4 * h or len(top_bands) == 14:
+            break
+        cols = np.nonzero(ink[top:bottom].any(axis=0))[0]
+        centred = abs((cols[0] + cols[-1]) / 2 - w / 2) < 0.05 * w
+        # A header line holding both columns also looks centred, but spans most of the width.
+        if centred and cols[-1] - cols[0] < 0.5 * w and top_bands:
+            break
+        top_bands.append((top, bottom))
+    header = None
+    found = _two_columns(ink, top_bands)
+    used = 0
+    if found:
+        used, left, right = found
+        last = top_bands[used - 1][1]
+        nxt = lines[lines.index(top_bands[used - 1]) + 1][0] if top_bands[used - 1] != lines[-1] else h
+        header = ColumnZone(top=0, bottom=(last + nxt) // 2 * factor, x=(left + right) // 2 * factor)
+
+    rest = lines[lines.index(top_bands[used - 1]) + 1 :] if used else lines
+    bottom_bands = [b for b in reversed(rest) if b[0] > 0.4 * h][:16]
+    footer = None
+    # The footer's gutter is wide (the signature sits far right); a hole eaten
+    # down through the body makes a narrow one, which must not split the body.
+    found = _two_columns(ink, bottom_bands, min_gutter=0.06)
+    if found:
+        count, left, right = found
+        first = bottom_bands[count - 1]
+        idx = lines.index(first)
+        prev = lines[idx - 1][1] if idx > 0 else 0
+        footer = ColumnZone(top=(prev + first[0]) // 2 * factor, bottom=gray.shape[0],
+                            x=(left + right) // 2 * factor)
+    return PageZones(header=header, footer=footer)
+
+
+def find_header_split(gray: np.ndarray, *, factor: int = 4) -> ColumnZone | None:
+    """The two-column header of a page, or ``None`` (a continuation page)."""
+    return find_zones(gray, factor=factor).header
 
 
 def _shift(result: OcrResult, dx: int, dy: int, block_offset: int) -> tuple[OcrWord, ...]:
@@ -121,26 +178,33 @@ def _shift(result: OcrResult, dx: int, dy: int, block_offset: int) -> tuple[OcrW
 
 
 def read_page_text(image: np.ndarray, options: TesseractOptions, *, what: str = "page") -> OcrResult:
-    """OCR a restored page in reading order: left header, right header, body.
+    """OCR a restored page in reading order: header left, header right, body, footer left, footer right.
 
-    Pages without a two-column header are read in one pass. Word boxes are in
+    Pages without two-column zones are read in one pass. Word boxes are in
     the coordinates of ``image``.
     """
-    split = find_header_split(image)
-    if split is None:
+    zones_found = find_zones(image)
+    if zones_found.header is None and zones_found.footer is None:
         return run_ocr(image, options, what=what)
-    zones = [
-        (image[: split.bottom, : split.x], 0, 0),
-        (image[: split.bottom, split.x :], split.x, 0),
-        (image[split.bottom :], 0, split.bottom),
-    ]
+    height = image.shape[0]
+    head, foot = zones_found.header, zones_found.footer
+    body_top = head.bottom if head else 0
+    body_bottom = foot.top if foot else height
+    zones: list[tuple[int, int, int, int]] = []  # top, bottom, left, right
+    if head:
+        zones += [(0, head.bottom, 0, head.x), (0, head.bottom, head.x, image.shape[1])]
+    if body_bottom > body_top:
+        zones.append((body_top, body_bottom, 0, image.shape[1]))
+    if foot:
+        zones += [(foot.top, height, 0, foot.x), (foot.top, height, foot.x, image.shape[1])]
     texts: list[str] = []
     words: list[OcrWord] = []
-    for zone, dx, dy in zones:
+    for top, bottom, left, right in zones:
+        zone = image[top:bottom, left:right]
         if zone.size == 0:
             continue
         result = run_ocr(np.ascontiguousarray(zone), options, what=what)
         if result.text:
             texts.append(result.text)
-        words.extend(_shift(result, dx, dy, block_offset=1000 * len(texts)))
+        words.extend(_shift(result, left, top, block_offset=1000 * (len(texts) + 1)))
     return OcrResult(text="\n\n".join(texts), words=tuple(words))
