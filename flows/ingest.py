@@ -227,7 +227,8 @@ def ingest_batch(
                 summary.pages_failed.append((str(j.path), n, reason))
                 log.warning("%s page %d failed: %s", j.path, n, reason)
             done += 1
-            update_progress_artifact(progress, 100.0 * done / max(total, 1))
+            update_progress_artifact(progress, 100.0 * done / max(total, 1),
+                                     description=f"Batch {batch}: {done} of {total} pages read")
 
         rec_futures = [records_task.submit(j.file_id, batch_id, run_id, settings, today) for j in jobs if j.todo]
         for fut in rec_futures:

@@ -1,24 +1,50 @@
 """Progress and counts of still-valid results, from the ledger, for any date.
 
 :func:`build_report` computes plain numbers (a :class:`Report`); renderers
-turn them into text or markdown in Vietnamese or English. Tests compare the
-numbers, never the strings.
+turn them into text, markdown, CSV, XLSX, HTML or PDF in Vietnamese or
+English (:func:`render`). Tests compare the numbers, never the strings.
+
+What is counted (see ``docs/reports.md``):
+
+- records issued on or before ``as_of`` (or with no readable issue date),
+  with their status on ``as_of`` (valid through ``valid_until`` inclusive,
+  revoked from ``revoked_on`` on);
+- with a period (``date_from``/``date_to``), only the work done in it:
+  records first written to the ledger (``records.created_at``), pages read
+  (``pages.updated_at``), files first seen and files quarantined on a local
+  date inside the period, both ends included;
+- days are local dates of the machine (the ledger stores UTC timestamps).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+from pipeline._report_tables import TEXTS, fmt_int, report_tables
 from pipeline.domain import PROCEDURE_LABELS, ProcedureType, ValidityStatus
 from pipeline.ledger import Ledger
 from pipeline.validity import status_on
 
-__all__ = ["TypeCounts", "BatchProgress", "Report", "build_report", "render_text", "render_markdown",
-           "quarterly_paragraph", "FORMATS"]
+__all__ = [
+    "TypeCounts", "BatchProgress", "DayCount", "Report", "build_report", "render", "render_text",
+    "render_markdown", "quarterly_paragraph", "FORMATS", "BINARY_FORMATS", "QUARTERLY_TYPES",
+]
 
-FORMATS = ("text", "md")
+FORMATS = ("text", "md", "csv", "xlsx", "html", "pdf")
+BINARY_FORMATS = ("xlsx", "pdf")
+
+#: The types the office lists in every quarterly paragraph, even at zero.
+QUARTERLY_TYPES = (
+    ProcedureType.XAC_MINH_VAN_BANG,
+    ProcedureType.KIEM_DINH_CHAT_LUONG,
+    ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA,
+)
+
+_EARLIEST = "0001-01-01"
+_LATEST = "9999-12-31"
 
 
 @dataclass(frozen=True)
@@ -47,11 +73,31 @@ class BatchProgress:
     pages_failed: int
     records: int
     needs_review: int
+    pages_expected: int = 0
+
+    @property
+    def percent(self) -> float:
+        """Pages read of the pages its files have, in percent (0 when unknown)."""
+        return 100.0 * self.pages / self.pages_expected if self.pages_expected else 0.0
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Work done on one day: pages read, pages failed, records written."""
+
+    day: dt.date
+    pages_done: int
+    pages_failed: int
+    records: int
 
 
 @dataclass(frozen=True)
 class Report:
-    """Every number of the report."""
+    """Every number of the report.
+
+    ``cube`` holds the records counted, by ``(type code, year of issue or
+    None, status)``; every other record count derives from it.
+    """
 
     as_of: dt.date
     lang: str
@@ -65,70 +111,128 @@ class Report:
     records_total: int
     records_review: int
     quarantine: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    cube: dict[tuple[str, int | None, str], int] = field(default_factory=dict)
+    pages_review: int = 0
+    pages_expected: int = 0
+    daily: tuple[DayCount, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    batch: str | None = None
 
     @property
     def valid_total(self) -> int:
         """Still-valid results on the report date, all types."""
         return sum(t.valid for t in self.by_type)
 
+    @property
+    def expired_total(self) -> int:
+        """Expired results on the report date, all types."""
+        return sum(t.expired for t in self.by_type)
 
-_TEXTS = {
-    "vi": {
-        "title": "BÁO CÁO SỐ HÓA KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
-        "as_of": "Tính đến ngày",
-        "progress": "Tiến độ số hóa",
-        "files": "Tệp đã quét",
-        "quarantined": "tệp bị cách ly",
-        "pages": "Trang đã nhận dạng",
-        "failed": "trang lỗi",
-        "records": "Hồ sơ (kết quả TTHC) đã số hóa",
-        "review": "cần rà soát",
-        "by_type": "Số kết quả theo loại thủ tục",
-        "type": "Loại thủ tục",
-        "total": "Đã số hóa",
-        "valid": "Còn hiệu lực",
-        "expired": "Hết hiệu lực",
-        "revoked": "Đã thu hồi",
-        "unknown": "Chưa rõ",
-        "by_year": "Số kết quả theo loại và năm ban hành",
-        "year_unknown": "không rõ năm",
-        "batches": "Tiến độ theo lô / hộp",
-        "batch": "Lô",
-        "location": "Vị trí lưu trữ",
-        "quarantine": "Tệp bị cách ly",
-        "paragraph": "Đoạn trích cho báo cáo quý",
-        "all": "Tổng",
-    },
-    "en": {
-        "title": "DIGITIZATION REPORT OF ADMINISTRATIVE PROCEDURE RESULTS",
-        "as_of": "As of",
-        "progress": "Digitization progress",
-        "files": "Files scanned",
-        "quarantined": "files quarantined",
-        "pages": "Pages read",
-        "failed": "pages failed",
-        "records": "Records (procedure results) digitized",
-        "review": "need review",
-        "by_type": "Results by procedure type",
-        "type": "Procedure type",
-        "total": "Digitized",
-        "valid": "Still valid",
-        "expired": "Expired",
-        "revoked": "Revoked",
-        "unknown": "Unknown",
-        "by_year": "Results by type and year of issue",
-        "year_unknown": "year unknown",
-        "batches": "Progress by batch / box",
-        "batch": "Batch",
-        "location": "Archive location",
-        "quarantine": "Quarantined files",
-        "paragraph": "Paragraph for the quarterly report",
-        "all": "Total",
-    },
-}
+    @property
+    def revoked_total(self) -> int:
+        """Revoked results on the report date, all types."""
+        return sum(t.revoked for t in self.by_type)
+
+    @property
+    def unknown_total(self) -> int:
+        """Results whose status is unknown, all types."""
+        return sum(t.unknown for t in self.by_type)
+
+    @property
+    def valid_by_type_year(self) -> dict[str, dict[int | None, int]]:
+        """Still-valid results by type and year of issue."""
+        out: dict[str, dict[int | None, int]] = {}
+        for (t, year, st), n in self.cube.items():
+            if st == ValidityStatus.VALID.value:
+                out.setdefault(t, {})
+                out[t][year] = out[t].get(year, 0) + n
+        return out
+
+    @property
+    def has_period(self) -> bool:
+        """Whether the report is restricted to work done in a period."""
+        return self.date_from is not None or self.date_to is not None
 
 
-def build_report(ledger: Ledger, as_of: dt.date, lang: str = "vi", batch: str | None = None) -> Report:
+def _d(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _record_counts(ledger: Ledger, as_of: dt.date, where: str, params: dict[str, object]
+                   ) -> tuple[Counter[tuple[str, int | None, str]], int, int]:
+    """The cube of records, records needing review and their pages."""
+    rows = ledger.query(
+        "SELECT r.type, r.issue_date, r.valid_until, r.revoked_on, r.needs_review, r.pages FROM records r "
+        "JOIN batches b ON b.id = r.batch_id WHERE (r.issue_date IS NULL OR r.issue_date <= :on) "
+        "AND date(r.created_at, 'localtime') BETWEEN :from AND :to" + where,
+        params,
+    )
+    cube: Counter[tuple[str, int | None, str]] = Counter()
+    review = review_pages = 0
+    for t, issued, until, revoked, needs_review, pages in rows:
+        issued_d = _d(issued)
+        st = status_on(ProcedureType(t), issued_d, _d(until), as_of, _d(revoked))
+        cube[(t, issued_d.year if issued_d else None, st.value)] += 1
+        if needs_review:
+            review += 1
+            review_pages += len(json.loads(pages))
+    return cube, review, review_pages
+
+
+def _batches(ledger: Ledger, where: str, params: dict[str, object]) -> tuple[BatchProgress, ...]:
+    pages_in = "date(p.updated_at, 'localtime') BETWEEN :from AND :to"
+    files_in = "date(f.first_seen, 'localtime') BETWEEN :from AND :to"
+    rows = ledger.query(
+        "SELECT b.name, b.fonds, b.box, b.file_code, "
+        f"(SELECT count(*) FROM files f WHERE f.batch_id=b.id AND {files_in}) AS files, "
+        f"(SELECT count(*) FROM files f WHERE f.batch_id=b.id AND {files_in} AND f.status='done') AS done, "
+        f"(SELECT coalesce(sum(f.page_count), 0) FROM files f WHERE f.batch_id=b.id AND {files_in}) AS expected, "
+        "(SELECT count(*) FROM quarantine q WHERE q.batch_id=b.id "
+        "  AND date(q.seen_at, 'localtime') BETWEEN :from AND :to) AS quarantined, "
+        "(SELECT count(*) FROM pages p JOIN files f ON f.id=p.file_id WHERE f.batch_id=b.id "
+        f"  AND p.status='done' AND {pages_in}) AS pages, "
+        "(SELECT count(*) FROM pages p JOIN files f ON f.id=p.file_id WHERE f.batch_id=b.id "
+        f"  AND p.status='failed' AND {pages_in}) AS pages_failed, "
+        "(SELECT count(*) FROM records r WHERE r.batch_id=b.id "
+        "  AND date(r.created_at, 'localtime') BETWEEN :from AND :to) AS records, "
+        "(SELECT count(*) FROM records r WHERE r.batch_id=b.id AND r.needs_review=1 "
+        "  AND date(r.created_at, 'localtime') BETWEEN :from AND :to) AS review "
+        "FROM batches b WHERE 1=1" + where + " ORDER BY b.name",
+        params,
+    )
+    return tuple(
+        BatchProgress(
+            name=r["name"], location=" / ".join(x for x in (r["fonds"], r["box"], r["file_code"]) if x),
+            files=r["files"] or 0, files_done=r["done"] or 0, files_quarantined=r["quarantined"] or 0,
+            pages=r["pages"] or 0, pages_failed=r["pages_failed"] or 0, records=r["records"] or 0,
+            needs_review=r["review"] or 0, pages_expected=r["expected"] or 0,
+        )
+        for r in rows
+    )
+
+
+def _daily(ledger: Ledger, where: str, params: dict[str, object]) -> tuple[DayCount, ...]:
+    """Pages read (done, failed) and records written per local day."""
+    days: dict[str, list[int]] = {}
+    for day, done, failed in ledger.query(
+        "SELECT date(p.updated_at, 'localtime') AS d, sum(p.status='done'), sum(p.status='failed') "
+        "FROM pages p JOIN files f ON f.id=p.file_id JOIN batches b ON b.id=f.batch_id "
+        "WHERE d BETWEEN :from AND :to" + where + " GROUP BY d", params,
+    ):
+        days.setdefault(day, [0, 0, 0])[:2] = [done, failed]
+    for day, n in ledger.query(
+        "SELECT date(r.created_at, 'localtime') AS d, count(*) FROM records r JOIN batches b ON b.id=r.batch_id "
+        "WHERE d BETWEEN :from AND :to" + where + " GROUP BY d", params,
+    ):
+        days.setdefault(day, [0, 0, 0])[2] = n
+    return tuple(DayCount(dt.date.fromisoformat(d), *v) for d, v in sorted(days.items()))
+
+
+def build_report(
+    ledger: Ledger, as_of: dt.date, lang: str = "vi", batch: str | None = None,
+    date_from: dt.date | None = None, date_to: dt.date | None = None,
+) -> Report:
     """Compute every count of the report from the ledger.
 
     Args:
@@ -136,27 +240,27 @@ def build_report(ledger: Ledger, as_of: dt.date, lang: str = "vi", batch: str | 
         as_of: Records issued after this date are left out; status is on this date.
         lang: ``vi`` or ``en`` for the labels.
         batch: Only this batch, when given.
+        date_from: Only work done on or after this (local) day.
+        date_to: Only work done on or before this (local) day.
+
+    Raises:
+        ValueError: When ``date_from`` is after ``date_to``.
     """
+    if date_from and date_to and date_from > date_to:
+        raise ValueError(f"the period starts ({date_from}) after it ends ({date_to})")
     labels = PROCEDURE_LABELS[lang]
-    bfilter = " AND b.name = :batch" if batch else ""
-    params: dict[str, object] = {"batch": batch, "on": as_of.isoformat()}
-    rows = ledger.query(
-        "SELECT r.type, r.issue_date, r.valid_until, r.revoked_on, r.needs_review FROM records r "
-        "JOIN batches b ON b.id = r.batch_id WHERE (r.issue_date IS NULL OR r.issue_date <= :on)" + bfilter,
-        params,
-    )
+    where = " AND b.name = :batch" if batch else ""
+    params: dict[str, object] = {
+        "batch": batch, "on": as_of.isoformat(),
+        "from": date_from.isoformat() if date_from else _EARLIEST,
+        "to": date_to.isoformat() if date_to else _LATEST,
+    }
+    cube, review, review_pages = _record_counts(ledger, as_of, where, params)
     status: Counter[tuple[str, str]] = Counter()
     by_year: dict[str, Counter[int | None]] = {}
-    review = 0
-    for t, issued, until, revoked, needs_review in rows:
-        issued_d = dt.date.fromisoformat(issued) if issued else None
-        st = status_on(
-            ProcedureType(t), issued_d, dt.date.fromisoformat(until) if until else None, as_of,
-            dt.date.fromisoformat(revoked) if revoked else None,
-        )
-        status[(t, st.value)] += 1
-        by_year.setdefault(t, Counter())[issued_d.year if issued_d else None] += 1
-        review += int(needs_review)
+    for (t, year, st), n in cube.items():
+        status[(t, st)] += n
+        by_year.setdefault(t, Counter())[year] += n
     by_type = tuple(
         TypeCounts(
             type=pt, label=labels[pt],
@@ -166,32 +270,11 @@ def build_report(ledger: Ledger, as_of: dt.date, lang: str = "vi", batch: str | 
         )
         for pt in ProcedureType
     )
-    batches = tuple(
-        BatchProgress(
-            name=r["name"], location=" / ".join(x for x in (r["fonds"], r["box"], r["file_code"]) if x),
-            files=r["files"] or 0, files_done=r["done"] or 0, files_quarantined=r["quarantined"] or 0,
-            pages=r["pages"] or 0, pages_failed=r["pages_failed"] or 0, records=r["records"] or 0,
-            needs_review=r["review"] or 0,
-        )
-        for r in ledger.query(
-            "SELECT b.name, b.fonds, b.box, b.file_code, "
-            "(SELECT count(*) FROM files f WHERE f.batch_id=b.id) AS files, "
-            "(SELECT count(*) FROM files f WHERE f.batch_id=b.id AND f.status='done') AS done, "
-            "(SELECT count(*) FROM quarantine q WHERE q.batch_id=b.id) AS quarantined, "
-            "(SELECT count(*) FROM pages p JOIN files f ON f.id=p.file_id WHERE f.batch_id=b.id "
-            "  AND p.status='done') AS pages, "
-            "(SELECT count(*) FROM pages p JOIN files f ON f.id=p.file_id WHERE f.batch_id=b.id "
-            "  AND p.status='failed') AS pages_failed, "
-            "(SELECT count(*) FROM records r WHERE r.batch_id=b.id) AS records, "
-            "(SELECT count(*) FROM records r WHERE r.batch_id=b.id AND r.needs_review=1) AS review "
-            "FROM batches b WHERE 1=1" + bfilter + " ORDER BY b.name",
-            params,
-        )
-    )
+    batches = _batches(ledger, where, params)
     quarantine = tuple(
         (r[0], r[1]) for r in ledger.query(
-            "SELECT q.path, q.reason FROM quarantine q JOIN batches b ON b.id=q.batch_id WHERE 1=1"
-            + bfilter + " ORDER BY q.path", params)
+            "SELECT q.path, q.reason FROM quarantine q JOIN batches b ON b.id=q.batch_id "
+            "WHERE date(q.seen_at, 'localtime') BETWEEN :from AND :to" + where + " ORDER BY q.path", params)
     )
     return Report(
         as_of=as_of,
@@ -203,100 +286,158 @@ def build_report(ledger: Ledger, as_of: dt.date, lang: str = "vi", batch: str | 
         files_quarantined=len(quarantine),
         pages_done=sum(b.pages for b in batches),
         pages_failed=sum(b.pages_failed for b in batches),
-        records_total=len(rows),
+        records_total=sum(cube.values()),
         records_review=review,
         quarantine=quarantine,
+        cube=dict(cube),
+        pages_review=review_pages,
+        pages_expected=sum(b.pages_expected for b in batches),
+        daily=_daily(ledger, where, params),
+        date_from=date_from,
+        date_to=date_to,
+        batch=batch,
     )
 
 
+def _vi_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
 def quarterly_paragraph(report: Report, lang: str | None = None) -> str:
-    """The sentence the office pastes into its quarterly report."""
+    """The sentence the office pastes into its quarterly report.
+
+    The three types the office always reports (:data:`QUARTERLY_TYPES`) are
+    listed even at zero, other types only when they have still-valid results;
+    counts are written with two digits as in the office's reports (``01``).
+    With a period, the sentence speaks of the results digitized in it.
+    """
     lang = lang or report.lang
     labels = PROCEDURE_LABELS[lang]
-    parts = [(labels[t.type], t.valid) for t in report.by_type if t.valid and t.type is not ProcedureType.KHAC]
-    date = report.as_of.strftime("%d/%m/%Y")
+    parts = [(labels[t.type], t.valid) for t in report.by_type
+             if t.type in QUARTERLY_TYPES or (t.valid and t.type is not ProcedureType.KHAC)]
     if lang == "vi":
-        head = (f"Tính tới thời điểm báo cáo (ngày {date}) có tổng số thủ tục còn hiệu lực "
-                f"đã số hoá kiểm đếm là {report.valid_total}")
-        if not parts:
-            return head + "."
+        if report.has_period:
+            start = _vi_date(report.date_from) if report.date_from else "khi bắt đầu"
+            end = _vi_date(report.date_to) if report.date_to else _vi_date(report.as_of)
+            head = (f"Trong kỳ báo cáo (từ ngày {start} đến ngày {end}), số thủ tục còn hiệu lực "
+                    f"(tính đến ngày {_vi_date(report.as_of)}) đã số hoá kiểm đếm là {report.valid_total}")
+        else:
+            head = (f"Tính tới thời điểm báo cáo (ngày {_vi_date(report.as_of)}) có tổng số thủ tục còn hiệu lực "
+                    f"đã số hoá kiểm đếm là {report.valid_total}")
         first, *rest = parts
         items = [f"Thủ tục {first[0][0].lower() + first[0][1:]} là: {first[1]:02d}"]
         items += [f"{label}: {n:02d}" for label, n in rest]
         return head + ", trong đó: " + "; ".join(items) + "."
-    head = f"As of {report.as_of.isoformat()}, the digitized procedure results still valid number {report.valid_total}"
-    if not parts:
-        return head + "."
+    if report.has_period:
+        start = report.date_from.isoformat() if report.date_from else "the start"
+        end = (report.date_to or report.as_of).isoformat()
+        head = (f"From {start} to {end}, the procedure results digitized and still valid on "
+                f"{report.as_of.isoformat()} number {report.valid_total}")
+    else:
+        head = (f"As of {report.as_of.isoformat()}, the digitized procedure results still valid "
+                f"number {report.valid_total}")
     return head + ", of which: " + "; ".join(f"{label}: {n}" for label, n in parts) + "."
 
 
-def _years(report: Report) -> list[int | None]:
-    years = {y for c in report.by_type_year.values() for y in c}
-    return sorted((y for y in years if y is not None)) + ([None] if None in years else [])
-
-
 def render_markdown(report: Report, lang: str | None = None) -> str:
-    """The report as markdown tables."""
+    """The report as markdown: a summary, every table and the quarterly paragraph."""
     lang = lang or report.lang
-    t = _TEXTS[lang]
-    out = [f"# {t['title']}", "", f"**{t['as_of']}:** {report.as_of.isoformat()}", "", f"## {t['progress']}", ""]
-    out += [
-        f"- {t['files']}: {report.files_total} ({report.files_quarantined} {t['quarantined']})",
-        f"- {t['pages']}: {report.pages_done} ({report.pages_failed} {t['failed']})",
-        f"- {t['records']}: {report.records_total} ({report.records_review} {t['review']})",
-        "",
-        f"## {t['by_type']}",
-        "",
-        f"| {t['type']} | {t['total']} | {t['valid']} | {t['expired']} | {t['revoked']} | {t['unknown']} |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for c in report.by_type:
-        out.append(f"| {c.label} | {c.total} | {c.valid} | {c.expired} | {c.revoked} | {c.unknown} |")
-    out.append(
-        f"| **{t['all']}** | {sum(c.total for c in report.by_type)} | {report.valid_total} | "
-        f"{sum(c.expired for c in report.by_type)} | {sum(c.revoked for c in report.by_type)} | "
-        f"{sum(c.unknown for c in report.by_type)} |"
-    )
-    years = _years(report)
-    labels = PROCEDURE_LABELS[lang]
-    out += ["", f"## {t['by_year']}", ""]
-    out.append(f"| {t['type']} | " + " | ".join(str(y) if y else t["year_unknown"] for y in years) + f" | {t['all']} |")
-    out.append("|---|" + "---:|" * (len(years) + 1))
-    for pt in ProcedureType:
-        counts = report.by_type_year.get(pt.value, {})
-        if counts:
-            out.append(f"| {labels[pt]} | " + " | ".join(str(counts.get(y, 0)) for y in years)
-                       + f" | {sum(counts.values())} |")
-    out += ["", f"## {t['batches']}", "",
-            f"| {t['batch']} | {t['location']} | {t['files']} | {t['pages']} | {t['records']} | {t['review']} |",
-            "|---|---|---:|---:|---:|---:|"]
-    for b in report.batches:
-        out.append(f"| {b.name} | {b.location or '—'} | {b.files} | {b.pages} | {b.records} | {b.needs_review} |")
+    t = TEXTS[lang]
+    out = [f"# {t['title']}", "", _heading_line(report, lang), ""]
+    for table in report_tables(report, lang, compact=True):
+        out += [f"## {table.title}", ""]
+        out.append("| " + " | ".join(table.columns) + " |")
+        out.append("|" + "|".join("---" if i < table.numeric_from else "---:" for i in range(len(table.columns))) + "|")
+        for row in table.all_rows():
+            cells = [_md_cell(v, lang) for v in row]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
     if report.quarantine:
-        out += ["", f"## {t['quarantine']}", ""]
+        out += [f"## {t['quarantine']}", ""]
         out += [f"- `{path}`: {reason}" for path, reason in report.quarantine]
-    out += ["", f"## {t['paragraph']}", "", quarterly_paragraph(report, lang), ""]
+        out.append("")
+    out += [f"## {t['paragraph']}", "", quarterly_paragraph(report, lang), ""]
     return "\n".join(out)
+
+
+def _md_cell(value: object, lang: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return fmt_int(value, lang)
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value).replace("|", "\\|")
+
+
+def _heading_line(report: Report, lang: str) -> str:
+    t = TEXTS[lang]
+    line = f"**{t['as_of']}:** {report.as_of.isoformat()}"
+    if report.has_period:
+        line += (f" · **{t['period']}:** {report.date_from.isoformat() if report.date_from else '…'} – "
+                 f"{report.date_to.isoformat() if report.date_to else '…'}")
+    if report.batch:
+        line += f" · **{t['batch']}:** {report.batch}"
+    return line
 
 
 def render_text(report: Report, lang: str | None = None) -> str:
-    """The report as plain text for a terminal."""
+    """The report as plain text for a terminal: aligned tables and the paragraph."""
     lang = lang or report.lang
-    t = _TEXTS[lang]
-    width = max(len(c.label) for c in report.by_type) + 2
-    out = [t["title"], f"{t['as_of']}: {report.as_of.isoformat()}", ""]
-    out += [
-        f"{t['files']}: {report.files_total} ({report.files_quarantined} {t['quarantined']})",
-        f"{t['pages']}: {report.pages_done} ({report.pages_failed} {t['failed']})",
-        f"{t['records']}: {report.records_total} ({report.records_review} {t['review']})",
-        "",
-        f"{t['type']:<{width}}{t['total']:>12}{t['valid']:>14}{t['expired']:>14}{t['revoked']:>12}{t['unknown']:>10}",
-    ]
-    for c in report.by_type:
-        out.append(f"{c.label:<{width}}{c.total:>12}{c.valid:>14}{c.expired:>14}{c.revoked:>12}{c.unknown:>10}")
-    out.append(f"{t['all']:<{width}}{sum(c.total for c in report.by_type):>12}{report.valid_total:>14}")
+    t = TEXTS[lang]
+    out = [t["title"], _heading_line(report, lang).replace("**", ""), ""]
+    for table in report_tables(report, lang, compact=True):
+        rows = [[_md_cell(v, lang) for v in row] for row in table.all_rows()]
+        cols = [str(c) for c in table.columns]
+        widths = [max(len(r[i]) for r in [cols, *rows]) for i in range(len(cols))]
+        widths[0] = min(widths[0], 60)
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(
+                (c[: widths[i]].ljust(widths[i]) if i < table.numeric_from else c.rjust(widths[i]))
+                for i, c in enumerate(cells)
+            ).rstrip()
+
+        out += [table.title, line(cols), "  ".join("-" * w for w in widths)]
+        out += [line(r) for r in rows]
+        out.append("")
     if report.quarantine:
-        out += ["", t["quarantine"] + ":"]
+        out += [t["quarantine"] + ":"]
         out += [f"  {path}: {reason}" for path, reason in report.quarantine]
-    out += ["", quarterly_paragraph(report, lang)]
+        out.append("")
+    out.append(quarterly_paragraph(report, lang))
     return "\n".join(out)
+
+
+def render(report: Report, fmt: str, lang: str | None = None) -> str | bytes:
+    """The report in one of :data:`FORMATS`: ``str`` for text formats, ``bytes`` for xlsx and pdf.
+
+    Args:
+        report: The numbers.
+        fmt: ``text``, ``md``, ``csv``, ``xlsx``, ``html`` or ``pdf``.
+        lang: ``vi`` or ``en``; the report's language by default.
+
+    Raises:
+        ValueError: On an unknown format.
+    """
+    lang = lang or report.lang
+    if fmt == "text":
+        return render_text(report, lang)
+    if fmt == "md":
+        return render_markdown(report, lang)
+    if fmt in ("csv", "xlsx"):
+        from pipeline import _report_files
+
+        return _report_files.render_csv(report) if fmt == "csv" else _report_files.render_xlsx(report, lang)
+    if fmt == "html":
+        from pipeline._report_html import render_html
+
+        return render_html(report, lang)
+    if fmt == "pdf":
+        from pipeline._report_pdf import render_pdf
+
+        return render_pdf(report, lang)
+    raise ValueError(f"unknown report format {fmt!r} (one of {', '.join(FORMATS)})")
+
