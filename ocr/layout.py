@@ -131,7 +131,8 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     """
     ink = _ink(gray, factor)
     h, w = ink.shape
-    lines = text_lines(ink)
+    # Rows of specks, dots and scraps of the scanner edge are not lines of text.
+    lines = [(t, b) for t, b in text_lines(ink) if np.count_nonzero(ink[t:b].any(axis=0)) >= 0.05 * w]
 
     top_bands: list[tuple[int, int]] = []
     for top, bottom in lines:
@@ -153,7 +154,7 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
         header = ColumnZone(top=0, bottom=(last + nxt) // 2 * factor, x=(left + right) // 2 * factor)
 
     rest = lines[lines.index(top_bands[used - 1]) + 1 :] if used else lines
-    bottom_bands = [b for b in reversed(rest) if b[0] > 0.4 * h][:16]
+    bottom_bands = list(reversed(rest))[:16]
     footer = None
     # The footer's gutter is wide (the signature sits far right); a hole eaten
     # down through the body makes a narrow one, which must not split the body.
