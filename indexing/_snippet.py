@@ -10,7 +10,10 @@ __all__ = ["make_snippet"]
 
 
 def make_snippet(text: str, terms: list[str], *, width: int = 160) -> str:
-    """A window of ``text`` around the first match, matches wrapped in ``[…]``.
+    """A window of ``text`` around the best match, matches wrapped in ``[…]``.
+
+    The window is centred on the first match of the earliest term that
+    matches at all, so pass the whole query first and its words after.
 
     Matching is on folded text, so "nguyen van an" highlights "Nguyễn Văn An"
     with its diacritics intact.
@@ -22,11 +25,15 @@ def make_snippet(text: str, terms: list[str], *, width: int = 160) -> str:
     """
     original, folded = fold_aligned(text)
     spans: list[tuple[int, int]] = []
+    anchor: int | None = None
     for term in terms:
         if not term:
             continue
         pattern = r"(?<!\w)" + r"\W*".join(re.escape(p) for p in re.split(r"[/\-&\s]+", term) if p) + r"(?!\w)"
-        spans += [m.span() for m in re.finditer(pattern, folded)]
+        found = [m.span() for m in re.finditer(pattern, folded)]
+        if found and anchor is None:
+            anchor = found[0][0]
+        spans += found
     single = " ".join(original.split())
     if not spans:
         return single[:width] + ("…" if len(single) > width else "")
@@ -38,7 +45,7 @@ def make_snippet(text: str, terms: list[str], *, width: int = 160) -> str:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
-    start = max(0, merged[0][0] - width // 3)
+    start = max(0, (anchor if anchor is not None else merged[0][0]) - width // 3)
     end = min(len(original), start + width)
     out, pos = [], start
     for s, e in merged:

@@ -18,6 +18,7 @@ if [ "${SOHOA_SETUP_TEST:-0}" = 1 ]; then
     command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
     command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
     command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+    command -v curl >/dev/null 2>&1 || need_apt+=(curl)
     # End-to-end web tests drive Debian's Chromium (never a downloaded browser).
     command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fi

@@ -1,0 +1,430 @@
+"""The Elasticsearch backend: the same interface as the embedded index, for a city or a country.
+
+Design, so that a bare node (no analysis-common, painless or reindex module)
+and a production cluster behave the same:
+
+* Vietnamese folding happens in Python (:func:`pipeline.folding.fold`); each
+  searchable field is indexed as the original (``standard`` analyzer: lower
+  case, diacritics kept — the exact-diacritics tier) and as a folded copy made
+  of the same tokens the embedded index sees.
+* Numbers are also a ``keyword`` (:func:`indexing.base.number_key`, with a
+  ``lowercase`` normalizer) for exact lookup.
+* The original document is kept, unindexed, under ``doc`` and returned as is.
+* Writes go to a versioned index (``<alias>-v<schema>-<timestamp>``) behind
+  the alias; :meth:`ElasticIndex.rebuild` and :meth:`ElasticIndex.clear`
+  build a new one and swap the alias atomically, then delete the old index
+  by name. Deletes by id go through ``_bulk``. No scripts anywhere.
+* Status on a date is computed by the engine with range/term filters that
+  mirror :func:`pipeline.validity.status_on`.
+
+URL: ``http(s)://[user:pass@]host:9200[/ALIAS][?alias=ALIAS&replicas=N&shards=N]``;
+the alias defaults to ``sohoa-records``, replicas to 0 (a single node).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+
+from indexing._snippet import make_snippet
+from indexing.base import (
+    INDEX_SCHEMA_VERSION,
+    STATUSES,
+    CountRow,
+    Hit,
+    SearchFilters,
+    SearchResult,
+    exact_words,
+    fuzzy_edits,
+    index_fold,
+    number_key,
+    snippet_terms,
+)
+from pipeline.folding import fold, subtokens, tokens
+from sohoa.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
+
+__all__ = ["ElasticIndex", "DEFAULT_ALIAS", "MAPPINGS", "status_filters", "parse_url"]
+
+DEFAULT_ALIAS = "sohoa-records"
+_SHORT = ("subject", "number", "title", "issuer")
+# Folded fields and their weights (the embedded index's bm25 column weights, softened).
+_FOLDED = ["subject_folded^3", "number_folded^3", "title_folded^1.5", "issuer_folded", "text_folded"]
+# Tier boosts: far above any bm25 sum, so tiers never mix (see indexing.base).
+_TIER_EXACT, _TIER_PHRASE = 100_000.0, 10_000.0
+_UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
+
+MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "_meta": {"schema": INDEX_SCHEMA_VERSION},
+    # The folded copies are only for matching: keep them out of _source.
+    "_source": {"excludes": ["*_folded"]},
+    "properties": {
+        "key": {"type": "keyword"},
+        "type": {"type": "keyword"},
+        "year": {"type": "integer"},
+        "batch": {"type": "keyword"},
+        "issuer_key": {"type": "keyword", "normalizer": "lower"},
+        "issue_date": {"type": "date", "format": "strict_date"},
+        "valid_until": {"type": "date", "format": "strict_date"},
+        "revoked_on": {"type": "date", "format": "strict_date"},
+        "needs_review": {"type": "boolean"},
+        "number_key": {"type": "keyword", "normalizer": "lower"},
+        **{f: {"type": "text", "analyzer": "standard"} for f in _SHORT},
+        **{f"{f}_folded": {"type": "text", "analyzer": "standard"} for f in (*_SHORT, "text")},
+        "doc": {"type": "object", "enabled": False},
+    },
+}
+
+
+def parse_url(url: str) -> tuple[str, str, dict[str, int]]:
+    """Split an index URL into the cluster URL, the alias and index settings.
+
+    Examples:
+        >>> parse_url("http://127.0.0.1:9250/t-1?replicas=1")
+        ('http://127.0.0.1:9250', 't-1', {'number_of_replicas': 1, 'number_of_shards': 1})
+    """
+    parts = urlsplit(url)
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    alias = query.get("alias") or parts.path.strip("/") or DEFAULT_ALIAS
+    if alias != alias.lower() or "/" in alias or alias.startswith(("_", "-", "+")):
+        raise ConfigError(f"bad Elasticsearch alias {alias!r} in {url!r}: lower case, no '/'")
+    try:
+        settings = {"number_of_replicas": int(query.get("replicas", 0)),
+                    "number_of_shards": int(query.get("shards", 1))}
+    except ValueError as exc:
+        raise ConfigError(f"bad replicas/shards in {url!r}") from exc
+    return f"{parts.scheme}://{parts.netloc}", alias, settings
+
+
+_SPLIT_RE = re.compile(r"\w+")
+
+
+def _folded_tokens(text: str) -> str:
+    """The folded text as the embedded index tokenizes it, so both backends match the same words."""
+    return " ".join(_SPLIT_RE.findall(index_fold(text)))
+
+
+def _source(doc: dict[str, object]) -> dict[str, object]:
+    """The Elasticsearch document for one index document."""
+    text = {f: str(doc.get(f) or "") for f in (*_SHORT, "text")}
+    return {
+        "key": str(doc["key"]),
+        "type": doc["type"],
+        "year": doc.get("year"),
+        "batch": doc.get("batch"),
+        "issuer_key": fold(text["issuer"]) or None,
+        "issue_date": doc.get("issue_date"),
+        "valid_until": doc.get("valid_until"),
+        "revoked_on": doc.get("revoked_on"),
+        "needs_review": bool(doc.get("needs_review")),
+        "number_key": number_key(text["number"]) or None,
+        **{f: text[f] for f in _SHORT},
+        **{f"{f}_folded": _folded_tokens(v) for f, v in text.items()},
+        "doc": doc,
+    }
+
+
+def _range(field: str, op: str, on: dt.date) -> dict[str, Any]:
+    return {"range": {field: {op: on.isoformat(), "format": "strict_date"}}}
+
+
+def _missing(field: str) -> dict[str, Any]:
+    return {"bool": {"must_not": {"exists": {"field": field}}}}
+
+
+def status_filters(on: dt.date) -> dict[str, dict[str, Any]]:
+    """One filter per status on ``on``, mirroring :func:`pipeline.validity.status_on`.
+
+    revoked: revoked on or before ``on``; unknown: not revoked and type
+    ``khac``, no issue date, or issued after ``on``; valid: neither, and no
+    end of validity or one on or after ``on``; expired: the rest.
+    """
+    revoked = _range("revoked_on", "lte", on)
+    unknown = {"bool": {"should": [{"term": {"type": "khac"}}, _missing("issue_date"),
+                                   _range("issue_date", "gt", on)], "minimum_should_match": 1}}
+    lasting = {"bool": {"should": [_missing("valid_until"), _range("valid_until", "gte", on)],
+                        "minimum_should_match": 1}}
+    return {
+        "valid": {"bool": {"filter": [lasting], "must_not": [revoked, unknown]}},
+        "expired": {"bool": {"must_not": [revoked, unknown, lasting]}},
+        "revoked": revoked,
+        "unknown": {"bool": {"filter": [unknown], "must_not": [revoked]}},
+    }
+
+
+def _filters(f: SearchFilters) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if f.type:
+        out.append({"term": {"type": f.type}})
+    if f.year:
+        out.append({"term": {"year": f.year}})
+    if f.issuer:
+        out.append({"match_phrase": {"issuer_folded": _folded_tokens(f.issuer)}})
+    if f.batch:
+        out.append({"term": {"batch": f.batch}})
+    if f.valid_on:
+        out += [status_filters(f.valid_on)["valid"], _range("issue_date", "lte", f.valid_on)]
+    return out
+
+
+def _word_clauses(query: str, *, fuzzy: bool) -> list[dict[str, Any]]:
+    """One clause per query word, all required; codes match as phrases of their parts."""
+    out: list[dict[str, Any]] = []
+    for tok in tokens(query):
+        parts = subtokens(tok)
+        if len(parts) > 1:
+            out.append({"multi_match": {"query": " ".join(parts), "type": "phrase", "fields": _FOLDED}})
+        elif fuzzy and fuzzy_edits(tok):
+            out.append({"multi_match": {"query": tok, "fields": _FOLDED, "fuzziness": "AUTO",
+                                        "prefix_length": 1}})
+        else:
+            out.append({"multi_match": {"query": tok, "fields": _FOLDED}})
+    return out
+
+
+def _tier_clauses(query: str) -> list[dict[str, Any]]:
+    should: list[dict[str, Any]] = [{"constant_score": {
+        "filter": {"multi_match": {"query": _folded_tokens(query), "type": "phrase", "fields": _FOLDED}},
+        "boost": _TIER_PHRASE}}]
+    if words := exact_words(query):
+        phrase = " ".join(words)
+        should.append({"constant_score": {
+            "filter": {"bool": {"should": [{"match_phrase": {f: phrase}} for f in _SHORT]}},
+            "boost": _TIER_EXACT}})
+    return should
+
+
+class ElasticIndex:
+    """An index in Elasticsearch 8.x/9.x behind an alias.
+
+    Args:
+        url: ``http(s)://host:9200[/alias]`` (see the module docstring).
+        check_schema: Refuse an alias whose index has another schema version.
+
+    Raises:
+        IndexUnavailableError: the cluster cannot be reached (retryable).
+        IndexSchemaError: the alias points at an index of another schema.
+    """
+
+    def __init__(self, url: str, *, check_schema: bool = True) -> None:
+        base, self.alias, self._settings = parse_url(url)
+        self.url = url
+        self._es = Elasticsearch(base, request_timeout=120, max_retries=2, retry_on_timeout=True)
+        with self._guard():
+            names = self._indices()
+            if not names:
+                self._create(with_alias=True)
+            elif check_schema:
+                mappings = self._es.indices.get_mapping(index=self.alias)
+                for name, body in mappings.body.items():
+                    schema = body["mappings"].get("_meta", {}).get("schema")
+                    if schema != INDEX_SCHEMA_VERSION:
+                        raise IndexSchemaError(f"{name}: index schema {schema} differs from "
+                                               f"{INDEX_SCHEMA_VERSION}; run `sohoa reindex --to {url}`")
+
+    # -- plumbing -------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn "cannot reach the cluster" into IndexUnavailableError (retryable)."""
+        try:
+            yield
+        except ApiError as exc:
+            if exc.meta.status in _UNAVAILABLE_STATUS:
+                raise IndexUnavailableError(f"Elasticsearch at {self.url} is busy or down: {exc}") from exc
+            raise SohoaError(f"Elasticsearch at {self.url} refused the request: {exc}") from exc
+        except helpers.BulkIndexError as exc:
+            raise SohoaError(f"Elasticsearch at {self.url} rejected {len(exc.errors)} documents: "
+                             f"{exc.errors[:1]}") from exc
+        except TransportError as exc:  # connection refused, timeouts, TLS
+            raise IndexUnavailableError(f"Elasticsearch at {self.url} is unreachable: {exc}") from exc
+
+    def _indices(self) -> list[str]:
+        """The concrete indices behind the alias (normally one)."""
+        try:
+            return sorted(self._es.indices.get_alias(name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def _create(self, *, with_alias: bool, loading: bool = False) -> str:
+        """Create a new versioned index; with ``loading``, refreshes are off until :meth:`_finish`."""
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S%f")
+        name = f"{self.alias}-v{INDEX_SCHEMA_VERSION}-{stamp}"
+        settings: dict[str, Any] = {
+            **self._settings,
+            "analysis": {"normalizer": {"lower": {"type": "custom", "filter": ["lowercase"]}}},
+        }
+        if loading:
+            settings["refresh_interval"] = "-1"
+        aliases = {self.alias: {"is_write_index": True}} if with_alias else {}
+        self._es.indices.create(index=name, settings=settings, mappings=MAPPINGS, aliases=aliases)
+        self._es.cluster.health(index=name, wait_for_status="yellow", timeout="60s")
+        return name
+
+    def _bulk(self, actions: Iterable[dict[str, Any]]) -> Iterator[tuple[bool, dict[str, Any]]]:
+        return helpers.streaming_bulk(self._es, actions, chunk_size=500, max_chunk_bytes=20 * 1024 * 1024,
+                                      raise_on_error=False, raise_on_exception=True, max_retries=3)
+
+    def _index_docs(self, docs: Iterable[dict[str, object]], index: str) -> int:
+        actions = ({"_op_type": "index", "_index": index, "_id": str(d["key"]), "_source": _source(d)}
+                   for d in docs)
+        n, errors = 0, []
+        for ok, item in self._bulk(actions):
+            if ok:
+                n += 1
+            else:
+                errors.append(item)
+        if errors:
+            raise helpers.BulkIndexError(f"{len(errors)} documents failed", errors)
+        return n
+
+    def _swap(self, new: str) -> None:
+        """Point the alias at ``new`` alone, atomically, then delete the old indices by name."""
+        old = [n for n in self._indices() if n != new]
+        actions: list[dict[str, Any]] = [{"remove": {"index": n, "alias": self.alias}} for n in old]
+        actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
+        self._es.indices.update_aliases(actions=actions)
+        for n in old:
+            self._es.indices.delete(index=n)
+
+    # -- writing --------------------------------------------------------------
+
+    def write(self, docs: Iterable[dict[str, object]]) -> int:
+        """Insert or replace documents through the bulk API; visible to searches on return."""
+        with self._guard():
+            n = self._index_docs(docs, self.alias)
+            self._es.indices.refresh(index=self.alias)
+        return n
+
+    def delete(self, keys: Sequence[str]) -> int:
+        """Remove documents by key (``_bulk`` deletes); returns how many existed."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return 0
+        with self._guard():
+            n = 0
+            for ok, item in self._bulk({"_op_type": "delete", "_index": self.alias, "_id": k} for k in keys):
+                result = item.get("delete", {})
+                if ok and result.get("result") == "deleted":
+                    n += 1
+                elif result.get("status") != 404:
+                    raise helpers.BulkIndexError("delete failed", [item])
+            self._es.indices.refresh(index=self.alias)
+        return n
+
+    def clear(self) -> None:
+        """Swap in a new empty index (no ``_delete_by_query`` needed)."""
+        with self._guard():
+            self._swap(self._create(with_alias=False))
+
+    def rebuild(self, chunks: Iterable[Iterable[dict[str, object]]]) -> int:
+        """Bulk-load a new versioned index, then swap the alias to it atomically.
+
+        Searches see the old index until the swap; if loading fails, the new
+        index is deleted and the alias is left as it was.
+        """
+        with self._guard():
+            new = self._create(with_alias=False, loading=True)
+            try:
+                n = self._index_docs((d for chunk in chunks for d in chunk), new)
+                self._es.indices.put_settings(index=new, settings={"refresh_interval": None})
+                self._es.indices.refresh(index=new)
+            except BaseException:
+                self._es.indices.delete(index=new, ignore_unavailable=True)
+                raise
+            self._swap(new)
+        return n
+
+    def drop(self) -> None:
+        """Delete every index behind the alias, by name (tests and benchmarks)."""
+        with self._guard():
+            for name in self._indices():
+                self._es.indices.delete(index=name)
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        self._es.close()
+
+    # -- reading --------------------------------------------------------------
+
+    def _run(self, body: dict[str, Any], size: int, terms: list[str]) -> tuple[int, list[Hit]]:
+        with self._guard():
+            res = self._es.search(index=self.alias, size=size, track_total_hits=True, source=["doc"], **body)
+        hits = []
+        for h in res["hits"]["hits"]:
+            doc = h["_source"]["doc"]
+            score = float(h["_score"] if h.get("_score") is not None else (h.get("sort") or [0.0])[0] or 0.0)
+            hits.append(Hit(key=h["_id"], score=score, snippet=make_snippet(str(doc.get("text") or ""), terms),
+                            doc=doc))
+        return int(res["hits"]["total"]["value"]), hits
+
+    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
+        """Search with the ranking tiers of :mod:`indexing.base`; an empty query lists by date, newest first."""
+        filt = _filters(filters)
+        words = _word_clauses(query, fuzzy=False)
+        if not words:
+            body = {"query": {"bool": {"filter": filt}},
+                    "sort": [{"issue_date": {"order": "desc", "missing": "_last"}}, {"key": "asc"}]}
+            total, hits = self._run(body, limit, [])
+            return SearchResult(total=total, hits=tuple(hits))
+        terms = snippet_terms(query)
+        strict = {"bool": {"must": words, "filter": filt, "should": _tier_clauses(query)}}
+        total, hits = self._run({"query": strict, "sort": ["_score", {"key": "asc"}]}, limit, terms)
+        fuzzy = _word_clauses(query, fuzzy=True)
+        if len(hits) < limit and fuzzy != words:
+            body = {"query": {"bool": {"must": fuzzy, "filter": filt, "must_not": [{"bool": {"must": words}}]}},
+                    "sort": ["_score", {"key": "asc"}]}
+            more, extra = self._run(body, limit - len(hits), terms)
+            total += more
+            hits += extra
+        return SearchResult(total=total, hits=tuple(hits))
+
+    def lookup(self, code: str, limit: int = 20) -> SearchResult:
+        """Records numbered ``code`` first, then records quoting it in their text."""
+        key = number_key(code)
+        if not key:
+            return SearchResult(total=0)
+        should = [{"constant_score": {"filter": {"term": {"number_key": key}}, "boost": _TIER_EXACT}},
+                  {"multi_match": {"query": _folded_tokens(code), "type": "phrase", "fields": _FOLDED}}]
+        body = {"query": {"bool": {"should": should, "minimum_should_match": 1}},
+                "sort": ["_score", {"key": "asc"}]}
+        total, hits = self._run(body, limit, snippet_terms(code))
+        return SearchResult(total=total, hits=tuple(hits))
+
+    def counts(self, on: dt.date) -> list[CountRow]:
+        """Records issued on or before ``on`` by type × year × status, in one aggregation."""
+        issued = {"bool": {"should": [_missing("issue_date"), _range("issue_date", "lte", on)],
+                           "minimum_should_match": 1}}
+        aggs = {"type": {"terms": {"field": "type", "size": 1000}, "aggs": {
+            "year": {"terms": {"field": "year", "size": 10_000, "missing": -1}, "aggs": {
+                "status": {"filters": {"filters": status_filters(on)}}}}}}}
+        with self._guard():
+            res = self._es.search(index=self.alias, size=0, query=issued, aggs=aggs)
+        rows = []
+        for t in res["aggregations"]["type"]["buckets"]:
+            for y in t["year"]["buckets"]:
+                year = None if y["key"] == -1 else int(y["key"])
+                for status in STATUSES:
+                    n = y["status"]["buckets"][status]["doc_count"]
+                    if n:
+                        rows.append(CountRow(type=t["key"], year=year, status=status, count=int(n)))
+        rows.sort(key=lambda r: (r.type, r.year is not None, r.year or 0, r.status))
+        return rows
+
+    def doc_count(self) -> int:
+        """How many documents the alias holds."""
+        with self._guard():
+            return int(self._es.count(index=self.alias)["count"])
+
+    def disk_size(self) -> int:
+        """Bytes of the primary shards on disk."""
+        with self._guard():
+            self._es.indices.flush(index=self.alias)
+            stats = self._es.indices.stats(index=self.alias, metric="store")
+        return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])

@@ -1,0 +1,234 @@
+"""One contract, every backend: the same tests on the embedded index and on a real Elasticsearch node.
+
+The Elasticsearch cases carry the ``elasticsearch`` marker; the node is
+started once per session by the ``es_url`` fixture (tests/es_node.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from indexing import SearchFilters, SearchIndex, open_index
+from indexing.base import rebuild_index
+from pipeline.domain import ProcedureType
+from pipeline.validity import status_on, valid_until
+from test_index_sqlite import DOCS, doc
+
+BACKENDS = ["sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
+
+
+@pytest.fixture(params=BACKENDS)
+def make_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    """A factory of URLs of fresh, empty indexes of the backend under test."""
+    if request.param == "sqlite":
+        return lambda: f"sqlite:///{tmp_path / uuid.uuid4().hex}.sqlite"
+    return request.getfixturevalue("es_index_factory")
+
+
+@pytest.fixture
+def index(make_url: Callable[[], str]) -> Iterator[SearchIndex]:
+    idx = open_index(make_url())
+    assert idx.write(DOCS) == len(DOCS)
+    yield idx
+    idx.close()
+
+
+def keys(res) -> list[str]:
+    return [h.key for h in res.hits]
+
+
+def test_folded_search_finds_diacritics(index: SearchIndex) -> None:
+    res = index.search("nguyen van an")
+    assert keys(res)[:1] == ["a"]
+    assert "[Nguyễn Văn An]" in res.hits[0].snippet
+    assert res.hits[0].doc["subject"] == "Nguyễn Văn An"
+    assert keys(index.search("dang lam"))[:1] == ["b"]
+    assert keys(index.search("ĐẰNG LÂM"))[:1] == ["b"]
+    assert index.search("zzzz qqqq").total == 0
+
+
+def test_number_matches_exactly(index: SearchIndex) -> None:
+    for q in ("123/QĐ-SGDĐT", "123/qd-sgddt", "123/QD-SGDDT"):
+        assert keys(index.search(q)) == ["b"], q
+    assert index.search("123/QĐ-UBND").total == 0
+    assert keys(index.search("1234/QĐ-UBND")) == ["c"]
+    assert keys(index.lookup("123/qđ-sgdđt")) == ["b"]
+    assert keys(index.lookup("45/SGDĐT-KTKĐ")) == ["a"]
+    assert index.lookup("999/QĐ-SGDĐT").total == 0
+
+
+def test_filters_without_query(index: SearchIndex) -> None:
+    assert set(keys(index.search("", SearchFilters(type="xac_minh_van_bang")))) == {"a", "d"}
+    assert set(keys(index.search("", SearchFilters(year=2013)))) == {"c"}
+    assert set(keys(index.search("", SearchFilters(issuer="uy ban nhan dan")))) == {"c"}
+    assert set(keys(index.search("", SearchFilters(issuer="Ủy ban nhân dân")))) == {"c"}
+    assert index.search("", SearchFilters(batch="hop-01")).total == len(DOCS)
+    assert index.search("", SearchFilters(batch="hop-99")).total == 0
+    assert set(keys(index.search("", SearchFilters(valid_on=dt.date(2015, 1, 1))))) == {"a", "b", "c"}
+    assert set(keys(index.search("", SearchFilters(valid_on=dt.date(2016, 3, 1))))) == {"a", "b", "c"}
+    assert set(keys(index.search("", SearchFilters(valid_on=dt.date(2016, 3, 2))))) == {"a", "c"}
+    # newest first, undated last
+    assert keys(index.search("")) == ["c", "d", "b", "a", "e"]
+    assert index.search("", limit=2).total == len(DOCS)
+
+
+def test_filters_with_query(index: SearchIndex) -> None:
+    assert keys(index.search("nguyen van", SearchFilters(year=2012)))[:1] == ["d"]
+    assert index.search("nguyen van an", SearchFilters(type="kiem_dinh_chat_luong")).total == 0
+    assert keys(index.search("truong", SearchFilters(valid_on=dt.date(2017, 1, 1)))) == ["c"]
+
+
+def test_counts_grouped_by_type_year_status(index: SearchIndex) -> None:
+    rows = {(r.type, r.year, r.status): r.count for r in index.counts(dt.date(2017, 1, 1))}
+    assert rows == {
+        ("xac_minh_van_bang", 2010, "valid"): 1,
+        ("xac_minh_van_bang", 2012, "revoked"): 1,
+        ("kiem_dinh_chat_luong", 2011, "expired"): 1,
+        ("cong_nhan_chuan_quoc_gia", 2013, "valid"): 1,
+        ("khac", None, "unknown"): 1,
+    }
+    assert all(r.year != 2013 for r in index.counts(dt.date(2012, 12, 31)))
+
+
+def test_rewrite_and_delete(index: SearchIndex) -> None:
+    index.write([doc("a", "xac_minh_van_bang", "2010-07-05", None, "Phạm Thị Hoa", "45/SGDĐT-KTKĐ")])
+    assert "a" not in keys(index.search("nguyen van an"))
+    assert keys(index.search("pham thi hoa"))[:1] == ["a"]
+    assert index.doc_count() == len(DOCS)
+    assert index.delete(["a", "zz"]) == 1
+    assert index.delete([]) == 0
+    assert index.search("pham thi hoa").total == 0
+    assert index.doc_count() == len(DOCS) - 1
+    index.clear()
+    assert index.doc_count() == 0
+    assert index.search("").total == 0
+
+
+RANKED = [
+    doc("r3", "xac_minh_van_bang", "2011-01-01", None, "Lê Thị Hồng", "3/SGDĐT",
+        "An ninh trật tự; ông Văn, bà Nguyễn có mặt. Nguyễn Văn An"[:40]),
+    doc("r2", "xac_minh_van_bang", "2011-01-02", None, "Nguyên Văn An", "2/SGDĐT"),
+    doc("r5", "xac_minh_van_bang", "2011-01-03", None, "Nguyễn Văm An", "5/SGDĐT"),
+    doc("r1", "xac_minh_van_bang", "2011-01-04", None, "Nguyễn Văn An", "1/SGDĐT"),
+    doc("r9", "xac_minh_van_bang", "2011-01-05", None, "Trần Thị Bình", "9/SGDĐT"),
+]
+
+
+def test_ranking_exact_then_folded_then_fuzzy(make_url: Callable[[], str]) -> None:
+    idx = open_index(make_url())
+    try:
+        idx.write(RANKED)
+        # exact diacritics, then the folded phrase, then all words apart, then the OCR-damaged name
+        assert keys(idx.search("Nguyễn Văn An")) == ["r1", "r2", "r3", "r5"]
+        assert keys(idx.search("nguyen van an"))[2:] == ["r3", "r5"]
+        assert set(keys(idx.search("nguyen van an"))[:2]) == {"r1", "r2"}
+        assert keys(idx.search("Nguyên Văn An"))[:2] == ["r2", "r1"]
+        # fuzzy matches only fill a page that exact matches leave short
+        assert set(keys(idx.search("nguyen van an", limit=3))) == {"r1", "r2", "r3"}
+        assert keys(idx.search("tran thi binb")) == ["r9"]
+        assert idx.search("tran thi binb").total == 1
+        assert "[Trần Thị Bình]" not in idx.search("tran thi binb").hits[0].snippet  # not an exact match
+        assert idx.search("5/SGDĐX").total == 0  # numbers never match fuzzily
+    finally:
+        idx.close()
+
+
+def test_rebuild_replaces_everything(make_url: Callable[[], str]) -> None:
+    url = make_url()
+    idx = open_index(url)
+    try:
+        idx.write(DOCS)
+        seen_during: list[int] = []
+
+        def chunks() -> Iterator[list[dict[str, object]]]:
+            yield RANKED[:2]
+            # mid-rebuild, a reader still sees the old content
+            other = open_index(url)
+            try:
+                seen_during.append(other.search("", limit=1).total)
+            finally:
+                other.close()
+            yield RANKED[2:]
+
+        assert rebuild_index(url, chunks()) == len(RANKED)
+        assert seen_during == [len(DOCS)]
+        assert idx.doc_count() == len(RANKED)
+        assert idx.search("dang lam").total == 0
+        assert keys(idx.search("Nguyễn Văn An"))[:1] == ["r1"]
+    finally:
+        idx.close()
+
+
+days = st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2025, 12, 31))
+records = st.tuples(st.sampled_from(list(ProcedureType)), st.none() | days, st.none() | st.integers(1, 10),
+                    st.none() | days)
+
+
+@hsettings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(recs=st.lists(records, min_size=40, max_size=40), on=days)
+def test_engine_status_agrees_with_status_on(make_url: Callable[[], str], recs: list, on: dt.date) -> None:
+    """Counts and the valid-on filter computed by the engine agree with pipeline.validity.status_on."""
+    docs, expected = [], {}
+    for i, (type_, issued, years, revoked) in enumerate(recs):
+        until = valid_until(type_, issued, years)
+        docs.append(doc(f"k{i}", type_.value, issued.isoformat() if issued else None,
+                        until.isoformat() if until else None, "X", f"{i}/QĐ",
+                        revoked=revoked.isoformat() if revoked else None))
+        expected[f"k{i}"] = (type_.value, issued, status_on(type_, issued, until, on, revoked).value)
+    idx = open_index(make_url())
+    try:
+        idx.write(docs)  # one bulk
+        want = Counter((t, d.year if d else None, s) for t, d, s in expected.values() if d is None or d <= on)
+        got = {(r.type, r.year, r.status): r.count for r in idx.counts(on)}
+        assert got == dict(want)
+        valid = {k for k, (_, _, s) in expected.items() if s == "valid"}
+        assert set(keys(idx.search("", SearchFilters(valid_on=on), limit=100))) == valid
+    finally:
+        idx.close()
+
+
+@pytest.mark.elasticsearch
+@hsettings(max_examples=3, deadline=None)
+@given(recs=st.lists(records, min_size=60, max_size=60), on=days)
+def test_elastic_status_per_doc(es_url: str, recs: list, on: dt.date) -> None:
+    """Each document's status as the Elasticsearch filters compute it equals status_on's."""
+    from indexing.elastic import ElasticIndex, status_filters
+
+    docs, expected = [], {}
+    for i, (type_, issued, years, revoked) in enumerate(recs):
+        until = valid_until(type_, issued, years)
+        docs.append(doc(f"k{i}", type_.value, issued.isoformat() if issued else None,
+                        until.isoformat() if until else None, "X", f"{i}/QĐ",
+                        revoked=revoked.isoformat() if revoked else None))
+        expected[f"k{i}"] = status_on(type_, issued, until, on, revoked).value
+    idx = ElasticIndex(f"{es_url}/t-{uuid.uuid4().hex[:12]}")
+    try:
+        idx.write(docs)
+        aggs = {"status": {"filters": {"filters": status_filters(on)},
+                           "aggs": {"keys": {"terms": {"field": "key", "size": 1000}}}}}
+        res = idx._es.search(index=idx.alias, size=0, aggs=aggs)
+        got: dict[str, list[str]] = {}
+        for status, bucket in res["aggregations"]["status"]["buckets"].items():
+            for b in bucket["keys"]["buckets"]:
+                got.setdefault(b["key"], []).append(status)
+        assert got == {k: [s] for k, s in expected.items()}  # exactly one status per doc, the right one
+    finally:
+        idx.drop()
+        idx.close()
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+       | st.sampled_from(["Nguyễn Văn An", "ĐẰNG LÂM Ð ð ɖ", "İstanbul", "Số: 123/QĐ-SGDĐT\n\t x"]))
+def test_index_fold_equals_fold(text: str) -> None:
+    from indexing.base import index_fold
+    from pipeline.folding import fold
+
+    assert index_fold(text) == fold(text)
