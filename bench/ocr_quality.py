@@ -12,7 +12,8 @@ page (wall time of one page, pages running ``--workers`` at a time). For
 sohoa the restoration's share of the OCR time is printed too.
 
 CER/WER: Levenshtein distance over characters / words of the NFC text with
-whitespace collapsed, divided by the length of the truth; reading order
+whitespace collapsed, summed over the pages of a level and divided by the
+summed length of the truth (so a short page weighs little); reading order
 counts in full. CER (lines): each truth line is matched to its closest OCR
 line, so blocks read in another order cost nothing, while lines glued
 together or split, and garbage, still count (see :func:`line_cer`).
@@ -54,6 +55,11 @@ def cer(ocr: str, truth: str) -> float:
     return Levenshtein.distance(_norm(ocr), t) / max(len(t), 1)
 
 
+def _weighted(rates: list[tuple[float, int]]) -> float:
+    """Corpus-level rate: errors summed over pages / truth length summed over pages."""
+    return sum(r * n for r, n in rates) / max(sum(n for _, n in rates), 1)
+
+
 def line_cer(ocr: str, truth: str) -> float:
     """CER with each truth line matched to its closest OCR line, whatever their order.
 
@@ -92,6 +98,8 @@ class PageRun:
     cer: float
     line_cer: float
     wer: float
+    chars: int
+    words: int
     seconds: float
     restore_s: float = 0.0
     ocr_s: float = 0.0
@@ -163,7 +171,7 @@ def run(root: Path, methods: list[str], workers: int, limit: int | None,
             print(f"{method} {path.name} p{page}: {exc}", file=sys.stderr)
             text, restore_s, ocr_s = "", 0.0, 0.0
         return PageRun(level, method, cer(text, truth), line_cer(text, truth), wer(text, truth),
-                       time.perf_counter() - start, restore_s, ocr_s)
+                       len(_norm(truth)), len(_norm(truth).split()), time.perf_counter() - start, restore_s, ocr_s)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(one, jobs))
@@ -177,9 +185,9 @@ def table(runs: list[PageRun]) -> str:
     for level, method in keys:
         rs = [r for r in runs if r.level == level and r.method == method]
         lines.append(
-            f"| {level} | {method} | {len(rs)} | {100 * statistics.mean(r.cer for r in rs):.2f}% | "
-            f"{100 * statistics.mean(r.line_cer for r in rs):.2f}% | "
-            f"{100 * statistics.mean(r.wer for r in rs):.2f}% | {statistics.mean(r.seconds for r in rs):.2f} |"
+            f"| {level} | {method} | {len(rs)} | {100 * _weighted([(r.cer, r.chars) for r in rs]):.2f}% | "
+            f"{100 * _weighted([(r.line_cer, r.chars) for r in rs]):.2f}% | "
+            f"{100 * _weighted([(r.wer, r.words) for r in rs]):.2f}% | {statistics.mean(r.seconds for r in rs):.2f} |"
         )
     ours = [r for r in runs if r.method == "sohoa" and r.ocr_s > 0]
     if ours:

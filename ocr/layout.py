@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from ocr.postcorrect import correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr
 from sohoa.settings import TesseractOptions
 
@@ -178,15 +179,23 @@ def _shift(result: OcrResult, dx: int, dy: int, block_offset: int) -> tuple[OcrW
     return tuple(replace(w, left=w.left + dx, top=w.top + dy, block=w.block + block_offset) for w in result.words)
 
 
-def read_page_text(image: np.ndarray, options: TesseractOptions, *, what: str = "page") -> OcrResult:
+def read_page_text(image: np.ndarray, options: TesseractOptions, *, what: str = "page",
+                   postcorrect: bool = True) -> OcrResult:
     """OCR a restored page in reading order: header left, header right, body, footer left, footer right.
 
     Pages without two-column zones are read in one pass. Word boxes are in
-    the coordinates of ``image``.
+    the coordinates of ``image``. With ``postcorrect``, each zone's words go
+    through :func:`ocr.postcorrect.correct_result` (garbage out, diacritics
+    by context).
     """
+
+    def read(zone: np.ndarray) -> OcrResult:
+        result = run_ocr(zone, options, what=what)
+        return correct_result(result)[0] if postcorrect else result
+
     zones_found = find_zones(image)
     if zones_found.header is None and zones_found.footer is None:
-        return run_ocr(image, options, what=what)
+        return read(image)
     height = image.shape[0]
     head, foot = zones_found.header, zones_found.footer
     body_top = head.bottom if head else 0
@@ -204,7 +213,7 @@ def read_page_text(image: np.ndarray, options: TesseractOptions, *, what: str = 
         zone = image[top:bottom, left:right]
         if zone.size == 0:
             continue
-        result = run_ocr(np.ascontiguousarray(zone), options, what=what)
+        result = read(np.ascontiguousarray(zone))
         if result.text:
             texts.append(result.text)
         words.extend(_shift(result, left, top, block_offset=1000 * (len(texts) + 1)))

@@ -29,7 +29,7 @@ from sohoa.errors import (
 )
 from sohoa.settings import TesseractOptions
 
-__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv"]
+__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "words_to_text"]
 
 TESSERACT = "tesseract"
 
@@ -142,6 +142,11 @@ def parse_tsv(tsv: str) -> OcrResult:
                 line=int(row[4]),
             )
         )
+    return OcrResult(text=words_to_text(words), words=tuple(words))
+
+
+def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
+    """Text of words in Tesseract's reading order: a line per line, blank lines between blocks."""
     lines: list[str] = []
     current: tuple[int, int, int] | None = None
     block: int | None = None
@@ -154,7 +159,7 @@ def parse_tsv(tsv: str) -> OcrResult:
             current, block = key, w.block
         else:
             lines[-1] += " " + w.text
-    return OcrResult(text="\n".join(lines).strip(), words=tuple(words))
+    return "\n".join(lines).strip()
 
 
 def run_ocr(image: np.ndarray, options: TesseractOptions, *, what: str = "page") -> OcrResult:

@@ -1,0 +1,52 @@
+"""Vietnamese post-correction: diacritics fixed by context, garbage dropped, names kept."""
+
+from __future__ import annotations
+
+from ocr.postcorrect import Lexicon, correct_result, is_garbage, load_lexicon
+from ocr.tesseract import OcrResult, OcrWord, words_to_text
+
+
+def _line(text: str, conf: float = 90.0, line: int = 1) -> list[OcrWord]:
+    return [OcrWord(t, conf, 10 * i, 10, 8, 8, 1, 1, line) for i, t in enumerate(text.split())]
+
+
+def _result(*lines: str) -> OcrResult:
+    words = [w for i, ln in enumerate(lines, start=1) for w in _line(ln, line=i)]
+    return OcrResult(words_to_text(words), tuple(words))
+
+
+def test_known_diacritic_confusions_are_fixed() -> None:
+    read = _result("Cấp Giây chứng nhận kiếm định chất lượng giáo dục",
+                   "Bằng tốt nghiệp Bố túc trung học phố thông, số vào số cấp bằng")
+    fixed, changes = correct_result(read)
+    assert fixed.text.splitlines() == [
+        "Cấp Giấy chứng nhận kiểm định chất lượng giáo dục",
+        "Bằng tốt nghiệp Bổ túc trung học phổ thông, số vào sổ cấp bằng",
+    ]
+    assert changes == 5
+
+
+def test_correct_text_and_names_are_left_alone() -> None:
+    text = ("Sở Giáo dục và Đào tạo Hải Phòng xác nhận ông Nguyễn Văn Án", "Số hiệu: B 0123456; số vào sổ 12/THPT")
+    fixed, changes = correct_result(_result(*text))
+    assert changes == 0 and fixed.text.splitlines() == list(text)
+
+
+def test_context_does_not_cross_lines() -> None:
+    # "kiếm" ends a line; the next line's "định" must not count as its neighbour.
+    lex = Lexicon.from_texts(["kiểm định"])
+    fixed, _ = correct_result(_result("thanh kiếm", "định"), lex)
+    assert fixed.text.splitlines()[0] == "thanh kiếm"
+
+
+def test_stain_and_signature_garbage_is_dropped() -> None:
+    words = _line("KT. GIÁM ĐỐC") + [OcrWord("—>_", 31.0, 0, 0, 5, 5, 1, 1, 2), OcrWord("3>", 20.0, 9, 0, 5, 5, 1, 1, 2)]
+    fixed, changes = correct_result(OcrResult(words_to_text(words), tuple(words)))
+    assert fixed.text == "KT. GIÁM ĐỐC" and changes == 2
+    assert not is_garbage(OcrWord("./.", 95.0, 0, 0, 1, 1, 1, 1, 1))  # confident punctuation stays
+    assert not is_garbage(OcrWord("2", 10.0, 0, 0, 1, 1, 1, 1, 1))  # a lone digit stays (a page number)
+
+
+def test_packaged_lexicon_loads_once() -> None:
+    assert load_lexicon() is load_lexicon()
+    assert "kiểm" in load_lexicon().variants["kiem"]
