@@ -215,7 +215,7 @@ def ingest_batch(
                 out: PageOutcome = fut.result()
                 ledger.save_page(
                     j.file_id, n, status="done", settings=fingerprint, run_id=run_id, text=out.text,
-                    mean_conf=out.mean_conf, word_count=out.word_count, rotation=out.rotation,
+                    mean_conf=out.mean_conf, quality=out.quality, word_count=out.word_count, rotation=out.rotation,
                     skew_deg=out.skew_deg, image_path=out.image_path, words_path=out.words_path,
                     seconds=out.seconds,
                 )

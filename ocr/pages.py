@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from ocr.loader import FileInfo, load_page
+from ocr.quality import page_quality
 from ocr.restore import restore_page
 from ocr.layout import read_page_text
 from ocr.tesseract import OcrResult
@@ -45,6 +46,7 @@ class PageOutcome:
     page_no: int
     text: str
     mean_conf: float
+    quality: float
     word_count: int
     rotation: int
     skew_deg: float
@@ -111,6 +113,7 @@ def read_page(job: PageJob) -> PageOutcome:
         page_no=job.page_no,
         text=result.text,
         mean_conf=result.mean_conf,
+        quality=page_quality(result),
         word_count=len(result.words),
         rotation=restored.rotation,
         skew_deg=restored.skew_deg,

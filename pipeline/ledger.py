@@ -25,7 +25,12 @@ from pipeline.domain import ClassifiedRecord
 
 __all__ = ["Ledger", "FileRow", "PageRow", "RecordRow", "SCHEMA_VERSION", "record_key"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: Steps from each older schema version to the next.
+_MIGRATIONS = {
+    1: "ALTER TABLE pages ADD COLUMN quality REAL;",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
@@ -72,6 +77,7 @@ CREATE TABLE IF NOT EXISTS pages (
     settings TEXT NOT NULL,
     text TEXT NOT NULL DEFAULT '',
     mean_conf REAL,
+    quality REAL,
     word_count INTEGER,
     rotation INTEGER, skew_deg REAL,
     image_path TEXT, words_path TEXT,
@@ -165,6 +171,7 @@ class PageRow:
     mean_conf: float | None
     image_path: str | None
     error: str | None
+    quality: float | None = None
 
 
 @dataclass(frozen=True)
@@ -226,10 +233,14 @@ class Ledger:
             raise RuntimeError(
                 f"{self.path}: ledger schema {version} is newer than this sohoa ({SCHEMA_VERSION})"
             )
-        # executescript() commits any open transaction first, so the script brings its own.
+        # executescript() commits any open transaction first, so each script brings its own.
         with self._lock:
+            if version == 0:
+                script = _SCHEMA
+            else:
+                script = "".join(_MIGRATIONS[v] for v in range(version, SCHEMA_VERSION))
             self._conn.executescript(
-                f"BEGIN IMMEDIATE;\n{_SCHEMA}\nPRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;"
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;"
             )
 
     def close(self) -> None:
@@ -379,22 +390,24 @@ class Ledger:
 
     def save_page(
         self, file_id: int, page_no: int, *, status: str, settings: str, run_id: int | None,
-        text: str = "", mean_conf: float | None = None, word_count: int | None = None,
+        text: str = "", mean_conf: float | None = None, quality: float | None = None,
+        word_count: int | None = None,
         rotation: int | None = None, skew_deg: float | None = None, image_path: str | None = None,
         words_path: str | None = None, error: str | None = None, seconds: float | None = None,
     ) -> None:
         """Store one page's outcome, replacing an earlier one."""
         with self.transaction() as c:
             c.execute(
-                "INSERT INTO pages(file_id, page_no, status, settings, text, mean_conf, word_count, rotation, "
-                "skew_deg, image_path, words_path, error, seconds, run_id, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(file_id, page_no) DO UPDATE SET "
+                "INSERT INTO pages(file_id, page_no, status, settings, text, mean_conf, quality, word_count, "
+                "rotation, skew_deg, image_path, words_path, error, seconds, run_id, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(file_id, page_no) DO UPDATE SET "
                 "status=excluded.status, settings=excluded.settings, text=excluded.text, "
-                "mean_conf=excluded.mean_conf, word_count=excluded.word_count, rotation=excluded.rotation, "
+                "mean_conf=excluded.mean_conf, quality=excluded.quality, word_count=excluded.word_count, "
+                "rotation=excluded.rotation, "
                 "skew_deg=excluded.skew_deg, image_path=excluded.image_path, words_path=excluded.words_path, "
                 "error=excluded.error, seconds=excluded.seconds, run_id=excluded.run_id, "
                 "updated_at=excluded.updated_at",
-                (file_id, page_no, status, settings, text, mean_conf, word_count, rotation, skew_deg,
+                (file_id, page_no, status, settings, text, mean_conf, quality, word_count, rotation, skew_deg,
                  image_path, words_path, error, seconds, run_id, _now()),
             )
 
@@ -404,6 +417,7 @@ class Ledger:
             PageRow(
                 file_id=r["file_id"], page_no=r["page_no"], status=r["status"], settings=r["settings"],
                 text=r["text"], mean_conf=r["mean_conf"], image_path=r["image_path"], error=r["error"],
+                quality=r["quality"],
             )
             for r in self.query("SELECT * FROM pages WHERE file_id=? ORDER BY page_no", (file_id,))
         ]

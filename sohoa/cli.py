@@ -191,6 +191,7 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
     from ocr.loader import inspect_file, load_page
     from ocr.restore import restore_page
     from ocr.layout import read_page_text
+    from ocr.quality import page_quality
     from ocr.tesseract import run_ocr
 
     try:
@@ -205,6 +206,7 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
         read = read_page_text if settings.restore.enabled else run_ocr
         result = read(restored.image, settings.tesseract, what=f"{path.name} page {page_no}")
         return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
+                "quality": page_quality(result),
                 "rotation": restored.rotation, "skew_deg": round(restored.skew_deg, 2),
                 "steps": list(restored.steps)}
 

@@ -21,7 +21,7 @@ def test_wal_and_schema(tmp_path: Path) -> None:
     with Ledger(tmp_path / "l.sqlite") as ledger:
         assert ledger.query("PRAGMA journal_mode")[0][0] == "wal"
     with Ledger(tmp_path / "l.sqlite") as again:  # reopening does not migrate twice
-        assert again.query("PRAGMA user_version")[0][0] == 1
+        assert again.query("PRAGMA user_version")[0][0] == 2
 
 
 def test_same_content_is_one_file_seen_in_two_batches(tmp_path: Path) -> None:
@@ -76,3 +76,20 @@ def test_iter_records_in_chunks(tmp_path: Path) -> None:
         ledger.replace_records(f.id, b, [(_rec(i), f"t{i}") for i in range(1, 12, 2)], run_id=None)
         chunks = list(ledger.iter_records(chunk=4))
         assert [len(c) for c in chunks] == [4, 2]
+
+
+def test_a_version_1_ledger_is_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    from pipeline import ledger as mod
+
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(mod._SCHEMA.replace("    quality REAL,\n", "") + "PRAGMA user_version=1;")
+    con.close()
+    with Ledger(path) as ledger:
+        assert ledger.query("PRAGMA user_version")[0][0] == mod.SCHEMA_VERSION
+        b = ledger.ensure_batch("hop-01")
+        f, _ = ledger.register_file("e" * 64, 1, "/x.pdf", b)
+        ledger.save_page(f.id, 1, status="done", settings="s", run_id=None, text="a", quality=0.91)
+        assert ledger.pages_of(f.id)[0].quality == 0.91
