@@ -3,7 +3,7 @@
 :class:`PageJob` is the one picklable context a worker needs (settings, file,
 page number); :func:`read_page` is the stage the ingest flow runs per page.
 Derived files get fixed, sortable names under the file's content hash, e.g.
-``derived/ab/ab12…/p0003_restored.jpg``, and are written atomically.
+``derived/ab/ab12…/p0003_<settings>_restored.jpg``, and are written atomically.
 """
 
 from __future__ import annotations
@@ -105,8 +105,11 @@ def read_page(job: PageJob) -> PageOutcome:
     del image
     result = read_page_text(restored.image, s.tesseract, what=f"{job.path.name} page {job.page_no}")
     folder = derived_dir_for(s, job.sha256)
-    image_path = folder / f"p{job.page_no:04d}_restored.jpg"
-    words_path = folder / f"p{job.page_no:04d}_words.json"
+    # The settings' fingerprint is part of the name: a page read again with other
+    # settings (sohoa reprocess) must not overwrite the reading the ledger keeps.
+    stem = f"p{job.page_no:04d}_{s.ocr_fingerprint()}"
+    image_path = folder / f"{stem}_restored.jpg"
+    words_path = folder / f"{stem}_words.json"
     write_atomic(image_path, _encode_jpeg(restored.image))
     write_atomic(words_path, _words_json(result))
     return PageOutcome(

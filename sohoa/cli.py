@@ -93,6 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default: vi)")
     s.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
+    s = sub.add_parser("reprocess", help="read pages again with other settings, keep the better reading",
+                       description="Read a record's pages, one page or a whole batch again with other "
+                                   "settings; each page keeps whichever reading has the better quality score.")
+    which = s.add_mutually_exclusive_group(required=True)
+    which.add_argument("--record", help="record key (as shown by search --json)")
+    which.add_argument("--file", help="a scanned file, by the path it was ingested from")
+    which.add_argument("--batch", help="every page of a batch")
+    s.add_argument("--page", type=int, help="with --file: only this page (1-based)")
+    s.add_argument("--lang", default="vie", help="Tesseract language(s), e.g. vie+eng (default: vie)")
+    s.add_argument("--psm", type=int, default=3, help="Tesseract page segmentation mode (default: 3)")
+    s.add_argument("--raw", action="store_true", help="no restoration this time")
+    s.add_argument("--workers", type=int, help="pages read in parallel (default: one per core)")
+
     s = sub.add_parser("reindex", help="rebuild an index from the ledger",
                        description="Rebuild a search index from the ledger (the source of truth).")
     s.add_argument("--to", dest="to_url",
@@ -392,6 +405,24 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """Read chosen pages again and keep the better readings."""
+    from flows.reprocess import run_reprocess, select_pages
+    from pipeline.ledger import Ledger
+
+    settings = _settings(
+        args, workers=args.workers, tesseract=TesseractOptions(lang=args.lang, psm=args.psm),
+        restore=RestoreOptions(enabled=not args.raw),
+    )
+    with Ledger(settings.ledger_path) as ledger:
+        pages = select_pages(ledger, record=args.record, file=args.file, page=args.page, batch=args.batch)
+    summary = run_reprocess(pages, settings)
+    for p in summary.pages:
+        print(f"{p.path} trang {p.page_no}: chất lượng {p.old_quality} -> {p.new_quality}; giữ: {p.kept}")
+    print(f"{summary.improved}/{len(summary.pages)} trang đọc tốt hơn; {summary.records_written} hồ sơ ghi lại.")
+    return 2 if any(p.kept.startswith("failed") for p in summary.pages) else 0
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "user": cmd_user,
@@ -400,6 +431,7 @@ COMMANDS = {
     "classify": cmd_classify,
     "search": cmd_search,
     "report": cmd_report,
+    "reprocess": cmd_reprocess,
     "reindex": cmd_reindex,
 }
 

@@ -1,0 +1,73 @@
+"""Re-reading pages with other settings keeps the better reading and touches nothing else."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import run_ingest
+from flows.reprocess import run_reprocess, select_pages
+from pipeline.ledger import Ledger
+from sohoa.errors import ConfigError
+from sohoa.settings import RestoreOptions, Settings, TesseractOptions
+
+from conftest import SAMPLES
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytest.fixture
+def ingested(tmp_path: Path, ground_truth: dict, settings: Settings) -> tuple[Settings, Path]:
+    heavy = next(f for f in ground_truth["files"] if f["damage"] == "heavy" and len(f["pages"]) == 1)
+    mild = next(f for f in ground_truth["files"] if f["damage"] == "mild" and len(f["pages"]) == 1)
+    box = tmp_path / "hop"
+    box.mkdir()
+    for f in (heavy, mild):
+        shutil.copy(SAMPLES / f["path"], box / Path(f["path"]).name)
+    run_ingest([str(box)], "hop", settings=settings)
+    return settings, box / Path(heavy["path"]).name
+
+
+def test_worse_settings_keep_the_old_reading(ingested: tuple[Settings, Path]) -> None:
+    settings, heavy = ingested
+    with Ledger(settings.ledger_path) as ledger:
+        pages = select_pages(ledger, file=str(heavy))
+        before = {p.page_no: (p.text, p.quality, p.image_path) for p in ledger.pages_of(pages[0][0])}
+        untouched = ledger.query("SELECT file_id, page_no, text FROM pages WHERE file_id != ?", (pages[0][0],))
+    raw = Settings(data_dir=settings.data_dir, restore=RestoreOptions(enabled=False))
+    summary = run_reprocess(pages, raw)
+    assert [p.kept for p in summary.pages] == ["old"]
+    assert summary.pages[0].new_quality < summary.pages[0].old_quality
+    with Ledger(settings.ledger_path) as ledger:
+        after = {p.page_no: (p.text, p.quality, p.image_path) for p in ledger.pages_of(pages[0][0])}
+        assert after == before and Path(after[1][2]).exists()
+        assert ledger.query("SELECT file_id, page_no, text FROM pages WHERE file_id != ?",
+                            (pages[0][0],)) == untouched
+
+
+def test_better_settings_replace_the_reading_and_rebuild_records(ingested: tuple[Settings, Path]) -> None:
+    settings, heavy = ingested
+    with Ledger(settings.ledger_path) as ledger:
+        pages = select_pages(ledger, file=str(heavy), page=1)
+        # Pretend the stored reading was poor, as a badly damaged page's would be.
+        ledger.query("UPDATE pages SET quality = 0.1 WHERE file_id = ?", (pages[0][0],))
+        key = ledger.query("SELECT key FROM records WHERE file_id = ?", (pages[0][0],))[0][0]
+    summary = run_reprocess(pages, Settings(data_dir=settings.data_dir, tesseract=TesseractOptions(psm=6)))
+    assert [p.kept for p in summary.pages] == ["new"] and summary.records_written == 1
+    with Ledger(settings.ledger_path) as ledger:
+        assert ledger.pages_of(pages[0][0])[0].quality > 0.1
+        assert ledger.records([key])[0].key == key  # same record, rebuilt in place
+
+
+def test_selectors(ingested: tuple[Settings, Path]) -> None:
+    settings, heavy = ingested
+    with Ledger(settings.ledger_path) as ledger:
+        key = ledger.query("SELECT key FROM records ORDER BY id LIMIT 1")[0][0]
+        assert select_pages(ledger, record=key)
+        assert len(select_pages(ledger, batch="hop")) == 2
+        with pytest.raises(ConfigError):
+            select_pages(ledger, batch="hop", record=key)
+        with pytest.raises(ConfigError):
+            select_pages(ledger, file="/no/such/file.pdf")
