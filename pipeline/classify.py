@@ -18,7 +18,6 @@ as one more source of evidence with its own reason strings.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -92,10 +91,15 @@ RULES: tuple[Evidence, ...] = (
     _ev(P.KIEM_DINH_CHAT_LUONG, "giay chung nhan kiem dinh chat luong", "body", 1.5),
     _ev(P.KIEM_DINH_CHAT_LUONG, "tieu chuan chat luong giao duc cap do", "body", 2.0),
     _ev(P.KIEM_DINH_CHAT_LUONG, "chu ky kiem dinh", "body", 0.5),
+    # A stain may cut the "Về việc" line short or hide the title.
+    _ev(P.KIEM_DINH_CHAT_LUONG, "kiem dinh chat luong", "about", 2.5),
+    _ev(P.KIEM_DINH_CHAT_LUONG, "kiem dinh chat luong giao duc cho truong", "body", 1.5),
+    _ev(P.KIEM_DINH_CHAT_LUONG, "dat cap do", "body", 1.0),
     # Công nhận trường đạt chuẩn quốc gia
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "dat chuan quoc gia", "title,about", 3.0),
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "dat chuan quoc gia", "body", 1.5),
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "cong nhan truong", "about,body", 1.0),
+    _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "chuan quoc gia muc do", "body", 1.0),
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "qd-ubnd", "number", 1.0),
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "uy ban nhan dan", "header", 0.5),
     # Cấp bản sao văn bằng từ sổ gốc

@@ -4,31 +4,42 @@ Every parser works on the folded text (see :mod:`pipeline.folding`) so that
 lost or wrong diacritics do not matter, and cuts the value out of the
 original text through :func:`~pipeline.folding.fold_aligned` when the printed
 spelling is wanted (names, schools). Known vocabularies — issuers, document
-titles, suffixes of document numbers — are data at the top of this module.
+titles — are data at the top of this module; issuers and schools come from
+the gazetteer (:mod:`pipeline.gazetteer`), numbers and dates from
+:mod:`pipeline.numbers_dates`.
 
 All functions are pure: text in, value (or ``None``) out.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
 from pipeline.domain import ProcedureType, RecordFields
 from pipeline.folding import fold, fold_aligned
+from pipeline.gazetteer import Gazetteer, match_authority, match_issuer, match_school_name, normalize_school
+from pipeline.numbers_dates import (
+    _D,
+    NUMBER_SUFFIXES,
+    _fix_digits,
+    _lines_aligned,
+    header_lines,
+    normalize_number,
+    parse_date,
+    parse_date_detail,
+    parse_number,
+)
 
 __all__ = [
-    "ISSUERS",
     "TITLES",
     "NUMBER_SUFFIXES",
     "extract_fields",
     "header_lines",
     "parse_number",
     "parse_date",
+    "parse_date_detail",
     "parse_issuer",
     "parse_title",
     "parse_about",
@@ -45,43 +56,6 @@ __all__ = [
 # Vocabularies (data)
 # --------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class IssuerEntry:
-    """A known issuing body: its printed header lines and folded aliases.
-
-    Attributes:
-        lines: Canonical printed header lines, top to bottom.
-        aliases: For each line, folded spellings that count as that line.
-    """
-
-    lines: tuple[str, ...]
-    aliases: tuple[tuple[str, ...], ...]
-
-    @property
-    def canonical(self) -> str:
-        """Header lines joined with `` / ``."""
-        return " / ".join(self.lines)
-
-
-#: Gazetteer of issuers, most specific first.
-ISSUERS: tuple[IssuerEntry, ...] = (
-    IssuerEntry(
-        lines=("UBND THÀNH PHỐ HẢI PHÒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"),
-        aliases=(
-            ("ubnd thanh pho hai phong", "ubnd tp hai phong", "ubnd tp. hai phong"),
-            ("so giao duc va dao tao", "so giao duc - dao tao", "so gd&dt", "so gd va dt"),
-        ),
-    ),
-    IssuerEntry(
-        lines=("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HẢI PHÒNG"),
-        aliases=(("uy ban nhan dan",), ("thanh pho hai phong", "tp hai phong")),
-    ),
-    IssuerEntry(
-        lines=("BỘ GIÁO DỤC VÀ ĐÀO TẠO",),
-        aliases=(("bo giao duc va dao tao",),),
-    ),
-)
 
 #: Centred document titles: canonical printed form -> folded aliases.
 TITLES: dict[str, tuple[str, ...]] = {
@@ -101,44 +75,6 @@ TITLES: dict[str, tuple[str, ...]] = {
     "THÔNG BÁO": ("thong bao",),
     "BÁO CÁO": ("bao cao",),
     "TỜ TRÌNH": ("to trinh",),
-}
-
-#: Folded suffix token of a document number -> printed form.
-NUMBER_SUFFIXES: dict[str, str] = {
-    "qd": "QĐ",
-    "sgddt": "SGDĐT",
-    "sgd&dt": "SGD&ĐT",
-    "gd&dt": "GD&ĐT",
-    "gddt": "GDĐT",
-    "bgddt": "BGDĐT",
-    "ubnd": "UBND",
-    "ub": "UB",
-    "nd": "NĐ",
-    "ktkd": "KTKĐ",
-    "kdcl": "KĐCL",
-    "ktkdcl": "KTKĐCL",
-    "qlcl": "QLCL",
-    "gdtrh": "GDTrH",
-    "gdth": "GDTH",
-    "gdmn": "GDMN",
-    "gdtx": "GDTX",
-    "gdcn": "GDCN",
-    "tccb": "TCCB",
-    "tchc": "TCHC",
-    "vp": "VP",
-    "bc": "BC",
-    "kh": "KH",
-    "tb": "TB",
-    "ttr": "TTr",
-    "ct": "CT",
-    "cv": "CV",
-    "gcn": "GCN",
-    "xmvb": "XMVB",
-    "kt&kdclgd": "KT&KĐCLGD",
-    "kt&kd": "KT&KĐ",
-    "kdclgd": "KĐCLGD",
-    "hd": "HĐ",
-    "ctubnd": "CT-UBND",
 }
 
 #: Procedures whose subject is a person / a school.
@@ -172,259 +108,6 @@ SCHOOL_LEVELS: dict[str, str] = {
     "ptth": "PTTH",
     "ptcs": "PTCS",
 }
-
-# --------------------------------------------------------------------------
-# OCR confusions
-# --------------------------------------------------------------------------
-
-#: Characters Tesseract prints instead of digits (folded, lower-case).
-_DIGIT_FIX = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b": "8"})
-# Character class of a digit or a digit look-alike, in folded text.
-_D = r"[0-9oilsb|]"
-# The reverse, for letters of a suffix read as digits ("5GDDT").
-_LETTER_FIX = str.maketrans({"0": "o", "5": "s", "1": "i", "8": "b", "6": "g"})
-
-
-def _fix_digits(raw: str) -> str:
-    return re.sub(r"\s+", "", raw).translate(_DIGIT_FIX)
-
-
-def _lines_aligned(text: str) -> list[tuple[str, str]]:
-    original, folded = fold_aligned(text)
-    return list(zip(original.split("\n"), folded.split("\n"), strict=True))
-
-
-def header_lines(text: str, max_lines: int = 12) -> list[str]:
-    """The first non-empty lines of a page or record (the header zone).
-
-    Args:
-        text: Record text.
-        max_lines: How many non-empty lines to return at most.
-
-    Returns:
-        Stripped non-empty lines from the top.
-    """
-    out: list[str] = []
-    for line in text.split("\n"):
-        if line.strip():
-            out.append(line.strip())
-            if len(out) >= max_lines:
-                break
-    return out
-
-
-# --------------------------------------------------------------------------
-# Document number
-# --------------------------------------------------------------------------
-
-_SUFFIX_TOKEN = r"[a-z0-9&]+"
-_NUMBER_RE = re.compile(
-    r"(?P<so>(?<![a-z0-9])s[o0](?=[\s:;.,0-9oilsb|]))\s*(?P<colon>[:;.,]?)\s*"
-    rf"(?P<num>{_D}+(?:\s{_D}+)?(?:\s*/\s*{_D}+)*)"
-    rf"\s*/\s*(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)"
-)
-
-
-def _canonical_suffix_token(tok: str, original: str) -> str:
-    """Printed form of one suffix token (``qd`` -> ``QĐ``), OCR-tolerant."""
-    if tok in NUMBER_SUFFIXES:
-        return NUMBER_SUFFIXES[tok]
-    as_letters = tok.translate(_LETTER_FIX)
-    if as_letters in NUMBER_SUFFIXES:
-        return NUMBER_SUFFIXES[as_letters]
-    # "QĐ" is often read as "OD", "0D" or "QD".
-    if as_letters in {"od", "oo", "qo"}:
-        return "QĐ"
-    if len(as_letters) >= 4:
-        best = min(
-            NUMBER_SUFFIXES,
-            key=lambda k: Levenshtein.distance(k, as_letters),
-        )
-        if Levenshtein.distance(best, as_letters) <= 1 and len(best) >= 4:
-            return NUMBER_SUFFIXES[best]
-    if tok.isdigit():
-        return tok
-    return original.upper()
-
-
-def normalize_number(num: str, suffix: str, suffix_original: str | None = None) -> str:
-    """Normalise the parts of a document number to the printed form.
-
-    Args:
-        num: Numeric part as read (may contain look-alikes and ``/``), folded.
-        suffix: Folded suffix such as ``qd-sgddt``.
-        suffix_original: The suffix as printed, used for unknown tokens.
-
-    Returns:
-        E.g. ``"123/QĐ-SGDĐT"``.
-    """
-    segments = [_fix_digits(s) for s in num.split("/")]
-    toks = [t.strip() for t in suffix.split("-")]
-    origs = (
-        [t.strip() for t in suffix_original.split("-")]
-        if suffix_original is not None
-        else toks
-    )
-    if len(origs) != len(toks):
-        origs = toks
-    canon = [_canonical_suffix_token(t, o) for t, o in zip(toks, origs, strict=True) if t]
-    return "/".join(segments) + "/" + "-".join(canon)
-
-
-def _number_candidates(text: str) -> list[tuple[float, int, str]]:
-    out: list[tuple[float, int, str]] = []
-    nonempty = 0
-    for idx, (orig, fold_line) in enumerate(_lines_aligned(text)):
-        if not fold_line.strip():
-            continue
-        nonempty += 1
-        for m in _NUMBER_RE.finditer(fold_line):
-            num = m.group("num")
-            suffix = m.group("suf")
-            if not re.search(r"[0-9]", num) and len(num.replace(" ", "")) > 3:
-                continue
-            if not re.search(r"[a-z]", suffix):
-                continue
-            first_tok = suffix.split("-")[0].strip()
-            if not re.search(r"[0-9]", num):
-                # Pure look-alikes ("lO") only when the suffix is known.
-                if _canonical_suffix_token(first_tok, first_tok) == first_tok.upper():
-                    continue
-            score = 0.0
-            start = m.start("so")
-            if orig[start] == "S":
-                score += 1.0
-            if m.group("colon"):
-                score += 1.0
-            if not fold_line[:start].strip() or nonempty <= 12:
-                score += 1.0
-            if not fold_line[:start].strip():
-                score += 0.5
-            # "Quyết định số 12/QĐ-UBND ngày ..." in the body cites another act.
-            before = fold_line[max(0, start - 12):start]
-            if re.search(r"\b(dinh|van|cao|bao|hoach|trinh|tu|quyet|thi|ban)\s*$", before):
-                score -= 2.0
-            value = normalize_number(num, suffix, orig[m.start("suf"):m.end("suf")])
-            out.append((score, idx, value))
-    return out
-
-
-def parse_number(text: str) -> str | None:
-    """Find the document's own number ("Số: 123/QĐ-SGDĐT").
-
-    Tolerates OCR noise: ``S0: l23/QD-SGDDT``, spaces around ``/`` and ``-``,
-    a missing colon. Look-alike characters in the numeric part are turned into
-    digits (O→0, l/I/|→1, S→5, B→8) and known suffix tokens get their
-    diacritics back (QĐ, SGDĐT, KTKĐ, ...). Numbers cited in the body
-    ("Quyết định số 12/QĐ-UBND") rank below the header's own "Số:".
-
-    Args:
-        text: Page or record text.
-
-    Returns:
-        The normalised number, e.g. ``"123/QĐ-SGDĐT"``, or ``None`` when no
-        number with a numeric part is found (a blank "Số: /QĐ-..." gives None).
-    """
-    cands = _number_candidates(text)
-    if not cands:
-        return None
-    best = max(cands, key=lambda c: (c[0], -c[1]))
-    if best[0] < 1.0:
-        return None
-    return best[2]
-
-
-# --------------------------------------------------------------------------
-# Date
-# --------------------------------------------------------------------------
-
-_DAY = rf"{_D}{{1,2}}"
-_YEAR = rf"{_D}(?:\s?{_D}){{3}}"
-_WORD_DATE_RE = re.compile(
-    rf"n\s?g\s?[a-z]{{1,2}}\s*[:.]?\s*(?P<d>{_DAY})\s*[,.]?\s*"
-    rf"t\s?h\s?[a-z]{{2,3}}\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
-    rf"n\s?[a-z]\s?m\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])"
-)
-_NUM_DATE_RE = re.compile(
-    rf"(?<![0-9])(?P<d>{_DAY})\s*[/.\-]\s*(?P<m>{_DAY})\s*[/.\-]\s*(?P<y>{_YEAR})(?![0-9])"
-)
-_PLACE_RE = re.compile(r"[a-z]{2,}(?:\s[a-z]{2,}){0,3}\s*[,.]\s*$")
-_BIRTH_RE = re.compile(r"(sinh|ns|n/s)\b[^\n]{0,12}$")
-_CITATION_RE = re.compile(r"\b(so|ky|cap|luc|tu|den|truoc|sau)\s*[:]?\s*$")
-_CITED_ACT_RE = re.compile(r"\bs[o0]\s*[:]?\s*\S+\s+(?:ngay\s*)?$")
-
-MIN_YEAR = 1945
-MAX_YEAR = 2100
-
-
-def _to_date(d: str, m: str, y: str) -> dt.date | None:
-    try:
-        day, month, year = int(_fix_digits(d)), int(_fix_digits(m)), int(_fix_digits(y))
-    except ValueError:
-        return None
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return None
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _date_candidates(text: str) -> list[tuple[float, int, dt.date]]:
-    out: list[tuple[float, int, dt.date]] = []
-    nonempty = 0
-    for idx, (_orig, line) in enumerate(_lines_aligned(text)):
-        if not line.strip():
-            continue
-        nonempty += 1
-        top = nonempty <= 10
-        for regex, base in ((_WORD_DATE_RE, 1.0), (_NUM_DATE_RE, 0.0)):
-            for m in regex.finditer(line):
-                date = _to_date(m.group("d"), m.group("m"), m.group("y"))
-                if date is None:
-                    continue
-                before = line[: m.start()]
-                score = base
-                if _PLACE_RE.search(before):
-                    score += 2.0
-                    if "hai phong" in before or "phong" in before[-12:]:
-                        score += 1.0
-                if top:
-                    score += 1.0
-                if _BIRTH_RE.search(before):
-                    score -= 5.0
-                if _CITATION_RE.search(before[-14:]) or _CITED_ACT_RE.search(before[-50:]):
-                    score -= 2.0
-                if regex is _NUM_DATE_RE and re.search(r"\bngay\s*$", before):
-                    score += 1.0
-                out.append((score, idx, date))
-    return out
-
-
-def parse_date(text: str) -> dt.date | None:
-    """The signing date from the place-date line.
-
-    Reads "Hải Phòng, ngày 05 tháng 7 năm 2010", the same without
-    diacritics, with OCR look-alikes in the digits ("ngay O5 thang 7 nam
-    2Ol0"), and "Hải Phòng, 05/07/2010". A "<place>, ngày ..." line wins over
-    other dates; birth dates ("sinh ngày ...") and dates of cited acts are
-    penalised. Impossible dates (31/02) and years outside 1945–2100 are
-    rejected.
-
-    Args:
-        text: Page or record text.
-
-    Returns:
-        The date, or ``None`` when no plausible signing date is found.
-    """
-    cands = _date_candidates(text)
-    if not cands:
-        return None
-    best = max(cands, key=lambda c: (c[0], -c[1]))
-    if best[0] < 2.0:
-        return None
-    return best[2]
-
 
 # --------------------------------------------------------------------------
 # Issuer, title, "Về việc"
@@ -464,7 +147,9 @@ def _header_zone(text: str, max_lines: int = 8) -> list[tuple[str, str]]:
     for orig, folded in _lines_aligned(text):
         if not folded.strip():
             continue
-        is_number_line = bool(re.match(r"\s*s[o0]\s*[:;.]?\s*" + _D + r"*\s*/", folded))
+        is_number_line = bool(re.match(r"\s*s[o06]\s*[:;.]?\s*" + _D + r"*\s*/", folded))
+        if _looks_like_title(folded) or _ABOUT_RE.match(folded) and out:
+            break  # the header was lost: the title and body are no issuer
         o, f = _cut_motto(orig, folded)
         if f and not is_number_line:
             out.append((o, f))
@@ -473,57 +158,33 @@ def _header_zone(text: str, max_lines: int = 8) -> list[tuple[str, str]]:
     return out
 
 
-def _line_score(alias: str, line: str) -> float:
-    """Similarity (0..100) of a header line to an issuer alias.
-
-    Edit distance, not partial ratio: "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" shares
-    most characters with "BỘ GIÁO DỤC VÀ ĐÀO TẠO" but is another body.
-    A line may carry trailing residue of the right-hand column.
-    """
-    dist = min(
-        Levenshtein.distance(alias, line),
-        Levenshtein.distance(alias, line[: len(alias)]),
-    )
-    allowed = max(2, round(0.12 * len(alias)))
-    if dist > allowed:
-        return 0.0
-    return 100.0 * (1.0 - dist / len(alias))
-
-
-def parse_issuer(text: str) -> str | None:
+def parse_issuer(text: str, gazetteer: Gazetteer | None = None) -> str | None:
     """The issuing body from the left header block, in canonical form.
 
-    Each header line is matched fuzzily (on folded text) against the
-    :data:`ISSUERS` gazetteer; the issuer whose every line is found wins,
-    e.g. ``"UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"``. When no
-    known issuer matches, the raw header lines (motto removed) are joined
-    with `` / ``.
+    The header lines (up to the "Số:" line, the right-hand column cut off)
+    are matched fuzzily on folded text against the gazetteer's issuers (see
+    :func:`pipeline.gazetteer.match_issuer`), e.g. ``"UBND THÀNH PHỐ HẢI
+    PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"``. When no known issuer matches, the raw
+    header lines are joined with `` / ``.
 
     Args:
         text: Page or record text.
+        gazetteer: Names to use; the packaged gazetteer by default.
 
     Returns:
         The issuer, or ``None`` when the page has no header lines.
     """
     zone = _header_zone(text)
-    if not zone:
-        return None
     folded_lines = [" ".join(f.split()) for _, f in zone]
-    # Among issuers whose every line is found, the one with more lines wins
-    # ("SỞ GIÁO DỤC VÀ ĐÀO TẠO" must not fall to "BỘ GIÁO DỤC VÀ ĐÀO TẠO").
-    best: tuple[int, float, IssuerEntry] | None = None
-    for entry in ISSUERS:
-        line_scores = [
-            max(_line_score(a, fl) for a in aliases for fl in folded_lines)
-            for aliases in entry.aliases
-        ]
-        if min(line_scores) <= 0:
-            continue
-        key = (len(entry.lines), sum(line_scores) / len(line_scores), entry)
-        if best is None or key[:2] > best[:2]:
-            best = key
-    if best is not None:
-        return best[2].canonical
+    found = match_issuer(folded_lines, gazetteer) if zone else None
+    if found is not None:
+        return found[0].canonical
+    # A header eaten by mould: the authority line ("CHỦ TỊCH ỦY BAN NHÂN DÂN
+    # THÀNH PHỐ HẢI PHÒNG") or the signature block ("TM. ỦY BAN NHÂN DÂN")
+    # names the body too.
+    by_authority = match_authority(text, gazetteer)
+    if by_authority is not None:
+        return by_authority.canonical
     raw = [" ".join(o.split()) for o, f in zone[:3] if len(f) >= 4 and not _looks_like_title(f)]
     return " / ".join(raw) if raw else None
 
@@ -605,7 +266,7 @@ _NAME_WORD = re.compile(r"[A-Za-zÀ-ỹĐđ]+")
 # Words that end a name (or show that "Ông ..." introduces an office, not a name).
 _NOT_NAME_WORDS = frozenset(
     {"sinh", "ngay", "so", "ubnd", "sgd", "tp", "huyen", "tot", "nghiep", "giam", "tich",
-     "can", "bo", "giao", "vien", "hoc", "nguoi", "que", "dia", "chi", "noi", "lap"}
+     "can", "bo", "giao", "vien", "hoc", "nguoi", "que", "dia", "noi", "lap"}
 )
 _OFFICE_PREFIXES = (
     "giam doc", "chu tich", "hieu truong", "truong phong", "pho ", "can bo", "giao vien",
@@ -703,6 +364,7 @@ def parse_person(text: str) -> str | None:
 
 _LEVEL_ALT = "|".join(re.escape(k) for k in sorted(SCHOOL_LEVELS, key=len, reverse=True))
 _SCHOOL_RE = re.compile(rf"(?<![a-z])tr[u]?[o0]ng\s+(?P<level>{_LEVEL_ALT})(?![a-z])\s*")
+_WORDS_RE = re.compile(r"[^\W_]+")
 _SCHOOL_STOP = frozenset(
     {"huyen", "quan", "phuong", "xa", "thi", "tinh", "dat", "nam", "giai", "duoc", "tai",
      "co", "la", "theo", "va", "ve", "thuoc", "dia", "so", "muc", "cap", "tp"}
@@ -715,10 +377,10 @@ def _take_school_name(orig: str, start: int) -> str | None:
     for m in re.finditer(r"[A-Za-zÀ-ỹĐđ0-9]+", orig[start:]):
         s, e = start + m.start(), start + m.end()
         gap = orig[pos:s]
-        if gap.strip(" \t"):
+        if gap.strip(" \t\n") or gap.count("\n") > 1:
             break
         if words and "\n" in gap:
-            break
+            break  # the name may start on the next line, not continue there
         w = m.group(0)
         fw = fold(w)
         if not (w[:1].isupper() or w.isdigit()):
@@ -747,19 +409,32 @@ def parse_school(text: str) -> str | None:
     """
     counts: dict[str, list[int]] = {}
     first_form: dict[str, str] = {}
-    for idx, (orig, folded) in enumerate(_lines_aligned(text)):
-        for m in _SCHOOL_RE.finditer(folded):
+    orig, folded = fold_aligned(text)
+    for m in _SCHOOL_RE.finditer(folded):
+        level = SCHOOL_LEVELS[m.group("level")]
+        # A known school, looked up by its following words (OCR errors, a
+        # wrapped line and stop-like words such as "Đất" are fine) ...
+        following = _WORDS_RE.findall(orig[m.end():m.end() + 60].split("\n\n")[0])
+        known = match_school_name(following[:6])
+        if known is not None and (known[2] == 0 or following[0][:1].isupper()):
+            full = f"Trường {level} {known[0]}"
+        else:
+            # ... or the capitalised words as printed, in the gazetteer's
+            # spelling when it knows them.
             name = _take_school_name(orig, m.end())
             if not name:
                 continue
-            level = SCHOOL_LEVELS[m.group("level")]
-            full = f"Trường {level} {name}"
-            key = fold(full)
-            counts.setdefault(key, []).append(idx)
-            first_form.setdefault(key, full)
+            full, _ = normalize_school(f"Trường {level} {name}")
+        key = fold(full)
+        counts.setdefault(key, []).append(m.start())
+        first_form.setdefault(key, full)
     if not counts:
         return None
-    key = max(counts, key=lambda k: (len(counts[k]), -counts[k][0]))
+    # A name cut short by a stain or a line break ("Trường THPT Đoàn") backs
+    # the full one ("Trường THPT Đoàn Lập").
+    votes = {k: len(v) + sum(len(counts[j]) for j in counts if j != k and k.startswith(j + " "))
+             for k, v in counts.items()}
+    key = max(counts, key=lambda k: (votes[k], -counts[k][0]))
     return first_form[key]
 
 

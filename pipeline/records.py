@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from pipeline.classify import classify
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-from pipeline.extract import extract_fields
+from pipeline.extract import extract_fields, parse_date_detail
+from pipeline.numbers_dates import NUMBER_SUFFIXES
 from pipeline.segment import segment
 from pipeline.validity import status_on, valid_until
 
@@ -30,8 +31,17 @@ class PageText:
     failed: bool = False
 
 
+_KNOWN_TOKENS = frozenset(NUMBER_SUFFIXES.values()) | {"NĐ", "UB", "CP", "TTg", "BGDĐT"}
+
+
+def _unknown_suffix_tokens(number: str) -> list[str]:
+    """Tokens of a number's suffix that no known code explains (OCR garble: "QĐ-UEL")."""
+    suffix = number.rsplit("/", 1)[-1]
+    return [t for t in suffix.split("-") if t and t not in _KNOWN_TOKENS and not t.isdigit()]
+
+
 def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFields,
-                    pages: Sequence[PageText]) -> list[str]:
+                    pages: Sequence[PageText], date_note: str = "") -> list[str]:
     reasons = []
     if rec_type is ProcedureType.KHAC:
         reasons.append("review: unknown procedure type")
@@ -39,8 +49,12 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
         reasons.append(f"review: low classification confidence {confidence:.2f}")
     if fields.number is None:
         reasons.append("review: no document number found")
+    elif unknown := _unknown_suffix_tokens(fields.number):
+        reasons.append(f"review: number suffix {', '.join(unknown)} not a known code")
     if fields.date is None:
         reasons.append("review: no issue date found")
+    if date_note:
+        reasons.append(f"review: {date_note}")
     for p in pages:
         if p.failed:
             reasons.append(f"review: page {p.page_no} could not be read")
@@ -71,7 +85,8 @@ def build_records(pages: Sequence[PageText], today: dt.date) -> list[tuple[Class
         cls = classify(text)
         fields = extract_fields(text, cls.type)
         until = valid_until(cls.type, fields.date, fields.validity_years)
-        review = _review_reasons(cls.type, cls.confidence, fields, members)
+        date_note = parse_date_detail(text)[1] if fields.date is not None else ""
+        review = _review_reasons(cls.type, cls.confidence, fields, members, date_note)
         record = ClassifiedRecord(
             pages=tuple(by_no[p.page_no].page_no for p in members),
             type=cls.type,

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from pipeline.extract import parse_date, parse_number
+from pipeline.classify import find_phrase
+from pipeline.extract import parse_date, parse_number, parse_school
 from pipeline.folding import fold
 
 __all__ = [
@@ -85,7 +86,8 @@ class PageDecision:
 
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
-_PLACE_DATE_RE = re.compile(r"[a-z]{2,} [a-z]{2,}\s*[,.]\s*n\s?g\s?[a-z]{1,2}\b")
+# "<place>, ngày" with the OCR spellings of "ngày" ("rgày", "nqày").
+_PLACE_DATE_RE = re.compile(r"[a-z]{2,} [a-z]{2,}\s*[,.]\s*(?:n\s?g|r\s?g|n\s?q|m\s?g)\s?[a-z]{1,2}\b")
 
 
 def is_blank(text: str) -> bool:
@@ -167,8 +169,21 @@ _CERTIFICATE_TITLES = ("giay chung nhan", "bang cong nhan")
 _DECISION_TITLES = ("quyet dinh",)
 
 
-def _page_kind(text: str) -> tuple[str | None, dt.date | None]:
-    """("certificate" | "decision" | None, place-date) of a header page."""
+@dataclass(frozen=True)
+class _PageKind:
+    """What a header page is: a decision, a certificate, or something else."""
+
+    kind: str | None
+    date: dt.date | None
+    school: str | None
+    grants_certificate: bool
+
+
+_NO_KIND = _PageKind(None, None, None, False)
+
+
+def _page_kind(text: str) -> _PageKind:
+    """Kind, place-date, school and whether a decision grants a certificate."""
     top = _top(text)
     folded = [fold(ln) for ln in top]
     kind = None
@@ -179,7 +194,28 @@ def _page_kind(text: str) -> tuple[str | None, dt.date | None]:
     number = parse_number("\n".join(top)) or ""
     if "/GCN" in number:
         kind = "certificate"
-    return kind, parse_date("\n".join(top))
+    school = parse_school(text)
+    grants = kind == "decision" and find_phrase("giay chung nhan", fold(text)) is not None
+    return _PageKind(kind, parse_date("\n".join(top)), fold(school) if school else None, grants)
+
+
+def _certificate_of(page: _PageKind, record: _PageKind) -> str | None:
+    """Why a certificate page belongs to the decision before it, or ``None``.
+
+    The same signing date is enough. When one of the two dates could not be
+    read, the decision must grant a certificate ("cấp Giấy chứng nhận …")
+    and name the same school as the certificate page.
+    """
+    if page.kind != "certificate" or record.kind != "decision":
+        return None
+    if page.date is not None and page.date == record.date:
+        return f"certificate of the decision dated {page.date.isoformat()}: joins it"
+    if (page.date is None or record.date is None) and record.grants_certificate:
+        if page.school is not None and record.school is not None and (
+            fuzz.ratio(page.school, record.school) >= 85
+        ):
+            return "certificate for the same school as the decision (a date unreadable): joins it"
+    return None
 
 
 def segment_with_reasons(pages: Sequence[str]) -> list[PageDecision]:
@@ -197,7 +233,7 @@ def segment_with_reasons(pages: Sequence[str]) -> list[PageDecision]:
         One decision per page, in order.
     """
     decisions: list[PageDecision] = []
-    record_kind: tuple[str | None, dt.date | None] = (None, None)
+    record_kind = _NO_KIND
     for i, text in enumerate(pages, start=1):
         if is_blank(text):
             starts = i == 1
@@ -211,19 +247,10 @@ def segment_with_reasons(pages: Sequence[str]) -> list[PageDecision]:
         certificate_joined = False
         if starts:
             kind = _page_kind(text)
-            prev_kind, prev_date = record_kind
-            if (
-                i > 1
-                and kind[0] == "certificate"
-                and prev_kind == "decision"
-                and prev_date is not None
-                and kind[1] == prev_date
-            ):
+            why_join = _certificate_of(kind, record_kind) if i > 1 else None
+            if why_join is not None:
                 starts, certificate_joined = False, True
-                reasons = (
-                    *reasons,
-                    f"certificate of the decision dated {prev_date.isoformat()}: joins it",
-                )
+                reasons = (*reasons, why_join)
             else:
                 record_kind = kind
         if i == 1 and score < START_THRESHOLD:

@@ -14,6 +14,7 @@ from pipeline.extract import (
     extract_fields,
     parse_about,
     parse_date,
+    parse_date_detail,
     parse_issuer,
     parse_number,
     parse_person,
@@ -253,7 +254,10 @@ def test_parse_school_forms() -> None:
     assert parse_school("công nhận Trường THCS Lê Lợi đạt chuẩn") == "Trường THCS Lê Lợi"
     assert parse_school("TRƯỜNG MẦM NON HOA SEN\nĐạt tiêu chuẩn") == "Trường Mầm non Hoa Sen"
     assert parse_school("Trường THCS Trường Sơn, huyện An Lão") == "Trường THCS Trường Sơn"
-    assert parse_school("truong thcs le loi") is None
+    assert parse_school("truong thcs hoa sen") is None  # lower case and unknown: not a name
+    assert parse_school("truong thcs le loi") == "Trường THCS Lê Lợi"  # a known school, spelt exactly
+    assert parse_school("Trường Mầm non\nCầu Đất, quận Ngô Quyền") == "Trường Mầm non Cầu Đất"
+    assert parse_school("Trường THPT Đoàn ập, huyện Tiên Lãng") == "Trường THPT Đoàn Lập"
 
 
 def test_parse_subject_dispatches_on_type() -> None:
@@ -296,3 +300,69 @@ def test_extract_fields_classifies_when_type_missing() -> None:
     f = extract_fields(XAC_MINH)
     assert f.subject == "Nguyễn Thị Hoa"
     assert f.number == "45/SGDĐT-KTKĐ"
+
+
+# --------------------------------------------------------------------------
+# Real Tesseract misreadings of heavy pages
+# --------------------------------------------------------------------------
+
+_WORD_NOISE = {
+    "ngày": ["ngày", "rgày", "ngảy", "nqày", "ngàv", "ngay", "ngầy"],
+    "tháng": ["tháng", "thảng", "tbáng", "thang", "tháug"],
+    "năm": ["năm", "nǎm", "nam", "nảm", "narn"],
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(2008, 1, 1), max_value=dt.date(2013, 12, 31)),
+    seed=st.integers(min_value=0, max_value=10**6),
+)
+def test_parse_date_survives_misread_words(day: dt.date, seed: int) -> None:
+    rng = random.Random(seed)
+    ngay, thang, nam = (rng.choice(_WORD_NOISE[w]) for w in ("ngày", "tháng", "năm"))
+    text = (f"Số: 5/QĐ-SGDĐT\nHải Phòng, {ngay} {day.day} {thang} {day.month} {nam} {day.year}\n"
+            "Căn cứ Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân ngày 26/11/2003;")
+    assert parse_date(text) == day, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(2008, 1, 1), max_value=dt.date(2013, 12, 31)),
+    bad=st.sampled_from(["?1", "1#", "Z", "ll?", "3?", "Tl?"]),
+    body=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2013, 12, 31)),
+)
+def test_unreadable_signing_day_gives_no_date_not_a_body_date(day: dt.date, bad: str, body: dt.date) -> None:
+    text = (f"S6:510/QĐ-UBND\nHải Phòng, ngày {bad} tháng {day.month:02d} năm {day.year}\nQUYẾT ĐỊNH\n"
+            f"Căn cứ Luật ngày {body.day}/{body.month}/{body.year};\n"
+            f"Xét Tờ trình số 23/TTr-SGDĐT ngày {body.day} tháng {body.month} năm {body.year},")
+    assert parse_date(text) is None, text
+
+
+@pytest.mark.parametrize("so", ["S6:", "Sô:", "S0 :", "Sỗ:", "So"])
+def test_parse_number_misread_so(so: str) -> None:
+    assert parse_number(f"ỦY BAN NHÂN DÂN\n{so}510/QĐ-UBND\nHải Phòng") == "510/QĐ-UBND"
+
+
+def test_parse_number_prefers_the_decision_over_its_certificate() -> None:
+    text = ". Số: 745/QĐ-SGDĐT\nQUYẾT ĐỊNH\n" + "Căn cứ ...\n" * 30 + "Số: 69/GCN-SGDĐT\nGIẤY CHỨNG NHẬN"
+    assert parse_number(text) == "745/QĐ-SGDĐT"
+
+
+@pytest.mark.parametrize(
+    ("line", "body", "expected"),
+    [
+        ("ngày 2T tháng 08 năm 2008", "ngày 12/07/2008", dt.date(2008, 8, 21)),
+        ("ngày TT tháng 9 năm 2013", "ngày 20/8/2013", dt.date(2013, 9, 11)),
+        ("ngày 19 tháng TT năm 2012", "ngày 01/10/2012", dt.date(2012, 11, 19)),
+        ("ngày T tháng 04 năm 2010", "ngày 20/02/2010", dt.date(2010, 4, 1)),
+        # The repair would put the signing before a request it answers: unreadable.
+        ("ngày T tháng 04 năm 2010", "ngày 20/05/2010", None),
+        ("ngày 37 tháng 12 năm 2011", "ngày 01/12/2011", None),
+    ],
+)
+def test_parse_date_repairs_italic_one_read_as_t(line: str, body: str, expected: dt.date | None) -> None:
+    text = f"Số: 1/QĐ-SGDĐT\nHải Phòng, {line}\nQUYẾT ĐỊNH\nXét Tờ trình số 23/TTr-SGDĐT {body},"
+    date, note = parse_date_detail(text)
+    assert date == expected
+    assert note.startswith("date repaired" if expected else "date unreadable")

@@ -130,3 +130,18 @@ def test_is_blank() -> None:
     assert is_blank("")
     assert is_blank("~ . ' ,, 1 2")
     assert not is_blank("Điều 2. Quyết định có hiệu lực")
+
+
+def test_certificate_joins_its_decision_when_a_date_is_unreadable() -> None:
+    decision = ("UBND THÀNH PHỐ HẢI PHÒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n"
+                "Số: 745/QĐ-SGDĐT\nHải Phòng, ngày 22 tháng 05 năm 2009\nQUYẾT ĐỊNH\n"
+                "Về việc cấp Giấy chứng nhận kiểm định chất lượng giáo dục\n"
+                "Điều 1. Cấp Giấy chứng nhận kiểm định chất lượng giáo dục cho Trường THPT Đồ Sơn, quận Đồ Sơn")
+    certificate = ("UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc\n"
+                   "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 69/GCN-SGDĐT\nHải Phòng, ngày ?? tháng 5 năm 2009\n"
+                   "GIẤY CHỨNG NHẬN\nKIỂM ĐỊNH CHẤT LƯỢNG GIÁO DỤC\nCHỨNG NHẬN\nTrường THPT Đồ Sơn\n")
+    other_school = certificate.replace("Đồ Sơn", "Lê Lợi")
+    assert segment([decision, certificate]) == [(1, 2)]
+    assert segment([decision, other_school]) == [(1,), (2,)]
+    with_rgay = certificate.replace("ngày ??", "rgày 22")  # the OCR of the demo's TIFF
+    assert segment([decision, with_rgay]) == [(1, 2)]

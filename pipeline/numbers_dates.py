@@ -1,0 +1,424 @@
+"""Document numbers and issue dates in noisy OCR text.
+
+The two fields that must be *exactly* right: both are read on folded text
+(see :mod:`pipeline.folding`) with OCR look-alikes of digits repaired
+(O→0, l/I/|→1, S→5, B→8), known suffix tokens of a number given back their
+printed form (QĐ, SGDĐT, KTKĐ, …), and the signing date taken from the
+place-date line ("Hải Phòng, ngày 05 tháng 7 năm 2010") rather than from
+the acts the body cites. When the place-date line is there but cannot be
+read, the date is ``None`` (the record goes to review) unless one safe
+repair makes it consistent with the rest of the text.
+
+:mod:`pipeline.extract` re-exports the public functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.folding import fold_aligned
+
+__all__ = [
+    "NUMBER_SUFFIXES",
+    "header_lines",
+    "normalize_number",
+    "parse_date",
+    "parse_date_detail",
+    "parse_number",
+]
+
+#: Folded suffix token of a document number -> printed form.
+NUMBER_SUFFIXES: dict[str, str] = {
+    "qd": "QĐ",
+    "sgddt": "SGDĐT",
+    "sgd&dt": "SGD&ĐT",
+    "gd&dt": "GD&ĐT",
+    "gddt": "GDĐT",
+    "bgddt": "BGDĐT",
+    "ubnd": "UBND",
+    "ub": "UB",
+    "nd": "NĐ",
+    "ktkd": "KTKĐ",
+    "kdcl": "KĐCL",
+    "ktkdcl": "KTKĐCL",
+    "qlcl": "QLCL",
+    "gdtrh": "GDTrH",
+    "gdth": "GDTH",
+    "gdmn": "GDMN",
+    "gdtx": "GDTX",
+    "gdcn": "GDCN",
+    "tccb": "TCCB",
+    "tchc": "TCHC",
+    "vp": "VP",
+    "bc": "BC",
+    "kh": "KH",
+    "tb": "TB",
+    "ttr": "TTr",
+    "ct": "CT",
+    "cv": "CV",
+    "gcn": "GCN",
+    "xmvb": "XMVB",
+    "kt&kdclgd": "KT&KĐCLGD",
+    "kt&kd": "KT&KĐ",
+    "kdclgd": "KĐCLGD",
+    "hd": "HĐ",
+    "ctubnd": "CT-UBND",
+}
+
+
+# --------------------------------------------------------------------------
+# OCR confusions
+# --------------------------------------------------------------------------
+
+#: Characters Tesseract prints instead of digits (folded, lower-case).
+_DIGIT_FIX = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b": "8"})
+# Character class of a digit or a digit look-alike, in folded text.
+_D = r"[0-9oilsb|]"
+# The reverse, for letters of a suffix read as digits ("5GDDT").
+_LETTER_FIX = str.maketrans({"0": "o", "5": "s", "1": "i", "8": "b", "6": "g"})
+
+
+def _fix_digits(raw: str) -> str:
+    return re.sub(r"\s+", "", raw).translate(_DIGIT_FIX)
+
+
+def _lines_aligned(text: str) -> list[tuple[str, str]]:
+    original, folded = fold_aligned(text)
+    return list(zip(original.split("\n"), folded.split("\n"), strict=True))
+
+
+def header_lines(text: str, max_lines: int = 12) -> list[str]:
+    """The first non-empty lines of a page or record (the header zone).
+
+    Args:
+        text: Record text.
+        max_lines: How many non-empty lines to return at most.
+
+    Returns:
+        Stripped non-empty lines from the top.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        if line.strip():
+            out.append(line.strip())
+            if len(out) >= max_lines:
+                break
+    return out
+
+
+# --------------------------------------------------------------------------
+# Document number
+# --------------------------------------------------------------------------
+
+_SUFFIX_TOKEN = r"[a-z0-9&]+"
+_NUMBER_RE = re.compile(
+    # "Số" is read "So", "S0", "S6", "Sô"... (folded: s + o/0/6).
+    r"(?P<so>(?<![a-z0-9])s[o06](?=[\s:;.,0-9oilsb|]))\s*(?P<colon>[:;.,]?)\s*"
+    rf"(?P<num>{_D}+(?:\s{_D}+)?(?:\s*/\s*{_D}+)*)"
+    rf"\s*/\s*(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)"
+)
+
+
+def _canonical_suffix_token(tok: str, original: str) -> str:
+    """Printed form of one suffix token (``qd`` -> ``QĐ``), OCR-tolerant."""
+    if tok in NUMBER_SUFFIXES:
+        return NUMBER_SUFFIXES[tok]
+    as_letters = tok.translate(_LETTER_FIX)
+    if as_letters in NUMBER_SUFFIXES:
+        return NUMBER_SUFFIXES[as_letters]
+    # "QĐ" is often read as "OD", "0D" or "QD".
+    if as_letters in {"od", "oo", "qo"}:
+        return "QĐ"
+    # "Đ" read twice ("QĐÐ") or lost at the end of a token ("KTK" for "KTKĐ").
+    for i in range(len(as_letters) - 1):
+        if as_letters[i:i + 2] == "dd" and (undoubled := as_letters[:i] + as_letters[i + 1:]) in NUMBER_SUFFIXES:
+            return NUMBER_SUFFIXES[undoubled]
+    if len(as_letters) >= 3 and as_letters + "d" in NUMBER_SUFFIXES:
+        return NUMBER_SUFFIXES[as_letters + "d"]
+    if len(as_letters) >= 4:
+        best = min(
+            NUMBER_SUFFIXES,
+            key=lambda k: Levenshtein.distance(k, as_letters),
+        )
+        if Levenshtein.distance(best, as_letters) <= 1 and len(best) >= 4:
+            return NUMBER_SUFFIXES[best]
+    if tok.isdigit():
+        return tok
+    return original.upper()
+
+
+def normalize_number(num: str, suffix: str, suffix_original: str | None = None) -> str:
+    """Normalise the parts of a document number to the printed form.
+
+    Args:
+        num: Numeric part as read (may contain look-alikes and ``/``), folded.
+        suffix: Folded suffix such as ``qd-sgddt``.
+        suffix_original: The suffix as printed, used for unknown tokens.
+
+    Returns:
+        E.g. ``"123/QĐ-SGDĐT"``.
+    """
+    segments = [_fix_digits(s) for s in num.split("/")]
+    toks = [t.strip() for t in suffix.split("-")]
+    origs = (
+        [t.strip() for t in suffix_original.split("-")]
+        if suffix_original is not None
+        else toks
+    )
+    if len(origs) != len(toks):
+        origs = toks
+    canon = [_canonical_suffix_token(t, o) for t, o in zip(toks, origs, strict=True) if t]
+    return "/".join(segments) + "/" + "-".join(canon)
+
+
+def _number_candidates(text: str) -> list[tuple[float, int, str]]:
+    out: list[tuple[float, int, str]] = []
+    nonempty = 0
+    for idx, (orig, fold_line) in enumerate(_lines_aligned(text)):
+        if not fold_line.strip():
+            continue
+        nonempty += 1
+        for m in _NUMBER_RE.finditer(fold_line):
+            num = m.group("num")
+            suffix = m.group("suf")
+            if not re.search(r"[0-9]", num) and len(num.replace(" ", "")) > 3:
+                continue
+            if not re.search(r"[a-z]", suffix):
+                continue
+            first_tok = suffix.split("-")[0].strip()
+            if not re.search(r"[0-9]", num):
+                # Pure look-alikes ("lO") only when the suffix is known.
+                if _canonical_suffix_token(first_tok, first_tok) == first_tok.upper():
+                    continue
+            score = 0.0
+            start = m.start("so")
+            if orig[start] == "S":
+                score += 1.0
+            if m.group("colon"):
+                score += 1.0
+            if nonempty <= 12:
+                score += 1.5  # the header of the record's first page
+            elif not fold_line[:start].strip():
+                score += 1.0
+            if not fold_line[:start].strip(" .,'`|_-"):
+                score += 0.5
+            if first_tok.startswith("gcn"):
+                score -= 0.5  # a certificate's own number ranks below its decision's
+            # "Quyết định số 12/QĐ-UBND ngày ..." in the body cites another act.
+            before = fold_line[max(0, start - 12):start]
+            if re.search(r"\b(dinh|van|cao|bao|hoach|trinh|tu|quyet|thi|ban)\s*$", before):
+                score -= 2.0
+            value = normalize_number(num, suffix, orig[m.start("suf"):m.end("suf")])
+            out.append((score, idx, value))
+    return out
+
+
+def parse_number(text: str) -> str | None:
+    """Find the document's own number ("Số: 123/QĐ-SGDĐT").
+
+    Tolerates OCR noise: ``S0: l23/QD-SGDDT``, spaces around ``/`` and ``-``,
+    a missing colon. Look-alike characters in the numeric part are turned into
+    digits (O→0, l/I/|→1, S→5, B→8) and known suffix tokens get their
+    diacritics back (QĐ, SGDĐT, KTKĐ, ...). Numbers cited in the body
+    ("Quyết định số 12/QĐ-UBND") rank below the header's own "Số:".
+
+    Args:
+        text: Page or record text.
+
+    Returns:
+        The normalised number, e.g. ``"123/QĐ-SGDĐT"``, or ``None`` when no
+        number with a numeric part is found (a blank "Số: /QĐ-..." gives None).
+    """
+    cands = _number_candidates(text)
+    if not cands:
+        return None
+    best = max(cands, key=lambda c: (c[0], -c[1]))
+    if best[0] < 1.0:
+        return None
+    return best[2]
+
+
+# --------------------------------------------------------------------------
+# Date
+# --------------------------------------------------------------------------
+
+_DAY = rf"{_D}{{1,2}}"
+_YEAR = rf"{_D}(?:\s?{_D}){{3}}"
+#: OCR spellings of the folded words "ngay", "thang", "nam" ("rgay", "nqay",
+#: "tbang", "narn"): one letter may be wrong, the shape must stay.
+_NGAY = r"(?:n\s?g|r\s?g|n\s?q|m\s?g|n\s?y)\s?[a-z]{1,2}"
+_THANG = r"t\s?[hbk]\s?[a-z]{2,3}"
+_NAM = r"n\s?[a-z]\s?(?:m|rn)"
+_WORD_DATE_RE = re.compile(
+    rf"{_NGAY}\s*[:.]?\s*(?P<d>{_DAY})\s*[,.]?\s*"
+    rf"{_THANG}\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
+    rf"{_NAM}\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])"
+)
+#: The same line with any short token in place of the numbers: a place-date
+#: line whose digits are unreadable ("ngày 2T tháng 08 năm 2008").
+_LOOSE_WORD_DATE_RE = re.compile(
+    rf"{_NGAY}\s*[:.]?\s*(?P<d>[^\s,.]{{1,3}})\s*[,.]?\s*"
+    rf"{_THANG}\s*[:.]?\s*(?P<m>[^\s,.]{{1,3}})\s*[,.]?\s*"
+    rf"{_NAM}\s*[:.]?\s*(?P<y>[^\s,.]{{3,5}}(?:\s?[0-9oilsb|]){{0,2}})"
+)
+#: Score of a place-date line that was found but could not be read: above
+#: any date of the body, below a readable place-date line on a later page.
+_UNREADABLE_SCORE = 3.9
+_NUM_DATE_RE = re.compile(
+    rf"(?<![0-9])(?P<d>{_DAY})\s*[/.\-]\s*(?P<m>{_DAY})\s*[/.\-]\s*(?P<y>{_YEAR})(?![0-9])"
+)
+_PLACE_RE = re.compile(r"[a-z]{2,}(?:\s[a-z]{2,}){0,3}\s*[,.]\s*$")
+_BIRTH_RE = re.compile(r"(sinh|ns|n/s)\b[^\n]{0,12}$")
+_CITATION_RE = re.compile(r"\b(so|ky|cap|luc|tu|den|truoc|sau)\s*[:]?\s*$")
+_CITED_ACT_RE = re.compile(r"\bs[o0]\s*[:]?\s*\S+\s+(?:ngay\s*)?$")
+
+MIN_YEAR = 1945
+MAX_YEAR = 2100
+
+
+def _to_date(d: str, m: str, y: str) -> dt.date | None:
+    try:
+        day, month, year = int(_fix_digits(d)), int(_fix_digits(m)), int(_fix_digits(y))
+    except ValueError:
+        return None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+#: Letters Tesseract prints for a digit of the italic place-date line that
+#: are repaired only there, and only when the date stays consistent: the
+#: italic "1" of Times-like fonts is read "T" ("ngày 2T" = 21, "TT" = 11).
+_PLACE_DIGIT_REPAIR = str.maketrans({"t": "1"})
+
+
+def _repair_place_date(loose: re.Match[str], later_than: dt.date | None) -> dt.date | None:
+    """The date of an unreadable place-date line, when one repair makes it sure.
+
+    Only the look-alikes of :data:`_DIGIT_FIX` and "T" for "1" are mapped;
+    any other letter ("Z", "?") leaves the date unreadable. The repaired date
+    must not be earlier than a date the text cites (acts, requests and
+    birth dates all come before the signing).
+    """
+    parts = []
+    for name in ("d", "m", "y"):
+        raw = loose.group(name).translate(_PLACE_DIGIT_REPAIR)
+        fixed = _fix_digits(raw)
+        if not fixed.isdigit():
+            return None
+        parts.append(fixed)
+    date = _to_date(*parts)
+    if date is None or (later_than is not None and date < later_than):
+        return None
+    return date
+
+
+def _latest_cited_date(text: str) -> dt.date | None:
+    dates = []
+    for line in fold_aligned(text)[1].split("\n"):
+        for regex in (_WORD_DATE_RE, _NUM_DATE_RE):
+            for m in regex.finditer(line):
+                if re.search(r"\b(den|het han|toi)\s*(ngay)?\s*$", line[: m.start()]):
+                    continue  # "valid until ..." is after the signing
+                d = _to_date(m.group("d"), m.group("m"), m.group("y"))
+                if d is not None:
+                    dates.append(d)
+    return max(dates, default=None)
+
+
+#: A date candidate: (score, line index, date or None when unreadable, note).
+_DateCandidate = tuple[float, int, "dt.date | None", str]
+
+
+def _date_candidates(text: str) -> list[_DateCandidate]:
+    """Scored date candidates; ``None`` marks an unreadable place-date line."""
+    out: list[_DateCandidate] = []
+    nonempty = 0
+    for idx, (_orig, line) in enumerate(_lines_aligned(text)):
+        if not line.strip():
+            continue
+        nonempty += 1
+        top = nonempty <= 10
+        found_before = len(out)
+        for regex, base in ((_WORD_DATE_RE, 1.0), (_NUM_DATE_RE, 0.0)):
+            for m in regex.finditer(line):
+                date = _to_date(m.group("d"), m.group("m"), m.group("y"))
+                if date is None:
+                    continue
+                before = line[: m.start()]
+                score = base
+                if _PLACE_RE.search(before):
+                    score += 2.0
+                    if "hai phong" in before or "phong" in before[-12:]:
+                        score += 1.0
+                if top:
+                    score += 1.0
+                if _BIRTH_RE.search(before):
+                    score -= 5.0
+                if _CITATION_RE.search(before[-14:]) or _CITED_ACT_RE.search(before[-50:]):
+                    score -= 2.0
+                if regex is _NUM_DATE_RE and re.search(r"\bngay\s*$", before):
+                    score += 1.0
+                out.append((score, idx, date, ""))
+        if top and len(out) == found_before:
+            loose = _LOOSE_WORD_DATE_RE.search(line)
+            if loose is not None and _PLACE_RE.search(line[: loose.start()]):
+                # The signing line is there but its digits are not: repair
+                # them when that is safe, else rather no date (→ review) than
+                # the date of an act cited in the body.
+                repaired = _repair_place_date(loose, _latest_cited_date(text))
+                if repaired is not None:
+                    note = f"date repaired from '{loose.group(0)}'"
+                    out.append((_UNREADABLE_SCORE + 0.05, idx, repaired, note))
+                else:
+                    out.append((_UNREADABLE_SCORE, idx, None, f"date unreadable: '{loose.group(0)}'"))
+    return out
+
+
+def parse_date_detail(text: str) -> tuple[dt.date | None, str]:
+    """The signing date and a note when it was repaired or is unreadable.
+
+    Args:
+        text: Page or record text.
+
+    Returns:
+        ``(date, note)``: the note is empty for a date read as printed, says
+        "date repaired from …" when OCR look-alikes of the place-date line
+        were mapped to digits, "date unreadable: …" when the place-date line
+        was found but no date could be read from it (the date is then
+        ``None``).
+    """
+    cands = _date_candidates(text)
+    if not cands:
+        return None, ""
+    best = max(cands, key=lambda c: (c[0], -c[1], c[2] is None))
+    if best[0] < 2.0:
+        return None, ""
+    return best[2], best[3]
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The signing date from the place-date line.
+
+    Reads "Hải Phòng, ngày 05 tháng 7 năm 2010", the same without
+    diacritics, with OCR look-alikes in the digits ("ngay O5 thang 7 nam
+    2Ol0"), and "Hải Phòng, 05/07/2010". A "<place>, ngày ..." line wins over
+    other dates; birth dates ("sinh ngày ...") and dates of cited acts are
+    penalised. Impossible dates (31/02) and years outside 1945–2100 are
+    rejected.
+
+    Args:
+        text: Page or record text.
+
+    Returns:
+        The date, or ``None`` when no plausible signing date is found.
+    """
+    return parse_date_detail(text)[0]
+
+
