@@ -22,8 +22,10 @@ from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
 from ocr.pages import PageJob, PageOutcome, read_page
 from pipeline.discover import discover, sha256_file
+from pipeline.duplicates import find_duplicates
 from pipeline.ledger import Ledger
 from pipeline.records import PageText, build_records
+from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown
 from sohoa.errors import InputError, SohoaError, is_retryable
 from sohoa.settings import Settings
@@ -57,6 +59,7 @@ class IngestSummary:
     quarantined: list[tuple[str, str]] = field(default_factory=list)
     records_written: int = 0
     records_removed: int = 0
+    linked: int = 0
     indexed: int = 0
 
     @property
@@ -115,8 +118,8 @@ def records_task(file_id: int, batch_id: int, run_id: int, settings: Settings, t
     """Segment, classify and extract the records of one file into the ledger."""
     with Ledger(settings.ledger_path) as ledger:
         pages = ledger.pages_of(file_id)
-        texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done")
-                 for p in pages]
+        texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done",
+                          p.quality) for p in pages]
         records = build_records(texts, today)
         written, removed = ledger.replace_records(file_id, ledger.get_file(file_id).batch_id, records, run_id)
         failed = [p for p in pages if p.status != "done"]
@@ -126,6 +129,21 @@ def records_task(file_id: int, batch_id: int, run_id: int, settings: Settings, t
         else:
             ledger.set_file(file_id, status="done")
         return len(written), len(removed)
+
+
+@task(name="link-records")
+def links_task(settings: Settings) -> int:
+    """Find duplicate scans and revoked or renewed results across the whole ledger.
+
+    Returns:
+        How many records' links changed.
+    """
+    with Ledger(settings.ledger_path) as ledger:
+        rows = [r for r in ledger.records()]
+        duplicates = {d.duplicate: (d.keep, d.reason) for d in find_duplicates(rows)}
+        revocations = {k: (r.revoked_on, r.reason) for k, r in find_revocations(
+            [r for r in rows if r.key not in duplicates]).items()}
+        return ledger.apply_links(duplicates, revocations)
 
 
 @task(name="index-records", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_retry_transient)
@@ -235,6 +253,7 @@ def ingest_batch(
             written, removed = fut.result()
             summary.records_written += written
             summary.records_removed += removed
+        summary.linked = links_task(settings)
         summary.indexed = index_task(settings)
         if total == 0:
             update_progress_artifact(progress, 100.0)

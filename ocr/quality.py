@@ -2,8 +2,8 @@
 
 Damage that defeats OCR shows in two ways: Tesseract is unsure of its
 words, and what it reads are not syllables Vietnamese can spell. The score
-(0–1) is the mean of the two; pages below :data:`REVIEW_BELOW` send their
-record to the review queue.
+(0–1) is the mean of the two; pages below
+:data:`pipeline.records.REVIEW_QUALITY` send their record to the review queue.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ import unicodedata
 
 from ocr.tesseract import OcrResult
 
-__all__ = ["is_vietnamese_syllable", "page_quality", "REVIEW_BELOW"]
-
-#: Pages scoring below this are flagged for review.
-REVIEW_BELOW = 0.75
+__all__ = ["is_vietnamese_syllable", "page_quality"]
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _SHAPE = re.compile(

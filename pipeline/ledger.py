@@ -25,11 +25,12 @@ from pipeline.domain import ClassifiedRecord
 
 __all__ = ["Ledger", "FileRow", "PageRow", "RecordRow", "SCHEMA_VERSION", "record_key"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Steps from each older schema version to the next.
 _MIGRATIONS = {
     1: "ALTER TABLE pages ADD COLUMN quality REAL;",
+    2: "ALTER TABLE records ADD COLUMN duplicate_of TEXT; ALTER TABLE records ADD COLUMN link_reason TEXT;",
 }
 
 _SCHEMA = """
@@ -101,6 +102,8 @@ CREATE TABLE IF NOT EXISTS records (
     validity_years INTEGER,
     valid_until TEXT,
     revoked_on TEXT,
+    duplicate_of TEXT,
+    link_reason TEXT,
     needs_review INTEGER NOT NULL DEFAULT 0,
     indexed INTEGER NOT NULL DEFAULT 0,
     text TEXT NOT NULL,
@@ -200,6 +203,7 @@ class RecordRow:
     revoked_on: dt.date | None
     needs_review: bool
     text: str
+    duplicate_of: str | None = None
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -471,16 +475,48 @@ class Ledger:
     # -- index bookkeeping -------------------------------------------------
 
     def index_backlog(self) -> tuple[list[str], list[str]]:
-        """Keys of records not yet in the index, and of removed records still in it."""
-        todo = [r[0] for r in self.query("SELECT key FROM records WHERE indexed=0 ORDER BY id")]
-        gone = [r[0] for r in self.query("SELECT key FROM tombstones ORDER BY key")]
+        """Keys of records not yet in the index, and of keys the index must drop.
+
+        Duplicates (another scan of a paper already recorded) are kept in the
+        ledger but never indexed, like removed records.
+        """
+        todo = [r[0] for r in self.query(
+            "SELECT key FROM records WHERE indexed=0 AND duplicate_of IS NULL ORDER BY id")]
+        gone = [r[0] for r in self.query(
+            "SELECT key FROM tombstones UNION SELECT key FROM records WHERE indexed=0 AND duplicate_of IS NOT NULL "
+            "ORDER BY 1")]
         return todo, gone
 
     def mark_indexed(self, written: Sequence[str], deleted: Sequence[str]) -> None:
-        """Note that the index now has these records and lacks these removed ones."""
+        """Note that the index now has these records and lacks these keys."""
         with self.transaction() as c:
-            c.executemany("UPDATE records SET indexed=1 WHERE key=?", [(k,) for k in written])
+            c.executemany("UPDATE records SET indexed=1 WHERE key=?", [(k,) for k in [*written, *deleted]])
             c.executemany("DELETE FROM tombstones WHERE key=?", [(k,) for k in deleted])
+
+    def apply_links(self, duplicates: dict[str, tuple[str, str]],
+                    revocations: dict[str, tuple[dt.date, str]]) -> int:
+        """Record which records duplicate others and which were revoked, replacing earlier links.
+
+        Args:
+            duplicates: ``{duplicate key: (kept key, reason)}``.
+            revocations: ``{revoked key: (first day not valid, reason)}``.
+
+        Returns:
+            How many records changed; they are queued for the index.
+        """
+        changed = 0
+        with self.transaction() as c:
+            for key, dup, rev in c.execute("SELECT key, duplicate_of, revoked_on FROM records").fetchall():
+                new_dup = duplicates.get(key, (None, None))[0]
+                new_rev = revocations[key][0].isoformat() if key in revocations else None
+                if (dup, rev) == (new_dup, new_rev):
+                    continue
+                reason = "; ".join(x for x in (duplicates.get(key, (None, ""))[1],
+                                               revocations.get(key, (None, ""))[1]) if x) or None
+                c.execute("UPDATE records SET duplicate_of=?, revoked_on=?, link_reason=?, indexed=0 WHERE key=?",
+                          (new_dup, new_rev, reason, key))
+                changed += 1
+        return changed
 
     def mark_all_unindexed(self) -> None:
         """Forget what the index holds (before a rebuild)."""
@@ -502,7 +538,7 @@ class Ledger:
             reasons=tuple(json.loads(row["reasons"])), number=row["number"], issue_date=_date(row["issue_date"]),
             issuer=row["issuer"], subject=row["subject"], title=row["title"],
             valid_until=_date(row["valid_until"]), revoked_on=_date(row["revoked_on"]),
-            needs_review=bool(row["needs_review"]), text=row["text"],
+            needs_review=bool(row["needs_review"]), text=row["text"], duplicate_of=row["duplicate_of"],
         )
 
     def records(self, keys: Sequence[str] | None = None) -> list[RecordRow]:

@@ -19,6 +19,8 @@ __all__ = ["PageText", "build_records", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
 REVIEW_CONFIDENCE = 0.5
 #: Below this mean Tesseract word confidence a page sends its record to review.
 REVIEW_OCR_CONF = 60.0
+#: Below this page quality score (ocr.quality.page_quality) a page sends its record to review.
+REVIEW_QUALITY = 0.75
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class PageText:
     text: str
     mean_conf: float | None = None
     failed: bool = False
+    quality: float | None = None  # ocr.quality.page_quality, 0–1
 
 
 _KNOWN_TOKENS = frozenset(NUMBER_SUFFIXES.values()) | {"NĐ", "UB", "CP", "TTg", "BGDĐT"}
@@ -60,6 +63,8 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
             reasons.append(f"review: page {p.page_no} could not be read")
         elif p.mean_conf is not None and p.text and p.mean_conf < REVIEW_OCR_CONF:
             reasons.append(f"review: page {p.page_no} OCR confidence {p.mean_conf:.0f}")
+        elif p.quality is not None and p.text and p.quality < REVIEW_QUALITY:
+            reasons.append(f"review: page {p.page_no} reading quality {p.quality:.2f}")
     return reasons
 
 

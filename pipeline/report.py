@@ -165,6 +165,7 @@ def _record_counts(ledger: Ledger, as_of: dt.date, where: str, params: dict[str,
     rows = ledger.query(
         "SELECT r.type, r.issue_date, r.valid_until, r.revoked_on, r.needs_review, r.pages FROM records r "
         "JOIN batches b ON b.id = r.batch_id WHERE (r.issue_date IS NULL OR r.issue_date <= :on) "
+        "AND r.duplicate_of IS NULL "
         "AND date(r.created_at, 'localtime') BETWEEN :from AND :to" + where,
         params,
     )
@@ -194,9 +195,9 @@ def _batches(ledger: Ledger, where: str, params: dict[str, object]) -> tuple[Bat
         f"  AND p.status='done' AND {pages_in}) AS pages, "
         "(SELECT count(*) FROM pages p JOIN files f ON f.id=p.file_id WHERE f.batch_id=b.id "
         f"  AND p.status='failed' AND {pages_in}) AS pages_failed, "
-        "(SELECT count(*) FROM records r WHERE r.batch_id=b.id "
+        "(SELECT count(*) FROM records r WHERE r.batch_id=b.id AND r.duplicate_of IS NULL "
         "  AND date(r.created_at, 'localtime') BETWEEN :from AND :to) AS records, "
-        "(SELECT count(*) FROM records r WHERE r.batch_id=b.id AND r.needs_review=1 "
+        "(SELECT count(*) FROM records r WHERE r.batch_id=b.id AND r.needs_review=1 AND r.duplicate_of IS NULL "
         "  AND date(r.created_at, 'localtime') BETWEEN :from AND :to) AS review "
         "FROM batches b WHERE 1=1" + where + " ORDER BY b.name",
         params,
@@ -223,7 +224,7 @@ def _daily(ledger: Ledger, where: str, params: dict[str, object]) -> tuple[DayCo
         days.setdefault(day, [0, 0, 0])[:2] = [done, failed]
     for day, n in ledger.query(
         "SELECT date(r.created_at, 'localtime') AS d, count(*) FROM records r JOIN batches b ON b.id=r.batch_id "
-        "WHERE d BETWEEN :from AND :to" + where + " GROUP BY d", params,
+        "WHERE d BETWEEN :from AND :to AND r.duplicate_of IS NULL" + where + " GROUP BY d", params,
     ):
         days.setdefault(day, [0, 0, 0])[2] = n
     return tuple(DayCount(dt.date.fromisoformat(d), *v) for d, v in sorted(days.items()))

@@ -108,3 +108,25 @@ def test_index_task_catches_up_on_the_backlog(small_box: tuple[Path, list[dict]]
         ledger.mark_all_unindexed()
     assert index_task.fn(settings) == len(expected)
     assert index_task.fn(settings) == 0
+
+
+def test_same_paper_scanned_twice_is_counted_once(small_box: tuple[Path, list[dict]], settings: Settings) -> None:
+    from PIL import Image
+
+    box, expected = small_box
+    src = next(p for p in sorted(box.iterdir()) if p.suffix == ".jpg")
+    with Image.open(src) as img:  # another scan of the same paper: other bytes, same content
+        img.save(box / "quet-lan-2.jpg", quality=88)
+    assert sha256_file(src) != sha256_file(box / "quet-lan-2.jpg")
+    summary = run_ingest([str(box)], "hop-02", settings=settings)
+    assert summary.pages_read == 3
+    assert _counts_by_type(settings) == dict(Counter(r["type"] for r in expected))
+    with Ledger(settings.ledger_path) as ledger:
+        dup = ledger.query("SELECT r.duplicate_of, f.path FROM records r JOIN files f ON f.id = r.file_id "
+                           "WHERE r.duplicate_of IS NOT NULL")
+    assert len(dup) == 1
+    index = open_index(settings.resolved_index_url)
+    try:
+        assert index.search("", SearchFilters(batch="hop-02")).total == len(expected)
+    finally:
+        index.close()

@@ -21,7 +21,7 @@ def test_wal_and_schema(tmp_path: Path) -> None:
     with Ledger(tmp_path / "l.sqlite") as ledger:
         assert ledger.query("PRAGMA journal_mode")[0][0] == "wal"
     with Ledger(tmp_path / "l.sqlite") as again:  # reopening does not migrate twice
-        assert again.query("PRAGMA user_version")[0][0] == 2
+        assert again.query("PRAGMA user_version")[0][0] == 3
 
 
 def test_same_content_is_one_file_seen_in_two_batches(tmp_path: Path) -> None:
@@ -85,7 +85,8 @@ def test_a_version_1_ledger_is_migrated(tmp_path: Path) -> None:
 
     path = tmp_path / "old.sqlite"
     con = sqlite3.connect(path)
-    con.executescript(mod._SCHEMA.replace("    quality REAL,\n", "") + "PRAGMA user_version=1;")
+    old = mod._SCHEMA.replace("    quality REAL,\n", "").replace("    duplicate_of TEXT,\n    link_reason TEXT,\n", "")
+    con.executescript(old + "PRAGMA user_version=1;")
     con.close()
     with Ledger(path) as ledger:
         assert ledger.query("PRAGMA user_version")[0][0] == mod.SCHEMA_VERSION
@@ -93,3 +94,23 @@ def test_a_version_1_ledger_is_migrated(tmp_path: Path) -> None:
         f, _ = ledger.register_file("e" * 64, 1, "/x.pdf", b)
         ledger.save_page(f.id, 1, status="done", settings="s", run_id=None, text="a", quality=0.91)
         assert ledger.pages_of(f.id)[0].quality == 0.91
+
+
+def test_duplicates_leave_the_index_and_revocations_are_kept(tmp_path: Path) -> None:
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        b = ledger.ensure_batch("hop-01")
+        f1, _ = ledger.register_file("f" * 64, 10, "/a.pdf", b)
+        f2, _ = ledger.register_file("g" * 64, 10, "/a-scanned-again.pdf", b)
+        (k1,), _ = ledger.replace_records(f1.id, b, [(_rec(1), "t")], run_id=None)
+        (k2,), _ = ledger.replace_records(f2.id, b, [(_rec(1), "t")], run_id=None)
+        ledger.mark_indexed(*ledger.index_backlog())
+        changed = ledger.apply_links({k2: (k1, "same number, date and text")},
+                                     {k1: (dt.date(2012, 1, 1), "revoked by 9/QĐ-SGDĐT")})
+        assert changed == 2
+        assert ledger.index_backlog() == ([k1], [k2])  # k1 re-indexed with its revocation, k2 dropped
+        ledger.mark_indexed(*ledger.index_backlog())
+        assert ledger.index_backlog() == ([], [])
+        rows = {r.key: r for r in ledger.records()}
+        assert rows[k2].duplicate_of == k1 and rows[k1].revoked_on == dt.date(2012, 1, 1)
+        assert ledger.apply_links({k2: (k1, "same")}, {k1: (dt.date(2012, 1, 1), "x")}) == 0  # idempotent
+        assert ledger.apply_links({}, {}) == 2  # links that no longer hold are cleared

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocr.quality import REVIEW_BELOW, is_vietnamese_syllable, page_quality
+from ocr.quality import is_vietnamese_syllable, page_quality
 from ocr.tesseract import OcrResult, OcrWord, run_ocr
+from pipeline.records import REVIEW_QUALITY
 from sohoa.settings import TesseractOptions
 
 
@@ -25,7 +26,7 @@ def test_readable_page_scores_high_and_garbage_low(text_page: np.ndarray) -> Non
     good = page_quality(run_ocr(text_page, TesseractOptions()))
     assert good > 0.9
     garbage = page_quality(_result("rnưỹ Jkqư ffl’ xzq ĩiĩ wwrt ạẹọ", 35.0))
-    assert garbage < REVIEW_BELOW
+    assert garbage < REVIEW_QUALITY
     assert page_quality(OcrResult("", ())) == 0.0
 
 

@@ -79,3 +79,18 @@ def test_garbled_number_suffix_goes_to_review() -> None:
     (rec, _), = build_records([PageText(1, text)], TODAY)
     assert rec.fields.number == "748/QĐ-UEL"
     assert "review: number suffix UEL not a known code" in rec.reasons
+
+
+def test_a_poorly_read_page_sends_its_record_to_review() -> None:
+    import datetime as _dt
+
+    from pipeline.records import REVIEW_QUALITY, PageText, build_records
+
+    text = ("UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 45/SGDĐT-KTKĐ\nV/v xác minh văn bằng\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Hải Phòng, ngày 05 tháng 7 năm 2010\nSở Giáo dục và Đào tạo xác minh văn bằng của ông "
+            "Nguyễn Văn An, Bằng tốt nghiệp Trung học phổ thông.")
+    good = build_records([PageText(1, text, 92.0, quality=0.95)], _dt.date(2020, 1, 1))[0][0]
+    poor = build_records([PageText(1, text, 92.0, quality=REVIEW_QUALITY - 0.1)], _dt.date(2020, 1, 1))[0][0]
+    assert not any("reading quality" in r for r in good.reasons)
+    assert poor.needs_review and any("reading quality" in r for r in poor.reasons)

@@ -133,11 +133,11 @@ class QueueItem:
 
 def review_queue(ledger: Ledger, limit: int = 50, offset: int = 0) -> tuple[int, list[QueueItem]]:
     """Records flagged for review (oldest first) and how many there are."""
-    total = int(ledger.query("SELECT count(*) FROM records WHERE needs_review=1")[0][0])
+    total = int(ledger.query("SELECT count(*) FROM records WHERE needs_review=1 AND duplicate_of IS NULL")[0][0])
     rows = ledger.query(
         "SELECT r.key, r.type, r.number, r.issue_date, r.subject, r.pages, r.reasons, b.name AS batch, f.path "
         "FROM records r JOIN batches b ON b.id=r.batch_id JOIN files f ON f.id=r.file_id "
-        "WHERE r.needs_review=1 ORDER BY r.id LIMIT ? OFFSET ?", (limit, offset),
+        "WHERE r.needs_review=1 AND r.duplicate_of IS NULL ORDER BY r.id LIMIT ? OFFSET ?", (limit, offset),
     )
     items = [
         QueueItem(
@@ -155,7 +155,8 @@ def valid_by_type_year(ledger: Ledger, on: dt.date) -> dict[str, Counter[int | N
     """Records still valid on ``on``, counted by procedure type and year of issue."""
     out: dict[str, Counter[int | None]] = {}
     rows = ledger.query(
-        "SELECT type, issue_date, valid_until, revoked_on FROM records WHERE issue_date IS NULL OR issue_date <= ?",
+        "SELECT type, issue_date, valid_until, revoked_on FROM records "
+        "WHERE (issue_date IS NULL OR issue_date <= ?) AND duplicate_of IS NULL",
         (on.isoformat(),),
     )
     for t, issued, until, revoked in rows:
