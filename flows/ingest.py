@@ -139,7 +139,7 @@ def links_task(settings: Settings) -> int:
         How many records' links changed.
     """
     with Ledger(settings.ledger_path) as ledger:
-        rows = [r for r in ledger.records()]
+        rows = ledger.records()
         duplicates = {d.duplicate: (d.keep, d.reason) for d in find_duplicates(rows)}
         revocations = {k: (r.revoked_on, r.reason) for k, r in find_revocations(
             [r for r in rows if r.key not in duplicates]).items()}
