@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sohoa import __version__
-from sohoa.errors import SohoaError
+from sohoa.errors import InputError, SohoaError
 from sohoa.settings import RestoreOptions, Settings, TesseractOptions
 
 __all__ = ["main", "build_parser"]
@@ -247,7 +247,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.text:
-        raw = args.file.read_text(encoding="utf-8")
+        try:
+            raw = args.file.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror or exc}", path=str(args.file)) from exc
         pages = [PageText(i, t) for i, t in enumerate(raw.split("\f"), start=1)]
     else:
         pages = [PageText(int(p["page"]), str(p["text"]), float(p["mean_conf"]))  # type: ignore[arg-type]
