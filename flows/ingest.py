@@ -35,13 +35,18 @@ __all__ = ["FileJob", "IngestSummary", "ingest_batch", "run_ingest"]
 
 @dataclass(frozen=True)
 class FileJob:
-    """A file accepted for this run and the pages it still needs read."""
+    """A file accepted for this run, the pages it still needs read, and whether its records need building.
+
+    A file can have every page read and still lack records: a run killed
+    between its last page and its records. ``build`` catches that up.
+    """
 
     file_id: int
     path: Path
     sha256: str
     info: FileInfo
     todo: tuple[int, ...]
+    build: bool = True
 
 
 @dataclass
@@ -102,7 +107,7 @@ def inspect_task(path: str, batch_id: int, settings: Settings) -> FileJob | tupl
         done = ledger.pages_done(row.id, settings.ocr_fingerprint())
         todo = tuple(n for n in range(1, info.pages + 1) if n not in done)
         if not todo and row.status == "done":
-            return FileJob(row.id, p, sha, info, ())
+            return FileJob(row.id, p, sha, info, (), build=False)
         ledger.set_file(row.id, status="pending", kind=info.kind, page_count=info.pages)
         return FileJob(row.id, p, sha, info, todo)
 
@@ -114,8 +119,12 @@ def read_page_task(job: PageJob) -> PageOutcome:
 
 
 @task(name="build-records")
-def records_task(file_id: int, batch_id: int, run_id: int, settings: Settings, today: dt.date) -> tuple[int, int]:
-    """Segment, classify and extract the records of one file into the ledger."""
+def records_task(file_id: int, run_id: int, settings: Settings, today: dt.date) -> tuple[int, int]:
+    """Segment, classify and extract the records of one file into the ledger.
+
+    Records belong to the batch the file was first seen in, whichever batch
+    this run is for.
+    """
     with Ledger(settings.ledger_path) as ledger:
         pages = ledger.pages_of(file_id)
         texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done",
@@ -216,7 +225,7 @@ def ingest_batch(
                 log.warning("quarantined %s: %s", *out)
         total = sum(len(j.todo) for j in jobs)
         ledger.set_run_total(run_id, total)
-        summary.files_unchanged = sum(1 for j in jobs if not j.todo)
+        summary.files_unchanged = sum(1 for j in jobs if not j.build)
         summary.files_new = len(jobs) - summary.files_unchanged
         summary.pages_skipped = sum(j.info.pages - len(j.todo) for j in jobs)
         progress = create_progress_artifact(0.0, key=_key("progress", batch), description=f"Batch {batch}: pages read")
@@ -248,7 +257,7 @@ def ingest_batch(
             update_progress_artifact(progress, 100.0 * done / max(total, 1),
                                      description=f"Batch {batch}: {done} of {total} pages read")
 
-        rec_futures = [records_task.submit(j.file_id, batch_id, run_id, settings, today) for j in jobs if j.todo]
+        rec_futures = [records_task.submit(j.file_id, run_id, settings, today) for j in jobs if j.build]
         for fut in rec_futures:
             written, removed = fut.result()
             summary.records_written += written

@@ -131,7 +131,7 @@ def reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSumm
             touched.add(row.id)
         today = dt.date.today()
         for file_id in sorted(touched):
-            written, _ = records_task(file_id, ledger.get_file(file_id).batch_id, run_id, settings, today)
+            written, _ = records_task(file_id, run_id, settings, today)
             summary.records_written += written
         summary.indexed = index_task(settings)
         ledger.finish_run(run_id, "completed", {"reprocessed": len(pages), "improved": summary.improved})

@@ -130,3 +130,15 @@ def test_same_paper_scanned_twice_is_counted_once(small_box: tuple[Path, list[di
         assert index.search("", SearchFilters(batch="hop-02")).total == len(expected)
     finally:
         index.close()
+
+
+def test_records_are_built_when_a_crash_came_after_the_last_page(small_box: tuple[Path, list[dict]],
+                                                                  settings: Settings) -> None:
+    box, expected = small_box
+    run_ingest([str(box)], "hop-02", settings=settings)
+    with Ledger(settings.ledger_path) as ledger:  # as if killed after the pages, before the records
+        ledger.query("DELETE FROM records")
+        ledger.query("UPDATE files SET status = 'pending' WHERE status = 'done'")
+    again = run_ingest([str(box)], "hop-02", settings=settings)
+    assert again.pages_read == 0 and again.records_written == len(expected)
+    assert _counts_by_type(settings) == dict(Counter(r["type"] for r in expected))
