@@ -98,6 +98,9 @@ def inspect_task(path: str, batch_id: int, settings: Settings) -> FileJob | tupl
             ledger.quarantine(batch_id, path, reason)
             return (path, reason)
         row, _new = ledger.register_file(sha, p.stat().st_size, path, batch_id)
+        if superseded := ledger.supersede(batch_id, path, row.id):
+            ledger.event("original_changed", f"{path} changed since it was first seen; "
+                         f"{len(superseded)} earlier record(s) superseded", file_id=row.id)
         try:
             info = inspect_file(p, settings.limits, settings.dpi)
         except InputError as exc:

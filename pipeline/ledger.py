@@ -352,6 +352,33 @@ class Ledger:
             c.execute("DELETE FROM quarantine WHERE batch_id=? AND path=?", (batch_id, path))
         return self._file(row), new
 
+    def supersede(self, batch_id: int, path: str, file_id: int) -> list[str]:
+        """Retire what an earlier content of ``path`` in this batch produced.
+
+        When a scan is replaced on disk by another (a rescan saved over the
+        old file), the old content's records must not be counted beside the
+        new ones. Old contents still seen at another path or in another batch
+        keep their records.
+
+        Returns:
+            Keys of the records removed (tombstoned for the index).
+        """
+        removed: list[str] = []
+        with self.transaction() as c:
+            old = [r[0] for r in c.execute(
+                "SELECT file_id FROM sightings WHERE batch_id=? AND path=? AND file_id != ?", (batch_id, path, file_id))]
+            for old_id in old:
+                c.execute("DELETE FROM sightings WHERE batch_id=? AND path=? AND file_id=?", (batch_id, path, old_id))
+                if c.execute("SELECT 1 FROM sightings WHERE file_id=?", (old_id,)).fetchone():
+                    continue
+                keys = [r[0] for r in c.execute("SELECT key FROM records WHERE file_id=?", (old_id,))]
+                c.execute("DELETE FROM records WHERE file_id=?", (old_id,))
+                c.executemany("INSERT OR REPLACE INTO tombstones(key, at) VALUES (?,?)", [(k, _now()) for k in keys])
+                c.execute("UPDATE files SET error=?, updated_at=? WHERE id=?",
+                          (f"superseded: {path} now holds another scan", _now(), old_id))
+                removed += keys
+        return removed
+
     @staticmethod
     def _file(row: sqlite3.Row) -> FileRow:
         return FileRow(

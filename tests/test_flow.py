@@ -142,3 +142,23 @@ def test_records_are_built_when_a_crash_came_after_the_last_page(small_box: tupl
     again = run_ingest([str(box)], "hop-02", settings=settings)
     assert again.pages_read == 0 and again.records_written == len(expected)
     assert _counts_by_type(settings) == dict(Counter(r["type"] for r in expected))
+
+
+def test_a_rescan_saved_over_the_old_file_supersedes_its_records(small_box: tuple[Path, list[dict]],
+                                                                 settings: Settings, ground_truth: dict) -> None:
+    box, expected = small_box
+    run_ingest([str(box)], "hop-02", settings=settings)
+    target = next(p for p in sorted(box.iterdir()) if p.suffix == ".jpg")
+    old_sha = sha256_file(target)
+    other = next(f for f in ground_truth["files"] if len(f["pages"]) == 1
+                 and Path(f["path"]).name not in {p.name for p in box.iterdir()})
+    shutil.copy(SAMPLES / other["path"], target)  # the archivist saved another scan under the same name
+    again = run_ingest([str(box)], "hop-02", settings=settings)
+    assert again.pages_read == 1
+    replaced = next(r for r in expected if Path(r["file"]).name == target.name)
+    now = Counter(r["type"] for r in expected if r is not replaced)
+    now.update(r["type"] for r in ground_truth["records"] if r["file"] == other["path"])
+    assert _counts_by_type(settings) == dict(now)
+    with Ledger(settings.ledger_path) as ledger:
+        assert "superseded" in ledger.query("SELECT error FROM files WHERE sha256=?", (old_sha,))[0][0]
+        assert ledger.query("SELECT count(*) FROM events WHERE kind='original_changed'")[0][0] == 1
