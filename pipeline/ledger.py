@@ -138,6 +138,13 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
+#: Record columns a person may correct (web/corrections.py keeps the history in
+#: table ``corrections``); machine results never overwrite a corrected value.
+CORRECTABLE_COLUMNS = frozenset({
+    "type", "number", "issue_date", "issuer", "subject", "title", "revoked_on", "needs_review", "valid_until",
+})
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -491,6 +498,7 @@ class Ledger:
                      run_id, now, now),
                 )
                 written.append(key)
+            self._reapply_corrections(c, written)
             removed = sorted(old - set(written))
             for key in removed:
                 c.execute("DELETE FROM records WHERE key=?", (key,))
@@ -498,6 +506,26 @@ class Ledger:
             for key in written:
                 c.execute("DELETE FROM tombstones WHERE key=?", (key,))
         return written, removed
+
+    @staticmethod
+    def _corrections(c: sqlite3.Connection, keys: Sequence[str] | None = None) -> dict[str, dict[str, object]]:
+        """The latest corrected value of each corrected field, per record key."""
+        if not c.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='corrections'").fetchone():
+            return {}
+        rows = c.execute("SELECT record_key, field, new_value FROM corrections ORDER BY id").fetchall()
+        wanted = set(keys) if keys is not None else None
+        latest: dict[str, dict[str, object]] = {}
+        for key, fld, value in rows:
+            if fld in CORRECTABLE_COLUMNS and (wanted is None or key in wanted):
+                latest.setdefault(key, {})[fld] = int(value) if fld == "needs_review" and value is not None else value
+        return latest
+
+    def _reapply_corrections(self, c: sqlite3.Connection, keys: Sequence[str]) -> None:
+        """Put people's corrections back over what a machine run just wrote."""
+        for key, fields in self._corrections(c, keys).items():
+            for fld, value in fields.items():
+                # fld is one of CORRECTABLE_COLUMNS, never outside input.
+                c.execute(f"UPDATE records SET {fld}=? WHERE key=?", (value, key))
 
     # -- index bookkeeping -------------------------------------------------
 
@@ -533,9 +561,12 @@ class Ledger:
         """
         changed = 0
         with self.transaction() as c:
+            corrected = self._corrections(c)
             for key, dup, rev in c.execute("SELECT key, duplicate_of, revoked_on FROM records").fetchall():
                 new_dup = duplicates.get(key, (None, None))[0]
                 new_rev = revocations[key][0].isoformat() if key in revocations else None
+                if "revoked_on" in corrected.get(key, {}):
+                    new_rev = corrected[key]["revoked_on"]  # a person's word wins
                 if (dup, rev) == (new_dup, new_rev):
                     continue
                 reason = "; ".join(x for x in (duplicates.get(key, (None, ""))[1],

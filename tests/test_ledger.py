@@ -114,3 +114,17 @@ def test_duplicates_leave_the_index_and_revocations_are_kept(tmp_path: Path) -> 
         assert rows[k2].duplicate_of == k1 and rows[k1].revoked_on == dt.date(2012, 1, 1)
         assert ledger.apply_links({k2: (k1, "same")}, {k1: (dt.date(2012, 1, 1), "x")}) == 0  # idempotent
         assert ledger.apply_links({}, {}) == 2  # links that no longer hold are cleared
+
+
+def test_corrections_survive_a_rebuild_and_link_detection(tmp_path: Path) -> None:
+    from web.corrections import apply_correction
+
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        b = ledger.ensure_batch("hop-01")
+        f, _ = ledger.register_file("h" * 64, 10, "/a.pdf", b)
+        (key,), _ = ledger.replace_records(f.id, b, [(_rec(1), "t")], run_id=None)
+        apply_correction(ledger, key, {"subject": "Trường THCS Lê Lợi (đã sửa)", "revoked_on": "01/02/2014"}, "an")
+        ledger.replace_records(f.id, b, [(_rec(1), "t")], run_id=None)  # the file is read again
+        ledger.apply_links({}, {})  # and link detection finds no revocation
+        rec = ledger.records([key])[0]
+        assert rec.subject == "Trường THCS Lê Lợi (đã sửa)" and rec.revoked_on == dt.date(2014, 2, 1)
