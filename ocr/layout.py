@@ -175,10 +175,6 @@ def find_header_split(gray: np.ndarray, *, factor: int = 4) -> ColumnZone | None
     return find_zones(gray, factor=factor).header
 
 
-def _shift(result: OcrResult, dx: int, dy: int, block_offset: int) -> tuple[OcrWord, ...]:
-    return tuple(replace(w, left=w.left + dx, top=w.top + dy, block=w.block + block_offset) for w in result.words)
-
-
 def read_page_text(image: np.ndarray, options: TesseractOptions, *, what: str = "page",
                    postcorrect: bool = True) -> OcrResult:
     """OCR a restored page in reading order: header left, header right, body, footer left, footer right.
