@@ -90,7 +90,7 @@ def inspect_task(path: str, batch_id: int, settings: Settings) -> FileJob | tupl
         A :class:`FileJob`, or ``(path, reason)`` when the file is quarantined.
     """
     p = Path(path)
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         try:
             sha = sha256_file(p)
         except OSError as exc:
@@ -128,7 +128,7 @@ def records_task(file_id: int, run_id: int, settings: Settings, today: dt.date) 
     Records belong to the batch the file was first seen in, whichever batch
     this run is for.
     """
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         pages = ledger.pages_of(file_id)
         texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done",
                           p.quality) for p in pages]
@@ -150,7 +150,7 @@ def links_task(settings: Settings) -> int:
     Returns:
         How many records' links changed.
     """
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         rows = ledger.records()
         duplicates = {d.duplicate: (d.keep, d.reason) for d in find_duplicates(rows)}
         revocations = {k: (r.revoked_on, r.reason) for k, r in find_revocations(
@@ -165,7 +165,7 @@ def index_task(settings: Settings) -> int:
     Works from the ledger's backlog, not from this run's results, so records
     left unindexed by a crash or an unreachable index are caught up.
     """
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         todo, gone = ledger.index_backlog()
         if not todo and not gone:
             return 0
@@ -207,7 +207,7 @@ def ingest_batch(
     today = dt.date.today()
     summary = IngestSummary(batch=batch)
     fingerprint = settings.ocr_fingerprint()
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         batch_id = ledger.ensure_batch(batch, fonds=fonds, box=box, file_code=file_code)
         run_id = ledger.start_run(batch_id, fingerprint)
         summary.run_id = run_id

@@ -68,7 +68,7 @@ def report_name(report: Report, lang: str) -> str:
 def build_report_task(settings: Settings, as_of: dt.date, lang: str, batch: str | None,
                       date_from: dt.date | None, date_to: dt.date | None) -> Report:
     """Compute the report's numbers from the ledger."""
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         return build_report(ledger, as_of, lang=lang, batch=batch, date_from=date_from, date_to=date_to)
 
 

@@ -99,7 +99,7 @@ def reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSumm
     """
     summary = ReprocessSummary()
     fingerprint = settings.ocr_fingerprint()
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         run_id = ledger.start_run(ledger.get_file(pages[0][0]).batch_id, fingerprint)
         futures = {}
         for file_id, page_no in pages:

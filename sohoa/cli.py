@@ -148,10 +148,10 @@ def _progress(settings: Settings, batch: str, stop: threading.Event) -> None:
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     bar = None
     while not stop.wait(0.5):
-        if not settings.ledger_path.exists():
+        if settings.ledger_url is None and not settings.ledger_path.exists():
             continue
         try:
-            with Ledger(settings.ledger_path) as ledger:
+            with Ledger(settings.ledger_target) as ledger:
                 rows = ledger.query(
                     "SELECT r.id, r.pages_total FROM runs r JOIN batches b ON b.id=r.batch_id "
                     "WHERE b.name=? AND r.started_at >= ? ORDER BY r.id DESC LIMIT 1", (batch, started))
@@ -323,7 +323,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"sohoa: error: --format {args.format} is binary: give --out FILE or redirect the output",
               file=sys.stderr)
         return 1
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         report = build_report(ledger, args.as_of or args.date_to or dt.date.today(), lang=args.lang,
                               batch=args.batch, date_from=args.date_from, date_to=args.date_to)
     out = render(report, args.format)
@@ -350,7 +350,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     url = args.to_url or settings.resolved_index_url
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         n = rebuild_index(url, ([to_index_doc(r) for r in chunk] for chunk in ledger.iter_records()))
         if url == settings.resolved_index_url:
             ledger.mark_all_unindexed()
@@ -417,7 +417,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         args, workers=args.workers, tesseract=TesseractOptions(lang=args.lang, psm=args.psm),
         restore=RestoreOptions(enabled=not args.raw),
     )
-    with Ledger(settings.ledger_path) as ledger:
+    with Ledger(settings.ledger_target) as ledger:
         pages = select_pages(ledger, record=args.record, file=args.file, page=args.page, batch=args.batch)
     summary = run_reprocess(pages, settings)
     for p in summary.pages:

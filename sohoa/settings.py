@@ -55,6 +55,7 @@ class Settings(BaseModel):
 
     data_dir: Path = Path("sohoa-data")
     index_url: str | None = None
+    ledger_url: str | None = None
     workers: int = Field(default_factory=_default_workers, ge=1, le=256)
     dpi: int = Field(300, ge=72, le=1200)
     tesseract: TesseractOptions = TesseractOptions()
@@ -69,6 +70,8 @@ class Settings(BaseModel):
             values["data_dir"] = Path(os.environ["SOHOA_DATA_DIR"])
         if os.environ.get("SOHOA_INDEX_URL"):
             values["index_url"] = os.environ["SOHOA_INDEX_URL"]
+        if os.environ.get("SOHOA_LEDGER_URL"):
+            values["ledger_url"] = os.environ["SOHOA_LEDGER_URL"]
         if os.environ.get("SOHOA_WORKERS"):
             values["workers"] = int(os.environ["SOHOA_WORKERS"])
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -78,6 +81,11 @@ class Settings(BaseModel):
     def ledger_path(self) -> Path:
         """The SQLite ledger, source of truth."""
         return self.data_dir / "ledger.sqlite"
+
+    @property
+    def ledger_target(self) -> str | Path:
+        """What :class:`pipeline.ledger.Ledger` opens: a PostgreSQL URL or the SQLite path."""
+        return self.ledger_url or self.ledger_path
 
     @property
     def derived_dir(self) -> Path:

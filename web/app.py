@@ -98,7 +98,7 @@ class WebState:
 
     def ledger(self) -> Ledger:
         """A ledger connection for one request."""
-        return Ledger(self.settings.ledger_path)
+        return Ledger(self.settings.ledger_target)
 
 
 # -- small pure helpers ---------------------------------------------------------
