@@ -19,7 +19,14 @@ from rapidfuzz import fuzz
 
 from pipeline.domain import ProcedureType, RecordFields
 from pipeline.folding import fold, fold_aligned
-from pipeline.gazetteer import Gazetteer, match_authority, match_issuer, match_school_name, normalize_school
+from pipeline.gazetteer import (
+    Gazetteer,
+    issuer_symbols,
+    match_authority,
+    match_issuer,
+    match_school_name,
+    normalize_school,
+)
 from pipeline.numbers_dates import (
     _D,
     NUMBER_SUFFIXES,
@@ -30,6 +37,7 @@ from pipeline.numbers_dates import (
     parse_date,
     parse_date_detail,
     parse_number,
+    snap_symbol,
 )
 
 __all__ = [
@@ -523,10 +531,14 @@ def extract_fields(
         from pipeline.classify import classify  # local: classify is optional here
 
         procedure_type = classify(text).type
+    issuer = parse_issuer(text)
+    number = parse_number(text)
+    if number is not None:
+        number = snap_symbol(number, issuer_symbols(issuer))
     return RecordFields(
-        number=parse_number(text),
+        number=number,
         date=parse_date(text),
-        issuer=parse_issuer(text),
+        issuer=issuer,
         subject=parse_subject(text, procedure_type),
         title=parse_title(text),
         validity_years=parse_validity_years(text),

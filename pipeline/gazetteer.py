@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_GAZETTEER_PATH",
     "EMPTY",
     "active_gazetteer",
+    "issuer_symbols",
     "match_authority",
     "match_school_name",
     "use_gazetteer",
@@ -66,6 +67,9 @@ class Issuer:
         main: Index of the line that names the body itself (must be found).
         start: First day the body issued under this name (``None``: open).
         end: Last day (``None``: open).
+        authority: Folded phrases of the signing authority's line.
+        symbols: The document symbols (ký hiệu) it numbers its acts with,
+            printed form (``"QĐ-UBND"``).
     """
 
     id: str
@@ -75,6 +79,7 @@ class Issuer:
     start: dt.date | None = None
     end: dt.date | None = None
     authority: tuple[str, ...] = ()
+    symbols: tuple[str, ...] = ()
 
     @property
     def canonical(self) -> str:
@@ -142,7 +147,7 @@ def parse_gazetteer(data: dict) -> Gazetteer:
             raise ValueError(f"issuer {raw['id']}: main line {main} out of range")
         authority = tuple(fold(a) for a in raw.get("authority", ()))
         issuers.append(Issuer(raw["id"], lines, aliases, main, _day(raw.get("from")), _day(raw.get("to")),
-                              authority))
+                              authority, tuple(raw.get("symbols", ()))))
     districts = tuple(
         District(d["name"], d.get("kind", ""), tuple(d.get("aliases", ())), _day(d.get("from")),
                  _day(d.get("to")), d.get("successor"))
@@ -250,6 +255,19 @@ def match_issuer(folded_lines: list[str], gazetteer: Gazetteer | None = None,
         if best is None or total > best[1]:
             best = (issuer, total)
     return best
+
+
+def issuer_symbols(canonical: str | None, gazetteer: Gazetteer | None = None) -> tuple[str, ...]:
+    """The document symbols of the issuer printed as ``canonical``.
+
+    An issuer the gazetteer does not know (or none) gets every known symbol,
+    so a misread symbol can still be snapped when it is close to one only.
+    """
+    gaz = gazetteer or active_gazetteer()
+    for issuer in gaz.issuers:
+        if issuer.canonical == canonical:
+            return issuer.symbols
+    return tuple(dict.fromkeys(s for issuer in gaz.issuers for s in issuer.symbols))
 
 
 def match_authority(text: str, gazetteer: Gazetteer | None = None) -> Issuer | None:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.folding import fold_aligned
+from pipeline.folding import fold, fold_aligned
 
 __all__ = [
     "NUMBER_SUFFIXES",
@@ -28,6 +29,7 @@ __all__ = [
     "parse_date",
     "parse_date_detail",
     "parse_number",
+    "snap_symbol",
 ]
 
 #: Folded suffix token of a document number -> printed form.
@@ -115,10 +117,11 @@ def header_lines(text: str, max_lines: int = 12) -> list[str]:
 
 _SUFFIX_TOKEN = r"[a-z0-9&]+"
 _NUMBER_RE = re.compile(
-    # "Số" is read "So", "S0", "S6", "Sô"... (folded: s + o/0/6).
-    r"(?P<so>(?<![a-z0-9])s[o06](?=[\s:;.,0-9oilsb|]))\s*(?P<colon>[:;.,]?)\s*"
+    # "Số" is read "So", "S0", "S6", "Sô"... (folded: s + o/0/6), or "5ố" before its colon.
+    r"(?P<so>(?<![a-z0-9])(?:s[o06](?=[\s:;.,0-9oilsb|])|5o(?=\s*:)))\s*(?P<colon>[:;.,]?)\s*"
     rf"(?P<num>{_D}+(?:\s{_D}+)?(?:\s*/\s*{_D}+)*)"
-    rf"\s*/\s*(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)"
+    # The slash before the symbol is sometimes read ")" ("320)Đ-SGD&ĐT").
+    rf"\s*[/)]\s*(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)"
 )
 
 
@@ -239,6 +242,42 @@ def parse_number(text: str) -> str | None:
     if best[0] < 1.0:
         return None
     return best[2]
+
+
+#: Share of a symbol's letters that may be misread for :func:`snap_symbol`.
+SYMBOL_ERRORS = 0.45
+
+
+def snap_symbol(number: str, symbols: Sequence[str]) -> str:
+    """Give a number the issuer's symbol it was misread from.
+
+    An issuing body numbers its acts with a handful of symbols ("QĐ-UBND",
+    "SGDĐT-KTKĐ"); a stain turns "QĐ-UBND" into "QĐ-UEL" or "KT&KĐCLGD" into
+    "KT&KĐCLC". When the symbol as read is none of ``symbols`` but is within
+    :data:`SYMBOL_ERRORS` of exactly one of them — at least two edits closer
+    than any other, so a guess between two symbols is never made — that
+    symbol replaces it (one edit away and no other symbol as close also
+    does). The numeric part is never touched.
+
+    Args:
+        number: A normalised number, e.g. ``"748/QĐ-UEL"``.
+        symbols: The printed symbols of the issuer (or of all known issuers).
+
+    Returns:
+        The number, snapped or as it was.
+    """
+    head, sep, symbol = number.rpartition("/")
+    if not sep or not symbols or symbol in symbols:
+        return number
+    read = fold(symbol)
+    ranked = sorted((Levenshtein.distance(read, fold(s)), s) for s in symbols)
+    best_d, best = ranked[0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else None
+    if best_d > SYMBOL_ERRORS * len(fold(best)):
+        return number
+    if runner_up is not None and runner_up - best_d < (1 if best_d == 1 else 2):
+        return number
+    return f"{head}/{best}"
 
 
 # --------------------------------------------------------------------------

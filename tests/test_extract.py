@@ -366,3 +366,45 @@ def test_parse_date_repairs_italic_one_read_as_t(line: str, body: str, expected:
     date, note = parse_date_detail(text)
     assert date == expected
     assert note.startswith("date repaired" if expected else "date unreadable")
+
+
+def test_snap_symbol_repairs_a_misread_symbol_of_the_issuer() -> None:
+    from pipeline.gazetteer import issuer_symbols
+    from pipeline.numbers_dates import snap_symbol
+
+    so = issuer_symbols("UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    assert "SGDĐT-KT&KĐCLGD" in so
+    assert snap_symbol("96/SGDĐT-KT&KĐCLC", so) == "96/SGDĐT-KT&KĐCLGD"
+    # Known symbols and the numeric part are never touched.
+    assert snap_symbol("123/QĐ-SGDĐT", so) == "123/QĐ-SGDĐT"
+    assert snap_symbol("07/2007/QĐ-SGDĐT", so) == "07/2007/QĐ-SGDĐT"
+
+
+def test_snap_symbol_never_guesses_between_two_symbols() -> None:
+    from pipeline.numbers_dates import snap_symbol
+
+    # "QĐ-UEL" is 2 edits from "QĐ-UB" and 3 from "QĐ-UBND": no snap.
+    assert snap_symbol("748/QĐ-UEL", ("QĐ-UBND", "QĐ-UB")) == "748/QĐ-UEL"
+    # Far from every symbol: kept as read (the record goes to review).
+    assert snap_symbol("837/SGDĐT", ("SGDĐT-KTKĐ", "SGDĐT-KT&KĐCLGD")) == "837/SGDĐT"
+    assert snap_symbol("748/QĐ-UEL", ()) == "748/QĐ-UEL"
+
+
+def test_extract_fields_snaps_the_number_to_the_issuer_symbols() -> None:
+    text = (
+        "UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 96/SGDĐT-KT&KĐCLC\n"
+        "V/v xác minh văn bằng\nHải Phòng, ngày 05 tháng 7 năm 2010\n"
+    )
+    assert extract_fields(text).number == "96/SGDĐT-KT&KĐCLGD"
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        (".5ố: 523/QĐ-SGD&ĐT °", "523/QĐ-SGD&ĐT"),  # "Số" read "5ố"
+        ("Số: 320)Đ-SGD&ĐT", "320/QĐ-SGD&ĐT"),  # "/Q" read ")"
+    ],
+)
+def test_number_survives_misread_so_and_slash(line: str, number: str) -> None:
+    text = f"UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n{line}\n"
+    assert extract_fields(text).number == number
