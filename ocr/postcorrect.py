@@ -26,7 +26,7 @@ from pathlib import Path
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from pipeline.folding import fold
 
-__all__ = ["Lexicon", "load_lexicon", "correct_result", "is_garbage"]
+__all__ = ["Lexicon", "load_lexicon", "correct_result", "fix_characters", "is_garbage"]
 
 DATA = Path(__file__).with_name("data")
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -74,6 +74,29 @@ def is_garbage(word: OcrWord) -> bool:
     return word.conf < 60 and 2 * alnum <= len(word.text)
 
 
+#: Look-alike characters Tesseract prints that Vietnamese never uses: the
+#: Icelandic eth for "Đ" (often doubled: "QĐÐ"), the fraction slash for "/".
+_CHAR_FIXES = (("ĐÐ", "Đ"), ("ÐĐ", "Đ"), ("ĐĐ", "Đ"), ("Ð", "Đ"), ("ð", "đ"), ("/\u2044", "/"), ("\u2044", "/"))
+
+
+def fix_characters(text: str) -> str:
+    """Replace characters no Vietnamese document prints by the ones meant."""
+    for bad, good in _CHAR_FIXES:
+        text = text.replace(bad, good)
+    return text
+
+
+#: "- Lưu: VT, KTKĐ." ends every act (VT: the records office); its short
+#: code is read "VE", "VI;", "VTE;".
+_FILING_CODE = re.compile(r"^V[TEIl1][^\W\d_]{0,2}[,.;:]?$")
+
+
+def _fix_filing_code(text: str, prev: str | None, has_next: bool) -> str:
+    if prev != "lưu" or text == "VT" or not _FILING_CODE.match(text):
+        return text
+    return "VT," if has_next else "VT."
+
+
 def _match_case(template: str, syl: str) -> str:
     if template.isupper() and len(template) > 1:
         return syl.upper()
@@ -82,7 +105,19 @@ def _match_case(template: str, syl: str) -> str:
     return syl
 
 
+def _sides(lex: Lexicon, prev: str | None, syl: str, nxt: str | None) -> int:
+    """On how many sides (0-2) the lexicon saw ``syl`` next to these neighbours."""
+    return int(bool(prev and lex.bigrams[(prev, syl)])) + int(bool(nxt and lex.bigrams[(syl, nxt)]))
+
+
 def _fix_word(text: str, prev: str | None, nxt: str | None, lex: Lexicon) -> str:
+    """The word with the diacritics its neighbours call for.
+
+    A word the lexicon saw on both sides stays. Otherwise a spelling of the
+    same letters that the lexicon saw on more sides replaces it — and a
+    capitalised word inside a line (a name: "Văn Phong", not "Văn phòng")
+    only for a spelling seen on both sides.
+    """
     m = _SYLLABLE.search(text)
     if m is None or any(ch.isalnum() for ch in text[: m.start()]):
         return text
@@ -91,14 +126,18 @@ def _fix_word(text: str, prev: str | None, nxt: str | None, lex: Lexicon) -> str
     options = lex.variants.get(fold(syl), ())
     if len(options) < 2 and syl in options:
         return text
-    if lex.support(prev, syl, nxt):
+    both = 2 if prev and nxt else 1
+    have = _sides(lex, prev, syl, nxt)
+    if have == both:
         return text
-    scored = [(lex.support(prev, o, nxt), lex.unigrams[o], o) for o in options if o != syl]
-    scored = [s for s in scored if s[0] > 0]
+    need = both if core[:1].isupper() and prev is not None else have + 1
+    scored = [(_sides(lex, prev, o, nxt), lex.support(prev, o, nxt), lex.unigrams[o], o)
+              for o in options if o != syl]
+    scored = [c for c in scored if c[0] >= need]
     if not scored:
         return text
     best = max(scored)
-    return text[: m.start()] + _match_case(core, best[2]) + text[m.end() :]
+    return text[: m.start()] + _match_case(core, best[3]) + text[m.end() :]
 
 
 def correct_result(result: OcrResult, lex: Lexicon | None = None) -> tuple[OcrResult, int]:
@@ -126,7 +165,9 @@ def correct_result(result: OcrResult, lex: Lexicon | None = None) -> tuple[OcrRe
             w.block, w.par, w.line)
         prev = lowered[i - 1] if same_line(i - 1) else None
         nxt = lowered[i + 1] if same_line(i + 1) else None
-        fixed = _fix_word(w.text, prev, nxt, lex) if (prev or nxt) else w.text
+        fixed = fix_characters(w.text)
+        fixed = _fix_word(fixed, prev, nxt, lex) if (prev or nxt) else fixed
+        fixed = _fix_filing_code(fixed, prev, same_line(i + 1))
         if fixed != w.text:
             changes += 1
             w = replace(w, text=fixed)

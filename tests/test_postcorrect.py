@@ -50,3 +50,26 @@ def test_stain_and_signature_garbage_is_dropped() -> None:
 def test_packaged_lexicon_loads_once() -> None:
     assert load_lexicon() is load_lexicon()
     assert "kiểm" in load_lexicon().variants["kiem"]
+
+
+def test_a_word_seen_on_one_side_yields_to_one_seen_on_both() -> None:
+    # "Trưởng" is a real word and fits after "của", but only "Trường" fits both neighbours.
+    lex = Lexicon.from_texts(["báo cáo của trưởng phòng", "của trường đại học"])
+    fixed, _ = correct_result(_result("công văn của Trưởng Đại học Hải Phòng"), lex)
+    assert fixed.text == "công văn của Trường Đại học Hải Phòng"
+
+
+def test_a_capitalised_name_needs_both_neighbours_to_change() -> None:
+    # "Văn phòng" is common, yet the school "Văn Phong" is a name and must stay.
+    lex = Lexicon.from_texts(["văn phòng sở", "văn phòng ủy ban"])
+    fixed, _ = correct_result(_result("Trường Mầm non Văn Phong, huyện Cát Hải"), lex)
+    assert fixed.text == "Trường Mầm non Văn Phong, huyện Cát Hải"
+    fixed, _ = correct_result(_result("chuyển Văn Phong sở"), lex)
+    assert fixed.text == "chuyển Văn Phòng sở"
+
+
+def test_look_alike_characters_and_the_filing_code_are_fixed() -> None:
+    fixed, _ = correct_result(_result("Căn cứ Quyết định số 07/⁄2007/QĐÐ-BGDĐT ngày 02⁄4/2007",
+                                      "- Lưu: VE KTKĐ.", "- Lưu: VTE;"))
+    assert fixed.text.splitlines() == ["Căn cứ Quyết định số 07/2007/QĐ-BGDĐT ngày 02/4/2007",
+                                       "- Lưu: VT, KTKĐ.", "- Lưu: VT."]
