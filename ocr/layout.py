@@ -51,6 +51,8 @@ def _ink(gray: np.ndarray, factor: int) -> np.ndarray:
     ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     # Long rules and leftover scanner edges would cross it too.
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(8, ink.shape[1] // 6)), np.uint8))
+    # So would a scanner edge or a fold running down the page: it would join every row into one "line".
+    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(8, ink.shape[0] // 8), 1), np.uint8))
     return ink & (1 - rules)
 
 

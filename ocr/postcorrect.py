@@ -133,7 +133,10 @@ def _fix_word(text: str, prev: str | None, nxt: str | None, lex: Lexicon) -> str
     need = both if core[:1].isupper() and prev is not None else have + 1
     scored = [(_sides(lex, prev, o, nxt), lex.support(prev, o, nxt), lex.unigrams[o], o)
               for o in options if o != syl]
-    scored = [c for c in scored if c[0] >= need]
+    # A common word read with no support ("có" between two rare neighbours)
+    # yields only to a spelling seen there more than once.
+    least = 2 if lex.unigrams[syl] >= 3 else 1
+    scored = [c for c in scored if c[0] >= need and c[1] >= least]
     if not scored:
         return text
     best = max(scored)

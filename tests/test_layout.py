@@ -37,6 +37,14 @@ def test_header_split_is_found_between_the_columns() -> None:
     assert 150 + 2 * 70 + 40 < split.bottom < 520  # below the header, above the title
 
 
+def test_a_scanner_edge_down_the_page_does_not_hide_the_header() -> None:
+    # A dark line along the left edge, top to bottom, touches every row of text.
+    page = _page()
+    page[:, 20:28] = 0
+    split = find_header_split(page)
+    assert split is not None and 1000 < split.x < 1200
+
+
 def test_continuation_page_has_no_header() -> None:
     page = _page()[500:]
     assert find_header_split(page) is None

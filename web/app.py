@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexing import SearchFilters, open_index
+from ocr.pdf import searchable_pdf
 from pipeline.domain import ProcedureType
 from pipeline.ledger import Ledger, RecordRow
 from sohoa.errors import SohoaError
@@ -39,7 +40,6 @@ from sohoa.settings import Settings
 from web import charts, corrections, images, queries
 from web.auth import ROLES, AuthError, Session, WebStore, can
 from web.i18n import FIELDS, LANGS, ROLE_NAMES, STATUS, reason_label, translate, type_label
-from web.pdf import PdfPage, searchable_pdf
 
 __all__ = ["create_app", "serve", "WEB_DB"]
 
@@ -418,9 +418,7 @@ def record_pdf(request: Request) -> Response:
         rec = _record(request, ledger)
         if rec is None:
             return error(request, 404, "not_found")
-        parts = [images.page_files(ledger, rec, n) for n in rec.pages]
-    pages = [PdfPage(pf.image_path, images.load_words(pf.words_path))
-             for pf in parts if pf and pf.image_path and pf.image_path.is_file()]
+        pages = images.pdf_pages(ledger, rec)
     if not pages:
         return error(request, 404, "no_image")
     web.store.log_access(request.state.session.user.name, _ip(request), "pdf", rec.key)

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
 
 from ocr.pages import derived_dir_for, write_atomic
+from ocr.pdf import PdfPage
 from pipeline.folding import fold
 from pipeline.ledger import Ledger, RecordRow
 from sohoa.settings import Settings
@@ -105,6 +106,13 @@ def load_words(path: Path | None) -> list[dict[str, object]]:
     except (OSError, ValueError):
         return []
     return [w for w in data if isinstance(w, dict) and str(w.get("text", "")).strip()]
+
+
+def pdf_pages(ledger: Ledger, record: RecordRow) -> list[PdfPage]:
+    """The pages of a record's searchable PDF: restored images that exist, with their words."""
+    parts = [page_files(ledger, record, n) for n in record.pages]
+    return [PdfPage(pf.image_path, load_words(pf.words_path))
+            for pf in parts if pf and pf.image_path and pf.image_path.is_file()]
 
 
 def _norm(word: str) -> str:
