@@ -13,7 +13,7 @@ from pipeline.numbers_dates import NUMBER_SUFFIXES
 from pipeline.segment import segment
 from pipeline.validity import status_on, valid_until
 
-__all__ = ["PageText", "build_records", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
+__all__ = ["PageText", "build_records", "doubtful_words", "DOUBT_CONF", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
 
 #: Below this classification confidence a record goes to review.
 REVIEW_CONFIDENCE = 0.5
@@ -21,6 +21,9 @@ REVIEW_CONFIDENCE = 0.5
 REVIEW_OCR_CONF = 60.0
 #: Below this page quality score (ocr.quality.page_quality) a page sends its record to review.
 REVIEW_QUALITY = 0.75
+#: A word with digits read below this Tesseract confidence is doubtful: a number or date built
+#: from it sends the record to review instead of being trusted.
+DOUBT_CONF = 60.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class PageText:
     mean_conf: float | None = None
     failed: bool = False
     quality: float | None = None  # ocr.quality.page_quality, 0–1
+    #: Words holding digits that Tesseract read with a confidence below
+    #: :data:`DOUBT_CONF` (a handwritten number, a stained date).
+    doubtful: tuple[str, ...] = ()
 
 
 _KNOWN_TOKENS = frozenset(NUMBER_SUFFIXES.values()) | {"NĐ", "UB", "CP", "TTg", "BGDĐT"}
@@ -41,6 +47,29 @@ def _unknown_suffix_tokens(number: str) -> list[str]:
     """Tokens of a number's suffix that no known code explains (OCR garble: "QĐ-UEL")."""
     suffix = number.rsplit("/", 1)[-1]
     return [t for t in suffix.split("-") if t and t not in _KNOWN_TOKENS and not t.isdigit()]
+
+
+def doubtful_words(words: Sequence[tuple[str, float]]) -> tuple[str, ...]:
+    """The words (text, confidence) with a digit read below :data:`DOUBT_CONF`."""
+    return tuple(t for t, conf in words if conf < DOUBT_CONF and any(ch.isdigit() for ch in t))
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _doubted(fields: RecordFields, pages: Sequence[PageText]) -> list[str]:
+    """Review reasons for a number or date read from doubtful words."""
+    doubtful = [_digits(w) for p in pages for w in p.doubtful]
+    reasons = []
+    head = _digits(fields.number.split("/")[0]) if fields.number else ""
+    if head and any(d.startswith(head) or head in d for d in doubtful):
+        reasons.append(f"review: number {fields.number} read with low confidence (handwritten or stained?)")
+    if fields.date is not None:
+        parts = {f"{fields.date.day:02d}", str(fields.date.day), str(fields.date.year)}
+        if any(d in parts for d in doubtful):
+            reasons.append(f"review: date {fields.date.isoformat()} read with low confidence")
+    return reasons
 
 
 def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFields,
@@ -58,6 +87,7 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
         reasons.append("review: no issue date found")
     if date_note:
         reasons.append(f"review: {date_note}")
+    reasons += _doubted(fields, pages)
     for p in pages:
         if p.failed:
             reasons.append(f"review: page {p.page_no} could not be read")

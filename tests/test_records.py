@@ -94,3 +94,19 @@ def test_a_poorly_read_page_sends_its_record_to_review() -> None:
     poor = build_records([PageText(1, text, 92.0, quality=REVIEW_QUALITY - 0.1)], _dt.date(2020, 1, 1))[0][0]
     assert not any("reading quality" in r for r in good.reasons)
     assert poor.needs_review and any("reading quality" in r for r in poor.reasons)
+
+
+def test_a_number_read_with_low_confidence_goes_to_review() -> None:
+    from pipeline.records import doubtful_words
+
+    text = ("UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/QĐ-SGDĐT\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHải Phòng, ngày 05 tháng 7 năm 2010\nQUYẾT ĐỊNH\n"
+            "Về việc công nhận văn bằng do cơ sở giáo dục nước ngoài cấp\n")
+    # "123" written by hand came back "12/8Đ-SGDĐT" with confidence 36.
+    words = [("Số:", 91.0), ("12/8Đ-SGDĐT", 36.0), ("ngày", 95.0), ("05", 93.0), ("2010", 97.0)]
+    assert doubtful_words(words) == ("12/8Đ-SGDĐT",)
+    (rec, _), = build_records([PageText(1, text, 80.0, doubtful=doubtful_words(words))], TODAY)
+    assert rec.needs_review and any("number 12/QĐ-SGDĐT read with low confidence" in r for r in rec.reasons)
+    assert not any("date" in r and "low confidence" in r for r in rec.reasons)
+    (sure, _), = build_records([PageText(1, text, 80.0)], TODAY)
+    assert not any("low confidence" in r for r in sure.reasons)
