@@ -1,4 +1,4 @@
-"""The ledger: SQLite in WAL mode, the source of truth.
+"""The ledger: the source of truth, in SQLite (WAL; the default) or PostgreSQL.
 
 It records batches (with the box's archive codes), source files by content
 hash (with every path and batch they were seen under), pages with their OCR
@@ -8,19 +8,24 @@ rebuilt from it, and every count in a report comes from it.
 Idempotency rests on three keys: a file is its sha256, a page is
 ``(file, page_no)`` and a record is ``(file, first_page)``. Rerunning a batch
 finds them and does no work twice.
+
+``Ledger(target)`` opens PostgreSQL when ``target`` is a ``postgresql://`` URL
+(several machines writing at once) and a SQLite file otherwise; the SQL here is
+written once, in the subset both understand, and ``pipeline/_ledger_db.py``
+holds what differs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from pipeline._ledger_db import Params, PostgresDb, SqliteDb, is_postgres_url
 from pipeline.domain import ClassifiedRecord
 
 __all__ = ["Ledger", "FileRow", "PageRow", "RecordRow", "SCHEMA_VERSION", "record_key"]
@@ -145,6 +150,9 @@ CORRECTABLE_COLUMNS = frozenset({
 })
 
 
+_TOMBSTONE = "INSERT INTO tombstones(key, at) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET at=excluded.at"
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -221,42 +229,37 @@ class Ledger:
     """A connection to the ledger database; one per thread or process.
 
     Args:
-        path: The SQLite file; created with its schema when missing.
+        target: A ``postgresql://user:password@host:port/db`` URL, or the SQLite
+            file (a path); either is created with its schema when empty.
     """
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._conn = sqlite3.connect(str(path), timeout=60, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA busy_timeout=60000")
-        self._migrate()
+    def __init__(self, target: str | Path) -> None:
+        self.target = target
+        self._db: SqliteDb | PostgresDb
+        if is_postgres_url(target):
+            self._db = PostgresDb(str(target))
+            self.path: Path | None = None
+        else:
+            self._db = SqliteDb(Path(target))
+            self.path = Path(target)
+        self.dialect = self._db.dialect
+        try:
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
 
     def _migrate(self) -> None:
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        version = self._db.schema_version()
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"{self.path}: ledger schema {version} is newer than this sohoa ({SCHEMA_VERSION})"
-            )
-        # executescript() commits any open transaction first, so each script brings its own.
-        with self._lock:
-            if version == 0:
-                script = _SCHEMA
-            else:
-                script = "".join(_MIGRATIONS[v] for v in range(version, SCHEMA_VERSION))
-            self._conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;"
-            )
+            raise RuntimeError(f"{self._db}: ledger schema {version} is newer than this sohoa ({SCHEMA_VERSION})")
+        self._db.upgrade(_SCHEMA, _MIGRATIONS, SCHEMA_VERSION)
 
     def close(self) -> None:
         """Close the connection."""
-        self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> "Ledger":
         return self
@@ -265,21 +268,21 @@ class Ledger:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken at once (``BEGIN IMMEDIATE``) so writers queue cleanly."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+    def transaction(self) -> Iterator[Any]:
+        """A write transaction that waits for other writers' first, so writers queue cleanly.
 
-    def query(self, sql: str, params: Sequence[object] | dict[str, object] = ()) -> list[sqlite3.Row]:
-        """Run a read query and return all rows."""
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+        Yields a connection whose ``execute``/``executemany`` take SQLite-style
+        SQL (``?`` placeholders) on both databases.
+        """
+        with self._db.transaction() as c:
+            yield c
+
+    def query(self, sql: str, params: Params = ()) -> list[Any]:
+        """Run one statement (SQLite-style SQL, committed at once) and return its rows.
+
+        Rows are read by position or by column name on both databases.
+        """
+        return self._db.query(sql, params)
 
     # -- batches and runs -------------------------------------------------
 
@@ -290,8 +293,9 @@ class Ledger:
         with self.transaction() as c:
             c.execute(
                 "INSERT INTO batches(name, fonds, box, file_code, created_at) VALUES (?,?,?,?,?) "
-                "ON CONFLICT(name) DO UPDATE SET fonds=coalesce(excluded.fonds, fonds), "
-                "box=coalesce(excluded.box, box), file_code=coalesce(excluded.file_code, file_code)",
+                "ON CONFLICT(name) DO UPDATE SET fonds=coalesce(excluded.fonds, batches.fonds), "
+                "box=coalesce(excluded.box, batches.box), "
+                "file_code=coalesce(excluded.file_code, batches.file_code)",
                 (name, fonds, box, file_code, _now()),
             )
             return int(c.execute("SELECT id FROM batches WHERE name=?", (name,)).fetchone()[0])
@@ -299,10 +303,10 @@ class Ledger:
     def start_run(self, batch_id: int, settings: str) -> int:
         """Open a run of the ingest flow on a batch."""
         with self.transaction() as c:
-            cur = c.execute(
-                "INSERT INTO runs(batch_id, started_at, settings) VALUES (?,?,?)", (batch_id, _now(), settings)
-            )
-            return int(cur.lastrowid or 0)
+            return int(c.execute(
+                "INSERT INTO runs(batch_id, started_at, settings) VALUES (?,?,?) RETURNING id",
+                (batch_id, _now(), settings),
+            ).fetchone()[0])
 
     def set_run_total(self, run_id: int, pages_total: int) -> None:
         """Record how many pages this run has to process."""
@@ -353,7 +357,7 @@ class Ledger:
             new = cur.rowcount == 1
             row = c.execute("SELECT * FROM files WHERE sha256=?", (sha256,)).fetchone()
             c.execute(
-                "INSERT OR IGNORE INTO sightings(file_id, batch_id, path, seen_at) VALUES (?,?,?,?)",
+                "INSERT INTO sightings(file_id, batch_id, path, seen_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                 (row["id"], batch_id, path, now),
             )
             c.execute("DELETE FROM quarantine WHERE batch_id=? AND path=?", (batch_id, path))
@@ -380,14 +384,14 @@ class Ledger:
                     continue
                 keys = [r[0] for r in c.execute("SELECT key FROM records WHERE file_id=?", (old_id,))]
                 c.execute("DELETE FROM records WHERE file_id=?", (old_id,))
-                c.executemany("INSERT OR REPLACE INTO tombstones(key, at) VALUES (?,?)", [(k, _now()) for k in keys])
+                c.executemany(_TOMBSTONE, [(k, _now()) for k in keys])
                 c.execute("UPDATE files SET error=?, updated_at=? WHERE id=?",
                           (f"superseded: {path} now holds another scan", _now(), old_id))
                 removed += keys
         return removed
 
     @staticmethod
-    def _file(row: sqlite3.Row) -> FileRow:
+    def _file(row: Any) -> FileRow:  # noqa: ANN401 - a row of either database
         return FileRow(
             id=row["id"], sha256=row["sha256"], size=row["size"], path=row["path"], batch_id=row["batch_id"],
             kind=row["kind"], page_count=row["page_count"], status=row["status"], error=row["error"],
@@ -502,15 +506,14 @@ class Ledger:
             removed = sorted(old - set(written))
             for key in removed:
                 c.execute("DELETE FROM records WHERE key=?", (key,))
-                c.execute("INSERT OR REPLACE INTO tombstones(key, at) VALUES (?,?)", (key, now))
+                c.execute(_TOMBSTONE, (key, now))
             for key in written:
                 c.execute("DELETE FROM tombstones WHERE key=?", (key,))
         return written, removed
 
-    @staticmethod
-    def _corrections(c: sqlite3.Connection, keys: Sequence[str] | None = None) -> dict[str, dict[str, object]]:
+    def _corrections(self, c: Any, keys: Sequence[str] | None = None) -> dict[str, dict[str, object]]:
         """The latest corrected value of each corrected field, per record key."""
-        if not c.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='corrections'").fetchone():
+        if not self._db.has_table(c, "corrections"):
             return {}
         rows = c.execute("SELECT record_key, field, new_value FROM corrections ORDER BY id").fetchall()
         wanted = set(keys) if keys is not None else None
@@ -520,7 +523,7 @@ class Ledger:
                 latest.setdefault(key, {})[fld] = int(value) if fld == "needs_review" and value is not None else value
         return latest
 
-    def _reapply_corrections(self, c: sqlite3.Connection, keys: Sequence[str]) -> None:
+    def _reapply_corrections(self, c: Any, keys: Sequence[str]) -> None:  # noqa: ANN401
         """Put people's corrections back over what a machine run just wrote."""
         for key, fields in self._corrections(c, keys).items():
             for fld, value in fields.items():
@@ -588,7 +591,7 @@ class Ledger:
     )
 
     @staticmethod
-    def _record(row: sqlite3.Row) -> RecordRow:
+    def _record(row: Any) -> RecordRow:  # noqa: ANN401 - a row of either database
         return RecordRow(
             id=row["id"], key=row["key"], file_id=row["file_id"], batch=row["batch"], fonds=row["fonds"],
             box=row["box"], file_code=row["file_code"], path=row["path"], sha256=row["sha256"],

@@ -217,14 +217,17 @@ def _daily(ledger: Ledger, where: str, params: dict[str, object]) -> tuple[DayCo
     """Pages read (done, failed) and records written per local day."""
     days: dict[str, list[int]] = {}
     for day, done, failed in ledger.query(
-        "SELECT date(p.updated_at, 'localtime') AS d, sum(p.status='done'), sum(p.status='failed') "
+        # Portable SQL (SQLite and PostgreSQL): no boolean sums, no output alias in WHERE.
+        "SELECT date(p.updated_at, 'localtime') AS d, sum(CASE WHEN p.status='done' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN p.status='failed' THEN 1 ELSE 0 END) "
         "FROM pages p JOIN files f ON f.id=p.file_id JOIN batches b ON b.id=f.batch_id "
-        "WHERE d BETWEEN :from AND :to" + where + " GROUP BY d", params,
+        "WHERE date(p.updated_at, 'localtime') BETWEEN :from AND :to" + where + " GROUP BY d", params,
     ):
         days.setdefault(day, [0, 0, 0])[:2] = [done, failed]
     for day, n in ledger.query(
         "SELECT date(r.created_at, 'localtime') AS d, count(*) FROM records r JOIN batches b ON b.id=r.batch_id "
-        "WHERE d BETWEEN :from AND :to AND r.duplicate_of IS NULL" + where + " GROUP BY d", params,
+        "WHERE date(r.created_at, 'localtime') BETWEEN :from AND :to AND r.duplicate_of IS NULL" + where
+        + " GROUP BY d", params,
     ):
         days.setdefault(day, [0, 0, 0])[2] = n
     return tuple(DayCount(dt.date.fromisoformat(d), *v) for d, v in sorted(days.items()))

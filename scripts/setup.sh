@@ -19,6 +19,8 @@ if [ "${SOHOA_SETUP_TEST:-0}" = 1 ]; then
     command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
     command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
     command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+    # The ledger's PostgreSQL tests start a real server (initdb from Debian's package).
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
     # End-to-end web tests drive Debian's Chromium (never a downloaded browser).
     command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fi

@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS corrections (
     field TEXT NOT NULL,
     old_value TEXT,
     new_value TEXT,
-    user TEXT NOT NULL,
+    "user" TEXT NOT NULL,
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS corrections_record ON corrections(record_key, id);
@@ -180,7 +180,7 @@ def apply_correction(ledger: Ledger, key: str, values: Mapping[str, str], user: 
             # Field names come from CORRECTABLE (plus valid_until), never from the request.
             c.execute(f"UPDATE records SET {ch.field}=?, indexed=0, updated_at=? WHERE key=?", (value, now, key))
             c.execute(
-                "INSERT INTO corrections(record_key, field, old_value, new_value, user, at) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO corrections(record_key, field, old_value, new_value, \"user\", at) VALUES (?,?,?,?,?,?)",
                 (key, ch.field, ch.old, ch.new, user, now),
             )
     return changes
@@ -192,7 +192,7 @@ def history(ledger: Ledger, key: str) -> list[HistoryEntry]:
     return [
         HistoryEntry(at=r["at"], user=r["user"], field=r["field"], old=r["old_value"], new=r["new_value"])
         for r in ledger.query(
-            "SELECT at, user, field, old_value, new_value FROM corrections WHERE record_key=? ORDER BY id", (key,)
+            "SELECT at, \"user\", field, old_value, new_value FROM corrections WHERE record_key=? ORDER BY id", (key,)
         )
     ]
 
