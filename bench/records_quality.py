@@ -11,6 +11,7 @@ ingest wrote them.
 
     python -m samples.generate --out /tmp/rq --records 90 --levels mild,heavy --seed 11 --jobs 2
     python -m bench.records_quality --set /tmp/rq --data-dir /tmp/rq-data
+    python -m bench.records_quality --set /tmp/rq2 --reuse --train-from /tmp/rq   # + the learned vote
 
 A field is right only when the record was segmented right and the value is
 exactly the truth (subject and issuer compared folded).
@@ -32,6 +33,8 @@ from pathlib import Path
 from bench._gt import Predicted, RecordScore, from_rows, score
 from pipeline.duplicates import find_duplicates
 from pipeline.gazetteer import EMPTY, use_gazetteer
+from pipeline.domain import ProcedureType
+from pipeline.learned import TypeModel, train_model
 from pipeline.ledger import Ledger
 from pipeline.records import PageText, build_records
 from pipeline.revocation import find_revocations
@@ -94,10 +97,27 @@ def exact_baseline(pages: Sequence[PageText]) -> list:
     return out
 
 
-def sohoa_pipeline(pages: Sequence[PageText]) -> list:
-    """The real stages (:func:`pipeline.records.build_records`)."""
+def sohoa_pipeline(pages: Sequence[PageText], model: TypeModel | None = None) -> list:
+    """The real stages (:func:`pipeline.records.build_records`), with the learned vote when given a model."""
     return [(r.pages, r.type.value, r.fields.number, r.fields.date, r.fields.subject, r.fields.issuer)
-            for r, _ in build_records(pages, dt.date(2026, 1, 1))]
+            for r, _ in build_records(pages, dt.date(2026, 1, 1), model)]
+
+
+def train_from(set_dir: Path, data_dir: Path) -> TypeModel:
+    """A type model trained on another set, as if archivists had reviewed every record of that box.
+
+    The labels are that set's true types; the texts are its OCR text from
+    ``data_dir``'s ledger (ingest it first, e.g. by running this bench on it).
+    """
+    truth = json.loads((set_dir / "ground_truth.json").read_text(encoding="utf-8"))
+    pages = load_pages(data_dir / "ledger.sqlite")
+    examples = []
+    for r in truth["records"]:
+        by_no = {p.page_no: p for p in pages.get((set_dir / r["file"]).resolve(), [])}
+        text = "\n\n".join(by_no[n].text for n in r["pages"] if n in by_no and by_no[n].text)
+        if text:
+            examples.append((text, ProcedureType(r["type"])))
+    return train_model(examples, version=1)
 
 
 # --------------------------------------------------------------------------
@@ -169,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, help="pages read in parallel by the ingest")
     ap.add_argument("--ledger", action="store_true", help="also score the records as the ingest stored them")
     ap.add_argument("--misses", action="store_true", help="list the records the stages got wrong")
+    ap.add_argument("--train-from", type=Path, metavar="SET",
+                    help="also score sohoa with a type model trained on this other, already ingested set")
+    ap.add_argument("--train-data-dir", type=Path, help="data dir of --train-from (default: SET/../<name>-data)")
     args = ap.parse_args(argv)
     truth = json.loads((args.set / "ground_truth.json").read_text(encoding="utf-8"))
     data_dir = args.data_dir or args.set.with_name(args.set.name + "-data")
@@ -180,6 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     variants = {"sohoa": predict(pages, sohoa_pipeline)}
     with use_gazetteer(EMPTY):
         variants["sohoa without gazetteer"] = predict(pages, sohoa_pipeline)
+    if args.train_from:
+        model = train_from(args.train_from,
+                           args.train_data_dir or args.train_from.with_name(args.train_from.name + "-data"))
+        print(f"type model trained on {model.card.examples} records of {args.train_from} "
+              f"(cross-validated {model.card.cv_accuracy or 0:.1%}, rules {model.card.rules_accuracy:.1%} there)")
+        variants["sohoa + learned vote"] = predict(pages, lambda pp: sohoa_pipeline(pp, model))
     variants["exact regex baseline"] = predict(pages, exact_baseline)
     if args.ledger:
         with Ledger(ledger_path) as ledger:

@@ -523,6 +523,21 @@ class Ledger:
                 latest.setdefault(key, {})[fld] = int(value) if fld == "needs_review" and value is not None else value
         return latest
 
+    def reviewed_records(self) -> list[tuple[str, str]]:
+        """(text, type) of every record a person corrected or approved (duplicates left out).
+
+        Their type is the one a person confirmed: the training data of
+        :mod:`pipeline.learned`.
+        """
+        with self.transaction() as c:
+            if not self._db.has_table(c, "corrections"):
+                return []
+            rows = c.execute(
+                "SELECT r.text, r.type FROM records r WHERE r.duplicate_of IS NULL AND EXISTS "
+                "(SELECT 1 FROM corrections k WHERE k.record_key = r.key) ORDER BY r.id"
+            ).fetchall()
+        return [(str(text or ""), str(kind)) for text, kind in rows]
+
     def _reapply_corrections(self, c: Any, keys: Sequence[str]) -> None:  # noqa: ANN401
         """Put people's corrections back over what a machine run just wrote."""
         for key, fields in self._corrections(c, keys).items():

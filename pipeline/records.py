@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pipeline.classify import classify
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.extract import extract_fields, parse_date_detail
+from pipeline.learned import TypeModel, vote
 from pipeline.numbers_dates import NUMBER_SUFFIXES
 from pipeline.segment import segment
 from pipeline.validity import status_on, valid_until
@@ -98,12 +99,15 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
     return reasons
 
 
-def build_records(pages: Sequence[PageText], today: dt.date) -> list[tuple[ClassifiedRecord, str]]:
+def build_records(pages: Sequence[PageText], today: dt.date, model: TypeModel | None = None
+                  ) -> list[tuple[ClassifiedRecord, str]]:
     """Split a file's pages into records and classify and extract each.
 
     Args:
         pages: The file's pages in order (failed pages with empty text).
         today: The date the status is computed for.
+        model: A learned type model that votes with the rules
+            (:func:`pipeline.learned.vote`); the rules alone when ``None``.
 
     Returns:
         Each record with its full text (pages joined by blank lines).
@@ -117,7 +121,7 @@ def build_records(pages: Sequence[PageText], today: dt.date) -> list[tuple[Class
         # segment() numbers pages 1..n in the order given; map back to page numbers.
         members = [pages[i - 1] for i in group]
         text = "\n\n".join(p.text for p in members if p.text)
-        cls = classify(text)
+        cls = vote(classify(text), model, text)
         fields = extract_fields(text, cls.type)
         until = valid_until(cls.type, fields.date, fields.validity_years)
         date_note = parse_date_detail(text)[1] if fields.date is not None else ""
