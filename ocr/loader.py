@@ -2,15 +2,21 @@
 
 Supported: PDF (rendered with pdf2image/poppler), TIFF (multi-frame), JPEG and
 PNG. The type is decided by the file's content, not its name. Every problem
-with an input becomes an :class:`~sohoa.errors.InputError` naming the reason;
-the caller adds the file name.
+with an input becomes an :class:`~sohoa.errors.InputError` naming the file
+and the reason, whatever the decoders raise on damaged bytes (the fuzz tests
+in ``tests/test_fuzz.py`` hold the loader to that).
 """
 
 from __future__ import annotations
 
+import struct
 import warnings
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -21,6 +27,7 @@ from sohoa.errors import (
     EmptyFileError,
     EncryptedFileError,
     FileTooLargeError,
+    InputError,
     TooManyPagesError,
     UnsupportedFileError,
 )
@@ -37,6 +44,31 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "jpeg"),
     (b"\x89PNG\r\n\x1a\n", "png"),
 )
+
+
+#: What Pillow, pypdf and pdf2image raise on damaged bytes besides their own errors
+#: (a TIFF whose later frame lacks its size raises TypeError, a broken PNG chunk SyntaxError).
+_DECODE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, EOFError, ValueError, TypeError, SyntaxError, KeyError, IndexError, AttributeError,
+    ArithmeticError, AssertionError, RecursionError, struct.error, zlib.error,
+)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _names_file(func: _F) -> _F:
+    """Let every :class:`InputError` a loader function raises name the file it is about."""
+
+    @wraps(func)
+    def wrapper(path: Path, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(path, *args, **kwargs)
+        except InputError as exc:
+            exc.path = exc.path or str(path)
+            raise
+
+    return cast(_F, wrapper)
 
 
 @dataclass(frozen=True)
@@ -102,7 +134,7 @@ def _open_image(path: Path, limits: Limits) -> Image.Image:
 
 def _pdf_info(path: Path, limits: Limits, dpi: int) -> int:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(str(path), strict=False)
@@ -118,11 +150,14 @@ def _pdf_info(path: Path, limits: Limits, dpi: int) -> int:
             width = float(box.width) / 72 * dpi
             height = float(box.height) / 72 * dpi
             _check_pixels(int(width), int(height), limits)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise CorruptFileError(f"the PDF is damaged or truncated ({exc})") from exc
+    except InputError:
+        raise
+    except (PyPdfError, *_DECODE_ERRORS) as exc:
+        raise CorruptFileError(f"the PDF is damaged or truncated ({type(exc).__name__}: {exc})") from exc
     return count
 
 
+@_names_file
 def inspect_file(path: Path, limits: Limits, dpi: int = 300) -> FileInfo:
     """Check a file before any work is done on it.
 
@@ -155,7 +190,11 @@ def inspect_file(path: Path, limits: Limits, dpi: int = 300) -> FileInfo:
     else:
         img = _open_image(path, limits)
         with img:
-            pages = getattr(img, "n_frames", 1)
+            try:
+                # Counting frames reads every IFD of a TIFF, where damage shows.
+                pages = getattr(img, "n_frames", 1)
+            except _DECODE_ERRORS as exc:
+                raise CorruptFileError(f"the image's pages cannot be counted ({type(exc).__name__}: {exc})") from exc
             if pages > limits.max_pages:
                 raise TooManyPagesError(f"{pages} pages exceed the limit of {limits.max_pages}")
     return FileInfo(kind=kind, pages=pages, size=size)
@@ -174,6 +213,7 @@ def _to_bgr(img: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
+@_names_file
 def load_page(path: Path, page_no: int, info: FileInfo, limits: Limits, dpi: int = 300) -> np.ndarray:
     """Render or decode one page (1-based) as an 8-bit grayscale or BGR array.
 
@@ -184,11 +224,11 @@ def load_page(path: Path, page_no: int, info: FileInfo, limits: Limits, dpi: int
         raise CorruptFileError(f"page {page_no} does not exist (the file has {info.pages})")
     if info.kind == "pdf":
         from pdf2image import convert_from_path
-        from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+        from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
 
         try:
             images = convert_from_path(str(path), dpi=dpi, first_page=page_no, last_page=page_no, timeout=300)
-        except (PDFPageCountError, PDFSyntaxError) as exc:
+        except (PDFPageCountError, PDFSyntaxError, PDFPopplerTimeoutError, *_DECODE_ERRORS) as exc:
             raise CorruptFileError(f"page {page_no} cannot be rendered ({exc})") from exc
         if not images:
             raise CorruptFileError(f"page {page_no} cannot be rendered")
@@ -202,5 +242,7 @@ def load_page(path: Path, page_no: int, info: FileInfo, limits: Limits, dpi: int
             img.load()
             frame = ImageOps.exif_transpose(img) if info.kind == "jpeg" else img
             return _to_bgr(frame)
-    except (OSError, EOFError, ValueError) as exc:
+    except InputError:
+        raise
+    except _DECODE_ERRORS as exc:
         raise CorruptFileError(f"page {page_no} cannot be decoded ({exc})") from exc

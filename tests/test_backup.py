@@ -1,0 +1,196 @@
+"""Backup and restore of a data directory, on the committed samples ingested once.
+
+A restored copy must answer the same searches and give the same counts as
+the original; a damaged or unfinished backup, or a non-empty target, must be
+refused with a clear message; a backup taken while another process holds a
+write transaction on the ledger must succeed and hold only committed data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from sohoa.backup import (
+    MANIFEST,
+    BackupError,
+    compare_check,
+    plan_backup,
+    read_manifest,
+    run_backup,
+    run_restore,
+)
+from sohoa.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+def sohoa(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("SOHOA_INDEX_URL", None)
+    env.pop("SOHOA_LEDGER_URL", None)
+    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=900)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with every committed sample ingested (once for the module)."""
+    data = tmp_path_factory.mktemp("backup") / "data"
+    run = sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--no-progress")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return data
+
+
+def _search(data: Path, *args: str) -> dict:
+    res = sohoa(data, "search", *args, "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    for hit in out["hits"]:
+        hit.pop("path", None)  # originals stay where they were; everything else must be equal
+    return out
+
+
+def _settings(data: Path, **kw: object) -> Settings:
+    return Settings(data_dir=data, **kw)
+
+
+def test_backup_then_restore_answers_the_same(data: Path, tmp_path: Path) -> None:
+    dest, restored = tmp_path / "bk", tmp_path / "restored"
+    backup = sohoa(data, "backup", str(dest))
+    assert backup.returncode == 0, backup.stderr
+    assert "manifest.json ghi sau cùng" in backup.stdout and "12 hồ sơ" in backup.stdout
+    manifest = read_manifest(dest)
+    names = {f["path"] for f in manifest["files"]}
+    assert {"ledger.sqlite", "index.sqlite"} <= names and any(n.startswith("derived/") for n in names)
+    assert manifest["check"]["index"]["doc_count"] == 12 and len(manifest["check"]["searches"]) >= 5
+
+    res = sohoa(restored, "restore", str(dest), "--lang", "en")
+    assert res.returncode == 0, res.stderr + res.stdout
+    assert "Check passed" in res.stdout and "MISMATCH" not in res.stdout
+    # The same searches and counts, through the CLI, on the original and the restored copy.
+    for args in (("nguyen van an",), ("truong tieu hoc",), ("", "--type", "xac_minh_van_bang")):
+        assert _search(restored, *args) == _search(data, *args)
+    report = [sohoa(d, "report", "--format", "csv", "--as-of", "2024-03-31").stdout for d in (data, restored)]
+    assert report[0] == report[1] and report[0].strip()
+    # The restored ledger names derived files under the new data directory, and they exist.
+    with sqlite3.connect(restored / "ledger.sqlite") as conn:
+        paths = [p for (p,) in conn.execute("SELECT image_path FROM pages")]
+    assert paths and all(p.startswith(str(restored / "derived")) and Path(p).is_file() for p in paths)
+
+
+def test_corrupted_derived_file_fails_with_a_clear_message(data: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "bk"
+    run_backup(plan_backup(_settings(data), dest))
+    victim = next(p for p in sorted((dest / "derived").rglob("*.jpg")))
+    raw = bytearray(victim.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    victim.write_bytes(bytes(raw))
+    res = sohoa(tmp_path / "restored", "restore", str(dest))
+    assert res.returncode == 1
+    rel = victim.relative_to(dest).as_posix()
+    assert rel in res.stderr and "SHA-256" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "restored" / "ledger.sqlite").exists()  # nothing copied from a damaged backup
+
+
+def test_missing_manifest_is_an_unfinished_backup(data: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "bk"
+    run_backup(plan_backup(_settings(data), dest))
+    (dest / MANIFEST).unlink()
+    with pytest.raises(BackupError, match="manifest.json.*unfinished"):
+        run_restore(dest, _settings(tmp_path / "restored"))
+    res = sohoa(tmp_path / "restored", "restore", str(dest))
+    assert res.returncode == 1 and "thiếu manifest.json" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_restore_refuses_a_non_empty_target_unless_forced(data: Path, tmp_path: Path) -> None:
+    dest, target = tmp_path / "bk", tmp_path / "target"
+    run_backup(plan_backup(_settings(data), dest))
+    target.mkdir()
+    (target / "ledger.sqlite").write_bytes(b"an older ledger")
+    (target / "ledger.sqlite-wal").write_bytes(b"its stale log")
+    with pytest.raises(BackupError, match="not empty"):
+        run_restore(dest, _settings(target))
+    assert (target / "ledger.sqlite").read_bytes() == b"an older ledger"
+    result = run_restore(dest, _settings(target), force=True)
+    assert result.ok, result.items
+    assert not (target / "ledger.sqlite-wal").exists() or (target / "ledger.sqlite-wal").read_bytes() != b"its stale log"
+
+
+def test_backup_refuses_a_non_empty_destination(data: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "bk"
+    dest.mkdir()
+    (dest / "something").write_text("x")
+    with pytest.raises(BackupError, match="destination"):
+        plan_backup(_settings(data), dest)
+    with pytest.raises(BackupError, match="outside the data directory"):
+        plan_backup(_settings(data), data / "backups")
+
+
+def test_a_mismatch_fails_the_check_and_the_command(data: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "bk"
+    run_backup(plan_backup(_settings(data), dest))
+    manifest = json.loads((dest / MANIFEST).read_text(encoding="utf-8"))
+    manifest["check"]["ledger"]["cube"][0][3] += 1  # the backup "remembers" one record more
+    manifest["check"]["searches"][0]["total"] += 1
+    (dest / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    res = sohoa(tmp_path / "restored", "restore", str(dest))
+    assert res.returncode == 1
+    assert "Số hồ sơ theo loại × năm × tình trạng: KHÔNG KHỚP" in res.stderr
+    assert "Các tìm kiếm mẫu: KHÔNG KHỚP" in res.stderr and "Kiểm tra KHÔNG đạt" in res.stderr
+    # A restored copy changed afterwards is caught by the same comparison.
+    check = read_manifest(dest)["check"]
+    with sqlite3.connect(tmp_path / "restored" / "ledger.sqlite") as conn:
+        conn.execute("DELETE FROM records WHERE id = (SELECT max(id) FROM records)")
+    failed = {i.what for i in compare_check(tmp_path / "restored", check) if not i.ok}
+    assert {"ledger_totals", "ledger_cube"} <= failed
+
+
+def test_backup_while_another_writer_holds_the_ledger(data: Path, tmp_path: Path) -> None:
+    writer = sqlite3.connect(data / "ledger.sqlite", isolation_level=None, timeout=5)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO batches(name, created_at) VALUES ('uncommitted', '2026-01-01')")
+        writer.execute("UPDATE records SET subject = 'Không Được Thấy'")
+        started = dt.datetime.now()
+        result = run_backup(plan_backup(_settings(data), tmp_path / "bk"))
+        assert (dt.datetime.now() - started).total_seconds() < 30  # did not wait for the writer
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.check["ledger"]["totals"]["batches"] == 1  # only committed data
+    with sqlite3.connect(tmp_path / "bk" / "ledger.sqlite") as conn:
+        assert conn.execute("SELECT count(*) FROM records WHERE subject = 'Không Được Thấy'").fetchone()[0] == 0
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    restored = run_restore(tmp_path / "bk", _settings(tmp_path / "restored"))
+    assert restored.ok, restored.items
+
+
+def test_elasticsearch_index_is_left_out_and_rebuilt_on_restore(data: Path, tmp_path: Path) -> None:
+    # The index URL is never contacted: an Elasticsearch index is not backed up.
+    plan = plan_backup(_settings(data, index_url="http://127.0.0.1:9"), tmp_path / "bk")
+    assert "index.sqlite" not in plan.databases and "index_es" in plan.notes
+    result = run_backup(plan)
+    assert result.check["index"] is None and all(s["total"] is None for s in result.check["searches"])
+    restored = run_restore(tmp_path / "bk", _settings(tmp_path / "restored"))
+    assert restored.ok, restored.items
+    assert "index_rebuilt" in restored.notes and (tmp_path / "restored" / "index.sqlite").is_file()
+    assert {i.what for i in restored.items} >= {"ledger_cube", "searches"}
+
+
+def test_postgresql_ledger_is_left_to_pg_dump(data: Path, tmp_path: Path) -> None:
+    from sohoa.backup import backup_summary
+
+    settings = _settings(data, ledger_url="postgresql://sohoa@db.example/sohoa")
+    result = run_backup(plan_backup(settings, tmp_path / "bk"))
+    assert "ledger.sqlite" not in {f.path for f in result.files} and result.check["ledger"] is None
+    assert "pg_dump" in backup_summary(result, data, "vi") and "pg_dump" in backup_summary(result, data, "en")
+    assert result.check["index"]["doc_count"] == 12  # the rest is still copied and checked
