@@ -36,7 +36,7 @@ from pipeline.gazetteer import EMPTY, use_gazetteer
 from pipeline.domain import ProcedureType
 from pipeline.learned import TypeModel, train_model
 from pipeline.ledger import Ledger
-from pipeline.records import PageText, build_records
+from pipeline.records import PageText, build_records, doubtful_in
 from pipeline.revocation import find_revocations
 
 Pipeline = Callable[[Sequence[PageText]], list[tuple[tuple[int, ...], str, str | None, dt.date | None,
@@ -139,12 +139,13 @@ def load_pages(ledger_path: Path) -> dict[Path, list[PageText]]:
     """Page texts per source file (resolved path), from a ledger."""
     out: dict[Path, list[PageText]] = {}
     with Ledger(ledger_path) as ledger:
-        rows = ledger.query("SELECT f.path, p.page_no, p.status, p.text, p.mean_conf FROM pages p "
-                            "JOIN files f ON f.id = p.file_id ORDER BY f.path, p.page_no")
+        rows = ledger.query("SELECT f.path, p.page_no, p.status, p.text, p.mean_conf, p.quality, p.words_path "
+                            "FROM pages p JOIN files f ON f.id = p.file_id ORDER BY f.path, p.page_no")
     for r in rows:
+        done = r["status"] == "done"
         out.setdefault(Path(r["path"]).resolve(), []).append(
-            PageText(r["page_no"], r["text"] if r["status"] == "done" else "", r["mean_conf"],
-                     r["status"] != "done"))
+            PageText(r["page_no"], r["text"] if done else "", r["mean_conf"], not done, r["quality"],
+                     doubtful_in(r["words_path"]) if done else ()))
     return out
 
 

@@ -3,20 +3,30 @@
 Tasks only wire the stages of ``ocr/`` and ``pipeline/``. Task boundaries are
 where retries and progress make sense: one task per file inspection, one per
 page (restore + OCR, the expensive part, run in parallel), one per file for
-records, one for indexing the whole batch.
+records, one for indexing the whole batch, one per original to check at the
+end that no original changed while the run read it.
+
+Tasks run on Prefect's thread pool (the default) or on a Dask cluster through
+prefect-dask (``Settings.runner``): a local cluster of worker processes, or an
+existing cluster on several machines sharing the data directory and ledger.
+Everything a task receives pickles (paths, ids, :class:`Settings`,
+:class:`ocr.pages.PageJob`) and every task opens its own :class:`Ledger`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
 from prefect.futures import as_completed
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
@@ -24,13 +34,14 @@ from ocr.pages import PageJob, PageOutcome, read_page
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
 from pipeline.ledger import Ledger
-from pipeline.records import PageText, build_records
+from pipeline.learned import load_model
+from pipeline.records import PageText, build_records, doubtful_in
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown
-from sohoa.errors import InputError, SohoaError, is_retryable
+from sohoa.errors import ConfigError, InputError, OriginalChangedError, SohoaError, is_retryable
 from sohoa.settings import Settings
 
-__all__ = ["FileJob", "IngestSummary", "ingest_batch", "run_ingest"]
+__all__ = ["FileJob", "IngestSummary", "ingest_batch", "run_ingest", "task_runner", "verify_original"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ class IngestSummary:
     pages_skipped: int = 0
     pages_failed: list[tuple[str, int, str]] = field(default_factory=list)
     quarantined: list[tuple[str, str]] = field(default_factory=list)
+    originals_changed: list[tuple[str, str]] = field(default_factory=list)
     records_written: int = 0
     records_removed: int = 0
     linked: int = 0
@@ -69,8 +81,8 @@ class IngestSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 when everything was processed, 2 when files or pages were set aside."""
-        return 2 if self.quarantined or self.pages_failed else 0
+        """0 when everything was processed, 2 when files or pages were set aside or an original changed."""
+        return 2 if self.quarantined or self.pages_failed or self.originals_changed else 0
 
 
 def _retry_transient(task_obj: object, task_run: object, state: object) -> bool:
@@ -131,8 +143,8 @@ def records_task(file_id: int, run_id: int, settings: Settings, today: dt.date) 
     with Ledger(settings.ledger_target) as ledger:
         pages = ledger.pages_of(file_id)
         texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done",
-                          p.quality) for p in pages]
-        records = build_records(texts, today)
+                          p.quality, doubtful_in(p.words_path) if p.status == "done" else ()) for p in pages]
+        records = build_records(texts, today, load_model(settings.data_dir))
         written, removed = ledger.replace_records(file_id, ledger.get_file(file_id).batch_id, records, run_id)
         failed = [p for p in pages if p.status != "done"]
         if failed:
@@ -141,6 +153,27 @@ def records_task(file_id: int, run_id: int, settings: Settings, today: dt.date) 
         else:
             ledger.set_file(file_id, status="done")
         return len(written), len(removed)
+
+
+def verify_original(path: Path, sha256: str) -> str | None:
+    """Hash an original again and compare it with the hash taken when the run first saw it.
+
+    Returns:
+        None when the bytes are the same, else why not (changed, or no longer readable).
+    """
+    try:
+        now = sha256_file(path)
+    except OSError as exc:
+        return f"can no longer be read: {exc.strerror or exc}"
+    if now != sha256:
+        return f"content changed during the run (sha256 {sha256[:12]}… then {now[:12]}…)"
+    return None
+
+
+@task(name="verify-original")
+def verify_task(path: str, sha256: str) -> str | None:
+    """Check that one original still has the bytes the run read (see :func:`verify_original`)."""
+    return verify_original(Path(path), sha256)
 
 
 @task(name="link-records")
@@ -267,6 +300,7 @@ def ingest_batch(
             summary.records_removed += removed
         summary.linked = links_task(settings)
         summary.indexed = index_task(settings)
+        _verify_originals(ledger, jobs, run_id, summary)
         if total == 0:
             update_progress_artifact(progress, 100.0)
         ledger.finish_run(run_id, "completed", asdict(summary))
@@ -280,6 +314,26 @@ def ingest_batch(
     return summary
 
 
+def _verify_originals(ledger: Ledger, jobs: list[FileJob], run_id: int, summary: IngestSummary) -> None:
+    """Re-hash every original this run accepted; log and count those that changed.
+
+    Originals are only ever opened for reading, so a change means another
+    program wrote the file while the run read it: what the ledger holds for
+    it may mix two contents. The file is marked failed; the next run sees its
+    new hash and reads it again.
+    """
+    checks = [(j, verify_task.submit(str(j.path), j.sha256)) for j in jobs]
+    for j, fut in checks:
+        reason = fut.result()
+        if reason is None:
+            continue
+        err = OriginalChangedError(reason, path=str(j.path))
+        ledger.event("original_modified", str(err), run_id=run_id, file_id=j.file_id)
+        ledger.set_file(j.file_id, status="failed", error=reason)
+        summary.originals_changed.append((str(j.path), reason))
+        get_run_logger().warning("original changed during the run: %s", err)
+
+
 def _key(kind: str, batch: str) -> str:
     # Artifact keys allow lowercase letters, digits and dashes only.
     slug = re.sub(r"[^a-z0-9]+", "-", batch.lower()).strip("-") or "batch"
@@ -290,12 +344,59 @@ def run_ingest(
     paths: list[str], batch: str, *, settings: Settings, fonds: str | None = None, box: str | None = None,
     file_code: str | None = None,
 ) -> IngestSummary:
-    """Run :func:`ingest_batch` with one worker thread per configured worker.
+    """Run :func:`ingest_batch` on the task runner the settings choose (see :func:`task_runner`)."""
+    runner = task_runner(settings)
+    with _api_for_workers(settings):
+        return ingest_batch.with_options(task_runner=runner)(
+            paths=paths, batch=batch, fonds=fonds, box=box, file_code=file_code, settings=settings
+        )
 
-    Threads suffice for parallel pages: Tesseract and poppler run as separate
-    processes and OpenCV releases the GIL.
+
+def task_runner(settings: Settings) -> TaskRunner:
+    """The Prefect task runner for ``settings.runner``.
+
+    ``threads`` (default): ``settings.workers`` threads in this process, which
+    suffice on one machine: Tesseract and poppler run as separate processes
+    and OpenCV releases the GIL. ``dask``: the cluster at
+    ``settings.dask_address``, or else a local cluster of ``settings.workers``
+    single-threaded worker processes started for the run and stopped after it.
     """
-    runner = ThreadPoolTaskRunner(max_workers=settings.workers)
-    return ingest_batch.with_options(task_runner=runner)(
-        paths=paths, batch=batch, fonds=fonds, box=box, file_code=file_code, settings=settings
-    )
+    if settings.runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=settings.workers)
+    # Imported here: prefect-dask (and distributed) are only needed by those who ask for Dask.
+    from prefect_dask import DaskTaskRunner
+
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    return DaskTaskRunner(cluster_kwargs={
+        "n_workers": settings.workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
+    })
+
+
+@contextmanager
+def _api_for_workers(settings: Settings) -> Iterator[None]:
+    """Give Dask workers the Prefect API of this process.
+
+    Without ``PREFECT_API_URL`` Prefect starts an ephemeral API server per
+    process, so every Dask worker would start its own on first use (slow, and
+    the task runs would land in as many databases). Started here instead, its
+    URL travels to the workers with each task's settings context. Workers on
+    other machines cannot reach it on 127.0.0.1: they need a real server.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if settings.runner != "dask" or PREFECT_API_URL.value():
+        yield
+        return
+    host = urlsplit(settings.dask_address).hostname if settings.dask_address else "localhost"
+    if host not in ("localhost", "127.0.0.1", "::1"):
+        raise ConfigError(
+            f"Dask cluster {settings.dask_address}: set PREFECT_API_URL to a Prefect server its workers can reach "
+            "(prefect server start --host 0.0.0.0)"
+        )
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the same instance Prefect's client would start in this process
+    server.start()
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield

@@ -190,6 +190,7 @@ class PageRow:
     image_path: str | None
     error: str | None
     quality: float | None = None
+    words_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -459,7 +460,7 @@ class Ledger:
             PageRow(
                 file_id=r["file_id"], page_no=r["page_no"], status=r["status"], settings=r["settings"],
                 text=r["text"], mean_conf=r["mean_conf"], image_path=r["image_path"], error=r["error"],
-                quality=r["quality"],
+                quality=r["quality"], words_path=r["words_path"],
             )
             for r in self.query("SELECT * FROM pages WHERE file_id=? ORDER BY page_no", (file_id,))
         ]

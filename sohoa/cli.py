@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--file-code", help="file (hồ sơ) code inside the box")
     s.add_argument("--workers", type=int, help="pages read in parallel (default: one per core)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument("--runner", choices=("threads", "dask"),
+                   help="where pages are read: threads here, or a Dask cluster (default: $SOHOA_RUNNER or threads)")
+    s.add_argument("--dask-address", help="scheduler of an existing Dask cluster, e.g. tcp://host:8786 (implies "
+                                          "--runner dask; default: $SOHOA_DASK_ADDRESS, else a local cluster)")
 
     s = sub.add_parser("ocr", help="print the OCR text of each page of a file",
                        description="Restore and OCR each page; pages are separated by a form feed (\\f).")
@@ -110,6 +114,34 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Rebuild a search index from the ledger (the source of truth).")
     s.add_argument("--to", dest="to_url",
                    help="index URL to rebuild, sqlite:///… or http://host:9200[/alias] (default: the configured index)")
+
+    s = sub.add_parser("train", help="learn the procedure type from reviewed records",
+                       description="Train a new version of the learned type model from the records people "
+                                   "corrected or approved; it votes with the rules from the next run on.")
+    s.add_argument("--min-examples", type=int, default=20, help="fewest reviewed records to learn from (default: 20)")
+
+    s = sub.add_parser("pdf", help="write the searchable PDF of records",
+                       description="Write each record's searchable PDF: its restored pages with the OCR "
+                                   "text as an invisible layer, to select, search and copy.")
+    s.add_argument("keys", nargs="*", metavar="KEY", help="record keys (as `search --json` prints them)")
+    s.add_argument("--batch", help="every record of this batch (duplicates left out)")
+    s.add_argument("--out", type=Path, default=Path("."), help="folder to write KEY.pdf into (default: .)")
+
+    s = sub.add_parser("backup", help="back up the data directory (ledger, index, derived files)",
+                       description="Copy the ledger and index (SQLite online backup: consistent while an ingest "
+                                   "runs), web accounts and derived files into DEST; manifest.json is written last.")
+    s.add_argument("dest", type=Path, metavar="DEST", help="an empty or new folder outside the data directory")
+    s.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="data directory to back up")
+    s.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the summary (default: vi)")
+
+    s = sub.add_parser("restore", help="restore a backup into a data directory and check it",
+                       description="Verify a backup against its manifest, copy it into the data directory, then "
+                                   "check that the restored copy gives the same counts and searches.")
+    s.add_argument("src", type=Path, metavar="SRC", help="a folder written by sohoa backup")
+    s.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="data directory to restore into")
+    s.add_argument("--force", action="store_true",
+                   help="restore into a non-empty data directory, replacing its ledger, index and derived files")
+    s.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the summary (default: vi)")
 
     s = sub.add_parser("serve", help="run the clerks' web app",
                        description="Serve the web app (search, records, review, dashboard) in Vietnamese.")
@@ -173,7 +205,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """Run the ingest flow and print what happened."""
     from flows.ingest import run_ingest
 
-    settings = _settings(args, workers=args.workers)
+    settings = _settings(args, workers=args.workers, dask_address=args.dask_address,
+                         runner=args.runner or ("dask" if args.dask_address else None))
+    if settings.runner == "dask" and not os.environ.get("SOHOA_VERBOSE"):
+        # Dask logs every worker's start and stop at INFO; read here by workers started from this process too.
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     stop = threading.Event()
     bar = None
     if not args.no_progress and sys.stderr.isatty() or os.environ.get("SOHOA_PROGRESS") == "1":
@@ -194,6 +230,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"CÁCH LY / quarantined: {path}: {reason}", file=sys.stderr)
     for path, page, reason in summary.pages_failed:
         print(f"LỖI TRANG / page failed: {path} trang {page}: {reason}", file=sys.stderr)
+    for path, reason in summary.originals_changed:
+        print(f"TỆP GỐC BỊ THAY ĐỔI KHI ĐANG ĐỌC / original changed during the run: {path}: {reason}; "
+              "chạy lại để đọc lại tệp (run again to read it again)", file=sys.stderr)
     return summary.exit_code
 
 
@@ -255,7 +294,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
     else:
         pages = [PageText(int(p["page"]), str(p["text"]), float(p["mean_conf"]))  # type: ignore[arg-type]
                  for p in _ocr_file(args.file, settings)]
-    records = build_records(pages, args.on or dt.date.today())
+    from pipeline.learned import load_model
+
+    records = build_records(pages, args.on or dt.date.today(), load_model(settings.data_dir))
     out = [rec.to_json() for rec, _ in records]
     if args.json:
         print(json.dumps({"file": str(args.file), "records": out}, ensure_ascii=False, indent=2))
@@ -351,7 +392,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     settings = _settings(args)
     url = args.to_url or settings.resolved_index_url
     with Ledger(settings.ledger_target) as ledger:
-        n = rebuild_index(url, ([to_index_doc(r) for r in chunk] for chunk in ledger.iter_records()))
+        # Duplicates (another scan of a paper already recorded) are never indexed.
+        n = rebuild_index(url, ([to_index_doc(r) for r in chunk if r.duplicate_of is None]
+                                for chunk in ledger.iter_records()))
         if url == settings.resolved_index_url:
             ledger.mark_all_unindexed()
             todo, gone = ledger.index_backlog()
@@ -360,8 +403,90 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
-# NOTE(issue-5 helper): cmd_serve/cmd_user reconstructed after an edit of cmd_reindex
-# removed the web helper's versions; the lead should compare with theirs.
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the next version of the learned type model from reviewed records."""
+    from pipeline.domain import ProcedureType
+    from pipeline.learned import TrainingError, next_version, save_model, train_model
+    from pipeline.ledger import Ledger
+
+    settings = _settings(args)
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("sohoa train: cần scikit-learn: pip install 'sohoa[learn]' (scikit-learn is needed)", file=sys.stderr)
+        return 1
+    with Ledger(settings.ledger_target) as ledger:
+        examples = [(text, ProcedureType(kind)) for text, kind in ledger.reviewed_records()]
+    try:
+        model = train_model(examples, next_version(settings.data_dir), min_examples=args.min_examples)
+    except TrainingError as exc:
+        print(f"sohoa train: chưa đủ dữ liệu (not enough data): {exc}", file=sys.stderr)
+        return 1
+    path = save_model(model, settings.data_dir)
+    card = model.card
+    cv = f"{card.cv_accuracy:.1%}" if card.cv_accuracy is not None else "—"
+    print(f"Mô hình v{card.version}: {card.examples} hồ sơ đã duyệt, {len(card.classes)} loại; "
+          f"độ chính xác kiểm chéo {cv}, quy tắc {card.rules_accuracy:.1%} trên cùng hồ sơ.\n"
+          f"(model v{card.version}: {card.examples} reviewed records; cross-validated accuracy {cv}, "
+          f"rules {card.rules_accuracy:.1%} on the same records) -> {path}")
+    return 0
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """Write ``KEY.pdf`` for each record asked for; exit 2 if one has no page image."""
+    from ocr.pdf import searchable_pdf
+    from pipeline.ledger import Ledger
+    from web.images import pdf_pages
+
+    settings = _settings(args)
+    if not args.keys and not args.batch:
+        print("sohoa pdf: cần KEY hoặc --batch (give record keys or --batch)", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    written, problems = 0, 0
+    with Ledger(settings.ledger_target) as ledger:
+        keys = list(args.keys)
+        if args.batch:
+            keys += [r[0] for r in ledger.query(
+                "SELECT r.key FROM records r JOIN batches b ON b.id=r.batch_id "
+                "WHERE b.name=? AND r.duplicate_of IS NULL ORDER BY r.id", (args.batch,))]
+        found = {r.key: r for r in ledger.records(keys)}
+        for key in dict.fromkeys(keys):
+            rec = found.get(key)
+            pages = pdf_pages(ledger, rec) if rec else []
+            if not pages:
+                problems += 1
+                why = "không có hồ sơ này (no such record)" if rec is None else "không có ảnh trang (no page image)"
+                print(f"sohoa pdf: {key}: {why}", file=sys.stderr)
+                continue
+            title = " ".join(x for x in (rec.number, rec.subject) if x) if rec else ""
+            path = args.out / f"{key}.pdf"
+            path.write_bytes(searchable_pdf(pages, dpi=settings.dpi, title=title))
+            written += 1
+            print(path)
+    print(f"{written} tệp PDF đã ghi (PDF files written)", file=sys.stderr)
+    return 2 if problems else 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back up the data directory into DEST (see :mod:`sohoa.backup`)."""
+    from sohoa.backup import backup_summary, plan_backup, run_backup
+
+    settings = _settings(args)
+    result = run_backup(plan_backup(settings, args.dest))
+    print(backup_summary(result, settings.data_dir, args.lang))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into the data directory and check it; 1 when the check fails."""
+    from sohoa.backup import restore_summary, run_restore
+
+    result = run_restore(args.src, _settings(args), force=args.force)
+    print(restore_summary(result, args.src, args.lang), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the clerks' web app until interrupted."""
     from web.app import serve
@@ -436,6 +561,10 @@ COMMANDS = {
     "report": cmd_report,
     "reprocess": cmd_reprocess,
     "reindex": cmd_reindex,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "pdf": cmd_pdf,
+    "train": cmd_train,
 }
 
 
@@ -446,6 +575,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     # The ephemeral Prefect server would try to send telemetry; offices are often offline.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # On a machine busy reading pages the ephemeral server can take longer than Prefect's 20 s to start.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -57,6 +58,10 @@ class Settings(BaseModel):
     index_url: str | None = None
     ledger_url: str | None = None
     workers: int = Field(default_factory=_default_workers, ge=1, le=256)
+    #: Where the ingest flow's tasks run: a thread pool here, or a Dask cluster (prefect-dask).
+    runner: Literal["threads", "dask"] = "threads"
+    #: Scheduler of an existing Dask cluster (``tcp://host:8786``); none: a local cluster of ``workers`` processes.
+    dask_address: str | None = None
     dpi: int = Field(300, ge=72, le=1200)
     tesseract: TesseractOptions = TesseractOptions()
     restore: RestoreOptions = RestoreOptions()
@@ -74,6 +79,10 @@ class Settings(BaseModel):
             values["ledger_url"] = os.environ["SOHOA_LEDGER_URL"]
         if os.environ.get("SOHOA_WORKERS"):
             values["workers"] = int(os.environ["SOHOA_WORKERS"])
+        if os.environ.get("SOHOA_RUNNER"):
+            values["runner"] = os.environ["SOHOA_RUNNER"]
+        if os.environ.get("SOHOA_DASK_ADDRESS"):
+            values["dask_address"] = os.environ["SOHOA_DASK_ADDRESS"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

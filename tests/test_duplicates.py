@@ -152,3 +152,27 @@ def test_renewal_for_the_same_school_replaces_the_older_result() -> None:
     assert set(revs) == {"a:1"}  # c:1 had expired when d:1 was signed
     assert revs["a:1"].revoked_on == dt.date(2013, 6, 1)
     assert "renewal" in revs["a:1"].reason
+
+
+def test_reindex_leaves_duplicates_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from indexing import open_index
+    from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
+    from pipeline.ledger import Ledger
+    from sohoa.cli import main
+
+    data = tmp_path / "data"
+    rec = ClassifiedRecord(pages=(1,), type=ProcedureType.XAC_MINH_VAN_BANG, confidence=0.9, reasons=(),
+                           fields=RecordFields(number="5/SGDĐT-KTKĐ", subject="Nguyễn Văn An"))
+    with Ledger(data / "ledger.sqlite") as ledger:
+        batch = ledger.ensure_batch("hop-01")
+        keys = []
+        for sha in ("a" * 64, "b" * 64):  # the same paper scanned twice
+            f, _ = ledger.register_file(sha, 10, f"/{sha[0]}.pdf", batch)
+            keys += ledger.replace_records(f.id, batch, [(rec, "Nguyễn Văn An 5/SGDĐT-KTKĐ")], run_id=None)[0]
+        ledger.apply_links({keys[1]: (keys[0], "same number and subject")}, {})
+    assert main(["--data-dir", str(data), "reindex"]) == 0
+    index = open_index(f"sqlite:///{data / 'index.sqlite'}")
+    try:
+        assert [h.doc["key"] for h in index.search("Nguyễn Văn An").hits] == [keys[0]]
+    finally:
+        index.close()

@@ -1,0 +1,138 @@
+"""The ingest flow on a real Dask cluster (prefect-dask) gives what the thread runner gives.
+
+One ``distributed.LocalCluster`` of two single-threaded worker processes is
+started for the module; the flow connects to it by address, as it would to a
+cluster on several machines.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from flows.ingest import _api_for_workers, run_ingest, task_runner
+from ocr.loader import FileInfo
+from ocr.pages import PageJob
+from sohoa.cli import build_parser
+from sohoa.errors import ConfigError
+from sohoa.settings import Settings, TesseractOptions
+
+distributed = pytest.importorskip("distributed")
+pytest.importorskip("prefect_dask")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes, one thread each, and a client to watch them."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
+            distributed.Client(c) as client:
+        yield c, client
+
+
+def _pages(data: Path) -> dict[tuple[str, int], tuple[str, str]]:
+    con = sqlite3.connect(data / "ledger.sqlite")
+    try:
+        return {(sha, n): (status, text) for sha, n, status, text in con.execute(
+            "SELECT f.sha256, p.page_no, p.status, p.text FROM pages p JOIN files f ON f.id = p.file_id")}
+    finally:
+        con.close()
+
+
+def _records(data: Path) -> list[tuple[object, ...]]:
+    con = sqlite3.connect(data / "ledger.sqlite")
+    try:
+        return con.execute(
+            "SELECT key, type, pages, number, issue_date, issuer, valid_until, duplicate_of, revoked_on, text "
+            "FROM records ORDER BY key").fetchall()
+    finally:
+        con.close()
+
+
+def _worker_pids(client: distributed.Client) -> dict[str, int]:
+    return client.run(os.getpid)
+
+
+def _tesseract_thread_limit() -> str:
+    from ocr.tesseract import _env
+
+    return _env(TesseractOptions())["OMP_THREAD_LIMIT"]
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_samples_on_dask_match_the_thread_runner(cluster, tmp_path: Path, ground_truth: dict) -> None:
+    c, client = cluster
+    scans = str(SAMPLES / "scans")
+    # 200 dpi instead of 300 for PDFs: this compares runners, not OCR quality, and halves the time.
+    on_dask = Settings(data_dir=tmp_path / "dask", runner="dask", dask_address=c.scheduler_address, dpi=200)
+    with distributed.get_task_stream(client=client) as stream:
+        dask_run = run_ingest([scans], "demo-dask", settings=on_dask)
+    on_threads = Settings(data_dir=tmp_path / "threads", workers=2, dpi=200)
+    thread_run = run_ingest([scans], "demo-threads", settings=on_threads)
+
+    pages = sum(len(f["pages"]) for f in ground_truth["files"])
+    assert dask_run.exit_code == thread_run.exit_code == 0
+    assert dask_run.originals_changed == thread_run.originals_changed == []
+    assert dask_run.pages_read == thread_run.pages_read == pages
+    assert (dask_run.files_new, dask_run.records_written, dask_run.indexed) == \
+        (thread_run.files_new, thread_run.records_written, thread_run.indexed)
+    # The same text for every page and the same records, field by field.
+    assert _pages(on_dask.data_dir) == _pages(on_threads.data_dir)
+    assert _records(on_dask.data_dir) == _records(on_threads.data_dir)
+    assert len(_records(on_dask.data_dir)) >= len(ground_truth["files"])
+
+    # The scheduler's task log: every page was read by a worker process, not by this one.
+    pids = _worker_pids(client)
+    assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
+    # prefect-dask names each Dask task after the task function: read_page_task-<token>.
+    reads = [t for t in stream.data if str(t["key"]).startswith("read_page_task-")]
+    assert len(reads) == pages, sorted({str(t["key"]).rsplit("-", 1)[0] for t in stream.data})
+    assert {t["worker"] for t in reads} == set(pids)  # both workers took pages
+    # The other per-file tasks ran there too, the end-of-run check of every original included.
+    for name in ("inspect_task", "records_task", "verify_task"):
+        assert sum(str(t["key"]).startswith(f"{name}-") for t in stream.data) == len(ground_truth["files"]), name
+    # Tesseract on those workers runs with one OpenMP thread.
+    assert set(client.run(_tesseract_thread_limit).values()) == {"1"}
+
+
+def test_task_arguments_pickle() -> None:
+    settings = Settings(data_dir=Path("/srv/sohoa"), runner="dask", dask_address="tcp://10.0.0.5:8786")
+    job = PageJob(Path("/mnt/scans/a.pdf"), "ab" * 32, FileInfo("pdf", 3, 1000), 2, settings)
+    assert pickle.loads(pickle.dumps(job)) == job
+
+
+def test_runner_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect_dask import DaskTaskRunner
+
+    threads = task_runner(Settings(workers=3))
+    assert isinstance(threads, ThreadPoolTaskRunner) and threads._max_workers == 3
+    local = task_runner(Settings(workers=3, runner="dask"))
+    assert isinstance(local, DaskTaskRunner) and local.address is None
+    assert local.cluster_kwargs["n_workers"] == 3 and local.cluster_kwargs["threads_per_worker"] == 1
+    remote = task_runner(Settings(runner="dask", dask_address="tcp://10.0.0.5:8786"))
+    assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://10.0.0.5:8786"
+
+    monkeypatch.setenv("SOHOA_RUNNER", "dask")
+    monkeypatch.setenv("SOHOA_DASK_ADDRESS", "tcp://10.0.0.5:8786")
+    env = Settings.from_env()
+    assert (env.runner, env.dask_address) == ("dask", "tcp://10.0.0.5:8786")
+
+    args = build_parser().parse_args(["ingest", "hop", "--batch", "b", "--dask-address", "tcp://h:8786"])
+    assert (args.runner, args.dask_address) == (None, "tcp://h:8786")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["ingest", "hop", "--batch", "b", "--runner", "processes"])
+
+
+def test_remote_cluster_needs_a_reachable_prefect_api() -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        with pytest.raises(ConfigError, match="PREFECT_API_URL"):
+            with _api_for_workers(Settings(runner="dask", dask_address="tcp://10.0.0.5:8786")):
+                pass
