@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -22,6 +24,16 @@ pytest_plugins = ["es_node", "pg_node"]
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+
+
+def run_sohoa(data_dir: Path, *args: str, stdin: str = "", timeout: float = 900
+              ) -> subprocess.CompletedProcess[str]:
+    """The real ``sohoa`` command in a subprocess, on ``data_dir`` with the embedded index and SQLite ledger."""
+    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir)}
+    for name in ("SOHOA_INDEX_URL", "SOHOA_LEDGER_URL", "SOHOA_RUNNER", "SOHOA_DASK_ADDRESS"):
+        env.pop(name, None)
+    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], input=stdin, capture_output=True, text=True,
+                          env=env, timeout=timeout)
 
 
 @pytest.fixture

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import SAMPLES, run_sohoa
 from sohoa.backup import (
     MANIFEST,
     BackupError,
@@ -33,25 +30,18 @@ from sohoa.settings import Settings
 pytestmark = pytest.mark.slow
 
 
-def sohoa(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("SOHOA_INDEX_URL", None)
-    env.pop("SOHOA_LEDGER_URL", None)
-    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=900)
-
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with every committed sample ingested (once for the module)."""
     data = tmp_path_factory.mktemp("backup") / "data"
-    run = sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--no-progress")
+    run = run_sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--no-progress")
     assert run.returncode == 0, run.stderr[-3000:]
     return data
 
 
 def _search(data: Path, *args: str) -> dict:
-    res = sohoa(data, "search", *args, "--json")
+    res = run_sohoa(data, "search", *args, "--json")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     for hit in out["hits"]:
@@ -65,7 +55,7 @@ def _settings(data: Path, **kw: object) -> Settings:
 
 def test_backup_then_restore_answers_the_same(data: Path, tmp_path: Path) -> None:
     dest, restored = tmp_path / "bk", tmp_path / "restored"
-    backup = sohoa(data, "backup", str(dest))
+    backup = run_sohoa(data, "backup", str(dest))
     assert backup.returncode == 0, backup.stderr
     assert "manifest.json ghi sau cùng" in backup.stdout and "12 hồ sơ" in backup.stdout
     manifest = read_manifest(dest)
@@ -73,13 +63,13 @@ def test_backup_then_restore_answers_the_same(data: Path, tmp_path: Path) -> Non
     assert {"ledger.sqlite", "index.sqlite"} <= names and any(n.startswith("derived/") for n in names)
     assert manifest["check"]["index"]["doc_count"] == 12 and len(manifest["check"]["searches"]) >= 5
 
-    res = sohoa(restored, "restore", str(dest), "--lang", "en")
+    res = run_sohoa(restored, "restore", str(dest), "--lang", "en")
     assert res.returncode == 0, res.stderr + res.stdout
     assert "Check passed" in res.stdout and "MISMATCH" not in res.stdout
     # The same searches and counts, through the CLI, on the original and the restored copy.
     for args in (("nguyen van an",), ("truong tieu hoc",), ("", "--type", "xac_minh_van_bang")):
         assert _search(restored, *args) == _search(data, *args)
-    report = [sohoa(d, "report", "--format", "csv", "--as-of", "2024-03-31").stdout for d in (data, restored)]
+    report = [run_sohoa(d, "report", "--format", "csv", "--as-of", "2024-03-31").stdout for d in (data, restored)]
     assert report[0] == report[1] and report[0].strip()
     # The restored ledger names derived files under the new data directory, and they exist.
     with sqlite3.connect(restored / "ledger.sqlite") as conn:
@@ -94,7 +84,7 @@ def test_corrupted_derived_file_fails_with_a_clear_message(data: Path, tmp_path:
     raw = bytearray(victim.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     victim.write_bytes(bytes(raw))
-    res = sohoa(tmp_path / "restored", "restore", str(dest))
+    res = run_sohoa(tmp_path / "restored", "restore", str(dest))
     assert res.returncode == 1
     rel = victim.relative_to(dest).as_posix()
     assert rel in res.stderr and "SHA-256" in res.stderr and "Traceback" not in res.stderr
@@ -107,7 +97,7 @@ def test_missing_manifest_is_an_unfinished_backup(data: Path, tmp_path: Path) ->
     (dest / MANIFEST).unlink()
     with pytest.raises(BackupError, match="manifest.json.*unfinished"):
         run_restore(dest, _settings(tmp_path / "restored"))
-    res = sohoa(tmp_path / "restored", "restore", str(dest))
+    res = run_sohoa(tmp_path / "restored", "restore", str(dest))
     assert res.returncode == 1 and "thiếu manifest.json" in res.stderr and "Traceback" not in res.stderr
 
 
@@ -142,7 +132,7 @@ def test_a_mismatch_fails_the_check_and_the_command(data: Path, tmp_path: Path) 
     manifest["check"]["ledger"]["cube"][0][3] += 1  # the backup "remembers" one record more
     manifest["check"]["searches"][0]["total"] += 1
     (dest / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    res = sohoa(tmp_path / "restored", "restore", str(dest))
+    res = run_sohoa(tmp_path / "restored", "restore", str(dest))
     assert res.returncode == 1
     assert "Số hồ sơ theo loại × năm × tình trạng: KHÔNG KHỚP" in res.stderr
     assert "Các tìm kiếm mẫu: KHÔNG KHỚP" in res.stderr and "Kiểm tra KHÔNG đạt" in res.stderr

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
 from pipeline.records import PageText, build_records
 
-
-def _sohoa(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data)}
-    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
+from conftest import run_sohoa
 
 
 def test_ocr_on_bad_files_names_file_and_reason(tmp_path: Path) -> None:
@@ -25,17 +19,17 @@ def test_ocr_on_bad_files_names_file_and_reason(tmp_path: Path) -> None:
     web = tmp_path / "trang.pdf"
     web.write_text("<!DOCTYPE html><html></html>")
     for path, reason in ((empty, "empty"), (web, "HTML")):
-        res = _sohoa("ocr", str(path), data=tmp_path / "d")
+        res = run_sohoa(tmp_path / "d", "ocr", str(path), timeout=120)
         assert res.returncode == 2
         assert str(path) in res.stderr and reason in res.stderr and "Traceback" not in res.stderr
-    missing = _sohoa("ocr", str(tmp_path / "khong-co.pdf"), data=tmp_path / "d")
+    missing = run_sohoa(tmp_path / "d", "ocr", str(tmp_path / "khong-co.pdf"), timeout=120)
     assert missing.returncode != 0 and "khong-co.pdf" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_classify_text_survives_random_bytes(tmp_path: Path) -> None:
     junk = tmp_path / "rac.txt"
     junk.write_bytes(os.urandom(4000))
-    res = _sohoa("classify", "--text", "--json", str(junk), data=tmp_path / "d")
+    res = run_sohoa(tmp_path / "d", "classify", "--text", "--json", str(junk), timeout=120)
     assert res.returncode == 0, res.stderr
     assert '"records"' in res.stdout
 

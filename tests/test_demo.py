@@ -8,32 +8,24 @@ that a second run reads nothing and changes no count.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import SAMPLES, run_sohoa
 from pipeline.domain import PROCEDURE_LABELS, ProcedureType
 
 pytestmark = pytest.mark.slow
 
 
-def sohoa(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("SOHOA_INDEX_URL", None)
-    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=900)
-
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     data = tmp_path_factory.mktemp("demo") / "data"
-    run = sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--box", "01", "--no-progress")
+    run = run_sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--box", "01", "--no-progress")
     return data, run
 
 
@@ -57,7 +49,7 @@ def test_demo_ingest_succeeds(demo: tuple[Path, subprocess.CompletedProcess[str]
 def test_report_counts_equal_ground_truth(demo: tuple[Path, subprocess.CompletedProcess[str]],
                                           ground_truth: dict) -> None:
     data, _ = demo
-    rep = sohoa(data, "report", "--format", "md")
+    rep = run_sohoa(data, "report", "--format", "md")
     assert rep.returncode == 0, rep.stderr
     expected = Counter(r["type"] for r in ground_truth["records"])
     got = {t: n for t, n in _report_counts(rep.stdout).items() if n}
@@ -71,7 +63,7 @@ def test_report_counts_equal_ground_truth(demo: tuple[Path, subprocess.Completed
 def test_search_without_diacritics_finds_a_sample(demo: tuple[Path, subprocess.CompletedProcess[str]],
                                                   ground_truth: dict) -> None:
     data, _ = demo
-    res = sohoa(data, "search", "nguyen van an", "--json")
+    res = run_sohoa(data, "search", "nguyen van an", "--json")
     assert res.returncode == 0, res.stderr
     hits = json.loads(res.stdout)["hits"]
     target = next(r for r in ground_truth["records"] if r["subject"] == "Nguyễn Văn An")
@@ -82,8 +74,8 @@ def test_search_without_diacritics_finds_a_sample(demo: tuple[Path, subprocess.C
 
 def test_second_run_reads_nothing_and_changes_no_count(demo: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     data, _ = demo
-    before = sohoa(data, "report", "--format", "md").stdout
-    again = sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--no-progress")
+    before = run_sohoa(data, "report", "--format", "md").stdout
+    again = run_sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--no-progress")
     assert again.returncode == 0, again.stderr[-3000:]
     assert " 0 trang đã đọc" in again.stdout and " 0 hồ sơ ghi" in again.stdout
-    assert _report_counts(sohoa(data, "report", "--format", "md").stdout) == _report_counts(before)
+    assert _report_counts(run_sohoa(data, "report", "--format", "md").stdout) == _report_counts(before)

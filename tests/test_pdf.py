@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +12,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from conftest import SAMPLES
+from conftest import SAMPLES, run_sohoa
 from ocr.pdf import PdfPage, searchable_pdf
 from pipeline.folding import fold
 from pipeline.ledger import Ledger
@@ -52,19 +50,12 @@ def test_pages_without_words_still_make_a_pdf(tmp_path: Path) -> None:
     assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == 2
 
 
-def sohoa(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("SOHOA_INDEX_URL", None)
-    env.pop("SOHOA_LEDGER_URL", None)
-    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=600)
-
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two sample files (three pages) ingested once, with real restoration and Tesseract."""
     data = tmp_path_factory.mktemp("pdfdemo") / "data"
-    run = sohoa(data, "ingest", str(SAMPLES / "scans" / "003_heavy_record.tif"),
+    run = run_sohoa(data, "ingest", str(SAMPLES / "scans" / "003_heavy_record.tif"),
                 str(SAMPLES / "scans" / "004_mild_page.jpg"), "--batch", "pdf-demo", "--no-progress")
     assert run.returncode == 0, run.stderr[-2000:]
     return data
@@ -75,7 +66,7 @@ def test_cli_writes_a_searchable_pdf_per_record(demo_dir: Path, tmp_path: Path) 
         records = ledger.records()
     assert len(records) == 2
     rec = max(records, key=lambda r: len(r.pages))
-    run = sohoa(demo_dir, "pdf", rec.key, "--out", str(tmp_path))
+    run = run_sohoa(demo_dir, "pdf", rec.key, "--out", str(tmp_path))
     assert run.returncode == 0, run.stderr
     reader = pypdf.PdfReader(tmp_path / f"{rec.key}.pdf")
     assert len(reader.pages) == len(rec.pages) == 2
@@ -87,6 +78,6 @@ def test_cli_writes_a_searchable_pdf_per_record(demo_dir: Path, tmp_path: Path) 
 def test_cli_pdf_of_a_batch_reports_unknown_keys(demo_dir: Path, tmp_path: Path) -> None:
     with Ledger(demo_dir / "ledger.sqlite") as ledger:
         keys = {r.key for r in ledger.records()}
-    run = sohoa(demo_dir, "pdf", "--batch", "pdf-demo", "no-such-key", "--out", str(tmp_path))
+    run = run_sohoa(demo_dir, "pdf", "--batch", "pdf-demo", "no-such-key", "--out", str(tmp_path))
     assert run.returncode == 2 and "no-such-key" in run.stderr
     assert {p.stem for p in tmp_path.glob("*.pdf")} == keys
