@@ -32,14 +32,25 @@ __all__ = [
     "fuzzy_edits",
     "snippet_terms",
     "STATUSES",
+    "TOTAL_CAP",
 ]
 
 #: Status values of a record on a date, in the order counts list them.
 STATUSES = ("valid", "expired", "revoked", "unknown")
 
-#: Bump when the document shape or the mapping changes; startup checks it.
+#: Bump when the document shape, the mapping or the on-disk layout changes;
+#: startup checks it (an old index is reported, and ``sohoa reindex`` rebuilds it).
 #: 2: an unfolded column/fields for the exact-diacritics ranking tier.
-INDEX_SCHEMA_VERSION = 2
+#: 3: embedded index split into short-field and full-text FTS5 tables, contentless.
+INDEX_SCHEMA_VERSION = 3
+
+#: Searches with a query count their matches up to this many; beyond it
+#: ``SearchResult.total`` is this number and ``total_capped`` is true ("more
+#: than 1,000": the clerk narrows the query either way). Counting every match
+#: of common words, or 10,000 of them through a filter, costs more than finding
+#: the page (0.1–0.3 s at a million records). Listings without a query
+#: (filters only) are counted exactly.
+TOTAL_CAP = 1_000
 
 
 @dataclass(frozen=True)
@@ -65,10 +76,15 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A page of hits and the total number of matches."""
+    """A page of hits and the total number of matches.
+
+    ``total_capped``: more than :data:`TOTAL_CAP` records match the query and
+    ``total`` is :data:`TOTAL_CAP` ("more than 1,000").
+    """
 
     total: int
     hits: tuple[Hit, ...] = field(default_factory=tuple)
+    total_capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,8 +145,14 @@ class SearchIndex(Protocol):
 #   2. the folded query is a phrase anywhere;
 #   3. every folded word of the query occurs somewhere;
 #   4. fuzzy: every word occurs up to :func:`fuzzy_edits` edits away (OCR
-#      errors), asked for only when tiers 1–3 fill less than a page.
-# The engine's relevance (bm25) orders records within a tier.
+#      errors) in the subject, number, title or issuer, asked for only when
+#      tiers 1–3 fill less than a page. Not in the body text: one or two edits
+#      turn a Vietnamese syllable into many others (thi → thu, thai, tri…), so
+#      over the body nearly every record would match fuzzily.
+# The engine's relevance (bm25) orders records within a tier. The embedded
+# index asks its small short-field table first, so within tiers 2–4 records
+# matching in subject, number, title or issuer come before those matching in
+# their body text only (the bm25 column weights favour them anyway).
 
 
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")

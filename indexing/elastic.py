@@ -36,6 +36,7 @@ from indexing._snippet import make_snippet
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
     STATUSES,
+    TOTAL_CAP,
     CountRow,
     Hit,
     SearchFilters,
@@ -58,6 +59,9 @@ _FOLDED = ["subject_folded^3", "number_folded^3", "title_folded^1.5", "issuer_fo
 # Tier boosts: far above any bm25 sum, so tiers never mix (see indexing.base).
 _TIER_EXACT, _TIER_PHRASE = 100_000.0, 10_000.0
 _UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
+# Schema 3 changed only the embedded index's layout: a schema-2 Elasticsearch
+# index has the same mapping and need not be rebuilt.
+_COMPATIBLE_SCHEMAS = {2, INDEX_SCHEMA_VERSION}
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
@@ -174,17 +178,21 @@ def _filters(f: SearchFilters) -> list[dict[str, Any]]:
 
 
 def _word_clauses(query: str, *, fuzzy: bool) -> list[dict[str, Any]]:
-    """One clause per query word, all required; codes match as phrases of their parts."""
+    """One clause per query word, all required; codes match as phrases of their parts.
+
+    The fuzzy tier looks at the short fields only (see :mod:`indexing.base`).
+    """
+    fields = _FOLDED[:-1] if fuzzy else _FOLDED
     out: list[dict[str, Any]] = []
     for tok in tokens(query):
         parts = subtokens(tok)
         if len(parts) > 1:
-            out.append({"multi_match": {"query": " ".join(parts), "type": "phrase", "fields": _FOLDED}})
+            out.append({"multi_match": {"query": " ".join(parts), "type": "phrase", "fields": fields}})
         elif fuzzy and fuzzy_edits(tok):
-            out.append({"multi_match": {"query": tok, "fields": _FOLDED, "fuzziness": "AUTO",
+            out.append({"multi_match": {"query": tok, "fields": fields, "fuzziness": "AUTO",
                                         "prefix_length": 1}})
         else:
-            out.append({"multi_match": {"query": tok, "fields": _FOLDED}})
+            out.append({"multi_match": {"query": tok, "fields": fields}})
     return out
 
 
@@ -198,6 +206,10 @@ def _tier_clauses(query: str) -> list[dict[str, Any]]:
             "filter": {"bool": {"should": [{"match_phrase": {f: phrase}} for f in _SHORT]}},
             "boost": _TIER_EXACT}})
     return should
+
+
+def _result(total: int, hits: list[Hit]) -> SearchResult:
+    return SearchResult(total=min(total, TOTAL_CAP), hits=tuple(hits), total_capped=total > TOTAL_CAP)
 
 
 class ElasticIndex:
@@ -224,7 +236,7 @@ class ElasticIndex:
                 mappings = self._es.indices.get_mapping(index=self.alias)
                 for name, body in mappings.body.items():
                     schema = body["mappings"].get("_meta", {}).get("schema")
-                    if schema != INDEX_SCHEMA_VERSION:
+                    if schema not in _COMPATIBLE_SCHEMAS:
                         raise IndexSchemaError(f"{name}: index schema {schema} differs from "
                                                f"{INDEX_SCHEMA_VERSION}; run `sohoa reindex --to {url}`")
 
@@ -353,16 +365,20 @@ class ElasticIndex:
 
     # -- reading --------------------------------------------------------------
 
-    def _run(self, body: dict[str, Any], size: int, terms: list[str]) -> tuple[int, list[Hit]]:
+    def _run(self, body: dict[str, Any], size: int, terms: list[str], *, exact: bool = False
+             ) -> tuple[int, list[Hit]]:
+        """Total (``TOTAL_CAP + 1`` when more match, unless ``exact``) and hits of one search."""
         with self._guard():
-            res = self._es.search(index=self.alias, size=size, track_total_hits=True, source=["doc"], **body)
+            res = self._es.search(index=self.alias, size=size, track_total_hits=True if exact else TOTAL_CAP,
+                                  source=["doc"], **body)
         hits = []
         for h in res["hits"]["hits"]:
             doc = h["_source"]["doc"]
             score = float(h["_score"] if h.get("_score") is not None else (h.get("sort") or [0.0])[0] or 0.0)
             hits.append(Hit(key=h["_id"], score=score, snippet=make_snippet(str(doc.get("text") or ""), terms),
                             doc=doc))
-        return int(res["hits"]["total"]["value"]), hits
+        total = res["hits"]["total"]
+        return int(total["value"]) + (total["relation"] == "gte"), hits
 
     def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
         """Search with the ranking tiers of :mod:`indexing.base`; an empty query lists by date, newest first."""
@@ -371,19 +387,19 @@ class ElasticIndex:
         if not words:
             body = {"query": {"bool": {"filter": filt}},
                     "sort": [{"issue_date": {"order": "desc", "missing": "_last"}}, {"key": "asc"}]}
-            total, hits = self._run(body, limit, [])
+            total, hits = self._run(body, limit, [], exact=True)
             return SearchResult(total=total, hits=tuple(hits))
         terms = snippet_terms(query)
         strict = {"bool": {"must": words, "filter": filt, "should": _tier_clauses(query)}}
         total, hits = self._run({"query": strict, "sort": ["_score", {"key": "asc"}]}, limit, terms)
         fuzzy = _word_clauses(query, fuzzy=True)
-        if len(hits) < limit and fuzzy != words:
+        if len(hits) < limit and any(len(subtokens(t)) == 1 and fuzzy_edits(t) for t in tokens(query)):
             body = {"query": {"bool": {"must": fuzzy, "filter": filt, "must_not": [{"bool": {"must": words}}]}},
                     "sort": ["_score", {"key": "asc"}]}
             more, extra = self._run(body, limit - len(hits), terms)
             total += more
             hits += extra
-        return SearchResult(total=total, hits=tuple(hits))
+        return _result(total, hits)
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records numbered ``code`` first, then records quoting it in their text."""
@@ -395,7 +411,7 @@ class ElasticIndex:
         body = {"query": {"bool": {"should": should, "minimum_should_match": 1}},
                 "sort": ["_score", {"key": "asc"}]}
         total, hits = self._run(body, limit, snippet_terms(code))
-        return SearchResult(total=total, hits=tuple(hits))
+        return _result(total, hits)
 
     def counts(self, on: dt.date) -> list[CountRow]:
         """Records issued on or before ``on`` by type × year × status, in one aggregation."""

@@ -1,39 +1,28 @@
-"""The embedded FTS5 index: folding, numbers, filters, counts, snippets."""
+"""The embedded FTS5 index only: its layout, folding by FTS5, schema upgrades, status SQL.
+
+Behaviour both backends share is in tests/test_index_contract.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
+import indexing.sqlite_fts
 from indexing import SearchFilters, open_index
-from indexing.sqlite_fts import SqliteIndex, fts_query
+from indexing.base import rebuild_index
+from indexing.sqlite_fts import STATUS_SQL, SqliteIndex, _body, fts_query
 from pipeline.domain import ProcedureType
-from pipeline.validity import status_on
-
-
-def doc(key: str, type_: str, issued: str | None, until: str | None, subject: str, number: str,
-        text: str = "", revoked: str | None = None, issuer: str = "SỞ GIÁO DỤC VÀ ĐÀO TẠO") -> dict[str, object]:
-    return {
-        "key": key, "type": type_, "number": number, "issue_date": issued,
-        "year": int(issued[:4]) if issued else None, "issuer": issuer, "subject": subject,
-        "title": "QUYẾT ĐỊNH", "valid_until": until, "revoked_on": revoked, "needs_review": False,
-        "batch": "hop-01", "location": "SGDĐT / 01", "path": "/scans/a.pdf", "pages": [1],
-        "text": text or f"{subject} {number}",
-    }
-
-
-DOCS = [
-    doc("a", "xac_minh_van_bang", "2010-07-05", None, "Nguyễn Văn An", "45/SGDĐT-KTKĐ",
-        "Sở xác nhận ông Nguyễn Văn An, sinh ngày 12/3/1990, đã được cấp bằng tốt nghiệp."),
-    doc("b", "kiem_dinh_chat_luong", "2011-03-01", "2016-03-01", "Trường THCS Đằng Lâm", "123/QĐ-SGDĐT"),
-    doc("c", "cong_nhan_chuan_quoc_gia", "2013-05-20", "2018-05-20", "Trường Tiểu học Lê Lợi", "1234/QĐ-UBND",
-        issuer="ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"),
-    doc("d", "xac_minh_van_bang", "2012-01-10", None, "Nguyễn Văn Anh", "12/SGDĐT-KTKĐ", revoked="2014-01-01"),
-    doc("e", "khac", None, None, "Trần Thị Bình", "7/BC-SGDĐT"),
-]
+from pipeline.folding import fold
+from pipeline.validity import status_on, valid_until
+from sohoa.errors import IndexSchemaError
+from test_index_contract import DOCS, doc
 
 
 @pytest.fixture
@@ -44,57 +33,88 @@ def index(tmp_path: Path) -> SqliteIndex:
     idx.close()
 
 
-def test_folded_search_finds_diacritics(index: SqliteIndex) -> None:
-    res = index.search("nguyen van an")
-    assert [h.key for h in res.hits][:1] == ["a"]
-    assert "[Nguyễn Văn An]" in res.hits[0].snippet
-    assert {h.key for h in index.search("dang lam").hits} == {"b"}
-    assert {h.key for h in index.search("ĐẰNG LÂM").hits} == {"b"}
-
-
-def test_number_matches_exactly_in_sequence(index: SqliteIndex) -> None:
-    assert [h.key for h in index.search("123/QĐ-SGDĐT").hits] == ["b"]
-    assert [h.key for h in index.search("123/qd-sgddt").hits] == ["b"]
-    assert index.search("123/QĐ-UBND").total == 0
+def test_number_query_is_a_phrase_of_its_parts() -> None:
     assert fts_query("Số 45/SGDĐT-KTKĐ") == '"so" "45 sgddt ktkd"'
-
-
-def test_filters(index: SqliteIndex) -> None:
-    assert {h.key for h in index.search("", SearchFilters(type="xac_minh_van_bang")).hits} == {"a", "d"}
-    assert {h.key for h in index.search("", SearchFilters(year=2013)).hits} == {"c"}
-    assert {h.key for h in index.search("", SearchFilters(issuer="uy ban nhan dan")).hits} == {"c"}
-    valid_2015 = {h.key for h in index.search("", SearchFilters(valid_on=dt.date(2015, 1, 1))).hits}
-    assert valid_2015 == {"a", "b", "c"}  # d revoked in 2014, e unknown
-    assert {h.key for h in index.search("", SearchFilters(valid_on=dt.date(2016, 3, 1))).hits} == {"a", "c"} | {"b"}
-    assert {h.key for h in index.search("", SearchFilters(valid_on=dt.date(2016, 3, 2))).hits} == {"a", "c"}
-
-
-def test_counts_grouped_by_type_year_status(index: SqliteIndex) -> None:
-    rows = {(r.type, r.year, r.status): r.count for r in index.counts(dt.date(2017, 1, 1))}
-    assert rows == {
-        ("xac_minh_van_bang", 2010, "valid"): 1,
-        ("xac_minh_van_bang", 2012, "revoked"): 1,
-        ("kiem_dinh_chat_luong", 2011, "expired"): 1,
-        ("cong_nhan_chuan_quoc_gia", 2013, "valid"): 1,
-        ("khac", None, "unknown"): 1,
-    }
-    # records issued after the date are not counted
-    assert all(r.year != 2013 for r in index.counts(dt.date(2012, 12, 31)))
-
-
-def test_rewrite_and_delete(index: SqliteIndex) -> None:
-    index.write([doc("a", "xac_minh_van_bang", "2010-07-05", None, "Phạm Thị Hoa", "45/SGDĐT-KTKĐ")])
-    assert index.search("nguyen van an").total == 0 or index.search("nguyen van an").hits[0].key != "a"
-    assert index.search("pham thi hoa").hits[0].key == "a"
-    assert index.delete(["a", "zz"]) == 1
-    assert index.search("pham thi hoa").total == 0
-    assert index.doc_count() == len(DOCS) - 1
 
 
 def test_open_index_by_url(tmp_path: Path) -> None:
     idx = open_index(f"sqlite:///{tmp_path / 'x.sqlite'}")
     assert isinstance(idx, SqliteIndex)
     idx.close()
+
+
+@pytest.mark.parametrize("old", ["2", None])
+def test_old_layout_is_reported_then_rebuilt(tmp_path: Path, old: str | None) -> None:
+    """An index of schema 2 (one FTS table) or one without a recorded schema is refused, and reindex replaces it."""
+    path = tmp_path / "index.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE docs (rowid INTEGER PRIMARY KEY, key TEXT, doc TEXT)")
+    if old:
+        con.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        con.execute("INSERT INTO meta VALUES ('schema', ?)", (old,))
+    con.commit()
+    con.close()
+    with pytest.raises(IndexSchemaError, match="reindex"):
+        SqliteIndex(path)
+    assert rebuild_index(f"sqlite:///{path}", [DOCS]) == len(DOCS)
+    idx = SqliteIndex(path)
+    try:
+        assert idx.doc_count() == len(DOCS)
+        assert [h.key for h in idx.search("dang lam").hits] == ["b"]
+    finally:
+        idx.close()
+
+
+_VI = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+vi_text = st.text(alphabet=st.sampled_from(list(_VI + _VI.upper() + "ÐðɖƯƠ  ,./-:;()0123456789")), max_size=80)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(text=vi_text, form=st.sampled_from(["NFC", "NFD"]))
+def test_fts_folds_body_like_fold(text: str, form: str) -> None:
+    """The body is folded by FTS5 (unicode61, remove_diacritics 2): same words as pipeline.folding.fold."""
+    text = unicodedata.normalize(form, text)
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 2')")
+    con.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    con.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (_body({"text": text}),))
+    got = [t for (t,) in con.execute("SELECT term FROM v ORDER BY offset")]
+    assert got == re.findall(r"\w+", fold(text))
+
+
+def test_rewrites_leave_no_stale_words(index: SqliteIndex) -> None:
+    """Contentless tables forget a record's old words on rewrite and delete; rowids are not reused."""
+    for i in range(3):
+        index.write([doc("a", "xac_minh_van_bang", "2010-07-05", None, f"Phạm Thị Hoa {i}", "45/SGDĐT-KTKĐ",
+                         f"Bản sao số {i} của Phạm Thị Hoa")])
+    assert [h.key for h in index.search("pham thi hoa").hits] == ["a"]
+    assert index.search("nguyen van an").total == 0
+    assert index.search("sinh ngay").total == 0  # words of the first text of "a"
+    last = index._conn.execute("SELECT max(rowid) FROM docs").fetchone()[0]
+    index.delete(["a"])
+    index.write([doc("z", "khac", None, None, "Lê Văn Tám", "8/SGDĐT")])
+    assert index._conn.execute("SELECT rowid FROM docs WHERE key='z'").fetchone()[0] > last
+    assert index.search("pham thi hoa").total == 0
+    for table in ("short_fts", "text_fts"):
+        index._conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+
+
+def test_body_tiers_rank_within_a_window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With more body-only matches than the window, the page is still full and the total exact."""
+    monkeypatch.setattr(indexing.sqlite_fts, "BODY_WINDOW", 3)
+    idx = SqliteIndex(tmp_path / "w.sqlite")
+    try:
+        idx.write([doc(f"k{i}", "xac_minh_van_bang", "2011-01-01", None, f"Trần Thị {i}", f"{i}/SGDĐT",
+                       f"Theo hồ sơ, ông Nguyễn Văn An đã tốt nghiệp năm {2000 + i}.") for i in range(8)])
+        idx.write(DOCS)
+        res = idx.search("nguyen van an", limit=5)
+        assert [h.key for h in res.hits][:1] == ["a"]  # the subject match first
+        assert len(res.hits) == 5 and res.total == 9 and not res.total_capped
+        every = [h.key for h in idx.search("nguyen van an", limit=20).hits]
+        assert sorted(every) == ["a"] + [f"k{i}" for i in range(8)]
+        assert every.index("k7") < every.index("k0")  # window by window, newest first
+    finally:
+        idx.close()
 
 
 days = st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2025, 12, 31))
@@ -106,19 +126,16 @@ days = st.dates(min_value=dt.date(2005, 1, 1), max_value=dt.date(2025, 12, 31))
 def test_sql_status_agrees_with_status_on(tmp_path_factory: pytest.TempPathFactory, type_: ProcedureType,
                                           issued: dt.date | None, years: int | None, revoked: dt.date | None,
                                           on: dt.date) -> None:
-    from pipeline.validity import valid_until
-
     until = valid_until(type_, issued, years)
     idx = _shared_index(tmp_path_factory)
     idx.clear()
     idx.write([doc("k", type_.value, issued.isoformat() if issued else None, until.isoformat() if until else None,
                    "X", "1/QĐ", revoked=revoked.isoformat() if revoked else None)])
     expected = status_on(type_, issued, until, on, revoked).value
-    got = idx._conn.execute(
-        "SELECT " + __import__("indexing.sqlite_fts", fromlist=["STATUS_SQL"]).STATUS_SQL + " FROM docs d",
-        {"on": on.isoformat()},
-    ).fetchone()[0]
+    got = idx._conn.execute(f"SELECT {STATUS_SQL} FROM docs d", {"on": on.isoformat()}).fetchone()[0]
     assert got == expected
+    valid = [h.key for h in idx.search("", SearchFilters(valid_on=on)).hits]
+    assert valid == (["k"] if expected == "valid" and issued and issued <= on else [])
 
 
 _SHARED: dict[str, SqliteIndex] = {}
