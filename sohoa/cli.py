@@ -338,10 +338,12 @@ def cmd_search(args: argparse.Namespace) -> int:
                                               "valid_until", "batch", "location", "path", "pages")},
                      "status": status, "score": round(hit.score, 3), "snippet": hit.snippet})
     if args.json:
-        print(json.dumps({"query": args.query, "total": result.total, "hits": rows}, ensure_ascii=False, indent=2))
+        print(json.dumps({"query": args.query, "total": result.total, "total_capped": result.total_capped,
+                          "hits": rows}, ensure_ascii=False, indent=2))
         return 0
     labels = PROCEDURE_LABELS[args.lang]
-    print(f"{result.total} kết quả" if args.lang == "vi" else f"{result.total} results")
+    more = ("hơn " if args.lang == "vi" else "more than ") if result.total_capped else ""
+    print(f"{more}{result.total} kết quả" if args.lang == "vi" else f"{more}{result.total} results")
     for r in rows:
         print(f"- {r['subject'] or '?'} | {labels[ProcedureType(str(r['type']))]} | số {r['number'] or '?'} | "
               f"{r['issue_date'] or '?'} | {STATUS_LABELS[args.lang][str(r['status'])]}")

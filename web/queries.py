@@ -75,6 +75,7 @@ class SearchOutcome:
     by_year: Counter[int | None] = field(default_factory=Counter)
     by_status: Counter[str] = field(default_factory=Counter)
     partial: bool = False
+    capped: bool = False  # the engine stopped counting at ``total``: "more than"
 
 
 def search_records(
@@ -104,7 +105,8 @@ def search_records(
         ))
     partial = result.total > len(result.hits)
     total = result.total if not status or status == "valid" else len(hits)
-    out = SearchOutcome(total=total, hits=hits, partial=partial)
+    capped = result.total_capped and (not status or status == "valid")
+    out = SearchOutcome(total=total, hits=hits, partial=partial, capped=capped)
     for hv in hits:
         out.by_type[hv.type] += 1
         out.by_year[int(hv.issue_date[:4]) if hv.issue_date else None] += 1
