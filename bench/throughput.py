@@ -1,21 +1,30 @@
-"""End-to-end ingest throughput against the floor of plain Tesseract (and OCRmyPDF).
+"""End-to-end ingest throughput against the floor of plain Tesseract, and OCRmyPDF.
 
-Usage::
+Usage (self-contained: the page set is generated when the folder holds none)::
 
-    python -m samples.generate --out /tmp/tp --records 40 --levels heavy --layout images --seed 9 --jobs 2
-    python -m bench.throughput /tmp/tp [--workers 1,2] [--ocrmypdf]
+    python -m bench.throughput [SET] [--workers 1,2] [--no-ocrmypdf] [--ocrmypdf-pages N] [--stage-pages N]
 
-For each worker count, in the same run on the same pages:
+``SET`` defaults to ``/tmp/sohoa-bench-tp``; when it has no ``ground_truth.json``
+it is made with ``python -m samples.generate --out SET --records 52 --levels
+heavy --layout images --seed 9 --jobs 2`` (63 heavy-damage pages, a few
+minutes). For each worker count, in the same run on the same pages:
 
 - **floor**: plain ``tesseract page.png - -l vie`` on every page, that many at a
   time (pages are decoded to PNG once beforehand, not timed);
 - **sohoa**: ``sohoa ingest`` of the whole folder into a fresh data dir
   (Prefect flow, restoration, layout, OCR, records, ledger, index);
-- **ocrmypdf** (with ``--ocrmypdf``, when installed): ``ocrmypdf --jobs N
-  --deskew --clean`` on one PDF of the pages.
+- **ocrmypdf** (when installed; ``apt-get install ocrmypdf unpaper``):
+  ``ocrmypdf --jobs N --deskew --clean`` on one PDF of the pages (the first
+  ``--ocrmypdf-pages`` of them: it is slow, and pages per minute is a rate).
 
-It prints pages per minute, the ratio to the floor, and the peak resident
-memory of the ingest process and of its largest child (a Tesseract run).
+Every run's process tree (the ingest process, its Tesseract and poppler
+children, Prefect's temporary API server) is sampled with psutil every 50 ms:
+the table gives the peak resident memory per worker (ingest process plus the
+children alive at the same moment, divided by the workers; Prefect's server
+apart) and the CPU seconds each kind of process used. The fixed cost of a
+run is the ingest of an empty folder (imports, Prefect's server, the flow).
+Time per stage is measured in-process, one page at a time, on the first
+``--stage-pages`` pages.
 """
 
 from __future__ import annotations
@@ -28,18 +37,110 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
 
-from ocr.loader import inspect_file, load_page
-from sohoa.settings import Settings
+__all__ = ["TreeStats", "run_sampled", "ensure_set", "main"]
 
-__all__ = ["main"]
+DEFAULT_SET = Path("/tmp/sohoa-bench-tp")
+GENERATE = ["--records", "52", "--levels", "heavy", "--layout", "images", "--seed", "9", "--jobs", "2"]
+MIN_PAGES = 60
+
+
+@dataclass
+class TreeStats:
+    """What sampling a process tree saw: wall time, peak memory and CPU by kind of process."""
+
+    seconds: float = 0.0
+    returncode: int = 0
+    stdout: str = ""
+    stderr: str = ""
+    peak_work_rss: int = 0  # bytes: the root process plus its workers' children, at one moment
+    peak_root_rss: int = 0
+    peak_child_rss: int = 0  # the largest single Tesseract / poppler process
+    peak_server_rss: int = 0  # Prefect's temporary API server
+    cpu: Counter[str] = field(default_factory=Counter)
+
+
+def _kind(cmdline: list[str]) -> str:
+    exe = Path(cmdline[0]).name if cmdline else ""
+    text = " ".join(cmdline)
+    if exe.startswith("tesseract"):
+        return "tesseract"
+    if exe.startswith(("pdftoppm", "pdfinfo", "pdftocairo")):
+        return "poppler"
+    if "uvicorn" in text or "prefect.server" in text:
+        return "prefect server"
+    return "python" if "python" in exe else exe or "other"
+
+
+def run_sampled(cmd: Sequence[str], env: dict[str, str], *, every_s: float = 0.05) -> TreeStats:
+    """Run ``cmd`` and sample its process tree's memory and CPU until it ends.
+
+    CPU seconds are those of each process at its last sample, so a process
+    loses at most ``every_s`` of its time; peaks are exact to the sample.
+    """
+    import psutil
+
+    stats = TreeStats()
+    cpu: dict[int, tuple[str, float]] = {}
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(list(cmd), env=env, stdout=out, stderr=err)
+        root = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            work = 0
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                procs = []
+            for p in procs:
+                try:
+                    rss = p.memory_info().rss
+                    times = p.cpu_times()
+                    kind = cpu[p.pid][0] if p.pid in cpu else ("ingest" if p.pid == proc.pid else _kind(p.cmdline()))
+                except psutil.Error:
+                    continue
+                cpu[p.pid] = (kind, times.user + times.system)
+                if kind == "prefect server":
+                    stats.peak_server_rss = max(stats.peak_server_rss, rss)
+                    continue
+                work += rss
+                if p.pid == proc.pid:
+                    stats.peak_root_rss = max(stats.peak_root_rss, rss)
+                else:
+                    stats.peak_child_rss = max(stats.peak_child_rss, rss)
+            stats.peak_work_rss = max(stats.peak_work_rss, work)
+            time.sleep(every_s)
+        stats.seconds = time.perf_counter() - start
+        stats.returncode = proc.returncode
+        out.seek(0)
+        err.seek(0)
+        stats.stdout = out.read().decode("utf-8", "replace")
+        stats.stderr = err.read().decode("utf-8", "replace")
+    for kind, seconds in cpu.values():
+        stats.cpu[kind] += seconds
+    return stats
+
+
+def ensure_set(root: Path, generate: Sequence[str] = GENERATE) -> None:
+    """Generate the page set into ``root`` unless it is there already."""
+    if (root / "ground_truth.json").exists():
+        return
+    print(f"generating the page set into {root} (python -m samples.generate {' '.join(generate)}) …", flush=True)
+    subprocess.run([sys.executable, "-m", "samples.generate", "--out", str(root), *generate], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def _extract_pages(root: Path, out: Path) -> list[Path]:
+    from ocr.loader import inspect_file, load_page
+    from sohoa.settings import Settings
+
     truth = json.loads((root / "ground_truth.json").read_text(encoding="utf-8"))
     settings = Settings()
     pages = []
@@ -66,30 +167,27 @@ def _floor(pages: list[Path], workers: int) -> float:
     return time.perf_counter() - start
 
 
-def _sohoa(root: Path, workers: int, work: Path) -> tuple[float, int, int]:
-    data = work / f"data-{workers}"
+def ingest_env(data: Path, workers: int) -> dict[str, str]:
+    """The environment of a bench ingest: a fresh data dir, the embedded index, ``workers`` workers."""
     shutil.rmtree(data, ignore_errors=True)
     env = {**os.environ, "SOHOA_DATA_DIR": str(data), "SOHOA_WORKERS": str(workers),
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("SOHOA_INDEX_URL", None)
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c",
-         "import resource, sys; from sohoa.cli import main; code = main(sys.argv[1:]); "
-         "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-         "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)",
-         "ingest", str(root / "scans"), "--batch", f"bench-{workers}", "--no-progress"],
-        capture_output=True, text=True, env=env,
-    )
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 2):
-        raise RuntimeError(proc.stderr[-2000:])
-    rss = next(line for line in proc.stdout.splitlines() if line.startswith("MAXRSS")).split()
-    return elapsed, int(rss[1]), int(rss[2])
+    for key in ("SOHOA_INDEX_URL", "SOHOA_LEDGER_URL", "SOHOA_RUNNER", "SOHOA_VERBOSE"):
+        env.pop(key, None)
+    return env
+
+
+def ingest(folder: Path, workers: int, data: Path) -> TreeStats:
+    """``sohoa ingest`` of ``folder`` into a fresh data dir, sampled."""
+    stats = run_sampled([sys.executable, "-m", "sohoa.cli", "ingest", str(folder), "--batch", f"bench-{workers}",
+                         "--no-progress"], ingest_env(data, workers))
+    if stats.returncode not in (0, 2):
+        raise RuntimeError(f"sohoa ingest failed ({stats.returncode}): {stats.stderr[-2000:]}")
+    return stats
 
 
 def _ocrmypdf(pages: list[Path], workers: int, work: Path) -> float:
-    pdf = work / "all.pdf"
+    pdf = work / f"ocrmypdf-{len(pages)}.pdf"
     if not pdf.exists():
         imgs = [Image.open(p) for p in pages]
         imgs[0].save(pdf, save_all=True, append_images=imgs[1:], resolution=300)
@@ -100,31 +198,114 @@ def _ocrmypdf(pages: list[Path], workers: int, work: Path) -> float:
     return time.perf_counter() - start
 
 
+def stage_times(root: Path, limit: int) -> dict[str, float]:
+    """Seconds per page of each stage of :func:`ocr.pages.read_page`, one page at a time, in-process."""
+    import ocr.layout as layout
+    import ocr.tesseract as tesseract
+    from ocr.loader import inspect_file, load_page
+    from ocr.pages import _encode_jpeg, _words_json
+    from ocr.restore import ink_gray, restore_page
+    from sohoa.settings import Settings
+
+    settings = Settings()
+    spent: Counter[str] = Counter()
+    run = tesseract._run
+
+    def timed_run(*args: object, **kwargs: object) -> object:
+        t = time.perf_counter()
+        try:
+            return run(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            spent["tesseract (process)"] += time.perf_counter() - t
+
+    tesseract._run = timed_run  # type: ignore[assignment]
+    truth = json.loads((root / "ground_truth.json").read_text(encoding="utf-8"))
+    n = 0
+    try:
+        for f in truth["files"]:
+            path = root / f["path"]
+            info = inspect_file(path, settings.limits, settings.dpi)
+            for p in f["pages"]:
+                if n == limit:
+                    break
+                t0 = time.perf_counter()
+                gray = ink_gray(load_page(path, int(p["page"]), info, settings.limits, settings.dpi))
+                t1 = time.perf_counter()
+                restored = restore_page(gray, settings.restore, settings.tesseract)
+                t2 = time.perf_counter()
+                before = spent["tesseract (process)"]
+                result = layout.read_page_text(restored.image, settings.tesseract)
+                t3 = time.perf_counter()
+                _encode_jpeg(restored.image), _words_json(result)
+                t4 = time.perf_counter()
+                spent["load + ink gray"] += t1 - t0
+                spent["restore (incl. any OSD run)"] += t2 - t1
+                spent["layout, OCR I/O, post-correction"] += (t3 - t2) - (spent["tesseract (process)"] - before)
+                spent["derived JPEG + words JSON"] += t4 - t3
+                n += 1
+    finally:
+        tesseract._run = run  # type: ignore[assignment]
+    return {k: v / max(n, 1) for k, v in spent.items()} | {"pages": n}
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+def _cpu(stats: TreeStats, pages: int) -> str:
+    return ", ".join(f"{k} {v / pages:.2f}" for k, v in stats.cpu.most_common() if v >= 0.05)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("set", type=Path, help="a folder made by `python -m samples.generate`")
+    ap.add_argument("set", type=Path, nargs="?", default=DEFAULT_SET,
+                    help=f"a folder made by `python -m samples.generate` (default {DEFAULT_SET}, made if missing)")
     ap.add_argument("--workers", default="1,2", help="worker counts to compare (default: 1,2)")
-    ap.add_argument("--ocrmypdf", action="store_true", help="also time OCRmyPDF (if installed)")
+    ap.add_argument("--no-ocrmypdf", action="store_true", help="do not time OCRmyPDF")
+    ap.add_argument("--ocrmypdf-pages", type=int, default=0, help="OCRmyPDF on the first N pages only (0: all)")
+    ap.add_argument("--stage-pages", type=int, default=10, help="pages timed stage by stage (0: none)")
     args = ap.parse_args(argv)
+    ensure_set(args.set)
+    has_ocrmypdf = not args.no_ocrmypdf and shutil.which("ocrmypdf") is not None
     with tempfile.TemporaryDirectory(prefix="sohoa-tp-") as tmp:
         work = Path(tmp)
         (work / "pages").mkdir()
+        (work / "empty").mkdir()
         pages = _extract_pages(args.set, work / "pages")
         n = len(pages)
-        print(f"{n} pages; {os.cpu_count()} cores\n")
-        print("| workers | method | seconds | pages/min | vs floor | peak RSS ingest / largest child |")
-        print("|---:|---|---:|---:|---:|---|")
+        if n < MIN_PAGES:
+            print(f"warning: {n} pages, fewer than the {MIN_PAGES} the benchmark is meant for")
+        version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.split()[1]
+        print(f"{n} pages from {args.set}; {os.cpu_count()} cores; Tesseract {version}")
+        if not args.no_ocrmypdf and not has_ocrmypdf:
+            print("OCRmyPDF is not installed (apt-get install ocrmypdf unpaper): its rows are skipped")
+        empty = ingest(work / "empty", 1, work / "data-empty")
+        print(f"fixed cost of a run (sohoa ingest of an empty folder): {empty.seconds:.1f} s; CPU s: "
+              + ", ".join(f"{k} {v:.1f}" for k, v in empty.cpu.most_common()) + "\n")
+        print("| workers | method | seconds | pages/min | vs floor | peak RSS per worker | "
+              "ingest process / largest child / Prefect server | CPU s per page |")
+        print("|---:|---|---:|---:|---:|---:|---|---|")
         for workers in (int(w) for w in args.workers.split(",")):
             floor = _floor(pages, workers)
-            print(f"| {workers} | tesseract (floor) | {floor:.0f} | {60 * n / floor:.1f} | 1.00 | |")
-            took, rss_self, rss_child = _sohoa(args.set, workers, work)
-            print(f"| {workers} | sohoa ingest | {took:.0f} | {60 * n / took:.1f} | {floor / took:.2f} | "
-                  f"{rss_self / 1024:.0f} MB / {rss_child / 1024:.0f} MB |")
-            if args.ocrmypdf and shutil.which("ocrmypdf"):
-                om = _ocrmypdf(pages, workers, work)
-                print(f"| {workers} | ocrmypdf --deskew --clean | {om:.0f} | {60 * n / om:.1f} | {floor / om:.2f} | |")
-            sys.stdout.flush()
+            print(f"| {workers} | tesseract (floor) | {floor:.0f} | {60 * n / floor:.1f} | 1.00 | | | |", flush=True)
+            st = ingest(args.set / "scans", workers, work / f"data-{workers}")
+            print(f"| {workers} | sohoa ingest | {st.seconds:.0f} | {60 * n / st.seconds:.1f} | "
+                  f"{floor / st.seconds:.2f} | {_mb(st.peak_work_rss // workers)} | "
+                  f"{_mb(st.peak_root_rss)} / {_mb(st.peak_child_rss)} / {_mb(st.peak_server_rss)} | "
+                  f"{_cpu(st, n)} |", flush=True)
+            if has_ocrmypdf:
+                some = pages[: args.ocrmypdf_pages] if args.ocrmypdf_pages else pages
+                om = _ocrmypdf(some, workers, work)
+                rate = 60 * len(some) / om
+                print(f"| {workers} | ocrmypdf --jobs {workers} --deskew --clean ({len(some)} pages) | {om:.0f} | "
+                      f"{rate:.1f} | {rate / (60 * n / floor):.2f} | | | |", flush=True)
+        if args.stage_pages:
+            stages = stage_times(args.set, args.stage_pages)
+            print(f"\nTime per stage, one page at a time ({stages.pop('pages'):.0f} pages), seconds per page:\n")
+            print("| stage | s/page |\n|---|---:|")
+            for name, seconds in stages.items():
+                print(f"| {name} | {seconds:.3f} |")
     return 0
 
 

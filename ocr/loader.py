@@ -18,6 +18,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -209,8 +210,9 @@ def _to_bgr(img: Image.Image) -> np.ndarray:
         return (np.asarray(img, dtype=np.uint8) * 255).astype(np.uint8)
     if img.mode == "L":
         return np.asarray(img, dtype=np.uint8).copy()
-    rgb = np.asarray(img.convert("RGB"), dtype=np.uint8)
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+    # No convert() copy when the page is RGB already; cvtColor flips channels ~10x faster than numpy.
+    rgb = np.asarray(img if img.mode == "RGB" else img.convert("RGB"), dtype=np.uint8)
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
 @_names_file
