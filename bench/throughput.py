@@ -204,7 +204,7 @@ def stage_times(root: Path, limit: int) -> dict[str, float]:
     import ocr.tesseract as tesseract
     from ocr.loader import inspect_file, load_page
     from ocr.pages import _encode_jpeg, _words_json
-    from ocr.restore import ink_gray, restore_page
+    from ocr.restore import restore_page, split_ink
     from sohoa.settings import Settings
 
     settings = Settings()
@@ -229,9 +229,9 @@ def stage_times(root: Path, limit: int) -> dict[str, float]:
                 if n == limit:
                     break
                 t0 = time.perf_counter()
-                gray = ink_gray(load_page(path, int(p["page"]), info, settings.limits, settings.dpi))
+                gray, pen = split_ink(load_page(path, int(p["page"]), info, settings.limits, settings.dpi))
                 t1 = time.perf_counter()
-                restored = restore_page(gray, settings.restore, settings.tesseract)
+                restored = restore_page(gray, settings.restore, settings.tesseract, pen=pen)
                 t2 = time.perf_counter()
                 before = spent["tesseract (process)"]
                 result = layout.read_page_text(restored.image, settings.tesseract)

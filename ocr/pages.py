@@ -20,7 +20,7 @@ import numpy as np
 
 from ocr.loader import FileInfo, load_page
 from ocr.quality import page_quality
-from ocr.restore import ink_gray, restore_page
+from ocr.restore import restore_page, split_ink
 from ocr.layout import read_page_text
 from ocr.tesseract import OcrResult
 from sohoa.settings import Settings
@@ -101,9 +101,9 @@ def read_page(job: PageJob) -> PageOutcome:
     started = time.perf_counter()
     s = job.settings
     # The colour page is only needed for the ink gray: drop it at once (a 600 dpi A3 page is 200 MB in BGR).
-    gray = ink_gray(load_page(job.path, job.page_no, job.info, s.limits, s.dpi))
-    restored = restore_page(gray, s.restore, s.tesseract)
-    del gray
+    gray, pen = split_ink(load_page(job.path, job.page_no, job.info, s.limits, s.dpi))
+    restored = restore_page(gray, s.restore, s.tesseract, pen=pen)
+    del gray, pen
     result = read_page_text(restored.image, s.tesseract, what=f"{job.path.name} page {job.page_no}")
     folder = derived_dir_for(s, job.sha256)
     # The settings' fingerprint is part of the name: a page read again with other

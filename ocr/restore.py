@@ -27,6 +27,7 @@ from sohoa.settings import RestoreOptions, TesseractOptions
 __all__ = [
     "RestoredPage",
     "ink_gray",
+    "split_ink",
     "crop_paper",
     "normalize_background",
     "remove_holes",
@@ -51,21 +52,32 @@ class RestoredPage:
 
 #: How much brighter blue must be than red (or, for violet, twice this than green) for pen ink.
 PEN_BLUE_MARGIN = 30
+#: Fewer pen pixels than this in a band of rows are colour noise at letter edges, not strokes.
+MIN_PEN_PIXELS = 50
 
 
-def ink_gray(image: np.ndarray) -> np.ndarray:
-    """Grayscale that keeps ink dark and makes coloured stains light.
+def split_ink(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The printed page in grayscale, and the pen strokes on their own.
 
     Black ink is dark in every channel while yellow paper, brown mould and red
     stamps are bright in at least one, so the per-pixel maximum of the
-    channels is a cheap stain filter. Blue and violet pen (numbers and dates
-    written by hand into a typed form) is bright in blue too, yet it is
-    ink: where blue outweighs red (or green, for violet) the luminance is
-    kept instead.
+    channels is a cheap stain filter. It also erases blue and violet pen
+    (numbers and dates written by hand into a typed form, signatures), which
+    is ink all the same: where blue outweighs red (or green, for violet) its
+    luminance goes into a separate pen layer, white elsewhere.
+
+    The pen is kept apart so that finding the page's orientation and skew
+    reads the print only (a signature's loops look like upside-down text);
+    :func:`restore_page` lays it back over the restored page.
+
+    Returns:
+        ``(gray, pen)``; ``pen`` is ``None`` on a grayscale page or one with
+        no pen strokes.
     """
     if image.ndim == 2:
-        return image
+        return image, None
     out = np.empty(image.shape[:2], dtype=np.uint8)
+    pen_out: np.ndarray | None = None
     # Bands of rows keep the channel copies small on a 600 dpi A3 scan.
     for top in range(0, image.shape[0], _BAND_ROWS):
         band = image[top : top + _BAND_ROWS]
@@ -75,9 +87,18 @@ def ink_gray(image: np.ndarray) -> np.ndarray:
         cv2.max(cv2.max(b, g), r, dst=gray)
         pen = cv2.bitwise_or(cv2.compare(cv2.subtract(b, r), PEN_BLUE_MARGIN, cv2.CMP_GT),
                              cv2.compare(cv2.subtract(b, g), 2 * PEN_BLUE_MARGIN, cv2.CMP_GT))
-        if cv2.countNonZero(pen):
-            cv2.copyTo(cv2.cvtColor(band, cv2.COLOR_BGR2GRAY), pen, gray)
-    return out
+        if cv2.countNonZero(pen) >= MIN_PEN_PIXELS:
+            if pen_out is None:
+                pen_out = np.full(image.shape[:2], 255, dtype=np.uint8)
+            cv2.copyTo(cv2.cvtColor(band, cv2.COLOR_BGR2GRAY), pen, pen_out[top : top + _BAND_ROWS])
+            cv2.max(gray, pen, dst=gray)  # the strokes leave the print layer altogether
+    return out, pen_out
+
+
+def ink_gray(image: np.ndarray) -> np.ndarray:
+    """Grayscale with coloured stains and stamps lightened and print and pen kept dark (:func:`split_ink`)."""
+    gray, pen = split_ink(image)
+    return gray if pen is None else cv2.min(gray, pen, dst=gray)
 
 
 #: Rows per band when a step works on a full-size page band by band.
@@ -329,35 +350,46 @@ def rotate_quarter(image: np.ndarray, clockwise_deg: int) -> np.ndarray:
     return image if code is None else cv2.rotate(image, code)
 
 
-def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: TesseractOptions) -> RestoredPage:
+def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: TesseractOptions,
+                 pen: np.ndarray | None = None) -> RestoredPage:
     """Run every restoration step on one page.
 
     Args:
-        image: The page as decoded (grayscale or BGR).
+        image: The page as decoded (grayscale or BGR), or the gray half of
+            :func:`split_ink`.
         options: Which steps to run and their bounds.
         tesseract: Options for the orientation check through the wrapper.
+        pen: The pen half of :func:`split_ink` when ``image`` is already gray.
 
     Returns:
-        The restored grayscale page with the skew and rotation applied.
+        The restored grayscale page with the skew and rotation applied, the
+        pen strokes laid back over it.
     """
-    gray = ink_gray(image)
+    if image.ndim == 3:
+        image, pen = split_ink(image)
+    gray = image
     if not options.enabled:
-        return RestoredPage(image=gray, steps=("gray",))
+        return RestoredPage(image=gray if pen is None else cv2.min(gray, pen), steps=("gray",))
     steps = ["gray"]
     gray, box = crop_paper(gray)
     if box[0] or box[1]:
         steps.append("crop")
+    if pen is not None:
+        x, y, w, h = box
+        pen = pen[y : y + h, x : x + w]
     gray = remove_holes(gray)
     gray = normalize_background(gray)
     steps += ["holes", "normalize"]
     rotation = 0
     if options.detect_orientation and coarse_orientation(gray) == 90:
         gray = rotate_quarter(gray, 90)
+        pen = rotate_quarter(pen, 90) if pen is not None else None
         rotation = 90
         steps.append("turn90")
     skew = estimate_skew(gray, options.max_skew_deg)
     if abs(skew) >= 0.1:
         gray = rotate(gray, skew)
+        pen = rotate(pen, skew) if pen is not None else None
         steps.append(f"deskew{skew:+.2f}")
     if options.detect_orientation:
         ratio = ascender_ratio(gray)
@@ -370,6 +402,10 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
             flip = osd is not None and osd.rotate == 180 and osd.confidence >= 3.0
         if flip:
             gray = rotate_quarter(gray, 180)
+            pen = rotate_quarter(pen, 180) if pen is not None else None
             rotation = (rotation + 180) % 360
             steps.append("flip180")
+    if pen is not None:
+        gray = cv2.min(gray, pen, dst=gray)
+        steps.append("pen")
     return RestoredPage(image=gray, skew_deg=skew, rotation=rotation, steps=tuple(steps))

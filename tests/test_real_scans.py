@@ -128,12 +128,36 @@ def test_handwritten_number_is_read_or_sent_to_review(tmp_path: Path, number: st
     assert rec.fields.date == wanted or any("date" in r for r in rec.reasons), (rec.fields.date, rec.reasons)
 
 
+def test_orientation_is_read_from_the_print_not_the_signature(tmp_path: Path) -> None:
+    # A continuation page: a few footer lines and a big blue signature, whose
+    # loops once made the page look upside down.
+    img = Image.new("RGB", (2480, 1400), (248, 244, 232))
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 44)
+    for i, line in enumerate(["Nơi nhận:", "- Như trên;", "- Lưu: VT, KTKĐ."]):
+        d.text((180, 200 + i * 60), line, font=font, fill=(0, 0, 0))
+    for i, line in enumerate(["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]):
+        d.text((1500, 200 + i * 60), line, font=font, fill=(0, 0, 0))
+    d.text((1540, 700), "Vũ Thị Lan Anh", font=font, fill=(0, 0, 0))
+    a = np.asarray(img).copy()
+    rng = np.random.default_rng(1)
+    pts = np.cumsum(rng.normal(0, 25, (60, 2)), axis=0).astype(np.int32) + (1650, 520)
+    cv2.polylines(a, [pts], False, (25, 45, 165), 6, cv2.LINE_AA)
+    cv2.ellipse(a, (1700, 520), (160, 70), 15, 0, 360, (25, 45, 165), 6, cv2.LINE_AA)
+    s = Settings()
+    restored = restore_page(a[:, :, ::-1].copy(), s.restore, s.tesseract)
+    assert "flip180" not in restored.steps and "pen" in restored.steps
+    text = read_page_text(restored.image, s.tesseract).text
+    assert "Nơi nhận" in text and "Vũ Thị Lan Anh" in text
+
+
 def test_ink_gray_keeps_pen_and_print_and_drops_stamp_and_stain() -> None:
     from ocr.restore import ink_gray
 
     bgr = {"black print": (10, 10, 10), "blue pen": (165, 45, 25), "violet pen": (150, 40, 110),
            "red stamp": (40, 35, 215), "brown mould": (60, 105, 165), "yellowed paper": (186, 222, 238)}
-    px = np.array([[v for v in bgr.values()]], np.uint8)
-    gray = dict(zip(bgr, ink_gray(px)[0].tolist(), strict=True))
+    # A 20 x 20 patch of each (a stroke, not a stray coloured pixel at a letter's edge).
+    patches = np.repeat(np.repeat(np.array([list(bgr.values())], np.uint8), 20, axis=0), 20, axis=1)
+    gray = dict(zip(bgr, ink_gray(patches)[0, ::20].tolist(), strict=True))
     assert max(gray["black print"], gray["blue pen"], gray["violet pen"]) < 100
     assert min(gray["red stamp"], gray["brown mould"], gray["yellowed paper"]) > 160
