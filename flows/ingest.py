@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -31,6 +32,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
 from ocr.pages import PageJob, PageOutcome, read_page
+from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
 from pipeline.ledger import Ledger
@@ -271,7 +273,11 @@ def ingest_batch(
             for n in j.todo:
                 pj = PageJob(j.path, j.sha256, j.info, n, settings)
                 futures[read_page_task.submit(pj)] = (j, n)
-        done = 0
+        # A file's records are built as soon as its last page is saved, while other pages are still read.
+        left = {j.file_id: len(j.todo) for j in jobs}
+        rec_futures = [records_task.submit(j.file_id, run_id, settings, today) for j in jobs
+                       if j.build and not j.todo]
+        done, shown = 0, 0.0
         for fut in as_completed(list(futures)):
             j, n = futures[fut]
             try:
@@ -290,10 +296,15 @@ def ingest_batch(
                 summary.pages_failed.append((str(j.path), n, reason))
                 log.warning("%s page %d failed: %s", j.path, n, reason)
             done += 1
-            update_progress_artifact(progress, 100.0 * done / max(total, 1),
-                                     description=f"Batch {batch}: {done} of {total} pages read")
+            left[j.file_id] -= 1
+            if left[j.file_id] == 0 and j.build:
+                rec_futures.append(records_task.submit(j.file_id, run_id, settings, today))
+            # Each update is a call to Prefect's server: every 2 s is enough for a progress bar.
+            if done == total or time.monotonic() - shown >= 2.0:
+                shown = time.monotonic()
+                update_progress_artifact(progress, 100.0 * done / max(total, 1),
+                                         description=f"Batch {batch}: {done} of {total} pages read")
 
-        rec_futures = [records_task.submit(j.file_id, run_id, settings, today) for j in jobs if j.build]
         for fut in rec_futures:
             written, removed = fut.result()
             summary.records_written += written
@@ -346,23 +357,31 @@ def run_ingest(
 ) -> IngestSummary:
     """Run :func:`ingest_batch` on the task runner the settings choose (see :func:`task_runner`)."""
     runner = task_runner(settings)
-    with _api_for_workers(settings):
-        return ingest_batch.with_options(task_runner=runner)(
-            paths=paths, batch=batch, fonds=fonds, box=box, file_code=file_code, settings=settings
-        )
+    # With threads, Tesseract processes are capped at the workers (see task_runner).
+    limit_processes(settings.workers if settings.runner == "threads" else None)
+    try:
+        with _api_for_workers(settings):
+            return ingest_batch.with_options(task_runner=runner)(
+                paths=paths, batch=batch, fonds=fonds, box=box, file_code=file_code, settings=settings
+            )
+    finally:
+        limit_processes(None)
 
 
 def task_runner(settings: Settings) -> TaskRunner:
     """The Prefect task runner for ``settings.runner``.
 
-    ``threads`` (default): ``settings.workers`` threads in this process, which
-    suffice on one machine: Tesseract and poppler run as separate processes
-    and OpenCV releases the GIL. ``dask``: the cluster at
+    ``threads`` (default): threads in this process, which suffice on one
+    machine: Tesseract and poppler run as separate processes and OpenCV
+    releases the GIL. There is one thread more than ``settings.workers``
+    while :func:`run_ingest` caps Tesseract processes at ``settings.workers``:
+    the extra thread loads and restores the next page while the others wait
+    for Tesseract, so no core idles between two pages. ``dask``: the cluster at
     ``settings.dask_address``, or else a local cluster of ``settings.workers``
     single-threaded worker processes started for the run and stopped after it.
     """
     if settings.runner == "threads":
-        return ThreadPoolTaskRunner(max_workers=settings.workers)
+        return ThreadPoolTaskRunner(max_workers=settings.workers + 1)
     # Imported here: prefect-dask (and distributed) are only needed by those who ask for Dask.
     from prefect_dask import DaskTaskRunner
 

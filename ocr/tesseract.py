@@ -8,6 +8,7 @@ of :mod:`sohoa.errors`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -15,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,21 +80,48 @@ def _env(options: TesseractOptions) -> dict[str, str]:
     return env
 
 
+#: At most this many Tesseract processes at once in this process (``None``: no limit); see
+#: :func:`limit_processes`.
+_slots: threading.BoundedSemaphore | None = None
+
+
+def limit_processes(n: int | None) -> None:
+    """Run at most ``n`` Tesseract processes at once from this Python process.
+
+    The ingest runs one thread more than it has workers: while ``n`` pages
+    are in Tesseract, the extra thread loads and restores the next page on
+    the core Tesseract leaves idle, yet no more than ``n`` Tesseract
+    processes compete for the cores.
+    """
+    global _slots
+    _slots = threading.BoundedSemaphore(n) if n else None
+
+
 def _run(args: list[str], options: TesseractOptions, what: str) -> subprocess.CompletedProcess[bytes]:
     if shutil.which(TESSERACT) is None:
         raise TesseractNotFoundError(
             "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)"
         )
     try:
-        proc = subprocess.run(
-            [TESSERACT, *args],
-            capture_output=True,
-            timeout=options.timeout_s,
-            env=_env(options),
-            check=False,
-        )
+        with _slots or contextlib.nullcontext():
+            proc = _spawn(args, options)
     except subprocess.TimeoutExpired as exc:
         raise TesseractTimeoutError(f"{what}: tesseract took longer than {options.timeout_s:.0f} s") from exc
+    return _checked(proc, what)
+
+
+def _spawn(args: list[str], options: TesseractOptions) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [TESSERACT, *args],
+        capture_output=True,
+        timeout=options.timeout_s,
+        env=_env(options),
+        check=False,
+    )
+
+
+def _checked(proc: subprocess.CompletedProcess[bytes], what: str) -> subprocess.CompletedProcess[bytes]:
+    """``proc`` if Tesseract succeeded, else the typed error saying why."""
     if proc.returncode != 0:
         err = [ln for ln in proc.stderr.decode("utf-8", "replace").strip().splitlines() if ln.strip()]
         detail = "; ".join(err[-3:]) if err else f"exit code {proc.returncode}"

@@ -63,3 +63,40 @@ def test_parse_tsv_keeps_lines_and_blocks() -> None:
     assert result.text == "Sở Giáo\n\nSố:"
     assert [w.text for w in result.words] == ["Sở", "Giáo", "Số:"]
     assert result.mean_conf == pytest.approx((91.5 + 88 + 70) / 3)
+
+
+def test_limit_processes_caps_concurrent_tesseract_runs(text_page: np.ndarray) -> None:
+    import threading
+    import time
+
+    import ocr.tesseract as tess
+
+    running, peak = 0, 0
+    lock = threading.Lock()
+    real = tess._spawn
+
+    def counting(args, options):  # type: ignore[no-untyped-def]
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        try:
+            time.sleep(0.05)
+            return real(args, options)
+        finally:
+            with lock:
+                running -= 1
+
+    tess._spawn = counting
+    tess.limit_processes(1)
+    try:
+        threads = [threading.Thread(target=tess.run_ocr, args=(text_page[:200], TesseractOptions()))
+                   for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        tess._spawn = real
+        tess.limit_processes(None)
+    assert peak == 1
