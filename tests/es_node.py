@@ -16,25 +16,16 @@ Environment:
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from _services import free_port, session_server
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts" / "elasticsearch"
-
-
-def _free_port(start: int, tries: int = 50) -> int:
-    """The first port from ``start`` on that nobody listens on."""
-    for port in range(start, start + tries):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError(f"no free port in {start}..{start + tries - 1}")
 
 
 @pytest.fixture(scope="session")
@@ -43,20 +34,8 @@ def es_url() -> Iterator[str]:
     if url := os.environ.get("SOHOA_TEST_ES_URL"):
         yield url.rstrip("/")
         return
-    port = str(_free_port(int(os.environ.get("SOHOA_TEST_ES_PORT", "9250"))))
-    try:
-        out = subprocess.run([str(SCRIPTS / "start.sh"), port], capture_output=True, text=True, timeout=600)
-    except subprocess.TimeoutExpired as exc:
-        subprocess.run([str(SCRIPTS / "stop.sh"), port], capture_output=True, timeout=120)
-        pytest.fail(f"Elasticsearch did not start within 600 s:\n{(exc.stderr or b'')[-6000:]!r}", pytrace=False)
-    if out.returncode != 0:
-        # start.sh prints the tails of the console and node logs on failure.
-        pytest.fail(f"Elasticsearch did not start (start.sh exit {out.returncode}):\n{out.stderr[-8000:]}",
-                    pytrace=False)
-    try:
-        yield out.stdout.strip().splitlines()[-1]
-    finally:
-        subprocess.run([str(SCRIPTS / "stop.sh"), port], capture_output=True, timeout=120)
+    port = free_port(int(os.environ.get("SOHOA_TEST_ES_PORT", "9250")))
+    yield from session_server("Elasticsearch", SCRIPTS, port, start_timeout=600, stop_timeout=120)
 
 
 @pytest.fixture

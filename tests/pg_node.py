@@ -18,14 +18,14 @@ Environment:
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from _services import free_port, session_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts" / "postgres"
@@ -37,15 +37,6 @@ _FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``postgres`` marker (the suite runs with ``--strict-markers``)."""
     config.addinivalue_line("markers", "postgres: needs a real PostgreSQL server (started by the test session)")
-
-
-def _free_port(start: int, tries: int = 50) -> int:
-    """The first port from ``start`` on that nobody listens on."""
-    for port in range(start, start + tries):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError(f"no free port in {start}..{start + tries - 1}")
 
 
 def with_database(url: str, name: str) -> str:
@@ -60,19 +51,9 @@ def pg_url() -> Iterator[str]:
     if url := os.environ.get("SOHOA_TEST_PG_URL"):
         yield url
         return
-    port = str(_free_port(int(os.environ.get("SOHOA_TEST_PG_PORT", "5450"))))
-    env = {**os.environ, "SOHOA_PG_OPTS": _FAST}
-    try:
-        out = subprocess.run([str(SCRIPTS / "start.sh"), port], capture_output=True, text=True, timeout=180, env=env)
-    except subprocess.TimeoutExpired as exc:
-        subprocess.run([str(SCRIPTS / "stop.sh"), port], capture_output=True, timeout=60)
-        pytest.fail(f"PostgreSQL did not start within 180 s:\n{(exc.stderr or b'')[-4000:]!r}", pytrace=False)
-    if out.returncode != 0:
-        pytest.fail(f"PostgreSQL did not start (start.sh exit {out.returncode}):\n{out.stderr[-6000:]}", pytrace=False)
-    try:
-        yield out.stdout.strip().splitlines()[-1]
-    finally:
-        subprocess.run([str(SCRIPTS / "stop.sh"), port], capture_output=True, timeout=60)
+    port = free_port(int(os.environ.get("SOHOA_TEST_PG_PORT", "5450")))
+    yield from session_server("PostgreSQL", SCRIPTS, port, start_timeout=180, stop_timeout=60,
+                              env={"SOHOA_PG_OPTS": _FAST})
 
 
 @pytest.fixture
