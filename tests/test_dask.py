@@ -111,7 +111,8 @@ def test_runner_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect_dask import DaskTaskRunner
 
     threads = task_runner(Settings(workers=3))
-    assert isinstance(threads, ThreadPoolTaskRunner) and threads._max_workers == 3
+    # One thread more than the workers: it prepares the next page while Tesseract (capped at 3) runs.
+    assert isinstance(threads, ThreadPoolTaskRunner) and threads._max_workers == 4
     local = task_runner(Settings(workers=3, runner="dask"))
     assert isinstance(local, DaskTaskRunner) and local.address is None
     assert local.cluster_kwargs["n_workers"] == 3 and local.cluster_kwargs["threads_per_worker"] == 1
