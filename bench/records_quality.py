@@ -31,12 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench._gt import Predicted, RecordScore, from_rows, score
+from ocr.pages import word_confidences
 from pipeline.duplicates import find_duplicates
 from pipeline.gazetteer import EMPTY, use_gazetteer
 from pipeline.domain import ProcedureType
 from pipeline.learned import TypeModel, train_model
 from pipeline.ledger import Ledger
-from pipeline.records import PageText, build_records, doubtful_in
+from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 
 Pipeline = Callable[[Sequence[PageText]], list[tuple[tuple[int, ...], str, str | None, dt.date | None,
@@ -145,7 +146,7 @@ def load_pages(ledger_path: Path) -> dict[Path, list[PageText]]:
         done = r["status"] == "done"
         out.setdefault(Path(r["path"]).resolve(), []).append(
             PageText(r["page_no"], r["text"] if done else "", r["mean_conf"], not done, r["quality"],
-                     doubtful_in(r["words_path"]) if done else ()))
+                     doubtful_words(word_confidences(r["words_path"])) if done else ()))
     return out
 
 

@@ -31,13 +31,13 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
-from ocr.pages import PageJob, PageOutcome, read_page
+from ocr.pages import PageJob, PageOutcome, read_page, word_confidences
 from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
 from pipeline.ledger import Ledger
 from pipeline.learned import load_model
-from pipeline.records import PageText, build_records, doubtful_in
+from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown
 from sohoa.errors import ConfigError, InputError, OriginalChangedError, SohoaError, is_retryable
@@ -145,7 +145,7 @@ def records_task(file_id: int, run_id: int, settings: Settings, today: dt.date) 
     with Ledger(settings.ledger_target) as ledger:
         pages = ledger.pages_of(file_id)
         texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done",
-                          p.quality, doubtful_in(p.words_path) if p.status == "done" else ()) for p in pages]
+                          p.quality, doubtful_words(word_confidences(p.words_path)) if p.status == "done" else ()) for p in pages]
         records = build_records(texts, today, load_model(settings.data_dir))
         written, removed = ledger.replace_records(file_id, ledger.get_file(file_id).batch_id, records, run_id)
         failed = [p for p in pages if p.status != "done"]

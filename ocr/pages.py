@@ -25,7 +25,7 @@ from ocr.layout import read_page_text
 from ocr.tesseract import OcrResult
 from sohoa.settings import Settings
 
-__all__ = ["PageJob", "PageOutcome", "read_page", "derived_dir_for", "write_atomic"]
+__all__ = ["PageJob", "PageOutcome", "read_page", "derived_dir_for", "load_words", "word_confidences", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,25 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def _words_json(result: OcrResult) -> bytes:
     return json.dumps([asdict(w) for w in result.words], ensure_ascii=False).encode()
+
+
+def load_words(path: str | Path | None) -> list[dict[str, object]]:
+    """The OCR words :func:`read_page` saved for a page; none when the file is missing or unreadable.
+
+    Each is a dict with ``text``, ``conf``, ``left``, ``top``, ``width`` and ``height``.
+    """
+    if path is None or not Path(path).is_file():
+        return []
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [w for w in data if isinstance(w, dict) and str(w.get("text", "")).strip()]
+
+
+def word_confidences(path: str | Path | None) -> list[tuple[str, float]]:
+    """``(text, confidence)`` of each saved word of a page (see :func:`load_words`)."""
+    return [(str(w["text"]), float(w.get("conf", 100.0))) for w in load_words(path)]  # type: ignore[arg-type]
 
 
 def _encode_jpeg(image: np.ndarray) -> bytes:

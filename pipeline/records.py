@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from pipeline.classify import classify
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
@@ -16,7 +14,7 @@ from pipeline.numbers_dates import NUMBER_SUFFIXES
 from pipeline.segment import segment
 from pipeline.validity import status_on, valid_until
 
-__all__ = ["PageText", "build_records", "doubtful_in", "doubtful_words", "DOUBT_CONF", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
+__all__ = ["PageText", "build_records", "doubtful_words", "DOUBT_CONF", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
 
 #: Below this classification confidence a record goes to review.
 REVIEW_CONFIDENCE = 0.5
@@ -55,18 +53,6 @@ def _unknown_suffix_tokens(number: str) -> list[str]:
 def doubtful_words(words: Sequence[tuple[str, float]]) -> tuple[str, ...]:
     """The words (text, confidence) with a digit read below :data:`DOUBT_CONF`."""
     return tuple(t for t, conf in words if conf < DOUBT_CONF and any(ch.isdigit() for ch in t))
-
-
-def doubtful_in(words_path: str | None) -> tuple[str, ...]:
-    """:func:`doubtful_words` of a page's saved OCR words (``*_words.json``); none if unreadable."""
-    if not words_path:
-        return ()
-    try:
-        words = json.loads(Path(words_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ()
-    return doubtful_words([(str(w.get("text", "")), float(w.get("conf", 100.0)))
-                           for w in words if isinstance(w, dict)])
 
 
 def _digits(text: str) -> str:

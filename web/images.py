@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
 
-from ocr.pages import derived_dir_for, write_atomic
+from ocr.pages import derived_dir_for, load_words, write_atomic
 from ocr.pdf import PdfPage
 from pipeline.folding import fold
 from pipeline.ledger import Ledger, RecordRow
@@ -95,17 +94,6 @@ def page_files(ledger: Ledger, record: RecordRow, page_no: int) -> PageFiles | N
         Path(r["words_path"]) if r["words_path"] else None,
         r["mean_conf"],
     )
-
-
-def load_words(path: Path | None) -> list[dict[str, object]]:
-    """The OCR words of a page (``text``, ``conf``, ``left``, ``top``, ``width``, ``height``)."""
-    if path is None or not path.is_file():
-        return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [w for w in data if isinstance(w, dict) and str(w.get("text", "")).strip()]
 
 
 def pdf_pages(ledger: Ledger, record: RecordRow) -> list[PdfPage]:
