@@ -20,6 +20,7 @@ folded text (robust to OCR noise) into a logistic regression (fitted by SGD). It
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections import Counter
@@ -179,7 +180,6 @@ def load_model(data_dir: Path) -> TypeModel | None:
     do not travel across versions).
     """
     try:
-        import joblib
         import sklearn
     except ImportError:
         return None
@@ -194,8 +194,17 @@ def load_model(data_dir: Path) -> TypeModel | None:
             continue
         if card.format != _FORMAT or card.sklearn != sklearn.__version__:
             continue
-        return TypeModel(card, joblib.load(folder / f"type-v{version}.joblib"))
+        path = folder / f"type-v{version}.joblib"
+        return TypeModel(card, _load_pipeline(str(path), path.stat().st_mtime_ns))
     return None
+
+
+@functools.lru_cache(maxsize=4)
+def _load_pipeline(path: str, mtime_ns: int) -> Any:  # noqa: ANN401 - a fitted sklearn Pipeline
+    """Unpickle a model once per process (the ingest asks for it once per file); a rewritten file is read again."""
+    import joblib
+
+    return joblib.load(path)
 
 
 def vote(rules: Classification, model: TypeModel | None, text: str) -> Classification:
