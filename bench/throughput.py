@@ -3,6 +3,7 @@
 Usage (self-contained: the page set is generated when the folder holds none)::
 
     python -m bench.throughput [SET] [--workers 1,2] [--no-ocrmypdf] [--ocrmypdf-pages N] [--stage-pages N]
+                               [--no-server-rows]
 
 ``SET`` defaults to ``/tmp/sohoa-bench-tp``; when it has no ``ground_truth.json``
 it is made with ``python -m samples.generate --out SET --records 52 --levels
@@ -12,7 +13,10 @@ minutes). For each worker count, in the same run on the same pages:
 - **floor**: plain ``tesseract page.png - -l vie`` on every page, that many at a
   time (pages are decoded to PNG once beforehand, not timed);
 - **sohoa**: ``sohoa ingest`` of the whole folder into a fresh data dir
-  (Prefect flow, restoration, layout, OCR, records, ledger, index);
+  (Prefect flow, restoration, layout, OCR, records, ledger, index), once with
+  the local Prefect API server each command starts, and once reporting to a
+  Prefect server started before the timed runs (``prefect server start``, as
+  an office would run it as a service; its CPU during the run is counted);
 - **ocrmypdf** (when installed; ``apt-get install ocrmypdf unpaper``):
   ``ocrmypdf --jobs N --deskew --clean`` on one PDF of the pages (the first
   ``--ocrmypdf-pages`` of them: it is slow, and pages per minute is a rate).
@@ -30,19 +34,24 @@ Time per stage is measured in-process, one page at a time, on the first
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import socket
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 from PIL import Image
 
 __all__ = ["TreeStats", "run_sampled", "ensure_set", "main"]
@@ -85,7 +94,6 @@ def run_sampled(cmd: Sequence[str], env: dict[str, str], *, every_s: float = 0.0
     CPU seconds are those of each process at its last sample, so a process
     loses at most ``every_s`` of its time; peaks are exact to the sample.
     """
-    import psutil
 
     stats = TreeStats()
     cpu: dict[int, tuple[str, float]] = {}
@@ -177,10 +185,63 @@ def ingest_env(data: Path, workers: int) -> dict[str, str]:
     return env
 
 
-def ingest(folder: Path, workers: int, data: Path) -> TreeStats:
-    """``sohoa ingest`` of ``folder`` into a fresh data dir, sampled."""
+def _tree_cpu(proc: psutil.Process) -> float:
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
+
+
+@contextmanager
+def running_prefect_server() -> Iterator[tuple[str, psutil.Process]]:
+    """Prefect's server started once, outside the timed runs, as an office would run it as a service.
+
+    Yields:
+        Its API URL, and its process (whose tree's CPU the runs are charged with).
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port), "--no-ui"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"prefect server start failed ({proc.returncode})")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield url, psutil.Process(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def ingest(folder: Path, workers: int, data: Path,
+           server: tuple[str, psutil.Process] | None = None) -> TreeStats:
+    """``sohoa ingest`` of ``folder`` into a fresh data dir, sampled.
+
+    With ``server`` (see :func:`running_prefect_server`) the run reports to
+    it; the server's CPU during the run is counted as "prefect server".
+    """
+    env = ingest_env(data, workers)
+    if server:
+        env["PREFECT_API_URL"] = server[0]
+        before = _tree_cpu(server[1])
     stats = run_sampled([sys.executable, "-m", "sohoa.cli", "ingest", str(folder), "--batch", f"bench-{workers}",
-                         "--no-progress"], ingest_env(data, workers))
+                         "--no-progress"], env)
+    if server:
+        time.sleep(2)  # the server records the run's last events after the command returns
+        stats.cpu["prefect server"] += _tree_cpu(server[1]) - before
     if stats.returncode not in (0, 2):
         raise RuntimeError(f"sohoa ingest failed ({stats.returncode}): {stats.stderr[-2000:]}")
     return stats
@@ -265,10 +326,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-ocrmypdf", action="store_true", help="do not time OCRmyPDF")
     ap.add_argument("--ocrmypdf-pages", type=int, default=0, help="OCRmyPDF on the first N pages only (0: all)")
     ap.add_argument("--stage-pages", type=int, default=10, help="pages timed stage by stage (0: none)")
+    ap.add_argument("--no-server-rows", dest="server_rows", action="store_false",
+                    help="leave out the runs reporting to a Prefect server started once beforehand")
     args = ap.parse_args(argv)
     ensure_set(args.set)
     has_ocrmypdf = not args.no_ocrmypdf and shutil.which("ocrmypdf") is not None
-    with tempfile.TemporaryDirectory(prefix="sohoa-tp-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sohoa-tp-") as tmp, contextlib.ExitStack() as stack:
         work = Path(tmp)
         (work / "pages").mkdir()
         (work / "empty").mkdir()
@@ -280,20 +343,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} pages from {args.set}; {os.cpu_count()} cores; Tesseract {version}")
         if not args.no_ocrmypdf and not has_ocrmypdf:
             print("OCRmyPDF is not installed (apt-get install ocrmypdf unpaper): its rows are skipped")
+        server = stack.enter_context(running_prefect_server()) if args.server_rows else None
         empty = ingest(work / "empty", 1, work / "data-empty")
         print(f"fixed cost of a run (sohoa ingest of an empty folder): {empty.seconds:.1f} s; CPU s: "
-              + ", ".join(f"{k} {v:.1f}" for k, v in empty.cpu.most_common()) + "\n")
+              + ", ".join(f"{k} {v:.1f}" for k, v in empty.cpu.most_common()))
+        if server:
+            empty = ingest(work / "empty", 1, work / "data-empty", server)
+            print(f"the same with Prefect's server running: {empty.seconds:.1f} s; CPU s: "
+                  + ", ".join(f"{k} {v:.1f}" for k, v in empty.cpu.most_common()))
+        print()
         print("| workers | method | seconds | pages/min | vs floor | peak RSS per worker | "
               "ingest process / largest child / Prefect server | CPU s per page |")
         print("|---:|---|---:|---:|---:|---:|---|---|")
         for workers in (int(w) for w in args.workers.split(",")):
             floor = _floor(pages, workers)
             print(f"| {workers} | tesseract (floor) | {floor:.0f} | {60 * n / floor:.1f} | 1.00 | | | |", flush=True)
-            st = ingest(args.set / "scans", workers, work / f"data-{workers}")
-            print(f"| {workers} | sohoa ingest | {st.seconds:.0f} | {60 * n / st.seconds:.1f} | "
-                  f"{floor / st.seconds:.2f} | {_mb(st.peak_work_rss // workers)} | "
-                  f"{_mb(st.peak_root_rss)} / {_mb(st.peak_child_rss)} / {_mb(st.peak_server_rss)} | "
-                  f"{_cpu(st, n)} |", flush=True)
+            for label, srv in (("sohoa ingest", None), ("sohoa ingest, Prefect server running", server)):
+                if label.endswith("running") and not srv:
+                    continue
+                st = ingest(args.set / "scans", workers, work / f"data-{workers}", srv)
+                print(f"| {workers} | {label} | {st.seconds:.0f} | {60 * n / st.seconds:.1f} | "
+                      f"{floor / st.seconds:.2f} | {_mb(st.peak_work_rss // workers)} | "
+                      f"{_mb(st.peak_root_rss)} / {_mb(st.peak_child_rss)} / "
+                      f"{_mb(st.peak_server_rss) if not srv else '(service)'} | {_cpu(st, n)} |", flush=True)
             if has_ocrmypdf:
                 some = pages[: args.ocrmypdf_pages] if args.ocrmypdf_pages else pages
                 om = _ocrmypdf(some, workers, work)

@@ -1,10 +1,12 @@
 """The ingest flow: a box of scans → ledger → records → index.
 
 Tasks only wire the stages of ``ocr/`` and ``pipeline/``. Task boundaries are
-where retries and progress make sense: one task per file inspection, one per
-page (restore + OCR, the expensive part, run in parallel), one per file for
-records, one for indexing the whole batch, one per original to check at the
-end that no original changed while the run read it.
+where retries and progress make sense: one per page (restore + OCR, the
+expensive part, run in parallel), one per file for records, one for indexing
+the whole batch. File inspection (hash, page count) runs in one task per
+thread, and one task checks at the end that no original changed while the run
+read it: each task run costs Prefect's server some 30 ms of CPU, which per
+file would compete with Tesseract for no gain.
 
 Tasks run on Prefect's thread pool (the default) or on a Dask cluster through
 prefect-dask (``Settings.runner``): a local cluster of worker processes, or an
@@ -18,17 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
 from prefect.futures import as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from flows.prefect_api import LocalApi, prefect_api
 from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
 from ocr.pages import PageJob, PageOutcome, read_page, word_confidences
@@ -40,7 +40,7 @@ from pipeline.learned import load_model
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown
-from sohoa.errors import ConfigError, InputError, OriginalChangedError, SohoaError, is_retryable
+from sohoa.errors import InputError, OriginalChangedError, SohoaError, is_retryable
 from sohoa.settings import Settings
 
 __all__ = ["FileJob", "IngestSummary", "ingest_batch", "run_ingest", "task_runner", "verify_original"]
@@ -96,8 +96,7 @@ def _retry_transient(task_obj: object, task_run: object, state: object) -> bool:
     return False
 
 
-@task(name="inspect-file")
-def inspect_task(path: str, batch_id: int, settings: Settings) -> FileJob | tuple[str, str]:
+def inspect_one(path: str, batch_id: int, settings: Settings) -> FileJob | tuple[str, str]:
     """Hash a file, register it and decide which of its pages need reading.
 
     Returns:
@@ -127,6 +126,12 @@ def inspect_task(path: str, batch_id: int, settings: Settings) -> FileJob | tupl
             return FileJob(row.id, p, sha, info, (), build=False)
         ledger.set_file(row.id, status="pending", kind=info.kind, page_count=info.pages)
         return FileJob(row.id, p, sha, info, todo)
+
+
+@task(name="inspect-files")
+def inspect_task(paths: list[str], batch_id: int, settings: Settings) -> list[FileJob | tuple[str, str]]:
+    """:func:`inspect_one` for a share of the batch's files (one task per worker, not per file)."""
+    return [inspect_one(p, batch_id, settings) for p in paths]
 
 
 @task(name="read-page", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
@@ -172,10 +177,10 @@ def verify_original(path: Path, sha256: str) -> str | None:
     return None
 
 
-@task(name="verify-original")
-def verify_task(path: str, sha256: str) -> str | None:
-    """Check that one original still has the bytes the run read (see :func:`verify_original`)."""
-    return verify_original(Path(path), sha256)
+@task(name="verify-originals")
+def verify_task(files: list[tuple[str, str]]) -> list[str | None]:
+    """Check that originals (path, sha256) still have the bytes the run read (see :func:`verify_original`)."""
+    return [verify_original(Path(path), sha) for path, sha in files]
 
 
 @task(name="link-records")
@@ -252,15 +257,18 @@ def ingest_batch(
             if d.problem:
                 ledger.quarantine(batch_id, str(d.path), d.problem)
                 summary.quarantined.append((str(d.path), d.problem))
-        inspected = [inspect_task.submit(str(d.path), batch_id, settings) for d in found if not d.problem]
+        readable = [str(d.path) for d in found if not d.problem]
+        # Each task costs Prefect's server some 30 ms of CPU: files are inspected in one share per thread.
+        shares = _shares(readable, settings.workers + 1)
+        inspected = [inspect_task.submit(share, batch_id, settings) for share in shares]
         jobs: list[FileJob] = []
         for fut in inspected:
-            out = fut.result()
-            if isinstance(out, FileJob):
-                jobs.append(out)
-            else:
-                summary.quarantined.append(out)
-                log.warning("quarantined %s: %s", *out)
+            for out in fut.result():
+                if isinstance(out, FileJob):
+                    jobs.append(out)
+                else:
+                    summary.quarantined.append(out)
+                    log.warning("quarantined %s: %s", *out)
         total = sum(len(j.todo) for j in jobs)
         ledger.set_run_total(run_id, total)
         summary.files_unchanged = sum(1 for j in jobs if not j.build)
@@ -333,9 +341,8 @@ def _verify_originals(ledger: Ledger, jobs: list[FileJob], run_id: int, summary:
     it may mix two contents. The file is marked failed; the next run sees its
     new hash and reads it again.
     """
-    checks = [(j, verify_task.submit(str(j.path), j.sha256)) for j in jobs]
-    for j, fut in checks:
-        reason = fut.result()
+    reasons = verify_task.submit([(str(j.path), j.sha256) for j in jobs]).result() if jobs else []
+    for j, reason in zip(jobs, reasons, strict=True):
         if reason is None:
             continue
         err = OriginalChangedError(reason, path=str(j.path))
@@ -343,6 +350,12 @@ def _verify_originals(ledger: Ledger, jobs: list[FileJob], run_id: int, summary:
         ledger.set_file(j.file_id, status="failed", error=reason)
         summary.originals_changed.append((str(j.path), reason))
         get_run_logger().warning("original changed during the run: %s", err)
+
+
+def _shares(items: list[str], n: int) -> list[list[str]]:
+    """``items`` cut into at most ``n`` runs of consecutive items of near-equal length, in order."""
+    size = -(-len(items) // max(n, 1))
+    return [items[i:i + size] for i in range(0, len(items), size)] if items else []
 
 
 def _key(kind: str, batch: str) -> str:
@@ -353,19 +366,23 @@ def _key(kind: str, batch: str) -> str:
 
 def run_ingest(
     paths: list[str], batch: str, *, settings: Settings, fonds: str | None = None, box: str | None = None,
-    file_code: str | None = None,
+    file_code: str | None = None, api: LocalApi | None = None,
 ) -> IngestSummary:
-    """Run :func:`ingest_batch` on the task runner the settings choose (see :func:`task_runner`)."""
-    runner = task_runner(settings)
-    # With threads, Tesseract processes are capped at the workers (see task_runner).
-    limit_processes(settings.workers if settings.runner == "threads" else None)
-    try:
-        with _api_for_workers(settings):
+    """Run :func:`ingest_batch` on the task runner the settings choose (see :func:`task_runner`).
+
+    ``api`` is a local Prefect API server started early (see :mod:`flows.prefect_api`).
+    """
+    remote = settings.dask_address if settings.runner == "dask" else None
+    with prefect_api(settings.data_dir, early=api, remote_workers=remote):
+        runner = task_runner(settings)
+        # With threads, Tesseract processes are capped at the workers (see task_runner).
+        limit_processes(settings.workers if settings.runner == "threads" else None)
+        try:
             return ingest_batch.with_options(task_runner=runner)(
                 paths=paths, batch=batch, fonds=fonds, box=box, file_code=file_code, settings=settings
             )
-    finally:
-        limit_processes(None)
+        finally:
+            limit_processes(None)
 
 
 def task_runner(settings: Settings) -> TaskRunner:
@@ -390,32 +407,3 @@ def task_runner(settings: Settings) -> TaskRunner:
     return DaskTaskRunner(cluster_kwargs={
         "n_workers": settings.workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
     })
-
-
-@contextmanager
-def _api_for_workers(settings: Settings) -> Iterator[None]:
-    """Give Dask workers the Prefect API of this process.
-
-    Without ``PREFECT_API_URL`` Prefect starts an ephemeral API server per
-    process, so every Dask worker would start its own on first use (slow, and
-    the task runs would land in as many databases). Started here instead, its
-    URL travels to the workers with each task's settings context. Workers on
-    other machines cannot reach it on 127.0.0.1: they need a real server.
-    """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    if settings.runner != "dask" or PREFECT_API_URL.value():
-        yield
-        return
-    host = urlsplit(settings.dask_address).hostname if settings.dask_address else "localhost"
-    if host not in ("localhost", "127.0.0.1", "::1"):
-        raise ConfigError(
-            f"Dask cluster {settings.dask_address}: set PREFECT_API_URL to a Prefect server its workers can reach "
-            "(prefect server start --host 0.0.0.0)"
-        )
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the same instance Prefect's client would start in this process
-    server.start()
-    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-        yield

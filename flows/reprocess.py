@@ -20,6 +20,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.ingest import index_task, read_page_task, records_task
+from flows.prefect_api import LocalApi, prefect_api
 from ocr.loader import inspect_file
 from ocr.pages import PageJob, PageOutcome
 from pipeline.ledger import Ledger
@@ -138,9 +139,14 @@ def reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSumm
     return summary
 
 
-def run_reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSummary:
-    """Run :func:`reprocess` with one worker thread per configured worker."""
-    if not pages:
-        raise ConfigError("nothing to reprocess")
-    return reprocess.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.workers))(
-        pages=pages, settings=settings)
+def run_reprocess(pages: list[tuple[int, int]], settings: Settings, *,
+                  api: LocalApi | None = None) -> ReprocessSummary:
+    """Run :func:`reprocess` with one worker thread per configured worker.
+
+    ``api`` is a local Prefect API server started early (see :mod:`flows.prefect_api`).
+    """
+    with prefect_api(settings.data_dir, early=api):
+        if not pages:
+            raise ConfigError("nothing to reprocess")
+        return reprocess.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.workers))(
+            pages=pages, settings=settings)

@@ -203,10 +203,18 @@ def _progress(settings: Settings, batch: str, stop: threading.Event) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Run the ingest flow and print what happened."""
-    from flows.ingest import run_ingest
+    from flows.prefect_api import start_local_api
 
     settings = _settings(args, workers=args.workers, dask_address=args.dask_address,
                          runner=args.runner or ("dask" if args.dask_address else None))
+    # Started before the flows are imported: the server starts while this process imports OpenCV and Prefect.
+    api = None if settings.dask_address else start_local_api(settings.data_dir)
+    try:
+        from flows.ingest import run_ingest
+    except BaseException:
+        if api is not None:
+            api.stop()
+        raise
     if settings.runner == "dask" and not os.environ.get("SOHOA_VERBOSE"):
         # Dask logs every worker's start and stop at INFO; read here by workers started from this process too.
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
@@ -217,8 +225,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.start()
     try:
         summary = run_ingest([str(p) for p in args.paths], args.batch, settings=settings, fonds=args.fonds,
-                             box=args.box, file_code=args.file_code)
+                             box=args.box, file_code=args.file_code, api=api)
     finally:
+        if api is not None:
+            api.stop()  # already stopped by run_ingest, unless it failed before its start
         stop.set()
         if bar is not None:
             bar.join()
@@ -537,16 +547,23 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Read chosen pages again and keep the better readings."""
-    from flows.reprocess import run_reprocess, select_pages
-    from pipeline.ledger import Ledger
+    from flows.prefect_api import start_local_api
 
     settings = _settings(
         args, workers=args.workers, tesseract=TesseractOptions(lang=args.lang, psm=args.psm),
         restore=RestoreOptions(enabled=not args.raw),
     )
-    with Ledger(settings.ledger_target) as ledger:
-        pages = select_pages(ledger, record=args.record, file=args.file, page=args.page, batch=args.batch)
-    summary = run_reprocess(pages, settings)
+    api = start_local_api(settings.data_dir)
+    try:
+        from flows.reprocess import run_reprocess, select_pages
+        from pipeline.ledger import Ledger
+
+        with Ledger(settings.ledger_target) as ledger:
+            pages = select_pages(ledger, record=args.record, file=args.file, page=args.page, batch=args.batch)
+        summary = run_reprocess(pages, settings, api=api)
+    finally:
+        if api is not None:
+            api.stop()
     for p in summary.pages:
         print(f"{p.path} trang {p.page_no}: chất lượng {p.old_quality} -> {p.new_quality}; giữ: {p.kept}")
     print(f"{summary.improved}/{len(summary.pages)} trang đọc tốt hơn; {summary.records_written} hồ sơ ghi lại.")

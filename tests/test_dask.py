@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES
-from flows.ingest import _api_for_workers, run_ingest, task_runner
+from flows.ingest import run_ingest, task_runner
+from flows.prefect_api import prefect_api
 from ocr.loader import FileInfo
 from ocr.pages import PageJob
 from sohoa.cli import build_parser
@@ -93,9 +94,12 @@ def test_samples_on_dask_match_the_thread_runner(cluster, tmp_path: Path, ground
     reads = [t for t in stream.data if str(t["key"]).startswith("read_page_task-")]
     assert len(reads) == pages, sorted({str(t["key"]).rsplit("-", 1)[0] for t in stream.data})
     assert {t["worker"] for t in reads} == set(pids)  # both workers took pages
-    # The other per-file tasks ran there too, the end-of-run check of every original included.
-    for name in ("inspect_task", "records_task", "verify_task"):
-        assert sum(str(t["key"]).startswith(f"{name}-") for t in stream.data) == len(ground_truth["files"]), name
+    # The other tasks ran there too: records per file, inspection in one share per thread
+    # (workers + 1), and the end-of-run check of every original.
+    ran = {name: sum(str(t["key"]).startswith(f"{name}-") for t in stream.data)
+           for name in ("inspect_task", "records_task", "verify_task")}
+    assert ran == {"inspect_task": min(on_dask.workers + 1, len(ground_truth["files"])),
+                   "records_task": len(ground_truth["files"]), "verify_task": 1}
     # Tesseract on those workers runs with one OpenMP thread.
     assert set(client.run(_tesseract_thread_limit).values()) == {"1"}
 
@@ -130,10 +134,10 @@ def test_runner_choice(monkeypatch: pytest.MonkeyPatch) -> None:
         build_parser().parse_args(["ingest", "hop", "--batch", "b", "--runner", "processes"])
 
 
-def test_remote_cluster_needs_a_reachable_prefect_api() -> None:
+def test_remote_cluster_needs_a_reachable_prefect_api(tmp_path: Path) -> None:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings(restore_defaults={PREFECT_API_URL}):
         with pytest.raises(ConfigError, match="PREFECT_API_URL"):
-            with _api_for_workers(Settings(runner="dask", dask_address="tcp://10.0.0.5:8786")):
+            with prefect_api(tmp_path, remote_workers="tcp://10.0.0.5:8786"):
                 pass
