@@ -179,12 +179,15 @@ def load_model(data_dir: Path) -> TypeModel | None:
     of another format, or it was trained with another scikit-learn (pickles
     do not travel across versions).
     """
+    folder = models_dir(data_dir)
+    versions = _versions(folder)
+    if not versions:
+        return None  # before importing scikit-learn: 1–2 s of CPU a run for nothing
     try:
         import sklearn
     except ImportError:
         return None
-    folder = models_dir(data_dir)
-    for version in reversed(_versions(folder)):
+    for version in reversed(versions):
         card_path = folder / f"type-v{version}.json"
         try:
             raw = json.loads(card_path.read_text(encoding="utf-8"))
