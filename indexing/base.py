@@ -42,7 +42,8 @@ STATUSES = ("valid", "expired", "revoked", "unknown")
 #: startup checks it (an old index is reported, and ``sohoa reindex`` rebuilds it).
 #: 2: an unfolded column/fields for the exact-diacritics ranking tier.
 #: 3: embedded index split into short-field and full-text FTS5 tables, contentless.
-INDEX_SCHEMA_VERSION = 3
+#: 4: type, year and batch as tokens of a `facets` column of both FTS5 tables (filters inside FTS5).
+INDEX_SCHEMA_VERSION = 4
 
 #: Searches with a query count their matches up to this many; beyond it
 #: ``SearchResult.total`` is this number and ``total_capped`` is true ("more
@@ -149,10 +150,11 @@ class SearchIndex(Protocol):
 #      tiers 1–3 fill less than a page. Not in the body text: one or two edits
 #      turn a Vietnamese syllable into many others (thi → thu, thai, tri…), so
 #      over the body nearly every record would match fuzzily.
-# The engine's relevance (bm25) orders records within a tier. The embedded
-# index asks its small short-field table first, so within tiers 2–4 records
-# matching in subject, number, title or issuer come before those matching in
-# their body text only (the bm25 column weights favour them anyway).
+# Elasticsearch orders records within a tier by its relevance (BM25). The
+# embedded index uses no bm25 (FTS5 weighs a word by reading its whole posting
+# list): within tiers 2–3 records matching in subject or number come first,
+# then title or issuer, then body text only (newest first); fuzzy matches come
+# by edit distance; ties in index order.
 
 
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")

@@ -59,9 +59,9 @@ _FOLDED = ["subject_folded^3", "number_folded^3", "title_folded^1.5", "issuer_fo
 # Tier boosts: far above any bm25 sum, so tiers never mix (see indexing.base).
 _TIER_EXACT, _TIER_PHRASE = 100_000.0, 10_000.0
 _UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
-# Schema 3 changed only the embedded index's layout: a schema-2 Elasticsearch
+# Schemas 3 and 4 changed only the embedded index's layout: a schema-2 or -3 Elasticsearch
 # index has the same mapping and need not be rebuilt.
-_COMPATIBLE_SCHEMAS = {2, INDEX_SCHEMA_VERSION}
+_COMPATIBLE_SCHEMAS = {2, 3, INDEX_SCHEMA_VERSION}
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",

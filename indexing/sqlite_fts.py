@@ -1,6 +1,6 @@
 """The embedded index: SQLite FTS5, one file, no server.
 
-Layout (schema 3), built so that a search at a million records reads little:
+Layout (schema 4), built so that a search at a million records reads little:
 
 * ``docs``: one narrow row per record (key, facets, dates, folded issuer,
   number key) — filters, counts and joins read only this table;
@@ -13,6 +13,8 @@ Layout (schema 3), built so that a search at a million records reads little:
   matches. The body is folded by FTS5's ``unicode61 remove_diacritics 2``
   (after ``đ``→``d`` in Python), which gives the same tokens as
   :func:`pipeline.folding.fold` for Vietnamese text (tested) at C speed;
+* both FTS tables end with ``facets``: the type, year and batch as tokens
+  (:func:`_facet`), so those filters are answered inside FTS5;
 * ``vocab``: the folded words of 3+ letters of the short fields, for the
   fuzzy tier, which matches only there (an ``fts5vocab`` table would read
   every posting list of a letter).
@@ -24,8 +26,9 @@ folding of a stored record must not change without a schema bump.
 A search fills its page from the cheapest source first (see
 :meth:`SqliteIndex.search`) and counts its total only as far as
 :data:`indexing.base.TOTAL_CAP`. What costs at a million records, and is
-avoided: bm25 on ``text_fts`` (FTS5 reads the whole posting list of every
-query word to weigh it), phrases over common words on the whole body (every
+avoided: bm25 on either table (FTS5 reads the whole posting list of every
+query word to weigh it), filters checked against ``docs`` record by record,
+phrases over common words on the whole body (every
 record holds "hồ", "định", "hành"), counting every match, descending-rowid
 scans of phrases (FTS5 then loads whole posting lists), ``fts5vocab``.
 """
@@ -33,12 +36,14 @@ scans of phrases (FTS5 then loads whole posting lists), ``fts5vocab``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
@@ -75,11 +80,11 @@ STATUS_SQL = (
 
 _FTS_DDL = """
 CREATE VIRTUAL TABLE IF NOT EXISTS short_fts USING fts5(
-    subject, number, title, issuer, exact,
+    subject, number, title, issuer, exact, facets,
     tokenize = "unicode61 remove_diacritics 0", content = ''
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5(
-    subject, number, title, issuer, body,
+    subject, number, title, issuer, body, facets,
     tokenize = "unicode61 remove_diacritics 2", content = ''
 );
 """
@@ -106,20 +111,18 @@ CREATE INDEX IF NOT EXISTS docs_date ON docs(issue_date, key);
 CREATE INDEX IF NOT EXISTS docs_number ON docs(number_key);
 """ + _FTS_DDL
 
-# Column weights for bm25 in short_fts: a name or number match outranks one in
-# the title or issuer; the unfolded ``exact`` column only decides the first
-# tier, not the score.
-_SHORT_WEIGHTS = "10.0, 10.0, 3.0, 2.0, 0.0"
+# Column sets of MATCH expressions. Every expression names its columns, so no
+# query word can match a ``facets`` token; a name or number match outranks one
+# in the title or issuer (the tiers on short fields ask _NAME_COLS first).
+_NAME_COLS = "{subject number}"
+_OTHER_COLS = "{title issuer}"
 _SHORT_COLS = "{subject number title issuer}"
+_TEXT_COLS = "{subject number title issuer body}"
 _BATCH = 1000
 _T = TypeVar("_T")
 #: Tiers on the body text rank at most this many candidates (the newest records
 #: containing every word); see :meth:`SqliteIndex.search`.
 BODY_WINDOW = 1000
-#: A tier on the short fields with more matches than this is ranked (bm25) among
-#: its first this many (in index order): ranking tens of thousands of "nguyen …"
-#: costs 0.1 s at a million records, and the best matches are spread evenly.
-SHORT_WINDOW = 2000
 _WORD_RE = re.compile(r"[^\W\d_]{3,}")
 _D_LETTERS = ("đ", "Đ", "Ð", "ð", "ɖ")
 
@@ -169,12 +172,35 @@ def _body(doc: dict[str, object]) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
+def _facet(name: str, value: object) -> str:
+    """The token standing for a filter value in the ``facets`` column (``y2010``, ``t<hash>``, ``b<hash>``).
+
+    Years are written out; type and batch codes are hashed, so any string
+    becomes one FTS5 token and no two values share one.
+    """
+    if name == "y":
+        return f"y{int(value)}"  # type: ignore[call-overload]
+    return name + hashlib.blake2b(str(value).encode(), digest_size=8).hexdigest()
+
+
+def _facets(doc: dict[str, object]) -> str:
+    """The ``facets`` column of a document: its type, year and batch as tokens."""
+    out = [_facet("t", doc["type"])]
+    if doc.get("year"):
+        out.append(_facet("y", doc["year"]))
+    if doc.get("batch"):
+        out.append(_facet("b", doc["batch"]))
+    return " ".join(out)
+
+
 def _fts_rows(rowid: int, doc: dict[str, object]) -> tuple[tuple[object, ...], tuple[object, ...]]:
     """The ``short_fts`` and ``text_fts`` rows of a document (also what a delete must repeat)."""
     short = [_text(doc, f) for f in ("subject", "number", "title", "issuer")]
     folded = [index_fold(s) for s in short]
     exact = unicodedata.normalize("NFC", " \n ".join(short)).lower()
-    return (rowid, *folded, exact), (rowid, *folded, _body(doc))
+    facets = _facets(doc)
+    return (rowid, *folded, exact, facets), (rowid, *folded, _body(doc), facets)
 
 
 def _vocab_words(docs: Sequence[dict[str, object]]) -> set[str]:
@@ -271,10 +297,10 @@ class SqliteIndex:
             c.executemany("INSERT INTO docs(rowid, key, type, year, issue_date, valid_until, revoked_on,"
                           " issuer_folded, batch, number_key) VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
             c.executemany("INSERT INTO bodies(rowid, doc) VALUES (?,?)", body_rows)
-            c.executemany("INSERT INTO short_fts(rowid, subject, number, title, issuer, exact)"
-                          " VALUES (?,?,?,?,?,?)", short_rows)
-            c.executemany("INSERT INTO text_fts(rowid, subject, number, title, issuer, body)"
-                          " VALUES (?,?,?,?,?,?)", text_rows)
+            c.executemany("INSERT INTO short_fts(rowid, subject, number, title, issuer, exact, facets)"
+                          " VALUES (?,?,?,?,?,?,?)", short_rows)
+            c.executemany("INSERT INTO text_fts(rowid, subject, number, title, issuer, body, facets)"
+                          " VALUES (?,?,?,?,?,?,?)", text_rows)
             self._add_vocab(unique)
             n += len(batch)
         c.execute("INSERT OR REPLACE INTO meta VALUES ('next_rowid', ?)", (str(next_id),))
@@ -306,10 +332,10 @@ class SqliteIndex:
                 continue
             shorts, texts = zip(*(_fts_rows(rowid, json.loads(raw)) for rowid, raw in found))
             # Contentless tables forget a row by being told its values again.
-            c.executemany("INSERT INTO short_fts(short_fts, rowid, subject, number, title, issuer, exact)"
-                          " VALUES ('delete',?,?,?,?,?,?)", shorts)
-            c.executemany("INSERT INTO text_fts(text_fts, rowid, subject, number, title, issuer, body)"
-                          " VALUES ('delete',?,?,?,?,?,?)", texts)
+            c.executemany("INSERT INTO short_fts(short_fts, rowid, subject, number, title, issuer, exact, facets)"
+                          " VALUES ('delete',?,?,?,?,?,?,?)", shorts)
+            c.executemany("INSERT INTO text_fts(text_fts, rowid, subject, number, title, issuer, body, facets)"
+                          " VALUES ('delete',?,?,?,?,?,?,?)", texts)
             ids = [(r[0],) for r in found]
             c.executemany("DELETE FROM bodies WHERE rowid=?", ids)
             c.executemany("DELETE FROM docs WHERE rowid=?", ids)
@@ -358,18 +384,19 @@ class SqliteIndex:
     # -- reading -------------------------------------------------------------
 
     @staticmethod
-    def _where(filters: SearchFilters, params: dict[str, object]) -> list[str]:
+    def _where(filters: SearchFilters, params: dict[str, object], *, fts: bool = False) -> list[str]:
+        """Conditions on ``docs d``; with ``fts`` only those :meth:`_facet_match` cannot answer."""
         where: list[str] = []
-        if filters.type:
+        if filters.type and not fts:
             where.append("d.type = :type")
             params["type"] = filters.type
-        if filters.year:
+        if filters.year and not fts:
             where.append("d.year = :year")
             params["year"] = filters.year
         if filters.issuer:
             where.append("d.issuer_folded LIKE :issuer")
             params["issuer"] = f"%{fold(filters.issuer)}%"
-        if filters.batch:
+        if filters.batch and not fts:
             where.append("d.batch = :batch")
             params["batch"] = filters.batch
         if filters.valid_on:
@@ -377,8 +404,18 @@ class SqliteIndex:
             params["on"] = filters.valid_on.isoformat()
         return where
 
+    @staticmethod
+    def _facet_match(filters: SearchFilters) -> str:
+        """The type, year and batch filters as an FTS5 expression on ``facets`` ('' when none).
+
+        ANDed to every MATCH, so FTS5 intersects posting lists instead of the
+        candidates being checked one by one against ``docs``.
+        """
+        toks = [_facet(n, v) for n, v in (("t", filters.type), ("y", filters.year), ("b", filters.batch)) if v]
+        return "facets : (" + " ".join(f'"{t}"' for t in toks) + ")" if toks else ""
+
     def _hits(self, rows: Sequence[tuple[int, float]], terms: list[str]) -> tuple[Hit, ...]:
-        """Hits for ``(rowid, bm25)`` rows, in their order; only these documents are read."""
+        """Hits for ``(rowid, rank)`` rows, in their order (rank: lower is better); only these documents are read."""
         if not rows:
             return ()
         marks = ",".join("?" * len(rows))
@@ -392,66 +429,75 @@ class SqliteIndex:
             hits.append(Hit(key=key, score=-float(rank), snippet=make_snippet(_text(doc, "text"), terms), doc=doc))
         return tuple(hits)
 
-    def _count(self, table: str, expr: str, filt: str, params: dict[str, object]) -> int:
-        """Matches of ``expr`` that pass the filters, counted up to ``TOTAL_CAP + 1``."""
+    @staticmethod
+    def _sql(table: str, expr: str, filt: str, facet: str) -> tuple[str, str, str]:
+        """The FROM part, the WHERE part and the MATCH expression (filters included) of a statement."""
         join = " CROSS JOIN docs d ON d.rowid = f.rowid" if filt else ""
+        return f"{table} f{join}", f"{table} MATCH :tier{filt}", (f"({expr}) AND {facet}" if facet else expr)
+
+    def _rowids(self, table: str, expr: str, filt: str, facet: str, params: dict[str, object], limit: int) -> list[int]:
+        """Rowids of the first ``limit`` matches of ``expr`` (passing the filters), in index order."""
+        src, cond, tier = self._sql(table, expr, filt, facet)
         params = {k: v for k, v in params.items() if k not in ("lo", "hi")}
-        sql = (f"SELECT count(*) FROM (SELECT 1 FROM {table} f{join} WHERE {table} MATCH :tier{filt} "
-               f"LIMIT {TOTAL_CAP + 1})")
-        return int(self._conn.execute(sql, {**params, "tier": expr}).fetchone()[0])
+        sql = f"SELECT f.rowid FROM {src} WHERE {cond} ORDER BY f.rowid LIMIT {int(limit)}"
+        return [r for (r,) in self._conn.execute(sql, {**params, "tier": tier})]
 
-    def _among(self, expr: str, rowids: Sequence[int]) -> int:
-        """How many of ``rowids`` match ``expr`` in ``short_fts``."""
-        # One lookup per rowid (fewer than a page): FTS5 seeks to it, where "rowid IN (…)"
-        # would evaluate the whole expression.
-        sql = "SELECT count(*) FROM short_fts WHERE short_fts MATCH ? AND rowid = ?"
-        return sum(int(self._conn.execute(sql, (expr, r)).fetchone()[0]) for r in rowids)
+    def _count(self, table: str, expr: str, filt: str, facet: str, params: dict[str, object]) -> int:
+        """Matches of ``expr`` that pass the filters, counted up to ``TOTAL_CAP + 1``."""
+        src, cond, tier = self._sql(table, expr, filt, facet)
+        params = {k: v for k, v in params.items() if k not in ("lo", "hi")}
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {cond} LIMIT {TOTAL_CAP + 1})"
+        return int(self._conn.execute(sql, {**params, "tier": tier}).fetchone()[0])
 
-    def _window(self, match: str, filt: str, params: dict[str, object]) -> tuple[int, int]:
-        """The lowest rowid of the newest :data:`BODY_WINDOW` records matching every word, and their number.
+    def _window(self, match: str, filt: str, facet: str, params: dict[str, object]) -> list[int]:
+        """The newest ``BODY_WINDOW + 1`` records matching every word (below ``:hi``), newest first.
 
-        Body-text tiers look only at rowids from there on: the newest
-        ``BODY_WINDOW`` candidates when there are more (common words), all of
-        them otherwise (then their number is also the exact total).
+        The first :data:`BODY_WINDOW` are the candidates of the body-text
+        tiers (the last tier, every word anywhere, is this list itself); the
+        one more tells whether there are others.
         """
-        join = " CROSS JOIN docs d ON d.rowid = f.rowid" if filt else ""
+        src, cond, tier = self._sql("text_fts", match, filt, facet)
+        args = {**params, "tier": tier}
         if "hi" in params:
-            filt += " AND f.rowid < :hi"
-        lo, n = self._conn.execute(
-            f"SELECT min(rowid), count(*) FROM (SELECT f.rowid FROM text_fts f{join} WHERE text_fts MATCH :tier{filt} "
-            f"ORDER BY f.rowid DESC LIMIT {BODY_WINDOW})", {**params, "tier": match}).fetchone()
-        return int(lo or 0), int(n)
+            cond += " AND f.rowid < :hi"
+        else:
+            # Ascending first: FTS5 walks posting lists backwards at about half the speed
+            # (measured), and most queries have fewer matches than the window.
+            args.pop("lo", None)
+            first = [r for (r,) in self._conn.execute(
+                f"SELECT f.rowid FROM {src} WHERE {cond} ORDER BY f.rowid LIMIT {BODY_WINDOW + 1}", args)]
+            if len(first) <= BODY_WINDOW:
+                return first[::-1]
+        sql = f"SELECT f.rowid FROM {src} WHERE {cond} ORDER BY f.rowid DESC LIMIT {BODY_WINDOW + 1}"
+        return [r for (r,) in self._conn.execute(sql, args)]
 
-    def _ranked(self, table: str, expr: str, filt: str, params: dict[str, object], limit: int) -> list[tuple]:
-        """``(rowid, rank)`` of the first ``limit`` matches of ``expr``.
+    def _ranked(self, table: str, expr: str, filt: str, facet: str, params: dict[str, object],
+                limit: int) -> list[int]:
+        """Rowids of the first ``limit`` matches of ``expr``.
 
-        ``short_fts``: by bm25 (ties: first indexed first). ``text_fts``: newest
-        first within the window, no bm25 — its weights (IDF) would be read
-        from the whole posting list of every word of the query, 0.1–0.3 s at
-        a million records for common words.
+        No bm25 anywhere: to weigh a query word FTS5 reads its whole posting
+        list (8–15 ms per statement at a million records even for one hit,
+        measured), and the order it gave inside a tier on short fields is
+        mostly kept by splitting the tier by column (see :meth:`search`).
+        ``short_fts``: first indexed first. ``text_fts``: newest first within
+        the window.
         """
-        join = " CROSS JOIN docs d ON d.rowid = f.rowid" if filt else ""
-        if table == "short_fts":
-            # bm25 ranks the first SHORT_WINDOW matches (in index order) of a big tier, not all.
-            window = max(SHORT_WINDOW, 2 * limit)
-            bound = (f"SELECT max(rowid) FROM (SELECT f.rowid FROM short_fts f{join} WHERE short_fts MATCH :tier{filt} "
-                     f"ORDER BY f.rowid LIMIT {window})")
-            sql = (f"SELECT f.rowid, bm25(short_fts, {_SHORT_WEIGHTS}) AS score FROM short_fts f{join} "
-                   f"WHERE short_fts MATCH :tier{filt} AND f.rowid <= ({bound}) ORDER BY score, f.rowid LIMIT :n")
-        elif "lo" in params:
+        if table == "text_fts" and "lo" in params:
             # The whole window in ascending order, newest taken in Python: FTS5 reads a
             # phrase's posting lists whole when asked for descending rowids.
-            filt += " AND f.rowid >= :lo" + (" AND f.rowid < :hi" if "hi" in params else "")
-            sql = f"SELECT f.rowid, 0.0 FROM text_fts f{join} WHERE text_fts MATCH :tier{filt} ORDER BY f.rowid"
-            return self._conn.execute(sql, {**params, "tier": expr}).fetchall()[::-1][:limit]
-        else:
-            sql = (f"SELECT f.rowid, 0.0 FROM text_fts f{join} WHERE text_fts MATCH :tier{filt} "
-                   "ORDER BY f.rowid LIMIT :n")
-        return self._conn.execute(sql, {**params, "tier": expr, "n": limit}).fetchall()
+            src, cond, tier = self._sql(table, expr, filt, facet)
+            cond += " AND f.rowid >= :lo" + (" AND f.rowid < :hi" if "hi" in params else "")
+            sql = f"SELECT f.rowid FROM {src} WHERE {cond} ORDER BY f.rowid"
+            return [r for (r,) in self._conn.execute(sql, {**params, "tier": tier}).fetchall()[::-1][:limit]]
+        return self._rowids(table, expr, filt, facet, params, limit)
 
-    def _fill(self, tiers: list[tuple[str, str]], filt: str, params: dict[str, object], limit: int,
-              rows: list[tuple]) -> bool:
-        """Append the best matches of each tier in turn until ``rows`` holds ``limit``.
+    def _fill(self, tiers: Sequence[tuple[str, str]], filt: str, facet: str, params: dict[str, object],
+              limit: int, rows: list[tuple]) -> bool:
+        """Append the first matches of each tier in turn until ``rows`` holds ``limit``.
+
+        A record already in ``rows`` (it matched an earlier tier) is skipped,
+        so tiers need no ``NOT`` of the earlier ones. A row's rank is the
+        number of its tier in ``rows``' order.
 
         Returns:
             Whether every tier was read to its end (then ``rows`` holds all their matches).
@@ -460,12 +506,12 @@ class SqliteIndex:
         for table, expr in tiers:
             if len(rows) >= limit:
                 return False
-            # A record may match two tiers of different tables (e.g. the phrase in its
-            # body and every word in its subject): ask for as many more as were seen.
+            # Up to len(seen) of the first matches may be records seen already: ask for that many more.
             want = limit - len(rows) + len(seen)
-            got = self._ranked(table, expr, filt, params, want)
-            rows += [r for r in got if r[0] not in seen][: limit - len(rows)]
-            seen.update(r[0] for r in got)
+            got = self._ranked(table, expr, filt, facet, params, want)
+            rank = float(len(rows))
+            rows += [(r, rank) for r in got if r not in seen][: limit - len(rows)]
+            seen.update(got)
             if len(got) == want:
                 return False
         return True
@@ -476,50 +522,60 @@ class SqliteIndex:
         Hits come in the ranking tiers of :mod:`indexing.base`; the small
         ``short_fts`` is asked first and ``text_fts`` (body text) only for
         what the page still lacks, so a tier's records matching in their
-        short fields come before those matching in their body only. bm25
-        orders the short-field matches (among the first
-        :data:`SHORT_WINDOW` of a tier); body-only matches come newest
+        short fields come before those matching in their body only. Within
+        the folded-phrase and all-words tiers, matches in the subject or
+        number come before those in the title or issuer (what bm25's column
+        weights did), then first indexed first; body-only matches come newest
         first, looked for among the newest :data:`BODY_WINDOW` records
         containing every word, then the next ones, until the page is full.
+        Fuzzy matches come by edit distance (every word within one edit
+        first), then first indexed first. Type, year and batch filters are
+        tokens of the FTS tables; issuer and valid-on are checked on ``docs``.
         The total is counted by the engine up to
         :data:`~indexing.base.TOTAL_CAP`, and not at all when every match
         fits in the first window.
         """
         params: dict[str, object] = {"limit": limit}
-        where = self._where(filters, params)
         match = fts_query(query)
         if not match:
-            return self._listing(where, params, limit)
-        filt = "".join(f" AND {w}" for w in where)
+            return self._listing(self._where(filters, params), params, limit)
+        filt = "".join(f" AND {w}" for w in self._where(filters, params, fts=True))
+        facet = self._facet_match(filters)
         phrase = phrase_query(query)
         exact = _exact_query(query)
         short = [("short_fts", exact)] if exact else []
-        short.append(("short_fts", f"{_SHORT_COLS} : {phrase}" + (f" NOT ({exact})" if exact else "")))
+        # The folded phrase in the subject or number, then in the title or issuer. Asked
+        # once over all four first: a phrase of common words that no record holds costs
+        # a full evaluation (10-15 ms at a million records) each time it is asked.
+        if self._rowids("short_fts", f"{_SHORT_COLS} : {phrase}", filt, facet, params, 1):
+            short += [("short_fts", f"{_NAME_COLS} : {phrase}"), ("short_fts", f"{_OTHER_COLS} : {phrase}")]
         rest = [
-            ("text_fts", f"{phrase} NOT {_SHORT_COLS} : {phrase}"),
-            ("short_fts", f"{_SHORT_COLS} : ({match}) NOT {_SHORT_COLS} : {phrase}"),
-            ("text_fts", f"({match}) NOT {_SHORT_COLS} : ({match}) NOT {phrase}"),
-        ]
+            ("text_fts", f"{_TEXT_COLS} : {phrase}"),
+            ("short_fts", f"{_NAME_COLS} : ({match})"),
+            ("short_fts", f"{_SHORT_COLS} : ({match})"),
+        ]  # and last every word anywhere: the body window itself (see _stage)
         rows: list[tuple] = []
-        total = self._stage(short, rest, match, filt, params, limit, rows)
-        if total < limit and (fuzzy := self._fuzzy_query(query)):
+        total = self._stage(short, rest, f"{_TEXT_COLS} : ({match})", filt, facet, params, limit, rows)
+        if total < limit and (levels := self._fuzzy_levels(query)):
             # Every exact match is in rows already; fuzzy ones (short fields only) fill the page.
-            expr = f"{_SHORT_COLS} : ({fuzzy}) NOT {_SHORT_COLS} : ({match})"
-            before = [r[0] for r in rows]
-            if self._fill([("short_fts", expr)], filt, params, limit, rows):
+            before = {r[0] for r in rows}
+            tiers = [("short_fts", f"{_SHORT_COLS} : ({expr})") for expr in levels]
+            if self._fill(tiers, filt, facet, params, limit, rows):
                 total += len(rows) - len(before)
             else:  # records matching exactly through their body may match fuzzily too: count them once
-                total += self._count("short_fts", expr, filt, params) - self._among(expr, before)
+                widest = self._rowids("short_fts", tiers[-1][1], filt, facet, params, TOTAL_CAP + 1 + len(before))
+                total += len(set(widest) - before)
         return SearchResult(total=min(total, TOTAL_CAP), hits=self._hits(rows, snippet_terms(query)),
                             total_capped=total > TOTAL_CAP)
 
     def _stage(self, short: list[tuple[str, str]], rest: list[tuple[str, str]], union: str, filt: str,
-               params: dict[str, object], limit: int, rows: list[tuple]) -> int:
+               facet: str, params: dict[str, object], limit: int, rows: list[tuple]) -> int:
         """Fill ``rows`` from the short-field tiers, then from ``rest`` within the body window.
 
         Args:
             short: Tiers on ``short_fts`` read first.
-            rest: The other tiers, read only if the page is not full.
+            rest: The other tiers, read only if the page is not full; the
+                window of ``union`` is the last one.
             union: What every tier of the stage matches (``text_fts``), for
                 the window and the total.
 
@@ -527,22 +583,29 @@ class SqliteIndex:
             How many records ``union`` matches (up to ``TOTAL_CAP + 1``).
         """
         total: int | None = None
-        self._fill(short, filt, params, limit, rows)
+        self._fill(short, filt, facet, params, limit, rows)
         # Body-text tiers rank one window of candidates at a time, newest first,
         # until the page is full or the candidates run out.
         while len(rows) < limit:
-            params["lo"], n = self._window(union, filt, params)
-            self._fill(rest, filt, params, limit, rows)
-            if n < BODY_WINDOW:
-                if "hi" not in params:  # the first window held every match: its size is the total
-                    total = n
+            found = self._window(union, filt, facet, params)
+            window = found[:BODY_WINDOW]
+            if "hi" not in params and (len(found) <= BODY_WINDOW or BODY_WINDOW >= TOTAL_CAP):
+                total = len(found)  # every match, or more than the cap: no count needed
+            if not window:
+                break
+            params["lo"] = window[-1]
+            self._fill(rest, filt, facet, params, limit, rows)
+            seen = {r[0] for r in rows}
+            rank = float(len(rows))
+            rows += [(r, rank) for r in window if r not in seen][: max(0, limit - len(rows))]
+            if len(found) <= BODY_WINDOW:
                 break
             params["hi"] = params["lo"]
         params.pop("lo", None)
         params.pop("hi", None)
         if total is not None:
             return total
-        return self._count("text_fts", union, filt, params)
+        return self._count("text_fts", union, filt, facet, params)
 
     def _listing(self, where: list[str], params: dict[str, object], limit: int) -> SearchResult:
         """Records matching the filters, newest first, undated last."""
@@ -552,26 +615,33 @@ class SqliteIndex:
             f"SELECT d.rowid, 0.0 FROM docs d{cond} ORDER BY d.issue_date DESC, d.key LIMIT :limit", params)
         return SearchResult(total=total, hits=self._hits(rows.fetchall(), []))
 
-    def _fuzzy_query(self, query: str) -> str | None:
-        """A MATCH expression where each word may also be a close word of the vocabulary."""
-        parts: list[str] = []
-        widened = False
+    def _fuzzy_levels(self, query: str) -> list[str]:
+        """MATCH expressions where each word may also be a word of the vocabulary close to it.
+
+        The first allows one edit per word, the next up to two (only words of
+        6+ letters allow two, see :func:`~indexing.base.fuzzy_edits`), so the
+        fuzzy tier comes by edit distance. Empty when no word has a neighbour.
+        """
+        words: list[tuple[str, list[tuple[int, str]]]] = []
         for tok in tokens(query):
             pieces = subtokens(tok)
-            alts = ['"' + " ".join(p.replace('"', "") for p in pieces) + '"']
-            if len(pieces) == 1 and (k := fuzzy_edits(tok)):
-                near = self._near_terms(tok, k)
-                widened = widened or bool(near)
-                alts += near
-            parts.append("(" + " OR ".join(alts) + ")")
-        return " AND ".join(parts) if widened else None
+            near = self._near_terms(tok, k) if len(pieces) == 1 and (k := fuzzy_edits(tok)) else []
+            words.append(('"' + " ".join(p.replace('"', "") for p in pieces) + '"', near))
+        levels = sorted({d for _, near in words for d, _ in near})
+        return [" AND ".join("(" + " OR ".join([own] + [t for d, t in near if d <= level]) + ")"
+                             for own, near in words) for level in levels]
 
-    def _near_terms(self, tok: str, k: int) -> list[str]:
+    def _near_terms(self, tok: str, k: int) -> list[tuple[int, str]]:
+        """``(edits, '"term"')`` of the vocabulary words within ``k`` edits of ``tok``."""
         # Same first letter (Elasticsearch's prefix_length=1), within k edits.
         rows = self._conn.execute(
             "SELECT term FROM vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
             (tok[0], chr(ord(tok[0]) + 1), len(tok) - k, len(tok) + k))
-        return [f'"{t}"' for (t,) in rows if t != tok and OSA.distance(tok, t, score_cutoff=k) <= k]
+        out = []
+        for (t,) in rows:
+            if t != tok and (d := OSA.distance(tok, t, score_cutoff=k)) <= k:
+                out.append((d, f'"{t}"'))
+        return out
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records numbered ``code`` (folded, case-insensitive), then records quoting it in their text."""
@@ -581,12 +651,13 @@ class SqliteIndex:
         exact = self._conn.execute(
             f"SELECT rowid, 0.0 FROM docs WHERE number_key = ? ORDER BY key LIMIT {TOTAL_CAP + 1}", (key,)).fetchall()
         rows = exact[:limit]
-        complete = self._fill([("text_fts", phrase_query(code))], "", {}, limit, rows)
+        quoted = f"{_TEXT_COLS} : {phrase_query(code)}"
+        complete = self._fill([("text_fts", quoted)], "", "", {}, limit, rows)
         if complete and len(exact) <= limit:
             total = len(rows)
         else:
             others = " AND (d.number_key IS NULL OR d.number_key != :key)"
-            total = len(exact) + self._count("text_fts", phrase_query(code), others, {"key": key})
+            total = len(exact) + self._count("text_fts", quoted, others, "", {"key": key})
         return SearchResult(total=min(total, TOTAL_CAP), hits=self._hits(rows, snippet_terms(code)),
                             total_capped=total > TOTAL_CAP)
 

@@ -105,6 +105,21 @@ def test_filters_with_query(index: SearchIndex) -> None:
     assert keys(index.search("nguyen van", SearchFilters(year=2012)))[:1] == ["d"]
     assert index.search("nguyen van an", SearchFilters(type="kiem_dinh_chat_luong")).total == 0
     assert keys(index.search("truong", SearchFilters(valid_on=dt.date(2017, 1, 1)))) == ["c"]
+    # every tier honours the filters: short fields, body text, fuzzy
+    assert keys(index.search("nguyen van", SearchFilters(type="xac_minh_van_bang", year=2010))) == ["a"]
+    assert keys(index.search("bang tot nghiep", SearchFilters(year=2010))) == ["a"]  # body only
+    assert index.search("bang tot nghiep", SearchFilters(year=2011)).total == 0
+    assert keys(index.search("tran thi binb", SearchFilters(type="khac"))) == ["e"]  # fuzzy
+    assert index.search("tran thi binb", SearchFilters(type="xac_minh_van_bang")).total == 0
+    assert keys(index.search("truong", SearchFilters(batch="hop-01", issuer="uy ban"))) == ["c"]
+    assert index.search("truong", SearchFilters(batch="hop-99")).total == 0
+    assert index.search("nguyen", SearchFilters(year=1999)).total == 0
+
+
+def test_filter_values_are_not_searchable_words(index: SearchIndex) -> None:
+    """Type, year and batch are filters, not words of the record (the embedded index keeps them as tokens)."""
+    for q in ("y2010", "2010", "xac_minh_van_bang", "hop-01", "khac"):
+        assert index.search(q).total == 0, q
 
 
 def test_counts_grouped_by_type_year_status(index: SearchIndex) -> None:
@@ -121,9 +136,14 @@ def test_counts_grouped_by_type_year_status(index: SearchIndex) -> None:
 
 
 def test_rewrite_and_delete(index: SearchIndex) -> None:
-    index.write([doc("a", "xac_minh_van_bang", "2010-07-05", None, "Phạm Thị Hoa", "45/SGDĐT-KTKĐ")])
+    for i in range(3):  # rewritten three times: only the last content is found
+        index.write([doc("a", "xac_minh_van_bang", "2010-07-05", None, f"Phạm Thị Hoa {i}", "45/SGDĐT-KTKĐ",
+                         f"Bản sao số {i} của Phạm Thị Hoa")])
+    assert keys(index.search("pham thi hoa")) == ["a"]
+    assert index.search("pham thi hoa 2").total == 1 and index.search("pham thi hoa 0").total == 0
     assert "a" not in keys(index.search("nguyen van an"))
-    assert keys(index.search("pham thi hoa"))[:1] == ["a"]
+    assert index.search("nguyen van an").total == 0
+    assert index.search("sinh ngay").total == 0  # words of the first text of "a"
     assert index.doc_count() == len(DOCS)
     assert index.delete(["a", "zz"]) == 1
     assert index.delete([]) == 0
@@ -163,6 +183,21 @@ RANKED = [
     doc("r1", "xac_minh_van_bang", "2011-01-04", None, "Nguyễn Văn An", "1/SGDĐT"),
     doc("r9", "xac_minh_van_bang", "2011-01-05", None, "Trần Thị Bình", "9/SGDĐT"),
 ]
+
+
+def test_body_matches_after_short_field_matches(make_url: Callable[[], str]) -> None:
+    """Records naming the person only in their text come after the one about them; every one is found and counted."""
+    idx = open_index(make_url())
+    try:
+        idx.write([doc(f"k{i}", "xac_minh_van_bang", "2011-01-01", None, f"Trần Thị {i}", f"{i}/SGDĐT",
+                       f"Theo hồ sơ, ông Nguyễn Văn An đã tốt nghiệp năm {2000 + i}.") for i in range(8)])
+        idx.write(DOCS)
+        res = idx.search("nguyen van an", limit=5)
+        assert keys(res)[:1] == ["a"]  # the subject match first
+        assert len(res.hits) == 5 and res.total == 9 and not res.total_capped
+        assert sorted(keys(idx.search("nguyen van an", limit=20))) == ["a"] + [f"k{i}" for i in range(8)]
+    finally:
+        idx.close()
 
 
 def test_ranking_exact_then_folded_then_fuzzy(make_url: Callable[[], str]) -> None:
@@ -241,6 +276,9 @@ def test_engine_status_agrees_with_status_on(make_url: Callable[[], str], recs: 
         assert got == dict(want)
         valid = {k for k, (_, _, s) in expected.items() if s == "valid"}
         assert set(keys(idx.search("", SearchFilters(valid_on=on), limit=100))) == valid
+        assert all(expected[k][1] and expected[k][1] <= on for k in valid)  # valid: issued by then
+        # the same filter on a search with a query
+        assert set(keys(idx.search("X", SearchFilters(valid_on=on), limit=100))) == valid
     finally:
         idx.close()
 
