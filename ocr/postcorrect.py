@@ -20,13 +20,14 @@ import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from pipeline.folding import fold
 
-__all__ = ["Lexicon", "load_lexicon", "correct_result", "fix_characters", "is_garbage"]
+__all__ = ["Lexicon", "load_lexicon", "correct_result", "fix_characters", "is_garbage", "tall_strokes"]
 
 DATA = Path(__file__).with_name("data")
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -72,6 +73,30 @@ def is_garbage(word: OcrWord) -> bool:
     """A low-confidence word that is half symbols or more: a stain, seal or signature."""
     alnum = sum(ch.isalnum() for ch in word.text)
     return word.conf < 60 and 2 * alnum <= len(word.text)
+
+
+#: A word this many times the page's median word height is a pen stroke (a
+#: signature, a flourish) read as letters: no print on these documents is that
+#: large (titles are about 1.3 times the body).
+TALL_WORD_RATIO = 2.2
+#: Fewer words than this give no reliable median height.
+_MIN_WORDS_FOR_HEIGHT = 20
+#: A number, or a document number such as "123/QĐ-UBND": digits, capitals and separators.
+_NUMBER = re.compile(r"(?=.*\d)[\dA-ZĐ]+([./-][\dA-ZĐ]+)*[.,;:]?")
+
+
+def tall_strokes(words: Sequence[OcrWord]) -> set[int]:
+    """Indices of the words far taller than the page's text: signature strokes.
+
+    A number read with confidence stays (alone or with its printed symbol,
+    "123/QĐ-UBND"): a handwritten number filled into a blank can be written large.
+    """
+    heights = sorted(w.height for w in words if w.text.strip())
+    if len(heights) < _MIN_WORDS_FOR_HEIGHT:
+        return set()
+    limit = TALL_WORD_RATIO * heights[len(heights) // 2]
+    return {i for i, w in enumerate(words)
+            if w.height >= limit and not (w.conf >= 60 and _NUMBER.fullmatch(w.text))}
 
 
 #: Look-alike characters Tesseract prints that Vietnamese never uses: the
@@ -155,7 +180,8 @@ def correct_result(result: OcrResult, lex: Lexicon | None = None) -> tuple[OcrRe
         were changed or dropped.
     """
     lex = lex or load_lexicon()
-    kept = [w for w in result.words if not is_garbage(w)]
+    tall = tall_strokes(result.words)
+    kept = [w for i, w in enumerate(result.words) if not is_garbage(w) and i not in tall]
     changes = len(result.words) - len(kept)
     # Neighbours are taken within a line, as the lexicon was learnt.
     lowered = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ocr.postcorrect import Lexicon, correct_result, is_garbage, load_lexicon
+from ocr.postcorrect import Lexicon, correct_result, is_garbage, load_lexicon, tall_strokes
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 
 
@@ -45,6 +45,27 @@ def test_stain_and_signature_garbage_is_dropped() -> None:
     assert fixed.text == "KT. GIÁM ĐỐC" and changes == 2
     assert not is_garbage(OcrWord("./.", 95.0, 0, 0, 1, 1, 1, 1, 1))  # confident punctuation stays
     assert not is_garbage(OcrWord("2", 10.0, 0, 0, 1, 1, 1, 1, 1))  # a lone digit stays (a page number)
+
+
+def test_signature_strokes_far_taller_than_the_text_are_dropped() -> None:
+    # Read on generated pages: a scribbled signature comes out as confident "letters" 3-5 lines tall.
+    body = _line("Điều 1. Cấp bản sao văn bằng tốt nghiệp trung học phổ thông cho ông Nguyễn Văn An "
+                 "sinh ngày tại xã Cát Bà huyện Cát Hải thành phố Hải Phòng")
+    body = [OcrWord(w.text, w.conf, w.left, w.top, w.width, 40, 1, 1, 1) for w in body]
+    scribble = OcrWord("c<<2", 70.0, 1650, 2040, 376, 193, 1, 2, 1)
+    word_like = OcrWord("mang", 47.0, 1600, 2300, 200, 145, 1, 3, 1)
+    # Large handwritten numbers filled into blanks stay, alone or with their printed symbol.
+    filled_in = OcrWord("123/QĐ-UBND", 88.0, 300, 400, 260, 150, 1, 4, 1)
+    number = OcrWord("05", 85.0, 900, 400, 80, 150, 1, 4, 1)
+    unsure = OcrWord("07", 40.0, 900, 600, 80, 150, 1, 5, 1)
+    words = [*body, scribble, word_like, filled_in, number, unsure]
+    assert tall_strokes(words) == {len(body), len(body) + 1, len(body) + 4}
+    fixed, _ = correct_result(OcrResult(words_to_text(words), tuple(words)))
+    assert "c<<2" not in fixed.text and "mang" not in fixed.text
+    assert "123/QĐ-UBND" in fixed.text and "05" in fixed.text
+    assert fixed.text.startswith("Điều 1. Cấp bản sao văn bằng")
+    # Too few words for a median: nothing is judged by height.
+    assert tall_strokes([*body[:5], scribble]) == set()
 
 
 def test_packaged_lexicon_loads_once() -> None:
