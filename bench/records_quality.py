@@ -12,6 +12,7 @@ ingest wrote them.
     python -m samples.generate --out /tmp/rq --records 90 --levels mild,heavy --seed 11 --jobs 2
     python -m bench.records_quality --set /tmp/rq --data-dir /tmp/rq-data
     python -m bench.records_quality --set /tmp/rq2 --reuse --train-from /tmp/rq   # + the learned vote
+    python -m bench.records_quality --set /tmp/rq --reuse --reread-cost          # + what the header re-read costs
 
 A field is right only when the record was segmented right and the value is
 exactly the truth (subject and issuer compared folded).
@@ -24,14 +25,20 @@ import datetime as dt
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench._gt import Predicted, RecordScore, from_rows, score
+from ocr.layout import read_page_text
+from ocr.loader import FileInfo, inspect_file, load_page
 from ocr.pages import word_confidences
+from ocr.reread import reread_header
+from ocr.restore import restore_page, split_ink
 from pipeline.duplicates import find_duplicates
 from pipeline.gazetteer import EMPTY, use_gazetteer
 from pipeline.domain import ProcedureType
@@ -39,6 +46,7 @@ from pipeline.learned import TypeModel, train_model
 from pipeline.ledger import Ledger
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
+from sohoa.settings import Settings
 
 Pipeline = Callable[[Sequence[PageText]], list[tuple[tuple[int, ...], str, str | None, dt.date | None,
                                                       str | None, str | None]]]
@@ -194,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--train-from", type=Path, metavar="SET",
                     help="also score sohoa with a type model trained on this other, already ingested set")
     ap.add_argument("--train-data-dir", type=Path, help="data dir of --train-from (default: SET/../<name>-data)")
+    ap.add_argument("--reread-cost", action="store_true",
+                    help="also read every page again (restore + OCR) and time the header re-read against the page read")
     args = ap.parse_args(argv)
     truth = json.loads((args.set / "ground_truth.json").read_text(encoding="utf-8"))
     data_dir = args.data_dir or args.set.with_name(args.set.name + "-data")
@@ -219,7 +229,53 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"in {len(pages)} files), OCR text from {ledger_path}\n")
     print(report(truth, args.set, variants, args.misses))
     print("\n" + links_summary(pages))
+    if args.reread_cost:
+        print("\n" + reread_cost(ledger_path, Settings()))
     return 0
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def reread_cost(ledger_path: Path, settings: Settings) -> str:
+    """What the header re-read (:mod:`ocr.reread`) costs next to the page read it follows.
+
+    Every page of the ledger is restored again from its scan and read as the
+    ingest reads it (:func:`ocr.layout.read_page_text`), then its header
+    lines are re-read where needed; the wall time and the CPU time of the
+    Tesseract processes of both steps are summed (one page at a time).
+    """
+    with Ledger(ledger_path) as ledger:
+        rows = ledger.query("SELECT f.path, p.page_no FROM pages p JOIN files f ON f.id = p.file_id "
+                            "WHERE p.status = 'done' ORDER BY f.path, p.page_no")
+    infos: dict[str, FileInfo] = {}
+    wall = [0.0, 0.0]
+    cpu = [0.0, 0.0]
+    pages = lines = replaced = 0
+    for r in rows:
+        path = Path(r["path"])
+        info = infos.setdefault(r["path"], inspect_file(path, settings.limits, settings.dpi))
+        gray, pen = split_ink(load_page(path, r["page_no"], info, settings.limits, settings.dpi))
+        image = restore_page(gray, settings.restore, settings.tesseract, pen=pen).image
+        t0, c0 = time.perf_counter(), _children_cpu()
+        first = read_page_text(image, settings.tesseract)
+        t1, c1 = time.perf_counter(), _children_cpu()
+        again = reread_header(image, first, settings.tesseract)
+        t2, c2 = time.perf_counter(), _children_cpu()
+        wall[0] += t1 - t0
+        wall[1] += t2 - t1
+        cpu[0] += c1 - c0
+        cpu[1] += c2 - c1
+        pages += bool(again.checked)
+        lines += len(again.checked)
+        replaced += len(again.replaced)
+    n = max(len(rows), 1)
+    return (f"header re-read: {pages} of {len(rows)} pages read again ({lines} lines, {replaced} replaced); "
+            f"per page of the set: page read {wall[0] / n:.2f} s ({cpu[0] / n:.2f} s Tesseract CPU), "
+            f"re-read {wall[1] / n:.3f} s ({cpu[1] / n:.3f} s Tesseract CPU); "
+            f"per page read again: {wall[1] / max(pages, 1):.2f} s ({cpu[1] / max(pages, 1):.2f} s Tesseract CPU)")
 
 
 @dataclass(frozen=True)

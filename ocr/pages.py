@@ -22,6 +22,7 @@ from ocr.loader import FileInfo, load_page
 from ocr.quality import page_quality
 from ocr.restore import restore_page, split_ink
 from ocr.layout import read_page_text
+from ocr.reread import reread_header
 from ocr.tesseract import OcrResult
 from sohoa.settings import Settings
 
@@ -124,6 +125,9 @@ def read_page(job: PageJob) -> PageOutcome:
     restored = restore_page(gray, s.restore, s.tesseract, pen=pen)
     del gray, pen
     result = read_page_text(restored.image, s.tesseract, what=f"{job.path.name} page {job.page_no}")
+    # The number and place-date lines again, closer, when they did not read cleanly (ocr/reread.py).
+    again = reread_header(restored.image, result, s.tesseract, what=f"{job.path.name} page {job.page_no}")
+    result = again.result
     folder = derived_dir_for(s, job.sha256)
     # The settings' fingerprint is part of the name: a page read again with other
     # settings (sohoa reprocess) must not overwrite the reading the ledger keeps.
@@ -140,7 +144,8 @@ def read_page(job: PageJob) -> PageOutcome:
         word_count=len(result.words),
         rotation=restored.rotation,
         skew_deg=restored.skew_deg,
-        steps=restored.steps,
+        steps=restored.steps + tuple(f"reread-{k}" for k in again.checked)
+        + tuple(f"replaced-{k}" for k in again.replaced),
         image_path=str(image_path),
         words_path=str(words_path),
         seconds=time.perf_counter() - started,

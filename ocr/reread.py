@@ -1,0 +1,385 @@
+"""Read the number line and the place-date line of a header again when they did not read cleanly.
+
+The document number ("Số: 837/SGDĐT-KTKĐ") and the signing date ("Hải Phòng,
+ngày 28 tháng 1 năm 2008") must be exactly right, and they sit in two short
+lines of the header where a stain, a termite hole or an italic "1" costs a
+whole field: the page read gives "Số: 880/QĐ-SGD&E," or "tháng T1". Those
+two lines alone are worth a second, closer look, and only on the pages
+where the first reading does not parse cleanly:
+
+1. :func:`header_lines` finds the number line and the place-date line among
+   the words of the page read, and whether each parsed cleanly with the
+   parsers of :mod:`pipeline.numbers_dates` (a number whose symbol is a
+   known code, a date read as printed) from digits Tesseract was sure of.
+2. :func:`line_box` cuts each unclean line's band out of the restored page
+   (a little wider than its words: the part a stain ate was not read).
+3. :func:`read_variants` reads the bands again as :data:`VARIANTS` of the
+   same crop (as is, upscaled, upscaled with strokes thickened, and with
+   Tesseract's English model, which reads the italic "1" that the
+   Vietnamese one reads "T1"): the crops of a language are stacked on one
+   canvas, so a page costs one Tesseract run per language.
+4. :func:`pick` lets every reading that parses to a valid value vote; the
+   line's words are replaced only when at least :data:`MIN_AGREE` readings
+   agree on a value no other value ties with, and it differs from the
+   first reading's (or that one needed a repair). On the tuning set's 179
+   header lines no wrong value ever won such a vote.
+
+The replaced words carry their own confidences and boxes, so the words
+JSON and the page text the records stage reads (it never sees images) are
+those of the re-read line.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from ocr.postcorrect import correct_result
+from ocr.tesseract import OcrResult, OcrWord, run_ocr, words_to_text
+from pipeline.folding import fold
+from pipeline.numbers_dates import NUMBER_SUFFIXES, parse_date_detail, parse_number
+from sohoa.errors import OcrError
+from sohoa.settings import TesseractOptions
+
+__all__ = [
+    "HeaderLine",
+    "Reread",
+    "Variant",
+    "VARIANTS",
+    "header_lines",
+    "judge",
+    "line_box",
+    "needs_reread",
+    "pick",
+    "read_variants",
+    "reread_header",
+]
+
+#: A digit read below this confidence makes its line worth reading again (the records
+#: stage sends such values to review: ``pipeline.records.DOUBT_CONF``).
+LOW_CONF = 60.0
+#: Only words whose top is in this share of the page from the top are header words.
+HEADER_SHARE = 0.4
+#: A re-read value replaces the line only when this many variants read it.
+MIN_AGREE = 2
+#: Tesseract's page segmentation for the stacked crops (6: one block of lines).
+PSM = 6
+#: Codes a number's symbol may be made of (others are OCR garble: "QĐ-UEL").
+_KNOWN_CODES = frozenset(NUMBER_SUFFIXES.values())
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of reading a line crop again."""
+
+    name: str
+    lang: str
+    scale: float
+    thicken: bool = False
+
+
+#: The variants every unclean line is read with.
+VARIANTS: tuple[Variant, ...] = (
+    Variant("vie x1", "vie", 1.0),
+    Variant("vie x2", "vie", 2.0),
+    Variant("vie x2 thick", "vie", 2.0, thicken=True),
+    Variant("eng x1.5", "eng", 1.5),
+)
+
+
+@dataclass(frozen=True)
+class HeaderLine:
+    """The number or place-date line of a header as the page read gave it."""
+
+    kind: str  # "number" or "date"
+    words: tuple[OcrWord, ...]
+    value: str | None  # the parsed number, or the date in ISO form
+    clean: bool
+
+    @property
+    def text(self) -> str:
+        """The line as read."""
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True)
+class Reread:
+    """What reading a page's header lines again did."""
+
+    result: OcrResult
+    checked: tuple[str, ...] = ()  # kinds of lines read again
+    replaced: tuple[str, ...] = ()  # kinds of lines whose words were replaced
+    seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------
+# Finding the lines and judging them
+# --------------------------------------------------------------------------
+
+#: "Số" opening a line, then its colon, a digit or nothing ("Số:" whose number a stain ate).
+_SO_RE = re.compile(r"^\W{0,3}(?:s[o06]|5o)(?:\s*[:;.]|\s*[0-9oilsb|]|\s*$)")
+_NUMBER_SHAPE_RE = re.compile(r"^[0-9oils]{1,5}\s*/\s*[a-z&]")
+#: "ngày" as read ("ngay", "nqay", "rgay", "9ày"), among the first words of a place-date line.
+_NGAY_RE = re.compile(r"^(?:\S+\s+){0,2}\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
+#: "tháng" and "năm" as read; "thông" (in "phổ thông năm 2012") is not "tháng".
+_THANG_NAM_RE = re.compile(r"(?<![a-z])(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
+#: The place and "ngày" ("Hải Phòng, ngày"): a place-date line whatever follows.
+_PLACE_RE = re.compile(r"phong\s*[,.]\s*\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
+
+
+def _lines(words: tuple[OcrWord, ...]) -> list[list[OcrWord]]:
+    """Words grouped by Tesseract line, in reading order."""
+    out: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for w in words:
+        out.setdefault((w.block, w.par, w.line), []).append(w)
+    return list(out.values())
+
+
+def _digit_conf(words: tuple[OcrWord, ...] | list[OcrWord], digits: str) -> float:
+    """Lowest confidence of the words holding the digits of ``digits`` (100 without any)."""
+    confs = [w.conf for w in words if any(ch.isdigit() for ch in w.text)
+             and "".join(ch for ch in w.text if ch.isdigit()) in digits]
+    return min(confs, default=100.0)
+
+
+def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord]) -> tuple[str | None, bool, float]:
+    """Parse a number or place-date line: ``(value, clean, confidence of its digits)``.
+
+    A number is clean when every code of its symbol is known; a date when it
+    was read as printed (no repair, not unreadable). Clean values also need
+    digits read at :data:`LOW_CONF` or above.
+    """
+    text = " ".join(w.text for w in words)
+    if kind == "number":
+        number = parse_number(text)
+        if number is None:
+            return None, False, 0.0
+        head, _, symbol = number.rpartition("/")
+        conf = _digit_conf(words, head.replace("/", ""))
+        known = all(t in _KNOWN_CODES or t.isdigit() for t in symbol.split("-") if t)
+        return number, known and conf >= LOW_CONF, conf
+    date, note = parse_date_detail(text)
+    if date is None:
+        return None, False, 0.0
+    parts = f"{date.day:02d}{date.month:02d}{date.year}{date.day}{date.month}"
+    conf = _digit_conf(words, parts)
+    return date.isoformat(), not note and conf >= LOW_CONF, conf
+
+
+def header_lines(result: OcrResult, height: int) -> list[HeaderLine]:
+    """The number line and the place-date line of a page's header, where found.
+
+    The number line is the first header line with "Số:" (or a bare
+    "123/QĐ-…" as its first word); the place-date line the first that opens
+    with "ngày" and has "tháng" or "năm", or has the place before "ngày"
+    ("Hải Phòng, ngày"), and no "sinh" (a birth date). Only words in the
+    top :data:`HEADER_SHARE` of the page count.
+    """
+    head = tuple(w for w in result.words if w.top < HEADER_SHARE * height)
+    found: dict[str, HeaderLine] = {}
+    for words in _lines(head):
+        folded = fold(" ".join(w.text for w in words))
+        kind = None
+        if "number" not in found and (_SO_RE.match(folded) or _NUMBER_SHAPE_RE.match(folded)):
+            kind = "number"
+        elif "date" not in found and "sinh" not in folded and _date_line(folded):
+            kind = "date"
+        if kind:
+            value, clean, _ = judge(kind, words)
+            found[kind] = HeaderLine(kind, tuple(words), value, clean)
+    return list(found.values())
+
+
+def _date_line(folded: str) -> bool:
+    """A folded line is a place-date line: "Hải Phòng, ngày", or "ngày" opening it and "tháng" or "năm"."""
+    return bool(_PLACE_RE.search(folded)) or bool(_NGAY_RE.search(folded) and _THANG_NAM_RE.search(folded))
+
+
+def needs_reread(line: HeaderLine) -> bool:
+    """A line is read again when it did not parse cleanly."""
+    return not line.clean
+
+
+# --------------------------------------------------------------------------
+# Reading the lines again
+# --------------------------------------------------------------------------
+
+
+def line_box(line: HeaderLine, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """``(top, bottom, left, right)`` of a line's band on the page.
+
+    A quarter of a line height above and below its words; sideways three
+    line heights beyond them (the number's symbol may go on where a stain ate
+    it), and to the page's right edge for the place-date line, whose year
+    ends the line.
+    """
+    h = float(np.median([w.height for w in line.words]))
+    top = min(w.top for w in line.words)
+    bottom = max(w.top + w.height for w in line.words)
+    left = min(w.left for w in line.words)
+    right = max(w.left + w.width for w in line.words)
+    pad_y = int(0.25 * h)
+    pad_x = int(3 * h)
+    page_h, page_w = shape[:2]
+    far_right = page_w if line.kind == "date" else min(page_w, right + pad_x)
+    return max(0, top - pad_y), min(page_h, bottom + pad_y), max(0, left - pad_x), far_right
+
+
+def _prepare(crop: np.ndarray, variant: Variant) -> np.ndarray:
+    out = cv2.resize(crop, None, fx=variant.scale, fy=variant.scale, interpolation=cv2.INTER_CUBIC)
+    if variant.thicken:
+        # Broken and faded strokes close up; the page is dark ink on white, so erode the white.
+        out = cv2.erode(out, np.ones((3, 3), np.uint8))
+    return out
+
+
+def read_variants(image: np.ndarray, boxes: list[tuple[int, int, int, int]],
+                  variants: tuple[Variant, ...], options: TesseractOptions, *, what: str = "page"
+                  ) -> list[list[list[OcrWord]]]:
+    """Read every box with every variant; words in page coordinates.
+
+    The crops of one language are stacked on one canvas with white gaps and
+    read by one Tesseract run (page segmentation 6: a block of lines). A
+    language whose run fails (model not installed, timeout) gives no words.
+
+    Returns:
+        ``out[i][j]``: the words of box ``i`` read with variant ``j``, left to right.
+    """
+    out: list[list[list[OcrWord]]] = [[[] for _ in variants] for _ in boxes]
+    for lang in dict.fromkeys(v.lang for v in variants):
+        placed: list[tuple[int, int, int, int, Variant]] = []  # canvas top, bottom, box, variant index
+        crops: list[np.ndarray] = []
+        for i, (top, bottom, left, right) in enumerate(boxes):
+            for j, v in enumerate(variants):
+                if v.lang == lang:
+                    crops.append(_prepare(image[top:bottom, left:right], v))
+                    placed.append((0, 0, i, j, v))
+        gap = 60
+        width = max(c.shape[1] for c in crops) + 2 * gap
+        canvas = np.full((sum(c.shape[0] for c in crops) + gap * (len(crops) + 1), width), 255, np.uint8)
+        y = gap
+        for k, crop in enumerate(crops):
+            canvas[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
+            placed[k] = (y, y + crop.shape[0], *placed[k][2:])
+            y += crop.shape[0] + gap
+        try:
+            read = run_ocr(canvas, options.model_copy(update={"lang": lang, "psm": PSM}), what=f"{what} (re-read)")
+        except OcrError:
+            continue  # a second look that fails (a model missing, a timeout) leaves the first reading
+        result = correct_result(read)[0]
+        for w in result.words:
+            centre = w.top + w.height // 2
+            for c_top, c_bottom, i, j, v in placed:
+                if c_top - gap // 2 <= centre < c_bottom + gap // 2:
+                    top, _, left, _ = boxes[i]
+                    out[i][j].append(replace(
+                        w, left=left + round((w.left - gap) / v.scale), top=top + round((w.top - c_top) / v.scale),
+                        width=max(1, round(w.width / v.scale)), height=max(1, round(w.height / v.scale))))
+                    break
+    for per_box in out:
+        for words in per_box:
+            words.sort(key=lambda w: w.left)
+    return out
+
+
+def pick(line: HeaderLine, readings: list[list[OcrWord]]) -> list[OcrWord] | None:
+    """The re-read words to put in place of ``line``'s, or ``None`` to keep them.
+
+    Every reading that parses to a valid value votes for it (a number whose
+    symbol is made of known codes, a date read as printed, whatever the
+    confidence of its digits). The value with the most votes replaces the
+    line's only when at least :data:`MIN_AGREE` readings agree on it, no
+    other value has as many, and it differs from the line's own value; the
+    reading with the surest digits is put in, with its own confidences (a
+    doubtful digit still sends the record to review).
+    """
+    valid = []
+    for words in readings:
+        value, _, conf = judge(line.kind, words)
+        if value is not None and _valid(line.kind, words):
+            valid.append((value, conf, words))
+    if not valid:
+        return None
+    ranked = Counter(value for value, _, _ in valid).most_common()
+    value, count = ranked[0]
+    if count < MIN_AGREE or (len(ranked) > 1 and ranked[1][1] == count):
+        return None
+    if value == line.value and _valid(line.kind, list(line.words)):
+        return None  # the same reading, only surer: the line's own doubt stands
+    return max((conf, -k, words) for k, (v, conf, words) in enumerate(valid) if v == value)[2]
+
+
+def _valid(kind: str, words: list[OcrWord]) -> bool:
+    """A reading parses to a value that needs no repair (the confidence of its digits aside)."""
+    text = " ".join(w.text for w in words)
+    if kind == "number":
+        number = parse_number(text)
+        return number is not None and all(
+            t in _KNOWN_CODES or t.isdigit() for t in number.rpartition("/")[2].split("-") if t)
+    date, note = parse_date_detail(text)
+    return date is not None and not note
+
+
+def _with_marks(new: list[OcrWord], old: tuple[OcrWord, ...]) -> list[OcrWord]:
+    """``new`` with the spelling of ``old``'s words that fold the same.
+
+    The English model reads "Hai Phong, ngay 27 thang 01": its words that
+    the first reading also had ("Hải", "Phòng,", "ngày") get their
+    diacritics back; digits are never taken from the first reading.
+    """
+    spelled = {fold(w.text): w.text for w in old if not any(ch.isdigit() for ch in w.text)}
+    return [replace(w, text=spelled[fold(w.text)]) if not any(ch.isdigit() for ch in w.text)
+            and fold(w.text) in spelled else w for w in new]
+
+
+def _put_back(result: OcrResult, line: HeaderLine, new: list[OcrWord]) -> OcrResult:
+    """``result`` with ``line``'s words replaced by ``new`` (given the line's place in the reading order)."""
+    first = line.words[0]
+    key = (first.block, first.par, first.line)
+    new = [replace(w, block=key[0], par=key[1], line=key[2]) for w in _with_marks(new, line.words)]
+    words: list[OcrWord] = []
+    for w in result.words:
+        if (w.block, w.par, w.line) == key:
+            if new:
+                words += new
+                new = []
+            continue
+        words.append(w)
+    return OcrResult(text=words_to_text(words), words=tuple(words))
+
+
+def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOptions, *, what: str = "page",
+                  variants: tuple[Variant, ...] = VARIANTS) -> Reread:
+    """Read a page's number and place-date lines again when they did not parse cleanly.
+
+    Args:
+        image: The restored page the words were read from.
+        result: The page read (words in ``image``'s coordinates, reading order).
+        options: Tesseract options; language and segmentation are set per variant.
+        what: A name for the page in error messages.
+        variants: How to read the lines again.
+
+    Returns:
+        The result, with the words of a line replaced where a re-read was
+        clearly better, and what was done. A page whose text is not exactly
+        its words' text (it never happens with :func:`ocr.layout.read_page_text`)
+        is left alone.
+    """
+    started = time.perf_counter()
+    todo = [line for line in header_lines(result, image.shape[0]) if needs_reread(line)]
+    if not todo or words_to_text(result.words) != result.text:
+        return Reread(result)
+    boxes = [line_box(line, image.shape) for line in todo]
+    readings = read_variants(image, boxes, variants, options, what=what)
+    replaced = []
+    for line, per_variant in zip(todo, readings, strict=True):
+        new = pick(line, per_variant)
+        if new is not None:
+            result = _put_back(result, line, new)
+            replaced.append(line.kind)
+    return Reread(result, tuple(line.kind for line in todo), tuple(replaced), time.perf_counter() - started)
