@@ -42,6 +42,14 @@ class PageZones:
     footer: ColumnZone | None
 
 
+#: The steepest tilt (degrees) of a scanner edge or fold that is still removed before the gutter search.
+_MAX_EDGE_TILT = 5.0
+
+
+#: A band of rows whose ink is nowhere thicker than this (at the layout's scale) is a line, not text.
+_MAX_RULE_THICKNESS = 3
+
+
 def _ink(gray: np.ndarray, factor: int) -> np.ndarray:
     small = cv2.resize(gray, (gray.shape[1] // factor, gray.shape[0] // factor), interpolation=cv2.INTER_AREA)
     # A fixed threshold on the restored page (paper is white there) keeps faded
@@ -52,7 +60,12 @@ def _ink(gray: np.ndarray, factor: int) -> np.ndarray:
     # Long rules and leftover scanner edges would cross it too.
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(8, ink.shape[1] // 6)), np.uint8))
     # So would a scanner edge or a fold running down the page: it would join every row into one "line".
-    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(8, ink.shape[0] // 8), 1), np.uint8))
+    # Deskewing tilts a scanner edge that was straight in the scan, so the edge is looked for in the
+    # ink widened sideways by the drift of a line tilted up to _MAX_EDGE_TILT over the kernel's height.
+    tall = max(8, ink.shape[0] // 8)
+    drift = 1 + 2 * int(np.ceil(tall * np.tan(np.radians(_MAX_EDGE_TILT)) / 2))
+    rules |= cv2.morphologyEx(cv2.dilate(ink, np.ones((1, drift), np.uint8)), cv2.MORPH_OPEN,
+                              np.ones((tall, 1), np.uint8))
     return ink & (1 - rules)
 
 
@@ -134,8 +147,10 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     """
     ink = _ink(gray, factor)
     h, w = ink.shape
-    # Rows of specks, dots and scraps of the scanner edge are not lines of text.
-    lines = [(t, b) for t, b in text_lines(ink) if np.count_nonzero(ink[t:b].any(axis=0)) >= 0.05 * w]
+    # Rows of specks, dots and scraps of the scanner edge are not lines of text; nor is a band
+    # no column of which holds a letter's stem: a tilted edge or rule along the top or bottom.
+    lines = [(t, b) for t, b in text_lines(ink)
+             if np.count_nonzero(ink[t:b].any(axis=0)) >= 0.05 * w and ink[t:b].sum(axis=0).max() > _MAX_RULE_THICKNESS]
 
     top_bands: list[tuple[int, int]] = []
     for top, bottom in lines:

@@ -45,6 +45,22 @@ def test_a_scanner_edge_down_the_page_does_not_hide_the_header() -> None:
     assert split is not None and 1000 < split.x < 1200
 
 
+def test_scanner_edges_tilted_by_deskewing_do_not_hide_the_header() -> None:
+    # Deskewing a crooked scan tilts the scanner's edges with it: a line down the side that
+    # drifts sideways, and a thin line along the top crossing the gutter (two held-out pages).
+    page = _page()
+    h, w = page.shape
+    for y in range(h):
+        x = 20 + int(y * np.tan(np.radians(2.0)))
+        page[y, x : x + 6] = 0
+    for x in range(500, w - 60):
+        y = 30 + int((x - 500) * np.tan(np.radians(1.2)))
+        page[y : y + 3, x] = 0
+    split = find_header_split(page)
+    assert split is not None and 1000 < split.x < 1200
+    assert 150 + 2 * 70 + 40 < split.bottom < 520
+
+
 def test_continuation_page_has_no_header() -> None:
     page = _page()[500:]
     assert find_header_split(page) is None
