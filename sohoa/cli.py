@@ -254,6 +254,7 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
     from ocr.restore import restore_page
     from ocr.layout import read_page_text
     from ocr.quality import page_quality
+    from ocr.reread import reread_header
     from ocr.tesseract import run_ocr
 
     try:
@@ -265,8 +266,13 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
     def one(page_no: int) -> dict[str, object]:
         image = load_page(path, page_no, info, settings.limits, settings.dpi)
         restored = restore_page(image, settings.restore, settings.tesseract)
-        read = read_page_text if settings.restore.enabled else run_ocr
-        result = read(restored.image, settings.tesseract, what=f"{path.name} page {page_no}")
+        what = f"{path.name} page {page_no}"
+        if settings.restore.enabled:
+            # As the ingest reads a page: zones in order, then the header's number and date lines again if unclear.
+            result = read_page_text(restored.image, settings.tesseract, what=what)
+            result = reread_header(restored.image, result, settings.tesseract, what=what).result
+        else:
+            result = run_ocr(restored.image, settings.tesseract, what=what)
         return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
                 "quality": page_quality(result),
                 "rotation": restored.rotation, "skew_deg": round(restored.skew_deg, 2),
