@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pipeline.classify import classify
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.extract import extract_fields, parse_date_detail
+from pipeline.gazetteer import issuer_symbols
 from pipeline.learned import TypeModel, vote
 from pipeline.numbers_dates import NUMBER_SUFFIXES
 from pipeline.segment import segment
@@ -73,6 +74,19 @@ def _doubted(fields: RecordFields, pages: Sequence[PageText]) -> list[str]:
     return reasons
 
 
+def _cut_short(number: str, symbols: Sequence[str]) -> str | None:
+    """The issuer's symbol that ``number``'s symbol is the cut-off start of, if any.
+
+    A stain at the end of the number line turns "837/SGDĐT-KTKĐ" into
+    "837/SGDĐT": every code in it is known, so only the issuer's own
+    symbols tell that something is missing.
+    """
+    _, sep, symbol = number.rpartition("/")
+    if not sep or not symbol or symbol in symbols:
+        return None
+    return next((s for s in symbols if s.startswith(symbol + "-")), None)
+
+
 def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFields,
                     pages: Sequence[PageText], date_note: str = "") -> list[str]:
     reasons = []
@@ -84,6 +98,8 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
         reasons.append("review: no document number found")
     elif unknown := _unknown_suffix_tokens(fields.number):
         reasons.append(f"review: number suffix {', '.join(unknown)} not a known code")
+    elif longer := _cut_short(fields.number, issuer_symbols(fields.issuer) if fields.issuer else ()):
+        reasons.append(f"review: number symbol of {fields.number} may be cut short (the issuer uses {longer})")
     if fields.date is None:
         reasons.append("review: no issue date found")
     if date_note:

@@ -110,3 +110,14 @@ def test_a_number_read_with_low_confidence_goes_to_review() -> None:
     assert not any("date" in r and "low confidence" in r for r in rec.reasons)
     (sure, _), = build_records([PageText(1, text, 80.0)], TODAY)
     assert not any("low confidence" in r for r in sure.reasons)
+
+
+def test_a_number_symbol_cut_short_goes_to_review() -> None:
+    # A stain at the end of the number line: "733/SGDĐT-KTKĐ" read "733/SGDĐT", every code known.
+    pages = [PageText(p.page_no, p.text.replace("Số 733 /SGDĐT-KTKĐ", "Số 733 /SGDĐT"), p.mean_conf)
+             for p in _pages("002_heavy_stack")]
+    rec = {r.fields.number: r for r, _ in build_records(pages, TODAY)}["733/SGDĐT"]
+    assert any("733/SGDĐT may be cut short" in r and "SGDĐT-KTKĐ" in r for r in rec.reasons), rec.reasons
+    # The full symbol is no reason for review.
+    whole = {r.fields.number: r for r, _ in build_records(_pages("002_heavy_stack"), TODAY)}
+    assert not any("cut short" in r for r in whole["733/SGDĐT-KTKĐ"].reasons)
