@@ -12,8 +12,17 @@ from flows.prefect_api import LocalApi, configured_api_url, prefect_api, start_l
 from sohoa.errors import ConfigError
 
 
-def test_local_server_answers_then_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def no_api(monkeypatch: pytest.MonkeyPatch):
+    """No Prefect API configured: neither the environment nor Prefect's settings (a test harness may set them)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        yield
+
+
+def test_local_server_answers_then_stops(tmp_path: Path, no_api: None) -> None:
     api = start_local_api(tmp_path)
     assert isinstance(api, LocalApi)
     with prefect_api(tmp_path, early=api) as url:
@@ -56,8 +65,7 @@ def test_a_server_that_does_not_answer_is_stopped(tmp_path: Path, monkeypatch: p
     assert api._proc is None  # stopped, not left running
 
 
-def test_a_remote_cluster_needs_a_configured_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+def test_a_remote_cluster_needs_a_configured_server(tmp_path: Path, no_api: None) -> None:
     with pytest.raises(ConfigError, match="PREFECT_API_URL"):
         with prefect_api(tmp_path, remote_workers="tcp://10.0.0.5:8786"):
             pass
