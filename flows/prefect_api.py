@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from sohoa.errors import ConfigError
@@ -66,7 +67,7 @@ class LocalApi:
         self.log_path = log_path
         self.port = 0
         self._proc: subprocess.Popen[bytes] | None = None
-        self._log = None
+        self._log: BinaryIO | None = None
         self._spawn()
 
     @property
