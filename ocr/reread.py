@@ -43,7 +43,7 @@ import numpy as np
 from ocr.postcorrect import correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, words_to_text
 from pipeline.folding import fold
-from pipeline.numbers_dates import NUMBER_SUFFIXES, parse_date_detail, parse_number
+from pipeline.numbers_dates import parse_date_detail, parse_number, unknown_codes
 from sohoa.errors import OcrError
 from sohoa.settings import TesseractOptions
 
@@ -70,8 +70,6 @@ HEADER_SHARE = 0.4
 MIN_AGREE = 2
 #: Tesseract's page segmentation for the stacked crops (6: one block of lines).
 PSM = 6
-#: Codes a number's symbol may be made of (others are OCR garble: "QĐ-UEL").
-_KNOWN_CODES = frozenset(NUMBER_SUFFIXES.values())
 
 
 @dataclass(frozen=True)
@@ -165,10 +163,8 @@ def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord]) -> tuple[str | 
         number = parse_number(text)
         if number is None:
             return None, False, 0.0
-        head, _, symbol = number.rpartition("/")
-        conf = _digit_conf(words, head.replace("/", ""))
-        known = all(t in _KNOWN_CODES or t.isdigit() for t in symbol.split("-") if t)
-        return number, known and conf >= LOW_CONF, conf
+        conf = _digit_conf(words, number.rpartition("/")[0].replace("/", ""))
+        return number, not unknown_codes(number) and conf >= LOW_CONF, conf
     date, note = parse_date_detail(text)
     if date is None:
         return None, False, 0.0
@@ -331,8 +327,7 @@ def _valid(kind: str, words: list[OcrWord]) -> bool:
     text = " ".join(w.text for w in words)
     if kind == "number":
         number = parse_number(text)
-        return number is not None and all(
-            t in _KNOWN_CODES or t.isdigit() for t in number.rpartition("/")[2].split("-") if t)
+        return number is not None and not unknown_codes(number)
     date, note = parse_date_detail(text)
     return date is not None and not note
 

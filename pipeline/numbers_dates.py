@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.folding import fold, fold_aligned
 
 __all__ = [
+    "KNOWN_CODES",
     "NUMBER_SUFFIXES",
     "header_lines",
     "normalize_number",
@@ -30,6 +31,7 @@ __all__ = [
     "parse_date_detail",
     "parse_number",
     "snap_symbol",
+    "unknown_codes",
 ]
 
 #: Folded suffix token of a document number -> printed form.
@@ -69,6 +71,16 @@ NUMBER_SUFFIXES: dict[str, str] = {
     "hd": "HĐ",
     "ctubnd": "CT-UBND",
 }
+
+#: Codes a number's symbol may be made of: the suffixes above, and those of the
+#: government's acts a document cites ("43/2000/NĐ-CP", "…/QĐ-TTg").
+KNOWN_CODES = frozenset(NUMBER_SUFFIXES.values()) | {"CP", "TTg"}
+
+
+def unknown_codes(number: str) -> list[str]:
+    """Codes of a number's symbol that no known code explains (OCR garble: "QĐ-UEL" gives ["UEL"])."""
+    symbol = number.rpartition("/")[2]
+    return [t for t in symbol.split("-") if t and t not in KNOWN_CODES and not t.isdigit()]
 
 
 # --------------------------------------------------------------------------

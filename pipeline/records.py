@@ -11,7 +11,7 @@ from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.extract import extract_fields, parse_date_detail
 from pipeline.gazetteer import issuer_symbols
 from pipeline.learned import TypeModel, vote
-from pipeline.numbers_dates import NUMBER_SUFFIXES
+from pipeline.numbers_dates import unknown_codes
 from pipeline.segment import segment
 from pipeline.validity import status_on, valid_until
 
@@ -40,15 +40,6 @@ class PageText:
     #: Words holding digits that Tesseract read with a confidence below
     #: :data:`DOUBT_CONF` (a handwritten number, a stained date).
     doubtful: tuple[str, ...] = ()
-
-
-_KNOWN_TOKENS = frozenset(NUMBER_SUFFIXES.values()) | {"NĐ", "UB", "CP", "TTg", "BGDĐT"}
-
-
-def _unknown_suffix_tokens(number: str) -> list[str]:
-    """Tokens of a number's suffix that no known code explains (OCR garble: "QĐ-UEL")."""
-    suffix = number.rsplit("/", 1)[-1]
-    return [t for t in suffix.split("-") if t and t not in _KNOWN_TOKENS and not t.isdigit()]
 
 
 def doubtful_words(words: Sequence[tuple[str, float]]) -> tuple[str, ...]:
@@ -96,7 +87,7 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
         reasons.append(f"review: low classification confidence {confidence:.2f}")
     if fields.number is None:
         reasons.append("review: no document number found")
-    elif unknown := _unknown_suffix_tokens(fields.number):
+    elif unknown := unknown_codes(fields.number):
         reasons.append(f"review: number suffix {', '.join(unknown)} not a known code")
     elif longer := _cut_short(fields.number, issuer_symbols(fields.issuer) if fields.issuer else ()):
         reasons.append(f"review: number symbol of {fields.number} may be cut short (the issuer uses {longer})")
