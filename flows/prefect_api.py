@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from sohoa.errors import ConfigError
 
-__all__ = ["LocalApi", "configured_api_url", "prefect_api", "start_local_api"]
+__all__ = ["LocalApi", "configured_api_url", "early_local_api", "prefect_api"]
 
 #: Exit code of uvicorn when its port was taken between our check and its bind.
 _PORT_TAKEN = 3
@@ -144,14 +144,23 @@ class LocalApi:
             self._log = None
 
 
-def start_local_api(data_dir: Path) -> LocalApi | None:
-    """Start a local API server now, unless ``PREFECT_API_URL`` names one to use.
+def _server_log(data_dir: Path) -> Path:
+    return data_dir / "logs" / "prefect-server.log"
 
-    Call it as early as possible: the server starts while the caller goes on.
+
+@contextlib.contextmanager
+def early_local_api(data_dir: Path) -> Iterator[LocalApi | None]:
+    """A local API server started now, unless ``PREFECT_API_URL`` names one to use; stopped at the end.
+
+    Enter it as early as possible: the server starts while the caller goes on
+    (importing the flows), and is handed to :func:`prefect_api` as ``early``.
     """
-    if configured_api_url():
-        return None
-    return LocalApi(data_dir / "logs" / "prefect-server.log")
+    api = None if configured_api_url() else LocalApi(_server_log(data_dir))
+    try:
+        yield api
+    finally:
+        if api is not None:
+            api.stop()
 
 
 @contextlib.contextmanager
@@ -166,7 +175,7 @@ def prefect_api(data_dir: Path, *, early: LocalApi | None = None,
 
     Args:
         data_dir: Where the local server's log goes.
-        early: A server :func:`start_local_api` started before.
+        early: A server :func:`early_local_api` started before.
         remote_workers: The address of a Dask cluster the tasks will run on.
 
     Raises:
@@ -188,7 +197,7 @@ def prefect_api(data_dir: Path, *, early: LocalApi | None = None,
             f"Dask cluster {remote_workers}: set PREFECT_API_URL to a Prefect server its workers can reach "
             "(prefect server start --host 0.0.0.0)"
         )
-    server = early or LocalApi(data_dir / "logs" / "prefect-server.log")
+    server = early or LocalApi(_server_log(data_dir))
     try:
         url = server.wait()
         # Task runs (on this process's threads or its Dask workers) get the URL with each task's settings.

@@ -145,8 +145,8 @@ def run_reprocess(pages: list[tuple[int, int]], settings: Settings, *,
 
     ``api`` is a local Prefect API server started early (see :mod:`flows.prefect_api`).
     """
+    if not pages:
+        raise ConfigError("nothing to reprocess")
     with prefect_api(settings.data_dir, early=api):
-        if not pages:
-            raise ConfigError("nothing to reprocess")
         return reprocess.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.workers))(
             pages=pages, settings=settings)

@@ -203,35 +203,29 @@ def _progress(settings: Settings, batch: str, stop: threading.Event) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Run the ingest flow and print what happened."""
-    from flows.prefect_api import start_local_api
+    from flows.prefect_api import early_local_api
 
     settings = _settings(args, workers=args.workers, dask_address=args.dask_address,
                          runner=args.runner or ("dask" if args.dask_address else None))
     # Started before the flows are imported: the server starts while this process imports OpenCV and Prefect.
-    api = None if settings.dask_address else start_local_api(settings.data_dir)
-    try:
+    with early_local_api(settings.data_dir) as api:
         from flows.ingest import run_ingest
-    except BaseException:
-        if api is not None:
-            api.stop()
-        raise
-    if settings.runner == "dask" and not os.environ.get("SOHOA_VERBOSE"):
-        # Dask logs every worker's start and stop at INFO; read here by workers started from this process too.
-        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
-    stop = threading.Event()
-    bar = None
-    if not args.no_progress and sys.stderr.isatty() or os.environ.get("SOHOA_PROGRESS") == "1":
-        bar = threading.Thread(target=_progress, args=(settings, args.batch, stop), daemon=True)
-        bar.start()
-    try:
-        summary = run_ingest([str(p) for p in args.paths], args.batch, settings=settings, fonds=args.fonds,
-                             box=args.box, file_code=args.file_code, api=api)
-    finally:
-        if api is not None:
-            api.stop()  # already stopped by run_ingest, unless it failed before its start
-        stop.set()
-        if bar is not None:
-            bar.join()
+
+        if settings.runner == "dask" and not os.environ.get("SOHOA_VERBOSE"):
+            # Dask logs every worker's start and stop at INFO; read here by workers started from this process too.
+            os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+        stop = threading.Event()
+        bar = None
+        if not args.no_progress and sys.stderr.isatty() or os.environ.get("SOHOA_PROGRESS") == "1":
+            bar = threading.Thread(target=_progress, args=(settings, args.batch, stop), daemon=True)
+            bar.start()
+        try:
+            summary = run_ingest([str(p) for p in args.paths], args.batch, settings=settings, fonds=args.fonds,
+                                 box=args.box, file_code=args.file_code, api=api)
+        finally:
+            stop.set()
+            if bar is not None:
+                bar.join()
     print(f"Lô {summary.batch}: {summary.files_seen} tệp, {summary.files_new} cần xử lý, "
           f"{summary.files_unchanged} đã xử lý trước đó; {summary.pages_read} trang đã đọc, "
           f"{summary.pages_skipped} trang bỏ qua (đã có); {summary.records_written} hồ sơ ghi, "
@@ -553,23 +547,19 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Read chosen pages again and keep the better readings."""
-    from flows.prefect_api import start_local_api
+    from flows.prefect_api import early_local_api
 
     settings = _settings(
         args, workers=args.workers, tesseract=TesseractOptions(lang=args.lang, psm=args.psm),
         restore=RestoreOptions(enabled=not args.raw),
     )
-    api = start_local_api(settings.data_dir)
-    try:
+    with early_local_api(settings.data_dir) as api:
         from flows.reprocess import run_reprocess, select_pages
         from pipeline.ledger import Ledger
 
         with Ledger(settings.ledger_target) as ledger:
             pages = select_pages(ledger, record=args.record, file=args.file, page=args.page, batch=args.batch)
         summary = run_reprocess(pages, settings, api=api)
-    finally:
-        if api is not None:
-            api.stop()
     for p in summary.pages:
         print(f"{p.path} trang {p.page_no}: chất lượng {p.old_quality} -> {p.new_quality}; giữ: {p.kept}")
     print(f"{summary.improved}/{len(summary.pages)} trang đọc tốt hơn; {summary.records_written} hồ sơ ghi lại.")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.prefect_api import LocalApi, configured_api_url, prefect_api, start_local_api
+from flows.prefect_api import LocalApi, configured_api_url, early_local_api, prefect_api
 from sohoa.errors import ConfigError
 
 
@@ -23,15 +23,15 @@ def no_api(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_local_server_answers_then_stops(tmp_path: Path, no_api: None) -> None:
-    api = start_local_api(tmp_path)
-    assert isinstance(api, LocalApi)
-    with prefect_api(tmp_path, early=api) as url:
-        assert url == api.url
-        from prefect.settings import PREFECT_API_URL
+    with early_local_api(tmp_path) as api:
+        assert isinstance(api, LocalApi)
+        with prefect_api(tmp_path, early=api) as url:
+            assert url == api.url
+            from prefect.settings import PREFECT_API_URL
 
-        assert PREFECT_API_URL.value() == url  # flows inside the block report here
-        with urllib.request.urlopen(f"{url}/health", timeout=5) as resp:
-            assert json.load(resp) is True
+            assert PREFECT_API_URL.value() == url  # flows inside the block report here
+            with urllib.request.urlopen(f"{url}/health", timeout=5) as resp:
+                assert json.load(resp) is True
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/health", timeout=2)
     assert (tmp_path / "logs" / "prefect-server.log").is_file()
@@ -40,7 +40,8 @@ def test_local_server_answers_then_stops(tmp_path: Path, no_api: None) -> None:
 def test_a_configured_server_is_used_and_none_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREFECT_API_URL", "http://prefect-host:4200/api")
     assert configured_api_url() == "http://prefect-host:4200/api"
-    assert start_local_api(tmp_path) is None
+    with early_local_api(tmp_path) as api:
+        assert api is None
     with prefect_api(tmp_path) as url:
         assert url == "http://prefect-host:4200/api"
     assert not (tmp_path / "logs").exists()
