@@ -1,5 +1,8 @@
 """One page from file to text: load → restore → OCR → derived files.
 
+:func:`restore_and_read` is the one way a scanned page is read (restoration,
+zones in reading order, the header's number and date lines again when
+unclear); the ingest, ``sohoa ocr`` and ``bench/ocr_quality.py`` all call it.
 :class:`PageJob` is the one picklable context a worker needs (settings, file,
 page number); :func:`read_page` is the stage the ingest flow runs per page.
 Derived files get fixed, sortable names under the file's content hash, e.g.
@@ -12,6 +15,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -20,13 +24,13 @@ import numpy as np
 
 from ocr.loader import FileInfo, load_page
 from ocr.quality import page_quality
-from ocr.restore import restore_page, split_ink
+from ocr.restore import RestoredPage, restore_page, split_ink
 from ocr.layout import read_page_text
-from ocr.reread import reread_header
+from ocr.reread import Reread, reread_header
 from ocr.tesseract import OcrResult
 from sohoa.settings import Settings
 
-__all__ = ["PageJob", "PageOutcome", "read_page", "derived_dir_for", "load_words", "word_confidences", "write_atomic"]
+__all__ = ["PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "derived_dir_for", "load_words", "word_confidences", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,59 @@ class PageOutcome:
     image_path: str
     words_path: str
     seconds: float
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """A page restored and read, with what each part took."""
+
+    restored: RestoredPage
+    reread: Reread
+    restore_s: float  # from the decoded page to the restored one
+    read_s: float  # zones and header re-read
+
+    @property
+    def result(self) -> OcrResult:
+        """The page's words and text, header lines re-read where that helped."""
+        return self.reread.result
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """Restoration steps, then the header lines read again or replaced."""
+        return (self.restored.steps + tuple(f"reread-{k}" for k in self.reread.checked)
+                + tuple(f"replaced-{k}" for k in self.reread.replaced))
+
+
+def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what: str) -> PageReading:
+    """Restore a page and read it as the ingest does.
+
+    Args:
+        load: Returns the decoded page (grayscale or BGR). It is called here so
+            that the colour page lives only until its ink gray is made (a 600 dpi
+            A3 page is 200 MB in BGR).
+        settings: Restoration and Tesseract options.
+        what: A name for the page in error messages.
+
+    Raises:
+        InputError: the page cannot be decoded.
+        OcrError: Tesseract failed on the page.
+    """
+    loaded_at: list[float] = []
+
+    def timed_load() -> np.ndarray:
+        page = load()
+        loaded_at.append(time.perf_counter())
+        return page
+
+    # Restoration starts with the stain filter that makes the ink gray (and the pen layer).
+    gray, pen = split_ink(timed_load())
+    restored = restore_page(gray, settings.restore, settings.tesseract, pen=pen)
+    del gray, pen
+    restored_at = time.perf_counter()
+    result = read_page_text(restored.image, settings.tesseract, what=what)
+    # The number and place-date lines again, closer, when they did not read cleanly (ocr/reread.py).
+    again = reread_header(restored.image, result, settings.tesseract, what=what)
+    return PageReading(restored, again, restored_at - loaded_at[0], time.perf_counter() - restored_at)
 
 
 def derived_dir_for(settings: Settings, sha256: str) -> Path:
@@ -120,14 +177,9 @@ def read_page(job: PageJob) -> PageOutcome:
     """
     started = time.perf_counter()
     s = job.settings
-    # The colour page is only needed for the ink gray: drop it at once (a 600 dpi A3 page is 200 MB in BGR).
-    gray, pen = split_ink(load_page(job.path, job.page_no, job.info, s.limits, s.dpi))
-    restored = restore_page(gray, s.restore, s.tesseract, pen=pen)
-    del gray, pen
-    result = read_page_text(restored.image, s.tesseract, what=f"{job.path.name} page {job.page_no}")
-    # The number and place-date lines again, closer, when they did not read cleanly (ocr/reread.py).
-    again = reread_header(restored.image, result, s.tesseract, what=f"{job.path.name} page {job.page_no}")
-    result = again.result
+    reading = restore_and_read(lambda: load_page(job.path, job.page_no, job.info, s.limits, s.dpi), s,
+                               what=f"{job.path.name} page {job.page_no}")
+    restored, result = reading.restored, reading.result
     folder = derived_dir_for(s, job.sha256)
     # The settings' fingerprint is part of the name: a page read again with other
     # settings (sohoa reprocess) must not overwrite the reading the ledger keeps.
@@ -144,8 +196,7 @@ def read_page(job: PageJob) -> PageOutcome:
         word_count=len(result.words),
         rotation=restored.rotation,
         skew_deg=restored.skew_deg,
-        steps=restored.steps + tuple(f"reread-{k}" for k in again.checked)
-        + tuple(f"replaced-{k}" for k in again.replaced),
+        steps=reading.steps,
         image_path=str(image_path),
         words_path=str(words_path),
         seconds=time.perf_counter() - started,

@@ -245,10 +245,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
     from ocr.loader import inspect_file, load_page
-    from ocr.restore import restore_page
-    from ocr.layout import read_page_text
+    from ocr.pages import restore_and_read
     from ocr.quality import page_quality
-    from ocr.reread import reread_header
     from ocr.tesseract import run_ocr
 
     try:
@@ -258,19 +256,19 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
         raise
 
     def one(page_no: int) -> dict[str, object]:
-        image = load_page(path, page_no, info, settings.limits, settings.dpi)
-        restored = restore_page(image, settings.restore, settings.tesseract)
         what = f"{path.name} page {page_no}"
-        if settings.restore.enabled:
-            # As the ingest reads a page: zones in order, then the header's number and date lines again if unclear.
-            result = read_page_text(restored.image, settings.tesseract, what=what)
-            result = reread_header(restored.image, result, settings.tesseract, what=what).result
-        else:
-            result = run_ocr(restored.image, settings.tesseract, what=what)
+        if not settings.restore.enabled:  # --raw: plain Tesseract on the page as scanned
+            result = run_ocr(load_page(path, page_no, info, settings.limits, settings.dpi), settings.tesseract,
+                             what=what)
+            return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
+                    "quality": page_quality(result), "rotation": 0, "skew_deg": 0.0, "steps": []}
+        reading = restore_and_read(lambda: load_page(path, page_no, info, settings.limits, settings.dpi),
+                                   settings, what=what)
+        result = reading.result
         return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
                 "quality": page_quality(result),
-                "rotation": restored.rotation, "skew_deg": round(restored.skew_deg, 2),
-                "steps": list(restored.steps)}
+                "rotation": reading.restored.rotation, "skew_deg": round(reading.restored.skew_deg, 2),
+                "steps": list(reading.steps)}
 
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
         return list(pool.map(one, range(1, info.pages + 1)))
