@@ -7,6 +7,7 @@ writers on their own connections register the same files and pages at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections import Counter
@@ -248,13 +249,16 @@ def test_runs_events_quarantine_and_report_queries(ledger: Ledger) -> None:
     ledger.event("page_failed", "timeout", run_id=run, file_id=f.id, page_no=2)
     ledger.quarantine(b, "/bad.pdf", "empty")
     ledger.quarantine(b, "/bad.pdf", "file is empty")  # the reason is updated, the file listed once
-    ledger.replace_records(f.id, b, [(_rec(1), "t")], run_id=run)
+    doubtful = dataclasses.replace(_rec(3, "2/QĐ-SGDĐT"), needs_review=True)
+    ledger.replace_records(f.id, b, [(_rec(1), "t"), (doubtful, "t")], run_id=run)
     ledger.finish_run(run, "completed", {"pages_read": 1})
     assert ledger.run_progress(run) == (2, 2)
     report = build_report(ledger, dt.date(2012, 1, 1))
     assert (report.pages_done, report.pages_failed, report.files_quarantined) == (1, 1, 1)
-    assert report.records_total == 1 and report.pages_expected == 2
-    assert [(d.pages_done, d.pages_failed, d.records) for d in report.daily] == [(1, 1, 1)]
+    assert report.records_total == 2 and report.pages_expected == 2
+    assert (report.records_review, report.pages_review) == (1, 2)
+    assert report.cube == {("kiem_dinh_chat_luong", 2010, "valid"): 2}
+    assert [(d.pages_done, d.pages_failed, d.records) for d in report.daily] == [(1, 1, 2)]
     assert isinstance(report.pages_expected, int)  # a sum() is an int on both
     rows = ledger.query("SELECT count(*) AS n, :a AS a FROM events WHERE kind LIKE 'page%'", {"a": "x"})
     assert (rows[0]["n"], rows[0]["a"], tuple(rows[0])) == (1, "x", (1, "x"))
