@@ -13,6 +13,7 @@ All functions are pure: text in, value (or ``None``) out.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from rapidfuzz import fuzz
@@ -37,13 +38,20 @@ from pipeline.numbers_dates import (
     parse_date,
     parse_date_detail,
     parse_number,
+    repair_symbol,
+    slashless_number,
     snap_symbol,
+    symbol_tail,
+    unknown_codes,
 )
 
 __all__ = [
     "TITLES",
     "NUMBER_SUFFIXES",
     "extract_fields",
+    "extract_fields_noted",
+    "filing_unit",
+    "parse_number_detail",
     "header_lines",
     "parse_number",
     "parse_date",
@@ -83,6 +91,17 @@ TITLES: dict[str, tuple[str, ...]] = {
     "THÔNG BÁO": ("thong bao",),
     "BÁO CÁO": ("bao cao",),
     "TỜ TRÌNH": ("to trinh",),
+}
+
+#: The type code a title gives the symbol of the document's number
+#: ("QUYẾT ĐỊNH" → "123/QĐ-…"); a công văn has no title and no type code.
+TITLE_CODES: dict[str, str] = {
+    "QUYẾT ĐỊNH": "QĐ",
+    "GIẤY CHỨNG NHẬN": "GCN",
+    "GIẤY CHỨNG NHẬN KIỂM ĐỊNH CHẤT LƯỢNG GIÁO DỤC": "GCN",
+    "THÔNG BÁO": "TB",
+    "BÁO CÁO": "BC",
+    "TỜ TRÌNH": "TTr",
 }
 
 #: Procedures whose subject is a person / a school.
@@ -509,6 +528,95 @@ def parse_validity_years(text: str) -> int | None:
 
 
 # --------------------------------------------------------------------------
+# Number: the symbol repaired from what is known
+# --------------------------------------------------------------------------
+
+_FILING_RE = re.compile(r"\blu[u]?\s*[:.;]?\s*vt\s*[,.;]\s*(?P<unit>[a-z&]{2,12})\b")
+
+
+def filing_unit(text: str) -> str | None:
+    """The unit that drafted the document, from "Lưu: VT, KTKĐ." under "Nơi nhận".
+
+    A công văn's symbol ends with that unit's code ("837/SGDĐT-KTKĐ").
+
+    Args:
+        text: Record text.
+
+    Returns:
+        The unit's printed code when it is a known code ("KTKĐ"), else ``None``.
+    """
+    for line in fold_aligned(text)[1].split("\n"):
+        m = _FILING_RE.search(line)
+        if m is not None and m.group("unit") in NUMBER_SUFFIXES:
+            return NUMBER_SUFFIXES[m.group("unit")]
+    return None
+
+
+def _damaged(symbol: str, number: str, symbols: tuple[str, ...]) -> bool:
+    """A symbol that is none of the known ones and has a code no one knows or is the start or end of one."""
+    if symbol in symbols or symbol in issuer_symbols(None):
+        return False
+    return bool(unknown_codes(number)) or any(
+        k.startswith(symbol + "-") or k.endswith("-" + symbol) for k in symbols)
+
+
+def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | None = None,
+                        title: str | None = None) -> tuple[str | None, str]:
+    """The document number, its symbol repaired from the issuer's, and a note when it was inferred.
+
+    1. The number as read (:func:`parse_number`), its symbol snapped to the
+       issuer's symbols in use on ``date`` (:func:`snap_symbol`); a snap
+       that only the date made possible (no "QĐ-UB" after 2005) is noted.
+    2. A symbol that is still none of the known ones, with an unknown code
+       ("QĐ-UEL") or cut short ("SGDĐT"), is repaired with
+       :func:`repair_symbol` from the whole tail of its line ("SGDĐ_ Á<TKĐ")
+       or, failing that, from the symbol as parsed; ties are broken by the
+       title's type code and the filing unit ("Lưu: VT, KTKĐ").
+    3. No number, but a header line "Số: 1406 UBND" whose slash went with
+       the start of the symbol: the tail repaired the same way.
+
+    A symbol any issuer of the gazetteer uses is never changed (one of the
+    Ministry's read under the Department's header stays what it is). Every
+    value from steps 2–3 is an
+    inference: the note says so and sends the record to review.
+
+    Args:
+        text: Record text.
+        issuer: The issuer as :func:`parse_issuer` printed it (its symbols;
+            every known symbol when ``None`` or unknown).
+        date: The document's date (symbols in use that day).
+        title: The document's title (:func:`parse_title`).
+
+    Returns:
+        ``(number or None, note)``; the note is empty when nothing was inferred.
+    """
+    symbols = issuer_symbols(issuer, on=date)
+    prefer = tuple(c for c in (TITLE_CODES.get(title or ""), filing_unit(text)) if c)
+    number = parse_number(text)
+    if number is None:
+        found = slashless_number(text)
+        fixed = repair_symbol(found[1], symbols, prefer) if found and found[1] else None
+        if found is None or fixed is None:
+            return None, ""
+        number = f"{found[0]}/{fixed}"
+        return number, f"number {number} inferred from the issuer's symbols (read 'Số: {found[0]} {found[1]}')"
+    if number.rpartition("/")[2] in issuer_symbols(None):
+        return number, ""  # a known symbol, if of another issuer ("QĐ-BGDĐT" cited on a page), stays
+    snapped = snap_symbol(number, symbols)
+    note = ""
+    if snapped != snap_symbol(number, issuer_symbols(issuer)):
+        note = f"number {snapped} inferred from the issuer's symbols (read '{number}')"
+    head, _, symbol = snapped.rpartition("/")
+    if not _damaged(symbol, snapped, symbols):
+        return snapped, note
+    for read in (symbol_tail(text, head), symbol):
+        fixed = repair_symbol(read, symbols, prefer) if read else None
+        if fixed is not None:
+            return f"{head}/{fixed}", f"number {head}/{fixed} inferred from the issuer's symbols (read '{number}')"
+    return snapped, note
+
+
+# --------------------------------------------------------------------------
 # All fields
 # --------------------------------------------------------------------------
 
@@ -527,20 +635,37 @@ def extract_fields(
     Returns:
         The fields; any of them may be ``None``.
     """
+    return extract_fields_noted(text, procedure_type)[0]
+
+
+def extract_fields_noted(
+    text: str, procedure_type: ProcedureType | None = None
+) -> tuple[RecordFields, tuple[str, ...]]:
+    """:func:`extract_fields` and the notes of the values that were repaired or inferred.
+
+    Args:
+        text: The record's text.
+        procedure_type: As for :func:`extract_fields`.
+
+    Returns:
+        The fields and the notes ("number … inferred …", "date repaired
+        from …"), each a reason to review the record.
+    """
     if procedure_type is None:
         from pipeline.classify import classify  # local: classify is optional here
 
         procedure_type = classify(text).type
     issuer = parse_issuer(text)
-    number = parse_number(text)
-    if number is not None:
-        number = snap_symbol(number, issuer_symbols(issuer))
-    return RecordFields(
+    date, date_note = parse_date_detail(text)
+    title = parse_title(text)
+    number, number_note = parse_number_detail(text, issuer, date, title)
+    fields = RecordFields(
         number=number,
-        date=parse_date(text),
+        date=date,
         issuer=issuer,
         subject=parse_subject(text, procedure_type),
-        title=parse_title(text),
+        title=title,
         validity_years=parse_validity_years(text),
     )
+    return fields, tuple(n for n in (number_note, date_note if date is not None else "") if n)
 

@@ -70,6 +70,9 @@ class Issuer:
         authority: Folded phrases of the signing authority's line.
         symbols: The document symbols (ký hiệu) it numbers its acts with,
             printed form (``"QĐ-UBND"``).
+        symbol_spans: ``(symbol, start, end)`` of the symbols used only for a
+            while (``None``: open), e.g. "QĐ-UB" until the 2005 rules on
+            document form; the others were used all along.
     """
 
     id: str
@@ -80,6 +83,19 @@ class Issuer:
     end: dt.date | None = None
     authority: tuple[str, ...] = ()
     symbols: tuple[str, ...] = ()
+    symbol_spans: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
+
+    def symbols_on(self, on: dt.date | None) -> tuple[str, ...]:
+        """The symbols in use on ``on`` (all of them when ``on`` is ``None``)."""
+        if on is None:
+            return self.symbols
+        spans = {s: (start, end) for s, start, end in self.symbol_spans}
+
+        def in_use(symbol: str) -> bool:
+            start, end = spans.get(symbol, (None, None))
+            return (start is None or on >= start) and (end is None or on <= end)
+
+        return tuple(s for s in self.symbols if in_use(s))
 
     @property
     def canonical(self) -> str:
@@ -129,6 +145,18 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _symbols(raw: list) -> tuple[tuple[str, ...], tuple[tuple[str, dt.date | None, dt.date | None], ...]]:
+    """Symbols and the spans of those given as ``{"symbol", "from", "to"}``."""
+    symbols, spans = [], []
+    for entry in raw:
+        if isinstance(entry, str):
+            symbols.append(entry)
+        else:
+            symbols.append(entry["symbol"])
+            spans.append((entry["symbol"], _day(entry.get("from")), _day(entry.get("to"))))
+    return tuple(symbols), tuple(spans)
+
+
 def parse_gazetteer(data: dict) -> Gazetteer:
     """Build a gazetteer from its JSON form.
 
@@ -146,8 +174,9 @@ def parse_gazetteer(data: dict) -> Gazetteer:
         if not 0 <= main < len(lines):
             raise ValueError(f"issuer {raw['id']}: main line {main} out of range")
         authority = tuple(fold(a) for a in raw.get("authority", ()))
+        symbols, spans = _symbols(raw.get("symbols", []))
         issuers.append(Issuer(raw["id"], lines, aliases, main, _day(raw.get("from")), _day(raw.get("to")),
-                              authority, tuple(raw.get("symbols", ()))))
+                              authority, symbols, spans))
     districts = tuple(
         District(d["name"], d.get("kind", ""), tuple(d.get("aliases", ())), _day(d.get("from")),
                  _day(d.get("to")), d.get("successor"))
@@ -257,17 +286,23 @@ def match_issuer(folded_lines: list[str], gazetteer: Gazetteer | None = None,
     return best
 
 
-def issuer_symbols(canonical: str | None, gazetteer: Gazetteer | None = None) -> tuple[str, ...]:
+def issuer_symbols(canonical: str | None, gazetteer: Gazetteer | None = None,
+                   on: dt.date | None = None) -> tuple[str, ...]:
     """The document symbols of the issuer printed as ``canonical``.
 
     An issuer the gazetteer does not know (or none) gets every known symbol,
     so a misread symbol can still be snapped when it is close to one only.
+
+    Args:
+        canonical: The issuer as :func:`match_issuer` printed it, or ``None``.
+        gazetteer: Names to use; the active gazetteer by default.
+        on: The document's date: symbols not in use that day are left out.
     """
     gaz = gazetteer or active_gazetteer()
     for issuer in gaz.issuers:
         if issuer.canonical == canonical:
-            return issuer.symbols
-    return tuple(dict.fromkeys(s for issuer in gaz.issuers for s in issuer.symbols))
+            return issuer.symbols_on(on)
+    return tuple(dict.fromkeys(s for issuer in gaz.issuers for s in issuer.symbols_on(on)))
 
 
 def match_authority(text: str, gazetteer: Gazetteer | None = None) -> Issuer | None:

@@ -30,7 +30,10 @@ __all__ = [
     "parse_date",
     "parse_date_detail",
     "parse_number",
+    "repair_symbol",
+    "slashless_number",
     "snap_symbol",
+    "symbol_tail",
     "unknown_codes",
 ]
 
@@ -70,6 +73,11 @@ NUMBER_SUFFIXES: dict[str, str] = {
     "kdclgd": "KĐCLGD",
     "hd": "HĐ",
     "ctubnd": "CT-UBND",
+    # The other codes of the gazetteer's symbols (the Ministry's, the city's).
+    "tt": "TT",
+    "ktkdclgd": "KTKĐCLGD",
+    "gddh": "GDĐH",
+    "vx": "VX",
 }
 
 #: Codes a number's symbol may be made of: the suffixes above, and those of the
@@ -292,6 +300,143 @@ def snap_symbol(number: str, symbols: Sequence[str]) -> str:
     return f"{head}/{best}"
 
 
+#: The number line's start: "Số:" and the numeric part, in folded text.
+_NUMBER_HEAD_RE = re.compile(rf"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>{_D}+)")
+#: At most this many characters of a number line after its numeric part are a symbol read.
+_TAIL_CHARS = 24
+
+
+def _number_lines(text: str, max_lines: int = 12) -> list[tuple[str, str]]:
+    """(original, folded) of the header lines that open a number ("Số: 123...")."""
+    out = []
+    for orig, folded in [(o, f) for o, f in _lines_aligned(text) if f.strip()][:max_lines]:
+        if _NUMBER_HEAD_RE.search(folded):
+            out.append((orig, folded))
+    return out
+
+
+def _tail(orig: str, start: int) -> str:
+    """The symbol as read after a number's digits: at most three words, no right-hand column."""
+    rest = re.split(r"\s{3,}", orig[start:].strip(), maxsplit=1)[0]
+    return " ".join(rest.split()[:3])[:_TAIL_CHARS].strip(" .,;:'`|_")
+
+
+def symbol_tail(text: str, head: str) -> str | None:
+    """What the number line holds after the numeric part ``head`` and its slash.
+
+    The parsed number keeps only the symbol's first readable codes
+    ("837/SGDĐT" from "Số: 837/SGDĐ_ Á<TKĐ"); the whole tail, garbage
+    included, shows where the damage was and what survived it.
+
+    Args:
+        text: Record text.
+        head: The number's numeric part as normalised ("837").
+
+    Returns:
+        The tail as printed ("SGDĐ_ Á<TKĐ"), or ``None`` when no header line
+        opens that number.
+    """
+    for orig, folded in _number_lines(text):
+        m = _NUMBER_HEAD_RE.search(folded)
+        if m is None or _fix_digits(m.group("num")) != head:
+            continue
+        after = re.match(r"\s*[/)]\s*", folded[m.end():])
+        return _tail(orig, m.end() + (after.end() if after else 0)) or None
+    return None
+
+
+def slashless_number(text: str) -> tuple[str, str] | None:
+    """A header number whose slash was lost with the start of its symbol ("Số: 1406 UBND").
+
+    Only a clean run of digits followed by a space and a word that starts
+    with a letter: digits with garbage stuck to them ("Số32_ QĐ-UBND") may
+    have lost one of their own, and are left alone.
+
+    Returns:
+        ``(numeric part, tail as printed)`` or ``None``; :func:`parse_number`
+        does not read these (the symbol has to be repaired first).
+    """
+    for orig, folded in _number_lines(text):
+        m = re.search(r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,4}) +(?=[a-z])", folded)
+        if m is not None:
+            return m.group("num"), _tail(orig, m.end())
+    return None
+
+
+def _shape(read: str, known: str) -> tuple[int, int, int, int]:
+    """``(prefix, suffix, read gap, known gap)``: ``read`` as ``known`` with one block damaged."""
+    p = 0
+    while p < min(len(read), len(known)) and read[p] == known[p]:
+        p += 1
+    sfx = 0
+    while sfx < min(len(read), len(known)) - p and read[-1 - sfx] == known[-1 - sfx]:
+        sfx += 1
+    return p, sfx, len(read) - p - sfx, len(known) - p - sfx
+
+
+def _narrow(cands: list[str], prefer: Sequence[str]) -> list[str]:
+    """Candidates left after each preference that keeps at least one ("QĐ-…", "…-KTKĐ")."""
+    for pref in prefer:
+        kept = [c for c in cands if c.startswith(pref + "-") or c.endswith("-" + pref)]
+        if kept:
+            cands = kept
+    return cands
+
+
+def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ()) -> str | None:
+    """The known symbol a damaged one was, when the damage leaves one answer.
+
+    A termite hole or a stain takes out one stretch of a symbol. ``read`` is
+    compared (folded) with each known symbol as that symbol with one block
+    lost or replaced by garbage:
+
+    * a *fragment* — ``read`` is the start ("SGDĐT" of "SGDĐT-KTKĐ", cut at
+      the page edge) or the end ("UBND" of "QĐ-UBND") of a symbol — says
+      nothing about how much was lost: every symbol it fits is a candidate;
+    * otherwise the symbols whose surviving start and end cover at least
+      half of them (and three characters) are ranked by the size of the
+      damaged block, read and known ("QĐ-UEL D" is "QĐ-UBND" with "BN" read
+      "EL "); only the smallest is a candidate, and only if no other symbol
+      ties with it.
+
+    Several candidates are narrowed by ``prefer``, codes the rest of the
+    document names (the title's type code "QĐ", the filing unit of "Lưu:
+    VT, KTKĐ"), each applied only when it keeps one at least; the symbol is
+    returned only when one candidate remains. A read that is already one of
+    ``symbols`` is returned as is.
+
+    Args:
+        read: The symbol as read, garbage included ("SGDĐ_ Á<TKĐ").
+        symbols: The known symbols (the issuer's, in use on the date).
+        prefer: Codes that break a tie, in order.
+
+    Returns:
+        One of ``symbols``, or ``None``.
+    """
+    if read in symbols:
+        return read
+    r = fold(read).strip(" .,;:'`|_-")
+    if len(r) < 2 or not symbols:
+        return None
+    fragments, ranked = [], []
+    for sym in symbols:
+        k = fold(sym)
+        p, sfx, gap_r, gap_k = _shape(r, k)
+        if gap_r == 0 and gap_k > 0 and (sfx == 0 or p == 0):
+            fragments.append(sym)
+        elif p + sfx >= max(3, (len(k) + 1) // 2) and gap_r <= len(k):
+            ranked.append((gap_r + gap_k, sym))
+    if fragments:
+        cands = fragments
+    elif ranked:
+        best = min(cost for cost, _ in ranked)
+        cands = [sym for cost, sym in ranked if cost == best]
+    else:
+        return None
+    cands = _narrow(cands, prefer)
+    return cands[0] if len(cands) == 1 else None
+
+
 # --------------------------------------------------------------------------
 # Date
 # --------------------------------------------------------------------------
@@ -346,7 +491,24 @@ def _to_date(d: str, m: str, y: str) -> dt.date | None:
 #: Letters Tesseract prints for a digit of the italic place-date line that
 #: are repaired only there, and only when the date stays consistent: the
 #: italic "1" of Times-like fonts is read "T" ("ngày 2T" = 21, "TT" = 11).
-_PLACE_DIGIT_REPAIR = str.maketrans({"t": "1"})
+_PLACE_DIGIT_REPAIR = str.maketrans({"t": "1", "u": "0"})
+
+
+def _complete_year(raw: str) -> int | None:
+    """A year whose first digits were lost to a hole or a stain ("Ø10", ")09" → 2010, 2009).
+
+    Only a tail of two or three digits right after garbage (the damage is
+    at the start, so the digits kept are the last ones), completed to the
+    one year from :data:`MIN_YEAR` to :data:`MAX_YEAR` that ends with them;
+    a year cut at the page edge ("năm 20") or a tail two centuries fit
+    ("…67": 1967 or 2067) gives ``None``.
+    """
+    m = re.fullmatch(r"(?P<junk>[^0-9\s]+)\s?(?P<tail>[0-9oilsb|]{2,3})", raw.strip())
+    if m is None:
+        return None
+    tail = _fix_digits(m.group("tail"))
+    years = [y for y in range(MIN_YEAR, MAX_YEAR + 1) if str(y).endswith(tail)]
+    return years[0] if len(years) == 1 else None
 
 
 def _repair_place_date(loose: re.Match[str], later_than: dt.date | None) -> dt.date | None:
@@ -361,6 +523,9 @@ def _repair_place_date(loose: re.Match[str], later_than: dt.date | None) -> dt.d
     for name in ("d", "m", "y"):
         raw = loose.group(name).translate(_PLACE_DIGIT_REPAIR)
         fixed = _fix_digits(raw)
+        if name == "y" and not (fixed.isdigit() and len(fixed) == 4):
+            year = _complete_year(loose.group(name))
+            fixed = str(year) if year is not None else fixed
         if not fixed.isdigit():
             return None
         parts.append(fixed)
@@ -368,6 +533,38 @@ def _repair_place_date(loose: re.Match[str], later_than: dt.date | None) -> dt.d
     if date is None or (later_than is not None and date < later_than):
         return None
     return date
+
+
+#: The place-date line with its words "tháng" and "năm" eaten: after "ngày",
+#: three runs of digits (day, month, year or a year's tail) with short gaps.
+#: Day and month must be whole words ("1#" may be a damaged "14"); only the
+#: year may have garbage stuck before it (its lost first digits).
+_SKELETON_RE = re.compile(
+    rf"{_NGAY}\s*[:.]?\s*(?P<d>[0-9]{{1,2}})(?=[\s,.])(?P<g1>[^0-9\n]{{1,12}}?)(?<=\s)"
+    r"(?P<m>[0-9]{1,2})(?=[\s,.])(?P<g2>[^0-9\n]{1,12}?)(?P<y>[0-9]{2,4})\s*[.,;:]?\s*$"
+)
+
+
+def _skeleton_date(line: str, later_than: dt.date | None) -> tuple[dt.date, str] | None:
+    """The date of a place-date line whose words were damaged ("ngày 26 tháng 05 nărÍ-_ Ø10").
+
+    The line must open with a place and "ngày" and end with three numbers
+    that make a valid day, month and year (a four-digit year, or the tail of
+    one right after garbage, see :func:`_complete_year`), not earlier than
+    a date the text cites.
+    """
+    m = _SKELETON_RE.search(line)
+    if m is None or not _PLACE_RE.search(line[: m.start()]):
+        return None
+    year: int | None = int(m.group("y")) if len(m.group("y")) == 4 else None
+    if year is None and m.group("g2")[-1:].strip():
+        year = _complete_year(m.group("g2").split()[-1] + m.group("y"))
+    if year is None:
+        return None
+    date = _to_date(m.group("d"), m.group("m"), str(year))
+    if date is None or (later_than is not None and date < later_than):
+        return None
+    return date, m.group(0)
 
 
 def _latest_cited_date(text: str) -> dt.date | None:
@@ -419,16 +616,19 @@ def _date_candidates(text: str) -> list[_DateCandidate]:
                 out.append((score, idx, date, ""))
         if top and len(out) == found_before:
             loose = _LOOSE_WORD_DATE_RE.search(line)
-            if loose is not None and _PLACE_RE.search(line[: loose.start()]):
-                # The signing line is there but its digits are not: repair
-                # them when that is safe, else rather no date (→ review) than
-                # the date of an act cited in the body.
-                repaired = _repair_place_date(loose, _latest_cited_date(text))
-                if repaired is not None:
-                    note = f"date repaired from '{loose.group(0)}'"
-                    out.append((_UNREADABLE_SCORE + 0.05, idx, repaired, note))
-                else:
-                    out.append((_UNREADABLE_SCORE, idx, None, f"date unreadable: '{loose.group(0)}'"))
+            if loose is not None and not _PLACE_RE.search(line[: loose.start()]):
+                loose = None
+            # The signing line is there but its digits or words are not:
+            # repair them when that is safe, else rather no date (→ review)
+            # than the date of an act cited in the body.
+            cited = _latest_cited_date(text)
+            repaired = _repair_place_date(loose, cited) if loose is not None else None
+            if repaired is not None:
+                out.append((_UNREADABLE_SCORE + 0.05, idx, repaired, f"date repaired from '{loose.group(0)}'"))
+            elif (skeleton := _skeleton_date(line, cited)) is not None:
+                out.append((_UNREADABLE_SCORE + 0.05, idx, skeleton[0], f"date repaired from '{skeleton[1]}'"))
+            elif loose is not None:
+                out.append((_UNREADABLE_SCORE, idx, None, f"date unreadable: '{loose.group(0)}'"))
     return out
 
 

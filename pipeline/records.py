@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pipeline.classify import classify
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-from pipeline.extract import extract_fields, parse_date_detail
+from pipeline.extract import extract_fields_noted
 from pipeline.gazetteer import issuer_symbols
 from pipeline.learned import TypeModel, vote
 from pipeline.numbers_dates import unknown_codes
@@ -79,7 +79,7 @@ def _cut_short(number: str, symbols: Sequence[str]) -> str | None:
 
 
 def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFields,
-                    pages: Sequence[PageText], date_note: str = "") -> list[str]:
+                    pages: Sequence[PageText], notes: Sequence[str] = ()) -> list[str]:
     reasons = []
     if rec_type is ProcedureType.KHAC:
         reasons.append("review: unknown procedure type")
@@ -89,12 +89,15 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
         reasons.append("review: no document number found")
     elif unknown := unknown_codes(fields.number):
         reasons.append(f"review: number suffix {', '.join(unknown)} not a known code")
-    elif longer := _cut_short(fields.number, issuer_symbols(fields.issuer) if fields.issuer else ()):
+    elif longer := _cut_short(fields.number,
+                              issuer_symbols(fields.issuer, on=fields.date) if fields.issuer else ()):
         reasons.append(f"review: number symbol of {fields.number} may be cut short (the issuer uses {longer})")
     if fields.date is None:
         reasons.append("review: no issue date found")
-    if date_note:
-        reasons.append(f"review: {date_note}")
+    # Values repaired or inferred from what is known (a symbol from the
+    # issuer's, a date from a damaged place-date line) are the best guess,
+    # not a reading: a person confirms them.
+    reasons += [f"review: {note}" for note in notes]
     reasons += _doubted(fields, pages)
     for p in pages:
         if p.failed:
@@ -129,10 +132,9 @@ def build_records(pages: Sequence[PageText], today: dt.date, model: TypeModel | 
         members = [pages[i - 1] for i in group]
         text = "\n\n".join(p.text for p in members if p.text)
         cls = vote(classify(text), model, text)
-        fields = extract_fields(text, cls.type)
+        fields, notes = extract_fields_noted(text, cls.type)
         until = valid_until(cls.type, fields.date, fields.validity_years)
-        date_note = parse_date_detail(text)[1] if fields.date is not None else ""
-        review = _review_reasons(cls.type, cls.confidence, fields, members, date_note)
+        review = _review_reasons(cls.type, cls.confidence, fields, members, notes)
         record = ClassifiedRecord(
             pages=tuple(by_no[p.page_no].page_no for p in members),
             type=cls.type,

@@ -98,3 +98,24 @@ def test_school_identity_follows_renames_and_mergers() -> None:
 def test_bad_gazetteer_is_rejected() -> None:
     with pytest.raises(ValueError):
         parse_gazetteer({"issuers": [{"id": "x", "lines": ["A", "B"], "aliases": [["a"]]}]})
+
+
+def test_symbols_in_use_on_a_date() -> None:
+    gaz = parse_gazetteer({"issuers": [{
+        "id": "x", "lines": ["ỦY BAN NHÂN DÂN"], "aliases": [["uy ban nhan dan"]],
+        "symbols": ["QĐ-UBND", {"symbol": "QĐ-UB", "to": "2005-12-31"}, {"symbol": "KH-UBND", "from": "2009-01-01"}],
+    }]})
+    (issuer,) = gaz.issuers
+    assert issuer.symbols == ("QĐ-UBND", "QĐ-UB", "KH-UBND")
+    assert issuer.symbols_on(None) == issuer.symbols
+    assert issuer.symbols_on(dt.date(2005, 12, 31)) == ("QĐ-UBND", "QĐ-UB")
+    assert issuer.symbols_on(dt.date(2010, 1, 1)) == ("QĐ-UBND", "KH-UBND")
+
+
+def test_every_code_of_the_packaged_symbols_is_a_known_code() -> None:
+    from pipeline.gazetteer import issuer_symbols
+    from pipeline.numbers_dates import KNOWN_CODES, parse_number
+
+    for symbol in issuer_symbols(None):
+        assert set(symbol.split("-")) <= KNOWN_CODES, symbol
+        assert parse_number(f"Số: 12/{symbol}") == f"12/{symbol}"

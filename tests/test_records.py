@@ -74,11 +74,27 @@ def test_no_pages_no_records() -> None:
     assert build_records([], TODAY) == []
 
 
-def test_garbled_number_suffix_goes_to_review() -> None:
+def test_garbled_number_suffix_is_repaired_from_the_issuer_symbols_and_reviewed() -> None:
+    # A stain on "QĐ-UBND": the city's one symbol of 2008 that fits ("QĐ-UB" was out of use).
     text = _pages("005_heavy_page")[0].text.replace("S6:510/QĐ-UBND", "Số: 748/QĐ-UEL")
     (rec, _), = build_records([PageText(1, text)], TODAY)
-    assert rec.fields.number == "748/QĐ-UEL"
-    assert "review: number suffix UEL not a known code" in rec.reasons
+    assert rec.fields.number == "748/QĐ-UBND"
+    assert rec.needs_review
+    assert "review: number 748/QĐ-UBND inferred from the issuer's symbols (read '748/QĐ-UEL')" in rec.reasons
+
+
+def test_garbled_number_suffix_nothing_fits_goes_to_review_as_read() -> None:
+    text = _pages("005_heavy_page")[0].text.replace("S6:510/QĐ-UBND", "Số: 748/XQ-ZZ")
+    (rec, _), = build_records([PageText(1, text)], TODAY)
+    assert rec.fields.number == "748/XQ-ZZ"
+    assert "review: number suffix XQ, ZZ not a known code" in rec.reasons
+
+
+def test_place_date_line_with_eaten_words_is_read_and_reviewed() -> None:
+    text = _pages("005_heavy_page")[0].text.replace("ngày 2T tháng 08 năm 2008", "ngày 21 th~ 08 n_ 2008")
+    (rec, _), = build_records([PageText(1, text)], TODAY)
+    assert rec.fields.date == dt.date(2008, 8, 21)
+    assert rec.needs_review and any(r.startswith("review: date repaired from") for r in rec.reasons)
 
 
 def test_a_poorly_read_page_sends_its_record_to_review() -> None:
@@ -112,10 +128,22 @@ def test_a_number_read_with_low_confidence_goes_to_review() -> None:
     assert not any("low confidence" in r for r in sure.reasons)
 
 
-def test_a_number_symbol_cut_short_goes_to_review() -> None:
+def test_a_number_symbol_cut_short_is_completed_from_the_filing_unit() -> None:
     # A stain at the end of the number line: "733/SGDĐT-KTKĐ" read "733/SGDĐT", every code known.
+    # Several of the Department's symbols start so; "Lưu: VT, KTKĐ" names the unit that drafted it
+    # (that line was lost on this page: put it back).
+    pages = [PageText(p.page_no, p.text.replace("Số 733 /SGDĐT-KTKĐ", "Số 733 /SGDĐT")
+                      + ("\nNơi nhận:\n- Lưu: VT, KTKĐ." if "Số 733" in p.text else ""), p.mean_conf)
+             for p in _pages("002_heavy_stack")]
+    rec = {r.fields.number: r for r, _ in build_records(pages, TODAY)}["733/SGDĐT-KTKĐ"]
+    assert rec.needs_review and any("733/SGDĐT-KTKĐ inferred" in r for r in rec.reasons), rec.reasons
+
+
+def test_a_number_symbol_cut_short_goes_to_review() -> None:
+    # Without the filing unit (lost on this page) there is no way to tell which symbol it was.
     pages = [PageText(p.page_no, p.text.replace("Số 733 /SGDĐT-KTKĐ", "Số 733 /SGDĐT"), p.mean_conf)
              for p in _pages("002_heavy_stack")]
+    assert not any("Lưu: VT," in p.text for p in pages if "Số 733" in p.text)
     rec = {r.fields.number: r for r, _ in build_records(pages, TODAY)}["733/SGDĐT"]
     assert any("733/SGDĐT may be cut short" in r and "SGDĐT-KTKĐ" in r for r in rec.reasons), rec.reasons
     # The full symbol is no reason for review.
