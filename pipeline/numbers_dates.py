@@ -458,7 +458,7 @@ _WORD_DATE_RE = re.compile(
 _LOOSE_WORD_DATE_RE = re.compile(
     rf"{_NGAY}\s*[:.]?\s*(?P<d>[^\s,.]{{1,3}})\s*[,.]?\s*"
     rf"{_THANG}\s*[:.]?\s*(?P<m>[^\s,.]{{1,3}})\s*[,.]?\s*"
-    rf"{_NAM}\s*[:.]?\s*(?P<y>[^\s,.]{{3,5}}(?:\s?[0-9oilsb|]){{0,2}})"
+    rf"{_NAM}\s*[:.,]?\s*(?P<y>[^\s,.]{{3,5}}(?:\s?[0-9oilsb|]){{0,2}})"
 )
 #: Score of a place-date line that was found but could not be read: above
 #: any date of the body, below a readable place-date line on a later page.
@@ -511,6 +511,17 @@ def _complete_year(raw: str) -> int | None:
     return years[0] if len(years) == 1 else None
 
 
+def _complete_month(raw: str) -> str | None:
+    """A month whose first digit a stain or a hole took ("Z7", "#9"): "07", "09".
+
+    Only a second digit from 3 to 9 leaves one month (a lost first digit
+    before "1" or "2" could be 0 or 1).
+    """
+    if len(raw) == 2 and not raw[0].isdigit() and raw[1] in "3456789":
+        return "0" + raw[1]
+    return None
+
+
 def _repair_place_date(loose: re.Match[str], later_than: dt.date | None) -> dt.date | None:
     """The date of an unreadable place-date line, when one repair makes it sure.
 
@@ -526,6 +537,8 @@ def _repair_place_date(loose: re.Match[str], later_than: dt.date | None) -> dt.d
         if name == "y" and not (fixed.isdigit() and len(fixed) == 4):
             year = _complete_year(loose.group(name))
             fixed = str(year) if year is not None else fixed
+        if name == "m" and not fixed.isdigit():
+            fixed = _complete_month(fixed) or fixed
         if not fixed.isdigit():
             return None
         parts.append(fixed)

@@ -126,6 +126,8 @@ def test_qd_ub_is_a_symbol_of_its_time_only() -> None:
         ("Hải Phòng, ngày 25 tháng 5 nặn )09", dt.date(2009, 5, 25)),
         ("Hải Phòng, ngày U4 tháng 5 năm 2010", dt.date(2010, 5, 4)),  # a "0" whose top was eaten
         ("Hải Phòng, ngày 12 t~~ 5 n_ 2010", dt.date(2010, 5, 12)),  # "tháng" and "năm" eaten
+        ("Hải Phòng, ngày 12 tháng Z7 năm,2013", dt.date(2013, 7, 12)),  # only "07" is a month ending in 7
+        ("Hải Phòng, ngày 12 tháng Z2 năm 2013", None),  # 02 or 12
         # Not enough left: no date rather than a guess.
         ("Hải Phòng, ngày 08 tháng 7 năm 20", None),  # the year cut at the page edge
         ("Hải Phòng, ngày 20th. 105 *m 2013", None),
