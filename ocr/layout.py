@@ -86,12 +86,12 @@ def text_lines(ink: np.ndarray, *, min_height: int = 4) -> list[tuple[int, int]]
     return bands
 
 
-def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: float = 0.0
-                 ) -> tuple[int, int, int] | None:
+def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: float = 0.0,
+                 line_h: float | None = None) -> tuple[int, int, int] | None:
     """The longest run of ``bands`` (in the order given) sharing one white gutter.
 
-    The gutter must be wider than 1.5 line heights and than ``min_gutter``
-    (a share of the width).
+    The gutter must be wider than 1.5 line heights (``line_h``, by default
+    the median height of ``bands``) and than ``min_gutter`` (a share of the width).
 
     Returns ``(lines in the run, gutter left, gutter right)`` in ``ink``'s
     columns, or ``None``.
@@ -100,7 +100,7 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
         return None
     w = ink.shape[1]
     margin = max(2, w // 150)
-    line_h = float(np.median([b - t for t, b in bands]))
+    line_h = line_h or float(np.median([b - t for t, b in bands]))
 
     def gutter(x: int, count: int) -> tuple[int, int]:
         rows = [ink[t:b] for t, b in bands[:count]]
@@ -163,7 +163,11 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
             break
         top_bands.append((top, bottom))
     header = None
-    found = _two_columns(ink, top_bands)
+    # The line height is the page's, not the header's: a mark in the margin
+    # beside the header (a doodle, a stain's edge) joins its few lines into
+    # one tall band, which would make the gutter look too narrow.
+    line_h = float(np.median([b - t for t, b in lines])) if lines else None
+    found = _two_columns(ink, top_bands, line_h=line_h)
     used = 0
     if found:
         used, left, right = found
@@ -176,7 +180,7 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     footer = None
     # The footer's gutter is wide (the signature sits far right); a hole eaten
     # down through the body makes a narrow one, which must not split the body.
-    found = _two_columns(ink, bottom_bands, min_gutter=0.06)
+    found = _two_columns(ink, bottom_bands, min_gutter=0.06, line_h=line_h)
     if found:
         count, left, right = found
         first = bottom_bands[count - 1]

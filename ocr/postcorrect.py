@@ -11,7 +11,16 @@ only when the lexicon has seen the replacement next to a neighbour and has
 never seen the word as read there, so names and rare words stay as read.
 
 Signatures, seals and stains also come back as runs of symbols ("—>_ 3>");
-low-confidence words that are half symbols or more are dropped.
+low-confidence words that are half symbols or more are dropped, and so are
+pen strokes far taller than the print and the scraps read beside them.
+
+Some lines are the same on every document: the motto, the issuer, the
+signature titles, the closing "Nơi nhận:" list. A line read within a
+character or two of one of these (``ocr/data/formula_lines.tsv``) is put
+back to it, and the "./." that ends every act is kept and put back where
+it was read as "...". Personal names are outside any lexicon: a name read
+as another syllable with the same letters ("bà Định Thị" for "bà Đinh
+Thị") takes the spelling of a common name (``ocr/data/vi_person_names.tsv``).
 """
 
 from __future__ import annotations
@@ -21,13 +30,30 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
+from ocr.quality import is_vietnamese_syllable
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from pipeline.folding import fold
 
-__all__ = ["Lexicon", "load_lexicon", "correct_result", "fix_characters", "is_garbage", "tall_strokes"]
+__all__ = [
+    "ACT_END",
+    "Lexicon",
+    "PersonNames",
+    "correct_result",
+    "fix_characters",
+    "is_garbage",
+    "load_formula_lines",
+    "load_lexicon",
+    "load_person_names",
+    "lone_specks",
+    "snap_formula_line",
+    "stroke_scraps",
+    "tall_strokes",
+]
 
 DATA = Path(__file__).with_name("data")
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -35,28 +61,41 @@ _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Syllable counts, bigram counts and the spellings of each folded syllable (lower case)."""
+    """Syllable counts, bigram counts and the spellings of each folded syllable (lower case).
+
+    ``capitals`` counts the syllables seen capitalised inside a line (names,
+    "Sở", "Đào tạo") and ``capital_pairs`` the pairs whose second syllable
+    was ("chuẩn Quốc gia"), so a capital Tesseract put on a plain word can be
+    told from one the word has there.
+    """
 
     unigrams: Counter[str]
     bigrams: Counter[tuple[str, str]]
     variants: dict[str, tuple[str, ...]]
+    capitals: Counter[str] = field(default_factory=Counter)
+    capital_pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @classmethod
     def from_texts(cls, texts: list[str]) -> "Lexicon":
         """Learn a lexicon from plain texts."""
         uni: Counter[str] = Counter()
         bi: Counter[tuple[str, str]] = Counter()
+        caps: Counter[str] = Counter()
+        cap_pairs: Counter[tuple[str, str]] = Counter()
         for text in texts:
             for line in text.splitlines():
                 if line.startswith("#"):
                     continue
-                sylls = [s.lower() for s in _SYLLABLE.findall(unicodedata.normalize("NFC", line))]
+                found = _SYLLABLE.findall(unicodedata.normalize("NFC", line))
+                sylls = [s.lower() for s in found]
                 uni.update(sylls)
                 bi.update(zip(sylls, sylls[1:]))
+                caps.update(s.lower() for s in found[1:] if s[:1].isupper())
+                cap_pairs.update((a.lower(), b.lower()) for a, b in zip(found, found[1:]) if b[:1].isupper())
         variants: dict[str, set[str]] = defaultdict(set)
         for syl in uni:
             variants[fold(syl)].add(syl)
-        return cls(uni, bi, {k: tuple(sorted(v)) for k, v in variants.items()})
+        return cls(uni, bi, {k: tuple(sorted(v)) for k, v in variants.items()}, caps, cap_pairs)
 
     def support(self, prev: str | None, syl: str, nxt: str | None) -> int:
         """How often the lexicon saw ``syl`` next to these neighbours."""
@@ -69,8 +108,18 @@ def load_lexicon() -> Lexicon:
     return Lexicon.from_texts([p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))])
 
 
+#: The mark that ends every act ("... thi hành./."): punctuation, but never garbage.
+ACT_END = "./."
+
+
 def is_garbage(word: OcrWord) -> bool:
-    """A low-confidence word that is half symbols or more: a stain, seal or signature."""
+    """A low-confidence word that is half symbols or more: a stain, seal or signature.
+
+    The act ending "./." is kept whatever its confidence: it is small and
+    often printed next to the signature's strokes, which Tesseract doubts.
+    """
+    if word.text == ACT_END:
+        return False
     alnum = sum(ch.isalnum() for ch in word.text)
     return word.conf < 60 and 2 * alnum <= len(word.text)
 
@@ -80,7 +129,7 @@ def is_garbage(word: OcrWord) -> bool:
 #: large (titles are about 1.3 times the body).
 TALL_WORD_RATIO = 2.2
 #: Fewer words than this give no reliable median height.
-_MIN_WORDS_FOR_HEIGHT = 20
+_MIN_WORDS_FOR_HEIGHT = 8
 #: A number, or a document number such as "123/QĐ-UBND": digits, capitals and separators.
 _NUMBER = re.compile(r"(?=.*\d)[\dA-ZĐ]+([./-][\dA-ZĐ]+)*[.,;:]?")
 
@@ -99,6 +148,34 @@ def tall_strokes(words: Sequence[OcrWord]) -> set[int]:
             if w.height >= limit and not (w.conf >= 60 and _NUMBER.fullmatch(w.text))}
 
 
+def _line_key(word: OcrWord) -> tuple[int, int, int]:
+    return (word.block, word.par, word.line)
+
+
+def stroke_scraps(words: Sequence[OcrWord], tall: set[int]) -> set[int]:
+    """Indices of the scraps Tesseract read on the same line as a pen stroke.
+
+    A signature read as a line also yields small doubtful pieces beside its
+    tall strokes ("'", "có" at confidence 20): a word on such a line read
+    below 60% confidence, or without a letter or digit, goes with the stroke.
+    """
+    lines = {_line_key(words[i]) for i in tall}
+    return {i for i, w in enumerate(words)
+            if i not in tall and _line_key(w) in lines
+            and (w.conf < 60 or not any(ch.isalnum() for ch in w.text)) and w.text != ACT_END}
+
+
+def lone_specks(words: Sequence[OcrWord]) -> set[int]:
+    """Indices of single doubtful letters standing alone in a block: a speck or a pen dot.
+
+    A lone digit stays (a page number), and so does any confident word.
+    """
+    per_block = Counter(w.block for w in words)
+    return {i for i, w in enumerate(words)
+            if per_block[w.block] == 1 and len(w.text) <= 2 and w.conf < 50
+            and not any(ch.isdigit() for ch in w.text)}
+
+
 #: Look-alike characters Tesseract prints that Vietnamese never uses: the
 #: Icelandic eth for "Đ" (often doubled: "QĐÐ"), the fraction slash for "/".
 _CHAR_FIXES = (("ĐÐ", "Đ"), ("ÐĐ", "Đ"), ("ĐĐ", "Đ"), ("Ð", "Đ"), ("ð", "đ"), ("/\u2044", "/"), ("\u2044", "/"))
@@ -112,14 +189,38 @@ def fix_characters(text: str) -> str:
 
 
 #: "- Lưu: VT, KTKĐ." ends every act (VT: the records office); its short
-#: code is read "VE", "VI;", "VTE;".
-_FILING_CODE = re.compile(r"^V[TEIl1][^\W\d_]{0,2}[,.;:]?$")
+#: code is read "VE", "VI;", "VTE;", "VFE".
+_FILING_CODE = re.compile(r"^V[TEIlF1][^\W\d_]{0,2}[,.;:]?$")
 
 
 def _fix_filing_code(text: str, prev: str | None, has_next: bool) -> str:
     if prev != "lưu" or text == "VT" or not _FILING_CODE.match(text):
         return text
     return "VT," if has_next else "VT."
+
+
+def _fix_case(text: str, neighbours: Sequence[str] = ()) -> str:
+    """A syllable read with a stray capital inside ("tÊn", "GiÁM") in one case.
+
+    The case of its neighbours on the line decides ("có tÊn sau:", "PHÓ GiÁM
+    ĐỐC"); without a letter beside it, the case of most of its own letters.
+    """
+    m = _SYLLABLE.search(text)
+    if m is None:
+        return text
+    core = m.group(0)
+    if not (any(ch.isupper() for ch in core[1:]) and any(ch.islower() for ch in core)):
+        return text
+    if not is_vietnamese_syllable(core):
+        return text  # a code such as "TTr", "GDTrH"
+    cased = [w for w in neighbours if any(ch.isalpha() for ch in w)]
+    if cased and all(w.isupper() for w in cased):
+        upper = True
+    elif cased and all(w.islower() for w in cased):
+        upper = False
+    else:
+        upper = 2 * sum(ch.isupper() for ch in core) > len(core)
+    return text[: m.start()] + (core.upper() if upper else core.lower()) + text[m.end() :]
 
 
 def _match_case(template: str, syl: str) -> str:
@@ -168,8 +269,195 @@ def _fix_word(text: str, prev: str | None, nxt: str | None, lex: Lexicon) -> str
     return text[: m.start()] + _match_case(core, best[3]) + text[m.end() :]
 
 
+def _fix_misspelling(text: str, conf: float, prev: str | None, nxt: str | None, lex: Lexicon) -> str:
+    """A word that is no Vietnamese syllable, as the syllable one letter away that fits its neighbours.
+
+    "GLIÁM ĐỐC" → "GIÁM ĐỐC", "nàyv./." → "này./.". Only doubtful words
+    (below 90% confidence) of three letters or more are changed, and only to
+    a Vietnamese syllable the lexicon saw next to one of the neighbours, so
+    codes and acronyms ("PCT" is not "CT") stay.
+    """
+    m = _SYLLABLE.search(text)
+    if conf >= 90 or m is None or len(m.group(0)) < 3 or any(ch.isalnum() for ch in text[: m.start()]):
+        return text
+    core = m.group(0)
+    syl = unicodedata.normalize("NFC", core).lower()
+    if is_vietnamese_syllable(syl) or syl in lex.unigrams:
+        return text
+    scored = [(_sides(lex, prev, o, nxt), lex.support(prev, o, nxt), lex.unigrams[o], o)
+              for o in lex.unigrams if len(o) >= 2 and abs(len(o) - len(syl)) <= 1
+              and Levenshtein.distance(o, syl, score_cutoff=1) <= 1 and is_vietnamese_syllable(o)]
+    scored = [c for c in scored if c[0] >= 1]
+    if not scored:
+        return text
+    best = max(scored)
+    if sum(c[:2] == best[:2] for c in scored) > 1:
+        return text  # two equally good readings: leave it
+    upper = 2 * sum(ch.isupper() for ch in core) > len(core)
+    return text[: m.start()] + (best[3].upper() if upper else _match_case(core, best[3])) + text[m.end() :]
+
+
+def _fix_line_start_capital(text: str, prev_word: str | None, next_word: str | None, lex: Lexicon) -> str:
+    """A plain word capitalised at the start of a line in mid-sentence ("của ông | Có tên sau:").
+
+    Lowered only when the previous line ends in a lower-case word (no full
+    stop, colon or semicolon), the lexicon saw the pair, the next word is not
+    capitalised too (a name: "cho | Trường Mầm non"), and the lexicon never
+    saw the pair with the capital ("chuẩn | Quốc gia") and saw the word
+    capitalised inside a line less than a third of the time.
+    """
+    m = _SYLLABLE.fullmatch(text.rstrip(",.;:"))
+    if m is None or prev_word is None or not text[:1].isupper() or text[1:2].isupper():
+        return text
+    if not (prev_word[-1:].isalpha() and prev_word.islower()) or (next_word and next_word[:1].isupper()):
+        return text
+    syl = unicodedata.normalize("NFC", m.group(0)).lower()
+    prev = unicodedata.normalize("NFC", prev_word).lower()
+    if not lex.bigrams[(prev, syl)] or lex.capital_pairs[(prev, syl)] or 3 * lex.capitals[syl] >= lex.unigrams[syl]:
+        return text
+    return text[:1].lower() + text[1:]
+
+
+@dataclass(frozen=True)
+class PersonNames:
+    """Common Vietnamese family, middle and given names, and their spellings by folded letters."""
+
+    family: frozenset[str]
+    middle: frozenset[str]
+    given: frozenset[str]
+
+    def spelling(self, word: str, role: str) -> str | None:
+        """The one listed name of ``role`` with the letters of ``word``, if ``word`` is not one itself.
+
+        A family name must be a family name ("Định" is a given name, never a
+        family name: "Đinh"); a middle or given name may be either.
+        """
+        pool = {"family": self.family, "middle": self.middle, "given": self.given}[role]
+        if word in (pool if role == "family" else self.middle | self.given):
+            return None
+        found = {n for n in pool if fold(n) == fold(word)}
+        return found.pop() if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def load_person_names() -> PersonNames:
+    """The packaged list of common names (``ocr/data/vi_person_names.tsv``)."""
+    roles: dict[str, set[str]] = defaultdict(set)
+    for line in (DATA / "vi_person_names.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            role, names = line.split("\t", 1)
+            roles[role].update(unicodedata.normalize("NFC", n) for n in names.split())
+    return PersonNames(frozenset(roles["family"]), frozenset(roles["middle"]), frozenset(roles["given"]))
+
+
+#: Words after which a person's name follows.
+_NAME_CUES = frozenset({"ông", "bà", "em", "anh", "chị", "tên:"})
+
+
+def _is_name_word(text: str) -> bool:
+    return bool(_SYLLABLE.fullmatch(text)) and text[:1].isupper() and not text[1:2].isupper()
+
+
+def _fix_names(words: list[OcrWord], names: PersonNames) -> list[OcrWord]:
+    """Names read as other syllables with the same letters, put back to a common name.
+
+    A name is a run of capitalised syllables after "ông", "bà", "tên:"…, or
+    a line made of two to four capitalised syllables (the signer). Its first
+    word is a family name and its second a middle name, both from short
+    closed lists: a word that is not one of them but has the letters of
+    exactly one takes its marks ("Định" → "Đinh" first, "Vẫn" → "Văn"
+    second). Given names are too many to list and stay as read ("Án").
+    """
+    out = list(words)
+    line_len = Counter(_line_key(w) for w in words)
+    i = 0
+    while i < len(out):
+        key = _line_key(out[i])
+        cue = i > 0 and out[i - 1].text.lower() in _NAME_CUES
+        alone = (i == 0 or _line_key(out[i - 1]) != key) and 2 <= line_len[key] <= 4
+        j = i
+        while j < len(out) and _is_name_word(out[j].text) and _line_key(out[j]) == key:
+            j += 1
+        if j - i >= 2 and (cue or (alone and j - i == line_len[key])):
+            for k, role in ((i, "family"), (i + 1, "middle")):
+                new = names.spelling(out[k].text, role)
+                if new is not None:
+                    out[k] = replace(out[k], text=new)
+            i = j
+        else:
+            i += 1
+    return out
+
+
+#: A word ending an act whose "./." was read as an ellipsis: "biết..." for "biết./.".
+_ELLIPSIS_END = re.compile(r"^([^\W\d_]+)\.\.\.$")
+
+
+def _mend_act_endings(words: list[OcrWord]) -> list[OcrWord]:
+    """Put the "./." ending an act back: glued to its word, and read from "..." at a paragraph's end."""
+    out: list[OcrWord] = []
+    for i, w in enumerate(words):
+        last_of_par = i + 1 == len(words) or (words[i + 1].block, words[i + 1].par) != (w.block, w.par)
+        if last_of_par and (m := _ELLIPSIS_END.match(w.text)):
+            w = replace(w, text=m.group(1) + ACT_END)
+        if w.text == ACT_END and out and _line_key(out[-1]) == _line_key(w) and out[-1].text[-1:].isalpha():
+            out[-1] = replace(out[-1], text=out[-1].text + ACT_END)
+            continue
+        out.append(w)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def load_formula_lines() -> tuple[str, ...]:
+    """The lines printed alike on every document (``ocr/data/formula_lines.tsv``)."""
+    text = (DATA / "formula_lines.tsv").read_text(encoding="utf-8")
+    return tuple(unicodedata.normalize("NFC", ln.strip()) for ln in text.splitlines()
+                 if ln.strip() and not ln.startswith("#"))
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def snap_formula_line(line: str, formulas: Sequence[str]) -> str | None:
+    """The formula ``line`` was read from, or None when it is none or already exact.
+
+    The formula must have the same number of words and the same digits and
+    be the closest, within one character in ten (at least one); a tie
+    between two formulas goes to the one listed first.
+    """
+    line = unicodedata.normalize("NFC", line)
+    if line in formulas:
+        return None
+    count = len(line.split())
+    limit = max(1, len(line) // 10)
+    best: tuple[int, str] | None = None
+    for f in formulas:
+        if len(f.split()) != count or _DIGITS.findall(f) != _DIGITS.findall(line):
+            continue
+        d = Levenshtein.distance(line, f, score_cutoff=limit)
+        if d <= limit and (best is None or d < best[0]):
+            best = (d, f)
+    return best[1] if best else None
+
+
+def _snap_lines(words: list[OcrWord], formulas: Sequence[str]) -> list[OcrWord]:
+    out = list(words)
+    start = 0
+    while start < len(out):
+        end = start
+        while end < len(out) and _line_key(out[end]) == _line_key(out[start]):
+            end += 1
+        snapped = snap_formula_line(" ".join(w.text for w in out[start:end]), formulas)
+        if snapped is not None:
+            for k, text in enumerate(snapped.split()):
+                if out[start + k].text != text:
+                    out[start + k] = replace(out[start + k], text=text)
+        start = end
+    return out
+
+
 def correct_result(result: OcrResult, lex: Lexicon | None = None) -> tuple[OcrResult, int]:
-    """Drop garbage words and fix diacritics by context.
+    """Drop garbage words, fix diacritics by context, put formulas, names and act endings back.
 
     Args:
         result: Tesseract's words for one page (or zone).
@@ -180,9 +468,10 @@ def correct_result(result: OcrResult, lex: Lexicon | None = None) -> tuple[OcrRe
         were changed or dropped.
     """
     lex = lex or load_lexicon()
-    tall = tall_strokes(result.words)
-    kept = [w for i, w in enumerate(result.words) if not is_garbage(w) and i not in tall]
-    changes = len(result.words) - len(kept)
+    words = result.words
+    tall = tall_strokes(words)
+    dropped = tall | stroke_scraps(words, tall) | lone_specks(words)
+    kept = [w for i, w in enumerate(words) if not is_garbage(w) and i not in dropped]
     # Neighbours are taken within a line, as the lexicon was learnt.
     lowered = [
         (unicodedata.normalize("NFC", m.group(0)).lower() if (m := _SYLLABLE.search(w.text)) else None)
@@ -190,15 +479,23 @@ def correct_result(result: OcrResult, lex: Lexicon | None = None) -> tuple[OcrRe
     ]
     out: list[OcrWord] = []
     for i, w in enumerate(kept):
-        same_line = lambda j: 0 <= j < len(kept) and (kept[j].block, kept[j].par, kept[j].line) == (  # noqa: E731
-            w.block, w.par, w.line)
+        same_line = lambda j: 0 <= j < len(kept) and _line_key(kept[j]) == _line_key(w)  # noqa: E731
         prev = lowered[i - 1] if same_line(i - 1) else None
         nxt = lowered[i + 1] if same_line(i + 1) else None
-        fixed = fix_characters(w.text)
-        fixed = _fix_word(fixed, prev, nxt, lex) if (prev or nxt) else fixed
+        fixed = _fix_case(fix_characters(w.text),
+                          [kept[j].text for j in (i - 1, i + 1) if same_line(j)])
+        if prev is None and i > 0:
+            fixed = _fix_line_start_capital(fixed, kept[i - 1].text, kept[i + 1].text if nxt else None, lex)
         fixed = _fix_filing_code(fixed, prev, same_line(i + 1))
-        if fixed != w.text:
-            changes += 1
-            w = replace(w, text=fixed)
-        out.append(w)
+        if prev or nxt:
+            fixed = _fix_word(fixed, prev, nxt, lex)
+            fixed = _fix_misspelling(fixed, w.conf, prev, nxt, lex)
+        elif i > 0:
+            # A word alone on its line ("gia;" after "Quốc") continues the line before.
+            fixed = _fix_misspelling(fixed, w.conf, lowered[i - 1], None, lex)
+        out.append(replace(w, text=fixed) if fixed != w.text else w)
+    out = _fix_names(out, load_person_names())
+    out = _snap_lines(_mend_act_endings(out), load_formula_lines())
+    original = set(words)
+    changes = len(words) - sum(w in original for w in out)
     return OcrResult(text=words_to_text(out), words=tuple(out)), changes

@@ -73,3 +73,21 @@ def test_fields_come_out_whole_and_in_order() -> None:
         assert line in lines, f"{line!r} not read as one line: {lines}"
     order = [lines.index(x) for x in (LEFT[0], LEFT[2], RIGHT[0], RIGHT[2], BODY[0])]
     assert order == sorted(order)
+
+
+def test_a_mark_in_the_margin_beside_the_header_does_not_hide_it() -> None:
+    # Read on a generated page: a pen doodle in the left margin touched the header's first
+    # lines, which then made one tall band; judged by that band's height the gutter between
+    # the columns looked too narrow, and the header was read straight across.
+    font = ImageFont.truetype(FONT, 46)
+    img = Image.new("L", (2480, 1800), 255)
+    d = ImageDraw.Draw(img)
+    for i, (left, right) in enumerate(zip([*LEFT, "V/v xác minh văn bằng"], [*RIGHT, ""], strict=True)):
+        d.text((1040 - d.textlength(left, font=font), 150 + i * 70), left, font=font, fill=0)
+        d.text((1200, 150 + i * 70), right, font=font, fill=0)
+    for i, line in enumerate(BODY):
+        x = 1240 - d.textlength(line, font=font) / 2 if i < 2 else 180
+        d.text((x, 520 + i * 90), line, font=font, fill=0)
+    d.ellipse((40, 130, 150, 340), outline=0, width=12)  # a loop of ink, not a straight edge
+    split = find_header_split(np.asarray(img).copy())
+    assert split is not None and 1040 <= split.x <= 1200

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from ocr.postcorrect import Lexicon, correct_result, is_garbage, load_lexicon, tall_strokes
+from ocr.postcorrect import (
+    Lexicon,
+    correct_result,
+    is_garbage,
+    load_formula_lines,
+    load_lexicon,
+    load_person_names,
+    lone_specks,
+    snap_formula_line,
+    stroke_scraps,
+    tall_strokes,
+)
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 
 
@@ -94,3 +105,85 @@ def test_look_alike_characters_and_the_filing_code_are_fixed() -> None:
                                       "- Lưu: VE KTKĐ.", "- Lưu: VTE;"))
     assert fixed.text.splitlines() == ["Căn cứ Quyết định số 07/2007/QĐ-BGDĐT ngày 02/4/2007",
                                        "- Lưu: VT, KTKĐ.", "- Lưu: VT."]
+
+
+def _words(text: str, conf: float = 90.0, line: int = 1, block: int = 1) -> list[OcrWord]:
+    return [OcrWord(t, conf, 10 * i, 10 * line, 8, 8, block, 1, line) for i, t in enumerate(text.split())]
+
+
+def _text(words: list[OcrWord]) -> str:
+    return correct_result(OcrResult(words_to_text(words), tuple(words)))[0].text
+
+
+def test_act_ending_is_kept_glued_and_read_back_from_an_ellipsis() -> None:
+    # Read on generated pages: "./." beside the signature at confidence 16, split from its word.
+    doubted = [*_words("căn cứ Quyết định thi"), *_words("hành", conf=16.0)[:1],
+               OcrWord("./.", 16.0, 60, 10, 8, 8, 1, 1, 1)]
+    assert _text(doubted) == "căn cứ Quyết định thi hành./."
+    # "./." read "..." at the end of the last paragraph; an ellipsis inside a paragraph stays.
+    assert _text(_words("trả lời để Trường được biết...")) == "trả lời để Trường được biết./."
+    inside = [*_words("ghi sai..."), *_words("ngày sinh", line=2)]
+    assert _text(inside).splitlines()[0] == "ghi sai..."
+
+
+def test_formula_lines_are_put_back_only_when_close_and_alike() -> None:
+    formulas = load_formula_lines()
+    assert snap_formula_line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAI.", formulas) == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert snap_formula_line("TT. GIÁM ĐỐC", formulas) == "KT. GIÁM ĐỐC"
+    assert snap_formula_line("- CT; các PCT UBND TP;", formulas) == "- CT, các PCT UBND TP;"
+    assert snap_formula_line("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", formulas) is None  # the old spelling, exact
+    assert snap_formula_line("- Như Điều 4;", formulas) is None  # digits are never changed
+    assert snap_formula_line("GIÁM ĐỐC SỞ", formulas) is None  # another number of words
+    assert snap_formula_line("Điều 1. Công nhận", formulas) is None
+    closing = [*_words("- Lưu: VFE KFKĐ.", line=1), *_words("KT: GIÁM ĐỐC", line=2),
+               *_words("TM. ÚUY BAN NHÂN DÂN", line=3)]
+    assert _text(closing).splitlines() == ["- Lưu: VT, KTKĐ.", "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN"]
+
+
+def test_family_and_middle_names_take_the_marks_of_a_common_name() -> None:
+    read = [*_words("cấp bản sao văn bằng của bà Định Thị Hạnh", line=1), *_words("Phạm Vẫn Thuần", line=2)]
+    assert _text(read).splitlines() == ["cấp bản sao văn bằng của bà Đinh Thị Hạnh", "Phạm Văn Thuần"]
+    # Outside a name, and names that are listed or given names, stay as read.
+    kept = [*_words("sinh tại Nam Định", line=1), *_words("xác nhận bà Trần Vân Anh", line=2),
+            *_words("Nguyễn Văn Án", line=3)]
+    assert _text(kept).splitlines() == ["sinh tại Nam Định", "xác nhận bà Trần Vân Anh", "Nguyễn Văn Án"]
+    names = load_person_names()
+    assert names.spelling("Định", "family") == "Đinh" and names.spelling("Đinh", "family") is None
+
+
+def test_doubtful_non_syllables_become_the_syllable_one_letter_away() -> None:
+    assert _text(_words("KT. GLIÁM ĐỐC", conf=70.0)) == "KT. GIÁM ĐỐC"
+    assert _text(_words("chịu trách nhiệm thi hành Quyết định nàyv./.", conf=40.0)).endswith("định này./.")
+    # A confident word, and a code one letter from another code, stay.
+    assert _text(_words("xem GLIÁM ĐỐC", conf=95.0)) == "xem GLIÁM ĐỐC"
+    codes = [OcrWord(w.text, 50.0 if w.text == "PCT" else 90.0, w.left, w.top, 8, 8, 1, 1, 1)
+             for w in _words("- CT, các PCT UBND TP;")]
+    assert _text(codes) == "- CT, các PCT UBND TP;"
+
+
+def test_stray_capitals_inside_and_at_the_start_of_a_line() -> None:
+    assert _text(_words("có tÊn sau:")) == "có tên sau:"
+    assert _text(_words("PHÓ GiÁM ĐỐC")) == "PHÓ GIÁM ĐỐC"
+    assert _text(_words("Tờ trình số 12/TTr-SGDĐT")) == "Tờ trình số 12/TTr-SGDĐT"
+    lines = [*_words("đề nghị xác minh văn bằng của ông", line=1), *_words("Có tên sau:", line=2)]
+    assert _text(lines).splitlines()[1] == "có tên sau:"
+    # The lexicon saw "chuẩn Quốc gia" capitalised; a new sentence after a full stop keeps its capital.
+    kept = [*_words("đạt chuẩn", line=1), *_words("Quốc gia mức độ 1", line=2),
+            *_words("thi hành.", line=3), *_words("Có hiệu lực", line=4)]
+    assert _text(kept).splitlines()[1:] == ["Quốc gia mức độ 1", "thi hành.", "Có hiệu lực"]
+
+
+def test_scraps_beside_a_signature_and_lone_specks_are_dropped() -> None:
+    body = [OcrWord(w.text, w.conf, w.left, w.top, w.width, 40, 1, 1, 1)
+            for w in _words("Nơi nhận: - Như trên; - Lưu: VT, KTKĐ. KT. GIÁM ĐỐC PHÓ")]
+    stroke = [OcrWord("C.C?z_", 67.0, 1500, 500, 570, 144, 3, 1, 1), OcrWord("'", 78.0, 2100, 520, 9, 9, 3, 1, 1),
+              OcrWord("có", 20.0, 2120, 500, 40, 60, 3, 1, 1)]
+    speck = OcrWord("x", 33.0, 900, 900, 20, 24, 4, 1, 1)
+    page_no = OcrWord("2", 45.0, 1300, 100, 20, 30, 5, 1, 1)
+    words = [*body, *stroke, speck, page_no]
+    assert tall_strokes(words) == {len(body)}
+    assert stroke_scraps(words, {len(body)}) == {len(body) + 1, len(body) + 2}
+    assert lone_specks(words) == {len(body) + 3}
+    fixed = _text(words)
+    assert "C.C?z_" not in fixed and " có" not in fixed and "x" not in fixed.split()
+    assert fixed.split()[-1] == "2"
