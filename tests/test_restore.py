@@ -15,8 +15,9 @@ from ocr.restore import (
     restore_page,
     rotate,
     rotate_quarter,
+    upside_down,
 )
-from ocr.tesseract import run_ocr
+from ocr.tesseract import Orientation, run_ocr
 from pipeline.folding import fold
 from sohoa.settings import RestoreOptions, TesseractOptions
 
@@ -24,6 +25,16 @@ from sohoa.settings import RestoreOptions, TesseractOptions
 @pytest.mark.parametrize("angle", [4.0, -2.5, 7.0])
 def test_skew_comes_back_within_a_fifth_of_a_degree(text_page: np.ndarray, angle: float) -> None:
     tilted = rotate(text_page, angle)
+    assert estimate_skew(tilted) == pytest.approx(-angle, abs=0.2)
+
+
+@pytest.mark.parametrize("angle", [6.0, -7.5])
+def test_skew_is_read_from_the_text_not_a_strip_of_scanner_bed(text_page: np.ndarray, angle: float) -> None:
+    # A cropped scan keeps a dark strip of the bed along one edge, straight
+    # whatever the text's tilt; it once outweighed the text and read 0°.
+    tilted = rotate(text_page, angle)
+    tilted[-40:] = 20
+    tilted[:, :25] = 20
     assert estimate_skew(tilted) == pytest.approx(-angle, abs=0.2)
 
 
@@ -87,6 +98,31 @@ def test_upside_down_page_is_turned_upright(text_page: np.ndarray) -> None:
     restored = restore_page(rotate_quarter(text_page, 180), RestoreOptions(), TesseractOptions())
     assert restored.rotation == 180
     assert "nguyen van an" in fold(run_ocr(restored.image, TesseractOptions()).text)
+
+
+@pytest.mark.parametrize(
+    ("ratio", "osd", "flip"),
+    [
+        (7.0, None, False),  # clearly upright: OSD is not asked
+        (0.5, None, True),  # looks upside down and OSD has no answer
+        (0.5, Orientation(rotate=180, confidence=0.98), True),
+        # A short page with a seal looked upside down to the ratio; OSD said upright (a seed 43 page).
+        (0.5, Orientation(rotate=0, confidence=2.26), False),
+        (0.5, Orientation(rotate=0, confidence=0.4), True),  # too unsure to overrule
+        (1.0, Orientation(rotate=180, confidence=5.0), True),  # undecided: OSD's clear answer
+        (1.0, Orientation(rotate=180, confidence=2.0), False),
+        (1.0, None, False),
+    ],
+)
+def test_upside_down_decision(ratio: float, osd: Orientation | None, flip: bool) -> None:
+    asked: list[bool] = []
+
+    def run_osd() -> Orientation | None:
+        asked.append(True)
+        return osd
+
+    assert upside_down(ratio, run_osd) is flip
+    assert asked == ([] if ratio > 1.4 else [True])
 
 
 def test_restoration_can_be_switched_off(text_page: np.ndarray) -> None:
