@@ -36,9 +36,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from ocr.layout import read_page_text
 from ocr.loader import inspect_file, load_page
-from ocr.restore import restore_page
+from ocr.pages import restore_and_read
 from ocr.tesseract import run_ocr, tesseract_version
 from sohoa.settings import Settings
 
@@ -124,12 +123,10 @@ def _plain(path: Path, page: int, settings: Settings) -> tuple[str, float, float
 
 def _sohoa(path: Path, page: int, settings: Settings) -> tuple[str, float, float]:
     info = inspect_file(path, settings.limits, settings.dpi)
-    image = load_page(path, page, info, settings.limits, settings.dpi)
-    t0 = time.perf_counter()
-    restored = restore_page(image, settings.restore, settings.tesseract)
-    t1 = time.perf_counter()
-    text = read_page_text(restored.image, settings.tesseract).text
-    return text, t1 - t0, time.perf_counter() - t1
+    # Read as the ingest reads a page (restoration, zones, header re-read).
+    reading = restore_and_read(lambda: load_page(path, page, info, settings.limits, settings.dpi), settings,
+                               what=f"{path.name} page {page}")
+    return reading.result.text, reading.restore_s, reading.read_s
 
 
 def _ocrmypdf(path: Path, page: int, settings: Settings) -> tuple[str, float, float]:
