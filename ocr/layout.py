@@ -46,7 +46,8 @@ class PageZones:
 _MAX_EDGE_TILT = 5.0
 
 
-#: A band of rows whose ink is nowhere thicker than this (at the layout's scale) is a line, not text.
+#: A band of rows whose ink is nowhere thicker than this (at the layout's scale), or than half
+#: the page's median line height, is a line, not text.
 _MAX_RULE_THICKNESS = 3
 
 
@@ -148,9 +149,11 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     ink = _ink(gray, factor)
     h, w = ink.shape
     # Rows of specks, dots and scraps of the scanner edge are not lines of text; nor is a band
-    # no column of which holds a letter's stem: a tilted edge or rule along the top or bottom.
-    lines = [(t, b) for t, b in text_lines(ink)
-             if np.count_nonzero(ink[t:b].any(axis=0)) >= 0.05 * w and ink[t:b].sum(axis=0).max() > _MAX_RULE_THICKNESS]
+    # no column of which holds a letter's stem (half a line's height): a tilted edge or rule
+    # along the top or bottom, which deskewing turns from a row into a band of rows.
+    bands = [(t, b) for t, b in text_lines(ink) if np.count_nonzero(ink[t:b].any(axis=0)) >= 0.05 * w]
+    stem = max(_MAX_RULE_THICKNESS, 0.5 * float(np.median([b - t for t, b in bands]))) if bands else 0
+    lines = [(t, b) for t, b in bands if ink[t:b].sum(axis=0).max() > stem]
 
     top_bands: list[tuple[int, int]] = []
     for top, bottom in lines:

@@ -61,6 +61,19 @@ def test_scanner_edges_tilted_by_deskewing_do_not_hide_the_header() -> None:
     assert 150 + 2 * 70 + 40 < split.bottom < 520
 
 
+def test_a_thick_scanner_edge_tilted_along_the_top_does_not_hide_the_header() -> None:
+    # The bed's edge along the top of a scan, 14 px thick, tilted 2.5° by deskewing: its band
+    # of rows is taller than a line of text, but nowhere thicker than a letter's stem (seed 41).
+    page = _page()
+    h, w = page.shape
+    for x in range(0, w):
+        y = 20 + int(x * np.tan(np.radians(2.5)))
+        page[y : y + 14, x] = 0
+    split = find_header_split(page)
+    assert split is not None and 1000 < split.x < 1200
+    assert 150 + 2 * 70 + 40 < split.bottom < 520
+
+
 def test_continuation_page_has_no_header() -> None:
     page = _page()[500:]
     assert find_header_split(page) is None
