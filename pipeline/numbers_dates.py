@@ -656,7 +656,8 @@ def parse_date_detail(text: str) -> tuple[dt.date | None, str]:
         "date repaired from …" when OCR look-alikes of the place-date line
         were mapped to digits, "date unreadable: …" when the place-date line
         was found but no date could be read from it (the date is then
-        ``None``).
+        ``None``), and "… is earlier than …" when the text cites a date of a
+        later year (other than a "valid until" date): the date is kept, to review.
     """
     cands = _date_candidates(text)
     if not cands:
@@ -664,7 +665,14 @@ def parse_date_detail(text: str) -> tuple[dt.date | None, str]:
     best = max(cands, key=lambda c: (c[0], -c[1], c[2] is None))
     if best[0] < 2.0:
         return None, ""
-    return best[2], best[3]
+    date, note = best[2], best[3]
+    cited = _latest_cited_date(text) if date is not None and not note else None
+    if cited is not None and date is not None and cited.year > date.year:
+        # An act cites only what came before it: a digit of its year was misread ("2006" for 2008).
+        # (Within one year the test is left out: the generated sets cite their legal bases
+        # without regard to the act's date, and a misread day or month is rarer.)
+        note = f"date {date.isoformat()} is earlier than {cited.isoformat()}, cited in the text"
+    return date, note
 
 
 def parse_date(text: str) -> dt.date | None:

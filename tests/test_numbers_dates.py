@@ -154,3 +154,15 @@ def test_damaged_words_give_the_date_or_none(day: dt.date, thang: str, nam: str,
     text = f"Số: 1/QĐ-SGDĐT\nHải Phòng, ngày {day.day} {thang} {day.month} {nam} {year}\nQUYẾT ĐỊNH\n{BODY}"
     date, _ = parse_date_detail(text)
     assert date in (day, None)
+
+
+def test_a_date_earlier_than_what_the_act_cites_is_noted() -> None:
+    # "2006" for 2008: read confidently, but the act cites a decision of 2007.
+    text = ("Số: 1323/QĐ-UBND\nHải Phòng, ngày 09 tháng 5 năm 2006\nQUYẾT ĐỊNH\n"
+            "Căn cứ Quyết định số 07/2007/QĐ-BGDĐT ngày 02/4/2007 của Bộ Giáo dục và Đào tạo;\n"
+            "Giấy chứng nhận có giá trị đến ngày 09/5/2011.")
+    date, note = parse_date_detail(text)
+    assert date == dt.date(2006, 5, 9)
+    assert note == "date 2006-05-09 is earlier than 2007-04-02, cited in the text"
+    consistent = text.replace("năm 2006", "năm 2008")
+    assert parse_date_detail(consistent) == (dt.date(2008, 5, 9), "")
