@@ -9,7 +9,8 @@ Usage::
 Every page of the generated set is read by each method in the same run; the
 table gives mean CER and WER against the ground-truth text, and seconds per
 page (wall time of one page, pages running ``--workers`` at a time). For
-sohoa the restoration's share of the OCR time is printed too.
+sohoa the restoration's share of the OCR time is printed too, and how close its
+deskew and orientation came to undoing the generator's tilt and quarter turns.
 
 CER/WER: Levenshtein distance over characters / words of the NFC text with
 whitespace collapsed, summed over the pages of a level and divided by the
@@ -32,6 +33,7 @@ import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
@@ -102,34 +104,56 @@ class PageRun:
     seconds: float
     restore_s: float = 0.0
     ocr_s: float = 0.0
+    skew_error: float | None = None  # degrees between the skew found and the generator's
+    turned_right: bool | None = None  # the quarter turns undone as the generator made them
 
 
-def _pages(root: Path) -> list[tuple[Path, int, str, str]]:
+class Reading(NamedTuple):
+    """What a method read from a page, and how long it took."""
+
+    text: str
+    restore_s: float
+    ocr_s: float
+    geometry: tuple[float, int] | None = None  # skew and rotation sohoa's restoration applied
+
+
+@dataclass(frozen=True)
+class TruthPage:
+    """A page of the generated set and what the generator did to it."""
+
+    path: Path
+    page: int
+    level: str
+    text: str
+    skew_deg: float
+    rotation: int
+
+
+def _pages(root: Path) -> list[TruthPage]:
     truth = json.loads((root / "ground_truth.json").read_text(encoding="utf-8"))
-    out = []
-    for f in truth["files"]:
-        for p in f["pages"]:
-            out.append((root / f["path"], int(p["page"]), f["damage"], p["text"]))
-    return out
+    return [TruthPage(root / f["path"], int(p["page"]), f["damage"], p["text"], float(p.get("skew_deg", 0.0)),
+                      int(p.get("rotation", 0)))
+            for f in truth["files"] for p in f["pages"]]
 
 
-def _plain(path: Path, page: int, settings: Settings) -> tuple[str, float, float]:
+def _plain(path: Path, page: int, settings: Settings) -> Reading:
     info = inspect_file(path, settings.limits, settings.dpi)
     image = load_page(path, page, info, settings.limits, settings.dpi)
     t = time.perf_counter()
     text = run_ocr(image, settings.tesseract).text
-    return text, 0.0, time.perf_counter() - t
+    return Reading(text, 0.0, time.perf_counter() - t)
 
 
-def _sohoa(path: Path, page: int, settings: Settings) -> tuple[str, float, float]:
+def _sohoa(path: Path, page: int, settings: Settings) -> Reading:
     info = inspect_file(path, settings.limits, settings.dpi)
     # Read as the ingest reads a page (restoration, zones, header re-read).
     reading = restore_and_read(lambda: load_page(path, page, info, settings.limits, settings.dpi), settings,
                                what=f"{path.name} page {page}")
-    return reading.result.text, reading.restore_s, reading.read_s
+    restored = reading.restored
+    return Reading(reading.result.text, reading.restore_s, reading.read_s, (restored.skew_deg, restored.rotation))
 
 
-def _ocrmypdf(path: Path, page: int, settings: Settings) -> tuple[str, float, float]:
+def _ocrmypdf(path: Path, page: int, settings: Settings) -> Reading:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.pdf"
         if path.suffix.lower() == ".pdf":
@@ -145,7 +169,7 @@ def _ocrmypdf(path: Path, page: int, settings: Settings) -> tuple[str, float, fl
         subprocess.run(["ocrmypdf", "-q", "-l", "vie", "--deskew", "--clean", "--force-ocr", "--jobs", "1",
                         "--sidecar", str(sidecar), str(src), str(Path(tmp) / "out.pdf")], check=True,
                        capture_output=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
-        return sidecar.read_text(encoding="utf-8"), 0.0, time.perf_counter() - t
+        return Reading(sidecar.read_text(encoding="utf-8"), 0.0, time.perf_counter() - t)
 
 
 METHODS = {"tesseract": _plain, "sohoa": _sohoa, "ocrmypdf": _ocrmypdf}
@@ -159,16 +183,21 @@ def run(root: Path, methods: list[str], workers: int, limit: int | None,
     pages = pages[:limit] if limit else pages
     jobs = [(m, p) for m in methods for p in pages]
 
-    def one(job: tuple[str, tuple[Path, int, str, str]]) -> PageRun:
-        method, (path, page, level, truth) = job
+    def one(job: tuple[str, TruthPage]) -> PageRun:
+        method, tp = job
         start = time.perf_counter()
         try:
-            text, restore_s, ocr_s = METHODS[method](path, page, settings)
+            got = METHODS[method](tp.path, tp.page, settings)
         except Exception as exc:  # noqa: BLE001 - a failing page counts as all wrong, and is reported
-            print(f"{method} {path.name} p{page}: {exc}", file=sys.stderr)
-            text, restore_s, ocr_s = "", 0.0, 0.0
-        return PageRun(level, method, cer(text, truth), line_cer(text, truth), wer(text, truth),
-                       len(_norm(truth)), len(_norm(truth).split()), time.perf_counter() - start, restore_s, ocr_s)
+            print(f"{method} {tp.path.name} p{tp.page}: {exc}", file=sys.stderr)
+            got = Reading("", 0.0, 0.0)
+        truth = tp.text
+        # The generator turned and tilted the page; restoration undoes it (opposite sign and sense).
+        skew_error = abs(got.geometry[0] + tp.skew_deg) if got.geometry else None
+        turned_right = (got.geometry[1] + tp.rotation) % 360 == 0 if got.geometry else None
+        return PageRun(tp.level, method, cer(got.text, truth), line_cer(got.text, truth), wer(got.text, truth),
+                       len(_norm(truth)), len(_norm(truth).split()), time.perf_counter() - start,
+                       got.restore_s, got.ocr_s, skew_error, turned_right)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(one, jobs))
@@ -191,6 +220,13 @@ def table(runs: list[PageRun]) -> str:
         share = sum(r.restore_s for r in ours) / sum(r.ocr_s for r in ours)
         lines.append("")
         lines.append(f"Restoration time / OCR time (sohoa, all pages): {100 * share:.0f}%")
+    placed = [r for r in runs if r.skew_error is not None]
+    if placed:
+        errors = [r.skew_error for r in placed if r.skew_error is not None]
+        lines.append(
+            f"Deskew and orientation (sohoa, {len(placed)} pages): mean skew error {statistics.mean(errors):.3f}°, "
+            f"{sum(e > 1.0 for e in errors)} pages more than 1° off, "
+            f"{sum(r.turned_right is False for r in placed)} turned the wrong way")
     return "\n".join(lines)
 
 
