@@ -257,18 +257,17 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
 
     def one(page_no: int) -> dict[str, object]:
         what = f"{path.name} page {page_no}"
-        if not settings.restore.enabled:  # --raw: plain Tesseract on the page as scanned
+        rotation, skew, steps = 0, 0.0, []
+        if settings.restore.enabled:
+            reading = restore_and_read(lambda: load_page(path, page_no, info, settings.limits, settings.dpi),
+                                       settings, what=what)
+            result = reading.result
+            rotation, skew, steps = reading.restored.rotation, reading.restored.skew_deg, list(reading.steps)
+        else:  # --raw: plain Tesseract on the page as scanned
             result = run_ocr(load_page(path, page_no, info, settings.limits, settings.dpi), settings.tesseract,
                              what=what)
-            return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
-                    "quality": page_quality(result), "rotation": 0, "skew_deg": 0.0, "steps": []}
-        reading = restore_and_read(lambda: load_page(path, page_no, info, settings.limits, settings.dpi),
-                                   settings, what=what)
-        result = reading.result
         return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
-                "quality": page_quality(result),
-                "rotation": reading.restored.rotation, "skew_deg": round(reading.restored.skew_deg, 2),
-                "steps": list(reading.steps)}
+                "quality": page_quality(result), "rotation": rotation, "skew_deg": round(skew, 2), "steps": steps}
 
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
         return list(pool.map(one, range(1, info.pages + 1)))
