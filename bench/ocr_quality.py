@@ -5,6 +5,7 @@ Usage::
     python -m samples.generate --out /tmp/ocrbench --records 40 --levels clean,mild,heavy \\
         --layout images --seed 7 --jobs 2
     python -m bench.ocr_quality /tmp/ocrbench [--workers 2] [--limit N] [--ocrmypdf]
+    python -m bench.ocr_quality SET [SET...] --restore-only   # deskew and orientation only, no OCR
 
 Every page of the generated set is read by each method in the same run; the
 table gives mean CER and WER against the ground-truth text, and seconds per
@@ -40,6 +41,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ocr.loader import inspect_file, load_page
 from ocr.pages import restore_and_read
+from ocr.restore import restore_page, split_ink
 from ocr.tesseract import run_ocr, tesseract_version
 from sohoa.settings import Settings
 
@@ -172,14 +174,23 @@ def _ocrmypdf(path: Path, page: int, settings: Settings) -> Reading:
         return Reading(sidecar.read_text(encoding="utf-8"), 0.0, time.perf_counter() - t)
 
 
-METHODS = {"tesseract": _plain, "sohoa": _sohoa, "ocrmypdf": _ocrmypdf}
+def _restore_only(path: Path, page: int, settings: Settings) -> Reading:
+    """Restoration alone (no OCR): for the deskew and orientation line."""
+    info = inspect_file(path, settings.limits, settings.dpi)
+    gray, pen = split_ink(load_page(path, page, info, settings.limits, settings.dpi))
+    t = time.perf_counter()
+    restored = restore_page(gray, settings.restore, settings.tesseract, pen=pen)
+    return Reading("", time.perf_counter() - t, 0.0, (restored.skew_deg, restored.rotation))
 
 
-def run(root: Path, methods: list[str], workers: int, limit: int | None,
+METHODS = {"tesseract": _plain, "sohoa": _sohoa, "ocrmypdf": _ocrmypdf, "restore": _restore_only}
+
+
+def run(roots: list[Path], methods: list[str], workers: int, limit: int | None,
         levels: set[str] | None = None) -> list[PageRun]:
-    """Read every page with every method; pages run ``workers`` at a time."""
+    """Read every page of the sets with every method; pages run ``workers`` at a time."""
     settings = Settings()
-    pages = [p for p in _pages(root) if levels is None or p[2] in levels]
+    pages = [p for root in roots for p in _pages(root) if levels is None or p.level in levels]
     pages = pages[:limit] if limit else pages
     jobs = [(m, p) for m in methods for p in pages]
 
@@ -206,8 +217,10 @@ def run(root: Path, methods: list[str], workers: int, limit: int | None,
 def table(runs: list[PageRun]) -> str:
     """Markdown table: one row per damage level and method."""
     lines = ["| damage | method | pages | CER | CER (lines) | WER | s/page |", "|---|---|---:|---:|---:|---:|---:|"]
+    if all(r.method == "restore" for r in runs):
+        lines = []
     order = {"clean": 0, "mild": 1, "heavy": 2}
-    keys = sorted({(r.level, r.method) for r in runs}, key=lambda k: (order.get(k[0], 9), list(METHODS).index(k[1])))
+    keys = sorted({(r.level, r.method) for r in runs if r.method != "restore"}, key=lambda k: (order.get(k[0], 9), list(METHODS).index(k[1])))
     for level, method in keys:
         rs = [r for r in runs if r.level == level and r.method == method]
         lines.append(
@@ -224,7 +237,7 @@ def table(runs: list[PageRun]) -> str:
     if placed:
         errors = [r.skew_error for r in placed if r.skew_error is not None]
         lines.append(
-            f"Deskew and orientation (sohoa, {len(placed)} pages): mean skew error {statistics.mean(errors):.3f}°, "
+            f"Deskew and orientation ({len(placed)} pages): mean skew error {statistics.mean(errors):.3f}°, "
             f"{sum(e > 1.0 for e in errors)} pages more than 1° off, "
             f"{sum(r.turned_right is False for r in placed)} turned the wrong way")
     return "\n".join(lines)
@@ -233,14 +246,16 @@ def table(runs: list[PageRun]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("set", type=Path, help="a folder made by `python -m samples.generate`")
+    ap.add_argument("set", type=Path, nargs="+", help="folders made by `python -m samples.generate`")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--limit", type=int, help="only the first N pages")
     ap.add_argument("--ocrmypdf", action="store_true", help="also run OCRmyPDF --deskew --clean (if installed)")
     ap.add_argument("--levels", help="only these damage levels, comma-separated (e.g. heavy)")
     ap.add_argument("--only-sohoa", action="store_true", help="skip the plain Tesseract baseline (for quick tuning)")
+    ap.add_argument("--restore-only", action="store_true",
+                    help="no OCR: only how well restoration undoes the generator's skew and turns")
     args = ap.parse_args(argv)
-    methods = ["sohoa"] if args.only_sohoa else ["tesseract", "sohoa"]
+    methods = ["restore"] if args.restore_only else ["sohoa"] if args.only_sohoa else ["tesseract", "sohoa"]
     if args.ocrmypdf:
         if shutil.which("ocrmypdf"):
             methods.append("ocrmypdf")
