@@ -41,7 +41,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ocr.loader import inspect_file, load_page
 from ocr.pages import restore_and_read
-from ocr.restore import restore_page, split_ink
+from ocr.restore import restore_page
 from ocr.tesseract import run_ocr, tesseract_version
 from sohoa.settings import Settings
 
@@ -177,9 +177,9 @@ def _ocrmypdf(path: Path, page: int, settings: Settings) -> Reading:
 def _restore_only(path: Path, page: int, settings: Settings) -> Reading:
     """Restoration alone (no OCR): for the deskew and orientation line."""
     info = inspect_file(path, settings.limits, settings.dpi)
-    gray, pen = split_ink(load_page(path, page, info, settings.limits, settings.dpi))
+    image = load_page(path, page, info, settings.limits, settings.dpi)
     t = time.perf_counter()
-    restored = restore_page(gray, settings.restore, settings.tesseract, pen=pen)
+    restored = restore_page(image, settings.restore, settings.tesseract)  # splits ink and pen itself
     return Reading("", time.perf_counter() - t, 0.0, (restored.skew_deg, restored.rotation))
 
 

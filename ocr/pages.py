@@ -96,22 +96,18 @@ def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what
         InputError: the page cannot be decoded.
         OcrError: Tesseract failed on the page.
     """
-    loaded_at: list[float] = []
-
-    def timed_load() -> np.ndarray:
-        page = load()
-        loaded_at.append(time.perf_counter())
-        return page
-
+    page = load()
+    started = time.perf_counter()
     # Restoration starts with the stain filter that makes the ink gray (and the pen layer).
-    gray, pen = split_ink(timed_load())
+    gray, pen = split_ink(page)
+    del page  # the only reference to the colour page
     restored = restore_page(gray, settings.restore, settings.tesseract, pen=pen)
     del gray, pen
     restored_at = time.perf_counter()
     result = read_page_text(restored.image, settings.tesseract, what=what)
     # The number and place-date lines again, closer, when they did not read cleanly (ocr/reread.py).
     again = reread_header(restored.image, result, settings.tesseract, what=what)
-    return PageReading(restored, again, restored_at - loaded_at[0], time.perf_counter() - restored_at)
+    return PageReading(restored, again, restored_at - started, time.perf_counter() - restored_at)
 
 
 def derived_dir_for(settings: Settings, sha256: str) -> Path:

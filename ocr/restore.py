@@ -446,8 +446,7 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
     if options.detect_orientation:
         from ocr.tesseract import detect_orientation
 
-        page = gray
-        if upside_down(ascender_ratio(gray), lambda: detect_orientation(page, tesseract, what="orientation")):
+        if upside_down(ascender_ratio(gray), lambda: detect_orientation(gray, tesseract, what="orientation")):
             gray = rotate_quarter(gray, 180)
             pen = rotate_quarter(pen, 180) if pen is not None else None
             rotation = (rotation + 180) % 360

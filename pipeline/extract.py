@@ -552,9 +552,12 @@ def filing_unit(text: str) -> str | None:
     return None
 
 
-def _damaged(symbol: str, number: str, symbols: tuple[str, ...]) -> bool:
-    """A symbol that is none of the known ones and has a code no one knows or is the start or end of one."""
-    if symbol in symbols or symbol in issuer_symbols(None):
+def _damaged(symbol: str, number: str, symbols: tuple[str, ...], known: tuple[str, ...]) -> bool:
+    """A symbol that is none of the known ones and has a code no one knows or is the start or end of one.
+
+    ``symbols`` are the issuer's, ``known`` every issuer's in the gazetteer.
+    """
+    if symbol in symbols or symbol in known:
         return False
     return bool(unknown_codes(number)) or any(
         k.startswith(symbol + "-") or k.endswith("-" + symbol) for k in symbols)
@@ -600,14 +603,15 @@ def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | No
             return None, ""
         number = f"{found[0]}/{fixed}"
         return number, f"number {number} inferred from the issuer's symbols (read 'Số: {found[0]} {found[1]}')"
-    if number.rpartition("/")[2] in issuer_symbols(None):
+    known = issuer_symbols(None)
+    if number.rpartition("/")[2] in known:
         return number, ""  # a known symbol, if of another issuer ("QĐ-BGDĐT" cited on a page), stays
     snapped = snap_symbol(number, symbols)
     note = ""
     if snapped != snap_symbol(number, issuer_symbols(issuer)):
         note = f"number {snapped} inferred from the issuer's symbols (read '{number}')"
     head, _, symbol = snapped.rpartition("/")
-    if not _damaged(symbol, snapped, symbols):
+    if not _damaged(symbol, snapped, symbols, known):
         return snapped, note
     for read in (symbol_tail(text, head), symbol):
         fixed = repair_symbol(read, symbols, prefer) if read else None

@@ -597,8 +597,12 @@ def _latest_cited_date(text: str) -> dt.date | None:
 _DateCandidate = tuple[float, int, "dt.date | None", str]
 
 
-def _date_candidates(text: str) -> list[_DateCandidate]:
-    """Scored date candidates; ``None`` marks an unreadable place-date line."""
+def _date_candidates(text: str, cited: dt.date | None) -> list[_DateCandidate]:
+    """Scored date candidates; ``None`` marks an unreadable place-date line.
+
+    ``cited`` is the latest date the text cites (:func:`_latest_cited_date`):
+    a repaired signing date may not be earlier.
+    """
     out: list[_DateCandidate] = []
     nonempty = 0
     for idx, (_orig, line) in enumerate(_lines_aligned(text)):
@@ -634,7 +638,6 @@ def _date_candidates(text: str) -> list[_DateCandidate]:
             # The signing line is there but its digits or words are not:
             # repair them when that is safe, else rather no date (→ review)
             # than the date of an act cited in the body.
-            cited = _latest_cited_date(text)
             repaired = _repair_place_date(loose, cited) if loose is not None else None
             if repaired is not None:
                 out.append((_UNREADABLE_SCORE + 0.05, idx, repaired, f"date repaired from '{loose.group(0)}'"))
@@ -659,15 +662,15 @@ def parse_date_detail(text: str) -> tuple[dt.date | None, str]:
         ``None``), and "… is earlier than …" when the text cites a date of a
         later year (other than a "valid until" date): the date is kept, to review.
     """
-    cands = _date_candidates(text)
+    cited = _latest_cited_date(text)
+    cands = _date_candidates(text, cited)
     if not cands:
         return None, ""
     best = max(cands, key=lambda c: (c[0], -c[1], c[2] is None))
     if best[0] < 2.0:
         return None, ""
     date, note = best[2], best[3]
-    cited = _latest_cited_date(text) if date is not None and not note else None
-    if cited is not None and date is not None and cited.year > date.year:
+    if not note and cited is not None and date is not None and cited.year > date.year:
         # An act cites only what came before it: a digit of its year was misread ("2006" for 2008).
         # (Within one year the test is left out: the generated sets cite their legal bases
         # without regard to the act's date, and a misread day or month is rarer.)
