@@ -1,12 +1,15 @@
 """The ingest flow: a box of scans → ledger → records → index.
 
-Tasks only wire the stages of ``ocr/`` and ``pipeline/``. Task boundaries are
-where retries and progress make sense: one per page (restore + OCR, the
-expensive part, run in parallel), one per file for records, one for indexing
-the whole batch. File inspection (hash, page count) runs in one task per
-thread, and one task checks at the end that no original changed while the run
-read it: each task run costs Prefect's server some 30 ms of CPU, which per
-file would compete with Tesseract for no gain.
+Tasks only wire the stages of ``ocr/`` and ``pipeline/``. Each task run costs
+Prefect some 25–35 ms of CPU (mostly its server's), which per page or per
+file would compete with Tesseract for no gain, so tasks take runs of work:
+pages are read in runs (restore + OCR, the expensive part, in parallel) that
+shrink towards the end of the batch so every core stays busy to the last
+page (:func:`page_runs`); the records of the files a run completed are built
+by one task; one task indexes the whole batch. File inspection (hash, page
+count) runs in one task per thread, and one task checks at the end that no
+original changed while the run read it. A page that fails with a transient
+error (a killed Tesseract) is read again on its own, by a task with retries.
 
 Tasks run on Prefect's thread pool (the default) or on a Dask cluster through
 prefect-dask (``Settings.runner``): a local cluster of worker processes, or an
@@ -25,7 +28,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.prefect_api import LocalApi, prefect_api
@@ -36,14 +39,15 @@ from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
 from pipeline.ledger import Ledger
-from pipeline.learned import load_model
+from pipeline.learned import TypeModel, load_model
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown
 from sohoa.errors import InputError, OriginalChangedError, SohoaError, is_retryable
 from sohoa.settings import Settings
 
-__all__ = ["FileJob", "IngestSummary", "ingest_batch", "run_ingest", "task_runner", "verify_original"]
+__all__ = ["FileJob", "IngestSummary", "PageFailure", "build_file_records", "ingest_batch", "page_runs", "read_pages",
+           "run_ingest", "task_runner", "verify_original"]
 
 
 @dataclass(frozen=True)
@@ -134,32 +138,93 @@ def inspect_task(paths: list[str], batch_id: int, settings: Settings) -> list[Fi
     return [inspect_one(p, batch_id, settings) for p in paths]
 
 
+@dataclass(frozen=True)
+class PageFailure:
+    """A page that could not be read: why, and whether reading it again may help."""
+
+    page_no: int
+    reason: str
+    retryable: bool
+
+
+#: Most pages one read task takes (see :func:`page_runs`).
+MAX_PAGES_PER_TASK = 8
+
+
+def page_runs(count: int, workers: int, most: int = MAX_PAGES_PER_TASK) -> list[int]:
+    """How many pages each read task takes, in the order the tasks are submitted.
+
+    Guided scheduling: each run is a quarter of the pages left per worker (at
+    most ``most``), so runs shrink to single pages at the end of the batch and
+    no core waits long for another to finish its last run. 63 pages on two
+    workers take 20 tasks instead of 63.
+    """
+    sizes: list[int] = []
+    left = count
+    while left > 0:
+        size = max(1, min(most, -(-left // (4 * max(workers, 1)))))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.message if isinstance(exc, SohoaError) else f"{type(exc).__name__}: {exc}"
+
+
+def read_pages(jobs: list[PageJob]) -> list[PageOutcome | PageFailure]:
+    """Restore and OCR pages one after the other (see :func:`ocr.pages.read_page`); a failing page does not stop the others."""
+    out: list[PageOutcome | PageFailure] = []
+    for job in jobs:
+        try:
+            out.append(read_page(job))
+        except Exception as exc:  # noqa: BLE001 - a bad page must not lose the pages after it
+            out.append(PageFailure(job.page_no, _reason(exc), is_retryable(exc)))
+    return out
+
+
+@task(name="read-pages")
+def read_pages_task(jobs: list[PageJob]) -> list[PageOutcome | PageFailure]:
+    """:func:`read_pages` for one run of pages (see :func:`page_runs`)."""
+    return read_pages(jobs)
+
+
 @task(name="read-page", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
 def read_page_task(job: PageJob) -> PageOutcome:
-    """Restore and OCR one page (see :func:`ocr.pages.read_page`)."""
+    """Restore and OCR one page, with retries for transient failures (see :func:`ocr.pages.read_page`)."""
     return read_page(job)
 
 
-@task(name="build-records")
-def records_task(file_id: int, run_id: int, settings: Settings, today: dt.date) -> tuple[int, int]:
+def build_file_records(ledger: Ledger, file_id: int, run_id: int, today: dt.date, model: TypeModel | None) -> tuple[int, int]:
     """Segment, classify and extract the records of one file into the ledger.
 
     Records belong to the batch the file was first seen in, whichever batch
     this run is for.
+
+    Returns:
+        How many records were written and removed.
     """
+    pages = ledger.pages_of(file_id)
+    texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done",
+                      p.quality, doubtful_words(word_confidences(p.words_path)) if p.status == "done" else ()) for p in pages]
+    records = build_records(texts, today, model)
+    written, removed = ledger.replace_records(file_id, ledger.get_file(file_id).batch_id, records, run_id)
+    failed = [p for p in pages if p.status != "done"]
+    if failed:
+        ledger.set_file(file_id, status="failed",
+                        error="; ".join(f"page {p.page_no}: {p.error}" for p in failed))
+    else:
+        ledger.set_file(file_id, status="done")
+    return len(written), len(removed)
+
+
+@task(name="build-records")
+def records_task(file_ids: list[int], run_id: int, settings: Settings, today: dt.date) -> tuple[int, int]:
+    """:func:`build_file_records` for each of ``file_ids``; the records written and removed in all."""
+    model = load_model(settings.data_dir)
     with Ledger(settings.ledger_target) as ledger:
-        pages = ledger.pages_of(file_id)
-        texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done",
-                          p.quality, doubtful_words(word_confidences(p.words_path)) if p.status == "done" else ()) for p in pages]
-        records = build_records(texts, today, load_model(settings.data_dir))
-        written, removed = ledger.replace_records(file_id, ledger.get_file(file_id).batch_id, records, run_id)
-        failed = [p for p in pages if p.status != "done"]
-        if failed:
-            ledger.set_file(file_id, status="failed",
-                            error="; ".join(f"page {p.page_no}: {p.error}" for p in failed))
-        else:
-            ledger.set_file(file_id, status="done")
-        return len(written), len(removed)
+        counts = [build_file_records(ledger, f, run_id, today, model) for f in file_ids]
+    return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
 def verify_original(path: Path, sha256: str) -> str | None:
@@ -276,42 +341,55 @@ def ingest_batch(
         summary.pages_skipped = sum(j.info.pages - len(j.todo) for j in jobs)
         progress = create_progress_artifact(0.0, key=_key("progress", batch), description=f"Batch {batch}: pages read")
 
-        futures = {}
-        for j in jobs:
-            for n in j.todo:
-                pj = PageJob(j.path, j.sha256, j.info, n, settings)
-                futures[read_page_task.submit(pj)] = (j, n)
+        pages = [(j, n) for j in jobs for n in j.todo]
+        runs: dict[PrefectFuture[list[PageOutcome | PageFailure]], list[tuple[FileJob, int]]] = {}
+        start = 0
+        for size in page_runs(len(pages), settings.workers):
+            run = pages[start : start + size]
+            start += size
+            runs[read_pages_task.submit([PageJob(j.path, j.sha256, j.info, n, settings) for j, n in run])] = run
         # A file's records are built as soon as its last page is saved, while other pages are still read.
         left = {j.file_id: len(j.todo) for j in jobs}
-        rec_futures = [records_task.submit(j.file_id, run_id, settings, today) for j in jobs
-                       if j.build and not j.todo]
+        caught_up = [j.file_id for j in jobs if j.build and not j.todo]
+        rec_futures = [records_task.submit(caught_up, run_id, settings, today)] if caught_up else []
+        again: dict[PrefectFuture[PageOutcome], tuple[FileJob, int]] = {}  # pages read again on their own after a transient failure
         done, shown = 0, 0.0
-        for fut in as_completed(list(futures)):
-            j, n = futures[fut]
-            try:
-                out: PageOutcome = fut.result()
-                ledger.save_page(
-                    j.file_id, n, status="done", settings=fingerprint, run_id=run_id, text=out.text,
-                    mean_conf=out.mean_conf, quality=out.quality, word_count=out.word_count, rotation=out.rotation,
-                    skew_deg=out.skew_deg, image_path=out.image_path, words_path=out.words_path,
-                    seconds=out.seconds,
-                )
-                summary.pages_read += 1
-            except Exception as exc:  # noqa: BLE001 - a failing page must not sink the batch
-                reason = exc.message if isinstance(exc, SohoaError) else f"{type(exc).__name__}: {exc}"
-                ledger.save_page(j.file_id, n, status="failed", settings=fingerprint, run_id=run_id, error=reason)
-                ledger.event("page_failed", reason, run_id=run_id, file_id=j.file_id, page_no=n)
-                summary.pages_failed.append((str(j.path), n, reason))
-                log.warning("%s page %d failed: %s", j.path, n, reason)
+
+        def settle(j: FileJob, n: int, result: PageOutcome | PageFailure) -> bool:
+            """Save a page's outcome; whether that was the last page of its file."""
+            nonlocal done, shown
+            _save_page(ledger, summary, j, n, result, fingerprint, run_id)
             done += 1
             left[j.file_id] -= 1
-            if left[j.file_id] == 0 and j.build:
-                rec_futures.append(records_task.submit(j.file_id, run_id, settings, today))
             # Each update is a call to Prefect's server: every 2 s is enough for a progress bar.
             if done == total or time.monotonic() - shown >= 2.0:
                 shown = time.monotonic()
                 update_progress_artifact(progress, 100.0 * done / max(total, 1),
                                          description=f"Batch {batch}: {done} of {total} pages read")
+            return left[j.file_id] == 0 and j.build
+
+        for fut in as_completed(list(runs)):
+            run = runs[fut]
+            try:
+                results: list[PageOutcome | PageFailure] = fut.result()
+            except Exception as exc:  # noqa: BLE001 - the task itself died (a Dask worker lost): each page again
+                results = [PageFailure(n, _reason(exc), True) for _, n in run]
+            complete = []
+            for (j, n), result in zip(run, results, strict=True):
+                if isinstance(result, PageFailure) and result.retryable:
+                    again[read_page_task.submit(PageJob(j.path, j.sha256, j.info, n, settings))] = (j, n)
+                elif settle(j, n, result):
+                    complete.append(j.file_id)
+            if complete:
+                rec_futures.append(records_task.submit(complete, run_id, settings, today))
+        for fut in as_completed(list(again)):
+            j, n = again[fut]
+            try:
+                outcome: PageOutcome | PageFailure = fut.result()
+            except Exception as exc:  # noqa: BLE001 - retries spent: the page is failed, the batch goes on
+                outcome = PageFailure(n, _reason(exc), False)
+            if settle(j, n, outcome):
+                rec_futures.append(records_task.submit([j.file_id], run_id, settings, today))
 
         for fut in rec_futures:
             written, removed = fut.result()
@@ -331,6 +409,24 @@ def ingest_batch(
         key=_key("counts", batch), description="Số hồ sơ theo loại thủ tục",
     )
     return summary
+
+
+def _save_page(ledger: Ledger, summary: IngestSummary, j: FileJob, n: int, result: PageOutcome | PageFailure,
+               fingerprint: str, run_id: int) -> None:
+    """Keep a page's reading, or why it failed, in the ledger and the run's summary."""
+    if isinstance(result, PageOutcome):
+        ledger.save_page(
+            j.file_id, n, status="done", settings=fingerprint, run_id=run_id, text=result.text,
+            mean_conf=result.mean_conf, quality=result.quality, word_count=result.word_count,
+            rotation=result.rotation, skew_deg=result.skew_deg, image_path=result.image_path,
+            words_path=result.words_path, seconds=result.seconds,
+        )
+        summary.pages_read += 1
+        return
+    ledger.save_page(j.file_id, n, status="failed", settings=fingerprint, run_id=run_id, error=result.reason)
+    ledger.event("page_failed", result.reason, run_id=run_id, file_id=j.file_id, page_no=n)
+    summary.pages_failed.append((str(j.path), n, result.reason))
+    get_run_logger().warning("%s page %d failed: %s", j.path, n, result.reason)
 
 
 def _verify_originals(ledger: Ledger, jobs: list[FileJob], run_id: int, summary: IngestSummary) -> None:

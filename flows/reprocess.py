@@ -131,9 +131,8 @@ def reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSumm
             summary.pages.append(PageChoice(row.path, page_no, old.quality, out.quality, "new"))
             touched.add(row.id)
         today = dt.date.today()
-        for file_id in sorted(touched):
-            written, _ = records_task(file_id, run_id, settings, today)
-            summary.records_written += written
+        if touched:
+            summary.records_written, _ = records_task(sorted(touched), run_id, settings, today)
         summary.indexed = index_task(settings)
         ledger.finish_run(run_id, "completed", {"reprocessed": len(pages), "improved": summary.improved})
     return summary

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import index_task, run_ingest
+from flows.ingest import MAX_PAGES_PER_TASK, index_task, page_runs, run_ingest
 from indexing import SearchFilters, open_index
 from pipeline.discover import sha256_file
 from pipeline.ledger import Ledger
@@ -162,3 +162,56 @@ def test_a_rescan_saved_over_the_old_file_supersedes_its_records(small_box: tupl
     with Ledger(settings.ledger_path) as ledger:
         assert "superseded" in ledger.query("SELECT error FROM files WHERE sha256=?", (old_sha,))[0][0]
         assert ledger.query("SELECT count(*) FROM events WHERE kind='original_changed'")[0][0] == 1
+
+
+def test_page_runs_cover_every_page_and_shrink_to_single_pages() -> None:
+    for count in (0, 1, 5, 63, 300):
+        for workers in (1, 2, 4):
+            sizes = page_runs(count, workers)
+            assert sum(sizes) == count
+            assert all(1 <= s <= MAX_PAGES_PER_TASK for s in sizes)
+            assert sizes == sorted(sizes, reverse=True)
+            if count >= 4 * workers:  # the last run of each worker is a single page
+                assert sizes[-workers:] == [1] * workers
+    assert len(page_runs(63, 2)) <= 63 // 3  # a third of the task runs a page each would cost
+
+
+def test_a_bad_page_in_a_run_loses_nothing_and_a_transient_one_is_read_again(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages 1 and 2 of a six-page stack share a read task with one worker.
+
+    Page 1 is refused as corrupt (no retry), page 2's Tesseract is killed once
+    (read again on its own): the other pages of the run are kept, every page
+    is saved once, and the file's records are built from the pages read.
+    """
+    import flows.ingest
+    from ocr.pages import read_page
+    from sohoa.errors import CorruptFileError, TesseractCrashError
+
+    assert page_runs(6, 1)[0] == 2
+    box = tmp_path / "box"
+    box.mkdir()
+    shutil.copy(SAMPLES / "scans" / "002_heavy_stack.pdf", box)
+    killed: list[int] = []
+
+    def faulty(job):  # fault injection around the real stage
+        if job.page_no == 1:
+            raise CorruptFileError("page 1 cannot be rendered (injected)")
+        if job.page_no == 2 and not killed:
+            killed.append(2)
+            raise TesseractCrashError("tesseract failed: killed by signal SIGKILL (injected)")
+        return read_page(job)
+
+    monkeypatch.setattr(flows.ingest, "read_page", faulty)
+    one = settings.model_copy(update={"workers": 1, "dpi": 200})
+    summary = run_ingest([str(box)], "hop-runs", settings=one)
+    assert killed == [2]
+    assert summary.pages_read == 5
+    assert [(Path(p).name, n) for p, n, _ in summary.pages_failed] == [("002_heavy_stack.pdf", 1)]
+    assert "injected" in summary.pages_failed[0][2] and summary.exit_code == 2
+    with Ledger(one.ledger_target) as ledger:
+        (row,) = ledger.query("SELECT id, status FROM files")
+        pages = ledger.pages_of(row["id"])
+        assert [(p.page_no, p.status) for p in pages] == [(1, "failed")] + [(n, "done") for n in range(2, 7)]
+        assert row["status"] == "failed" and summary.records_written >= 1

@@ -360,7 +360,7 @@ def test_ingest_of_the_samples_on_postgres_counts_as_on_sqlite(
             for p in src.pages_of(f["id"]):
                 dst.save_page(row.id, p.page_no, status=p.status, settings=p.settings, run_id=None, text=p.text,
                               mean_conf=p.mean_conf, quality=p.quality, error=p.error)
-            records_task.fn(row.id, 0, sq, today)
+            records_task.fn([row.id], 0, sq, today)
     links_task.fn(sq)
     with Ledger(sq.ledger_target) as ledger:
         sq_report = build_report(ledger, today)
