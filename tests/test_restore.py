@@ -5,8 +5,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ocr.restore import (
+    ascender_ratio,
     coarse_orientation,
     crop_paper,
     estimate_skew,
@@ -128,3 +131,24 @@ def test_upside_down_decision(ratio: float, osd: Orientation | None, flip: bool)
 def test_restoration_can_be_switched_off(text_page: np.ndarray) -> None:
     restored = restore_page(text_page, RestoreOptions(enabled=False), TesseractOptions())
     assert restored.steps == ("gray",) and restored.image is text_page
+
+
+@given(st.lists(st.integers(0, 255), min_size=1, max_size=400))
+def test_median_from_the_histogram_is_numpys(values: list[int]) -> None:
+    from ocr.restore import _median_of_hist
+
+    arr = np.array(values, dtype=np.uint8)
+    hist = cv2.calcHist([arr.reshape(1, -1)], [0], None, [256], [0, 256]).ravel()
+    assert _median_of_hist(hist) == float(np.median(arr))
+
+
+def test_ascender_ratio_ignores_blobs_larger_than_letters() -> None:
+    """A stain bigger than a letter beside the lines changes nothing; clearing it leaves the page as it was."""
+    page = np.full((900, 1400), 255, np.uint8)
+    for i, y in enumerate(range(120, 800, 110)):
+        cv2.putText(page, f"Quyet dinh so {i} nam {2008 + i}", (80, y), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 3)
+    stained = page.copy()
+    cv2.circle(stained, (1250, 450), 90, 0, -1)  # far taller than a line: not a letter
+    before = stained.copy()
+    assert ascender_ratio(stained) == pytest.approx(ascender_ratio(page))
+    assert np.array_equal(stained, before)  # the caller's page is not touched
