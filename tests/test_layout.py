@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.layout import find_header_split, read_page_text
+from ocr.layout import MIN_OCR_SCALE, find_header_split, find_zones, ocr_scale, read_page_text
 from sohoa.settings import TesseractOptions
 
 from conftest import FONT
@@ -104,3 +104,32 @@ def test_a_mark_in_the_margin_beside_the_header_does_not_hide_it() -> None:
     d.ellipse((40, 130, 150, 340), outline=0, width=12)  # a loop of ink, not a straight edge
     split = find_header_split(np.asarray(img).copy())
     assert split is not None and 1040 <= split.x <= 1200
+
+
+def test_ocr_scale_brings_the_median_line_to_the_target_and_never_enlarges() -> None:
+    assert ocr_scale(50.0, 38) == 0.76
+    assert ocr_scale(100.0, 38) == 0.38  # a 600 dpi scan
+    assert ocr_scale(20.0, 38) == 1.0  # small print is not enlarged
+    assert ocr_scale(1000.0, 38) == MIN_OCR_SCALE
+    assert ocr_scale(None, 38) == ocr_scale(50.0, 0) == 1.0
+
+
+def test_a_page_read_shrunk_gives_the_same_text_with_boxes_on_the_page() -> None:
+    """The header page at twice its size (a 600 dpi scan) is read at the target line height.
+
+    The text is the same as at its own size, and every word box lands on the
+    enlarged page where the word is (a dark pixel inside it).
+    """
+    page = _page()
+    big = np.asarray(Image.fromarray(page).resize((page.shape[1] * 2, page.shape[0] * 2), Image.LANCZOS))
+    zones = find_zones(big)
+    assert zones.line_height is not None and ocr_scale(zones.line_height, 38) < 0.5
+    shrunk = read_page_text(big, TesseractOptions())
+    whole = read_page_text(big, TesseractOptions(line_px=0))
+    assert shrunk.text == whole.text
+    for line in LEFT + RIGHT:
+        assert line in shrunk.text
+    assert shrunk.words and all(big[w.top : w.top + w.height, w.left : w.left + w.width].min() < 128
+                                for w in shrunk.words)
+    number = next(w for w in shrunk.words if w.text.startswith("123/"))
+    assert abs(number.top - 2 * (150 + 2 * 70)) < 40  # where the number line is on the enlarged page
