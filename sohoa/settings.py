@@ -23,7 +23,7 @@ class TesseractOptions(BaseModel):
     oem: int = Field(1, ge=0, le=3)
     timeout_s: float = Field(180.0, gt=0, le=3600)
     thread_limit: int = Field(1, ge=1, le=64)
-    #: Height in pixels of a page's median text line as Tesseract gets it (``ocr.layout.ocr_scale``;
+    #: Height in pixels of one text line of a page as Tesseract gets it (``ocr.layout.ocr_scale``;
     #: 0 reads the page at its own size). 38 is 0.75 of a 300 dpi scan of 13–14 pt print.
     line_px: int = Field(38, ge=0, le=400)
 

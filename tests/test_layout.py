@@ -133,3 +133,16 @@ def test_a_page_read_shrunk_gives_the_same_text_with_boxes_on_the_page() -> None
                                 for w in shrunk.words)
     number = next(w for w in shrunk.words if w.text.startswith("123/"))
     assert abs(number.top - 2 * (150 + 2 * 70)) < 40  # where the number line is on the enlarged page
+
+
+def test_lines_joined_by_damage_do_not_make_the_print_look_larger() -> None:
+    """Two lines in three are set so close that each pair makes one band: the size is still one line's."""
+    font = ImageFont.truetype(FONT, 46)
+    img = Image.new("L", (2480, 2000), 255)
+    d = ImageDraw.Draw(img)
+    y = 100
+    for i in range(12):
+        d.text((180, y), f"Điều {i}. Cấp giấy chứng nhận cho Trường THCS Lê Lợi, quận Lê Chân.", font=font, fill=0)
+        y += 36 if i % 3 == 0 else 110  # lines 0-1, 3-4, 6-7, 9-10 touch: each pair is one band
+    single = find_zones(np.asarray(img).copy()).line_height
+    assert single is not None and 40 <= single <= 52  # a pair's band is 76 px, the median band 62
