@@ -8,9 +8,12 @@ two lines alone are worth a second, closer look, and only on the pages
 where the first reading does not parse cleanly:
 
 1. :func:`header_lines` finds the number line and the place-date line among
-   the words of the page read, and whether each parsed cleanly with the
+   the words of the page read (also one whose "ngày" a stain ate: "Hải
+   Phòng,. „ay 31 tháng 12"), and whether each parsed cleanly with the
    parsers of :mod:`pipeline.numbers_dates` (a number whose symbol is a
-   known code, a date read as printed) from digits Tesseract was sure of.
+   known code, a date read as printed) from digits Tesseract was sure of
+   (:data:`LOW_CONF`; :data:`DATE_LOW_CONF` for the date, whose misread
+   digits come out surer).
 2. :func:`line_box` cuts each unclean line's band out of the restored page
    (a little wider than its words: the part a stain ate was not read).
 3. :func:`read_variants` reads the bands again as :data:`VARIANTS` of the
@@ -23,7 +26,8 @@ where the first reading does not parse cleanly:
    line's words are replaced only when at least :data:`MIN_AGREE` readings
    agree on a value no other value ties with, and it differs from the
    first reading's (or that one needed a repair). On the tuning set's 179
-   header lines no wrong value ever won such a vote.
+   header lines no wrong value ever won such a vote. A date of a year
+   earlier than one the rest of the page cites does not vote.
 
 The replaced words carry their own confidences and boxes, so the words
 JSON and the page text the records stage reads (it never sees images) are
@@ -44,6 +48,7 @@ from ocr.postcorrect import correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, words_to_text
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_date_detail, parse_number, unknown_codes
+from pipeline.place_dates import latest_cited_date
 from sohoa.errors import OcrError
 from sohoa.settings import TesseractOptions
 
@@ -64,6 +69,10 @@ __all__ = [
 #: A digit read below this confidence makes its line worth reading again (the records
 #: stage sends such values to review: ``pipeline.records.DOUBT_CONF``).
 LOW_CONF = 60.0
+#: The same for the digits of the place-date line. A stain or a broken stroke turns
+#: the "2" of "02" into a "3", the "8" of "2008" into a "6", and Tesseract is still
+#: 80% sure of it, while most digits of a clean line are read at 90% and more.
+DATE_LOW_CONF = 85.0
 #: Only words whose top is in this share of the page from the top are header words.
 HEADER_SHARE = 0.4
 #: A re-read value replaces the line only when this many variants read it.
@@ -134,6 +143,10 @@ _NGAY_RE = re.compile(r"^(?:\S+\s+){0,2}\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z]
 _THANG_NAM_RE = re.compile(r"(?<![a-z])(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
 #: The place and "ngày" ("Hải Phòng, ngày"): a place-date line whatever follows.
 _PLACE_RE = re.compile(r"phong\s*[,.]\s*\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
+#: The place, a few damaged characters where "ngày" and the day were, then "tháng" or
+#: "năm" after a number ("Hải Phòng,. „ay 31 tháng 12", "Hải Phòng, — 1 tháng 6").
+_PLACE_EATEN_RE = re.compile(r"^\W{0,3}(?:\S+\s+){0,2}\S*phong\s*[,.]\W*\S{0,5}\s*[0-9oilstu|]{1,2}\s*"
+                             r"(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
 
 
 def _lines(words: tuple[OcrWord, ...]) -> list[list[OcrWord]]:
@@ -156,7 +169,8 @@ def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord]) -> tuple[str | 
 
     A number is clean when every code of its symbol is known; a date when it
     was read as printed (no repair, not unreadable). Clean values also need
-    digits read at :data:`LOW_CONF` or above.
+    digits read at :data:`LOW_CONF` (numbers) or :data:`DATE_LOW_CONF`
+    (dates) or above.
     """
     text = " ".join(w.text for w in words)
     if kind == "number":
@@ -170,7 +184,7 @@ def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord]) -> tuple[str | 
         return None, False, 0.0
     parts = f"{date.day:02d}{date.month:02d}{date.year}{date.day}{date.month}"
     conf = _digit_conf(words, parts)
-    return date.isoformat(), not note and conf >= LOW_CONF, conf
+    return date.isoformat(), not note and conf >= DATE_LOW_CONF, conf
 
 
 def header_lines(result: OcrResult, height: int) -> list[HeaderLine]:
@@ -199,7 +213,8 @@ def header_lines(result: OcrResult, height: int) -> list[HeaderLine]:
 
 def _date_line(folded: str) -> bool:
     """A folded line is a place-date line: "Hải Phòng, ngày", or "ngày" opening it and "tháng" or "năm"."""
-    return bool(_PLACE_RE.search(folded)) or bool(_NGAY_RE.search(folded) and _THANG_NAM_RE.search(folded))
+    return (bool(_PLACE_RE.search(folded)) or bool(_PLACE_EATEN_RE.search(folded))
+            or bool(_NGAY_RE.search(folded) and _THANG_NAM_RE.search(folded)))
 
 
 def needs_reread(line: HeaderLine) -> bool:
@@ -295,7 +310,7 @@ def read_variants(image: np.ndarray, boxes: list[tuple[int, int, int, int]],
     return out
 
 
-def pick(line: HeaderLine, readings: list[list[OcrWord]]) -> list[OcrWord] | None:
+def pick(line: HeaderLine, readings: list[list[OcrWord]], cited_year: int | None = None) -> list[OcrWord] | None:
     """The re-read words to put in place of ``line``'s, or ``None`` to keep them.
 
     Every reading that parses to a valid value votes for it (a number whose
@@ -305,11 +320,16 @@ def pick(line: HeaderLine, readings: list[list[OcrWord]]) -> list[OcrWord] | Non
     other value has as many, and it differs from the line's own value; the
     reading with the surest digits is put in, with its own confidences (a
     doubtful digit still sends the record to review).
+
+    A date of a year earlier than ``cited_year``, the latest year the rest
+    of the page cites, does not vote: an act cites only what came before it
+    (three variants read "2006" for the 2008 of a decision citing a request
+    of April 2008).
     """
     valid = []
     for words in readings:
         value, _, conf = judge(line.kind, words)
-        if value is not None and _valid(line.kind, words):
+        if value is not None and _valid(line.kind, words) and not _before(line.kind, value, cited_year):
             valid.append((value, conf, words))
     if not valid:
         return None
@@ -320,6 +340,20 @@ def pick(line: HeaderLine, readings: list[list[OcrWord]]) -> list[OcrWord] | Non
     if value == line.value and _valid(line.kind, list(line.words)):
         return None  # the same reading, only surer: the line's own doubt stands
     return max((conf, -k, words) for k, (v, conf, words) in enumerate(valid) if v == value)[2]
+
+
+def _before(kind: str, value: str, cited_year: int | None) -> bool:
+    """A date value (ISO) of a year earlier than ``cited_year``."""
+    return kind == "date" and cited_year is not None and int(value[:4]) < cited_year
+
+
+def _cited_year(result: OcrResult, line: HeaderLine) -> int | None:
+    """The latest year the page cites outside ``line`` (its own date is what is in doubt)."""
+    first = line.words[0]
+    key = (first.block, first.par, first.line)
+    rest = [w for w in result.words if (w.block, w.par, w.line) != key]
+    cited = latest_cited_date(words_to_text(rest))
+    return cited.year if cited is not None else None
 
 
 def _valid(kind: str, words: list[OcrWord]) -> bool:
@@ -385,7 +419,7 @@ def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOption
     readings = read_variants(image, boxes, variants, options, what=what, kinds=[line.kind for line in todo])
     replaced = []
     for line, per_variant in zip(todo, readings, strict=True):
-        new = pick(line, per_variant)
+        new = pick(line, per_variant, _cited_year(result, line) if line.kind == "date" else None)
         if new is not None:
             result = _put_back(result, line, new)
             replaced.append(line.kind)

@@ -5,8 +5,9 @@ lost or wrong diacritics do not matter, and cuts the value out of the
 original text through :func:`~pipeline.folding.fold_aligned` when the printed
 spelling is wanted (names, schools). Known vocabularies — issuers, document
 titles — are data at the top of this module; issuers and schools come from
-the gazetteer (:mod:`pipeline.gazetteer`), numbers and dates from
-:mod:`pipeline.numbers_dates`.
+the gazetteer (:mod:`pipeline.gazetteer`), numbers from
+:mod:`pipeline.numbers_dates` and dates from :mod:`pipeline.place_dates`
+(re-exported there).
 
 All functions are pure: text in, value (or ``None``) out.
 """
