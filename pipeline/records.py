@@ -59,7 +59,8 @@ def _doubted(fields: RecordFields, pages: Sequence[PageText]) -> list[str]:
     if head and any(d.startswith(head) or head in d for d in doubtful):
         reasons.append(f"review: number {fields.number} read with low confidence (handwritten or stained?)")
     if fields.date is not None:
-        parts = {f"{fields.date.day:02d}", str(fields.date.day), str(fields.date.year)}
+        d = fields.date
+        parts = {f"{d.day:02d}", str(d.day), f"{d.month:02d}", str(d.month), str(d.year)}
         if any(d in parts for d in doubtful):
             reasons.append(f"review: date {fields.date.isoformat()} read with low confidence")
     return reasons

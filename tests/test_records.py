@@ -149,3 +149,16 @@ def test_a_number_symbol_cut_short_goes_to_review() -> None:
     # The full symbol is no reason for review.
     whole = {r.fields.number: r for r, _ in build_records(_pages("002_heavy_stack"), TODAY)}
     assert not any("cut short" in r for r in whole["733/SGDĐT-KTKĐ"].reasons)
+
+
+def test_a_month_read_with_low_confidence_sends_the_date_to_review() -> None:
+    from pipeline.records import doubtful_words
+
+    text = ("UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 123/QĐ-SGDĐT\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHải Phòng, ngày 11 tháng 03 năm 2010\nQUYẾT ĐỊNH\n"
+            "Về việc công nhận văn bằng do cơ sở giáo dục nước ngoài cấp\n")
+    # A stained "02" came back "03" with confidence 41: the day and year were sure.
+    words = [("Số:", 91.0), ("123/QĐ-SGDĐT", 90.0), ("ngày", 95.0), ("11", 93.0), ("03", 41.0), ("2010", 97.0)]
+    (rec, _), = build_records([PageText(1, text, 80.0, doubtful=doubtful_words(words))], TODAY)
+    assert rec.fields.date == dt.date(2010, 3, 11)
+    assert rec.needs_review and any("date 2010-03-11 read with low confidence" in r for r in rec.reasons)
