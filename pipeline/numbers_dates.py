@@ -138,8 +138,8 @@ def header_lines(text: str, max_lines: int = 12) -> list[str]:
 
 _SUFFIX_TOKEN = r"[a-z0-9&]+"
 _NUMBER_RE = re.compile(
-    # "Số" is read "So", "S0", "S6", "Sô"... (folded: s + o/0/6), or "5ố" before its colon.
-    r"(?P<so>(?<![a-z0-9])(?:s[o06](?=[\s:;.,0-9oilsb|])|5o(?=\s*:)))\s*(?P<colon>[:;.,]?)\s*"
+    # "Số" is read "So", "S0", "S6", "S8", "Sô"... (folded: s + o/0/6/8), or "5ố" before its colon.
+    r"(?P<so>(?<![a-z0-9])(?:s[o068](?=[\s:;.,0-9oilsb|])|5o(?=\s*:)))\s*(?P<colon>[:;.,]?)\s*"
     rf"(?P<num>{_D}+(?:\s{_D}+)?(?:\s*/\s*{_D}+)*)"
     # The slash before the symbol is sometimes read ")" ("320)Đ-SGD&ĐT").
     rf"\s*[/)]\s*(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)"
@@ -198,6 +198,19 @@ def normalize_number(num: str, suffix: str, suffix_original: str | None = None) 
     return "/".join(segments) + "/" + "-".join(canon)
 
 
+#: A header line that is a number and nothing else: its "Số:" was eaten ("1919/QĐ-UBND").
+_BARE_NUMBER_RE = re.compile(rf"^\W{{0,2}}(?P<num>[0-9]{{1,5}})\s*/\s*(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)\W{{0,2}}$")
+
+
+def _bare_number(orig: str, fold_line: str) -> str | None:
+    """The number of a header line holding only a number whose every code is known, "Số:" eaten."""
+    m = _BARE_NUMBER_RE.match(fold_line.strip())
+    if not m:
+        return None
+    value = normalize_number(m.group("num"), m.group("suf"), orig.strip()[m.start("suf"):m.end("suf")])
+    return None if unknown_codes(value) else value
+
+
 def _number_candidates(text: str) -> list[tuple[float, int, str]]:
     out: list[tuple[float, int, str]] = []
     nonempty = 0
@@ -205,6 +218,8 @@ def _number_candidates(text: str) -> list[tuple[float, int, str]]:
         if not fold_line.strip():
             continue
         nonempty += 1
+        if nonempty <= 12 and (bare := _bare_number(orig, fold_line)):
+            out.append((1.0, idx, bare))  # below any "Số:" line of the header (2.5 and more)
         for m in _NUMBER_RE.finditer(fold_line):
             num = m.group("num")
             suffix = m.group("suf")

@@ -339,7 +339,7 @@ def test_unreadable_signing_day_gives_no_date_not_a_body_date(day: dt.date, bad:
     assert parse_date(text) is None, text
 
 
-@pytest.mark.parametrize("so", ["S6:", "Sô:", "S0 :", "Sỗ:", "So"])
+@pytest.mark.parametrize("so", ["S6:", "S8:", "Sô:", "S0 :", "Sỗ:", "So"])
 def test_parse_number_misread_so(so: str) -> None:
     assert parse_number(f"ỦY BAN NHÂN DÂN\n{so}510/QĐ-UBND\nHải Phòng") == "510/QĐ-UBND"
 
@@ -408,3 +408,14 @@ def test_extract_fields_snaps_the_number_to_the_issuer_symbols() -> None:
 def test_number_survives_misread_so_and_slash(line: str, number: str) -> None:
     text = f"UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n{line}\n"
     assert extract_fields(text).number == number
+
+
+def test_a_header_number_whose_so_was_eaten_is_read_when_its_symbol_is_known() -> None:
+    eaten = "ỦY BAN NHÂN DÂN\n1 ÌNH PHỐ HẢI PHÒNG\n1919/QĐ-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    assert parse_number(eaten) == "1919/QĐ-UBND"
+    # The header's own "Số:" line still wins over a bare number, and nothing else is taken bare:
+    # an unknown code, a number with words around it, a number below the header.
+    assert parse_number("UBND\nSố: 45/QĐ-UBND\n1919/QĐ-UBND\n") == "45/QĐ-UBND"
+    assert parse_number("UBND\n12/QĐ-XYZQ\n") is None
+    assert parse_number("UBND\ntheo 1919/QĐ-UBND\n") is None
+    assert parse_number("\n".join(["dòng"] * 12) + "\n1919/QĐ-UBND\n") is None
