@@ -20,8 +20,9 @@ from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.folding import fold, fold_aligned
-from pipeline.place_dates import parse_date, parse_date_detail
+from pipeline.folding import fold
+# The digit look-alikes and line alignment are shared with the date parsers.
+from pipeline.place_dates import _D, _fix_digits, _lines_aligned, parse_date, parse_date_detail
 
 __all__ = [
     "KNOWN_CODES",
@@ -96,21 +97,8 @@ def unknown_codes(number: str) -> list[str]:
 # OCR confusions
 # --------------------------------------------------------------------------
 
-#: Characters Tesseract prints instead of digits (folded, lower-case).
-_DIGIT_FIX = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b": "8"})
-# Character class of a digit or a digit look-alike, in folded text.
-_D = r"[0-9oilsb|]"
-# The reverse, for letters of a suffix read as digits ("5GDDT").
+# The reverse of the digit look-alikes (place_dates._DIGIT_FIX), for letters of a suffix read as digits ("5GDDT").
 _LETTER_FIX = str.maketrans({"0": "o", "5": "s", "1": "i", "8": "b", "6": "g"})
-
-
-def _fix_digits(raw: str) -> str:
-    return re.sub(r"\s+", "", raw).translate(_DIGIT_FIX)
-
-
-def _lines_aligned(text: str) -> list[tuple[str, str]]:
-    original, folded = fold_aligned(text)
-    return list(zip(original.split("\n"), folded.split("\n"), strict=True))
 
 
 def header_lines(text: str, max_lines: int = 12) -> list[str]:
