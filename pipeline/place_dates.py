@@ -149,7 +149,8 @@ class _Cited(NamedTuple):
 
 
 def _cited(text: str) -> _Cited:
-    return _Cited(latest_cited_date(text), latest_cited_date(text, bases=False))
+    folded = fold_aligned(text)[1]  # folded once for both
+    return _Cited(_latest_in(folded, bases=True), _latest_in(folded, bases=False))
 
 
 def _repair_place_date(loose: re.Match[str], later_than: _Cited) -> dt.date | None:
@@ -276,7 +277,11 @@ def latest_cited_date(text: str, *, bases: bool = True) -> dt.date | None:
         text: Page or record text.
         bases: Count the dates of the legal bases too ("Căn cứ … ;" clauses).
     """
-    folded = fold_aligned(text)[1]
+    return _latest_in(fold_aligned(text)[1], bases=bases)
+
+
+def _latest_in(folded: str, *, bases: bool) -> dt.date | None:
+    """:func:`latest_cited_date` of text already folded."""
     if not bases:
         folded = _BASIS_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), folded)
     dates = []
