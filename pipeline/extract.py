@@ -564,6 +564,11 @@ def _damaged(symbol: str, number: str, symbols: tuple[str, ...], known: tuple[st
         k.startswith(symbol + "-") or k.endswith("-" + symbol) for k in symbols)
 
 
+def _certificate_for_decision(number: str, title: str | None) -> bool:
+    """A certificate's number ("198/GCN-SGDĐT") read for a record whose title is a decision."""
+    return TITLE_CODES.get(title or "") == "QĐ" and number.rpartition("/")[2].startswith("GCN")
+
+
 def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | None = None,
                         title: str | None = None) -> tuple[str | None, str]:
     """The document number, its symbol repaired from the issuer's, and a note when it was inferred.
@@ -597,6 +602,9 @@ def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | No
     symbols = issuer_symbols(issuer, on=date)
     prefer = tuple(c for c in (TITLE_CODES.get(title or ""), filing_unit(text)) if c)
     number = parse_number(text)
+    if number is not None and _certificate_for_decision(number, title):
+        # The decision's own number line was lost; the certificate it issues has another number.
+        return None, f"number unreadable: only the certificate's number {number} was read, not the decision's"
     if number is None:
         found = slashless_number(text)
         fixed = repair_symbol(found[1], symbols, prefer) if found and found[1] else None

@@ -17,6 +17,7 @@ from pipeline.extract import (
     parse_date_detail,
     parse_issuer,
     parse_number,
+    parse_number_detail,
     parse_person,
     parse_school,
     parse_subject,
@@ -419,3 +420,16 @@ def test_a_header_number_whose_so_was_eaten_is_read_when_its_symbol_is_known() -
     assert parse_number("UBND\n12/QĐ-XYZQ\n") is None
     assert parse_number("UBND\ntheo 1919/QĐ-UBND\n") is None
     assert parse_number("\n".join(["dòng"] * 12) + "\n1919/QĐ-UBND\n") is None
+
+
+def test_a_decision_whose_number_was_lost_does_not_take_its_certificates() -> None:
+    """A decision with its certificate attached: the decision's number line was eaten."""
+    head = "UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n"
+    decision = head + "QUYẾT ĐỊNH\nVề việc công nhận trường đạt chuẩn quốc gia\n"
+    certificate = "\nGIẤY CHỨNG NHẬN\nSố: 198/GCN-SGDĐT\nTrường Tiểu học Đại Đồng\n"
+    number, note = parse_number_detail(decision + certificate, title="QUYẾT ĐỊNH")
+    assert number is None and "198/GCN-SGDĐT" in note
+    # A certificate filed on its own keeps its number; so does a decision whose own line was read.
+    assert parse_number_detail(head + certificate, title="GIẤY CHỨNG NHẬN")[0] == "198/GCN-SGDĐT"
+    read = head + "Số: 467/QĐ-SGDĐT\nQUYẾT ĐỊNH\n" + certificate
+    assert parse_number_detail(read, title="QUYẾT ĐỊNH")[0] == "467/QĐ-SGDĐT"
