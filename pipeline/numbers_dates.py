@@ -186,12 +186,14 @@ def normalize_number(num: str, suffix: str, suffix_original: str | None = None) 
     return "/".join(segments) + "/" + "-".join(canon)
 
 
-#: A header line that is a number and nothing else: its "Số:" was eaten ("1919/QĐ-UBND").
-_BARE_NUMBER_RE = re.compile(rf"^\W{{0,2}}(?P<num>[0-9]{{1,5}})\s*/\s*(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)\W{{0,2}}$")
+#: A header line that is a number and nothing else: its "Số:" was eaten ("1919/QĐ-UBND"),
+#: or is a scrap of up to three characters before the colon ("3ố: 231/QĐ-SGDĐT").
+_BARE_NUMBER_RE = re.compile(rf"^\W{{0,2}}(?:\S{{1,3}}\s*:\s*)?(?P<num>[0-9]{{1,5}})\s*/\s*"
+                             rf"(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)\W{{0,2}}$")
 
 
 def _bare_number(orig: str, fold_line: str) -> str | None:
-    """The number of a header line holding only a number whose every code is known, "Số:" eaten."""
+    """The number of a header line holding only a number whose every code is known, "Số:" eaten or garbled."""
     m = _BARE_NUMBER_RE.match(fold_line.strip())
     if not m:
         return None

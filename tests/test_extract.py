@@ -414,10 +414,13 @@ def test_number_survives_misread_so_and_slash(line: str, number: str) -> None:
 def test_a_header_number_whose_so_was_eaten_is_read_when_its_symbol_is_known() -> None:
     eaten = "ỦY BAN NHÂN DÂN\n1 ÌNH PHỐ HẢI PHÒNG\n1919/QĐ-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
     assert parse_number(eaten) == "1919/QĐ-UBND"
+    garbled = "U_ 'D THÀNH PHỐ HẢI PHÒNG\nS 5LÁO DỤC VÀ ĐÀO TẠO\n3ố: 231/QĐ-SGDĐT\n\nCỘNG HÒA XÃ HỘI\n"
+    assert parse_number(garbled) == "231/QĐ-SGDĐT"  # "Số" a scrap of three characters before its colon
     # The header's own "Số:" line still wins over a bare number, and nothing else is taken bare:
     # an unknown code, a number with words around it, a number below the header.
     assert parse_number("UBND\nSố: 45/QĐ-UBND\n1919/QĐ-UBND\n") == "45/QĐ-UBND"
     assert parse_number("UBND\n12/QĐ-XYZQ\n") is None
+    assert parse_number("UBND\nVề: 12/QĐ-XYZQ\n") is None
     assert parse_number("UBND\ntheo 1919/QĐ-UBND\n") is None
     assert parse_number("\n".join(["dòng"] * 12) + "\n1919/QĐ-UBND\n") is None
 
