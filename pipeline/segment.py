@@ -194,6 +194,8 @@ def _page_kind(text: str) -> _PageKind:
     number = parse_number("\n".join(top)) or ""
     if "/GCN" in number:
         kind = "certificate"
+    elif kind is None and "/QĐ" in number:
+        kind = "decision"  # only decisions carry "QĐ": their title line was read with a stain in it
     school = parse_school(text)
     grants = kind == "decision" and find_phrase("giay chung nhan", fold(text)) is not None
     return _PageKind(kind, parse_date("\n".join(top)), fold(school) if school else None, grants)

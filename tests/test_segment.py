@@ -145,3 +145,14 @@ def test_certificate_joins_its_decision_when_a_date_is_unreadable() -> None:
     assert segment([decision, other_school]) == [(1,), (2,)]
     with_rgay = certificate.replace("ngày ??", "rgày 22")  # the OCR of the demo's TIFF
     assert segment([decision, with_rgay]) == [(1, 2)]
+
+
+def test_a_decision_whose_title_line_is_stained_still_takes_its_certificate() -> None:
+    """The title line came back "ú 9 ° QUYẾT ĐỊNH": the number's "QĐ" says the page is a decision."""
+    stained = HEADER.format(n=476).replace("QUYẾT ĐỊNH\n", "ú 9 ° QUYẾT ĐỊNH Lo 4\n")
+    decisions = segment_with_reasons([stained, CERTIFICATE_PAGE])
+    assert [d.starts_record for d in decisions] == [True, False]
+    assert decisions[1].reasons[-1].startswith("certificate of the decision dated 2010-07-05")
+    # A page whose number is a certificate's, or a công văn's, is no decision.
+    official_letter = stained.replace("/QĐ-SGDĐT", "/SGDĐT-KTKĐ").replace("ú 9 ° QUYẾT ĐỊNH Lo 4\n", "")
+    assert segment([official_letter, CERTIFICATE_PAGE]) == [(1,), (2,)]
