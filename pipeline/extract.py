@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from rapidfuzz import fuzz
 
@@ -291,11 +292,20 @@ def parse_about(text: str) -> str | None:
 # --------------------------------------------------------------------------
 
 _NAME_WORD = re.compile(r"[A-Za-zÀ-ỹĐđ]+")
-# Words that end a name (or show that "Ông ..." introduces an office, not a name).
-_NOT_NAME_WORDS = frozenset(
-    {"sinh", "ngay", "so", "ubnd", "sgd", "tp", "huyen", "tot", "nghiep", "giam", "tich",
-     "can", "bo", "giao", "vien", "hoc", "nguoi", "que", "dia", "noi", "lap"}
-)
+# Words that end a name (or show that "Ông ..." introduces an office, not a name), as printed.
+# Folded, some are given names too ("Huyền" folds to "huyen", as "huyện" does): a word read
+# with its diacritics ends the name only as printed here; one read without any, folded.
+_NOT_NAME_PRINTED = frozenset(unicodedata.normalize("NFC", w) for w in (
+    "sinh", "ngày", "số", "ubnd", "sgd", "tp", "huyện", "tốt", "nghiệp", "giám", "tịch",
+    "cán", "bộ", "giáo", "viên", "học", "người", "quê", "địa", "nơi", "lập"))
+_NOT_NAME_WORDS = frozenset(fold(w) for w in _NOT_NAME_PRINTED)
+
+
+def _ends_name(word: str) -> bool:
+    """Whether a capitalised word after a name's first word is no part of the name."""
+    lower = unicodedata.normalize("NFC", word.lower())
+    folded = fold(lower)
+    return lower in _NOT_NAME_PRINTED or (folded == lower and folded in _NOT_NAME_WORDS)
 _OFFICE_PREFIXES = (
     "giam doc", "chu tich", "hieu truong", "truong phong", "pho ", "can bo", "giao vien",
     "truong ban", "thu truong", "chanh van", "truong khoa", "bo truong",
@@ -333,7 +343,7 @@ def _take_name(orig: str, start: int, max_words: int = 5) -> list[str]:
         w = m.group(0)
         if not w[:1].isupper():
             break
-        if words and fold(w) in _NOT_NAME_WORDS:
+        if words and _ends_name(w):
             break
         words.append(w)
         pos = m.end()

@@ -436,3 +436,15 @@ def test_a_decision_whose_number_was_lost_does_not_take_its_certificates() -> No
     assert parse_number_detail(head + certificate, title="GIẤY CHỨNG NHẬN")[0] == "198/GCN-SGDĐT"
     read = head + "Số: 467/QĐ-SGDĐT\nQUYẾT ĐỊNH\n" + certificate
     assert parse_number_detail(read, title="QUYẾT ĐỊNH")[0] == "467/QĐ-SGDĐT"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("xác minh văn bằng của bà Đoàn Thùy Huyền, sinh ngày 12/3/1990", "Đoàn Thùy Huyền"),  # not "huyện"
+        ("cấp cho ông Nguyễn Văn An Huyện Thủy Nguyên", "Nguyễn Văn An"),
+        ("cấp cho ông Nguyễn Văn An Huyen Thuy Nguyen", "Nguyễn Văn An"),  # diacritics lost: read folded
+    ],
+)
+def test_a_given_name_that_folds_to_a_place_word_stays_in_the_name(text: str, name: str) -> None:
+    assert parse_person(text) == name
