@@ -43,7 +43,7 @@ from pipeline.learned import TypeModel, load_model
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown
-from sohoa.errors import InputError, OriginalChangedError, SohoaError, is_retryable
+from sohoa.errors import InputError, OriginalChangedError, failure_reason, is_retryable
 from sohoa.settings import Settings
 
 __all__ = ["FileJob", "IngestSummary", "PageFailure", "build_file_records", "ingest_batch", "page_runs", "read_pages",
@@ -157,7 +157,7 @@ def page_runs(count: int, workers: int, most: int = MAX_PAGES_PER_TASK) -> list[
     Guided scheduling: each run is a quarter of the pages left per worker (at
     most ``most``), so runs shrink to single pages at the end of the batch and
     no core waits long for another to finish its last run. 63 pages on two
-    workers take 20 tasks instead of 63.
+    workers take 21 tasks instead of 63.
     """
     sizes: list[int] = []
     left = count
@@ -168,10 +168,6 @@ def page_runs(count: int, workers: int, most: int = MAX_PAGES_PER_TASK) -> list[
     return sizes
 
 
-def _reason(exc: BaseException) -> str:
-    return exc.message if isinstance(exc, SohoaError) else f"{type(exc).__name__}: {exc}"
-
-
 def read_pages(jobs: list[PageJob]) -> list[PageOutcome | PageFailure]:
     """Restore and OCR pages one after the other (see :func:`ocr.pages.read_page`); a failing page does not stop the others."""
     out: list[PageOutcome | PageFailure] = []
@@ -179,7 +175,7 @@ def read_pages(jobs: list[PageJob]) -> list[PageOutcome | PageFailure]:
         try:
             out.append(read_page(job))
         except Exception as exc:  # noqa: BLE001 - a bad page must not lose the pages after it
-            out.append(PageFailure(job.page_no, _reason(exc), is_retryable(exc)))
+            out.append(PageFailure(job.page_no, failure_reason(exc), is_retryable(exc)))
     return out
 
 
@@ -373,7 +369,7 @@ def ingest_batch(
             try:
                 results: list[PageOutcome | PageFailure] = fut.result()
             except Exception as exc:  # noqa: BLE001 - the task itself died (a Dask worker lost): each page again
-                results = [PageFailure(n, _reason(exc), True) for _, n in run]
+                results = [PageFailure(n, failure_reason(exc), True) for _, n in run]
             complete = []
             for (j, n), result in zip(run, results, strict=True):
                 if isinstance(result, PageFailure) and result.retryable:
@@ -387,7 +383,7 @@ def ingest_batch(
             try:
                 outcome: PageOutcome | PageFailure = fut.result()
             except Exception as exc:  # noqa: BLE001 - retries spent: the page is failed, the batch goes on
-                outcome = PageFailure(n, _reason(exc), False)
+                outcome = PageFailure(n, failure_reason(exc), False)
             if settle(j, n, outcome):
                 rec_futures.append(records_task.submit([j.file_id], run_id, settings, today))
 

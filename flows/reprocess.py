@@ -24,7 +24,7 @@ from flows.prefect_api import LocalApi, prefect_api
 from ocr.loader import inspect_file
 from ocr.pages import PageJob, PageOutcome
 from pipeline.ledger import Ledger
-from sohoa.errors import ConfigError, SohoaError
+from sohoa.errors import ConfigError, failure_reason
 from sohoa.settings import Settings
 
 __all__ = ["PageChoice", "ReprocessSummary", "select_pages", "reprocess", "run_reprocess"]
@@ -115,8 +115,7 @@ def reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSumm
             try:
                 out: PageOutcome = fut.result()
             except Exception as exc:  # noqa: BLE001 - the old reading stays; say why
-                reason = exc.message if isinstance(exc, SohoaError) else f"{type(exc).__name__}: {exc}"
-                summary.pages.append(PageChoice(row.path, page_no, old.quality, None, f"failed: {reason}"))
+                summary.pages.append(PageChoice(row.path, page_no, old.quality, None, f"failed: {failure_reason(exc)}"))
                 continue
             if old.status == "done" and (old.quality or 0.0) >= out.quality:
                 summary.pages.append(PageChoice(row.path, page_no, old.quality, out.quality, "old"))

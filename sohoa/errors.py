@@ -25,6 +25,7 @@ __all__ = [
     "IndexUnavailableError",
     "IndexSchemaError",
     "ConfigError",
+    "failure_reason",
     "is_retryable",
 ]
 
@@ -116,6 +117,11 @@ class IndexSchemaError(SohoaError):
 
 class ConfigError(SohoaError):
     """A setting is missing or invalid."""
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why an operation failed, for a person: the message of sohoa's own errors, else the exception's type and text."""
+    return exc.message if isinstance(exc, SohoaError) else f"{type(exc).__name__}: {exc}"
 
 
 def is_retryable(exc: BaseException) -> bool:
