@@ -135,11 +135,11 @@ def test_restoration_can_be_switched_off(text_page: np.ndarray) -> None:
 
 @given(st.lists(st.integers(0, 255), min_size=1, max_size=400))
 def test_median_from_the_histogram_is_numpys(values: list[int]) -> None:
-    from ocr.restore import _median_of_hist
+    from ocr.restore import _percentile_of_hist
 
     arr = np.array(values, dtype=np.uint8)
     hist = cv2.calcHist([arr.reshape(1, -1)], [0], None, [256], [0, 256]).ravel()
-    assert _median_of_hist(hist) == float(np.median(arr))
+    assert _percentile_of_hist(hist, 50) == float(np.median(arr))
 
 
 def test_ascender_ratio_ignores_blobs_larger_than_letters() -> None:
