@@ -306,6 +306,8 @@ def _ends_name(word: str) -> bool:
     lower = unicodedata.normalize("NFC", word.lower())
     folded = fold(lower)
     return lower in _NOT_NAME_PRINTED or (folded == lower and folded in _NOT_NAME_WORDS)
+
+
 _OFFICE_PREFIXES = (
     "giam doc", "chu tich", "hieu truong", "truong phong", "pho ", "can bo", "giao vien",
     "truong ban", "thu truong", "chanh van", "truong khoa", "bo truong",

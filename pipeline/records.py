@@ -59,8 +59,8 @@ def _doubted(fields: RecordFields, pages: Sequence[PageText]) -> list[str]:
     if head and any(d.startswith(head) or head in d for d in doubtful):
         reasons.append(f"review: number {fields.number} read with low confidence (handwritten or stained?)")
     if fields.date is not None:
-        d = fields.date
-        parts = {f"{d.day:02d}", str(d.day), f"{d.month:02d}", str(d.month), str(d.year)}
+        date = fields.date
+        parts = {f"{date.day:02d}", str(date.day), f"{date.month:02d}", str(date.month), str(date.year)}
         if any(d in parts for d in doubtful):
             reasons.append(f"review: date {fields.date.isoformat()} read with low confidence")
     return reasons
