@@ -154,3 +154,43 @@ def test_unreadable_file(tmp_path: Path) -> None:
         f.mkdir()
     with pytest.raises(CorruptFileError):
         inspect_file(f, LIMITS)
+
+
+def _pillow_page(path: Path) -> np.ndarray:
+    """The page as Pillow alone decodes it (what ``load_page`` gave before OpenCV decoded plain files)."""
+    import ocr.loader as loader
+
+    with Image.open(path) as img:
+        img.load()
+        return loader._to_bgr(loader.ImageOps.exif_transpose(img) if img.format == "JPEG" else img)
+
+
+@pytest.mark.parametrize("name, mode, orientation", [
+    ("rgb.jpg", "RGB", None), ("gray.jpg", "L", None), ("turned.jpg", "RGB", 6), ("upside.jpg", "RGB", 3),
+    ("rgb.png", "RGB", None), ("gray.png", "L", None), ("alpha.png", "RGBA", None), ("palette.png", "P", None),
+])
+def test_opencv_decodes_plain_files_as_pillow_does(tmp_path: Path, name: str, mode: str,
+                                                   orientation: int | None) -> None:
+    rng = np.random.default_rng(3)
+    img = Image.fromarray((rng.random((120, 80, 3)) * 255).astype(np.uint8)).convert(mode)
+    exif = img.getexif()
+    if orientation:
+        exif[0x0112] = orientation
+    path = tmp_path / name
+    img.save(path, exif=exif) if name.endswith(".jpg") else img.save(path)
+    page = load_page(path, 1, inspect_file(path, LIMITS), LIMITS)
+    expected = _pillow_page(path)
+    assert page.shape == expected.shape
+    assert np.array_equal(page, expected)
+    if orientation == 6:
+        assert page.shape[:2] == (80, 120)  # turned upright, as Pillow's exif_transpose does
+
+
+def test_truncated_jpeg_is_refused_not_half_decoded(tmp_path: Path) -> None:
+    # OpenCV would decode the missing half as gray; the page must be refused with its reason instead.
+    path = tmp_path / "cut.jpg"
+    buf = io.BytesIO()
+    Image.fromarray((np.random.default_rng(4).random((400, 300, 3)) * 255).astype(np.uint8)).save(buf, "JPEG")
+    path.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    with pytest.raises(CorruptFileError, match="cut.jpg"):
+        load_page(path, 1, inspect_file(path, LIMITS), LIMITS)
