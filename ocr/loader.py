@@ -229,8 +229,8 @@ def _decode_plain(path: Path, img: Image.Image) -> np.ndarray | None:
     (``Image.tobytes``) and needs a channel flip: 16–23 ms a scanned page
     less, and the other pages' threads are not held up meanwhile. Other
     modes, and damage, stay with Pillow, whose errors name the reason:
-    OpenCV returns ``None`` for a broken PNG, but decodes a truncated JPEG
-    into a page half gray, so a JPEG without its end marker is left to Pillow.
+    OpenCV returns ``None`` for a file it cannot decode, and a JPEG without
+    its end marker (cut short) is not even tried.
     """
     kind = {"JPEG": "jpeg", "PNG": "png"}.get(img.format or "")
     if kind is None or img.mode not in _PLAIN_MODES[kind] or getattr(img, "n_frames", 1) != 1:

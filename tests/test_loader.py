@@ -187,7 +187,7 @@ def test_opencv_decodes_plain_files_as_pillow_does(tmp_path: Path, name: str, mo
 
 
 def test_truncated_jpeg_is_refused_not_half_decoded(tmp_path: Path) -> None:
-    # OpenCV would decode the missing half as gray; the page must be refused with its reason instead.
+    # Refused with its reason, not decoded with its missing half gray.
     path = tmp_path / "cut.jpg"
     buf = io.BytesIO()
     Image.fromarray((np.random.default_rng(4).random((400, 300, 3)) * 255).astype(np.uint8)).save(buf, "JPEG")
