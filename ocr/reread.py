@@ -29,6 +29,18 @@ where the first reading does not parse cleanly:
    header lines no wrong value ever won such a vote. A date of a year
    earlier than one the rest of the page cites does not vote.
 
+A line the page read lost altogether (a stain ate "Số: 811/QĐ-SGDĐT", or
+the place-date line ran into the "V/v" line at its left) is looked for
+where the layout puts it (:func:`lost_lines`): the number line in the left
+column just below the issuer's lines, the place-date line in the right
+column just below the motto, both located from the words of those lines
+that were read; only when the page text gives no value of that kind, and
+only on a page with such an anchor (never a continuation page). The band
+is read with the same variants in the same Tesseract runs, each of its
+lines judged on its own (:func:`band_reading`), and :func:`pick` decides
+as above; a value found is put in as a line of its own right below its
+anchor.
+
 The replaced words carry their own confidences and boxes, so the words
 JSON and the page text the records stage reads (it never sees images) are
 those of the re-read line.
@@ -54,12 +66,16 @@ from sohoa.settings import TesseractOptions
 
 __all__ = [
     "HeaderLine",
+    "LostLine",
     "Reread",
     "Variant",
     "VARIANTS",
     "header_lines",
     "judge",
+    "band_reading",
     "line_box",
+    "lost_box",
+    "lost_lines",
     "needs_reread",
     "pick",
     "read_variants",
@@ -75,6 +91,10 @@ LOW_CONF = 60.0
 DATE_LOW_CONF = 85.0
 #: Only words whose top is in this share of the page from the top are header words.
 HEADER_SHARE = 0.4
+#: A number line's band reaches at least this share of the page width: the left column's
+#: right side (the longest numbers, "Số: 529/SGDĐT-KT&KĐCLGD", end at 46%; the motto, in the
+#: right column, is a line higher).
+NUMBER_RIGHT = 0.47
 #: A re-read value replaces the line only when this many variants read it.
 MIN_AGREE = 2
 #: Tesseract's page segmentation for the stacked crops (6: one block of lines).
@@ -149,6 +169,10 @@ _PLACE_EATEN_RE = re.compile(r"^\W{0,3}(?:\S+\s+){0,2}\S*phong\s*[,.]\W*\S{0,5}\
                              r"(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
 
 
+#: The issuer's second line ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", read "SỞ 9ỤC VÀ ĐÀO TẠO"): its "Sở" is no "Số".
+_ISSUER_RE = re.compile(r"(?<![a-z])(?:dao tao|giao duc)(?![a-z])")
+
+
 def _lines(words: tuple[OcrWord, ...]) -> list[list[OcrWord]]:
     """Words grouped by Tesseract line, in reading order."""
     out: dict[tuple[int, int, int], list[OcrWord]] = {}
@@ -201,7 +225,8 @@ def header_lines(result: OcrResult, height: int) -> list[HeaderLine]:
     for words in _lines(head):
         folded = fold(" ".join(w.text for w in words))
         kind = None
-        if "number" not in found and (_SO_RE.match(folded) or _NUMBER_SHAPE_RE.match(folded)):
+        if ("number" not in found and (_SO_RE.match(folded) or _NUMBER_SHAPE_RE.match(folded))
+                and not _ISSUER_RE.search(folded)):
             kind = "number"
         elif "date" not in found and "sinh" not in folded and _date_line(folded):
             kind = "date"
@@ -232,8 +257,9 @@ def line_box(line: HeaderLine, shape: tuple[int, ...]) -> tuple[int, int, int, i
 
     A quarter of a line height above and below its words; sideways three
     line heights beyond them (the number's symbol may go on where a stain ate
-    it), and to the page's right edge for the place-date line, whose year
-    ends the line.
+    it) and at least to :data:`NUMBER_RIGHT` of the page's width for the
+    number line, and to the page's right edge for the place-date line,
+    whose year ends the line.
     """
     h = float(np.median([w.height for w in line.words]))
     top = min(w.top for w in line.words)
@@ -243,7 +269,8 @@ def line_box(line: HeaderLine, shape: tuple[int, ...]) -> tuple[int, int, int, i
     pad_y = int(0.25 * h)
     pad_x = int(3 * h)
     page_h, page_w = shape[:2]
-    far_right = page_w if line.kind == "date" else min(page_w, right + pad_x)
+    # A number line of which only "Số:" was read goes on to the left column's right side.
+    far_right = page_w if line.kind == "date" else min(page_w, max(right + pad_x, int(NUMBER_RIGHT * page_w)))
     return max(0, top - pad_y), min(page_h, bottom + pad_y), max(0, left - pad_x), far_right
 
 
@@ -394,6 +421,141 @@ def _put_back(result: OcrResult, line: HeaderLine, new: list[OcrWord]) -> OcrRes
     return OcrResult(text=words_to_text(words), words=tuple(words))
 
 
+# --------------------------------------------------------------------------
+# Lines the page read lost
+# --------------------------------------------------------------------------
+
+#: The issuer's lines, the left column's anchor: "SỞ GIÁO DỤC VÀ ĐÀO TẠO", else "UBND THÀNH PHỐ HẢI PHÒNG".
+_ISSUER_ANCHORS = (re.compile(r"(?<![a-z])(?:dao tao|giao duc)(?![a-z])"),
+                   re.compile(r"(?<![a-z])(?:ubnd|thanh pho)(?![a-z])"))
+#: The motto, the right column's anchor: "Độc lập - Tự do - Hạnh phúc", else "CỘNG HÒA … VIỆT NAM".
+_MOTTO_ANCHORS = (re.compile(r"(?<![a-z])(?:hanh phuc|tu do|doc lap)(?![a-z])"),
+                  re.compile(r"(?<![a-z])(?:cong hoa|chu nghia|viet nam)(?![a-z])"))
+#: Where a lost line is, in line heights of its anchor below the anchor's bottom: ``(top, bottom)`` of
+#: the band for each anchor. On the seed 11 and 21 sets (150 clean lines) the number line's top is
+#: 0.3–0.8 line heights below the issuer's second line, the place-date line's 1.7–2.5 below the motto
+#: (the first line of each column is one line height higher).
+_BANDS = {"number": ((0.0, 2.4), (1.2, 3.8)), "date": ((1.0, 4.2), (2.2, 5.4))}
+
+
+@dataclass(frozen=True)
+class LostLine:
+    """A number or place-date line the page read did not give: where to read it, and where it goes."""
+
+    kind: str
+    box: tuple[int, int, int, int]  # top, bottom, left, right on the page
+    after: tuple[int, int, int]  # (block, par, line) of the anchor line the new line follows
+
+
+def _column(words: list[OcrWord], kind: str, width: int) -> list[OcrWord]:
+    """The words of a line in the column of ``kind`` (left for the number, right for the date)."""
+    if kind == "number":
+        return [w for w in words if w.left + w.width / 2 < 0.5 * width]
+    return [w for w in words if w.left + w.width / 2 >= 0.45 * width]
+
+
+def lost_box(kind: str, head: tuple[OcrWord, ...], shape: tuple[int, ...]) -> LostLine | None:
+    """Where the number (or place-date) line must be, from the issuer's (or motto's) words that were read.
+
+    The number line is in the left column just below the issuer's second
+    line ("SỞ GIÁO DỤC VÀ ĐÀO TẠO"; one line lower below "UBND THÀNH PHỐ …"
+    when only that was read); the place-date line in the right column below
+    the motto ("Độc lập - Tự do - Hạnh phúc", or "CỘNG HÒA …"), from a few
+    line heights left of the motto to the page's right edge (it may sit at
+    the right of the "V/v" line). ``None`` without an anchor: a page without
+    a header (a continuation page) has no line to find.
+    """
+    page_h, page_w = shape[:2]
+    anchors = _ISSUER_ANCHORS if kind == "number" else _MOTTO_ANCHORS
+    lines = _lines(head)
+    for anchor, (low, high) in zip(anchors, _BANDS[kind], strict=True):
+        for words in lines:
+            part = _column(words, kind, page_w)
+            if len(part) < 2 or not anchor.search(fold(" ".join(w.text for w in part))):
+                continue
+            h = float(np.median([w.height for w in part]))
+            bottom = max(w.top + w.height for w in part)
+            left = min(w.left for w in part)
+            right = max(w.left + w.width for w in part)
+            top, low_edge = bottom + int(low * h), bottom + int(high * h)
+            if kind == "number":
+                side = (max(0, left - int(2 * h)), min(page_w, max(right, int(0.3 * page_w)) + int(2 * h)))
+            else:
+                side = (max(0, left - int(4 * h)), page_w)
+            first = words[0]
+            return LostLine(kind, (max(0, top), min(page_h, low_edge), *side), (first.block, first.par, first.line))
+    return None
+
+
+def lost_lines(result: OcrResult, shape: tuple[int, ...], found: list[HeaderLine]) -> list[LostLine]:
+    """The number and place-date lines the page read lost, where to look for them.
+
+    A kind of line is lost when :func:`header_lines` did not find it and
+    the page text gives no value of that kind either (the records stage
+    reads the page text: a value it already finds is never put at stake).
+    """
+    kinds = {line.kind for line in found}
+    head = tuple(w for w in result.words if w.top < HEADER_SHARE * shape[0])
+    out = []
+    for kind in ("number", "date"):
+        if kind in kinds or _page_value(kind, result.text) is not None:
+            continue
+        lost = lost_box(kind, head, shape)
+        if lost is not None:
+            out.append(lost)
+    return out
+
+
+def _page_value(kind: str, text: str) -> str | None:
+    """The value of ``kind`` the records stage would read from a page's text."""
+    if kind == "number":
+        return parse_number(text)
+    date = parse_date_detail(text)[0]
+    return date.isoformat() if date is not None else None
+
+
+def band_reading(kind: str, words: list[OcrWord]) -> list[OcrWord]:
+    """The line of a band's re-read that parses to a valid value of ``kind`` (the first), else none.
+
+    A band holds a few lines (the "V/v" line, the title's top); each is
+    judged on its own, its words left to right.
+    """
+    for line in sorted(_lines(tuple(words)), key=lambda ws: min(w.top for w in ws)):
+        line = sorted(line, key=lambda w: w.left)
+        value, _, _ = judge(kind, line)
+        if value is not None and _valid(kind, line):
+            return line
+    return []
+
+
+#: The words of a place-date line as the English model reads them, with their diacritics.
+_DATE_WORDS = {"Hai": "Hải", "Phong,": "Phòng,", "ngay": "ngày", "thang": "tháng", "nam": "năm"}
+
+
+def _insert_after(result: OcrResult, after: tuple[int, int, int], kind: str, new: list[OcrWord]) -> OcrResult:
+    """``result`` with ``new`` as a line of its own after the anchor line ``after``.
+
+    The new line is given the anchor's block and paragraph and a line number
+    no line of the page has, so :func:`ocr.tesseract.words_to_text` puts it
+    on a line of its own right below the anchor.
+    """
+    line_no = max((w.line for w in result.words), default=0) + 1
+    new = [replace(w, block=after[0], par=after[1], line=line_no) for w in new]
+    if kind == "date":
+        new = [replace(w, text=_DATE_WORDS.get(w.text, w.text)) for w in new]
+    words: list[OcrWord] = []
+    inside = False
+    for w in result.words:
+        key = (w.block, w.par, w.line)
+        if inside and key != after and new:
+            words += new
+            new = []
+        inside = key == after
+        words.append(w)
+    words += new
+    return OcrResult(text=words_to_text(words), words=tuple(words))
+
+
 def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOptions, *, what: str = "page",
                   variants: tuple[Variant, ...] = VARIANTS) -> Reread:
     """Read a page's number and place-date lines again when they did not parse cleanly.
@@ -412,15 +574,26 @@ def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOption
         is left alone.
     """
     started = time.perf_counter()
-    todo = [line for line in header_lines(result, image.shape[0]) if needs_reread(line)]
-    if not todo or words_to_text(result.words) != result.text:
+    found = header_lines(result, image.shape[0])
+    todo = [line for line in found if needs_reread(line)]
+    lost = lost_lines(result, image.shape, found)
+    if not (todo or lost) or words_to_text(result.words) != result.text:
         return Reread(result)
-    boxes = [line_box(line, image.shape) for line in todo]
-    readings = read_variants(image, boxes, variants, options, what=what, kinds=[line.kind for line in todo])
+    boxes = [line_box(line, image.shape) for line in todo] + [line.box for line in lost]
+    kinds = [line.kind for line in todo] + [line.kind for line in lost]
+    readings = read_variants(image, boxes, variants, options, what=what, kinds=kinds)
     replaced = []
-    for line, per_variant in zip(todo, readings, strict=True):
+    for line, per_variant in zip(todo, readings, strict=False):
         new = pick(line, per_variant, _cited_year(result, line) if line.kind == "date" else None)
         if new is not None:
             result = _put_back(result, line, new)
             replaced.append(line.kind)
-    return Reread(result, tuple(line.kind for line in todo), tuple(replaced), time.perf_counter() - started)
+    for gone, per_variant in zip(lost, readings[len(todo):], strict=True):
+        cited = latest_cited_date(result.text) if gone.kind == "date" else None
+        new = pick(HeaderLine(gone.kind, (), None, False), [band_reading(gone.kind, words) for words in per_variant],
+                   cited.year if cited is not None else None)
+        if new is not None:
+            result = _insert_after(result, gone.after, gone.kind, new)
+            replaced.append(f"lost-{gone.kind}")
+    checked = [line.kind for line in todo] + [f"lost-{line.kind}" for line in lost]
+    return Reread(result, tuple(checked), tuple(replaced), time.perf_counter() - started)

@@ -56,7 +56,7 @@ _WORD_DATE_RE = re.compile(
 _LOOSE_WORD_DATE_RE = re.compile(
     rf"{_NGAY}\s*[:.]?\s*(?P<d>[^\s,.]{{1,3}})\s*[,.]?\s*"
     rf"{_THANG}\s*[:.]?\s*(?P<m>[^\s,.]{{1,3}})\s*[,.]?\s*"
-    rf"(?:{_NAM}\s*[:.,]?\s*(?P<y>[^\s,.]{{3,5}}(?:\s?[0-9oilsb|]){{0,2}})|(?<=[\s.,])(?P<y4>[0-9]{{4}})(?![0-9]))"
+    rf"(?:{_NAM}\s*[:.,]?\s*(?P<y>[^\s,.]{{2,5}}(?:\s?[0-9oilsb|]){{0,2}})|(?<=[\s.,])(?P<y4>[0-9]{{4}})(?![0-9]))"
 )
 #: Score of a place-date line that was found but could not be read: above
 #: any date of the body, below a readable place-date line on a later page.
@@ -168,6 +168,8 @@ def _repair_place_date(loose: re.Match[str], later_than: _Cited) -> dt.date | No
         fixed = _fix_digits(raw)
         if name == "y" and not (fixed.isdigit() and len(fixed) == 4):
             year = _complete_year(read)
+            if year is None and loose["y"] is not None and re.fullmatch(r"[0-9]{2,3}", read):
+                year = _year_from_tail(read)  # "năm 12": the first digits eaten, "năm" itself kept
             fixed = str(year) if year is not None else fixed
         if name == "m" and not fixed.isdigit():
             fixed = _complete_month(fixed) or fixed
@@ -254,6 +256,60 @@ def _eaten_ngay_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | Non
     and the date valid and not earlier than what the text cites.
     """
     m = _EATEN_NGAY_RE.search(line)
+    if m is None or _NGAY_WORD_RE.search(m.group("gap")):
+        return None
+    if any(re.search(r"[0-9]", w) and not re.search(r"[a-z]", w) for w in m.group("gap").split()):
+        return None
+    date = _to_date(m.group("d"), m.group("m"), m.group("y"))
+    if date is None or not _consistent(date, later_than):
+        return None
+    return date, m.group(0)
+
+
+#: A place-date line whose "năm" is eaten to a remnant stuck to the month or standing alone
+#: ("tháng 3nc 2009", "tháng 09m 2013", "tháng 01ˆ m 2009"): "ngày", day, "tháng", month,
+#: a short gap without digits, then a whole four-digit year ending the line.
+_EATEN_NAM_RE = re.compile(
+    rf"{_NGAY}\s*[:.]?\s*(?P<d>[0-9]{{1,2}})\s*[,.]?\s*{_THANG}\s*[:.]?\s*(?P<m>[0-9]{{1,2}})"
+    r"(?P<gap>[^0-9\s][^0-9\n]{0,5}?|\s+[^0-9\s][^0-9\n]{0,4}?)\s*(?P<y>[0-9]{4})\s*[.,;:|]?\s*$"
+)
+
+
+def _eaten_nam_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | None:
+    """The date of a place-date line whose "năm" a stain left only a remnant of ("tháng 3nc 2009").
+
+    The line must have the place before "ngày"; the gap between the month
+    and the year holds no digit (a lost digit of the month would be there),
+    and the date must be valid and not earlier than what the text cites.
+    """
+    m = _EATEN_NAM_RE.search(line)
+    if m is None or not _PLACE_RE.search(line[: m.start()]):
+        return None
+    if len(m.group("m")) == 1 and m.group("gap")[0] not in " n":
+        return None  # "tháng 1ˆ": what is stuck to a one-digit month may be its lost second digit
+    date = _to_date(m.group("d"), m.group("m"), m.group("y"))
+    if date is None or not _consistent(date, later_than):
+        return None
+    return date, m.group(0)
+
+
+#: A place-date line run into the "V/v …" line at its left, "Hải Phòng" cut and "ngày" eaten
+#: ("V/v xác minh văn bằng Hải Phòn ìy 15 tháng 08 năm 2008"): the place anywhere in the
+#: line, a short gap, a *two-digit* day, then "tháng", month, "năm", year, all readable.
+_MERGED_PLACE_RE = re.compile(
+    rf"(?<![a-z])hai\s?phon[a-z]?\s*[,.]*(?P<gap>[^\n]{{0,8}}?)(?<=\s)"
+    rf"(?P<d>[0-9]{{2}})\s*[,.]?\s*{_THANG}\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
+    rf"{_NAM}\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])"
+)
+
+
+def _merged_place_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | None:
+    """The date of a place-date line run into the line at its left, its "ngày" eaten.
+
+    As :func:`_eaten_ngay_date`, but "Hải Phòng" (cut to "Hải Phòn" or
+    not) may be anywhere in the line and need not be followed by a comma.
+    """
+    m = _MERGED_PLACE_RE.search(line)
     if m is None or _NGAY_WORD_RE.search(m.group("gap")):
         return None
     if any(re.search(r"[0-9]", w) and not re.search(r"[a-z]", w) for w in m.group("gap").split()):
@@ -359,7 +415,8 @@ def _date_candidates(text: str, cited: _Cited) -> list[_DateCandidate]:
             repaired = _repair_place_date(loose, cited) if loose is not None else None
             if repaired is not None:
                 out.append((_UNREADABLE_SCORE + 0.05, idx, repaired, f"date repaired from '{loose.group(0)}'"))
-            elif (skeleton := _skeleton_date(line, cited) or _eaten_ngay_date(line, cited)) is not None:
+            elif (skeleton := _skeleton_date(line, cited) or _eaten_ngay_date(line, cited)
+                  or _eaten_nam_date(line, cited) or _merged_place_date(line, cited)) is not None:
                 out.append((_UNREADABLE_SCORE + 0.05, idx, skeleton[0], f"date repaired from '{skeleton[1]}'"))
             elif (unreadable := loose or _signing_line_shape(line)) is not None:
                 out.append((_UNREADABLE_SCORE, idx, None, f"date unreadable: '{unreadable.group(0)}'"))

@@ -100,3 +100,38 @@ def test_eaten_words_and_digits_give_the_date_or_none(day: dt.date, ngay: str, n
     line = f"Hải Phòng, {ngay} {d} tháng {day.month} {nam} {year}"
     date, _ = parse_date_detail(_page(line))
     assert date in (day, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # Run into the "V/v" line at its left, "Hải Phòng" cut, "ngày" eaten (seed 21 file 010 page 3).
+        ("V/v xác minh văn bằng Hải Phòn ìy 15 tháng 08 năm 2008", dt.date(2008, 8, 15)),
+        ("V/v xác minh văn bằng Hải Phòn — gày 30 tháng 9 năm 2008", dt.date(2008, 9, 30)),
+        ("Hải Phòng 15 tháng 08 năm 2008", dt.date(2008, 8, 15)),
+        # "năm" eaten to a remnant before a whole year.
+        ("Hải Phòng, ngày 13 tháng 3nc 2009", dt.date(2009, 3, 13)),
+        ("Hải Phòng, ngày 5 tháng 09m 2013", dt.date(2013, 9, 5)),
+        ("Hải Phòng, ngày 30 tháng 01ˆ m 2009", dt.date(2009, 1, 30)),
+        # "năm" kept, the "20" of the year eaten.
+        ("Hải Phòng, ngày 30 tháng I năm 12", dt.date(2012, 1, 30)),
+    ],
+)
+def test_merged_and_eaten_place_date_lines_are_repaired_and_noted(line: str, expected: dt.date) -> None:
+    date, note = parse_date_detail(_page(line))
+    assert date == expected
+    assert note.startswith("date repaired from")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hải Phòng, ngày 30 tháng 1ˆ m 2009",  # what is stuck to the "1" may be its second digit
+        "V/v xác minh văn bằng Hải Phòn ìy 5 tháng 08 năm 2008",  # one digit left of the day: 5? 15? 25?
+        "V/v xác minh Hải Phòn 2 15 tháng 08 năm 2008",  # a number before the day: part of it?
+        "Hải Phòng, ngày 30 tháng 1 năm 201",  # 201x
+        "Hải Phòng, ngày 13 tháng 3nc 2007",  # before the 2008 act it cites
+    ],
+)
+def test_merged_and_eaten_lines_with_too_little_left_give_no_date(line: str) -> None:
+    assert parse_date_detail(_page(line))[0] is None

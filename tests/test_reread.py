@@ -18,9 +18,11 @@ from ocr.reread import (
     HeaderLine,
     Variant,
     _cited_year,
+    band_reading,
     header_lines,
     judge,
     line_box,
+    lost_lines,
     pick,
     reread_header,
 )
@@ -199,3 +201,86 @@ def test_the_cited_year_comes_from_the_rest_of_the_page() -> None:
 def test_place_date_lines_with_words_eaten_are_found(text: str, is_date_line: bool) -> None:
     result = OcrResult(text="", words=tuple(_line_words(text)))
     assert [line.kind for line in header_lines(result, 3508)] == (["date"] if is_date_line else [])
+
+
+# --------------------------------------------------------------------------
+# Lines the page read lost
+# --------------------------------------------------------------------------
+
+
+def _without(result: OcrResult, starts: str) -> OcrResult:
+    """The page read with the line opening with ``starts`` lost (a stain ate it)."""
+    keys = {(w.block, w.par, w.line) for w in result.words if w.text == starts}
+    words = tuple(w for w in result.words if (w.block, w.par, w.line) not in keys)
+    assert len(words) < len(result.words)
+    return OcrResult(text=words_to_text(words), words=words)
+
+
+def test_a_lost_number_line_is_found_below_the_issuer(clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    image, clean = clean_page
+    first = _without(clean, "Số:")
+    assert parse_number(first.text) is None
+    lost = lost_lines(first, image.shape, header_lines(first, image.shape[0]))
+    assert [line.kind for line in lost] == ["number"]
+    top, bottom, left, right = lost[0].box
+    assert top < 450 + 20 and bottom > 450 + 54 and left < 400 and right > 840  # the line is drawn at y 450
+
+    again = reread_header(image, first, OPTIONS)
+
+    assert again.checked == ("lost-number",) and again.replaced == ("lost-number",)
+    assert parse_number(again.result.text) == "518/QĐ-SGDĐT"
+    lines = again.result.text.split("\n")
+    assert "ĐÀO TẠO" in lines[lines.index(next(t for t in lines if "518" in t)) - 1]  # right below the issuer
+    assert words_to_text(again.result.words) == again.result.text
+
+
+def test_a_lost_place_date_line_is_found_below_the_motto(clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    image, clean = clean_page
+    first = _without(clean, "Hải")
+    assert parse_date_detail(first.text)[0] is None
+
+    again = reread_header(image, first, OPTIONS)
+
+    assert again.checked == ("lost-date",) and again.replaced == ("lost-date",)
+    assert parse_date_detail(again.result.text) == (dt.date(2008, 1, 28), "")
+    assert parse_number(again.result.text) == "518/QĐ-SGDĐT"
+
+
+def test_a_page_without_a_header_has_no_lost_line() -> None:
+    """A continuation page: no issuer, no motto, nothing to look for, no Tesseract run."""
+    body = tuple(OcrWord(t, 95.0, 200 + 120 * i, 400, 100, 40, 1, 1, 1)
+                 for i, t in enumerate("Điều 2. Chánh Văn phòng Sở chịu trách nhiệm thi hành".split()))
+    first = OcrResult(text=words_to_text(body), words=body)
+    image = np.full((3508, 2480), 255, np.uint8)
+    assert lost_lines(first, image.shape, []) == []
+    assert reread_header(image, first, OPTIONS).result is first
+
+
+def test_a_value_the_page_text_gives_is_never_looked_for_again() -> None:
+    """The number run into another line: header_lines misses it, the records stage still reads it."""
+    issuer = _line_words("SỞ GIÁO DỤC VÀ ĐÀO TẠO", top=370, line=1)
+    issuer = [replace(w, left=300 + 90 * i, block=1) for i, w in enumerate(issuer)]
+    glued = [replace(w, left=300 + 90 * i, block=1) for i, w in
+             enumerate(_line_words("V/v xác minh Số: 412/SGD&ĐT-KTKĐ", top=450, line=2))]
+    words = tuple(issuer + glued)
+    result = OcrResult(text=words_to_text(words), words=words)
+    assert parse_number(result.text) == "412/SGD&ĐT-KTKĐ"
+    assert [line.kind for line in lost_lines(result, (3508, 2480), header_lines(result, 3508))] == []
+
+
+def test_the_issuer_line_is_not_a_number_line() -> None:
+    """"SỞ GIÁO DỤC" with "GIÁO D" eaten reads "SỞ 9ỤC VÀ ĐÀO TẠO": its "Sở 9" is no "Số: 9"."""
+    result = OcrResult(text="", words=tuple(_line_words("SỞ 9ỤC VÀ ĐÀO TẠO", top=370)))
+    assert header_lines(result, 3508) == []
+
+
+def test_band_reading_takes_the_line_that_parses() -> None:
+    vv = _line_words("V/v xác minh văn bằng", top=520, line=1)
+    number = _line_words("Số: 811/QĐ-SGDĐT", top=450, line=2)
+    assert [w.text for w in band_reading("number", vv + number)] == ["Số:", "811/QĐ-SGDĐT"]
+    assert band_reading("date", vv + number) == []
+
+
+def test_a_number_line_read_as_only_so_is_read_to_the_column_side() -> None:
+    line = HeaderLine("number", (OcrWord("Số:", 90.0, 380, 430, 60, 40, 1, 1, 3),), None, False)
+    assert line_box(line, (3508, 2480))[3] >= int(0.47 * 2480)
