@@ -35,6 +35,7 @@ from flows.prefect_api import LocalApi, prefect_api
 from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
 from ocr.pages import PageJob, PageOutcome, read_page, word_confidences
+import ocr.pages
 from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
@@ -169,14 +170,9 @@ def page_runs(count: int, workers: int, most: int = MAX_PAGES_PER_TASK) -> list[
 
 
 def read_pages(jobs: list[PageJob]) -> list[PageOutcome | PageFailure]:
-    """Restore and OCR pages one after the other (see :func:`ocr.pages.read_page`); a failing page does not stop the others."""
-    out: list[PageOutcome | PageFailure] = []
-    for job in jobs:
-        try:
-            out.append(read_page(job))
-        except Exception as exc:  # noqa: BLE001 - a bad page must not lose the pages after it
-            out.append(PageFailure(job.page_no, failure_reason(exc), is_retryable(exc)))
-    return out
+    """Restore and OCR a run of pages (see :func:`ocr.pages.read_pages`); a failing page does not stop the others."""
+    return [PageFailure(job.page_no, failure_reason(o), is_retryable(o)) if isinstance(o, Exception) else o
+            for job, o in zip(jobs, ocr.pages.read_pages(jobs), strict=True)]
 
 
 @task(name="read-pages")

@@ -15,9 +15,10 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -25,12 +26,12 @@ import numpy as np
 from ocr.loader import FileInfo, load_page
 from ocr.quality import page_quality
 from ocr.restore import RestoredPage, restore_page, split_ink
-from ocr.layout import read_page_text
+from ocr.layout import PageCanvas, canvas_words, page_canvas
 from ocr.reread import Reread, reread_header
-from ocr.tesseract import OcrResult
+from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
 from sohoa.settings import Settings
 
-__all__ = ["PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "derived_dir_for", "load_words", "word_confidences", "write_atomic"]
+__all__ = ["PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "load_words", "word_confidences", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,27 @@ class PageReading:
     @property
     def steps(self) -> tuple[str, ...]:
         """Restoration steps, then the header lines read again or replaced."""
-        return (self.restored.steps + tuple(f"reread-{k}" for k in self.reread.checked)
-                + tuple(f"replaced-{k}" for k in self.reread.replaced))
+        return _steps(self.restored, self.reread)
+
+
+def _steps(restored: RestoredPage, reread: Reread) -> tuple[str, ...]:
+    return (restored.steps + tuple(f"reread-{k}" for k in reread.checked)
+            + tuple(f"replaced-{k}" for k in reread.replaced))
+
+
+def _restore(load: Callable[[], np.ndarray], settings: Settings) -> RestoredPage:
+    page = load()
+    # Restoration starts with the stain filter that makes the ink gray (and the pen layer).
+    gray, pen = split_ink(page)
+    del page  # the only reference to the colour page
+    return restore_page(gray, settings.restore, settings.tesseract, pen=pen)
+
+
+def _finish(restored: RestoredPage, canvas: PageCanvas, read: OcrResult, settings: Settings, *,
+            what: str) -> Reread:
+    result = canvas_words(canvas, read)
+    # The number and place-date lines again, closer, when they did not read cleanly (ocr/reread.py).
+    return reread_header(restored.image, result, settings.tesseract, what=what)
 
 
 def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what: str) -> PageReading:
@@ -96,18 +116,112 @@ def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what
         InputError: the page cannot be decoded.
         OcrError: Tesseract failed on the page.
     """
-    page = load()
     started = time.perf_counter()
-    # Restoration starts with the stain filter that makes the ink gray (and the pen layer).
-    gray, pen = split_ink(page)
-    del page  # the only reference to the colour page
-    restored = restore_page(gray, settings.restore, settings.tesseract, pen=pen)
-    del gray, pen
+    restored = _restore(load, settings)
     restored_at = time.perf_counter()
-    result = read_page_text(restored.image, settings.tesseract, what=what)
-    # The number and place-date lines again, closer, when they did not read cleanly (ocr/reread.py).
-    again = reread_header(restored.image, result, settings.tesseract, what=what)
+    canvas = page_canvas(restored.image, settings.tesseract)
+    again = _finish(restored, canvas, run_ocr(canvas.image, settings.tesseract, what=what), settings, what=what)
     return PageReading(restored, again, restored_at - started, time.perf_counter() - restored_at)
+
+
+#: Restored pixels a run of pages holds at most before Tesseract reads them (eight 300 dpi A4
+#: pages; a 600 dpi A3 page, 70 million pixels, goes alone).
+BATCH_PIXELS = 80_000_000
+
+
+def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
+    """Load, restore and OCR a run of pages, keeping each page's restored image and words.
+
+    The pages are restored one by one, then read by one Tesseract process
+    (:func:`ocr.tesseract.run_ocr_many`: one model load for the run instead
+    of one a page) as soon as they hold :data:`BATCH_PIXELS`, so a run of
+    600 dpi A3 pages never sits in memory at once. When that Tesseract run
+    fails, its pages are read one by one, so that only the page at fault
+    fails. A page that fails gets its exception in its place; the others go on.
+
+    Returns:
+        For each job, in order, what :func:`read_page` returns or the exception it raises.
+    """
+    out: list[PageOutcome | Exception | None] = [None] * len(jobs)
+    pending: list[tuple[int, RestoredPage, PageCanvas, float]] = []
+
+    def flush() -> None:
+        started = time.perf_counter()
+        options = jobs[pending[0][0]].settings.tesseract
+        what = _what(jobs[pending[0][0]]) if len(pending) == 1 else f"{len(pending)} pages"
+        try:
+            reads: list[OcrResult | Exception] = list(
+                run_ocr_many([c.image for _, _, c, _ in pending], options, what=what))
+        except Exception as exc:  # noqa: BLE001 - read alone, each page gets its own outcome
+            reads = [exc] if len(pending) == 1 else [
+                _attempt(lambda c=c, i=i: run_ocr(c.image, options, what=_what(jobs[i]))) for i, _, c, _ in pending]
+        share = (time.perf_counter() - started) / len(pending)
+        for (i, restored, canvas, spent), read in zip(pending, reads, strict=True):
+            out[i] = read if isinstance(read, Exception) else _attempt(
+                lambda: _save(jobs[i], restored, canvas, read, spent + share))
+        pending.clear()
+
+    held = 0
+    for i, job in enumerate(jobs):
+        started = time.perf_counter()
+        try:
+            s = job.settings
+            restored = _restore(lambda: load_page(job.path, job.page_no, job.info, s.limits, s.dpi), s)
+            canvas = page_canvas(restored.image, s.tesseract)
+        except Exception as exc:  # noqa: BLE001 - a bad page must not lose the pages after it
+            out[i] = exc
+            continue
+        pending.append((i, restored, canvas, time.perf_counter() - started))
+        held += restored.image.size
+        if held >= BATCH_PIXELS:
+            flush()
+            held = 0
+    if pending:
+        flush()
+    return [o for o in out if o is not None]
+
+
+_T = TypeVar("_T")
+
+
+def _what(job: PageJob) -> str:
+    return f"{job.path.name} page {job.page_no}"
+
+
+def _attempt(step: Callable[[], _T]) -> _T | Exception:
+    try:
+        return step()
+    except Exception as exc:  # noqa: BLE001 - handed back in the page's place
+        return exc
+
+
+def _save(job: PageJob, restored: RestoredPage, canvas: PageCanvas, read: OcrResult, spent: float) -> PageOutcome:
+    """Finish a page read on its canvas (words back on the page, header re-read) and write its derived files."""
+    started = time.perf_counter()
+    s = job.settings
+    again = _finish(restored, canvas, read, s, what=_what(job))
+    result = again.result
+    folder = derived_dir_for(s, job.sha256)
+    # The settings' fingerprint is part of the name: a page read again with other
+    # settings (sohoa reprocess) must not overwrite the reading the ledger keeps.
+    stem = f"p{job.page_no:04d}_{s.ocr_fingerprint()}"
+    image_path = folder / f"{stem}_restored.jpg"
+    words_path = folder / f"{stem}_words.json"
+    write_atomic(image_path, _encode_jpeg(restored.image))
+    write_atomic(words_path, _words_json(result))
+    return PageOutcome(
+        page_no=job.page_no,
+        text=result.text,
+        mean_conf=result.mean_conf,
+        quality=page_quality(result),
+        word_count=len(result.words),
+        rotation=restored.rotation,
+        skew_deg=restored.skew_deg,
+        steps=_steps(restored, again),
+        image_path=str(image_path),
+        words_path=str(words_path),
+        seconds=spent + time.perf_counter() - started,
+    )
 
 
 def derived_dir_for(settings: Settings, sha256: str) -> Path:
@@ -171,29 +285,7 @@ def read_page(job: PageJob) -> PageOutcome:
         InputError: the page cannot be decoded.
         OcrError: Tesseract failed on the page.
     """
-    started = time.perf_counter()
-    s = job.settings
-    reading = restore_and_read(lambda: load_page(job.path, job.page_no, job.info, s.limits, s.dpi), s,
-                               what=f"{job.path.name} page {job.page_no}")
-    restored, result = reading.restored, reading.result
-    folder = derived_dir_for(s, job.sha256)
-    # The settings' fingerprint is part of the name: a page read again with other
-    # settings (sohoa reprocess) must not overwrite the reading the ledger keeps.
-    stem = f"p{job.page_no:04d}_{s.ocr_fingerprint()}"
-    image_path = folder / f"{stem}_restored.jpg"
-    words_path = folder / f"{stem}_words.json"
-    write_atomic(image_path, _encode_jpeg(restored.image))
-    write_atomic(words_path, _words_json(result))
-    return PageOutcome(
-        page_no=job.page_no,
-        text=result.text,
-        mean_conf=result.mean_conf,
-        quality=page_quality(result),
-        word_count=len(result.words),
-        rotation=restored.rotation,
-        skew_deg=restored.skew_deg,
-        steps=reading.steps,
-        image_path=str(image_path),
-        words_path=str(words_path),
-        seconds=time.perf_counter() - started,
-    )
+    (outcome,) = read_pages([job])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome

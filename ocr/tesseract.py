@@ -17,6 +17,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from sohoa.errors import (
 )
 from sohoa.settings import TesseractOptions
 
-__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "words_to_text"]
+__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text"]
 
 TESSERACT = "tesseract"
 
@@ -133,9 +134,9 @@ def _checked(proc: subprocess.CompletedProcess[bytes], what: str) -> subprocess.
     return proc
 
 
-def _write_image(image: np.ndarray, directory: Path) -> Path:
+def _write_image(image: np.ndarray, directory: Path, stem: str = "page") -> Path:
     # PNM is written without compression: far cheaper than PNG for a 300 dpi page.
-    path = directory / ("page.pgm" if image.ndim == 2 else "page.ppm")
+    path = directory / (f"{stem}.pgm" if image.ndim == 2 else f"{stem}.ppm")
     if not cv2.imwrite(str(path), image):
         raise TesseractCrashError("could not write the page image for tesseract")
     return path
@@ -147,18 +148,21 @@ def parse_tsv(tsv: str) -> OcrResult:
     Lines are kept in Tesseract's reading order; blocks are separated by a
     blank line.
     """
-    words: list[OcrWord] = []
+    return parse_tsv_pages(tsv, 1)[0]
+
+
+def parse_tsv_pages(tsv: str, pages: int) -> list[OcrResult]:
+    """One :class:`OcrResult` per page of a TSV of ``pages`` images (its ``page_num`` column, from 1)."""
+    words: list[list[OcrWord]] = [[] for _ in range(pages)]
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = next(reader, None)
-    if header is None:
-        return OcrResult(text="", words=())
+    next(reader, None)  # the header
     for row in reader:
-        if len(row) < 12 or row[0] != "5":
+        if len(row) < 12 or row[0] != "5" or not 1 <= int(row[1]) <= pages:
             continue
         text = row[11].strip()
         if not text:
             continue
-        words.append(
+        words[int(row[1]) - 1].append(
             OcrWord(
                 text=text,
                 conf=max(0.0, float(row[10])),
@@ -171,7 +175,7 @@ def parse_tsv(tsv: str) -> OcrResult:
                 line=int(row[4]),
             )
         )
-    return OcrResult(text=words_to_text(words), words=tuple(words))
+    return [OcrResult(text=words_to_text(page), words=tuple(page)) for page in words]
 
 
 def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
@@ -207,8 +211,31 @@ def run_ocr(image: np.ndarray, options: TesseractOptions, *, what: str = "page")
         TesseractTimeoutError: the page took longer than the timeout.
         TesseractCrashError: tesseract failed or was killed.
     """
+    return run_ocr_many([image], options, what=what)[0]
+
+
+def run_ocr_many(images: Sequence[np.ndarray], options: TesseractOptions, *, what: str = "pages") -> list[OcrResult]:
+    """Recognise several page images with one Tesseract process, in order.
+
+    Tesseract reads a list of image files in one run, so its model is loaded
+    once (80 ms of CPU a start, 5% of a page) and its results are those of
+    separate runs. The timeout is the per-page one times the number of
+    images. One failure fails them all: the caller reads them one by one to
+    learn which.
+
+    Raises:
+        The errors of :func:`run_ocr`.
+    """
+    if not images:
+        return []
     with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as tmp:
-        src = _write_image(image, Path(tmp))
+        paths = [_write_image(image, Path(tmp), f"page{i:04d}") for i, image in enumerate(images)]
+        if len(paths) == 1:
+            src = paths[0]
+        else:
+            src = Path(tmp) / "pages.txt"
+            src.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
+            options = options.model_copy(update={"timeout_s": options.timeout_s * len(paths)})
         out = Path(tmp) / "out"
         _run(
             [
@@ -229,7 +256,7 @@ def run_ocr(image: np.ndarray, options: TesseractOptions, *, what: str = "page")
         )
         tsv_path = out.with_suffix(".tsv")
         tsv = tsv_path.read_text(encoding="utf-8", errors="replace") if tsv_path.exists() else ""
-    return parse_tsv(tsv)
+    return parse_tsv_pages(tsv, len(paths))
 
 
 def detect_orientation(image: np.ndarray, options: TesseractOptions, *, what: str = "page") -> Orientation | None:

@@ -181,12 +181,11 @@ def test_a_bad_page_in_a_run_loses_nothing_and_a_transient_one_is_read_again(
 ) -> None:
     """Pages 1 and 2 of a six-page stack share a read task with one worker.
 
-    Page 1 is refused as corrupt (no retry), page 2's Tesseract is killed once
+    Page 1 is refused as corrupt (no retry), page 2's Tesseract fails once
     (read again on its own): the other pages of the run are kept, every page
     is saved once, and the file's records are built from the pages read.
     """
-    import flows.ingest
-    from ocr.pages import read_page
+    import ocr.pages
     from sohoa.errors import CorruptFileError, TesseractCrashError
 
     assert page_runs(6, 1)[0] == 2
@@ -194,16 +193,22 @@ def test_a_bad_page_in_a_run_loses_nothing_and_a_transient_one_is_read_again(
     box.mkdir()
     shutil.copy(SAMPLES / "scans" / "002_heavy_stack.pdf", box)
     killed: list[int] = []
+    real_load, real_ocr = ocr.pages.load_page, ocr.pages.run_ocr_many
 
-    def faulty(job):  # fault injection around the real stage
-        if job.page_no == 1:
+    def corrupt_page_1(path, page_no, *args, **kwargs):  # fault injection around the real stages
+        if page_no == 1:
             raise CorruptFileError("page 1 cannot be rendered (injected)")
-        if job.page_no == 2 and not killed:
+        return real_load(path, page_no, *args, **kwargs)
+
+    def killed_once(images, options, *, what):
+        # Page 1 failed, so page 2 is read alone: its run is named after it.
+        if what.endswith("page 2") and not killed:
             killed.append(2)
             raise TesseractCrashError("tesseract failed: killed by signal SIGKILL (injected)")
-        return read_page(job)
+        return real_ocr(images, options, what=what)
 
-    monkeypatch.setattr(flows.ingest, "read_page", faulty)
+    monkeypatch.setattr(ocr.pages, "load_page", corrupt_page_1)
+    monkeypatch.setattr(ocr.pages, "run_ocr_many", killed_once)
     one = settings.model_copy(update={"workers": 1, "dpi": 200})
     summary = run_ingest([str(box)], "hop-runs", settings=one)
     assert killed == [2]

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.layout import MIN_OCR_SCALE, find_header_split, find_zones, ocr_scale, read_page_text
+from ocr.layout import (
+    CANVAS_PAD,
+    MIN_OCR_SCALE,
+    find_header_split,
+    find_zones,
+    ocr_scale,
+    page_canvas,
+    read_page_text,
+)
 from sohoa.settings import TesseractOptions
 
 from conftest import FONT
@@ -146,3 +154,27 @@ def test_lines_joined_by_damage_do_not_make_the_print_look_larger() -> None:
         y += 36 if i % 3 == 0 else 110  # lines 0-1, 3-4, 6-7, 9-10 touch: each pair is one band
     single = find_zones(np.asarray(img).copy()).line_height
     assert single is not None and 40 <= single <= 52  # a pair's band is 76 px, the median band 62
+
+
+def test_the_canvas_holds_the_zones_cut_to_their_text_and_boxes_come_back_to_the_page() -> None:
+    """Each zone goes to Tesseract without the white around its text; words land where they are on the page."""
+    page = _page()
+    canvas = page_canvas(page, TesseractOptions(line_px=0))
+    assert canvas.scale == 1.0
+    # Narrower than the page's text: every zone is cut to its own text and starts at the pad.
+    ink_cols = np.flatnonzero((page < 160).any(axis=0))
+    assert canvas.image.shape[1] < ink_cols[-1] - ink_cols[0] + 1
+    assert (canvas.image[:, :CANVAS_PAD] == 255).all()
+    # Less than the page stacked with its header twice, as it was before zones were cut.
+    assert canvas.image.size < 0.9 * page.shape[1] * (page.shape[0] + find_zones(page).header.bottom)
+    result = read_page_text(page, TesseractOptions(line_px=0))
+    assert result.words and all(page[w.top : w.top + w.height, w.left : w.left + w.width].min() < 128
+                                for w in result.words)
+    motto = next(w for w in result.words if w.text == "Độc")
+    assert motto.left > find_zones(page).header.x  # the right column's words go back to the right column
+
+
+def test_a_blank_page_gives_no_words() -> None:
+    blank = np.full((1200, 900), 255, np.uint8)
+    assert page_canvas(blank, TesseractOptions()).image.min() == 255
+    assert read_page_text(blank, TesseractOptions()).words == ()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import flows.ingest
+import ocr.pages
 from conftest import SAMPLES
 from flows.ingest import run_ingest, verify_original
 from ocr.pages import PageJob, PageOutcome
@@ -86,17 +86,17 @@ def test_original_changed_during_the_run_is_reported(tmp_path: Path, monkeypatch
     data = tmp_path / "data"
     for var in ("SOHOA_INDEX_URL", "SOHOA_LEDGER_URL", "SOHOA_RUNNER", "SOHOA_DASK_ADDRESS"):
         monkeypatch.delenv(var, raising=False)
-    real_read_page = flows.ingest.read_page
+    real_read_pages = ocr.pages.read_pages
 
-    def read_then_scribble(job: PageJob) -> PageOutcome:
+    def read_then_scribble(jobs: list[PageJob]) -> list[PageOutcome | Exception]:
         # Fault: another program writes to the scan after its page was read and before the run ends.
-        out = real_read_page(job)
-        if job.path == victim:
+        out = real_read_pages(jobs)
+        if any(job.path == victim for job in jobs):
             with victim.open("ab") as fh:
                 fh.write(b"\0edited by another program")
         return out
 
-    monkeypatch.setattr(flows.ingest, "read_page", read_then_scribble)
+    monkeypatch.setattr(ocr.pages, "read_pages", read_then_scribble)
     argv = ["--data-dir", str(data), "ingest", str(box), "--batch", "hop-05", "--no-progress", "--workers", "2"]
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
@@ -115,7 +115,7 @@ def test_original_changed_during_the_run_is_reported(tmp_path: Path, monkeypatch
         con.close()
 
     # The next run sees the new content, reads it and replaces the old content's record.
-    monkeypatch.setattr(flows.ingest, "read_page", real_read_page)
+    monkeypatch.setattr(ocr.pages, "read_pages", real_read_pages)
     assert cli.main(argv) == 0
     con = sqlite3.connect(data / "ledger.sqlite")
     try:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ocr.tesseract as tess
-from ocr.tesseract import parse_tsv, run_ocr
+from ocr.tesseract import parse_tsv, run_ocr, run_ocr_many
 from sohoa.errors import TesseractCrashError, TesseractNotFoundError, TesseractTimeoutError
 from sohoa.settings import TesseractOptions
 
@@ -100,3 +100,13 @@ def test_limit_processes_caps_concurrent_tesseract_runs(text_page: np.ndarray) -
         tess._spawn = real
         tess.limit_processes(None)
     assert peak == 1
+
+
+def test_several_pages_in_one_run_read_as_they_do_alone(text_page: np.ndarray) -> None:
+    blank = np.full((400, 400), 255, np.uint8)
+    turned = np.ascontiguousarray(text_page[:, ::-1])  # mirrored: other words, same size
+    pages = [text_page, blank, turned]
+    together = run_ocr_many(pages, TesseractOptions())
+    assert together == [run_ocr(p, TesseractOptions()) for p in pages]
+    assert "Nguyễn Văn An" in together[0].text and together[1].words == ()
+    assert run_ocr_many([], TesseractOptions()) == []
