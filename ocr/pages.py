@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import cv2
 import numpy as np
@@ -134,8 +134,8 @@ def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
 
     The pages are restored one by one, then read by one Tesseract process
     (:func:`ocr.tesseract.run_ocr_many`: one model load for the run instead
-    of one a page) as soon as they hold :data:`BATCH_PIXELS`, so a run of
-    600 dpi A3 pages never sits in memory at once. When that Tesseract run
+    of one a page), as many at a time as fit in :data:`BATCH_PIXELS`, so a
+    run of 600 dpi A3 pages never sits in memory at once. When that Tesseract run
     fails, its pages are read one by one, so that only the page at fault
     fails. A page that fails gets its exception in its place; the others go on.
 
@@ -171,14 +171,16 @@ def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
         except Exception as exc:  # noqa: BLE001 - a bad page must not lose the pages after it
             out[i] = exc
             continue
-        pending.append((i, restored, canvas, time.perf_counter() - started))
-        held += restored.image.size
-        if held >= BATCH_PIXELS:
+        if pending and held + restored.image.size > BATCH_PIXELS:
             flush()
             held = 0
+        pending.append((i, restored, canvas, time.perf_counter() - started))
+        held += restored.image.size
+        del restored, canvas
     if pending:
         flush()
-    return [o for o in out if o is not None]
+    assert all(o is not None for o in out)
+    return cast(list[PageOutcome | Exception], out)
 
 
 _T = TypeVar("_T")

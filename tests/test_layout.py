@@ -156,16 +156,15 @@ def test_lines_joined_by_damage_do_not_make_the_print_look_larger() -> None:
     assert single is not None and 40 <= single <= 52  # a pair's band is 76 px, the median band 62
 
 
-def test_the_canvas_holds_the_zones_cut_to_their_text_and_boxes_come_back_to_the_page() -> None:
-    """Each zone goes to Tesseract without the white around its text; words land where they are on the page."""
+def test_the_canvas_leaves_out_white_and_boxes_come_back_to_the_page() -> None:
+    """Tesseract is not given the page's margins or the white above and below each zone; words land where they are."""
     page = _page()
     canvas = page_canvas(page, TesseractOptions(line_px=0))
     assert canvas.scale == 1.0
-    # Narrower than the page's text: every zone is cut to its own text and starts at the pad.
     ink_cols = np.flatnonzero((page < 160).any(axis=0))
-    assert canvas.image.shape[1] < ink_cols[-1] - ink_cols[0] + 1
+    assert canvas.image.shape[1] == ink_cols[-1] - ink_cols[0] + 1 + 2 * CANVAS_PAD
     assert (canvas.image[:, :CANVAS_PAD] == 255).all()
-    # Less than the page stacked with its header twice, as it was before zones were cut.
+    # Less than the page stacked with its header twice, as it was before the white was left out.
     assert canvas.image.size < 0.9 * page.shape[1] * (page.shape[0] + find_zones(page).header.bottom)
     result = read_page_text(page, TesseractOptions(line_px=0))
     assert result.words and all(page[w.top : w.top + w.height, w.left : w.left + w.width].min() < 128

@@ -78,3 +78,17 @@ def test_a_single_page_that_tesseract_fails_on_is_not_read_twice(
     (out,) = read_pages(_jobs(settings, [1]))
     assert isinstance(out, TesseractCrashError) and "SIGKILL" in str(out) and out.retryable
     assert len((tmp_path / "calls").read_text().split()) == 1
+
+
+def test_pages_beyond_the_pixel_budget_are_read_in_smaller_runs(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ocr.pages
+
+    # A budget of one page (as a 600 dpi A3 page is): no run holds two restored pages.
+    monkeypatch.setattr(ocr.pages, "BATCH_PIXELS", 1)
+    monkeypatch.setattr(tess, "TESSERACT", str(_wrapper(tmp_path, "")))
+    out = read_pages(_jobs(settings, [1, 2]))
+    calls = (tmp_path / "calls").read_text().split()
+    assert not any(c.endswith("pages.txt") for c in calls) and sum(c.endswith(".pgm") for c in calls) >= 2
+    assert [o.page_no for o in out if isinstance(o, PageOutcome)] == [1, 2]
