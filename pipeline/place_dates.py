@@ -247,6 +247,14 @@ _EATEN_NGAY_RE = re.compile(
 )
 
 
+def _matched_date(m: re.Match[str], later_than: _Cited) -> tuple[dt.date, str] | None:
+    """The date of a repair's match (groups ``d``, ``m``, ``y``) and the text it read, if valid and not earlier than what is cited."""
+    date = _to_date(m.group("d"), m.group("m"), m.group("y"))
+    if date is None or not _consistent(date, later_than):
+        return None
+    return date, m.group(0)
+
+
 def _eaten_ngay_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | None:
     """The date of a place-date line that lost "ngày" to damage but kept the rest.
 
@@ -260,10 +268,7 @@ def _eaten_ngay_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | Non
         return None
     if any(re.search(r"[0-9]", w) and not re.search(r"[a-z]", w) for w in m.group("gap").split()):
         return None
-    date = _to_date(m.group("d"), m.group("m"), m.group("y"))
-    if date is None or not _consistent(date, later_than):
-        return None
-    return date, m.group(0)
+    return _matched_date(m, later_than)
 
 
 #: A place-date line whose "năm" is eaten to a remnant stuck to the month or standing alone
@@ -287,10 +292,7 @@ def _eaten_nam_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | None
         return None
     if len(m.group("m")) == 1 and m.group("gap")[0] not in " n":
         return None  # "tháng 1ˆ": what is stuck to a one-digit month may be its lost second digit
-    date = _to_date(m.group("d"), m.group("m"), m.group("y"))
-    if date is None or not _consistent(date, later_than):
-        return None
-    return date, m.group(0)
+    return _matched_date(m, later_than)
 
 
 #: A place-date line run into the "V/v …" line at its left, "Hải Phòng" cut and "ngày" eaten
@@ -314,10 +316,7 @@ def _merged_place_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | N
         return None
     if any(re.search(r"[0-9]", w) and not re.search(r"[a-z]", w) for w in m.group("gap").split()):
         return None
-    date = _to_date(m.group("d"), m.group("m"), m.group("y"))
-    if date is None or not _consistent(date, later_than):
-        return None
-    return date, m.group(0)
+    return _matched_date(m, later_than)
 
 
 #: "ngày" read well enough for the other rules: not an eaten one.
