@@ -34,8 +34,8 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from flows.prefect_api import LocalApi, prefect_api
 from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
-from ocr.pages import PageJob, PageOutcome, read_page, word_confidences
 import ocr.pages
+from ocr.pages import PageJob, PageOutcome, read_page, word_confidences
 from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates

@@ -1,10 +1,12 @@
-"""One page from file to text: load → restore → OCR → derived files.
+"""Pages from file to text: load → restore → OCR → derived files.
 
-:func:`restore_and_read` is the one way a scanned page is read (restoration,
-zones in reading order, the header's number and date lines again when
-unclear); the ingest, ``sohoa ocr`` and ``bench/ocr_quality.py`` all call it.
-:class:`PageJob` is the one picklable context a worker needs (settings, file,
-page number); :func:`read_page` is the stage the ingest flow runs per page.
+A page is read one way (restoration, zones in reading order on one canvas,
+the header's number and date lines again when unclear), by the same steps
+in :func:`restore_and_read` (one page: ``sohoa ocr``, ``bench/ocr_quality.py``)
+and :func:`read_pages` (the stage the ingest flow runs on a run of pages,
+whose canvases one Tesseract process reads). :class:`PageJob` is the one
+picklable context a worker needs (settings, file, page number);
+:func:`read_page` reads one page alone (the ingest's retry of a page).
 Derived files get fixed, sortable names under the file's content hash, e.g.
 ``derived/ab/ab12…/p0003_<settings>_restored.jpg``, and are written atomically.
 """
