@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -187,6 +188,43 @@ def read_page_task(job: PageJob) -> PageOutcome:
     return read_page(job)
 
 
+def read_in_runs(jobs: list[PageJob], workers: int) -> Iterator[list[tuple[PageJob, PageOutcome | PageFailure]]]:
+    """Read pages in runs (:func:`page_runs`), giving each run's pages back as soon as it completes.
+
+    A page that failed with a transient error (a killed Tesseract) is read
+    again on its own by the retried task "read-page" and given back after
+    the runs, alone; when its retries are spent it is a failure for good.
+    Call it inside a flow: it submits Prefect tasks.
+    """
+    runs: dict[PrefectFuture[list[PageOutcome | PageFailure]], list[PageJob]] = {}
+    start = 0
+    for size in page_runs(len(jobs), workers):
+        run = jobs[start : start + size]
+        start += size
+        runs[read_pages_task.submit(run)] = run
+    again: dict[PrefectFuture[PageOutcome], PageJob] = {}
+    for fut in as_completed(list(runs)):
+        run = runs[fut]
+        try:
+            results: list[PageOutcome | PageFailure] = fut.result()
+        except Exception as exc:  # noqa: BLE001 - the task itself died (a Dask worker lost): each page again
+            results = [PageFailure(job.page_no, failure_reason(exc), True) for job in run]
+        settled: list[tuple[PageJob, PageOutcome | PageFailure]] = []
+        for job, result in zip(run, results, strict=True):
+            if isinstance(result, PageFailure) and result.retryable:
+                again[read_page_task.submit(job)] = job
+            else:
+                settled.append((job, result))
+        yield settled
+    for fut in as_completed(list(again)):
+        job = again[fut]
+        try:
+            outcome: PageOutcome | PageFailure = fut.result()
+        except Exception as exc:  # noqa: BLE001 - retries spent: the page is failed, the batch goes on
+            outcome = PageFailure(job.page_no, failure_reason(exc), False)
+        yield [(job, outcome)]
+
+
 def build_file_records(ledger: Ledger, file_id: int, run_id: int, today: dt.date, model: TypeModel | None) -> tuple[int, int]:
     """Segment, classify and extract the records of one file into the ledger.
 
@@ -333,55 +371,29 @@ def ingest_batch(
         summary.pages_skipped = sum(j.info.pages - len(j.todo) for j in jobs)
         progress = create_progress_artifact(0.0, key=_key("progress", batch), description=f"Batch {batch}: pages read")
 
-        pages = [(j, n) for j in jobs for n in j.todo]
-        runs: dict[PrefectFuture[list[PageOutcome | PageFailure]], list[tuple[FileJob, int]]] = {}
-        start = 0
-        for size in page_runs(len(pages), settings.workers):
-            run = pages[start : start + size]
-            start += size
-            runs[read_pages_task.submit([PageJob(j.path, j.sha256, j.info, n, settings) for j, n in run])] = run
+        owner = {(j.path, n): j for j in jobs for n in j.todo}
+        page_jobs = [PageJob(j.path, j.sha256, j.info, n, settings) for j in jobs for n in j.todo]
         # A file's records are built as soon as its last page is saved, while other pages are still read.
         left = {j.file_id: len(j.todo) for j in jobs}
         caught_up = [j.file_id for j in jobs if j.build and not j.todo]
         rec_futures = [records_task.submit(caught_up, run_id, settings, today)] if caught_up else []
-        again: dict[PrefectFuture[PageOutcome], tuple[FileJob, int]] = {}  # pages read again on their own after a transient failure
         done, shown = 0, 0.0
-
-        def settle(j: FileJob, n: int, result: PageOutcome | PageFailure) -> bool:
-            """Save a page's outcome; whether that was the last page of its file."""
-            nonlocal done, shown
-            _save_page(ledger, summary, j, n, result, fingerprint, run_id)
-            done += 1
-            left[j.file_id] -= 1
-            # Each update is a call to Prefect's server: every 2 s is enough for a progress bar.
-            if done == total or time.monotonic() - shown >= 2.0:
-                shown = time.monotonic()
-                update_progress_artifact(progress, 100.0 * done / max(total, 1),
-                                         description=f"Batch {batch}: {done} of {total} pages read")
-            return left[j.file_id] == 0 and j.build
-
-        for fut in as_completed(list(runs)):
-            run = runs[fut]
-            try:
-                results: list[PageOutcome | PageFailure] = fut.result()
-            except Exception as exc:  # noqa: BLE001 - the task itself died (a Dask worker lost): each page again
-                results = [PageFailure(n, failure_reason(exc), True) for _, n in run]
+        for settled in read_in_runs(page_jobs, settings.workers):
             complete = []
-            for (j, n), result in zip(run, results, strict=True):
-                if isinstance(result, PageFailure) and result.retryable:
-                    again[read_page_task.submit(PageJob(j.path, j.sha256, j.info, n, settings))] = (j, n)
-                elif settle(j, n, result):
+            for page, result in settled:
+                j = owner[(page.path, page.page_no)]
+                _save_page(ledger, summary, j, page.page_no, result, fingerprint, run_id)
+                done += 1
+                left[j.file_id] -= 1
+                # Each update is a call to Prefect's server: every 2 s is enough for a progress bar.
+                if done == total or time.monotonic() - shown >= 2.0:
+                    shown = time.monotonic()
+                    update_progress_artifact(progress, 100.0 * done / max(total, 1),
+                                             description=f"Batch {batch}: {done} of {total} pages read")
+                if left[j.file_id] == 0 and j.build:
                     complete.append(j.file_id)
             if complete:
                 rec_futures.append(records_task.submit(complete, run_id, settings, today))
-        for fut in as_completed(list(again)):
-            j, n = again[fut]
-            try:
-                outcome: PageOutcome | PageFailure = fut.result()
-            except Exception as exc:  # noqa: BLE001 - retries spent: the page is failed, the batch goes on
-                outcome = PageFailure(n, failure_reason(exc), False)
-            if settle(j, n, outcome):
-                rec_futures.append(records_task.submit([j.file_id], run_id, settings, today))
 
         for fut in rec_futures:
             written, removed = fut.result()

@@ -16,15 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow
-from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.ingest import index_task, read_page_task, records_task
+from flows.ingest import PageFailure, index_task, read_in_runs, records_task
 from flows.prefect_api import LocalApi, prefect_api
 from ocr.loader import inspect_file
-from ocr.pages import PageJob, PageOutcome
+from ocr.pages import PageJob
 from pipeline.ledger import Ledger
-from sohoa.errors import ConfigError, failure_reason
+from sohoa.errors import ConfigError
 from sohoa.settings import Settings
 
 __all__ = ["PageChoice", "ReprocessSummary", "select_pages", "reprocess", "run_reprocess"]
@@ -102,33 +101,34 @@ def reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSumm
     fingerprint = settings.ocr_fingerprint()
     with Ledger(settings.ledger_target) as ledger:
         run_id = ledger.start_run(ledger.get_file(pages[0][0]).batch_id, fingerprint)
-        futures = {}
+        rows, jobs, infos = {}, [], {}
         for file_id, page_no in pages:
-            row = ledger.get_file(file_id)
+            row = rows.setdefault(file_id, ledger.get_file(file_id))
             path = Path(row.path)
-            info = inspect_file(path, settings.limits, settings.dpi)
-            futures[read_page_task.submit(PageJob(path, row.sha256, info, page_no, settings))] = (row, page_no)
+            info = infos.setdefault(file_id, inspect_file(path, settings.limits, settings.dpi))
+            jobs.append(PageJob(path, row.sha256, info, page_no, settings))
+        by_path = {Path(row.path): row for row in rows.values()}
         touched: set[int] = set()
-        for fut in as_completed(list(futures)):
-            row, page_no = futures[fut]
-            old = {p.page_no: p for p in ledger.pages_of(row.id)}[page_no]
-            try:
-                out: PageOutcome = fut.result()
-            except Exception as exc:  # noqa: BLE001 - the old reading stays; say why
-                summary.pages.append(PageChoice(row.path, page_no, old.quality, None, f"failed: {failure_reason(exc)}"))
-                continue
-            if old.status == "done" and (old.quality or 0.0) >= out.quality:
-                summary.pages.append(PageChoice(row.path, page_no, old.quality, out.quality, "old"))
-                continue
-            ledger.save_page(
-                row.id, page_no, status="done", settings=fingerprint, run_id=run_id, text=out.text,
-                mean_conf=out.mean_conf, quality=out.quality, word_count=out.word_count, rotation=out.rotation,
-                skew_deg=out.skew_deg, image_path=out.image_path, words_path=out.words_path, seconds=out.seconds,
-            )
-            ledger.event("page_reprocessed", f"quality {old.quality} -> {out.quality}", run_id=run_id,
-                         file_id=row.id, page_no=page_no)
-            summary.pages.append(PageChoice(row.path, page_no, old.quality, out.quality, "new"))
-            touched.add(row.id)
+        # Read in runs as the ingest reads (one Tesseract a run, transient failures read again alone).
+        for settled in read_in_runs(jobs, settings.workers):
+            for job, out in settled:
+                row, page_no = by_path[job.path], job.page_no
+                old = {p.page_no: p for p in ledger.pages_of(row.id)}[page_no]
+                if isinstance(out, PageFailure):  # the old reading stays; say why
+                    summary.pages.append(PageChoice(row.path, page_no, old.quality, None, f"failed: {out.reason}"))
+                    continue
+                if old.status == "done" and (old.quality or 0.0) >= out.quality:
+                    summary.pages.append(PageChoice(row.path, page_no, old.quality, out.quality, "old"))
+                    continue
+                ledger.save_page(
+                    row.id, page_no, status="done", settings=fingerprint, run_id=run_id, text=out.text,
+                    mean_conf=out.mean_conf, quality=out.quality, word_count=out.word_count, rotation=out.rotation,
+                    skew_deg=out.skew_deg, image_path=out.image_path, words_path=out.words_path, seconds=out.seconds,
+                )
+                ledger.event("page_reprocessed", f"quality {old.quality} -> {out.quality}", run_id=run_id,
+                             file_id=row.id, page_no=page_no)
+                summary.pages.append(PageChoice(row.path, page_no, old.quality, out.quality, "new"))
+                touched.add(row.id)
         today = dt.date.today()
         if touched:
             summary.records_written, _ = records_task(sorted(touched), run_id, settings, today)

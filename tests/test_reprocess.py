@@ -71,3 +71,36 @@ def test_selectors(ingested: tuple[Settings, Path]) -> None:
             select_pages(ledger, batch="hop", record=key)
         with pytest.raises(ConfigError):
             select_pages(ledger, file="/no/such/file.pdf")
+
+
+def test_a_page_that_fails_keeps_its_old_reading_and_the_others_go_on(
+    ingested: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two pages read in one run: the heavy one cannot be decoded this time, the other is read again."""
+    import ocr.pages
+    from sohoa.errors import CorruptFileError
+
+    settings, heavy = ingested
+    real_load = ocr.pages.load_page
+
+    def heavy_unreadable(path, *args, **kwargs):  # fault injection around the real loader
+        if Path(path) == heavy:
+            raise CorruptFileError("the page cannot be decoded (injected)")
+        return real_load(path, *args, **kwargs)
+
+    monkeypatch.setattr(ocr.pages, "load_page", heavy_unreadable)
+    with Ledger(settings.ledger_path) as ledger:
+        pages = select_pages(ledger, batch="hop")
+        before = {r["page_no"]: r["text"] for r in ledger.query(
+            "SELECT p.page_no, p.text FROM pages p JOIN files f ON f.id = p.file_id WHERE f.path = ?", (str(heavy),))}
+    summary = run_reprocess(pages, Settings(data_dir=settings.data_dir, tesseract=TesseractOptions(psm=6)))
+    by_path = {Path(p.path): p for p in summary.pages}
+    assert len(summary.pages) == 2
+    assert by_path[heavy].kept.startswith("failed: ") and "injected" in by_path[heavy].kept
+    assert by_path[heavy].new_quality is None
+    other = next(p for path, p in by_path.items() if path != heavy)
+    assert other.kept in ("old", "new") and other.new_quality is not None
+    with Ledger(settings.ledger_path) as ledger:
+        after = {r["page_no"]: r["text"] for r in ledger.query(
+            "SELECT p.page_no, p.text FROM pages p JOIN files f ON f.id = p.file_id WHERE f.path = ?", (str(heavy),))}
+    assert after == before  # the old reading stays
