@@ -255,6 +255,15 @@ def _matched_date(m: re.Match[str], later_than: _Cited) -> tuple[dt.date, str] |
     return date, m.group(0)
 
 
+def _date_after_gap(m: re.Match[str] | None, later_than: _Cited) -> tuple[dt.date, str] | None:
+    """:func:`_matched_date` of a match whose ``gap`` (where "ngày" was) holds no "ngày" and no bare number."""
+    if m is None or _NGAY_WORD_RE.search(m.group("gap")):
+        return None
+    if any(re.search(r"[0-9]", w) and not re.search(r"[a-z]", w) for w in m.group("gap").split()):
+        return None
+    return _matched_date(m, later_than)
+
+
 def _eaten_ngay_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | None:
     """The date of a place-date line that lost "ngày" to damage but kept the rest.
 
@@ -263,12 +272,7 @@ def _eaten_ngay_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | Non
     number there may be part of the day. The day must be two whole digits,
     and the date valid and not earlier than what the text cites.
     """
-    m = _EATEN_NGAY_RE.search(line)
-    if m is None or _NGAY_WORD_RE.search(m.group("gap")):
-        return None
-    if any(re.search(r"[0-9]", w) and not re.search(r"[a-z]", w) for w in m.group("gap").split()):
-        return None
-    return _matched_date(m, later_than)
+    return _date_after_gap(_EATEN_NGAY_RE.search(line), later_than)
 
 
 #: A place-date line whose "năm" is eaten to a remnant stuck to the month or standing alone
@@ -311,12 +315,7 @@ def _merged_place_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | N
     As :func:`_eaten_ngay_date`, but "Hải Phòng" (cut to "Hải Phòn" or
     not) may be anywhere in the line and need not be followed by a comma.
     """
-    m = _MERGED_PLACE_RE.search(line)
-    if m is None or _NGAY_WORD_RE.search(m.group("gap")):
-        return None
-    if any(re.search(r"[0-9]", w) and not re.search(r"[a-z]", w) for w in m.group("gap").split()):
-        return None
-    return _matched_date(m, later_than)
+    return _date_after_gap(_MERGED_PLACE_RE.search(line), later_than)
 
 
 #: "ngày" read well enough for the other rules: not an eaten one.
