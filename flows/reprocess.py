@@ -101,18 +101,20 @@ def reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSumm
     fingerprint = settings.ocr_fingerprint()
     with Ledger(settings.ledger_target) as ledger:
         run_id = ledger.start_run(ledger.get_file(pages[0][0]).batch_id, fingerprint)
-        rows, jobs, infos = {}, [], {}
+        rows, infos, jobs = {}, {}, []
         for file_id, page_no in pages:
-            row = rows.setdefault(file_id, ledger.get_file(file_id))
-            path = Path(row.path)
-            info = infos.setdefault(file_id, inspect_file(path, settings.limits, settings.dpi))
-            jobs.append(PageJob(path, row.sha256, info, page_no, settings))
-        by_path = {Path(row.path): row for row in rows.values()}
+            if file_id not in rows:  # a file is looked up and inspected once, however many of its pages
+                rows[file_id] = row = ledger.get_file(file_id)
+                infos[file_id] = inspect_file(Path(row.path), settings.limits, settings.dpi)
+            row = rows[file_id]
+            jobs.append(PageJob(Path(row.path), row.sha256, infos[file_id], page_no, settings))
+        # By content: a changed original is a second file row under the same path.
+        by_sha = {row.sha256: row for row in rows.values()}
         touched: set[int] = set()
         # Read in runs as the ingest reads (one Tesseract a run, transient failures read again alone).
         for settled in read_in_runs(jobs, settings.workers):
             for job, out in settled:
-                row, page_no = by_path[job.path], job.page_no
+                row, page_no = by_sha[job.sha256], job.page_no
                 old = {p.page_no: p for p in ledger.pages_of(row.id)}[page_no]
                 if isinstance(out, PageFailure):  # the old reading stays; say why
                     summary.pages.append(PageChoice(row.path, page_no, old.quality, None, f"failed: {out.reason}"))
