@@ -224,7 +224,7 @@ _TRIM_INK = 160
 
 @dataclass(frozen=True)
 class PageCanvas:
-    """What Tesseract reads of a page: its zones cut to their text, stacked, and shrunk.
+    """What Tesseract reads of a page: its zones stacked without the white around the text, and shrunk.
 
     ``placed`` holds, for each zone, its rows ``[top, bottom)`` on the
     canvas at full size, and the shift ``(dy, dx)`` that takes a canvas
