@@ -30,6 +30,10 @@ def test_local_server_answers_then_stops(tmp_path: Path, no_api: None) -> None:
             from prefect.settings import PREFECT_API_URL
 
             assert PREFECT_API_URL.value() == url  # flows inside the block report here
+            from prefect.settings import get_current_settings
+
+            # No heartbeats to a server that stops with the command (a flow's end would wait for its thread).
+            assert get_current_settings().flows.heartbeat_frequency is None
             with urllib.request.urlopen(f"{url}/health", timeout=5) as resp:
                 assert json.load(resp) is True
     with pytest.raises(OSError):
@@ -44,6 +48,9 @@ def test_a_configured_server_is_used_and_none_started(tmp_path: Path, monkeypatc
         assert api is None
     with prefect_api(tmp_path) as url:
         assert url == "http://prefect-host:4200/api"
+        from prefect.settings import get_current_settings
+
+        assert get_current_settings().flows.heartbeat_frequency is not None  # a lasting server watches for crashes
     assert not (tmp_path / "logs").exists()
 
 
