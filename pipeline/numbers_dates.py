@@ -351,19 +351,42 @@ def symbol_tail(text: str, head: str) -> str | None:
     return None
 
 
-def slashless_number(text: str) -> tuple[str, str] | None:
-    """A header number whose slash was lost with the start of its symbol ("Số: 1406 UBND").
+#: A number line whose slash went with the start of the symbol: "Số: 1406 UBND", or only the
+#: foot of the slash left, read as a comma stuck to the digits ("Số: 341, „&ĐT-KTKĐ").
+_SLASHLESS_RE = re.compile(
+    r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,4})(?: +(?=[a-z])|, +(?=\S*[a-z]\S*[a-z]))")
+#: A header line whose "Số:" is broken in two scraps, its "S" and its "ố" ("Ố s 597/QĐ-SGD&E"),
+#: then a whole number (a space before it, its slash after it) and a symbol starting with a letter.
+_SCRAP_SO_RE = re.compile(r"^\W{0,2}(?:s[:;.,]?\s+o|o[:;.,]?\s+s)[:;.,]?\s+(?P<num>[0-9]{1,5})\s*/\s*(?=[a-z])")
 
-    Only a clean run of digits followed by a space and a word that starts
-    with a letter: digits with garbage stuck to them ("Số32_ QĐ-UBND") may
-    have lost one of their own, and are left alone.
+
+def slashless_number(text: str) -> tuple[str, str] | None:
+    """A header number :func:`parse_number` cannot read, whose symbol the issuer's can repair.
+
+    Two shapes, both of a whole run of digits:
+
+    * the slash was lost with the start of the symbol ("Số: 1406 UBND"):
+      the digits are followed by a space and a word that starts with a
+      letter, or by a comma (the foot of the slash) and a space before a
+      tail with letters ("Số: 341, „&ĐT-KTKĐ");
+    * "Số:" is broken in two scraps, "S" and "ố" in either order ("Ố s
+      597/QĐ-SGD&E"; one scrap alone may be a digit look-alike): the
+      digits stand between a space and their slash.
+
+    Digits with anything else stuck to them ("Số32_ QĐ-UBND", "Số: 65,.5»GDĐT")
+    may have lost one of their own, or be what is left of one, and are left alone.
 
     Returns:
         ``(numeric part, tail as printed)`` or ``None``; :func:`parse_number`
-        does not read these (the symbol has to be repaired first).
+        does not read these (the symbol has to be repaired, or at least
+        confirmed, from the issuer's: see :func:`repair_symbol`).
     """
     for orig, folded in _number_lines(text):
-        m = re.search(r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,4}) +(?=[a-z])", folded)
+        m = _SLASHLESS_RE.search(folded)
+        if m is not None:
+            return m.group("num"), _tail(orig, m.end())
+    for orig, folded in [(o, f) for o, f in _lines_aligned(text) if f.strip()][:12]:
+        m = _SCRAP_SO_RE.match(folded)
         if m is not None:
             return m.group("num"), _tail(orig, m.end())
     return None

@@ -318,6 +318,40 @@ def _merged_place_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | N
     return _date_after_gap(_MERGED_PLACE_RE.search(line), later_than)
 
 
+#: A place-date line cut after its day, the rest of it read as another line (a termite
+#: tunnel's rim through the line: Tesseract reads the two sides as two blocks).
+_PLACE_DAY_ONLY_RE = re.compile(
+    rf"^\W{{0,3}}[a-z]{{2,}}(?:\s[a-z]{{2,}}){{0,3}}\s*[,.]\s*{_NGAY}\s*[:.]?\s*(?P<d>[0-9]{{1,2}})\s*[,.]?\s*$")
+#: The other piece: nothing but "tháng", a whole month, "năm" and a whole year.
+_MONTH_YEAR_ONLY_RE = re.compile(
+    rf"^\W{{0,3}}{_THANG}\s*[:.]?\s*(?P<m>[0-9]{{1,2}})\s*[,.]?\s*{_NAM}\s*[:.]?\s*(?P<y>[0-9]{{4}})\W{{0,2}}$")
+
+
+def _split_line_date(lines: list[str], idx: int, later_than: _Cited) -> tuple[dt.date, str] | None:
+    """The date of a place-date line read as two lines ("Hải Phòng, ngày 31" and "tháng 07 năm 2008").
+
+    Line ``idx`` must end right after the day; the next or the previous
+    non-empty line (the pieces come in either order) must hold only
+    "tháng", the month, "năm" and the year, every digit read as a digit:
+    a piece that lost "tháng" ("x5 năm 2008", the month under the rim)
+    gives nothing. The date must be valid and not earlier than what the
+    text cites.
+    """
+    head = _PLACE_DAY_ONLY_RE.search(lines[idx])
+    if head is None:
+        return None
+    after = [i for i in range(idx + 1, len(lines)) if lines[i].strip()][:1]
+    before = [i for i in range(idx - 1, -1, -1) if lines[i].strip()][:1]
+    for i in after + before:
+        tail = _MONTH_YEAR_ONLY_RE.search(lines[i])
+        if tail is None:
+            continue
+        date = _to_date(head.group("d"), tail.group("m"), tail.group("y"))
+        if date is not None and _consistent(date, later_than):
+            return date, f"{head.group(0).strip()}' + '{tail.group(0).strip()}"
+    return None
+
+
 #: "ngày" read well enough for the other rules: not an eaten one.
 _NGAY_WORD_RE = re.compile(rf"(?<![a-z]){_NGAY}(?![a-z])")
 
@@ -377,7 +411,8 @@ def _date_candidates(text: str, cited: _Cited) -> list[_DateCandidate]:
     """
     out: list[_DateCandidate] = []
     nonempty = 0
-    for idx, (_orig, line) in enumerate(_lines_aligned(text)):
+    folded_lines = [line for _orig, line in _lines_aligned(text)]
+    for idx, line in enumerate(folded_lines):
         if not line.strip():
             continue
         nonempty += 1
@@ -414,7 +449,8 @@ def _date_candidates(text: str, cited: _Cited) -> list[_DateCandidate]:
             if repaired is not None:
                 out.append((_UNREADABLE_SCORE + 0.05, idx, repaired, f"date repaired from '{loose.group(0)}'"))
             elif (skeleton := _skeleton_date(line, cited) or _eaten_ngay_date(line, cited)
-                  or _eaten_nam_date(line, cited) or _merged_place_date(line, cited)) is not None:
+                  or _eaten_nam_date(line, cited) or _merged_place_date(line, cited)
+                  or _split_line_date(folded_lines, idx, cited)) is not None:
                 out.append((_UNREADABLE_SCORE + 0.05, idx, skeleton[0], f"date repaired from '{skeleton[1]}'"))
             elif (unreadable := loose or _signing_line_shape(line)) is not None:
                 out.append((_UNREADABLE_SCORE, idx, None, f"date unreadable: '{unreadable.group(0)}'"))

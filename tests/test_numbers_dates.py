@@ -166,3 +166,40 @@ def test_a_date_earlier_than_what_the_act_cites_is_noted() -> None:
     assert note == "date 2006-05-09 is earlier than 2007-04-02, cited in the text"
     consistent = text.replace("năm 2006", "năm 2008")
     assert parse_date_detail(consistent) == (dt.date(2008, 5, 9), "")
+
+
+@pytest.mark.parametrize(
+    ("number_line", "expected"),
+    [
+        # Only the foot of the slash left, read as a comma; "SGD" under the same tunnel (seed 23, 018).
+        ("Số: 341, „&ĐT-KTKĐ", ("341", "„&ĐT-KTKĐ")),
+        # "Số:" broken in two scraps, its "ố" before its "S" (seed 15, 012).
+        ("Ố s 597/QĐ-SGD&E `", ("597", "QĐ-SGD&E")),
+        ("S ố: 12/QĐ-UBND", ("12", "QĐ-UBND")),
+        # Digits with something else stuck to them, or after one scrap that may be a digit: nothing.
+        ("Sở: 65,.5»GDĐT-KT&KĐCLGD", None),  # "65" was "63": the digit next to the damage is not sure
+        ("Số 529_ ,DĐT-KT&KĐCLGD", None),
+        ("5 12/QĐ-UBND", None),  # "512"?
+        ("s 5/QĐ-SGDĐT", None),
+    ],
+)
+def test_slashless_number_shapes(number_line: str, expected: tuple[str, str] | None) -> None:
+    assert slashless_number(f"THÀNH PHỐ HẢI PHÒNG\n{number_line}\nV/v xác minh văn bằng") == expected
+
+
+@pytest.mark.parametrize(
+    ("number_line", "title", "date", "expected"),
+    [
+        ("Số: 341, „&ĐT-KTKĐ", None, dt.date(2009, 7, 9), "341/SGD&ĐT-KTKĐ"),
+        ("Ố s 597/QĐ-SGD&E `", "QUYẾT ĐỊNH", dt.date(2012, 9, 18), "597/QĐ-SGD&ĐT"),
+        # The tail repairs to no known symbol: no number rather than a guess.
+        ("Ố s 597/XYZ", "QUYẾT ĐỊNH", dt.date(2012, 9, 18), None),
+    ],
+)
+def test_slashless_numbers_need_the_issuers_symbol(number_line: str, title: str | None, date: dt.date,
+                                                  expected: str | None) -> None:
+    text = (f"{SGD}\n{number_line}\nHải Phòng, ngày 05 tháng 7 năm 2010\n"
+            f"{title or 'V/v xác minh văn bằng'}\n- Lưu: VT, KTKĐ.")
+    number, note = parse_number_detail(text, SGD, date, title)
+    assert number == expected
+    assert ("inferred" in note) == (expected is not None)

@@ -135,3 +135,26 @@ def test_merged_and_eaten_place_date_lines_are_repaired_and_noted(line: str, exp
 )
 def test_merged_and_eaten_lines_with_too_little_left_give_no_date(line: str) -> None:
     assert parse_date_detail(_page(line))[0] is None
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # A tunnel's rim through the line: Tesseract read its two sides as two lines, either order.
+        ("Hải Phòng, ngày 31\ntháng 07 năm 2008", dt.date(2008, 7, 31)),
+        ("Độc lập - Tự do - Hạnh phúc\n\ntháng 07 năm 2008\n\nHải Phòng, ngày 31", dt.date(2008, 7, 31)),
+        # What the rim left of "tháng 07" (seed 22, file 015): no month, and "x5" is not "05".
+        ("Độc lập Tự phúc\n\nx5 năm 2008\n\nHải Phòng, ngày 31", None),
+        # A month read from a look-alike, an impossible day, a year before the act cited, a piece
+        # that is not next to the day: no date.
+        ("Hải Phòng, ngày 31\ntháng O7 năm 2008", None),
+        ("Hải Phòng, ngày 31\ntháng 06 năm 2008", None),
+        ("Hải Phòng, ngày 31\ntháng 07 năm 2007", None),
+        ("Hải Phòng, ngày 31\nĐộc lập - Tự do - Hạnh phúc\ntháng 07 năm 2008", None),
+    ],
+)
+def test_place_date_line_split_in_two(lines: str, expected: dt.date | None) -> None:
+    date, note = parse_date_detail(_page(lines))
+    assert date == expected
+    if expected is not None:
+        assert note == "date repaired from 'hai phong, ngay 31' + 'thang 07 nam 2008'"
