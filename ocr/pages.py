@@ -29,9 +29,10 @@ from ocr.loader import FileInfo, load_page
 from ocr.quality import page_quality
 from ocr.restore import RestoredPage, restore_page, split_ink
 from ocr.layout import PageCanvas, canvas_words, page_canvas
-from ocr.reread import Reread, reread_header
+from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_header
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
-from sohoa.settings import Settings
+from ocr.variants import read_canvases
+from sohoa.settings import Settings, TesseractOptions
 
 __all__ = ["PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "load_words", "word_confidences", "write_atomic"]
 
@@ -139,7 +140,9 @@ def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
     of one a page), as many at a time as fit in :data:`BATCH_PIXELS`, so a
     run of 600 dpi A3 pages never sits in memory at once. When that Tesseract run
     fails, its pages are read one by one, so that only the page at fault
-    fails. A page that fails gets its exception in its place; the others go on.
+    fails. The header lines the pages need read again are read together
+    too, one Tesseract run per language (:func:`ocr.variants.read_canvases`).
+    A page that fails gets its exception in its place; the others go on.
 
     Returns:
         For each job, in order, what :func:`read_page` returns or the exception it raises.
@@ -157,10 +160,14 @@ def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
         except Exception as exc:  # noqa: BLE001 - read alone, each page gets its own outcome
             reads = [exc] if len(pending) == 1 else [
                 _attempt(lambda c=c, i=i: run_ocr(c.image, options, what=_what(jobs[i]))) for i, _, c, _ in pending]
+        firsts = [read if isinstance(read, Exception) else _attempt(lambda c=canvas, r=read: canvas_words(c, r))
+                  for (_, _, canvas, _), read in zip(pending, reads, strict=True)]
+        agains = _reread_run([(restored, first) for (_, restored, _, _), first in zip(pending, firsts, strict=True)],
+                             options, what=what)
         share = (time.perf_counter() - started) / len(pending)
-        for (i, restored, canvas, spent), read in zip(pending, reads, strict=True):
-            out[i] = read if isinstance(read, Exception) else _attempt(
-                lambda: _save(jobs[i], restored, canvas, read, spent + share))
+        for (i, restored, _, spent), again in zip(pending, agains, strict=True):
+            out[i] = again if isinstance(again, Exception) else _attempt(
+                lambda: _save(jobs[i], restored, again, spent + share))
         pending.clear()
 
     held = 0
@@ -199,11 +206,40 @@ def _attempt(step: Callable[[], _T]) -> _T | Exception:
         return exc
 
 
-def _save(job: PageJob, restored: RestoredPage, canvas: PageCanvas, read: OcrResult, spent: float) -> PageOutcome:
-    """Finish a page read on its canvas (words back on the page, header re-read) and write its derived files."""
+def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options: TesseractOptions, *,
+                what: str) -> list[Reread | Exception]:
+    """The header lines of a run's pages read again, with one Tesseract run per language for the whole run.
+
+    A page whose first reading failed keeps its exception. Should the run's
+    re-read fail in an unforeseen way, each page is re-read alone, so that
+    only the page at fault fails.
+    """
+    started = time.perf_counter()
+    plans = [first if isinstance(first, Exception) else _attempt(lambda r=restored, f=first: plan_reread(r.image, f))
+             for restored, first in pages]
+    canvases = [c for plan in plans if isinstance(plan, RereadPlan) for c in plan.canvases]
+    reads = _attempt(lambda: read_canvases(canvases, options, what=what)) if canvases else []
+    if isinstance(reads, Exception):
+        return [first if isinstance(first, Exception) else _attempt(
+            lambda r=restored, f=first: reread_header(r.image, f, options, what=what)) for restored, first in pages]
+    share = (time.perf_counter() - started) / len(pages)
+    left = iter(reads)
+    out: list[Reread | Exception] = []
+    for (_, first), plan in zip(pages, plans, strict=True):
+        if isinstance(first, Exception) or isinstance(plan, Exception):
+            out.append(first if isinstance(first, Exception) else cast(Exception, plan))
+        elif plan is None:
+            out.append(Reread(first))
+        else:
+            mine = [next(left) for _ in plan.canvases]
+            out.append(_attempt(lambda p=plan, f=first, m=mine: apply_reread(p, f, m, share)))
+    return out
+
+
+def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float) -> PageOutcome:
+    """Write a page's derived files (restored image, words) and say what reading it gave."""
     started = time.perf_counter()
     s = job.settings
-    again = _finish(restored, canvas, read, s, what=_what(job))
     result = again.result
     folder = derived_dir_for(s, job.sha256)
     # The settings' fingerprint is part of the name: a page read again with other

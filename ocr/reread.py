@@ -16,12 +16,15 @@ where the first reading does not parse cleanly:
    digits come out surer).
 2. :func:`line_box` cuts each unclean line's band out of the restored page
    (a little wider than its words: the part a stain ate was not read).
-3. :func:`read_variants` reads the bands again as :data:`VARIANTS` of the
-   same crop (as is, upscaled, upscaled with strokes thickened, and, for
-   the place-date line only, with Tesseract's English model, which reads
-   the italic "1" that the Vietnamese one reads "T1"): the crops of a
-   language are stacked on one canvas, so a page costs one Tesseract run
-   per language it needs.
+3. :func:`read_variants` (:mod:`ocr.variants`) reads the bands again as
+   :data:`VARIANTS` of the same crop (as is, upscaled, upscaled with
+   strokes thickened, and, for the place-date line only, with Tesseract's
+   English model, which reads the italic "1" that the Vietnamese one reads
+   "T1"): the crops of a language are stacked on one canvas, so a page
+   costs one Tesseract run per language it needs. The ingest plans the
+   re-read of a whole run of pages (:func:`plan_reread`), reads all their
+   canvases with one run per language and applies each page's readings
+   (:func:`apply_reread`).
 4. :func:`pick` lets every reading that parses to a valid value vote; the
    line's words are replaced only when at least :data:`MIN_AGREE` readings
    agree on a value no other value ties with, and it differs from the
@@ -53,15 +56,22 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 
-import cv2
 import numpy as np
 
-from ocr.postcorrect import correct_result
-from ocr.tesseract import OcrResult, OcrWord, run_ocr, words_to_text
+from ocr.tesseract import OcrResult, OcrWord, words_to_text
+from ocr.variants import (
+    VARIANTS,
+    Variant,
+    VariantCanvas,
+    place_readings,
+    read_canvas,
+    read_canvases,
+    read_variants,
+    variant_canvases,
+)
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_date_detail, parse_number, unknown_codes
 from pipeline.place_dates import latest_cited_date
-from sohoa.errors import OcrError
 from sohoa.settings import TesseractOptions
 
 __all__ = [
@@ -78,8 +88,15 @@ __all__ = [
     "lost_lines",
     "needs_reread",
     "pick",
+    "RereadPlan",
+    "VariantCanvas",
+    "apply_reread",
+    "place_readings",
+    "plan_reread",
+    "read_canvases",
     "read_variants",
     "reread_header",
+    "variant_canvases",
 ]
 
 #: A digit read below this confidence makes its line worth reading again (the records
@@ -97,34 +114,6 @@ HEADER_SHARE = 0.4
 NUMBER_RIGHT = 0.47
 #: A re-read value replaces the line only when this many variants read it.
 MIN_AGREE = 2
-#: Tesseract's page segmentation for the stacked crops (6: one block of lines).
-PSM = 6
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One way of reading a line crop again."""
-
-    name: str
-    lang: str
-    scale: float
-    thicken: bool = False
-    #: The kinds of line it reads ("number", "date").
-    kinds: tuple[str, ...] = ("number", "date")
-
-
-#: The variants every unclean line is read with.
-VARIANTS: tuple[Variant, ...] = (
-    Variant("vie x1", "vie", 1.0),
-    Variant("vie x2", "vie", 2.0),
-    Variant("vie x2 thick", "vie", 2.0, thicken=True),
-    # Only for the italic place-date line: on number lines (seed 11, 89 lines) the English
-    # model read 4 wrong values and 25 none, the Vietnamese variants none wrong; and a page
-    # whose number line alone needs a second look is spared one Tesseract start.
-    Variant("eng x1.5", "eng", 1.5, kinds=("date",)),
-)
-
-
 @dataclass(frozen=True)
 class HeaderLine:
     """The number or place-date line of a header as the page read gave it."""
@@ -272,69 +261,6 @@ def line_box(line: HeaderLine, shape: tuple[int, ...]) -> tuple[int, int, int, i
     # A number line of which only "Số:" was read goes on to the left column's right side.
     far_right = page_w if line.kind == "date" else min(page_w, max(right + pad_x, int(NUMBER_RIGHT * page_w)))
     return max(0, top - pad_y), min(page_h, bottom + pad_y), max(0, left - pad_x), far_right
-
-
-def _prepare(crop: np.ndarray, variant: Variant) -> np.ndarray:
-    out = cv2.resize(crop, None, fx=variant.scale, fy=variant.scale, interpolation=cv2.INTER_CUBIC)
-    if variant.thicken:
-        # Broken and faded strokes close up; the page is dark ink on white, so erode the white.
-        out = cv2.erode(out, np.ones((3, 3), np.uint8))
-    return out
-
-
-def read_variants(image: np.ndarray, boxes: list[tuple[int, int, int, int]],
-                  variants: tuple[Variant, ...], options: TesseractOptions, *, what: str = "page",
-                  kinds: list[str] | None = None) -> list[list[list[OcrWord]]]:
-    """Read every box with every variant meant for its kind of line; words in page coordinates.
-
-    The crops of one language are stacked on one canvas with white gaps and
-    read by one Tesseract run (page segmentation 6: a block of lines). A
-    language whose run fails (model not installed, timeout) gives no words;
-    one with no crop to read is not started.
-
-    Args:
-        kinds: The kind of line of each box (``Variant.kinds``); all variants for every box if not given.
-
-    Returns:
-        ``out[i][j]``: the words of box ``i`` read with variant ``j``, left to right.
-    """
-    out: list[list[list[OcrWord]]] = [[[] for _ in variants] for _ in boxes]
-    for lang in dict.fromkeys(v.lang for v in variants):
-        placed: list[tuple[int, int, int, int, Variant]] = []  # canvas top, bottom, box, variant index
-        crops: list[np.ndarray] = []
-        for i, (top, bottom, left, right) in enumerate(boxes):
-            for j, v in enumerate(variants):
-                if v.lang == lang and (kinds is None or kinds[i] in v.kinds):
-                    crops.append(_prepare(image[top:bottom, left:right], v))
-                    placed.append((0, 0, i, j, v))
-        if not crops:
-            continue
-        gap = 60
-        width = max(c.shape[1] for c in crops) + 2 * gap
-        canvas = np.full((sum(c.shape[0] for c in crops) + gap * (len(crops) + 1), width), 255, np.uint8)
-        y = gap
-        for k, crop in enumerate(crops):
-            canvas[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
-            placed[k] = (y, y + crop.shape[0], *placed[k][2:])
-            y += crop.shape[0] + gap
-        try:
-            read = run_ocr(canvas, options.model_copy(update={"lang": lang, "psm": PSM}), what=f"{what} (re-read)")
-        except OcrError:
-            continue  # a second look that fails (a model missing, a timeout) leaves the first reading
-        result = correct_result(read)[0]
-        for w in result.words:
-            centre = w.top + w.height // 2
-            for c_top, c_bottom, i, j, v in placed:
-                if c_top - gap // 2 <= centre < c_bottom + gap // 2:
-                    top, _, left, _ = boxes[i]
-                    out[i][j].append(replace(
-                        w, left=left + round((w.left - gap) / v.scale), top=top + round((w.top - c_top) / v.scale),
-                        width=max(1, round(w.width / v.scale)), height=max(1, round(w.height / v.scale))))
-                    break
-    for per_box in out:
-        for words in per_box:
-            words.sort(key=lambda w: w.left)
-    return out
 
 
 def pick(line: HeaderLine, readings: list[list[OcrWord]], cited_year: int | None = None) -> list[OcrWord] | None:
@@ -556,6 +482,59 @@ def _insert_after(result: OcrResult, after: tuple[int, int, int], kind: str, new
     return OcrResult(text=words_to_text(words), words=tuple(words))
 
 
+@dataclass(frozen=True)
+class RereadPlan:
+    """The lines of one page to read again, and the canvases that read them (:func:`plan_reread`)."""
+
+    todo: list[HeaderLine]  # lines read but not cleanly
+    lost: list[LostLine]  # lines the page read lost
+    boxes: list[tuple[int, int, int, int]]
+    variants: tuple[Variant, ...]
+    canvases: list[VariantCanvas]
+
+
+def plan_reread(image: np.ndarray, result: OcrResult, variants: tuple[Variant, ...] = VARIANTS) -> RereadPlan | None:
+    """Which header lines of a page to read again, cut and stacked for Tesseract; ``None`` when none.
+
+    A page whose text is not exactly its words' text (it never happens with
+    :func:`ocr.layout.read_page_text`) is left alone.
+    """
+    found = header_lines(result, image.shape[0])
+    todo = [line for line in found if needs_reread(line)]
+    lost = lost_lines(result, image.shape, found)
+    if not (todo or lost) or words_to_text(result.words) != result.text:
+        return None
+    boxes = [line_box(line, image.shape) for line in todo] + [line.box for line in lost]
+    kinds = [line.kind for line in todo] + [line.kind for line in lost]
+    return RereadPlan(todo, lost, boxes, variants, variant_canvases(image, boxes, variants, kinds))
+
+
+def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | None], seconds: float) -> Reread:
+    """Put the lines the re-read settled into the page's words.
+
+    Args:
+        plan: What :func:`plan_reread` gave for ``result``.
+        reads: Each of ``plan.canvases`` as Tesseract read it (``None``: its run failed).
+        seconds: What the re-read took, kept in the :class:`Reread`.
+    """
+    readings = place_readings(plan.canvases, reads, plan.boxes, plan.variants)
+    replaced = []
+    for line, per_variant in zip(plan.todo, readings, strict=False):
+        new = pick(line, per_variant, _cited_year(result, line) if line.kind == "date" else None)
+        if new is not None:
+            result = _put_back(result, line, new)
+            replaced.append(line.kind)
+    for gone, per_variant in zip(plan.lost, readings[len(plan.todo):], strict=True):
+        cited = latest_cited_date(result.text) if gone.kind == "date" else None
+        new = pick(HeaderLine(gone.kind, (), None, False), [band_reading(gone.kind, words) for words in per_variant],
+                   cited.year if cited is not None else None)
+        if new is not None:
+            result = _insert_after(result, gone.after, gone.kind, new)
+            replaced.append(f"lost-{gone.kind}")
+    checked = [line.kind for line in plan.todo] + [f"lost-{line.kind}" for line in plan.lost]
+    return Reread(result, tuple(checked), tuple(replaced), seconds)
+
+
 def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOptions, *, what: str = "page",
                   variants: tuple[Variant, ...] = VARIANTS) -> Reread:
     """Read a page's number and place-date lines again when they did not parse cleanly.
@@ -569,31 +548,11 @@ def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOption
 
     Returns:
         The result, with the words of a line replaced where a re-read was
-        clearly better, and what was done. A page whose text is not exactly
-        its words' text (it never happens with :func:`ocr.layout.read_page_text`)
-        is left alone.
+        clearly better, and what was done.
     """
     started = time.perf_counter()
-    found = header_lines(result, image.shape[0])
-    todo = [line for line in found if needs_reread(line)]
-    lost = lost_lines(result, image.shape, found)
-    if not (todo or lost) or words_to_text(result.words) != result.text:
+    plan = plan_reread(image, result, variants)
+    if plan is None:
         return Reread(result)
-    boxes = [line_box(line, image.shape) for line in todo] + [line.box for line in lost]
-    kinds = [line.kind for line in todo] + [line.kind for line in lost]
-    readings = read_variants(image, boxes, variants, options, what=what, kinds=kinds)
-    replaced = []
-    for line, per_variant in zip(todo, readings, strict=False):
-        new = pick(line, per_variant, _cited_year(result, line) if line.kind == "date" else None)
-        if new is not None:
-            result = _put_back(result, line, new)
-            replaced.append(line.kind)
-    for gone, per_variant in zip(lost, readings[len(todo):], strict=True):
-        cited = latest_cited_date(result.text) if gone.kind == "date" else None
-        new = pick(HeaderLine(gone.kind, (), None, False), [band_reading(gone.kind, words) for words in per_variant],
-                   cited.year if cited is not None else None)
-        if new is not None:
-            result = _insert_after(result, gone.after, gone.kind, new)
-            replaced.append(f"lost-{gone.kind}")
-    checked = [line.kind for line in todo] + [f"lost-{line.kind}" for line in lost]
-    return Reread(result, tuple(checked), tuple(replaced), time.perf_counter() - started)
+    reads = [read_canvas(c, options, what) for c in plan.canvases]
+    return apply_reread(plan, result, reads, time.perf_counter() - started)

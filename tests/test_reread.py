@@ -18,12 +18,15 @@ from ocr.reread import (
     HeaderLine,
     Variant,
     _cited_year,
+    apply_reread,
     band_reading,
     header_lines,
     judge,
     line_box,
     lost_lines,
     pick,
+    plan_reread,
+    read_canvases,
     reread_header,
 )
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
@@ -119,6 +122,40 @@ def test_a_failing_second_look_keeps_the_first_reading(clean_page: tuple[np.ndar
     # A language model that is not installed: Tesseract fails, the page does not.
     again = reread_header(image, first, OPTIONS, variants=(Variant("missing", "xx-not-installed", 2.0),))
     assert again.checked == ("date",) and again.replaced == () and again.result is first
+
+
+def _t1_reading(clean: OcrResult) -> OcrResult:
+    words = tuple(replace(w, text="T1", conf=63.0) if w.text == "1" else w for w in clean.words)
+    return OcrResult(text=words_to_text(words), words=words)
+
+
+def test_a_run_of_pages_is_re_read_together_as_each_page_alone(clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    """The ingest re-reads a run's pages with one Tesseract per language; each page gets what it gets alone."""
+    image, clean = clean_page
+    blot = header_page(stain_number=True)
+    pages = [(image, _t1_reading(clean)), (blot, read_page_text(blot, FIRST)), (image, clean)]
+    plans = [plan_reread(img, first) for img, first in pages]
+    assert plans[2] is None  # a clean header is not read again
+    canvases = [c for plan in plans if plan is not None for c in plan.canvases]
+    assert [c.lang for c in canvases] == ["vie", "eng", "vie"]  # the number line alone needs no English
+
+    reads = iter(read_canvases(canvases, OPTIONS, what="3 pages"))
+    for (img, first), plan in zip(pages[:2], plans[:2], strict=True):
+        assert plan is not None
+        together = apply_reread(plan, first, [next(reads) for _ in plan.canvases], 0.0)
+        alone = reread_header(img, first, OPTIONS)
+        assert (together.result, together.checked, together.replaced) == (alone.result, alone.checked, alone.replaced)
+    assert parse_date_detail(together.result.text) == (dt.date(2008, 1, 28), "")
+
+
+def test_a_failing_run_of_re_reads_is_read_canvas_by_canvas(clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    image, clean = clean_page
+    missing = (Variant("missing", "xx-not-installed", 2.0),)
+    plans = [plan_reread(image, _t1_reading(clean), missing) for _ in range(2)]
+    canvases = [c for plan in plans if plan is not None for c in plan.canvases]
+    assert len(canvases) == 2
+    # The model is not installed: the run fails, then each canvas alone; none gives words, no page fails.
+    assert read_canvases(canvases, OPTIONS) == [None, None]
 
 
 def test_header_lines_skip_acts_cited_in_the_body() -> None:
