@@ -36,6 +36,10 @@ def test_local_server_answers_then_stops(tmp_path: Path, no_api: None) -> None:
             assert get_current_settings().flows.heartbeat_frequency is None
             with urllib.request.urlopen(f"{url}/health", timeout=5) as resp:
                 assert json.load(resp) is True
+            with urllib.request.urlopen(f"{url}/admin/settings", timeout=5) as resp:
+                services = json.load(resp)["server"]["services"]
+            # Task runs are recorded; automations, which a server living for one command cannot serve, do not start.
+            assert services["task_run_recorder"]["enabled"] and not services["triggers"]["enabled"]
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/health", timeout=2)
     assert (tmp_path / "logs" / "prefect-server.log").is_file()
