@@ -37,9 +37,12 @@ def test_local_server_answers_then_stops(tmp_path: Path, no_api: None) -> None:
             with urllib.request.urlopen(f"{url}/health", timeout=5) as resp:
                 assert json.load(resp) is True
             with urllib.request.urlopen(f"{url}/admin/settings", timeout=5) as resp:
-                services = json.load(resp)["server"]["services"]
-            # Task runs are recorded; automations, which a server living for one command cannot serve, do not start.
-            assert services["task_run_recorder"]["enabled"] and not services["triggers"]["enabled"]
+                server = json.load(resp)["server"]
+            # Task runs are recorded; automations and the UI's block types, which a server living for
+            # one command cannot serve, are left out.
+            assert server["services"]["task_run_recorder"]["enabled"]
+            assert not server["services"]["triggers"]["enabled"]
+            assert not server["register_blocks_on_start"]
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/health", timeout=2)
     assert (tmp_path / "logs" / "prefect-server.log").is_file()
