@@ -158,3 +158,20 @@ def test_place_date_line_split_in_two(lines: str, expected: dt.date | None) -> N
     assert date == expected
     if expected is not None:
         assert note == "date repaired from 'hai phong, ngay 31' + 'thang 07 nam 2008'"
+
+
+@pytest.mark.parametrize(
+    ("line", "noted"),
+    [
+        # Seed 18: printed "06" under a blot, read "0B" at 97%: kept as the 8th, sent to review.
+        ("Hải Phòng, ngày 0B tháng 10 năm 2010", True),
+        ("Hải Phòng, ngày 05 tháng B năm 2010", True),
+        # The usual look-alikes of a clean line are read as digits without a doubt.
+        ("Hải Phòng, ngày O5 tháng 1O năm 2Ol0", False),
+        ("Hải Phòng, ngày 08 tháng 10 năm 2010", False),
+    ],
+)
+def test_a_digit_read_as_b_sends_the_date_to_review(line: str, noted: bool) -> None:
+    date, note = parse_date_detail(line)
+    assert date is not None and date.year == 2010
+    assert ("read as 'B'" in note) is noted
