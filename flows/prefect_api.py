@@ -204,6 +204,7 @@ def prefect_api(data_dir: Path, *, early: LocalApi | None = None,
         )
     server = early or LocalApi(_server_log(data_dir))
     try:
+        _import_flow_engine()
         url = server.wait()
         # Task runs (on this process's threads or its Dask workers) get the URL with each task's settings.
         # No flow-run heartbeats: they let a long-lived server notice a crashed run, and this one stops
@@ -216,6 +217,16 @@ def prefect_api(data_dir: Path, *, early: LocalApi | None = None,
                 _drain()
     finally:
         server.stop()
+
+
+def _import_flow_engine() -> None:
+    """Import what a flow run's first call imports, while the server starts (0.1-0.2 s less to wait after it).
+
+    Prefect imports its flow and task engines on a flow's first call, and
+    FastAPI's encoder to send the flow's parameters.
+    """
+    for name in ("fastapi.encoders", "prefect.flow_engine", "prefect.task_engine"):
+        importlib.import_module(name)
 
 
 def _drain(timeout_s: float = 10.0) -> None:
