@@ -226,10 +226,10 @@ def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options
     left = iter(reads)
     out: list[Reread | Exception] = []
     for (_, first), plan in zip(pages, plans, strict=True):
-        if isinstance(first, Exception) or isinstance(plan, Exception):
-            out.append(first if isinstance(first, Exception) else cast(Exception, plan))
+        if isinstance(plan, Exception):  # the first reading failed (it is its own plan), or the plan did
+            out.append(plan)
         elif plan is None:
-            out.append(Reread(first))
+            out.append(Reread(cast(OcrResult, first)))
         else:
             mine = [next(left) for _ in plan.canvases]
             out.append(_attempt(lambda p=plan, f=first, m=mine: apply_reread(p, f, m, share)))
