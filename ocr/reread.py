@@ -20,7 +20,12 @@ where the first reading does not parse cleanly:
    :data:`VARIANTS` of the same crop (as is, upscaled, upscaled with
    strokes thickened, and, for the place-date line only, with Tesseract's
    English model, which reads the italic "1" that the Vietnamese one reads
-   "T1"): the crops of a language are stacked on one canvas, so a page
+   "T1"; and, for the place-date line where its crop has an ink blot, all
+   four again without the blot, which a digit it only touched reads
+   without, on canvases of their own; such a reading votes only for a
+   value the crop with the blot did not read): the crops of a
+   language are stacked on one canvas (the blot crops on another), and
+   all the canvases of a language are read by one Tesseract run, so a page
    costs one Tesseract run per language it needs. The ingest plans the
    re-read of a whole run of pages (:func:`plan_reread`), reads all their
    canvases with one run per language and applies each page's readings
@@ -30,7 +35,9 @@ where the first reading does not parse cleanly:
    agree on a value no other value ties with, and it differs from the
    first reading's (or that one needed a repair). On the tuning set's 179
    header lines no wrong value ever won such a vote. A date of a year
-   earlier than one the rest of the page cites does not vote.
+   earlier than one the rest of the page cites does not vote, nor one whose
+   day, month or year the reading has only as look-alikes or glued pieces
+   ("năm 201 |" parses as 2011).
 
 A line the page read lost altogether (a stain ate "Số: 811/QĐ-SGDĐT", or
 the place-date line ran into the "V/v" line at its left) is looked for
@@ -64,7 +71,6 @@ from ocr.variants import (
     Variant,
     VariantCanvas,
     place_readings,
-    read_canvas,
     read_canvases,
     read_variants,
     variant_canvases,
@@ -277,12 +283,14 @@ def pick(line: HeaderLine, readings: list[list[OcrWord]], cited_year: int | None
     A date of a year earlier than ``cited_year``, the latest year the rest
     of the page cites, does not vote: an act cites only what came before it
     (three variants read "2006" for the 2008 of a decision citing a request
-    of April 2008).
+    of April 2008). Nor does a date whose day, month or year the reading
+    has only as look-alikes or glued pieces (:func:`_printed`).
     """
     valid = []
     for words in readings:
         value, _, conf = judge(line.kind, words)
-        if value is not None and _valid(line.kind, words) and not _before(line.kind, value, cited_year):
+        if (value is not None and _valid(line.kind, words) and _printed(line.kind, value, words)
+                and not _before(line.kind, value, cited_year)):
             valid.append((value, conf, words))
     if not valid:
         return None
@@ -293,6 +301,19 @@ def pick(line: HeaderLine, readings: list[list[OcrWord]], cited_year: int | None
     if value == line.value and _valid(line.kind, list(line.words)):
         return None  # the same reading, only surer: the line's own doubt stands
     return max((conf, -k, words) for k, (v, conf, words) in enumerate(valid) if v == value)[2]
+
+
+def _printed(kind: str, value: str, words: list[OcrWord]) -> bool:
+    """A date's day, month and year each stand in the reading as digits of their own.
+
+    The parser reads look-alikes and glued pieces as digits ("năm 201 |" as
+    2011, "tháng l2" as 12): on a page read that is the best guess, in a vote
+    it is a second voice for a digit no reading saw.
+    """
+    if kind != "date":
+        return True
+    runs = {int(run) for run in re.findall(r"\d+", " ".join(w.text for w in words))}
+    return {int(part) for part in value.split("-")} <= runs
 
 
 def _before(kind: str, value: str, cited_year: int | None) -> bool:
@@ -520,19 +541,41 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
     readings = place_readings(plan.canvases, reads, plan.boxes, plan.variants)
     replaced = []
     for line, per_variant in zip(plan.todo, readings, strict=False):
-        new = pick(line, per_variant, _cited_year(result, line) if line.kind == "date" else None)
+        new = pick(line, _blots_mattered(line.kind, per_variant, plan.variants),
+                   _cited_year(result, line) if line.kind == "date" else None)
         if new is not None:
             result = _put_back(result, line, new)
             replaced.append(line.kind)
     for gone, per_variant in zip(plan.lost, readings[len(plan.todo):], strict=True):
         cited = latest_cited_date(result.text) if gone.kind == "date" else None
-        new = pick(HeaderLine(gone.kind, (), None, False), [band_reading(gone.kind, words) for words in per_variant],
-                   cited.year if cited is not None else None)
+        lines = _blots_mattered(gone.kind, [band_reading(gone.kind, words) for words in per_variant], plan.variants)
+        new = pick(HeaderLine(gone.kind, (), None, False), lines, cited.year if cited is not None else None)
         if new is not None:
             result = _insert_after(result, gone.after, gone.kind, new)
             replaced.append(f"lost-{gone.kind}")
     checked = [line.kind for line in plan.todo] + [f"lost-{line.kind}" for line in plan.lost]
     return Reread(result, tuple(checked), tuple(replaced), seconds)
+
+
+def _blots_mattered(kind: str, per_variant: list[list[OcrWord]],
+                    variants: tuple[Variant, ...]) -> list[list[OcrWord]]:
+    """A line's readings, without those of blot variants that read the value their twin read.
+
+    Where the blot did not hide what the value is read from, the crop
+    without it reads as the crop with it: one reading must not vote twice.
+    A blot variant votes only for what the blot hid from its twin (the same
+    variant without :attr:`Variant.blots`).
+    """
+    out = list(per_variant)
+    for j, v in enumerate(variants):
+        if not v.blots or not out[j]:
+            continue
+        value = judge(kind, out[j])[0]
+        for k, twin in enumerate(variants):
+            if (not twin.blots and (twin.lang, twin.scale, twin.thicken) == (v.lang, v.scale, v.thicken)
+                    and judge(kind, per_variant[k])[0] == value):
+                out[j] = []
+    return out
 
 
 def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOptions, *, what: str = "page",
@@ -554,5 +597,5 @@ def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOption
     plan = plan_reread(image, result, variants)
     if plan is None:
         return Reread(result)
-    reads = [read_canvas(c, options, what) for c in plan.canvases]
+    reads = read_canvases(plan.canvases, options, what=what)  # one Tesseract run per language
     return apply_reread(plan, result, reads, time.perf_counter() - started)

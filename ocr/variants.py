@@ -2,11 +2,13 @@
 
 :mod:`ocr.reread` decides which lines of a page to read again and which
 reading to keep; this module does the reading. Each :class:`Variant` is a
-way of preparing a line's crop (upscaled, strokes thickened) and a model
-to read it with. :func:`variant_canvases` stacks a page's crops of one
-language on one canvas with white gaps, :func:`place_readings` maps what
-Tesseract read on a canvas back to each line and variant, in page
-coordinates. A page's canvases are read one Tesseract run each
+way of preparing a line's crop (upscaled, strokes thickened, ink blots
+taken off: :func:`remove_blots`) and a model to read it with.
+:func:`variant_canvases` stacks a page's crops of one language on one
+canvas with white gaps (those with their blots taken off on one of their
+own), :func:`place_readings` maps what Tesseract read on a canvas back to
+each line and variant, in page coordinates. A page's canvases are read one
+Tesseract run each
 (:func:`read_variants`), or the canvases of a whole run of pages one run
 per language (:func:`read_canvases`, the ingest's way: the results are
 those of separate runs, without a model load per page).
@@ -31,6 +33,7 @@ __all__ = [
     "Variant",
     "VariantCanvas",
     "canvas_options",
+    "remove_blots",
     "place_readings",
     "read_canvas",
     "read_canvases",
@@ -52,6 +55,8 @@ class Variant:
     thicken: bool = False
     #: The kinds of line it reads ("number", "date").
     kinds: tuple[str, ...] = ("number", "date")
+    #: Ink blots taken off the crop first (:func:`remove_blots`); a crop without one is not read.
+    blots: bool = False
 
 
 #: The variants every unclean line is read with.
@@ -63,10 +68,53 @@ VARIANTS: tuple[Variant, ...] = (
     # model read 4 wrong values and 25 none, the Vietnamese variants none wrong; and a page
     # whose number line alone needs a second look is spared one Tesseract start.
     Variant("eng x1.5", "eng", 1.5, kinds=("date",)),
+    # A blot of ink on a digit ("tháng ▪2", the dot over "08") reads as nothing; the digit
+    # without it reads. Only crops with a blot are read so: the others would read as above.
+    # Only for the place-date line: on a number line of the tuning sets the crop without
+    # its blot read "282" as "292" twice (two readings of one crop: two votes, one error).
+    Variant("vie x1 blots", "vie", 1.0, kinds=("date",), blots=True),
+    Variant("vie x2 blots", "vie", 2.0, kinds=("date",), blots=True),
+    Variant("vie x2 thick blots", "vie", 2.0, thicken=True, kinds=("date",), blots=True),
+    Variant("eng x1.5 blots", "eng", 1.5, kinds=("date",), blots=True),
 )
 
+#: Ink darker than this is what a blot is made of (the print of a heavy page is lighter at its core).
+BLOT_DARK = 100
+#: A blot is where a disc of this share of the crop's height fits in dark ink: at 300 dpi a
+#: line's band is 60–90 px high, the disc's radius 4–6 px; the thickest strokes of the print
+#: are 7 px wide (a distance of 3.6 px to the paper), the blots on digits 15–25 px.
+BLOT_SHARE = 1 / 16
+#: Pixels around a blot taken with it (its grey rim).
+BLOT_RIM = 2
 
-def _prepare(crop: np.ndarray, variant: Variant) -> np.ndarray:
+
+def remove_blots(crop: np.ndarray) -> np.ndarray | None:
+    """``crop`` with its ink blots painted white, or ``None`` when it has none.
+
+    A blot is dark ink far thicker than any stroke of print: an opening of
+    the dark pixels with a disc (:data:`BLOT_SHARE` of the crop's height)
+    keeps only blots, which are then grown by :data:`BLOT_RIM` and painted
+    white. What the blot covered is lost either way; what it only touched
+    reads again.
+    """
+    radius = max(4, round(BLOT_SHARE * crop.shape[0]))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    blots = cv2.morphologyEx((crop < BLOT_DARK).astype(np.uint8), cv2.MORPH_OPEN, disc)
+    if not blots.any():
+        return None
+    blots = cv2.dilate(blots, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * BLOT_RIM + 1, 2 * BLOT_RIM + 1)))
+    out = crop.copy()
+    out[blots > 0] = 255
+    return out
+
+
+def _prepare(crop: np.ndarray, variant: Variant) -> np.ndarray | None:
+    """A crop prepared as ``variant`` reads it; ``None`` when the variant has nothing to read in it."""
+    if variant.blots:
+        cleaned = remove_blots(crop)
+        if cleaned is None:
+            return None
+        crop = cleaned
     out = cv2.resize(crop, None, fx=variant.scale, fy=variant.scale, interpolation=cv2.INTER_CUBIC)
     if variant.thicken:
         # Broken and faded strokes close up; the page is dark ink on white, so erode the white.
@@ -92,19 +140,28 @@ def variant_canvases(image: np.ndarray, boxes: list[tuple[int, int, int, int]], 
                      kinds: list[str] | None = None) -> list[VariantCanvas]:
     """Cut every box, prepare it as each variant meant for its kind of line, stack the crops per language.
 
+    The crops with their blots taken off (:attr:`Variant.blots`) go on
+    canvases of their own, after the others: what Tesseract reads in a crop
+    depends on the other lines of its canvas (on one heavy page "770/QĐ-SGDĐT" read at x1 beside the x2 crops
+    became "Bế: (fII00" once the blot crops joined them), and the readings
+    of the other variants must stay what they were.
+
     Args:
         kinds: The kind of line of each box (``Variant.kinds``); all variants for every box if not given.
 
     Returns:
-        One canvas per language that has a crop to read, in the variants' order.
+        One canvas per language and way with blots (without first) that has a crop to read,
+        in the variants' order.
     """
     out: list[VariantCanvas] = []
-    for lang in dict.fromkeys(v.lang for v in variants):
+    for lang, blots in dict.fromkeys(sorted(((v.lang, v.blots) for v in variants), key=lambda key: key[1])):
         crops: list[tuple[np.ndarray, int, int]] = []
         for i, (top, bottom, left, right) in enumerate(boxes):
             for j, v in enumerate(variants):
-                if v.lang == lang and (kinds is None or kinds[i] in v.kinds):
-                    crops.append((_prepare(image[top:bottom, left:right], v), i, j))
+                if v.lang == lang and v.blots == blots and (kinds is None or kinds[i] in v.kinds):
+                    crop = _prepare(image[top:bottom, left:right], v)
+                    if crop is not None:
+                        crops.append((crop, i, j))
         if not crops:
             continue
         width = max(c.shape[1] for c, _, _ in crops) + 2 * GAP

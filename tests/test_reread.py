@@ -17,9 +17,11 @@ from ocr.reread import (
     DATE_LOW_CONF,
     HeaderLine,
     Variant,
+    _blots_mattered,
     _cited_year,
     apply_reread,
     band_reading,
+    VARIANTS,
     header_lines,
     judge,
     line_box,
@@ -30,6 +32,7 @@ from ocr.reread import (
     reread_header,
 )
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
+from ocr.variants import remove_blots
 from pipeline.numbers_dates import parse_date_detail, parse_number
 from sohoa.settings import Settings, TesseractOptions
 
@@ -44,8 +47,14 @@ FIRST = TesseractOptions(line_px=0)
 
 
 def header_page(number: str = "Số: 518/QĐ-SGDĐT", date_line: str = "Hải Phòng, ngày 28 tháng 1 năm 2008",
-                stain_number: bool = False) -> np.ndarray:
-    """An A4 page at 300 dpi with the two-column header of a decision, as the generator lays it out."""
+                stain_number: bool = False, date_blot: tuple[str, float, float, float, float] | None = None
+                ) -> np.ndarray:
+    """An A4 page at 300 dpi with the two-column header of a decision, as the generator lays it out.
+
+    ``date_blot``: an ink blot on the place-date line, ``(text before it, dx, dy, rx, ry)``: an
+    ellipse of radii ``rx``, ``ry`` centred ``dx`` right of where that text ends, ``dy`` below the
+    line's top.
+    """
     img = Image.new("L", (2480, 3508), 255)
     draw = ImageDraw.Draw(img)
     regular, bold, italic = (ImageFont.truetype(FONTS.format(s), 54) for s in ("Regular", "Bold", "Italic"))
@@ -62,6 +71,10 @@ def header_page(number: str = "Số: 518/QĐ-SGDĐT", date_line: str = "Hải Ph
         # A termite hole restored to white would leave nothing; a dark blot over the digits leaves nothing legible.
         left = 620 - regular.getlength(number) / 2 + regular.getlength("Số: ")
         draw.rectangle((left - 4, 440, left + regular.getlength("518") + 4, 510), fill=0)
+    if date_blot is not None:
+        before, dx, dy, rx, ry = date_blot
+        cx = 1750 - italic.getlength(date_line) / 2 + italic.getlength(before) + dx
+        draw.ellipse((cx - rx, 520 + dy - ry, cx + rx, 520 + dy + ry), fill=0)
     return np.asarray(img).copy()
 
 
@@ -197,6 +210,108 @@ def test_a_date_digit_read_below_85_is_read_again(clean_page: tuple[np.ndarray, 
 
     assert again.checked == ("date",) and again.replaced == ("date",)
     assert parse_date_detail(again.result.text) == (dt.date(2008, 1, 28), "")
+
+
+# --------------------------------------------------------------------------
+# Ink blots on the digits
+# --------------------------------------------------------------------------
+
+
+def test_remove_blots_takes_off_a_blot_and_leaves_print() -> None:
+    image = header_page(date_line="Hải Phòng, ngày 22 tháng 2 năm 2011")
+    crop = image[500:570, 1100:2400]
+    assert remove_blots(crop) is None  # print alone: no blot, the blot variants read nothing
+    blotted = header_page(date_line="Hải Phòng, ngày 22 tháng 2 năm 2011",
+                          date_blot=("Hải Phòng, ngày 22 tháng ", -2, 38, 10, 8))[500:570, 1100:2400]
+    cleaned = remove_blots(blotted)
+    assert cleaned is not None
+    changed = cleaned != blotted
+    assert (blotted[changed] < 100).mean() > 0.8  # what was painted white is the blot
+    assert (changed & (crop < 100)).sum() < 0.02 * (crop < 100).sum()  # the print around it stays
+
+
+def test_a_month_touched_by_a_blot_is_read_again_without_it() -> None:
+    """A blot touching the month's "2" reads "tháng«®": the crop without the blot reads 2."""
+    line = "Hải Phòng, ngày 22 tháng 2 năm 2011"
+    image = header_page(date_line=line, date_blot=("Hải Phòng, ngày 22 tháng ", -2, 38, 10, 8))
+    first = read_page_text(image, FIRST)
+    assert parse_date_detail(first.text)[0] is None
+
+    again = reread_header(image, first, OPTIONS)
+
+    assert again.checked == ("date",) and again.replaced == ("date",)
+    assert parse_date_detail(again.result.text) == (dt.date(2011, 2, 22), "")
+    assert parse_number(again.result.text) == "518/QĐ-SGDĐT"
+
+
+def test_a_month_under_a_blot_is_left_alone() -> None:
+    """The blot covers the whole "1": without the blot nothing is left to read — no guess."""
+    line = "Hải Phòng, ngày 13 tháng 1 năm 2011"
+    image = header_page(date_line=line, date_blot=("Hải Phòng, ngày 13 tháng ", 12, 30, 14, 22))
+    first = read_page_text(image, FIRST)
+    assert parse_date_detail(first.text)[0] is None
+
+    again = reread_header(image, first, OPTIONS)
+
+    assert again.checked == ("date",) and again.replaced == ()
+    assert parse_date_detail(again.result.text)[0] is None
+
+
+def test_blot_variants_read_only_crops_with_a_blot(clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    """Without a blot a blot variant's crop is the plain one: not read, so not a second vote for the same reading."""
+    image, clean = clean_page
+    plan = plan_reread(image, _t1_reading(clean))
+    assert plan is not None
+    read_with = {plan.variants[j].name for canvas in plan.canvases for _, _, _, j in canvas.placed}
+    assert read_with == {v.name for v in VARIANTS if not v.blots}
+
+
+def test_blot_crops_leave_the_other_canvases_as_they_were() -> None:
+    """What Tesseract reads in a crop depends on its canvas: the blot crops go on canvases of their own."""
+    image = header_page(date_line="Hải Phòng, ngày 22 tháng 2 năm 2011",
+                        date_blot=("Hải Phòng, ngày 22 tháng ", -2, 38, 10, 8))
+    first = read_page_text(image, FIRST)
+    plan = plan_reread(image, first)
+    without = plan_reread(image, first, tuple(v for v in VARIANTS if not v.blots))
+    assert plan is not None and without is not None
+    assert [c.lang for c in plan.canvases] == ["vie", "eng", "vie", "eng"]
+    assert len(plan.canvases) == len(without.canvases) + 2
+    for canvas, alone in zip(plan.canvases, without.canvases, strict=False):
+        assert canvas.lang == alone.lang and np.array_equal(canvas.image, alone.image)
+    assert all(plan.variants[j].blots for canvas in plan.canvases[2:] for _, _, _, j in canvas.placed)
+
+
+def test_a_blot_variant_reading_what_its_twin_read_does_not_vote() -> None:
+    """A blot away from the digits changes nothing: the same value read twice is still one vote."""
+    wrong = _line_words("Hải Phòng, ngày 22 tháng 3 năm 2011")
+    right = _line_words("Hải Phòng, ngày 22 tháng 2 năm 2011")
+    eaten = _line_words("Hải Phòng, ngày 22 tháng ø năm 2011")
+    names = [v.name for v in VARIANTS]
+    per_variant: list[list[OcrWord]] = [[] for _ in VARIANTS]
+    per_variant[names.index("vie x1")] = wrong
+    per_variant[names.index("vie x1 blots")] = _line_words("Hải Phòng, ngày 22 tháng 3 năm 2011 |")
+    per_variant[names.index("vie x2 thick")] = eaten
+    per_variant[names.index("vie x2 thick blots")] = right
+    line = HeaderLine("date", tuple(eaten), None, False)
+    assert pick(line, per_variant) == wrong  # the one reading of "3" counted twice would win
+
+    kept = _blots_mattered("date", per_variant, VARIANTS)
+
+    assert kept[names.index("vie x1 blots")] == []  # "3" again, in other words: no second vote
+    assert kept[names.index("vie x2 thick blots")] == right  # the "2" the blot hid from its twin votes
+    assert kept[names.index("vie x1")] == wrong
+    assert pick(line, kept) is None  # one vote each: no value wins
+
+
+def test_a_date_from_look_alikes_does_not_vote() -> None:
+    """"năm 201 |" parses as 2011 and "tháng l2" as 12: no reading saw those digits, they do not vote."""
+    first = HeaderLine("date", tuple(_line_words("Hải Phòng, ngày 08 tháng 2 năm 201")), None, False)
+    glued = _line_words("Hải Phòng, ngày 08 tháng 2 năm 201 |")
+    assert parse_date_detail(" ".join(w.text for w in glued)) == (dt.date(2011, 2, 8), "")
+    right = _line_words("Hai Phong, ngay 08 thang 2 nam 2012")
+    assert pick(first, [glued, glued]) is None
+    assert pick(first, [glued, right, glued, right]) == right
+    assert pick(first, [_line_words("Hải Phòng, ngày 08 tháng l2 năm 2012")] * 3) is None
 
 
 def test_a_date_read_surely_is_clean() -> None:
