@@ -192,10 +192,20 @@ _BARE_NUMBER_RE = re.compile(rf"^\W{{0,2}}(?:\S{{1,3}}\s*:\s*)?(?P<num>[0-9]{{1,
                              rf"(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)\W{{0,2}}$")
 
 
+def _cut_short(line: str, start: int) -> bool:
+    """Whether the digits at ``start`` follow a speck glued to them ("Số .2/QĐ", "'79/QĐ").
+
+    A dot, comma or quote stuck to the front of the digits, with a space or the
+    line's start before it, is what a hole or a stain leaves of a digit: the
+    digits read are the number's last ones, and the value would be wrong.
+    """
+    return start > 0 and line[start - 1] in ".,;'`‘’\"„" and (start == 1 or line[start - 2].isspace())
+
+
 def _bare_number(orig: str, fold_line: str) -> str | None:
     """The number of a header line holding only a number whose every code is known, "Số:" eaten or garbled."""
     m = _BARE_NUMBER_RE.match(fold_line.strip())
-    if not m:
+    if not m or _cut_short(fold_line.strip(), m.start("num")):
         return None
     value = normalize_number(m.group("num"), m.group("suf"), orig.strip()[m.start("suf"):m.end("suf")])
     return None if unknown_codes(value) else value
@@ -222,6 +232,10 @@ def _number_candidates(text: str) -> list[tuple[float, int, str]]:
                 # Pure look-alikes ("lO") only when the suffix is known.
                 if _canonical_suffix_token(first_tok, first_tok) == first_tok.upper():
                     continue
+            if _cut_short(fold_line, m.start("num")):
+                if nonempty <= 12:  # the header's own number, its first digits lost: none rather than a part
+                    out.append((4.5, idx, ""))
+                continue
             score = 0.0
             start = m.start("so")
             if orig[start] == "S":
@@ -265,7 +279,7 @@ def parse_number(text: str) -> str | None:
     if not cands:
         return None
     best = max(cands, key=lambda c: (c[0], -c[1]))
-    if best[0] < 1.0:
+    if best[0] < 1.0 or not best[2]:
         return None
     return best[2]
 

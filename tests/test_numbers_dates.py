@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract import filing_unit, parse_number_detail
 from pipeline.gazetteer import issuer_symbols
-from pipeline.numbers_dates import parse_date_detail, repair_symbol, slashless_number, symbol_tail
+from pipeline.numbers_dates import parse_date_detail, parse_number, repair_symbol, slashless_number, symbol_tail
 
 SGD = "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"
 UBND = "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"
@@ -203,3 +203,22 @@ def test_slashless_numbers_need_the_issuers_symbol(number_line: str, title: str 
     number, note = parse_number_detail(text, SGD, date, title)
     assert number == expected
     assert ("inferred" in note) == (expected is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Seed 24: "Số: 412/…" whose "41" a hole took, a dot left of it; "479/…" with "Số:" and the 4 gone.
+        ("Số .2/QĐ-SGD&ĐT", None),
+        ("UBND THÀNH PHỐ HẢI PHÒNG\n'79/QĐ-SGD&ĐT", None),
+        # A number cut short is no number: not one cited in the body either.
+        ("Số .2/QĐ-SGD&ĐT\nV/v xác minh\n" + "\n".join(f"dòng {i}" for i in range(12))
+         + "\nQuyết định số 12/QĐ-UBND", None),
+        # The colon read as a dot, a scrap with a space before the number: whole numbers.
+        ("Số. 123/QĐ-SGDĐT", "123/QĐ-SGDĐT"),
+        ("Số:412/QĐ-SGD&ĐT", "412/QĐ-SGD&ĐT"),
+        ("„ 1919/QĐ-UBND", "1919/QĐ-UBND"),
+    ],
+)
+def test_a_number_whose_first_digits_are_lost_is_none(text: str, expected: str | None) -> None:
+    assert parse_number(text) == expected
