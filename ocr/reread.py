@@ -16,7 +16,7 @@ where the first reading does not parse cleanly:
    digits come out surer).
 2. :func:`line_box` cuts each unclean line's band out of the restored page
    (a little wider than its words: the part a stain ate was not read).
-3. :func:`read_variants` (:mod:`ocr.variants`) reads the bands again as
+3. :mod:`ocr.variants` reads the bands again as
    :data:`VARIANTS` of the same crop (as is, upscaled, upscaled with
    strokes thickened, and, for the place-date line only, with Tesseract's
    English model, which reads the italic "1" that the Vietnamese one reads
@@ -66,15 +66,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
-from ocr.variants import (
-    VARIANTS,
-    Variant,
-    VariantCanvas,
-    place_readings,
-    read_canvases,
-    read_variants,
-    variant_canvases,
-)
+from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_date_detail, parse_number, unknown_codes
 from pipeline.place_dates import latest_cited_date
@@ -84,8 +76,6 @@ __all__ = [
     "HeaderLine",
     "LostLine",
     "Reread",
-    "Variant",
-    "VARIANTS",
     "header_lines",
     "judge",
     "band_reading",
@@ -95,14 +85,9 @@ __all__ = [
     "needs_reread",
     "pick",
     "RereadPlan",
-    "VariantCanvas",
     "apply_reread",
-    "place_readings",
     "plan_reread",
-    "read_canvases",
-    "read_variants",
     "reread_header",
-    "variant_canvases",
 ]
 
 #: A digit read below this confidence makes its line worth reading again (the records
@@ -373,8 +358,7 @@ def _put_back(result: OcrResult, line: HeaderLine, new: list[OcrWord]) -> OcrRes
 # --------------------------------------------------------------------------
 
 #: The issuer's lines, the left column's anchor: "SỞ GIÁO DỤC VÀ ĐÀO TẠO", else "UBND THÀNH PHỐ HẢI PHÒNG".
-_ISSUER_ANCHORS = (re.compile(r"(?<![a-z])(?:dao tao|giao duc)(?![a-z])"),
-                   re.compile(r"(?<![a-z])(?:ubnd|thanh pho)(?![a-z])"))
+_ISSUER_ANCHORS = (_ISSUER_RE, re.compile(r"(?<![a-z])(?:ubnd|thanh pho)(?![a-z])"))
 #: The motto, the right column's anchor: "Độc lập - Tự do - Hạnh phúc", else "CỘNG HÒA … VIỆT NAM".
 _MOTTO_ANCHORS = (re.compile(r"(?<![a-z])(?:hanh phuc|tu do|doc lap)(?![a-z])"),
                   re.compile(r"(?<![a-z])(?:cong hoa|chu nghia|viet nam)(?![a-z])"))

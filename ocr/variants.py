@@ -7,11 +7,10 @@ taken off: :func:`remove_blots`) and a model to read it with.
 :func:`variant_canvases` stacks a page's crops of one language on one
 canvas with white gaps (those with their blots taken off on one of their
 own), :func:`place_readings` maps what Tesseract read on a canvas back to
-each line and variant, in page coordinates. A page's canvases are read one
-Tesseract run each
-(:func:`read_variants`), or the canvases of a whole run of pages one run
-per language (:func:`read_canvases`, the ingest's way: the results are
-those of separate runs, without a model load per page).
+each line and variant, in page coordinates. :func:`read_canvases` reads
+the canvases of one page, or of a whole run of pages (the ingest's way),
+with one Tesseract run per language: the results are those of separate
+runs, without a model load per page.
 """
 
 from __future__ import annotations
@@ -37,7 +36,6 @@ __all__ = [
     "place_readings",
     "read_canvas",
     "read_canvases",
-    "read_variants",
     "variant_canvases",
 ]
 
@@ -220,34 +218,14 @@ def read_canvas(canvas: VariantCanvas, options: TesseractOptions, what: str = "p
         return None  # a second look that fails (a model missing, a timeout) leaves the first reading
 
 
-def read_variants(image: np.ndarray, boxes: list[tuple[int, int, int, int]],
-                  variants: tuple[Variant, ...], options: TesseractOptions, *, what: str = "page",
-                  kinds: list[str] | None = None) -> list[list[list[OcrWord]]]:
-    """Read every box with every variant meant for its kind of line; words in page coordinates.
-
-    The crops of one language are stacked on one canvas (:func:`variant_canvases`)
-    and read by one Tesseract run (page segmentation 6: a block of lines). A
-    language whose run fails (model not installed, timeout) gives no words;
-    one with no crop to read is not started.
-
-    Args:
-        kinds: The kind of line of each box (``Variant.kinds``); all variants for every box if not given.
-
-    Returns:
-        ``out[i][j]``: the words of box ``i`` read with variant ``j``, left to right.
-    """
-    canvases = variant_canvases(image, boxes, variants, kinds)
-    return place_readings(canvases, [read_canvas(c, options, what) for c in canvases], boxes, variants)
-
-
 def read_canvases(canvases: list[VariantCanvas], options: TesseractOptions, *,
                   what: str = "pages") -> list[OcrResult | None]:
     """Read the canvases of several pages' re-reads with one Tesseract run per language.
 
     The runs are those of :func:`ocr.tesseract.run_ocr_many`, whose results
     are those of separate runs; when a language's run fails, its canvases are
-    read one by one, and one that fails alone gives ``None``, as in
-    :func:`reread_header`.
+    read one by one, and one that fails alone gives ``None`` (no words: the
+    first reading of its lines stays).
     """
     out: list[OcrResult | None] = [None] * len(canvases)
     for lang in dict.fromkeys(c.lang for c in canvases):

@@ -16,23 +16,20 @@ from ocr.pages import PageJob, load_words, read_page
 from ocr.reread import (
     DATE_LOW_CONF,
     HeaderLine,
-    Variant,
     _blots_mattered,
     _cited_year,
     apply_reread,
     band_reading,
-    VARIANTS,
     header_lines,
     judge,
     line_box,
     lost_lines,
     pick,
     plan_reread,
-    read_canvases,
     reread_header,
 )
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
-from ocr.variants import remove_blots
+from ocr.variants import VARIANTS, Variant, read_canvases, remove_blots
 from pipeline.numbers_dates import parse_date_detail, parse_number
 from sohoa.settings import Settings, TesseractOptions
 
