@@ -110,12 +110,14 @@ def reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSumm
             jobs.append(PageJob(Path(row.path), row.sha256, infos[file_id], page_no, settings))
         # By content: a changed original is a second file row under the same path.
         by_sha = {row.sha256: row for row in rows.values()}
+        # The readings kept so far, each file's looked up once (a page's new reading replaces only its own).
+        olds = {file_id: {p.page_no: p for p in ledger.pages_of(file_id)} for file_id in rows}
         touched: set[int] = set()
         # Read in runs as the ingest reads (one Tesseract a run, transient failures read again alone).
         for settled in read_in_runs(jobs, settings.workers):
             for job, out in settled:
                 row, page_no = by_sha[job.sha256], job.page_no
-                old = {p.page_no: p for p in ledger.pages_of(row.id)}[page_no]
+                old = olds[row.id][page_no]
                 if isinstance(out, PageFailure):  # the old reading stays; say why
                     summary.pages.append(PageChoice(row.path, page_no, old.quality, None, f"failed: {out.reason}"))
                     continue
