@@ -135,6 +135,17 @@ def _complete_month(raw: str) -> str | None:
     return None
 
 
+def _without_speck(raw: str) -> str | None:
+    """A day or month with a speck glued before its two digits ("»I0", "•05"): the two digits.
+
+    Two digits are a whole day or month, so what stands before them is dirt,
+    not a lost digit; a speck before one digit ("»7") may be what is left of
+    the first, and gives ``None``.
+    """
+    m = re.fullmatch(r"[^0-9a-z\s|]{1,2}(?P<digits>[0-9oilsb|]{2})", raw)
+    return _fix_digits(m.group("digits")) if m is not None else None
+
+
 #: A legal basis of an act, up to its semicolon: "Căn cứ Quyết định số … ngày 07/7/2008 …;".
 _BASIS_RE = re.compile(r"\bcan cu\b[^;]{0,400};")
 
@@ -171,6 +182,8 @@ def _repair_place_date(loose: re.Match[str], later_than: _Cited) -> dt.date | No
             if year is None and loose["y"] is not None and re.fullmatch(r"[0-9]{2,3}", read):
                 year = _year_from_tail(read)  # "năm 12": the first digits eaten, "năm" itself kept
             fixed = str(year) if year is not None else fixed
+        if name in "dm" and not fixed.isdigit():
+            fixed = _without_speck(raw) or fixed
         if name == "m" and not fixed.isdigit():
             fixed = _complete_month(fixed) or fixed
         if not fixed.isdigit():

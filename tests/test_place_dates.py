@@ -37,6 +37,9 @@ def _page(line: str, body: str = BASIS) -> str:
         ("Hải Phòng, _ 14 tháng 6 năm 2012", dt.date(2012, 6, 14)),
         # "ng" read as one "9".
         ("Hải Phòng, 9ày 09 tháng 1 năm 2012", dt.date(2012, 1, 9)),
+        # A speck glued before a two-digit month or day (seed 24: "tháng»I0" printed "tháng 10").
+        ("Hải Phòng, ngày 05 tháng»I0 năm 2011", dt.date(2011, 10, 5)),
+        ("Hải Phòng, ngày •05 tháng 10 năm 2011", dt.date(2011, 10, 5)),
     ],
 )
 def test_damaged_place_date_line_is_repaired_and_noted(line: str, expected: dt.date) -> None:
@@ -56,6 +59,8 @@ def test_damaged_place_date_line_is_repaired_and_noted(line: str, expected: dt.d
         "Hải Phòng, ngày 03 tháng 6 nu. 07",  # 2007: before the 2008 act it cites
         "Hải Phòng, ngày 08 tháng 7 năm 20",  # the year cut at the page edge
         "Hải Phòng, ngày 09 tháng 5 năm 200%",  # 2008 or 2009
+        "Hải Phòng, ngày 05 tháng»1 năm 2011",  # a speck before one digit: 1, 10, 11 or 12?
+        "Hải Phòng, ngày 05 tháng |10 năm 2011",  # "|" may be a 1: 110 is no month
     ],
 )
 def test_not_enough_left_gives_no_date(line: str) -> None:
