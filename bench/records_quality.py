@@ -253,7 +253,7 @@ def reread_cost(ledger_path: Path, settings: Settings) -> str:
     infos: dict[str, FileInfo] = {}
     wall = [0.0, 0.0]
     cpu = [0.0, 0.0]
-    pages = lines = replaced = 0
+    pages = lines = replaced = checks = doubted = 0
     for r in rows:
         path = Path(r["path"])
         info = infos.setdefault(r["path"], inspect_file(path, settings.limits, settings.dpi))
@@ -268,11 +268,15 @@ def reread_cost(ledger_path: Path, settings: Settings) -> str:
         wall[1] += t2 - t1
         cpu[0] += c1 - c0
         cpu[1] += c2 - c1
-        pages += bool(again.checked)
-        lines += len(again.checked)
+        again_read = [k for k in again.checked if not k.startswith("check-")]
+        pages += bool(again_read)
+        lines += len(again_read)
         replaced += len(again.replaced)
+        checks += len(again.checked) - len(again_read)
+        doubted += len(again.doubted)
     n = max(len(rows), 1)
-    return (f"header re-read: {pages} of {len(rows)} pages read again ({lines} lines, {replaced} replaced); "
+    return (f"header re-read: {pages} of {len(rows)} pages read again ({lines} lines, {replaced} replaced), "
+            f"{checks} clean place-date lines checked ({doubted} read otherwise by the check); "
             f"per page of the set: page read {wall[0] / n:.2f} s ({cpu[0] / n:.2f} s Tesseract CPU), "
             f"re-read {wall[1] / n:.3f} s ({cpu[1] / n:.3f} s Tesseract CPU); "
             f"per page read again: {wall[1] / max(pages, 1):.2f} s ({cpu[1] / max(pages, 1):.2f} s Tesseract CPU)")

@@ -81,13 +81,13 @@ class PageReading:
 
     @property
     def steps(self) -> tuple[str, ...]:
-        """Restoration steps, then the header lines read again or replaced."""
+        """Restoration steps, then the header lines read again (or checked), replaced or doubted."""
         return _steps(self.restored, self.reread)
 
 
 def _steps(restored: RestoredPage, reread: Reread) -> tuple[str, ...]:
     return (restored.steps + tuple(f"reread-{k}" for k in reread.checked)
-            + tuple(f"replaced-{k}" for k in reread.replaced))
+            + tuple(f"replaced-{k}" for k in reread.replaced) + tuple(f"doubted-{k}" for k in reread.doubted))
 
 
 def _restore(load: Callable[[], np.ndarray], settings: Settings) -> RestoredPage:

@@ -43,14 +43,18 @@ def test_a_run_is_read_by_one_tesseract_and_a_killed_run_is_read_page_by_page(
     monkeypatch.setattr(tess, "TESSERACT", str(_wrapper(tmp_path, 'case "$1" in *.txt) kill -9 $$;; esac')))
     fallback = read_pages(jobs)
     calls = (tmp_path / "calls").read_text().split()
-    assert sum(c.endswith("pages.txt") for c in calls) == 1  # the run, killed
+    # The run, killed (and the header re-read's run of a language with several canvases, killed too).
+    runs = sum(c.endswith("pages.txt") for c in calls)
+    assert runs >= 1
     assert sum(c.endswith(".pgm") for c in calls) >= 3  # then each page alone (and any header re-read)
     assert all(isinstance(o, PageOutcome) for o in fallback)
 
     (tmp_path / "calls").unlink()
     monkeypatch.setattr(tess, "TESSERACT", str(_wrapper(tmp_path, "")))
     batched = read_pages(jobs)
-    assert sum(c.endswith("pages.txt") for c in (tmp_path / "calls").read_text().split()) == 1
+    calls_batched = (tmp_path / "calls").read_text().split()
+    assert sum(c.endswith("pages.txt") for c in calls_batched) == runs  # each run started once
+    assert len(calls_batched) < len(calls)
     assert [o.text for o in batched] == [o.text for o in fallback]  # the same words either way
     assert [o.page_no for o in batched] == [1, 2, 3] and all(Path(o.words_path).is_file() for o in batched)
 

@@ -15,9 +15,11 @@ from ocr.loader import inspect_file
 from ocr.pages import PageJob, load_words, read_page
 from ocr.reread import (
     DATE_LOW_CONF,
+    DISSENT_CONF,
     HeaderLine,
     _blots_mattered,
     _cited_year,
+    _dissent,
     apply_reread,
     band_reading,
     header_lines,
@@ -31,6 +33,7 @@ from ocr.reread import (
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import VARIANTS, Variant, read_canvases, remove_blots
 from pipeline.numbers_dates import parse_date_detail, parse_number
+from pipeline.records import doubtful_words
 from sohoa.settings import Settings, TesseractOptions
 
 from conftest import SAMPLES
@@ -87,7 +90,43 @@ def test_clean_header_is_not_read_again(clean_page: tuple[np.ndarray, OcrResult]
     assert lines["number"].value == "518/QĐ-SGDĐT" and lines["number"].clean
     assert lines["date"].value == "2008-01-28" and lines["date"].clean
     again = reread_header(image, first, OPTIONS)
-    assert again.checked == () and again.result is first
+    # Only the clean place-date line's check reads: it read the same date, so nothing changed.
+    assert again.checked == ("check-date",) and again.doubted == () and again.result is first
+
+
+def test_a_confident_misread_date_is_doubted_by_the_check(clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    """Seed 25: a ring of a stain on the "4" of "04", read "03" at 96%: clean, so never read again.
+
+    The check with the English model reads "28" where this first reading has "23": the date
+    keeps its text, and its doubtful digits send the record to review.
+    """
+    image, clean = clean_page
+    words = tuple(replace(w, text="23", conf=96.0) if w.text == "28" else w for w in clean.words)
+    first = OcrResult(text=words_to_text(words), words=words)
+    line = next(line for line in header_lines(first, image.shape[0]) if line.kind == "date")
+    assert line.value == "2008-01-23" and line.clean
+
+    again = reread_header(image, first, OPTIONS)
+
+    assert again.checked == ("check-date",) and again.doubted == ("date",) and again.replaced == ()
+    assert again.result.text == first.text
+    assert [w.conf for w in again.result.words if w.text == "23"] == [DISSENT_CONF]
+    assert doubtful_words([(w.text, w.conf) for w in again.result.words]) == ("23",)
+    assert [w.conf for w in again.result.words if w.text != "23"] == [w.conf for w in first.words if w.text != "23"]
+
+
+def test_a_check_that_reads_no_valid_date_or_an_earlier_year_is_no_dissent() -> None:
+    line = HeaderLine("date", tuple(_words("Hải Phòng, ngày 04 tháng 6 năm 2012")), "2012-06-04", True)
+    assert _dissent(line, _words("Hai Phong, ngay 03 thang 6 nam 2012"), None) is not None
+    assert _dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2012"), None) is None  # the same date
+    assert _dissent(line, _words("Hai Phong, ngay 0 thang 6 nam"), None) is None  # no date
+    assert _dissent(line, _words("Hai Phong, ngay l3 thang 6 nam 2012"), None) is None  # "l3": 13 only by a look-alike
+    assert _dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2006"), 2008) is None  # before what the page cites
+    assert _dissent(line, [], None) is None  # the check's run failed
+
+
+def _words(text: str) -> list[OcrWord]:
+    return [OcrWord(t, 90.0, 100 * k, 500, 90, 40, 1, 1, 1) for k, t in enumerate(text.split())]
 
 
 def test_month_misread_T1_is_read_again(clean_page: tuple[np.ndarray, OcrResult]) -> None:
@@ -145,17 +184,21 @@ def test_a_run_of_pages_is_re_read_together_as_each_page_alone(clean_page: tuple
     blot = header_page(stain_number=True)
     pages = [(image, _t1_reading(clean)), (blot, read_page_text(blot, FIRST)), (image, clean)]
     plans = [plan_reread(img, first) for img, first in pages]
-    assert plans[2] is None  # a clean header is not read again
+    assert all(plan is not None for plan in plans)
+    # A clean header is not read again: its place-date line is only checked.
+    assert (plans[2].todo, plans[2].lost, len(plans[2].checks)) == ([], [], 1)
     canvases = [c for plan in plans if plan is not None for c in plan.canvases]
-    assert [c.lang for c in canvases] == ["vie", "eng", "vie"]  # the number line alone needs no English
+    # Page 1: its place-date line read again; page 2: its number line (no English) and its date's check.
+    assert [c.lang for c in canvases] == ["vie", "eng", "vie", "eng", "eng"]
 
     reads = iter(read_canvases(canvases, OPTIONS, what="3 pages"))
-    for (img, first), plan in zip(pages[:2], plans[:2], strict=True):
+    for (img, first), plan in zip(pages, plans, strict=True):
         assert plan is not None
         together = apply_reread(plan, first, [next(reads) for _ in plan.canvases], 0.0)
         alone = reread_header(img, first, OPTIONS)
-        assert (together.result, together.checked, together.replaced) == (alone.result, alone.checked, alone.replaced)
-    assert parse_date_detail(together.result.text) == (dt.date(2008, 1, 28), "")
+        assert ((together.result, together.checked, together.replaced, together.doubted)
+                == (alone.result, alone.checked, alone.replaced, alone.doubted))
+        assert parse_date_detail(together.result.text) == (dt.date(2008, 1, 28), "")
 
 
 def test_a_failing_run_of_re_reads_is_read_canvas_by_canvas(clean_page: tuple[np.ndarray, OcrResult]) -> None:
@@ -376,7 +419,7 @@ def test_a_lost_number_line_is_found_below_the_issuer(clean_page: tuple[np.ndarr
 
     again = reread_header(image, first, OPTIONS)
 
-    assert again.checked == ("lost-number",) and again.replaced == ("lost-number",)
+    assert again.checked == ("lost-number", "check-date") and again.replaced == ("lost-number",)
     assert parse_number(again.result.text) == "518/QĐ-SGDĐT"
     lines = again.result.text.split("\n")
     assert "ĐÀO TẠO" in lines[lines.index(next(t for t in lines if "518" in t)) - 1]  # right below the issuer
