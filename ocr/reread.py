@@ -39,6 +39,15 @@ where the first reading does not parse cleanly:
    day, month or year the reading has only as look-alikes or glued pieces
    ("năm 201 |" parses as 2011).
 
+A place-date line that parsed cleanly is still checked: a ring of a stain
+on the "4" of "04" reads "03" at 96%, as sure as any clean digit. Its band is
+read once more with the English model alone (:data:`CHECK_VARIANTS`, on a
+canvas of its own, in the same Tesseract run as the page's other English
+crops); when that reading parses to another valid date (printed digits,
+not before a year the page cites), the line's digits it does not share keep
+their text but drop to :data:`DISSENT_CONF`, which sends the record to
+review. One reading against one is no vote, so nothing is replaced.
+
 A line the page read lost altogether (a stain ate "Số: 811/QĐ-SGDĐT", or
 the place-date line ran into the "V/v" line at its left) is looked for
 where the layout puts it (:func:`lost_lines`): the number line in the left
