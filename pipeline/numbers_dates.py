@@ -187,8 +187,9 @@ def normalize_number(num: str, suffix: str, suffix_original: str | None = None) 
 
 
 #: A header line that is a number and nothing else: its "Số:" was eaten ("1919/QĐ-UBND"),
-#: or is a scrap of up to three characters before the colon ("3ố: 231/QĐ-SGDĐT").
-_BARE_NUMBER_RE = re.compile(rf"^\W{{0,2}}(?:\S{{1,3}}\s*:\s*)?(?P<num>[0-9]{{1,5}})\s*/\s*"
+#: or is a scrap of up to three characters before the colon ("3ố: 231/QĐ-SGDĐT"), or its "S"
+#: and a scrap before a space, the colon under a blot ("S§ 849/QĐ-SGD&ĐT").
+_BARE_NUMBER_RE = re.compile(rf"^\W{{0,2}}(?:\S{{1,3}}\s*:\s*|s[^\s0-9]{{0,2}}\s+)?(?P<num>[0-9]{{1,5}})\s*/\s*"
                              rf"(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)\W{{0,2}}$")
 
 

@@ -416,6 +416,9 @@ def test_a_header_number_whose_so_was_eaten_is_read_when_its_symbol_is_known() -
     assert parse_number(eaten) == "1919/QĐ-UBND"
     garbled = "U_ 'D THÀNH PHỐ HẢI PHÒNG\nS 5LÁO DỤC VÀ ĐÀO TẠO\n3ố: 231/QĐ-SGDĐT\n\nCỘNG HÒA XÃ HỘI\n"
     assert parse_number(garbled) == "231/QĐ-SGDĐT"  # "Số" a scrap of three characters before its colon
+    # Seed 24: a blot on "ố:" left "S§": the "S" and a scrap before a space, no colon.
+    assert parse_number("UBND\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nS§ 849/QĐ-SGD&ĐT\n") == "849/QĐ-SGD&ĐT"
+    assert parse_number("UBND\nS5 849/QĐ-SGD&ĐT\n") is None  # "5" may be a digit of the number
     # The header's own "Số:" line still wins over a bare number, and nothing else is taken bare:
     # an unknown code, a number with words around it, a number below the header.
     assert parse_number("UBND\nSố: 45/QĐ-UBND\n1919/QĐ-UBND\n") == "45/QĐ-UBND"
