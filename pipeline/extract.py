@@ -568,12 +568,20 @@ def filing_unit(text: str) -> str | None:
 def _damaged(symbol: str, number: str, symbols: tuple[str, ...], known: tuple[str, ...]) -> bool:
     """A symbol that is none of the known ones and has a code no one knows or is the start or end of one.
 
-    ``symbols`` are the issuer's, ``known`` every issuer's in the gazetteer.
+    ``symbols`` are the issuer's, ``known`` every issuer's in the gazetteer. The start may end
+    inside a code ("SGDĐT-KT&KĐ" of "SGDĐT-KT&KĐCLGD"); the end is whole codes ("UBND" of "QĐ-UBND").
     """
     if symbol in symbols or symbol in known:
         return False
     return bool(unknown_codes(number)) or any(
-        k.startswith(symbol + "-") or k.endswith("-" + symbol) for k in symbols)
+        k.startswith(symbol) or k.endswith("-" + symbol) for k in symbols)
+
+
+def _cut_inside(symbol: str, tail: str | None, symbols: tuple[str, ...]) -> bool:
+    """``symbol`` is the start of one of ``symbols`` and its line goes on after it (garbage)."""
+    read = fold(symbol)
+    return (tail is not None and len(fold(tail).replace(" ", "")) > len(read)
+            and any(fold(s).startswith(read) and fold(s) != read for s in symbols))
 
 
 def _certificate_for_decision(number: str, title: str | None) -> bool:
@@ -627,9 +635,13 @@ def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | No
     known = issuer_symbols(None)
     if number.rpartition("/")[2] in known:
         return number, ""  # a known symbol, if of another issuer ("QĐ-BGDĐT" cited on a page), stays
-    snapped = snap_symbol(number, symbols)
-    note = ""
-    if snapped != snap_symbol(number, issuer_symbols(issuer)):
+    head, _, symbol = number.rpartition("/")
+    # Cut short inside a code ("SGDĐT-KT&KĐ" of "SGDĐT-KT&KĐCLGD", more of the line after it, under a
+    # stain) is one edit from "SGDĐT-KTKĐ" as well: not snapped, the line's whole tail decides below.
+    cut = _cut_inside(symbol, symbol_tail(text, head), symbols)
+    snapped = number if cut else snap_symbol(number, symbols)
+    note = f"number {number}: its symbol is cut short" if cut else ""
+    if not cut and snapped != snap_symbol(number, issuer_symbols(issuer)):
         note = f"number {snapped} inferred from the issuer's symbols (read '{number}')"
     head, _, symbol = snapped.rpartition("/")
     if not _damaged(symbol, snapped, symbols, known):

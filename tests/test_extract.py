@@ -399,6 +399,19 @@ def test_extract_fields_snaps_the_number_to_the_issuer_symbols() -> None:
     assert extract_fields(text).number == "96/SGDĐT-KT&KĐCLGD"
 
 
+def test_a_symbol_cut_inside_a_code_is_repaired_from_its_line_not_snapped() -> None:
+    """Seed 20: "SGDĐT-KT&KĐC' ?D" parses as "SGDĐT-KT&KĐ", one edit from "SGDĐT-KTKĐ"."""
+    head = "UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n"
+    issuer = "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    number, note = parse_number_detail(head + "Số: 556/SGDĐT-KT&KĐC' ?D\nV/v xác minh văn bằng\n", issuer)
+    assert number == "556/SGDĐT-KT&KĐCLGD" and "inferred from the issuer's symbols" in note
+    # The line ends with the symbol (seed 22: a speck read "&"): the nearest symbol, as before.
+    assert parse_number_detail(head + "Số:15/SGDĐT-KT&KĐ\nV/v xác minh văn bằng\n", issuer) == ("15/SGDĐT-KTKĐ", "")
+    # Cut where two symbols start alike, the rest of the line unreadable: as read, with a note (review).
+    number, note = parse_number_detail(head + "Số: 556/SGD ?\n", issuer)
+    assert number == "556/SGD" and note == "number 556/SGD: its symbol is cut short"
+
+
 @pytest.mark.parametrize(
     ("line", "number"),
     [
