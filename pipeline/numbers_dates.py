@@ -441,7 +441,8 @@ def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ())
       half of them (and three characters) are ranked by the size of the
       damaged block, read and known ("QĐ-UEL D" is "QĐ-UBND" with "BN" read
       "EL "); only the smallest is a candidate, and only if no other symbol
-      ties with it.
+      ties with it; when only a start survived ("SGDĐ. `“ ý"), every symbol
+      with that start is a candidate.
 
     Several candidates are narrowed by ``prefer``, codes the rest of the
     document names (the title's type code "QĐ", the filing unit of "Lưu:
@@ -462,10 +463,10 @@ def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ())
     r = fold(read).strip(" .,;:'`|_-")
     if len(r) < 2 or not symbols:
         return None
-    fragments, ranked = [], []
+    fragments, ranked, shapes = [], [], {}
     for sym in symbols:
         k = fold(sym)
-        p, sfx, gap_r, gap_k = _shape(r, k)
+        p, sfx, gap_r, gap_k = shapes[sym] = _shape(r, k)
         if gap_r == 0 and gap_k > 0 and (sfx == 0 or p == 0):
             fragments.append(sym)
         elif p + sfx >= max(3, (len(k) + 1) // 2) and gap_r <= len(k):
@@ -475,6 +476,11 @@ def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ())
     elif ranked:
         best = min(cost for cost, _ in ranked)
         cands = [sym for cost, sym in ranked if cost == best]
+        if all(shapes[c][1] == 0 for c in cands):
+            # Only a start survived, garbage after it ("SGDĐ. `“ ý"): every symbol with that start
+            # fits as well, a long one too ("SGDĐT-KTKĐ", not only the short "SGDĐT-VP").
+            start = min(shapes[c][0] for c in cands)
+            cands = [sym for sym in symbols if shapes[sym][0] >= start]
     else:
         return None
     cands = _narrow(cands, prefer)

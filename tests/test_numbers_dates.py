@@ -34,8 +34,12 @@ BODY = "Căn cứ Quyết định số 1218/2008/QĐ-UBND ngày 07/7/2008 của 
         ("QĐ-UEL", UBND_2012, (), "QĐ-UBND"),  # "QĐ-UB" was not in use in 2012
         ("UBND", UBND_2012, ("QĐ",), "QĐ-UBND"),  # the start lost; the title says QUYẾT ĐỊNH
         ("SGDĐT", SGD_SYMBOLS, ("KTKĐ",), "SGDĐT-KTKĐ"),  # cut at the edge; "Lưu: VT, KTKĐ"
+        # Only a start left, garbage after it (seed 15): the long symbols fit it as well as "SGDĐT-VP".
+        ("SGDĐ. `“ ý", SGD_SYMBOLS, ("KTKĐ",), "SGDĐT-KTKĐ"),
+        ("SGDĐ. `“ ý", SGD_SYMBOLS, ("VP",), "SGDĐT-VP"),
         # Nothing to break the tie: no guess.
         ("SGDĐT", SGD_SYMBOLS, (), None),
+        ("SGDĐ. `“ ý", SGD_SYMBOLS, (), None),
         ("UBND", UBND_2012, (), None),
         ("XYZ", SGD_SYMBOLS, (), None),
         ("", SGD_SYMBOLS, (), None),
