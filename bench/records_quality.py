@@ -276,7 +276,7 @@ def reread_cost(ledger_path: Path, settings: Settings) -> str:
         doubted += len(again.doubted)
     n = max(len(rows), 1)
     return (f"header re-read: {pages} of {len(rows)} pages read again ({lines} lines, {replaced} replaced), "
-            f"{checks} clean place-date lines checked ({doubted} read otherwise by the check); "
+            f"{checks} clean lines checked ({doubted} doubted by the check); "
             f"per page of the set: page read {wall[0] / n:.2f} s ({cpu[0] / n:.2f} s Tesseract CPU), "
             f"re-read {wall[1] / n:.3f} s ({cpu[1] / n:.3f} s Tesseract CPU); "
             f"per page read again: {wall[1] / max(pages, 1):.2f} s ({cpu[1] / max(pages, 1):.2f} s Tesseract CPU)")
