@@ -441,8 +441,8 @@ def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ())
       half of them (and three characters) are ranked by the size of the
       damaged block, read and known ("QĐ-UEL D" is "QĐ-UBND" with "BN" read
       "EL "); only the smallest is a candidate, and only if no other symbol
-      ties with it; when only a start survived ("SGDĐ. `“ ý"), every symbol
-      with that start is a candidate.
+      ties with it; when only a start survived, the rest garbage of another
+      length ("SGDĐ. `“ ý"), every symbol with that start is a candidate.
 
     Several candidates are narrowed by ``prefer``, codes the rest of the
     document names (the title's type code "QĐ", the filing unit of "Lưu:
@@ -476,9 +476,11 @@ def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ())
     elif ranked:
         best = min(cost for cost, _ in ranked)
         cands = [sym for cost, sym in ranked if cost == best]
-        if all(shapes[c][1] == 0 for c in cands):
-            # Only a start survived, garbage after it ("SGDĐ. `“ ý"): every symbol with that start
-            # fits as well, a long one too ("SGDĐT-KTKĐ", not only the short "SGDĐT-VP").
+        if all(shapes[c][1] == 0 and shapes[c][2] != shapes[c][3] for c in cands):
+            # Only a start survived, garbage after it of another length than the rest of the
+            # candidate ("SGDĐ. `“ ý"): every symbol with that start fits as well, a long one too
+            # ("SGDĐT-KTKĐ", not only the short "SGDĐT-VP"). A rest read as many letters as it has
+            # ("QĐ-SGDBM": "BM" for "ĐT") is evidence for that symbol.
             start = min(shapes[c][0] for c in cands)
             cands = [sym for sym in symbols if shapes[sym][0] >= start]
     else:

@@ -37,6 +37,8 @@ BODY = "Căn cứ Quyết định số 1218/2008/QĐ-UBND ngày 07/7/2008 của 
         # Only a start left, garbage after it (seed 15): the long symbols fit it as well as "SGDĐT-VP".
         ("SGDĐ. `“ ý", SGD_SYMBOLS, ("KTKĐ",), "SGDĐT-KTKĐ"),
         ("SGDĐ. `“ ý", SGD_SYMBOLS, ("VP",), "SGDĐT-VP"),
+        # The rest read as as many letters as a symbol has there (seed 28: "BM" for "ĐT").
+        ("QĐ-SGDBM", SGD_SYMBOLS, ("QĐ",), "QĐ-SGDĐT"),
         # Nothing to break the tie: no guess.
         ("SGDĐT", SGD_SYMBOLS, (), None),
         ("SGDĐ. `“ ý", SGD_SYMBOLS, (), None),
