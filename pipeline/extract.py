@@ -314,13 +314,19 @@ _OFFICE_PREFIXES = (
 )
 _PERSON_RES: tuple[tuple[float, re.Pattern[str]], ...] = (
     (3.5, re.compile(r"(?:nay sua lai la|sua lai la|sua thanh)\s*[:.]?\s*")),
-    (3.0, re.compile(r"(?:ho va ten|ho ten|ho, ten)\s*(?:nguoi[a-z ]{0,20})?\s*[:.]?\s*")),
+    # "Họ" read "He" or "Hq": one letter of it may be wrong.
+    (3.0, re.compile(r"(?:h[a-z] va ten|ho ten|ho, ten)\s*(?:nguoi[a-z ]{0,20})?\s*[:.]?\s*")),
     (2.0, re.compile(
         r"(?:cho|cua|la|nhan|ten)\s+(?:ong|ba|anh|chi|em)(?:\s*/\s*(?:ba|chi))?\s*[:.]?\s+"
     )),
     (1.5, re.compile(r"(?:^|[\s:;,.(-])(?:ong|ba|anh|chi)\s*/\s*(?:ba|chi)\s*[:.]?\s+")),
     (1.0, re.compile(r"(?:^|[\s:;,.(-])(?:ong|ba)\s*[:.]?\s+")),
 )
+
+
+#: Letters that are no Vietnamese name on their own ("Y" and "Ý" are): a name's last word
+#: of one of them is a speck read as a letter.
+_SPECK_LETTERS = frozenset("ABCDEFGIJKLMNOPQRSTUVWXZ")
 
 
 def _take_name(orig: str, start: int, max_words: int = 5) -> list[str]:
@@ -351,6 +357,8 @@ def _take_name(orig: str, start: int, max_words: int = 5) -> list[str]:
         pos = m.end()
         if len(words) >= max_words:
             break
+    if len(words) > 2 and len(words[-1]) == 1 and words[-1] in _SPECK_LETTERS:
+        words.pop()  # "Vũ Thùy Nhung O": a speck after the name read as a letter
     return words
 
 
@@ -388,6 +396,8 @@ def parse_person(text: str) -> str | None:
             folded_name = fold(name)
             if folded_name.startswith(_OFFICE_PREFIXES) or fold(words[0]) in _NOT_NAME_WORDS:
                 continue
+            if re.search(r"\b(?:xa hoi|chu nghia)\b", folded_name):
+                continue  # the motto, its "C" lost: ":ÔNG HÒA XÃ HỘI …" read as "ông Hòa Xã Hội …"
             votes[folded_name] = votes.get(folded_name, 0.0) + weight
             if folded_name not in first or m.start() < first[folded_name][0]:
                 first[folded_name] = (m.start(), _title_case_name(name))

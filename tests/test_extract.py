@@ -246,6 +246,17 @@ def test_parse_person_forms() -> None:
     assert parse_person("không có tên người") is None
 
 
+def test_parse_person_past_damage_around_the_name() -> None:
+    # Seed 28: the motto lost its "C" (":ÔNG HÒA XÃ HỘI …" is no "ông Hòa …") and "Họ" was read "He".
+    motto = ":ÔNG HÒA XÃ HỘI ÄÑGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    assert parse_person(motto + "He và tên: Hà Văn Phòng\nNgày sinh: 23/04/1978") == "Hà Văn Phòng"
+    assert parse_person(motto) is None
+    # Seed 26: a speck after the name read "O"; "Y" and "Ý" are names of one letter.
+    assert parse_person("Họ và tên: Vũ Thùy Nhung O\nNgày sinh: 01/02/1990") == "Vũ Thùy Nhung"
+    assert parse_person("Họ và tên: Nguyễn Thị Y\nNgày sinh: 01/02/1990") == "Nguyễn Thị Y"
+    assert parse_person("Họ và tên: Lê Như Ý\nNgày sinh: 01/02/1990") == "Lê Như Ý"
+
+
 def test_parse_person_takes_corrected_name() -> None:
     assert parse_subject(CHINH_SUA, P.CHINH_SUA_VAN_BANG) == "Lê Văn Nam"
 
