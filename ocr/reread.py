@@ -130,8 +130,8 @@ CHECK_VARIANTS: tuple[Variant, ...] = (
     Variant("vie x1", "vie", 1.0, kinds=("number",)),
     Variant("vie x2 thick", "vie", 2.0, thicken=True, kinds=("number",)),
 )
-#: The confidence a digit keeps when the check read the date otherwise: below what the records
-#: stage trusts (``pipeline.records.DOUBT_CONF``), so its record goes to review.
+#: The confidence a digit keeps when a check read the number or date otherwise: below what the
+#: records stage trusts (``pipeline.records.DOUBT_CONF``), so its record goes to review.
 DISSENT_CONF = LOW_CONF / 2
 @dataclass(frozen=True)
 class HeaderLine:
@@ -156,7 +156,7 @@ class Reread:
     checked: tuple[str, ...] = ()  # kinds of lines read again
     replaced: tuple[str, ...] = ()  # kinds of lines whose words were replaced
     seconds: float = 0.0
-    doubted: tuple[str, ...] = ()  # kinds of clean lines whose check read another value
+    doubted: tuple[str, ...] = ()  # kinds of clean lines a check read with other digits
 
 
 # --------------------------------------------------------------------------

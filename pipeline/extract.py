@@ -648,15 +648,16 @@ def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | No
     head, _, symbol = number.rpartition("/")
     # Cut short inside a code ("SGDĐT-KT&KĐ" of "SGDĐT-KT&KĐCLGD", more of the line after it, under a
     # stain) is one edit from "SGDĐT-KTKĐ" as well: not snapped, the line's whole tail decides below.
-    cut = _cut_inside(symbol, symbol_tail(text, head), symbols)
+    tail = symbol_tail(text, head)  # the numeric part is never snapped: one tail for both uses
+    cut = _cut_inside(symbol, tail, symbols)
     snapped = number if cut else snap_symbol(number, symbols)
     note = f"number {number}: its symbol is cut short" if cut else ""
     if not cut and snapped != snap_symbol(number, issuer_symbols(issuer)):
         note = f"number {snapped} inferred from the issuer's symbols (read '{number}')"
-    head, _, symbol = snapped.rpartition("/")
+    symbol = snapped.rpartition("/")[2]
     if not _damaged(symbol, snapped, symbols, known):
         return snapped, note
-    for read in (symbol_tail(text, head), symbol):
+    for read in (tail, symbol):
         fixed = repair_symbol(read, symbols, prefer) if read else None
         if fixed is not None:
             return f"{head}/{fixed}", f"number {head}/{fixed} inferred from the issuer's symbols (read '{number}')"
