@@ -326,7 +326,7 @@ _PERSON_RES: tuple[tuple[float, re.Pattern[str]], ...] = (
 
 #: Letters that are no Vietnamese name on their own ("Y" and "Ý" are): a name's last word
 #: of one of them is a speck read as a letter.
-_SPECK_LETTERS = frozenset("ABCDEFGIJKLMNOPQRSTUVWXZ")
+_SPECK_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXZ")
 
 
 def _take_name(orig: str, start: int, max_words: int = 5) -> list[str]:

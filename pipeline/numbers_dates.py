@@ -373,12 +373,16 @@ _SLASHLESS_RE = re.compile(
 #: A header line whose "Số:" is broken in two scraps, its "S" and its "ố" ("Ố s 597/QĐ-SGD&E"),
 #: then a whole number (a space before it, its slash after it) and a symbol starting with a letter.
 _SCRAP_SO_RE = re.compile(r"^\W{0,2}(?:s[:;.,]?\s+o|o[:;.,]?\s+s)[:;.,]?\s+(?P<num>[0-9]{1,5})\s*/\s*(?=[a-z])")
+#: A number line whose digits and slash are whole but whose symbol starts under a stain, garbage
+#: before its first letter ("Số:486/% ”)ĐTI-KTKĐ"): the digits stand right after "Số:".
+_GARBLED_START_RE = re.compile(
+    r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,5})\s*/\s*(?=[^\sa-z0-9&][^a-z]{0,3}[a-z])")
 
 
 def slashless_number(text: str) -> tuple[str, str] | None:
     """A header number :func:`parse_number` cannot read, whose symbol the issuer's can repair.
 
-    Two shapes, both of a whole run of digits:
+    Three shapes, all of a whole run of digits:
 
     * the slash was lost with the start of the symbol ("Số: 1406 UBND"):
       the digits are followed by a space and a word that starts with a
@@ -386,7 +390,10 @@ def slashless_number(text: str) -> tuple[str, str] | None:
       tail with letters ("Số: 341, „&ĐT-KTKĐ");
     * "Số:" is broken in two scraps, "S" and "ố" in either order ("Ố s
       597/QĐ-SGD&E"; one scrap alone may be a digit look-alike): the
-      digits stand between a space and their slash.
+      digits stand between a space and their slash;
+    * digits right after "Số:" and their slash are whole, but the symbol
+      starts with garbage before its first letter ("Số:486/% ”)ĐTI-KTKĐ"):
+      only the symbol was damaged.
 
     Digits with anything else stuck to them ("Số32_ QĐ-UBND", "Số: 65,.5»GDĐT")
     may have lost one of their own, or be what is left of one, and are left alone.
@@ -402,6 +409,10 @@ def slashless_number(text: str) -> tuple[str, str] | None:
             return m.group("num"), _tail(orig, m.end())
     for orig, folded in [(o, f) for o, f in _lines_aligned(text) if f.strip()][:12]:
         m = _SCRAP_SO_RE.match(folded)
+        if m is not None:
+            return m.group("num"), _tail(orig, m.end())
+    for orig, folded in _number_lines(text):
+        m = _GARBLED_START_RE.search(folded)
         if m is not None:
             return m.group("num"), _tail(orig, m.end())
     return None

@@ -253,6 +253,7 @@ def test_parse_person_past_damage_around_the_name() -> None:
     assert parse_person(motto) is None
     # Seed 26: a speck after the name read "O"; "Y" and "Ý" are names of one letter.
     assert parse_person("Họ và tên: Vũ Thùy Nhung O\nNgày sinh: 01/02/1990") == "Vũ Thùy Nhung"
+    assert parse_person("Họ và tên: Vũ Thùy Nhung H\nNgày sinh: 01/02/1990") == "Vũ Thùy Nhung"
     assert parse_person("Họ và tên: Nguyễn Thị Y\nNgày sinh: 01/02/1990") == "Nguyễn Thị Y"
     assert parse_person("Họ và tên: Lê Như Ý\nNgày sinh: 01/02/1990") == "Lê Như Ý"
 

@@ -182,9 +182,14 @@ def test_a_date_earlier_than_what_the_act_cites_is_noted() -> None:
         # "Số:" broken in two scraps, its "ố" before its "S" (seed 15, 012).
         ("Ố s 597/QĐ-SGD&E `", ("597", "QĐ-SGD&E")),
         ("S ố: 12/QĐ-UBND", ("12", "QĐ-UBND")),
+        # Digits and slash whole after "Số:", the symbol's start under a stain (seed 28, 007).
+        ("Số:486/% ”)ĐTI-KTKĐ", ("486", "% ”)ĐTI-KTKĐ")),
+        ("Số: 486 / “.SGDĐT", ("486", "“.SGDĐT")),
         # Digits with something else stuck to them, or after one scrap that may be a digit: nothing.
         ("Sở: 65,.5»GDĐT-KT&KĐCLGD", None),  # "65" was "63": the digit next to the damage is not sure
         ("Số 529_ ,DĐT-KT&KĐCLGD", None),
+        ("Số: .86/% ”)ĐTI-KTKĐ", None),  # a speck before the digits: "486" or "86"?
+        ("Số: 486/%", None),  # no letter of the symbol left
         ("5 12/QĐ-UBND", None),  # "512"?
         ("s 5/QĐ-SGDĐT", None),
     ],
@@ -198,6 +203,7 @@ def test_slashless_number_shapes(number_line: str, expected: tuple[str, str] | N
     [
         ("Số: 341, „&ĐT-KTKĐ", None, dt.date(2009, 7, 9), "341/SGD&ĐT-KTKĐ"),
         ("Ố s 597/QĐ-SGD&E `", "QUYẾT ĐỊNH", dt.date(2012, 9, 18), "597/QĐ-SGD&ĐT"),
+        ("Số:486/% ”)ĐTI-KTKĐ", None, dt.date(2012, 9, 18), "486/SGDĐT-KTKĐ"),
         # The tail repairs to no known symbol: no number rather than a guess.
         ("Ố s 597/XYZ", "QUYẾT ĐỊNH", dt.date(2012, 9, 18), None),
     ],
