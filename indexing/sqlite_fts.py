@@ -14,7 +14,7 @@ Layout (schema 4), built so that a search at a million records reads little:
   (after ``đ``→``d`` in Python), which gives the same tokens as
   :func:`pipeline.folding.fold` for Vietnamese text (tested) at C speed;
 * both FTS tables end with ``facets``: the type, year and batch as tokens
-  (:func:`_facet`), so those filters are answered inside FTS5;
+  (:func:`indexing._fts_rows.facet`), so those filters are answered inside FTS5;
 * ``vocab``: the folded words of 3+ letters of the short fields, for the
   fuzzy tier, which matches only there (an ``fts5vocab`` table would read
   every posting list of a letter).
@@ -36,20 +36,17 @@ scans of phrases (FTS5 then loads whole posting lists), ``fts5vocab``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
 from rapidfuzz.distance import OSA
 
+from indexing._fts_rows import exact_query, facet, field_text, fts_query, fts_rows, phrase_query, vocab_words
 from indexing._snippet import make_snippet
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
@@ -58,7 +55,6 @@ from indexing.base import (
     Hit,
     SearchFilters,
     SearchResult,
-    exact_words,
     fuzzy_edits,
     index_fold,
     number_key,
@@ -123,93 +119,13 @@ _T = TypeVar("_T")
 #: Tiers on the body text rank at most this many candidates (the newest records
 #: containing every word); see :meth:`SqliteIndex.search`.
 BODY_WINDOW = 1000
-_WORD_RE = re.compile(r"[^\W\d_]{3,}")
-_D_LETTERS = ("đ", "Đ", "Ð", "ð", "ɖ")
 
-
-def fts_query(query: str) -> str:
-    """An FTS5 MATCH expression for a user's query (all terms must match).
-
-    Compound tokens such as ``123/qd-sgddt`` become phrases of their parts, so
-    a document number matches exactly in sequence.
-    """
-    parts: list[str] = []
-    for tok in tokens(query):
-        pieces = subtokens(tok)
-        parts.append('"' + " ".join(p.replace('"', "") for p in pieces) + '"')
-    return " ".join(parts)
-
-
-def phrase_query(query: str) -> str:
-    """An FTS5 MATCH expression for the whole query as one phrase."""
-    words = [p.replace('"', "") for tok in tokens(query) for p in subtokens(tok)]
-    return '"' + " ".join(words) + '"'
-
-
-def _exact_query(query: str) -> str | None:
-    words = exact_words(query)
-    return "exact : \"" + " ".join(w.replace('"', "") for w in words) + '"' if words else None
 
 
 def _chunks(items: Iterable[dict[str, object]], size: int) -> Iterator[list[dict[str, object]]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
-
-
-def _text(doc: dict[str, object], name: str) -> str:
-    value = doc.get(name)
-    return str(value) if value else ""
-
-
-def _body(doc: dict[str, object]) -> str:
-    """The body as ``text_fts`` receives it: only the letters FTS5 does not fold to ``d`` are mapped."""
-    text = _text(doc, "text")
-    if not text.isascii():
-        for ch in _D_LETTERS:
-            if ch in text:
-                text = text.replace(ch, "d")
-    return text
-
-
-@lru_cache(maxsize=4096)
-def _facet(name: str, value: object) -> str:
-    """The token standing for a filter value in the ``facets`` column (``y2010``, ``t<hash>``, ``b<hash>``).
-
-    Years are written out; type and batch codes are hashed, so any string
-    becomes one FTS5 token and no two values share one.
-    """
-    if name == "y":
-        return f"y{int(value)}"  # type: ignore[call-overload]
-    return name + hashlib.blake2b(str(value).encode(), digest_size=8).hexdigest()
-
-
-def _facets(doc: dict[str, object]) -> str:
-    """The ``facets`` column of a document: its type, year and batch as tokens."""
-    out = [_facet("t", doc["type"])]
-    if doc.get("year"):
-        out.append(_facet("y", doc["year"]))
-    if doc.get("batch"):
-        out.append(_facet("b", doc["batch"]))
-    return " ".join(out)
-
-
-def _fts_rows(rowid: int, doc: dict[str, object]) -> tuple[tuple[object, ...], tuple[object, ...]]:
-    """The ``short_fts`` and ``text_fts`` rows of a document (also what a delete must repeat)."""
-    short = [_text(doc, f) for f in ("subject", "number", "title", "issuer")]
-    folded = [index_fold(s) for s in short]
-    exact = unicodedata.normalize("NFC", " \n ".join(short)).lower()
-    facets = _facets(doc)
-    return (rowid, *folded, exact, facets), (rowid, *folded, _body(doc), facets)
-
-
-def _vocab_words(docs: Sequence[dict[str, object]]) -> set[str]:
-    """Folded words of 3+ letters in the documents' short fields (the fuzzy tier's vocabulary)."""
-    raw: set[str] = set()
-    for doc in docs:
-        for f in ("subject", "title", "issuer"):
-            raw.update(_text(doc, f).split())
-    return {w for r in raw for w in _WORD_RE.findall(index_fold(r)) if w.isascii()}
 
 
 class SqliteIndex:
@@ -290,7 +206,7 @@ class SqliteIndex:
             for doc in unique:
                 doc_rows.append(self._doc_row(next_id, doc))
                 body_rows.append((next_id, json.dumps(doc, ensure_ascii=False)))
-                short, text = _fts_rows(next_id, doc)
+                short, text = fts_rows(next_id, doc)
                 short_rows.append(short)
                 text_rows.append(text)
                 next_id += 1
@@ -309,7 +225,7 @@ class SqliteIndex:
     def _add_vocab(self, docs: Sequence[dict[str, object]]) -> None:
         if self._vocab is None:
             self._vocab = {t for (t,) in self._conn.execute("SELECT term FROM vocab")}
-        new = _vocab_words(docs) - self._vocab
+        new = vocab_words(docs) - self._vocab
         if new:
             self._conn.executemany("INSERT OR IGNORE INTO vocab(term) VALUES (?)", [(t,) for t in sorted(new)])
             self._vocab |= new
@@ -317,8 +233,8 @@ class SqliteIndex:
     @staticmethod
     def _doc_row(rowid: int, doc: dict[str, object]) -> tuple[object, ...]:
         return (rowid, str(doc["key"]), doc["type"], doc.get("year"), doc.get("issue_date"),
-                doc.get("valid_until"), doc.get("revoked_on"), index_fold(_text(doc, "issuer")), doc.get("batch"),
-                number_key(_text(doc, "number")) or None)
+                doc.get("valid_until"), doc.get("revoked_on"), index_fold(field_text(doc, "issuer")), doc.get("batch"),
+                number_key(field_text(doc, "number")) or None)
 
     def _delete_keys(self, keys: Sequence[str]) -> int:
         c = self._conn
@@ -330,7 +246,7 @@ class SqliteIndex:
                               f"WHERE d.key IN ({marks})", chunk).fetchall()
             if not found:
                 continue
-            shorts, texts = zip(*(_fts_rows(rowid, json.loads(raw)) for rowid, raw in found))
+            shorts, texts = zip(*(fts_rows(rowid, json.loads(raw)) for rowid, raw in found))
             # Contentless tables forget a row by being told its values again.
             c.executemany("INSERT INTO short_fts(short_fts, rowid, subject, number, title, issuer, exact, facets)"
                           " VALUES ('delete',?,?,?,?,?,?,?)", shorts)
@@ -411,7 +327,7 @@ class SqliteIndex:
         ANDed to every MATCH, so FTS5 intersects posting lists instead of the
         candidates being checked one by one against ``docs``.
         """
-        toks = [_facet(n, v) for n, v in (("t", filters.type), ("y", filters.year), ("b", filters.batch)) if v]
+        toks = [facet(n, v) for n, v in (("t", filters.type), ("y", filters.year), ("b", filters.batch)) if v]
         return "facets : (" + " ".join(f'"{t}"' for t in toks) + ")" if toks else ""
 
     def _hits(self, rows: Sequence[tuple[int, float]], terms: list[str]) -> tuple[Hit, ...]:
@@ -426,7 +342,7 @@ class SqliteIndex:
         for rowid, rank in rows:
             key, raw = stored[rowid]
             doc = json.loads(raw)
-            hits.append(Hit(key=key, score=-float(rank), snippet=make_snippet(_text(doc, "text"), terms), doc=doc))
+            hits.append(Hit(key=key, score=-float(rank), snippet=make_snippet(field_text(doc, "text"), terms), doc=doc))
         return tuple(hits)
 
     @staticmethod
@@ -542,7 +458,7 @@ class SqliteIndex:
         filt = "".join(f" AND {w}" for w in self._where(filters, params, fts=True))
         facet = self._facet_match(filters)
         phrase = phrase_query(query)
-        exact = _exact_query(query)
+        exact = exact_query(query)
         short = [("short_fts", exact)] if exact else []
         # The folded phrase in the subject or number, then in the title or issuer. Asked
         # once over all four first: a phrase of common words that no record holds costs

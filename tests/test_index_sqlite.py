@@ -17,7 +17,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 import indexing.sqlite_fts
 from indexing import SearchFilters, open_index
 from indexing.base import rebuild_index
-from indexing.sqlite_fts import STATUS_SQL, SqliteIndex, _body, fts_query
+from indexing._fts_rows import fts_body
+from indexing.sqlite_fts import STATUS_SQL, SqliteIndex, fts_query
 from pipeline.domain import ProcedureType
 from pipeline.folding import fold
 from pipeline.validity import status_on, valid_until
@@ -77,7 +78,7 @@ def test_fts_folds_body_like_fold(text: str, form: str) -> None:
     con = sqlite3.connect(":memory:")
     con.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 2')")
     con.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
-    con.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (_body({"text": text}),))
+    con.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (fts_body({"text": text}),))
     got = [t for (t,) in con.execute("SELECT term FROM v ORDER BY offset")]
     assert got == re.findall(r"\w+", fold(text))
 

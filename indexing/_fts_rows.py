@@ -1,0 +1,103 @@
+"""What the embedded index's FTS5 tables hold for a record, and the MATCH expressions of a query.
+
+:mod:`indexing.sqlite_fts` writes and searches; this module only turns a
+stored document into the rows of ``short_fts`` and ``text_fts`` (the same
+rows a delete has to repeat, the tables being contentless) and a user's
+query into FTS5 syntax. The folding here is part of the index's schema: it
+must not change without a schema bump.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+from indexing.base import exact_words, index_fold
+from pipeline.folding import subtokens, tokens
+
+__all__ = ["exact_query", "facet", "field_text", "fts_body", "fts_query", "fts_rows", "phrase_query", "vocab_words"]
+
+_WORD_RE = re.compile(r"[^\W\d_]{3,}")
+_D_LETTERS = ("đ", "Đ", "Ð", "ð", "ɖ")
+
+
+def fts_query(query: str) -> str:
+    """An FTS5 MATCH expression for a user's query (all terms must match).
+
+    Compound tokens such as ``123/qd-sgddt`` become phrases of their parts, so
+    a document number matches exactly in sequence.
+    """
+    parts: list[str] = []
+    for tok in tokens(query):
+        pieces = subtokens(tok)
+        parts.append('"' + " ".join(p.replace('"', "") for p in pieces) + '"')
+    return " ".join(parts)
+
+
+def phrase_query(query: str) -> str:
+    """An FTS5 MATCH expression for the whole query as one phrase."""
+    words = [p.replace('"', "") for tok in tokens(query) for p in subtokens(tok)]
+    return '"' + " ".join(words) + '"'
+
+
+def exact_query(query: str) -> str | None:
+    words = exact_words(query)
+    return "exact : \"" + " ".join(w.replace('"', "") for w in words) + '"' if words else None
+
+
+def field_text(doc: dict[str, object], name: str) -> str:
+    value = doc.get(name)
+    return str(value) if value else ""
+
+
+def fts_body(doc: dict[str, object]) -> str:
+    """The body as ``text_fts`` receives it: only the letters FTS5 does not fold to ``d`` are mapped."""
+    text = field_text(doc, "text")
+    if not text.isascii():
+        for ch in _D_LETTERS:
+            if ch in text:
+                text = text.replace(ch, "d")
+    return text
+
+
+@lru_cache(maxsize=4096)
+def facet(name: str, value: object) -> str:
+    """The token standing for a filter value in the ``facets`` column (``y2010``, ``t<hash>``, ``b<hash>``).
+
+    Years are written out; type and batch codes are hashed, so any string
+    becomes one FTS5 token and no two values share one.
+    """
+    if name == "y":
+        return f"y{int(value)}"  # type: ignore[call-overload]
+    return name + hashlib.blake2b(str(value).encode(), digest_size=8).hexdigest()
+
+
+def _facets(doc: dict[str, object]) -> str:
+    """The ``facets`` column of a document: its type, year and batch as tokens."""
+    out = [facet("t", doc["type"])]
+    if doc.get("year"):
+        out.append(facet("y", doc["year"]))
+    if doc.get("batch"):
+        out.append(facet("b", doc["batch"]))
+    return " ".join(out)
+
+
+def fts_rows(rowid: int, doc: dict[str, object]) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """The ``short_fts`` and ``text_fts`` rows of a document (also what a delete must repeat)."""
+    short = [field_text(doc, f) for f in ("subject", "number", "title", "issuer")]
+    folded = [index_fold(s) for s in short]
+    exact = unicodedata.normalize("NFC", " \n ".join(short)).lower()
+    facets = _facets(doc)
+    return (rowid, *folded, exact, facets), (rowid, *folded, fts_body(doc), facets)
+
+
+def vocab_words(docs: Sequence[dict[str, object]]) -> set[str]:
+    """Folded words of 3+ letters in the documents' short fields (the fuzzy tier's vocabulary)."""
+    raw: set[str] = set()
+    for doc in docs:
+        for f in ("subject", "title", "issuer"):
+            raw.update(field_text(doc, f).split())
+    return {w for r in raw for w in _WORD_RE.findall(index_fold(r)) if w.isascii()}
