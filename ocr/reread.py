@@ -41,11 +41,11 @@ where the first reading does not parse cleanly:
 
 A line that parsed cleanly is still checked: a ring of a stain on the "4"
 of "04" reads "03" at 96%, a clean "858" in the page read "958" at 76%, as
-sure as any clean digit. Its band is read once more, alone
-(:data:`CHECK_VARIANTS`: the place-date line with the English model, the
-number line with the Vietnamese one as is and upscaled with strokes
-thickened), on canvases of their own, in the same Tesseract runs as the
-other crops. When two check readings agree on other digits (a valid value;
+sure as any clean digit. Its words and a line height around them
+(:func:`check_box`) are read once more, alone (:data:`CHECK_VARIANTS`:
+the place-date line with the English model, the number line with the
+Vietnamese one as is and upscaled with strokes thickened), on canvases of
+their own, in the same Tesseract runs as the other crops. When two check readings agree on other digits (a valid value;
 a date of printed digits, not before a year the page cites), they replace
 the line as :func:`pick` decides; when one reads other digits, the line's
 digits it does not share keep their text but drop to
@@ -282,6 +282,22 @@ def line_box(line: HeaderLine, shape: tuple[int, ...]) -> tuple[int, int, int, i
     # A number line of which only "Số:" was read goes on to the left column's right side.
     far_right = page_w if line.kind == "date" else min(page_w, max(right + pad_x, int(NUMBER_RIGHT * page_w)))
     return max(0, top - pad_y), min(page_h, bottom + pad_y), max(0, left - pad_x), far_right
+
+
+def check_box(line: HeaderLine, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """``(top, bottom, left, right)`` of the band a check reads: a clean line's words and one line height.
+
+    A clean line was read whole, so nothing is looked for beyond it (as
+    :func:`line_box` does for a damaged one); what Tesseract reads is as
+    wide as the line, and its time goes with that width.
+    """
+    h = float(np.median([w.height for w in line.words]))
+    pad_y, pad_x = int(0.25 * h), int(h)
+    page_h, page_w = shape[:2]
+    return (max(0, min(w.top for w in line.words) - pad_y),
+            min(page_h, max(w.top + w.height for w in line.words) + pad_y),
+            max(0, min(w.left for w in line.words) - pad_x),
+            min(page_w, max(w.left + w.width for w in line.words) + pad_x))
 
 
 def pick(line: HeaderLine, readings: list[list[OcrWord]], cited_year: int | None = None) -> list[OcrWord] | None:
@@ -554,7 +570,7 @@ def plan_reread(image: np.ndarray, result: OcrResult, variants: tuple[Variant, .
     kinds = [line.kind for line in todo] + [line.kind for line in lost]
     canvases = variant_canvases(image, boxes, variants, kinds) if boxes else []
     # On canvases of their own: what Tesseract reads in a crop depends on the others of its canvas.
-    check_boxes = [line_box(line, image.shape) for line in checks]
+    check_boxes = [check_box(line, image.shape) for line in checks]
     checking = variant_canvases(image, check_boxes, CHECK_VARIANTS, [line.kind for line in checks]) if checks else []
     return RereadPlan(todo, lost, boxes, variants, canvases + checking, checks, check_boxes, len(checking))
 

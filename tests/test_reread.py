@@ -22,6 +22,7 @@ from ocr.reread import (
     _dissent,
     apply_reread,
     band_reading,
+    check_box,
     header_lines,
     judge,
     line_box,
@@ -497,3 +498,15 @@ def test_band_reading_takes_the_line_that_parses() -> None:
 def test_a_number_line_read_as_only_so_is_read_to_the_column_side() -> None:
     line = HeaderLine("number", (OcrWord("Số:", 90.0, 380, 430, 60, 40, 1, 1, 3),), None, False)
     assert line_box(line, (3508, 2480))[3] >= int(0.47 * 2480)
+
+
+def test_a_clean_line_is_checked_on_its_words_alone() -> None:
+    """A check reads the clean line's words and one line height around them, not the damaged line's wide band."""
+    words = tuple(_line_words("Số: 858/SGDĐT-KT&KĐCLGD", top=450))
+    line = HeaderLine("number", words, "858/SGDĐT-KT&KĐCLGD", True)
+    left, right = min(w.left for w in words), max(w.left + w.width for w in words)
+    h = words[0].height
+    top, bottom, box_left, box_right = check_box(line, (3508, 2480))
+    assert (box_left, box_right) == (left - h, right + h)
+    assert top < 450 < bottom
+    assert box_right - box_left < line_box(line, (3508, 2480))[3] - line_box(line, (3508, 2480))[2]
