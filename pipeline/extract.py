@@ -632,14 +632,15 @@ def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | No
     symbols = issuer_symbols(issuer, on=date)
     prefer = tuple(c for c in (TITLE_CODES.get(title or ""), filing_unit(text)) if c)
     number = parse_number(text)
-    if number is not None and _certificate_for_decision(number, title):
-        # The decision's own number line was lost; the certificate it issues has another number.
-        return None, f"number unreadable: only the certificate's number {number} was read, not the decision's"
-    if number is None:
+    certificate = number if number is not None and _certificate_for_decision(number, title) else None
+    if number is None or certificate is not None:
+        # No number read, or only the number of the certificate a decision issues (another number):
+        # the decision's own line may still be there, its slash or the start of its symbol damaged.
         found = slashless_number(text)
         fixed = repair_symbol(found[1], symbols, prefer) if found and found[1] else None
         if found is None or fixed is None:
-            return None, ""
+            return None, (f"number unreadable: only the certificate's number {certificate} was read, "
+                          "not the decision's" if certificate else "")
         number = f"{found[0]}/{fixed}"
         return number, f"number {number} inferred from the issuer's symbols (read 'Số: {found[0]} {found[1]}')"
     known = issuer_symbols(None)

@@ -366,10 +366,13 @@ def symbol_tail(text: str, head: str) -> str | None:
     return None
 
 
-#: A number line whose slash went with the start of the symbol: "Số: 1406 UBND", or only the
-#: foot of the slash left, read as a comma stuck to the digits ("Số: 341, „&ĐT-KTKĐ").
+#: A number line whose slash went with the start of the symbol: "Số: 1406 UBND", "Số: 270 -UBND",
+#: or only the foot of the slash left, read as a comma stuck to the digits ("Số: 341, „&ĐT-KTKĐ").
 _SLASHLESS_RE = re.compile(
-    r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,4})(?: +(?=[a-z])|, +(?=\S*[a-z]\S*[a-z]))")
+    r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,4})(?: +-?(?=[a-z])|, +(?=\S*[a-z]\S*[a-z]))")
+#: A number line whose slash alone is lost, the digits glued to the symbol's first code
+#: ("Số: 416QĐ-SGDĐT"); that code must be a whole known one (see :func:`slashless_number`).
+_GLUED_RE = re.compile(r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,5})(?P<code>[a-z&]{2,6})-")
 #: A header line whose "Số:" is broken in two scraps, its "S" and its "ố" ("Ố s 597/QĐ-SGD&E"),
 #: then a whole number (a space before it, its slash after it) and a symbol starting with a letter.
 _SCRAP_SO_RE = re.compile(r"^\W{0,2}(?:s[:;.,]?\s+o|o[:;.,]?\s+s)[:;.,]?\s+(?P<num>[0-9]{1,5})\s*/\s*(?=[a-z])")
@@ -382,7 +385,7 @@ _GARBLED_START_RE = re.compile(
 def slashless_number(text: str) -> tuple[str, str] | None:
     """A header number :func:`parse_number` cannot read, whose symbol the issuer's can repair.
 
-    Three shapes, all of a whole run of digits:
+    Four shapes, all of a whole run of digits:
 
     * the slash was lost with the start of the symbol ("Số: 1406 UBND"):
       the digits are followed by a space and a word that starts with a
@@ -393,7 +396,11 @@ def slashless_number(text: str) -> tuple[str, str] | None:
       digits stand between a space and their slash;
     * digits right after "Số:" and their slash are whole, but the symbol
       starts with garbage before its first letter ("Số:486/% ”)ĐTI-KTKĐ"):
-      only the symbol was damaged.
+      only the symbol was damaged;
+    * only the slash was lost, the digits glued to the symbol's first code
+      ("Số: 416QĐ-SGDĐT"); that code must be whole and known, or a letter
+      read as a digit could be taken for the number's last ("Số: 4160Đ-…"
+      for "416/QĐ-…" is left alone).
 
     Digits with anything else stuck to them ("Số32_ QĐ-UBND", "Số: 65,.5»GDĐT")
     may have lost one of their own, or be what is left of one, and are left alone.
@@ -415,6 +422,9 @@ def slashless_number(text: str) -> tuple[str, str] | None:
         m = _GARBLED_START_RE.search(folded)
         if m is not None:
             return m.group("num"), _tail(orig, m.end())
+        m = _GLUED_RE.search(folded)
+        if m is not None and m.group("code") in NUMBER_SUFFIXES:
+            return m.group("num"), _tail(orig, m.start("code"))
     return None
 
 

@@ -464,6 +464,11 @@ def test_a_decision_whose_number_was_lost_does_not_take_its_certificates() -> No
     assert parse_number_detail(head + certificate, title="GIẤY CHỨNG NHẬN")[0] == "198/GCN-SGDĐT"
     read = head + "Số: 467/QĐ-SGDĐT\nQUYẾT ĐỊNH\n" + certificate
     assert parse_number_detail(read, title="QUYẾT ĐỊNH")[0] == "467/QĐ-SGDĐT"
+    # Seed 30: the decision's line lost only its slash: its own number, inferred, not the certificate's.
+    glued = head + "Số: 416QĐ-SGDĐT\nQUYẾT ĐỊNH\n" + certificate
+    number, note = parse_number_detail(glued, "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+                                       dt.date(2011, 6, 8), "QUYẾT ĐỊNH")
+    assert number == "416/QĐ-SGDĐT" and "inferred" in note
 
 
 @pytest.mark.parametrize(

@@ -103,6 +103,7 @@ def test_number_line_tail_and_slashless_number() -> None:
         (SGD, "Số: 880/QĐ-SGD&E,", "QUYẾT ĐỊNH", dt.date(2013, 7, 17), "880/QĐ-SGD&ĐT"),
         (UBND, "Số: 748/QĐ-UEL D", "QUYẾT ĐỊNH", dt.date(2012, 5, 9), "748/QĐ-UBND"),
         (UBND, "Số: 1406 UBND", "QUYẾT ĐỊNH", dt.date(2008, 10, 20), "1406/QĐ-UBND"),
+        (UBND, "Số: 270 -UBND", "QUYẾT ĐỊNH", dt.date(2010, 7, 23), "270/QĐ-UBND"),
     ],
 )
 def test_number_symbol_inferred_and_noted(issuer: str, number_line: str, title: str | None,
@@ -185,11 +186,16 @@ def test_a_date_earlier_than_what_the_act_cites_is_noted() -> None:
         # Digits and slash whole after "Số:", the symbol's start under a stain (seed 28, 007).
         ("Số:486/% ”)ĐTI-KTKĐ", ("486", "% ”)ĐTI-KTKĐ")),
         ("Số: 486 / “.SGDĐT", ("486", "“.SGDĐT")),
+        # The slash lost with "QĐ", a dash left (seed 30, 022); the slash alone lost (seed 30, 015).
+        ("Số: 270 -UBND", ("270", "UBND")),
+        ("Số: 416QĐ-SGDĐT", ("416", "QĐ-SGDĐT")),
         # Digits with something else stuck to them, or after one scrap that may be a digit: nothing.
         ("Sở: 65,.5»GDĐT-KT&KĐCLGD", None),  # "65" was "63": the digit next to the damage is not sure
         ("Số 529_ ,DĐT-KT&KĐCLGD", None),
         ("Số: .86/% ”)ĐTI-KTKĐ", None),  # a speck before the digits: "486" or "86"?
         ("Số: 486/%", None),  # no letter of the symbol left
+        ("Số: 4160Đ-SGDĐT", None),  # "Q" read "0": glued digits need a whole known code after them
+        ("Số: 416XY-SGDĐT", None),
         ("5 12/QĐ-UBND", None),  # "512"?
         ("s 5/QĐ-SGDĐT", None),
     ],
@@ -204,6 +210,7 @@ def test_slashless_number_shapes(number_line: str, expected: tuple[str, str] | N
         ("Số: 341, „&ĐT-KTKĐ", None, dt.date(2009, 7, 9), "341/SGD&ĐT-KTKĐ"),
         ("Ố s 597/QĐ-SGD&E `", "QUYẾT ĐỊNH", dt.date(2012, 9, 18), "597/QĐ-SGD&ĐT"),
         ("Số:486/% ”)ĐTI-KTKĐ", None, dt.date(2012, 9, 18), "486/SGDĐT-KTKĐ"),
+        ("Số: 416QĐ-SGDĐT", "QUYẾT ĐỊNH", dt.date(2011, 6, 8), "416/QĐ-SGDĐT"),
         # The tail repairs to no known symbol: no number rather than a guess.
         ("Ố s 597/XYZ", "QUYẾT ĐỊNH", dt.date(2012, 9, 18), None),
     ],
