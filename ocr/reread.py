@@ -77,6 +77,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ocr.swollen import doubt_swollen
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
 from pipeline.folding import fold
@@ -157,7 +158,8 @@ class Reread:
     checked: tuple[str, ...] = ()  # kinds of lines read again
     replaced: tuple[str, ...] = ()  # kinds of lines whose words were replaced
     seconds: float = 0.0
-    doubted: tuple[str, ...] = ()  # kinds of clean lines a check read with other digits
+    #: Kinds of clean lines a check read with other digits, or whose digits stand beside a swollen word.
+    doubted: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -614,6 +616,10 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
             elif dissents:
                 result = _doubt(result, line, dissents[0])
                 doubted.append(line.kind)
+            if agreed is None and line.kind == "date":  # a digit eaten beside a word the stain swelled
+                result, swelled = doubt_swollen(result, line.words, DISSENT_CONF)
+                if swelled and line.kind not in doubted:
+                    doubted.append(line.kind)
     return Reread(result, tuple(checked), tuple(replaced), seconds, tuple(doubted))
 
 
