@@ -29,7 +29,7 @@ from ocr.loader import FileInfo, load_page
 from ocr.quality import page_quality
 from ocr.restore import RestoredPage, restore_page, split_ink
 from ocr.layout import PageCanvas, canvas_words, page_canvas
-from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_header
+from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_header, second_look
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
 from ocr.variants import read_canvases
 from sohoa.settings import Settings, TesseractOptions
@@ -233,6 +233,35 @@ def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options
         else:
             mine = [next(left) for _ in plan.canvases]
             out.append(_attempt(lambda p=plan, f=first, m=mine: apply_reread(p, f, m, share)))
+    return _second_looks(pages, out, options, what=what)
+
+
+def _second_looks(pages: list[tuple[RestoredPage, OcrResult | Exception]], rereads: list[Reread | Exception],
+                  options: TesseractOptions, *, what: str) -> list[Reread | Exception]:
+    """The lines the run's checks doubted read again with every variant, in one more Tesseract run per language.
+
+    Rare (a check reads other digits on a line or two in a thousand), so a
+    second run, not a second canvas in every page's first: a failure here
+    leaves the doubt as it was (see :func:`ocr.reread.second_look`).
+    """
+    started = time.perf_counter()
+    again = [(i, plan) for i, r in enumerate(rereads) if isinstance(r, Reread) and r.doubted
+             and isinstance(plan := _attempt(lambda r=r, img=pages[i][0].image: plan_reread(img, r.result, only=r.doubted)),
+                            RereadPlan)]
+    if not again:
+        return rereads
+    reads = _attempt(lambda: read_canvases([c for _, plan in again for c in plan.canvases], options, what=what))
+    if isinstance(reads, Exception):
+        return rereads
+    share = (time.perf_counter() - started) / len(again)
+    left = iter(reads)
+    out = list(rereads)
+    for i, plan in again:
+        first = cast(Reread, rereads[i])
+        mine = [next(left) for _ in plan.canvases]
+        looked = _attempt(lambda p=plan, f=first, m=mine: apply_reread(p, f.result, m, share))
+        if isinstance(looked, Reread):
+            out[i] = second_look(first, looked)
     return out
 
 

@@ -556,16 +556,21 @@ class RereadPlan:
         return self.canvases[: len(self.canvases) - self.check_canvases]
 
 
-def plan_reread(image: np.ndarray, result: OcrResult, variants: tuple[Variant, ...] = VARIANTS) -> RereadPlan | None:
+def plan_reread(image: np.ndarray, result: OcrResult, variants: tuple[Variant, ...] = VARIANTS, *,
+                only: tuple[str, ...] = ()) -> RereadPlan | None:
     """Which header lines of a page to read again, cut and stacked for Tesseract; ``None`` when none.
+
+    With ``only`` (kinds of line), just the lines of those kinds that do not
+    parse cleanly are read, nothing lost is looked for and nothing checked:
+    the second look at lines a check doubted (:func:`second_look`).
 
     A page whose text is not exactly its words' text (it never happens with
     :func:`ocr.layout.read_page_text`) is left alone.
     """
     found = header_lines(result, image.shape[0])
-    todo = [line for line in found if needs_reread(line)]
-    lost = lost_lines(result, image.shape, found)
-    checks = [line for line in found if not needs_reread(line)]
+    todo = [line for line in found if needs_reread(line) and (not only or line.kind in only)]
+    lost = [] if only else lost_lines(result, image.shape, found)
+    checks = [] if only else [line for line in found if not needs_reread(line)]
     if not (todo or lost or checks) or words_to_text(result.words) != result.text:
         return None
     boxes = [line_box(line, image.shape) for line in todo] + [line.box for line in lost]
@@ -621,6 +626,19 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
                 if swelled and line.kind not in doubted:
                     doubted.append(line.kind)
     return Reread(result, tuple(checked), tuple(replaced), seconds, tuple(doubted))
+
+
+def second_look(first: Reread, again: Reread) -> Reread:
+    """``first`` once the lines it doubted were read again with every variant (``again``).
+
+    A check is one reading against the page's: when it reads other digits,
+    the line is read as a damaged one is (seed 32: the page read "tháng 03",
+    the check "02", three of four variants "02"), and what the variants
+    agree on replaces it. A line they do not settle stays doubted.
+    """
+    return Reread(again.result, first.checked + tuple(f"recheck-{k}" for k in again.checked),
+                  first.replaced + again.replaced, first.seconds + again.seconds,
+                  tuple(k for k in first.doubted if k not in again.replaced))
 
 
 def _dissent(line: HeaderLine, words: list[OcrWord], cited_year: int | None) -> list[OcrWord] | None:
@@ -687,11 +705,18 @@ def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOption
 
     Returns:
         The result, with the words of a line replaced where a re-read was
-        clearly better, and what was done.
+        clearly better (a line a check doubted is read again so, see
+        :func:`second_look`), and what was done.
     """
     started = time.perf_counter()
     plan = plan_reread(image, result, variants)
     if plan is None:
         return Reread(result)
     reads = read_canvases(plan.canvases, options, what=what)  # one Tesseract run per language
-    return apply_reread(plan, result, reads, time.perf_counter() - started)
+    first = apply_reread(plan, result, reads, time.perf_counter() - started)
+    again = plan_reread(image, first.result, variants, only=first.doubted) if first.doubted else None
+    if again is None:
+        return first
+    started = time.perf_counter()
+    reads = read_canvases(again.canvases, options, what=what)
+    return second_look(first, apply_reread(again, first.result, reads, time.perf_counter() - started))

@@ -17,6 +17,7 @@ from ocr.reread import (
     DATE_LOW_CONF,
     DISSENT_CONF,
     HeaderLine,
+    Reread,
     _blots_mattered,
     _cited_year,
     _dissent,
@@ -30,6 +31,7 @@ from ocr.reread import (
     pick,
     plan_reread,
     reread_header,
+    second_look,
 )
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import VARIANTS, Variant, read_canvases, remove_blots
@@ -98,8 +100,9 @@ def test_clean_header_is_not_read_again(clean_page: tuple[np.ndarray, OcrResult]
 def test_a_confident_misread_date_is_doubted_by_the_check(clean_page: tuple[np.ndarray, OcrResult]) -> None:
     """Seed 25: a ring of a stain on the "4" of "04", read "03" at 96%: clean, so never read again.
 
-    The check with the English model reads "28" where this first reading has "23": the date
-    keeps its text, and its doubtful digits send the record to review.
+    The check with the English model reads "28" where this first reading has "23": the date's
+    doubtful digits go below what the records stage trusts; then the line is read again as a
+    damaged one is, and the variants, agreeing on "28", put it right (seed 32's "tháng 03").
     """
     image, clean = clean_page
     words = tuple(replace(w, text="23", conf=96.0) if w.text == "28" else w for w in clean.words)
@@ -107,13 +110,28 @@ def test_a_confident_misread_date_is_doubted_by_the_check(clean_page: tuple[np.n
     line = next(line for line in header_lines(first, image.shape[0]) if line.kind == "date")
     assert line.value == "2008-01-23" and line.clean
 
-    again = reread_header(image, first, OPTIONS)
+    plan = plan_reread(image, first)
+    assert plan is not None
+    checked = apply_reread(plan, first, read_canvases(plan.canvases, OPTIONS), 0.0)
+    assert checked.checked == ("check-number", "check-date") and checked.doubted == ("date",)
+    assert checked.replaced == () and checked.result.text == first.text
+    assert [w.conf for w in checked.result.words if w.text == "23"] == [DISSENT_CONF]
+    assert doubtful_words([(w.text, w.conf) for w in checked.result.words]) == ("23",)
+    assert [w.conf for w in checked.result.words if w.text != "23"] == [w.conf for w in first.words if w.text != "23"]
 
-    assert again.checked == ("check-number", "check-date") and again.doubted == ("date",) and again.replaced == ()
-    assert again.result.text == first.text
-    assert [w.conf for w in again.result.words if w.text == "23"] == [DISSENT_CONF]
-    assert doubtful_words([(w.text, w.conf) for w in again.result.words]) == ("23",)
-    assert [w.conf for w in again.result.words if w.text != "23"] == [w.conf for w in first.words if w.text != "23"]
+    again = reread_header(image, first, OPTIONS)
+    assert again.checked == ("check-number", "check-date", "recheck-date")
+    assert again.replaced == ("date",) and again.doubted == ()
+    assert [line.value for line in header_lines(again.result, image.shape[0])] == ["518/QĐ-SGDĐT", "2008-01-28"]
+
+
+def test_a_second_look_keeps_the_doubt_it_does_not_settle() -> None:
+    first = Reread(OcrResult("a", ()), ("check-number", "check-date"), (), 0.5, ("date", "number"))
+    again = Reread(OcrResult("b", ()), ("date", "number"), ("number",), 0.25)
+    looked = second_look(first, again)
+    assert looked.result.text == "b" and looked.seconds == 0.75
+    assert looked.checked == ("check-number", "check-date", "recheck-date", "recheck-number")
+    assert looked.replaced == ("number",) and looked.doubted == ("date",)
 
 
 def test_a_confident_misread_number_is_replaced_when_both_checks_read_it(
@@ -221,6 +239,25 @@ def test_a_run_of_pages_is_re_read_together_as_each_page_alone(clean_page: tuple
         assert ((together.result, together.checked, together.replaced, together.doubted)
                 == (alone.result, alone.checked, alone.replaced, alone.doubted))
         assert parse_date_detail(together.result.text) == (dt.date(2008, 1, 28), "")
+
+
+def test_a_run_gives_a_doubted_line_its_second_look_as_a_page_alone(
+        clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    """The ingest's run re-read (``ocr.pages._reread_run``) reads the lines its checks doubted again too."""
+    from ocr.pages import _reread_run
+    from ocr.restore import RestoredPage
+
+    image, clean = clean_page
+    misread = tuple(replace(w, text="23", conf=96.0) if w.text == "28" else w for w in clean.words)
+    firsts = [OcrResult(text=words_to_text(misread), words=misread), clean]
+    run = _reread_run([(RestoredPage(image), first) for first in firsts], OPTIONS, what="2 pages")
+    for first, together in zip(firsts, run, strict=True):
+        assert isinstance(together, Reread)
+        alone = reread_header(image, first, OPTIONS)
+        assert ((together.result, together.checked, together.replaced, together.doubted)
+                == (alone.result, alone.checked, alone.replaced, alone.doubted))
+        assert parse_date_detail(together.result.text) == (dt.date(2008, 1, 28), "")
+    assert run[0].replaced == ("date",) and run[0].checked[-1] == "recheck-date"  # type: ignore[union-attr]
 
 
 def test_a_failing_run_of_re_reads_is_read_canvas_by_canvas(clean_page: tuple[np.ndarray, OcrResult]) -> None:
