@@ -606,13 +606,17 @@ def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | No
     1. The number as read (:func:`parse_number`), its symbol snapped to the
        issuer's symbols in use on ``date`` (:func:`snap_symbol`); a snap
        that only the date made possible (no "QĐ-UB" after 2005) is noted.
+       A decision never takes the number of the certificate it issues
+       ("…/GCN-…", filed after it): its own line is looked for without it.
     2. A symbol that is still none of the known ones, with an unknown code
        ("QĐ-UEL") or cut short ("SGDĐT"), is repaired with
        :func:`repair_symbol` from the whole tail of its line ("SGDĐ_ Á<TKĐ")
        or, failing that, from the symbol as parsed; ties are broken by the
        title's type code and the filing unit ("Lưu: VT, KTKĐ").
     3. No number, but a header line "Số: 1406 UBND" whose slash went with
-       the start of the symbol: the tail repaired the same way.
+       the start of the symbol (or another shape of
+       :func:`~pipeline.numbers_dates.slashless_number`): the tail repaired
+       the same way.
 
     A symbol any issuer of the gazetteer uses is never changed (one of the
     Ministry's read under the Department's header stays what it is). Every
@@ -633,7 +637,9 @@ def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | No
     prefer = tuple(c for c in (TITLE_CODES.get(title or ""), filing_unit(text)) if c)
     number = parse_number(text)
     certificate = number if number is not None and _certificate_for_decision(number, title) else None
-    if number is None or certificate is not None:
+    if certificate is not None:  # the decision's own line ranked below its certificate's ("số 773 /QĐ-…")
+        number = parse_number(text, skip=("GCN",))
+    if number is None:
         # No number read, or only the number of the certificate a decision issues (another number):
         # the decision's own line may still be there, its slash or the start of its symbol damaged.
         found = slashless_number(text)

@@ -260,7 +260,7 @@ def _number_candidates(text: str) -> list[tuple[float, int, str]]:
     return out
 
 
-def parse_number(text: str) -> str | None:
+def parse_number(text: str, *, skip: tuple[str, ...] = ()) -> str | None:
     """Find the document's own number ("Số: 123/QĐ-SGDĐT").
 
     Tolerates OCR noise: ``S0: l23/QD-SGDDT``, spaces around ``/`` and ``-``,
@@ -271,12 +271,15 @@ def parse_number(text: str) -> str | None:
 
     Args:
         text: Page or record text.
+        skip: Codes whose numbers are not this document's (``("GCN",)``: the
+            certificate a decision issues, filed after it, has its own number).
 
     Returns:
         The normalised number, e.g. ``"123/QĐ-SGDĐT"``, or ``None`` when no
         number with a numeric part is found (a blank "Số: /QĐ-..." gives None).
     """
-    cands = _number_candidates(text)
+    cands = [c for c in _number_candidates(text)
+             if not c[2] or not c[2].rpartition("/")[2].startswith(skip)] if skip else _number_candidates(text)
     if not cands:
         return None
     best = max(cands, key=lambda c: (c[0], -c[1]))

@@ -469,6 +469,9 @@ def test_a_decision_whose_number_was_lost_does_not_take_its_certificates() -> No
     number, note = parse_number_detail(glued, "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO",
                                        dt.date(2011, 6, 8), "QUYẾT ĐỊNH")
     assert number == "416/QĐ-SGDĐT" and "inferred" in note
+    # Seed 32: the decision's "số 773 /QĐ-SGDĐT" (small "s", no colon) ranks below "Số: 198/GCN-…".
+    small = head + "số 773 /QĐ-SGDĐT\nQUYẾT ĐỊNH\n" + "\n".join(f"dòng {i}" for i in range(12)) + certificate
+    assert parse_number_detail(small, title="QUYẾT ĐỊNH") == ("773/QĐ-SGDĐT", "")
 
 
 @pytest.mark.parametrize(
