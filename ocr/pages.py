@@ -245,9 +245,12 @@ def _second_looks(pages: list[tuple[RestoredPage, OcrResult | Exception]], rerea
     leaves the doubt as it was (see :func:`ocr.reread.second_look`).
     """
     started = time.perf_counter()
-    again = [(i, plan) for i, r in enumerate(rereads) if isinstance(r, Reread) and r.doubted
-             and isinstance(plan := _attempt(lambda r=r, img=pages[i][0].image: plan_reread(img, r.result, only=r.doubted)),
-                            RereadPlan)]
+    again: list[tuple[int, RereadPlan]] = []
+    for i, (reread, (restored, _)) in enumerate(zip(rereads, pages, strict=True)):
+        if isinstance(reread, Reread) and reread.doubted:
+            plan = _attempt(lambda r=reread, img=restored.image: plan_reread(img, r.result, only=r.doubted))
+            if isinstance(plan, RereadPlan):
+                again.append((i, plan))
     if not again:
         return rereads
     reads = _attempt(lambda: read_canvases([c for _, plan in again for c in plan.canvases], options, what=what))

@@ -37,7 +37,8 @@ def test_a_swollen_word_sends_the_date_to_review() -> None:
     doubted, swelled = doubt_swollen(result, EATEN, DISSENT_CONF)
     assert swelled
     assert doubted.text == result.text  # the words keep their text
-    assert {w.text: w.conf for w in doubted.words if w.conf <= DISSENT_CONF} == {"13": DISSENT_CONF, "2": DISSENT_CONF}
+    low = {w.text: w.conf for w in doubted.words if w.conf <= DISSENT_CONF}
+    assert low == {"13": DISSENT_CONF, "2": DISSENT_CONF}
     pages = [PageText(1, text, 90.0, doubtful=doubtful_words([(w.text, w.conf) for w in doubted.words]))]
     (rec, _), = build_records(pages, dt.date(2026, 1, 1))
     assert rec.fields.date == dt.date(2011, 2, 13)
