@@ -76,11 +76,12 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ocr.swollen import doubt_swollen
+from ocr.swollen import swollen_digits
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
 from pipeline.folding import fold
@@ -104,6 +105,9 @@ __all__ = [
     "apply_reread",
     "plan_reread",
     "reread_header",
+    "check_box",
+    "doubt_words",
+    "second_look",
 ]
 
 #: A digit read below this confidence makes its line worth reading again (the records
@@ -626,7 +630,7 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
                 result = _doubt(result, line, dissents[0])
                 doubted.append(line.kind)
             if agreed is None and line.kind == "date":  # a digit eaten beside a word the stain swelled
-                result, swelled = doubt_swollen(result, line.words, DISSENT_CONF)
+                result, swelled = doubt_words(result, swollen_digits(line.words))
                 if swelled and line.kind not in doubted:
                     doubted.append(line.kind)
     return Reread(result, tuple(checked), tuple(replaced), seconds, tuple(doubted))
@@ -662,17 +666,24 @@ def _dissent(line: HeaderLine, words: list[OcrWord], cited_year: int | None) -> 
     return words
 
 
-def _doubt(result: OcrResult, line: HeaderLine, dissent: list[OcrWord]) -> OcrResult:
-    """``result`` with the digits of ``line`` that ``dissent`` does not have at :data:`DISSENT_CONF` at most.
+def doubt_words(result: OcrResult, words: Iterable[OcrWord]) -> tuple[OcrResult, bool]:
+    """``result`` with ``words`` (some of its own) at :data:`DISSENT_CONF` at most, and whether any dropped.
 
-    The text stays as read: two readings disagree, and a person decides.
+    Their text stays as read: the evidence is against trusting it, not for
+    another value, and a person decides.
     """
+    doubted = {(w.left, w.top, w.text) for w in words if w.conf > DISSENT_CONF}
+    if not doubted:
+        return result, False
+    return OcrResult(result.text, tuple(replace(w, conf=DISSENT_CONF) if (w.left, w.top, w.text) in doubted else w
+                                        for w in result.words)), True
+
+
+def _doubt(result: OcrResult, line: HeaderLine, dissent: list[OcrWord]) -> OcrResult:
+    """``result`` with the digits of ``line`` that ``dissent`` does not have doubted (:func:`doubt_words`)."""
     runs = set(re.findall(r"\d+", " ".join(w.text for w in dissent)))
-    doubted = {(w.left, w.top, w.text) for w in line.words
-               if (digits := re.findall(r"\d+", w.text)) and not set(digits) <= runs}
-    words = tuple(replace(w, conf=min(w.conf, DISSENT_CONF)) if (w.left, w.top, w.text) in doubted else w
-                  for w in result.words)
-    return OcrResult(result.text, words)
+    return doubt_words(result, [w for w in line.words
+                                if (digits := re.findall(r"\d+", w.text)) and not set(digits) <= runs])[0]
 
 
 def _blots_mattered(kind: str, per_variant: list[list[OcrWord]],

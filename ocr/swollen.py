@@ -7,7 +7,8 @@ Tesseract folds the damaged patch into the next word, whose box grows by
 about a digit's width ("tháng" 6.3 digits wide, where it is 4.5 on every
 other line of the tuning sets). The digits on either side of such a word
 may have lost one of theirs: they keep their text, their confidence drops
-below what the records stage trusts, and a person looks at the date.
+below what the records stage trusts (:func:`ocr.reread.doubt_words`, as
+for a check that read other digits), and a person looks at the date.
 
 The widths are in widths of one digit of the line's year, so they hold at
 any resolution. The medians and the margin come from the clean place-date
@@ -18,12 +19,10 @@ one "tháng" (the eaten "1" above).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from ocr.tesseract import OcrResult, OcrWord
+from ocr.tesseract import OcrWord
 from pipeline.folding import fold
 
-__all__ = ["KEYWORD_WIDTHS", "SWOLLEN_BY", "swollen_digits", "doubt_swollen"]
+__all__ = ["KEYWORD_WIDTHS", "SWOLLEN_BY", "swollen_digits"]
 
 #: Median width of each word of the place-date line, in widths of a digit of its year.
 KEYWORD_WIDTHS = {"ngay": 3.84, "thang": 4.47, "nam": 3.31}
@@ -57,16 +56,3 @@ def swollen_digits(words: tuple[OcrWord, ...] | list[OcrWord]) -> list[OcrWord]:
             if 0 <= j < len(words) and any(ch.isdigit() for ch in words[j].text) and words[j] not in out:
                 out.append(words[j])
     return out
-
-
-def doubt_swollen(result: OcrResult, line: tuple[OcrWord, ...], conf: float) -> tuple[OcrResult, bool]:
-    """``result`` with the digits :func:`swollen_digits` finds in ``line`` at ``conf`` at most.
-
-    Returns:
-        The result, and whether any word was doubted.
-    """
-    doubted = {(w.left, w.top, w.text) for w in swollen_digits(line) if w.conf > conf}
-    if not doubted:
-        return result, False
-    words = tuple(replace(w, conf=conf) if (w.left, w.top, w.text) in doubted else w for w in result.words)
-    return OcrResult(result.text, words), True

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ocr.reread import DISSENT_CONF
-from ocr.swollen import doubt_swollen, swollen_digits
+from ocr.reread import DISSENT_CONF, doubt_words
+from ocr.swollen import swollen_digits
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from pipeline.records import PageText, build_records, doubtful_words
 
@@ -34,7 +34,7 @@ def test_a_swollen_word_sends_the_date_to_review() -> None:
     number = tuple(OcrWord(t, 93.0, 300 + 120 * i, 450, 100, 36, 1, 1, 3)
                    for i, t in enumerate(["Số:", "212/SGD&ĐT-KTKĐ"]))
     result = OcrResult(text, number + EATEN)
-    doubted, swelled = doubt_swollen(result, EATEN, DISSENT_CONF)
+    doubted, swelled = doubt_words(result, swollen_digits(EATEN))
     assert swelled
     assert doubted.text == result.text  # the words keep their text
     low = {w.text: w.conf for w in doubted.words if w.conf <= DISSENT_CONF}
@@ -44,4 +44,4 @@ def test_a_swollen_word_sends_the_date_to_review() -> None:
     assert rec.fields.date == dt.date(2011, 2, 13)
     assert rec.needs_review and any("date 2011-02-13 read with low confidence" in r for r in rec.reasons)
     # The whole line is left as it was.
-    assert doubt_swollen(OcrResult(words_to_text(WHOLE), WHOLE), WHOLE, DISSENT_CONF)[1] is False
+    assert doubt_words(OcrResult(words_to_text(WHOLE), WHOLE), swollen_digits(WHOLE))[1] is False
