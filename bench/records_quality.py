@@ -40,7 +40,8 @@ from ocr.pages import word_confidences
 from ocr.reread import reread_header
 from ocr.restore import restore_page, split_ink
 from pipeline.duplicates import find_duplicates
-from pipeline.gazetteer import EMPTY, use_gazetteer
+from ocr.postcorrect import knowledge_for
+from pipeline.profile import Profile, load_profile
 from pipeline.domain import ProcedureType
 from pipeline.learned import TypeModel, train_model
 from pipeline.ledger import Ledger
@@ -99,20 +100,21 @@ def exact_baseline(pages: Sequence[PageText]) -> list:
         school_types = ("kiem_dinh_chat_luong", "cong_nhan_chuan_quoc_gia")
         sm = _EXACT_SCHOOL.search(text) if rtype in school_types else _EXACT_PERSON.search(text)
         subject = (sm.group(0) if rtype in school_types else sm.group(1)).strip() if sm else None
-        head = "\n".join(text.split("\n")[:6])
-        issuer = ("UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO" if "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in head
-                  else "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG" if "ỦY BAN NHÂN DÂN" in head else None)
+        # The issuer: the two lines above "Số", as read.
+        lines = [ln.strip() for ln in text.split("\n")[:12] if ln.strip()]
+        at = next((i for i, ln in enumerate(lines) if ln.startswith("Số")), None)
+        issuer = " / ".join(lines[max(0, at - 2):at]) if at else None
         out.append((tuple(p.page_no for p in g), rtype, number, _exact_date(text), subject, issuer))
     return out
 
 
-def sohoa_pipeline(pages: Sequence[PageText], model: TypeModel | None = None) -> list:
-    """The real stages (:func:`pipeline.records.build_records`), with the learned vote when given a model."""
+def sohoa_pipeline(pages: Sequence[PageText], profile: Profile, model: TypeModel | None = None) -> list:
+    """The real stages (:func:`pipeline.records.build_records`) with a profile, and the learned vote when given a model."""
     return [(r.pages, r.type.value, r.fields.number, r.fields.date, r.fields.subject, r.fields.issuer)
-            for r, _ in build_records(pages, dt.date(2026, 1, 1), model)]
+            for r, _ in build_records(pages, dt.date(2026, 1, 1), profile, model)]
 
 
-def train_from(set_dir: Path, data_dir: Path) -> TypeModel:
+def train_from(set_dir: Path, data_dir: Path, profile: Profile) -> TypeModel:
     """A type model trained on another set, as if archivists had reviewed every record of that box.
 
     The labels are that set's true types; the texts are its OCR text from
@@ -126,7 +128,7 @@ def train_from(set_dir: Path, data_dir: Path) -> TypeModel:
         text = "\n\n".join(by_no[n].text for n in r["pages"] if n in by_no and by_no[n].text)
         if text:
             examples.append((text, ProcedureType(r["type"])))
-    return train_model(examples, version=1)
+    return train_model(examples, 1, profile)
 
 
 # --------------------------------------------------------------------------
@@ -134,9 +136,9 @@ def train_from(set_dir: Path, data_dir: Path) -> TypeModel:
 # --------------------------------------------------------------------------
 
 
-def ingest(scans: Path, data_dir: Path, workers: int | None) -> None:
-    """Run ``sohoa ingest`` on the set's scans into ``data_dir``."""
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir)}
+def ingest(scans: Path, data_dir: Path, workers: int | None, profile: str) -> None:
+    """Run ``sohoa ingest`` on the set's scans into ``data_dir`` with ``profile``."""
+    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir), "SOHOA_PROFILE": profile}
     env.pop("SOHOA_INDEX_URL", None)
     cmd = [sys.executable, "-m", "sohoa.cli", "ingest", str(scans), "--batch", "records-quality", "--no-progress"]
     if workers:
@@ -202,25 +204,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--train-from", type=Path, metavar="SET",
                     help="also score sohoa with a type model trained on this other, already ingested set")
     ap.add_argument("--train-data-dir", type=Path, help="data dir of --train-from (default: SET/../<name>-data)")
+    ap.add_argument("--profile", default="default",
+                    help="the profile the ingest reads with and the stages use (default: default)")
+    ap.add_argument("--also-profile", metavar="PROFILE",
+                    help="also score the stages with this other profile on the same OCR text (e.g. hai-phong)")
     ap.add_argument("--reread-cost", action="store_true",
                     help="also read every page again (restore + OCR) and time the header re-read against the page read")
     args = ap.parse_args(argv)
     truth = json.loads((args.set / "ground_truth.json").read_text(encoding="utf-8"))
     data_dir = args.data_dir or args.set.with_name(args.set.name + "-data")
     if not args.reuse:
-        ingest(args.set / "scans", data_dir, args.workers)
+        ingest(args.set / "scans", data_dir, args.workers, args.profile)
     ledger_path = data_dir / "ledger.sqlite"
     pages = load_pages(ledger_path)
     n_pages = sum(len(p) for p in pages.values())
-    variants = {"sohoa": predict(pages, sohoa_pipeline)}
-    with use_gazetteer(EMPTY):
-        variants["sohoa without gazetteer"] = predict(pages, sohoa_pipeline)
+    profile = load_profile(args.profile)
+    variants = {f"sohoa ({profile.name} profile)": predict(pages, lambda pp: sohoa_pipeline(pp, profile))}
+    if args.also_profile:
+        other = load_profile(args.also_profile)
+        variants[f"sohoa ({other.name} profile)"] = predict(pages, lambda pp: sohoa_pipeline(pp, other))
     if args.train_from:
         model = train_from(args.train_from,
-                           args.train_data_dir or args.train_from.with_name(args.train_from.name + "-data"))
+                           args.train_data_dir or args.train_from.with_name(args.train_from.name + "-data"), profile)
         print(f"type model trained on {model.card.examples} records of {args.train_from} "
               f"(cross-validated {model.card.cv_accuracy or 0:.1%}, rules {model.card.rules_accuracy:.1%} there)")
-        variants["sohoa + learned vote"] = predict(pages, lambda pp: sohoa_pipeline(pp, model))
+        variants["sohoa + learned vote"] = predict(pages, lambda pp: sohoa_pipeline(pp, profile, model))
     variants["exact regex baseline"] = predict(pages, exact_baseline)
     if args.ledger:
         with Ledger(ledger_path) as ledger:
@@ -228,9 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"set {args.set} (seed {truth.get('seed')}, {len(truth['records'])} records, {n_pages} pages "
           f"in {len(pages)} files), OCR text from {ledger_path}\n")
     print(report(truth, args.set, variants, args.misses))
-    print("\n" + links_summary(pages))
+    print("\n" + links_summary(pages, profile))
     if args.reread_cost:
-        print("\n" + reread_cost(ledger_path, Settings()))
+        print("\n" + reread_cost(ledger_path, Settings(profile=args.profile)))
     return 0
 
 
@@ -251,6 +259,7 @@ def reread_cost(ledger_path: Path, settings: Settings) -> str:
         rows = ledger.query("SELECT f.path, p.page_no FROM pages p JOIN files f ON f.id = p.file_id "
                             "WHERE p.status = 'done' ORDER BY f.path, p.page_no")
     infos: dict[str, FileInfo] = {}
+    know = knowledge_for(load_profile(settings.profile))
     wall = [0.0, 0.0]
     cpu = [0.0, 0.0]
     pages = lines = replaced = checks = doubted = 0
@@ -260,9 +269,9 @@ def reread_cost(ledger_path: Path, settings: Settings) -> str:
         gray, pen = split_ink(load_page(path, r["page_no"], info, settings.limits, settings.dpi))
         image = restore_page(gray, settings.restore, settings.tesseract, pen=pen).image
         t0, c0 = time.perf_counter(), _children_cpu()
-        first = read_page_text(image, settings.tesseract)
+        first = read_page_text(image, settings.tesseract, know)
         t1, c1 = time.perf_counter(), _children_cpu()
-        again = reread_header(image, first, settings.tesseract)
+        again = reread_header(image, first, settings.tesseract, know)
         t2, c2 = time.perf_counter(), _children_cpu()
         wall[0] += t1 - t0
         wall[1] += t2 - t1
@@ -295,15 +304,15 @@ class _Rec:
     valid_until: dt.date | None
 
 
-def links_summary(pages: dict[Path, list[PageText]]) -> str:
+def links_summary(pages: dict[Path, list[PageText]], profile: Profile) -> str:
     """Duplicates and revocations found among the set's records (all distinct papers)."""
     recs = [
         _Rec(f"{path.name}:{r.pages[0]}", r.type.value, r.fields.number, r.fields.date, r.fields.subject, text,
              r.confidence, r.needs_review, r.valid_until)
-        for path, pp in pages.items() for r, text in build_records(pp, dt.date(2026, 1, 1))
+        for path, pp in pages.items() for r, text in build_records(pp, dt.date(2026, 1, 1), profile)
     ]
     dups = find_duplicates(recs)
-    revs = find_revocations(recs)
+    revs = find_revocations(recs, profile)
     review = sum(r.needs_review for r in recs)
     lines = [f"{len(recs)} records, {review} flagged for review; "
              f"duplicate links among these distinct papers: {len(dups)}; revocations/renewals: {len(revs)}"]

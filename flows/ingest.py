@@ -36,12 +36,13 @@ from flows.prefect_api import LocalApi, prefect_api
 from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
 import ocr.pages
-from ocr.pages import PageJob, PageOutcome, read_page, word_confidences
+from ocr.pages import PageJob, PageOutcome, page_fingerprint, read_page, word_confidences
 from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
 from pipeline.ledger import Ledger
 from pipeline.learned import TypeModel, load_model
+from pipeline.profile import Profile, load_profile
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown
@@ -126,7 +127,7 @@ def inspect_one(path: str, batch_id: int, settings: Settings) -> FileJob | tuple
             ledger.set_file(row.id, status="quarantined", error=exc.message)
             ledger.quarantine(batch_id, path, exc.message, sha)
             return (path, exc.message)
-        done = ledger.pages_done(row.id, settings.ocr_fingerprint())
+        done = ledger.pages_done(row.id, page_fingerprint(settings))
         todo = tuple(n for n in range(1, info.pages + 1) if n not in done)
         if not todo and row.status == "done":
             return FileJob(row.id, p, sha, info, (), build=False)
@@ -225,8 +226,9 @@ def read_in_runs(jobs: list[PageJob], workers: int) -> Iterator[list[tuple[PageJ
         yield [(job, outcome)]
 
 
-def build_file_records(ledger: Ledger, file_id: int, run_id: int, today: dt.date, model: TypeModel | None) -> tuple[int, int]:
-    """Segment, classify and extract the records of one file into the ledger.
+def build_file_records(ledger: Ledger, file_id: int, run_id: int, today: dt.date, profile: Profile,
+                       model: TypeModel | None) -> tuple[int, int]:
+    """Segment, classify and extract the records of one file into the ledger, with the office's profile.
 
     Records belong to the batch the file was first seen in, whichever batch
     this run is for.
@@ -237,7 +239,7 @@ def build_file_records(ledger: Ledger, file_id: int, run_id: int, today: dt.date
     pages = ledger.pages_of(file_id)
     texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done",
                       p.quality, doubtful_words(word_confidences(p.words_path)) if p.status == "done" else ()) for p in pages]
-    records = build_records(texts, today, model)
+    records = build_records(texts, today, profile, model)
     written, removed = ledger.replace_records(file_id, ledger.get_file(file_id).batch_id, records, run_id)
     failed = [p for p in pages if p.status != "done"]
     if failed:
@@ -252,8 +254,9 @@ def build_file_records(ledger: Ledger, file_id: int, run_id: int, today: dt.date
 def records_task(file_ids: list[int], run_id: int, settings: Settings, today: dt.date) -> tuple[int, int]:
     """:func:`build_file_records` for each of ``file_ids``; the records written and removed in all."""
     model = load_model(settings.data_dir)
+    profile = load_profile(settings.profile)
     with Ledger(settings.ledger_target) as ledger:
-        counts = [build_file_records(ledger, f, run_id, today, model) for f in file_ids]
+        counts = [build_file_records(ledger, f, run_id, today, profile, model) for f in file_ids]
     return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
@@ -289,7 +292,7 @@ def links_task(settings: Settings) -> int:
         rows = ledger.records()
         duplicates = {d.duplicate: (d.keep, d.reason) for d in find_duplicates(rows)}
         revocations = {k: (r.revoked_on, r.reason) for k, r in find_revocations(
-            [r for r in rows if r.key not in duplicates]).items()}
+            [r for r in rows if r.key not in duplicates], load_profile(settings.profile)).items()}
         return ledger.apply_links(duplicates, revocations)
 
 
@@ -341,7 +344,7 @@ def ingest_batch(
     log = get_run_logger()
     today = dt.date.today()
     summary = IngestSummary(batch=batch)
-    fingerprint = settings.ocr_fingerprint()
+    fingerprint = page_fingerprint(settings)
     with Ledger(settings.ledger_target) as ledger:
         batch_id = ledger.ensure_batch(batch, fonds=fonds, box=box, file_code=file_code)
         run_id = ledger.start_run(batch_id, fingerprint)

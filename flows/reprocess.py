@@ -21,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.ingest import PageFailure, index_task, read_in_runs, records_task
 from flows.prefect_api import LocalApi, prefect_api
 from ocr.loader import inspect_file
-from ocr.pages import PageJob
+from ocr.pages import PageJob, page_fingerprint
 from pipeline.ledger import Ledger
 from sohoa.errors import ConfigError
 from sohoa.settings import Settings
@@ -98,7 +98,7 @@ def reprocess(pages: list[tuple[int, int]], settings: Settings) -> ReprocessSumm
         settings: The settings to read with this time (language, restoration, psm).
     """
     summary = ReprocessSummary()
-    fingerprint = settings.ocr_fingerprint()
+    fingerprint = page_fingerprint(settings)
     with Ledger(settings.ledger_target) as ledger:
         run_id = ledger.start_run(ledger.get_file(pages[0][0]).batch_id, fingerprint)
         rows, infos, jobs = {}, {}, []

@@ -279,7 +279,8 @@ def to_index_doc(rec: RecordRow) -> dict[str, object]:
         "type": rec.type,
         "number": rec.number,
         "issue_date": rec.issue_date.isoformat() if rec.issue_date else None,
-        "year": rec.issue_date.year if rec.issue_date else None,
+        # A date whose day was unreadable still gives its year ("2025-02" read: see RecordRow.period).
+        "year": rec.issue_date.year if rec.issue_date else int(rec.period[:4]) if rec.period else None,
         "issuer": rec.issuer,
         "subject": rec.subject,
         "title": rec.title,

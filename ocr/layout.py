@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ocr.postcorrect import correct_result
+from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr
 from sohoa.settings import TesseractOptions
 
@@ -303,10 +303,12 @@ def page_canvas(image: np.ndarray, options: TesseractOptions) -> PageCanvas:
     return PageCanvas(canvas, scale, tuple(placed))
 
 
-def canvas_words(canvas: PageCanvas, read: OcrResult, *, postcorrect: bool = True) -> OcrResult:
-    """The words Tesseract read on ``canvas``, with boxes on the page (and post-corrected with ``postcorrect``).
+def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | None) -> OcrResult:
+    """The words Tesseract read on ``canvas``, with boxes on the page, post-corrected with ``knowledge``.
 
     Each word goes back by the shift of the zone nearest its centre.
+    Tesseract's own words are kept in :attr:`OcrResult.tesseract`; without
+    ``knowledge`` they are the words.
     """
     scale = canvas.scale
     if scale < 1.0:
@@ -314,28 +316,30 @@ def canvas_words(canvas: PageCanvas, read: OcrResult, *, postcorrect: bool = Tru
             replace(w, left=round(w.left / scale), top=round(w.top / scale),
                     width=max(1, round(w.width / scale)), height=max(1, round(w.height / scale)))
             for w in read.words))
-    if postcorrect:
-        read = correct_result(read)[0]
+    raw = read.words
+    if knowledge is not None:
+        read = correct_result(read, knowledge)[0]
 
     def shift(w: OcrWord) -> OcrWord:
         centre = w.top + w.height // 2
         _, _, dy, dx = min(canvas.placed, key=lambda p: max(p[0] - centre, centre - p[1], 0))
         return replace(w, top=w.top + dy, left=w.left + dx)
 
-    return OcrResult(text=read.text, words=tuple(shift(w) for w in read.words))
+    return OcrResult(text=read.text, words=tuple(shift(w) for w in read.words),
+                     tesseract=tuple(shift(w) for w in raw))
 
 
-def read_page_text(image: np.ndarray, options: TesseractOptions, *, what: str = "page",
-                   postcorrect: bool = True) -> OcrResult:
+def read_page_text(image: np.ndarray, options: TesseractOptions, knowledge: Knowledge | None, *,
+                   what: str = "page") -> OcrResult:
     """OCR a restored page in reading order: header left, header right, body, footer left, footer right.
 
     The page's zones go to Tesseract on one canvas (:func:`page_canvas`),
     shrunk so that one of its text lines is ``options.line_px`` tall:
     Tesseract's line recogniser works on lines scaled to 36 pixels anyway,
     and its layout analysis costs less on fewer pixels. Word boxes are in
-    the coordinates of ``image``. With ``postcorrect``, the words go
-    through :func:`ocr.postcorrect.correct_result` (garbage out, diacritics
-    by context).
+    the coordinates of ``image``. With ``knowledge`` (the profile's), the
+    words go through :func:`ocr.postcorrect.correct_result` (garbage out,
+    diacritics by context).
     """
     canvas = page_canvas(image, options)
-    return canvas_words(canvas, run_ocr(canvas.image, options, what=what), postcorrect=postcorrect)
+    return canvas_words(canvas, run_ocr(canvas.image, options, what=what), knowledge)

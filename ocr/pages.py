@@ -13,6 +13,7 @@ Derived files get fixed, sortable names under the file's content hash, e.g.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -26,15 +27,17 @@ import cv2
 import numpy as np
 
 from ocr.loader import FileInfo, load_page
+from ocr.postcorrect import Knowledge, knowledge_for
 from ocr.quality import page_quality
 from ocr.restore import RestoredPage, restore_page, split_ink
 from ocr.layout import PageCanvas, canvas_words, page_canvas
 from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_header, second_look
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
 from ocr.variants import read_canvases
+from pipeline.profile import load_profile
 from sohoa.settings import Settings, TesseractOptions
 
-__all__ = ["PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "load_words", "word_confidences", "write_atomic"]
+__all__ = ["knowledge", "page_fingerprint", "PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "load_words", "word_confidences", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -98,11 +101,23 @@ def _restore(load: Callable[[], np.ndarray], settings: Settings) -> RestoredPage
     return restore_page(gray, settings.restore, settings.tesseract, pen=pen)
 
 
+def knowledge(settings: Settings) -> Knowledge:
+    """What reading a page takes from the settings' profile (built once per profile and process)."""
+    return knowledge_for(load_profile(settings.profile))
+
+
+def page_fingerprint(settings: Settings) -> str:
+    """A short hash of everything that changes a page's reading: the OCR settings and the profile's knowledge."""
+    both = f"{settings.ocr_fingerprint()}:{knowledge(settings).fingerprint}"
+    return hashlib.sha256(both.encode()).hexdigest()[:12]
+
+
 def _finish(restored: RestoredPage, canvas: PageCanvas, read: OcrResult, settings: Settings, *,
             what: str) -> Reread:
-    result = canvas_words(canvas, read)
+    know = knowledge(settings)
+    result = canvas_words(canvas, read, know)
     # The number and place-date lines again, closer, when they did not read cleanly (ocr/reread.py).
-    return reread_header(restored.image, result, settings.tesseract, what=what)
+    return reread_header(restored.image, result, settings.tesseract, know, what=what)
 
 
 def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what: str) -> PageReading:
@@ -153,6 +168,7 @@ def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
     def flush() -> None:
         started = time.perf_counter()
         options = jobs[pending[0][0]].settings.tesseract
+        know = knowledge(jobs[pending[0][0]].settings)
         what = _what(jobs[pending[0][0]]) if len(pending) == 1 else f"{len(pending)} pages"
         try:
             reads: list[OcrResult | Exception] = list(
@@ -160,10 +176,10 @@ def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
         except Exception as exc:  # noqa: BLE001 - read alone, each page gets its own outcome
             reads = [exc] if len(pending) == 1 else [
                 _attempt(lambda c=c, i=i: run_ocr(c.image, options, what=_what(jobs[i]))) for i, _, c, _ in pending]
-        firsts = [read if isinstance(read, Exception) else _attempt(lambda c=canvas, r=read: canvas_words(c, r))
+        firsts = [read if isinstance(read, Exception) else _attempt(lambda c=canvas, r=read: canvas_words(c, r, know))
                   for (_, _, canvas, _), read in zip(pending, reads, strict=True)]
         agains = _reread_run([(restored, first) for (_, restored, _, _), first in zip(pending, firsts, strict=True)],
-                             options, what=what)
+                             options, know, what=what)
         share = (time.perf_counter() - started) / len(pending)
         for (i, restored, _, spent), again in zip(pending, agains, strict=True):
             out[i] = again if isinstance(again, Exception) else _attempt(
@@ -206,8 +222,8 @@ def _attempt(step: Callable[[], _T]) -> _T | Exception:
         return exc
 
 
-def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options: TesseractOptions, *,
-                what: str) -> list[Reread | Exception]:
+def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options: TesseractOptions,
+                know: Knowledge, *, what: str) -> list[Reread | Exception]:
     """The header lines of a run's pages read again, with one Tesseract run per language for the whole run.
 
     A page whose first reading failed keeps its exception. Should the run's
@@ -215,13 +231,14 @@ def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options
     only the page at fault fails.
     """
     started = time.perf_counter()
-    plans = [first if isinstance(first, Exception) else _attempt(lambda r=restored, f=first: plan_reread(r.image, f))
-             for restored, first in pages]
+    plans = [first if isinstance(first, Exception) else _attempt(
+        lambda r=restored, f=first: plan_reread(r.image, f, know)) for restored, first in pages]
     canvases = [c for plan in plans if isinstance(plan, RereadPlan) for c in plan.canvases]
     reads = _attempt(lambda: read_canvases(canvases, options, what=what)) if canvases else []
     if isinstance(reads, Exception):
         return [first if isinstance(first, Exception) else _attempt(
-            lambda r=restored, f=first: reread_header(r.image, f, options, what=what)) for restored, first in pages]
+            lambda r=restored, f=first: reread_header(r.image, f, options, know, what=what))
+            for restored, first in pages]
     share = (time.perf_counter() - started) / len(pages)
     left = iter(reads)
     out: list[Reread | Exception] = []
@@ -233,11 +250,11 @@ def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options
         else:
             mine = [next(left) for _ in plan.canvases]
             out.append(_attempt(lambda p=plan, f=first, m=mine: apply_reread(p, f, m, share)))
-    return _second_looks(pages, out, options, what=what)
+    return _second_looks(pages, out, options, know, what=what)
 
 
 def _second_looks(pages: list[tuple[RestoredPage, OcrResult | Exception]], rereads: list[Reread | Exception],
-                  options: TesseractOptions, *, what: str) -> list[Reread | Exception]:
+                  options: TesseractOptions, know: Knowledge, *, what: str) -> list[Reread | Exception]:
     """The lines the run's checks doubted read again with every variant, in one more Tesseract run per language.
 
     Rare (a check reads other digits on a line or two in a thousand), so a
@@ -248,7 +265,7 @@ def _second_looks(pages: list[tuple[RestoredPage, OcrResult | Exception]], rerea
     again: list[tuple[int, RereadPlan]] = []
     for i, (reread, (restored, _)) in enumerate(zip(rereads, pages, strict=True)):
         if isinstance(reread, Reread) and reread.doubted:
-            plan = _attempt(lambda r=reread, img=restored.image: plan_reread(img, r.result, only=r.doubted))
+            plan = _attempt(lambda r=reread, img=restored.image: plan_reread(img, r.result, know, only=r.doubted))
             if isinstance(plan, RereadPlan):
                 again.append((i, plan))
     if not again:
@@ -276,7 +293,7 @@ def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float) -> 
     folder = derived_dir_for(s, job.sha256)
     # The settings' fingerprint is part of the name: a page read again with other
     # settings (sohoa reprocess) must not overwrite the reading the ledger keeps.
-    stem = f"p{job.page_no:04d}_{s.ocr_fingerprint()}"
+    stem = f"p{job.page_no:04d}_{page_fingerprint(s)}"
     image_path = folder / f"{stem}_restored.jpg"
     words_path = folder / f"{stem}_words.json"
     write_atomic(image_path, _encode_jpeg(restored.image))
@@ -316,13 +333,20 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def _words_json(result: OcrResult) -> bytes:
     # vars(), not asdict(): the fields are plain values, and asdict copies each one deeply (8 ms a page).
-    return json.dumps([vars(w) for w in result.words], ensure_ascii=False).encode()
+    # Tesseract's own words are kept beside the corrected ones: post-correction is a recorded layer.
+    return json.dumps({"words": [vars(w) for w in result.words],
+                       "tesseract": [vars(w) for w in result.tesseract]}, ensure_ascii=False).encode()
 
 
-def load_words(path: str | Path | None) -> list[dict[str, object]]:
+def load_words(path: str | Path | None, *, layer: str = "words") -> list[dict[str, object]]:
     """The OCR words :func:`read_page` saved for a page; none when the file is missing or unreadable.
 
     Each is a dict with ``text``, ``conf``, ``left``, ``top``, ``width`` and ``height``.
+
+    Args:
+        path: The page's words file.
+        layer: ``"words"``, the words kept (post-corrected, header lines
+            read again), or ``"tesseract"``, Tesseract's own reading.
     """
     if path is None or not Path(path).is_file():
         return []
@@ -330,7 +354,10 @@ def load_words(path: str | Path | None) -> list[dict[str, object]]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    return [w for w in data if isinstance(w, dict) and str(w.get("text", "")).strip()]
+    if isinstance(data, list):  # written before Tesseract's own words were kept: the kept words only
+        data = {"words": data, "tesseract": []}
+    words = data.get(layer, []) if isinstance(data, dict) else []
+    return [w for w in words if isinstance(w, dict) and str(w.get("text", "")).strip()]
 
 
 def word_confidences(path: str | Path | None) -> list[tuple[str, float]]:

@@ -4,8 +4,8 @@ Tesseract reads the letters of damaged Vietnamese print well and its marks
 less well: "kiểm" comes back as "kiếm", "phổ" as "phố", "sổ" as "số" — each a
 real syllable, so no spell checker notices. Which marks a syllable takes is
 decided here by its neighbours: a lexicon of syllable bigrams learnt from
-administrative text (the office's own quarterly report and a list of the
-documents' formulas in ``ocr/data/``) picks, among the syllables that fold
+administrative text (the profile's vocabulary: the documents' formulas,
+an office's own reports; :mod:`pipeline.profile`) picks, among the syllables that fold
 to the same letters, the one that fits its neighbours. A word is changed
 only when the lexicon has seen the replacement next to a neighbour and has
 never seen the word as read there, so names and rare words stay as read.
@@ -16,46 +16,44 @@ pen strokes far taller than the print and the scraps read beside them.
 
 Some lines are the same on every document: the motto, the issuer, the
 signature titles, the closing "Nơi nhận:" list. A line read within a
-character or two of one of these (``ocr/data/formula_lines.tsv``) is put
+character or two of one of these (the profile's standard lines) is put
 back to it, and the "./." that ends every act is kept and put back where
 it was read as "...". Personal names are outside any lexicon: a name read
 as another syllable with the same letters ("bà Định Thị" for "bà Đinh
-Thị") takes the spelling of a common name (``ocr/data/vi_person_names.tsv``).
+Thị") takes the spelling of a common name (the profile's person names).
+Every change is recorded with the page (:mod:`ocr.pages` keeps Tesseract's
+own words beside the corrected ones).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from ocr.quality import is_vietnamese_syllable
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
-from pipeline.folding import fold
+from pipeline.folding import fold, is_vietnamese_syllable
+from pipeline.profile import Profile
 
 __all__ = [
     "ACT_END",
+    "Knowledge",
     "Lexicon",
     "PersonNames",
     "correct_result",
     "fix_characters",
     "is_garbage",
-    "load_formula_lines",
-    "load_lexicon",
-    "load_person_names",
+    "knowledge_for",
     "lone_specks",
     "snap_formula_line",
     "stroke_scraps",
     "tall_strokes",
 ]
 
-DATA = Path(__file__).with_name("data")
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -102,10 +100,6 @@ class Lexicon:
         return (self.bigrams[(prev, syl)] if prev else 0) + (self.bigrams[(syl, nxt)] if nxt else 0)
 
 
-@functools.lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    """The packaged lexicon (built once per process from ``ocr/data/*.txt``)."""
-    return Lexicon.from_texts([p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))])
 
 
 #: The mark that ends every act ("... thi hành./."): punctuation, but never garbage.
@@ -339,15 +333,13 @@ class PersonNames:
         return found.pop() if len(found) == 1 else None
 
 
-@functools.lru_cache(maxsize=1)
-def load_person_names() -> PersonNames:
-    """The packaged list of common names (``ocr/data/vi_person_names.tsv``)."""
-    roles: dict[str, set[str]] = defaultdict(set)
-    for line in (DATA / "vi_person_names.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            role, names = line.split("\t", 1)
-            roles[role].update(unicodedata.normalize("NFC", n) for n in names.split())
-    return PersonNames(frozenset(roles["family"]), frozenset(roles["middle"]), frozenset(roles["given"]))
+    @classmethod
+    def from_roles(cls, roles: dict[str, tuple[str, ...]]) -> "PersonNames":
+        """Names by role, as a profile lists them (``person_names.tsv``)."""
+        def pool(role: str) -> frozenset[str]:
+            return frozenset(unicodedata.normalize("NFC", n) for n in roles.get(role, ()))
+
+        return cls(pool("family"), pool("middle"), pool("given"))
 
 
 #: Words after which a person's name follows.
@@ -407,12 +399,46 @@ def _mend_act_endings(words: list[OcrWord]) -> list[OcrWord]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def load_formula_lines() -> tuple[str, ...]:
-    """The lines printed alike on every document (``ocr/data/formula_lines.tsv``)."""
-    text = (DATA / "formula_lines.tsv").read_text(encoding="utf-8")
-    return tuple(unicodedata.normalize("NFC", ln.strip()) for ln in text.splitlines()
-                 if ln.strip() and not ln.startswith("#"))
+@dataclass(frozen=True)
+class Knowledge:
+    """What reading a page takes from the office's profile, built once per profile.
+
+    Attributes:
+        fingerprint: The profile's reading fingerprint (a page read with
+            other knowledge is read again).
+        lexicon: Syllables and their neighbours (diacritics by context).
+        names: Common personal names (their marks).
+        formulas: Lines printed alike on documents (standard lines).
+        codes: The codes of document numbers, folded -> printed.
+        places: The profile's places, folded (place-date lines).
+    """
+
+    fingerprint: str
+    lexicon: Lexicon
+    names: PersonNames
+    formulas: tuple[str, ...]
+    codes: dict[str, str]
+    places: tuple[str, ...]
+
+
+_KNOWLEDGE: dict[str, Knowledge] = {}
+
+
+def knowledge_for(profile: Profile) -> Knowledge:
+    """The reading knowledge of a profile (built once per profile and process)."""
+    key = profile.fingerprint
+    found = _KNOWLEDGE.get(key)
+    if found is None:
+        found = Knowledge(
+            profile.reading_fingerprint,
+            Lexicon.from_texts([*profile.lexicon_texts, "\n".join(profile.standard_lines)]),
+            PersonNames.from_roles(profile.person_names),
+            tuple(unicodedata.normalize("NFC", ln) for ln in profile.standard_lines),
+            dict(profile.codes),
+            tuple(fold(p.name) for p in profile.places),
+        )
+        _KNOWLEDGE[key] = found
+    return found
 
 
 _DIGITS = re.compile(r"\d+")
@@ -456,18 +482,18 @@ def _snap_lines(words: list[OcrWord], formulas: Sequence[str]) -> list[OcrWord]:
     return out
 
 
-def correct_result(result: OcrResult, lex: Lexicon | None = None) -> tuple[OcrResult, int]:
+def correct_result(result: OcrResult, knowledge: Knowledge) -> tuple[OcrResult, int]:
     """Drop garbage words, fix diacritics by context, put formulas, names and act endings back.
 
     Args:
         result: Tesseract's words for one page (or zone).
-        lex: The lexicon; the packaged one by default.
+        knowledge: The profile's lexicon, names and standard lines.
 
     Returns:
         The corrected result (text rebuilt from the words) and how many words
         were changed or dropped.
     """
-    lex = lex or load_lexicon()
+    lex = knowledge.lexicon
     words = result.words
     tall = tall_strokes(words)
     dropped = tall | stroke_scraps(words, tall) | lone_specks(words)
@@ -494,8 +520,8 @@ def correct_result(result: OcrResult, lex: Lexicon | None = None) -> tuple[OcrRe
             # A word alone on its line ("gia;" after "Quốc") continues the line before.
             fixed = _fix_misspelling(fixed, w.conf, lowered[i - 1], None, lex)
         out.append(replace(w, text=fixed) if fixed != w.text else w)
-    out = _fix_names(out, load_person_names())
-    out = _snap_lines(_mend_act_endings(out), load_formula_lines())
+    out = _fix_names(out, knowledge.names)
+    out = _snap_lines(_mend_act_endings(out), knowledge.formulas)
     original = set(words)
     changes = len(words) - sum(w in original for w in out)
     return OcrResult(text=words_to_text(out), words=tuple(out)), changes

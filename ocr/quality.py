@@ -9,28 +9,13 @@ words, and what it reads are not syllables Vietnamese can spell. The score
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ocr.tesseract import OcrResult
+from pipeline.folding import is_vietnamese_syllable
 
 __all__ = ["is_vietnamese_syllable", "page_quality"]
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
-_SHAPE = re.compile(
-    r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnpqrstvx])?"
-    r"(?:[aeiouy]{1,3})"
-    r"(ng|nh|ch|[cmnpt])?$"
-)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-def is_vietnamese_syllable(word: str) -> bool:
-    """Whether ``word`` has the shape of a Vietnamese syllable (initial, vowels, final, one tone)."""
-    nfd = unicodedata.normalize("NFD", word.lower())
-    if sum(ch in _TONES for ch in nfd) > 1:
-        return False
-    base = "".join(ch for ch in nfd if not unicodedata.combining(ch)).replace("đ", "d")
-    return bool(_SHAPE.match(base))
 
 
 def page_quality(result: OcrResult) -> float:

@@ -81,6 +81,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ocr.postcorrect import Knowledge
 from ocr.swollen import swollen_digits
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
@@ -181,11 +182,11 @@ _NUMBER_SHAPE_RE = re.compile(r"^[0-9oils]{1,5}\s*/\s*[a-z&]")
 _NGAY_RE = re.compile(r"^(?:\S+\s+){0,2}\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
 #: "tháng" and "năm" as read; "thông" (in "phổ thông năm 2012") is not "tháng".
 _THANG_NAM_RE = re.compile(r"(?<![a-z])(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
-#: The place and "ngày" ("Hải Phòng, ngày"): a place-date line whatever follows.
-_PLACE_RE = re.compile(r"phong\s*[,.]\s*\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
+#: The place and "ngày" ("Bạc Liêu, ngày"): a place-date line whatever follows.
+_PLACE_RE = re.compile(r"[a-z]{2,}\s*[,.]\s*\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
 #: The place, a few damaged characters where "ngày" and the day were, then "tháng" or
 #: "năm" after a number ("Hải Phòng,. „ay 31 tháng 12", "Hải Phòng, — 1 tháng 6").
-_PLACE_EATEN_RE = re.compile(r"^\W{0,3}(?:\S+\s+){0,2}\S*phong\s*[,.]\W*\S{0,5}\s*[0-9oilstu|]{1,2}\s*"
+_PLACE_EATEN_RE = re.compile(r"^\W{0,3}(?:\S+\s+){0,3}\S*[a-z]{2}\s*[,.]\W*\S{0,5}\s*[0-9oilstu|]{1,2}\s*"
                              r"(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
 
 
@@ -208,7 +209,8 @@ def _digit_conf(words: tuple[OcrWord, ...] | list[OcrWord], digits: str) -> floa
     return min(confs, default=100.0)
 
 
-def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord]) -> tuple[str | None, bool, float]:
+def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord], knowledge: Knowledge
+          ) -> tuple[str | None, bool, float]:
     """Parse a number or place-date line: ``(value, clean, confidence of its digits)``.
 
     A number is clean when every code of its symbol is known; a date when it
@@ -218,12 +220,12 @@ def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord]) -> tuple[str | 
     """
     text = " ".join(w.text for w in words)
     if kind == "number":
-        number = parse_number(text)
+        number = parse_number(text, knowledge.codes)
         if number is None:
             return None, False, 0.0
         conf = _digit_conf(words, number.rpartition("/")[0].replace("/", ""))
-        return number, not unknown_codes(number) and conf >= LOW_CONF, conf
-    date, note = parse_date_detail(text)
+        return number, not unknown_codes(number, knowledge.codes) and conf >= LOW_CONF, conf
+    date, note = parse_date_detail(text, knowledge.places)
     if date is None:
         return None, False, 0.0
     parts = f"{date.day:02d}{date.month:02d}{date.year}{date.day}{date.month}"
@@ -231,7 +233,7 @@ def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord]) -> tuple[str | 
     return date.isoformat(), not note and conf >= DATE_LOW_CONF, conf
 
 
-def header_lines(result: OcrResult, height: int) -> list[HeaderLine]:
+def header_lines(result: OcrResult, height: int, knowledge: Knowledge) -> list[HeaderLine]:
     """The number line and the place-date line of a page's header, where found.
 
     The number line is the first header line with "Số:" (or a bare
@@ -251,7 +253,7 @@ def header_lines(result: OcrResult, height: int) -> list[HeaderLine]:
         elif "date" not in found and "sinh" not in folded and _date_line(folded):
             kind = "date"
         if kind:
-            value, clean, _ = judge(kind, words)
+            value, clean, _ = judge(kind, words, knowledge)
             found[kind] = HeaderLine(kind, tuple(words), value, clean)
     return list(found.values())
 
@@ -310,7 +312,8 @@ def check_box(line: HeaderLine, shape: tuple[int, ...]) -> tuple[int, int, int, 
             min(page_w, max(w.left + w.width for w in line.words) + pad_x))
 
 
-def pick(line: HeaderLine, readings: list[list[OcrWord]], cited_year: int | None = None) -> list[OcrWord] | None:
+def pick(line: HeaderLine, readings: list[list[OcrWord]], knowledge: Knowledge,
+         cited_year: int | None = None) -> list[OcrWord] | None:
     """The re-read words to put in place of ``line``'s, or ``None`` to keep them.
 
     Every reading that parses to a valid value votes for it (a number whose
@@ -329,8 +332,8 @@ def pick(line: HeaderLine, readings: list[list[OcrWord]], cited_year: int | None
     """
     valid = []
     for words in readings:
-        value, _, conf = judge(line.kind, words)
-        if (value is not None and _valid(line.kind, words) and _printed(line.kind, value, words)
+        value, _, conf = judge(line.kind, words, knowledge)
+        if (value is not None and _valid(line.kind, words, knowledge) and _printed(line.kind, value, words)
                 and not _before(line.kind, value, cited_year)):
             valid.append((value, conf, words))
     if not valid:
@@ -339,7 +342,7 @@ def pick(line: HeaderLine, readings: list[list[OcrWord]], cited_year: int | None
     value, count = ranked[0]
     if count < MIN_AGREE or (len(ranked) > 1 and ranked[1][1] == count):
         return None
-    if value == line.value and _valid(line.kind, list(line.words)):
+    if value == line.value and _valid(line.kind, list(line.words), knowledge):
         return None  # the same reading, only surer: the line's own doubt stands
     return max((conf, -k, words) for k, (v, conf, words) in enumerate(valid) if v == value)[2]
 
@@ -371,13 +374,13 @@ def _cited_year(result: OcrResult, line: HeaderLine) -> int | None:
     return cited.year if cited is not None else None
 
 
-def _valid(kind: str, words: list[OcrWord]) -> bool:
+def _valid(kind: str, words: list[OcrWord], knowledge: Knowledge) -> bool:
     """A reading parses to a value that needs no repair (the confidence of its digits aside)."""
     text = " ".join(w.text for w in words)
     if kind == "number":
-        number = parse_number(text)
-        return number is not None and not unknown_codes(number)
-    date, note = parse_date_detail(text)
+        number = parse_number(text, knowledge.codes)
+        return number is not None and not unknown_codes(number, knowledge.codes)
+    date, note = parse_date_detail(text, knowledge.places)
     return date is not None and not note
 
 
@@ -406,15 +409,15 @@ def _put_back(result: OcrResult, line: HeaderLine, new: list[OcrWord]) -> OcrRes
                 new = []
             continue
         words.append(w)
-    return OcrResult(text=words_to_text(words), words=tuple(words))
+    return replace(result, text=words_to_text(words), words=tuple(words))
 
 
 # --------------------------------------------------------------------------
 # Lines the page read lost
 # --------------------------------------------------------------------------
 
-#: The issuer's lines, the left column's anchor: "SỞ GIÁO DỤC VÀ ĐÀO TẠO", else "UBND THÀNH PHỐ HẢI PHÒNG".
-_ISSUER_ANCHORS = (_ISSUER_RE, re.compile(r"(?<![a-z])(?:ubnd|thanh pho)(?![a-z])"))
+#: The issuer's lines, the left column's anchor: "SỞ GIÁO DỤC VÀ ĐÀO TẠO", else "UBND TỈNH …" / "THÀNH PHỐ …".
+_ISSUER_ANCHORS = (_ISSUER_RE, re.compile(r"(?<![a-z])(?:ubnd|thanh pho|tinh)(?![a-z])"))
 #: The motto, the right column's anchor: "Độc lập - Tự do - Hạnh phúc", else "CỘNG HÒA … VIỆT NAM".
 _MOTTO_ANCHORS = (re.compile(r"(?<![a-z])(?:hanh phuc|tu do|doc lap)(?![a-z])"),
                   re.compile(r"(?<![a-z])(?:cong hoa|chu nghia|viet nam)(?![a-z])"))
@@ -474,7 +477,8 @@ def lost_box(kind: str, head: tuple[OcrWord, ...], shape: tuple[int, ...]) -> Lo
     return None
 
 
-def lost_lines(result: OcrResult, shape: tuple[int, ...], found: list[HeaderLine]) -> list[LostLine]:
+def lost_lines(result: OcrResult, shape: tuple[int, ...], found: list[HeaderLine], knowledge: Knowledge
+               ) -> list[LostLine]:
     """The number and place-date lines the page read lost, where to look for them.
 
     A kind of line is lost when :func:`header_lines` did not find it and
@@ -485,7 +489,7 @@ def lost_lines(result: OcrResult, shape: tuple[int, ...], found: list[HeaderLine
     head = tuple(w for w in result.words if w.top < HEADER_SHARE * shape[0])
     out = []
     for kind in ("number", "date"):
-        if kind in kinds or _page_value(kind, result.text) is not None:
+        if kind in kinds or _page_value(kind, result.text, knowledge) is not None:
             continue
         lost = lost_box(kind, head, shape)
         if lost is not None:
@@ -493,15 +497,15 @@ def lost_lines(result: OcrResult, shape: tuple[int, ...], found: list[HeaderLine
     return out
 
 
-def _page_value(kind: str, text: str) -> str | None:
+def _page_value(kind: str, text: str, knowledge: Knowledge) -> str | None:
     """The value of ``kind`` the records stage would read from a page's text."""
     if kind == "number":
-        return parse_number(text)
-    date = parse_date_detail(text)[0]
+        return parse_number(text, knowledge.codes)
+    date = parse_date_detail(text, knowledge.places)[0]
     return date.isoformat() if date is not None else None
 
 
-def band_reading(kind: str, words: list[OcrWord]) -> list[OcrWord]:
+def band_reading(kind: str, words: list[OcrWord], knowledge: Knowledge) -> list[OcrWord]:
     """The line of a band's re-read that parses to a valid value of ``kind`` (the first), else none.
 
     A band holds a few lines (the "V/v" line, the title's top); each is
@@ -509,14 +513,14 @@ def band_reading(kind: str, words: list[OcrWord]) -> list[OcrWord]:
     """
     for line in sorted(_lines(tuple(words)), key=lambda ws: min(w.top for w in ws)):
         line = sorted(line, key=lambda w: w.left)
-        value, _, _ = judge(kind, line)
-        if value is not None and _valid(kind, line):
+        value, _, _ = judge(kind, line, knowledge)
+        if value is not None and _valid(kind, line, knowledge):
             return line
     return []
 
 
 #: The words of a place-date line as the English model reads them, with their diacritics.
-_DATE_WORDS = {"Hai": "Hải", "Phong,": "Phòng,", "ngay": "ngày", "thang": "tháng", "nam": "năm"}
+_DATE_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
 
 
 def _insert_after(result: OcrResult, after: tuple[int, int, int], kind: str, new: list[OcrWord]) -> OcrResult:
@@ -540,7 +544,7 @@ def _insert_after(result: OcrResult, after: tuple[int, int, int], kind: str, new
         inside = key == after
         words.append(w)
     words += new
-    return OcrResult(text=words_to_text(words), words=tuple(words))
+    return replace(result, text=words_to_text(words), words=tuple(words))
 
 
 @dataclass(frozen=True)
@@ -554,6 +558,7 @@ class RereadPlan:
     #: The canvases of ``todo`` and ``lost``, then those of ``checks`` (the last :attr:`check_canvases`,
     #: read with :data:`CHECK_VARIANTS`).
     canvases: list[VariantCanvas]
+    knowledge: Knowledge  # the profile's: what a line must parse to
     checks: list[HeaderLine] = field(default_factory=list)  # clean lines to check
     check_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
     check_canvases: int = 0
@@ -564,8 +569,8 @@ class RereadPlan:
         return self.canvases[: len(self.canvases) - self.check_canvases]
 
 
-def plan_reread(image: np.ndarray, result: OcrResult, variants: tuple[Variant, ...] = VARIANTS, *,
-                only: tuple[str, ...] = ()) -> RereadPlan | None:
+def plan_reread(image: np.ndarray, result: OcrResult, knowledge: Knowledge,
+                variants: tuple[Variant, ...] = VARIANTS, *, only: tuple[str, ...] = ()) -> RereadPlan | None:
     """Which header lines of a page to read again, cut and stacked for Tesseract; ``None`` when none.
 
     With ``only`` (kinds of line), just the lines of those kinds that do not
@@ -575,9 +580,9 @@ def plan_reread(image: np.ndarray, result: OcrResult, variants: tuple[Variant, .
     A page whose text is not exactly its words' text (it never happens with
     :func:`ocr.layout.read_page_text`) is left alone.
     """
-    found = header_lines(result, image.shape[0])
+    found = header_lines(result, image.shape[0], knowledge)
     todo = [line for line in found if needs_reread(line) and (not only or line.kind in only)]
-    lost = [] if only else lost_lines(result, image.shape, found)
+    lost = [] if only else lost_lines(result, image.shape, found, knowledge)
     checks = [] if only else [line for line in found if not needs_reread(line)]
     if not (todo or lost or checks) or words_to_text(result.words) != result.text:
         return None
@@ -587,7 +592,8 @@ def plan_reread(image: np.ndarray, result: OcrResult, variants: tuple[Variant, .
     # On canvases of their own: what Tesseract reads in a crop depends on the others of its canvas.
     check_boxes = [check_box(line, image.shape) for line in checks]
     checking = variant_canvases(image, check_boxes, CHECK_VARIANTS, [line.kind for line in checks]) if checks else []
-    return RereadPlan(todo, lost, boxes, variants, canvases + checking, checks, check_boxes, len(checking))
+    return RereadPlan(todo, lost, boxes, variants, canvases + checking, knowledge, checks, check_boxes,
+                      len(checking))
 
 
 def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | None], seconds: float) -> Reread:
@@ -598,31 +604,33 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
         reads: Each of ``plan.canvases`` as Tesseract read it (``None``: its run failed).
         seconds: What the re-read took, kept in the :class:`Reread`.
     """
+    know = plan.knowledge
     split = len(plan.reread_canvases)
-    readings = place_readings(plan.reread_canvases, reads[:split], plan.boxes, plan.variants)
+    readings = place_readings(plan.reread_canvases, reads[:split], plan.boxes, plan.variants, know)
     replaced = []
     for line, per_variant in zip(plan.todo, readings, strict=False):
-        new = pick(line, _blots_mattered(line.kind, per_variant, plan.variants),
+        new = pick(line, _blots_mattered(line.kind, per_variant, plan.variants, know), know,
                    _cited_year(result, line) if line.kind == "date" else None)
         if new is not None:
             result = _put_back(result, line, new)
             replaced.append(line.kind)
     for gone, per_variant in zip(plan.lost, readings[len(plan.todo):], strict=True):
         cited = latest_cited_date(result.text) if gone.kind == "date" else None
-        lines = _blots_mattered(gone.kind, [band_reading(gone.kind, words) for words in per_variant], plan.variants)
-        new = pick(HeaderLine(gone.kind, (), None, False), lines, cited.year if cited is not None else None)
+        lines = _blots_mattered(gone.kind, [band_reading(gone.kind, words, know) for words in per_variant],
+                                plan.variants, know)
+        new = pick(HeaderLine(gone.kind, (), None, False), lines, know, cited.year if cited is not None else None)
         if new is not None:
             result = _insert_after(result, gone.after, gone.kind, new)
             replaced.append(f"lost-{gone.kind}")
     checked = [line.kind for line in plan.todo] + [f"lost-{line.kind}" for line in plan.lost]
     doubted = []
     if plan.checks:
-        checks = place_readings(plan.canvases[split:], reads[split:], plan.check_boxes, CHECK_VARIANTS)
+        checks = place_readings(plan.canvases[split:], reads[split:], plan.check_boxes, CHECK_VARIANTS, know)
         for line, per_variant in zip(plan.checks, checks, strict=True):
             checked.append(f"check-{line.kind}")
             cited = _cited_year(result, line) if line.kind == "date" else None
-            dissents = [words for words in per_variant if _dissent(line, words, cited) is not None]
-            agreed = pick(line, dissents, cited)
+            dissents = [words for words in per_variant if _dissent(line, words, cited, know) is not None]
+            agreed = pick(line, dissents, know, cited)
             if agreed is not None:  # the check's readings agree on other digits: they replace the line
                 result = _put_back(result, line, agreed)
                 replaced.append(line.kind)
@@ -649,15 +657,16 @@ def second_look(first: Reread, again: Reread) -> Reread:
                   tuple(k for k in first.doubted if k not in again.replaced))
 
 
-def _dissent(line: HeaderLine, words: list[OcrWord], cited_year: int | None) -> list[OcrWord] | None:
+def _dissent(line: HeaderLine, words: list[OcrWord], cited_year: int | None, knowledge: Knowledge
+             ) -> list[OcrWord] | None:
     """A check's reading of a clean line when it reads other digits; else ``None``.
 
     Other digits: another valid, printed date, or a valid number (known codes) whose numeric part
     differs (a symbol read otherwise is no dissent). A date of a year earlier than
     ``cited_year`` is none either (see :func:`pick`).
     """
-    value = judge(line.kind, words)[0] if words else None
-    if value is None or value == line.value or not _valid(line.kind, words):
+    value = judge(line.kind, words, knowledge)[0] if words else None
+    if value is None or value == line.value or not _valid(line.kind, words, knowledge):
         return None
     if line.kind == "number":
         return words if value.rpartition("/")[0] != (line.value or "").rpartition("/")[0] else None
@@ -675,8 +684,8 @@ def doubt_words(result: OcrResult, words: Iterable[OcrWord]) -> tuple[OcrResult,
     doubted = {(w.left, w.top, w.text) for w in words if w.conf > DISSENT_CONF}
     if not doubted:
         return result, False
-    return OcrResult(result.text, tuple(replace(w, conf=DISSENT_CONF) if (w.left, w.top, w.text) in doubted else w
-                                        for w in result.words)), True
+    return replace(result, words=tuple(replace(w, conf=DISSENT_CONF) if (w.left, w.top, w.text) in doubted else w
+                                          for w in result.words)), True
 
 
 def _doubt(result: OcrResult, line: HeaderLine, dissent: list[OcrWord]) -> OcrResult:
@@ -687,7 +696,7 @@ def _doubt(result: OcrResult, line: HeaderLine, dissent: list[OcrWord]) -> OcrRe
 
 
 def _blots_mattered(kind: str, per_variant: list[list[OcrWord]],
-                    variants: tuple[Variant, ...]) -> list[list[OcrWord]]:
+                    variants: tuple[Variant, ...], knowledge: Knowledge) -> list[list[OcrWord]]:
     """A line's readings, without those of blot variants that read the value their twin read.
 
     Where the blot did not hide what the value is read from, the crop
@@ -699,22 +708,23 @@ def _blots_mattered(kind: str, per_variant: list[list[OcrWord]],
     for j, v in enumerate(variants):
         if not v.blots or not out[j]:
             continue
-        value = judge(kind, out[j])[0]
+        value = judge(kind, out[j], knowledge)[0]
         for k, twin in enumerate(variants):
             if (not twin.blots and (twin.lang, twin.scale, twin.thicken) == (v.lang, v.scale, v.thicken)
-                    and judge(kind, per_variant[k])[0] == value):
+                    and judge(kind, per_variant[k], knowledge)[0] == value):
                 out[j] = []
     return out
 
 
-def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOptions, *, what: str = "page",
-                  variants: tuple[Variant, ...] = VARIANTS) -> Reread:
+def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOptions, knowledge: Knowledge, *,
+                  what: str = "page", variants: tuple[Variant, ...] = VARIANTS) -> Reread:
     """Read a page's number and place-date lines again when they did not parse cleanly.
 
     Args:
         image: The restored page the words were read from.
         result: The page read (words in ``image``'s coordinates, reading order).
         options: Tesseract options; language and segmentation are set per variant.
+        knowledge: The profile's (codes and places a line must parse with; post-correction).
         what: A name for the page in error messages.
         variants: How to read the lines again.
 
@@ -724,12 +734,12 @@ def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOption
         :func:`second_look`), and what was done.
     """
     started = time.perf_counter()
-    plan = plan_reread(image, result, variants)
+    plan = plan_reread(image, result, knowledge, variants)
     if plan is None:
         return Reread(result)
     reads = read_canvases(plan.canvases, options, what=what)  # one Tesseract run per language
     first = apply_reread(plan, result, reads, time.perf_counter() - started)
-    again = plan_reread(image, first.result, variants, only=first.doubted) if first.doubted else None
+    again = plan_reread(image, first.result, knowledge, variants, only=first.doubted) if first.doubted else None
     if again is None:
         return first
     started = time.perf_counter()

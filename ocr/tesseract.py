@@ -54,10 +54,16 @@ class OcrWord:
 
 @dataclass(frozen=True)
 class OcrResult:
-    """The text of one page and the words it was built from."""
+    """The text of one page and the words it was built from.
+
+    ``tesseract`` keeps Tesseract's own words where a later step changed
+    them (post-correction, a header line read again): the words as read,
+    recorded with the page beside the ones kept.
+    """
 
     text: str
     words: tuple[OcrWord, ...]
+    tesseract: tuple[OcrWord, ...] = ()
 
     @property
     def mean_conf(self) -> float:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ocr.postcorrect import correct_result
+from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, run_ocr_many
 from sohoa.errors import OcrError
 from sohoa.settings import TesseractOptions
@@ -181,11 +181,12 @@ def canvas_options(canvas: VariantCanvas, options: TesseractOptions) -> Tesserac
 
 def place_readings(canvases: list[VariantCanvas], reads: list[OcrResult | None],
                    boxes: list[tuple[int, int, int, int]],
-                   variants: tuple[Variant, ...]) -> list[list[list[OcrWord]]]:
+                   variants: tuple[Variant, ...], knowledge: Knowledge) -> list[list[list[OcrWord]]]:
     """The words each canvas's reading gives every box and variant, in page coordinates, left to right.
 
     Args:
         reads: Each canvas's reading; ``None`` for one whose run failed (it gives no words).
+        knowledge: The profile's post-correction knowledge.
 
     Returns:
         ``out[i][j]``: the words of box ``i`` read with variant ``j``.
@@ -194,7 +195,7 @@ def place_readings(canvases: list[VariantCanvas], reads: list[OcrResult | None],
     for canvas, read in zip(canvases, reads, strict=True):
         if read is None:
             continue
-        for w in correct_result(read)[0].words:
+        for w in correct_result(read, knowledge)[0].words:
             centre = w.top + w.height // 2
             for c_top, c_bottom, i, j in canvas.placed:
                 if c_top - GAP // 2 <= centre < c_bottom + GAP // 2:

@@ -25,6 +25,8 @@ from rapidfuzz import fuzz
 from pipeline.domain import ProcedureType
 from pipeline.extract import parse_about, parse_number
 from pipeline.folding import fold
+from pipeline.numbers_dates import Codes
+from pipeline.profile import Profile
 
 __all__ = [
     "Classification",
@@ -184,11 +186,12 @@ def find_phrase(phrase: str, text: str) -> tuple[int, int] | None:
     return al.dest_start, al.dest_end
 
 
-def text_scopes(text: str) -> dict[str, str]:
+def text_scopes(text: str, codes: Codes) -> dict[str, str]:
     """Split a record's text into the folded scopes the rules look at.
 
     Args:
         text: Record text.
+        codes: The known codes of document numbers (the profile's).
 
     Returns:
         Mapping scope name → folded text (lines joined with newlines).
@@ -200,7 +203,7 @@ def text_scopes(text: str) -> dict[str, str]:
         if len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.7 * len(letters):
             title_lines.append(ln)
     about = parse_about(text) or ""
-    number = parse_number(text) or ""
+    number = parse_number(text, codes) or ""
     return {
         "title": "\n".join(fold(ln) for ln in title_lines),
         "about": fold(about),
@@ -229,11 +232,12 @@ def _confidence(best: float, second: float) -> float:
     return round((best / (best + second + 1.0)) * min(1.0, best / _STRONG_SCORE), 3)
 
 
-def classify(text: str, rules: tuple[Evidence, ...] = RULES) -> Classification:
+def classify(text: str, profile: Profile, rules: tuple[Evidence, ...] = RULES) -> Classification:
     """Classify a record's text into a procedure type.
 
     Args:
         text: The record's OCR text (pages joined with newlines).
+        profile: The office's profile (the codes of document numbers).
         rules: Evidence registry; defaults to :data:`RULES`.
 
     Returns:
@@ -242,7 +246,7 @@ def classify(text: str, rules: tuple[Evidence, ...] = RULES) -> Classification:
         below :data:`MIN_SCORE`, or a confidence below ``KHAC_THRESHOLD`` the
         type is ``khac`` (needs review).
     """
-    scopes = text_scopes(text)
+    scopes = text_scopes(text, profile.codes)
     scores: dict[ProcedureType, float] = {}
     found: list[tuple[float, str]] = []
     for rule in rules:

@@ -80,6 +80,8 @@ class RecordFields:
     subject: str | None = None
     title: str | None = None
     validity_years: int | None = None
+    #: What was read of an incomplete date ("2025-02": the day unreadable; "2025"): ``date`` is then ``None``.
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ class ClassifiedRecord:
     valid_until: dt.date | None = None
     status: ValidityStatus = ValidityStatus.UNKNOWN
     needs_review: bool = False
+    #: Field name -> the value as read, for each field that holds a proposal of the profile
+    #: (a symbol snapped to the issuer's, a school's or issuer's spelling): the page shows both.
+    read: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """The record as the JSON object of the CLI contract."""
@@ -105,6 +110,7 @@ class ClassifiedRecord:
             "type": self.type.value,
             "number": f["number"],
             "date": self.fields.date.isoformat() if self.fields.date else None,
+            "period": f["period"],
             "issuer": f["issuer"],
             "subject": f["subject"],
             "title": f["title"],
@@ -113,5 +119,6 @@ class ClassifiedRecord:
             "confidence": round(self.confidence, 3),
             "reasons": list(self.reasons),
             "needs_review": self.needs_review,
+            "read": dict(self.read),
             "pages": list(self.pages),
         }

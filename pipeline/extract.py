@@ -17,25 +17,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from pipeline.domain import ProcedureType, RecordFields
-from pipeline.folding import fold, fold_aligned
-from pipeline.gazetteer import (
-    Gazetteer,
-    issuer_symbols,
-    match_authority,
-    match_issuer,
-    match_school_name,
-    normalize_school,
-)
+from pipeline.folding import fold, fold_aligned, is_vietnamese_syllable
+from pipeline.gazetteer import Gazetteer, match_school_name
+from pipeline.issuers import IssuerReading, read_issuer, symbols_for
 from pipeline.numbers_dates import (
     _D,
-    NUMBER_SUFFIXES,
-    _fix_digits,
+    Codes,
+    fix_digits,
     _lines_aligned,
     header_lines,
+    header_number_line,
     normalize_number,
     parse_date,
     parse_date_detail,
@@ -46,10 +42,12 @@ from pipeline.numbers_dates import (
     symbol_tail,
     unknown_codes,
 )
+from pipeline.place_dates import parse_date_reading
+from pipeline.profile import Profile
 
 __all__ = [
     "TITLES",
-    "NUMBER_SUFFIXES",
+    "Extraction",
     "extract_fields",
     "extract_fields_noted",
     "filing_unit",
@@ -58,10 +56,13 @@ __all__ = [
     "parse_number",
     "parse_date",
     "parse_date_detail",
-    "parse_issuer",
     "parse_title",
     "parse_about",
     "parse_subject",
+    "parse_subject_detail",
+    "parse_school_detail",
+    "NumberReading",
+    "SubjectReading",
     "parse_person",
     "parse_school",
     "parse_validity_years",
@@ -93,6 +94,10 @@ TITLES: dict[str, tuple[str, ...]] = {
     "THÔNG BÁO": ("thong bao",),
     "BÁO CÁO": ("bao cao",),
     "TỜ TRÌNH": ("to trinh",),
+    "KẾ HOẠCH": ("ke hoach",),
+    "THÔNG TƯ": ("thong tu",),
+    "CHỈ THỊ": ("chi thi",),
+    "HƯỚNG DẪN": ("huong dan",),
 }
 
 #: The type code a title gives the symbol of the document's number
@@ -104,6 +109,10 @@ TITLE_CODES: dict[str, str] = {
     "THÔNG BÁO": "TB",
     "BÁO CÁO": "BC",
     "TỜ TRÌNH": "TTr",
+    "KẾ HOẠCH": "KH",
+    "THÔNG TƯ": "TT",
+    "CHỈ THỊ": "CT",
+    "HƯỚNG DẪN": "HD",
 }
 
 #: Procedures whose subject is a person / a school.
@@ -141,82 +150,6 @@ SCHOOL_LEVELS: dict[str, str] = {
 # --------------------------------------------------------------------------
 # Issuer, title, "Về việc"
 # --------------------------------------------------------------------------
-
-_MOTTO_PHRASES = (
-    "cong hoa xa hoi chu nghia viet nam",
-    "doc lap - tu do - hanh phuc",
-)
-
-
-def _cut_motto(orig: str, folded: str) -> tuple[str, str]:
-    """Remove the right-hand header (motto, place-date) from an interleaved line."""
-    cut = len(folded)
-    for phrase in _MOTTO_PHRASES:
-        if len(folded) < 8:
-            break
-        if len(folded.strip()) < len(phrase):
-            if fuzz.ratio(phrase, folded.strip()) >= 80:
-                cut = 0
-            continue
-        al = fuzz.partial_ratio_alignment(phrase, folded)
-        if al is not None and al.score >= 80:
-            cut = min(cut, al.dest_start)
-    m = re.search(r"(?:^|\s)(?:hai phong|[a-z]+ [a-z]+)\s*,\s*ngay", folded)
-    if m:
-        cut = min(cut, m.start())
-    m = re.search(r"(?:^|\s)s[o0]\s*[:;.]?\s*" + _D + r"*\s*/", folded)
-    if m:
-        cut = min(cut, m.start())
-    return orig[:cut].strip(" -_|"), folded[:cut].strip(" -_|")
-
-
-def _header_zone(text: str, max_lines: int = 8) -> list[tuple[str, str]]:
-    """Left-header lines (original, folded) up to the "Số:" line."""
-    out: list[tuple[str, str]] = []
-    for orig, folded in _lines_aligned(text):
-        if not folded.strip():
-            continue
-        is_number_line = bool(re.match(r"\s*s[o06]\s*[:;.]?\s*" + _D + r"*\s*/", folded))
-        if _looks_like_title(folded) or _ABOUT_RE.match(folded) and out:
-            break  # the header was lost: the title and body are no issuer
-        o, f = _cut_motto(orig, folded)
-        if f and not is_number_line:
-            out.append((o, f))
-        if is_number_line or len(out) >= max_lines:
-            break
-    return out
-
-
-def parse_issuer(text: str, gazetteer: Gazetteer | None = None) -> str | None:
-    """The issuing body from the left header block, in canonical form.
-
-    The header lines (up to the "Số:" line, the right-hand column cut off)
-    are matched fuzzily on folded text against the gazetteer's issuers (see
-    :func:`pipeline.gazetteer.match_issuer`), e.g. ``"UBND THÀNH PHỐ HẢI
-    PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"``. When no known issuer matches, the raw
-    header lines are joined with `` / ``.
-
-    Args:
-        text: Page or record text.
-        gazetteer: Names to use; the packaged gazetteer by default.
-
-    Returns:
-        The issuer, or ``None`` when the page has no header lines.
-    """
-    zone = _header_zone(text)
-    folded_lines = [" ".join(f.split()) for _, f in zone]
-    found = match_issuer(folded_lines, gazetteer) if zone else None
-    if found is not None:
-        return found[0].canonical
-    # A header eaten by mould: the authority line ("CHỦ TỊCH ỦY BAN NHÂN DÂN
-    # THÀNH PHỐ HẢI PHÒNG") or the signature block ("TM. ỦY BAN NHÂN DÂN")
-    # names the body too.
-    by_authority = match_authority(text, gazetteer)
-    if by_authority is not None:
-        return by_authority.canonical
-    raw = [" ".join(o.split()) for o, f in zone[:3] if len(f) >= 4 and not _looks_like_title(f)]
-    return " / ".join(raw) if raw else None
-
 
 def _looks_like_title(folded_line: str) -> bool:
     line = " ".join(folded_line.split())
@@ -435,7 +368,9 @@ def _take_school_name(orig: str, start: int) -> str | None:
         fw = fold(w)
         if not (w[:1].isupper() or w.isdigit()):
             break
-        if fw in _SCHOOL_STOP or (fw == "thanh" and fold(orig[e:e + 4]).strip().startswith("pho")):
+        # "Năm" ends a name ("… năm 2010"), "Nam" is one ("Trường Tiểu học Nam Hương").
+        if (fw in _SCHOOL_STOP and not (fw == "nam" and w.lower() == "nam")) or (
+                fw == "thanh" and fold(orig[e:e + 4]).strip().startswith("pho")):
             break
         words.append(w)
         pos = e
@@ -446,66 +381,107 @@ def _take_school_name(orig: str, start: int) -> str | None:
     return " ".join(w if w.isdigit() else _title_case_name(w) for w in words)
 
 
-def parse_school(text: str) -> str | None:
-    """The school a school procedure is about ("Trường THCS Lê Lợi").
+@dataclass(frozen=True)
+class SubjectReading:
+    """The subject kept, as read when the profile proposed another spelling, and why to review it."""
+
+    value: str | None
+    read: str | None = None
+    note: str = ""
+
+
+def parse_school_detail(text: str, gazetteer: Gazetteer) -> SubjectReading:
+    """The school a school procedure is about ("Trường THCS Lê Lợi"), as printed.
+
+    Each "Trường <level> …" mention gives the capitalised words after it as
+    printed. The office's own schools (the profile's) confirm a name read
+    with the same letters (its marks are taken from the profile); a name a
+    letter or two from one of them is kept as printed when its words are
+    whole words (another school, or one the profile spells otherwise: a
+    note names the profile's), and replaced only where the reading is
+    garbled or cut ("Trường THPT Đoàn ập": the note keeps the reading). A
+    school the profile does not know is kept as read. The most frequently
+    mentioned school wins (first on a tie); a name cut short by a stain or
+    a line break ("Trường THPT Đoàn") backs the full one ("Trường THPT Đoàn
+    Lập").
 
     Args:
         text: Record text.
+        gazetteer: The office's names.
 
     Returns:
-        "Trường <level> <Name>" with the printed diacritics, the level in its
-        usual spelling (THCS, Mầm non, Tiểu học, ...) and the name title-cased;
-        the most frequently mentioned school wins (first on a tie).
+        "Trường <level> <Name>" with the level in its usual spelling (THCS,
+        Mầm non, Tiểu học, ...) and the name title-cased.
     """
     counts: dict[str, list[int]] = {}
-    first_form: dict[str, str] = {}
+    forms: dict[str, tuple[str, str, str]] = {}
     orig, folded = fold_aligned(text)
     for m in _SCHOOL_RE.finditer(folded):
         level = SCHOOL_LEVELS[m.group("level")]
-        # A known school, looked up by its following words (OCR errors, a
-        # wrapped line and stop-like words such as "Đất" are fine) ...
+        printed = _take_school_name(orig, m.end())
+        # A known school, looked up by its following words (a wrapped line, stop-like words such
+        # as "Đất", a small letter where a stain took the capital's top).
         following = _WORDS_RE.findall(orig[m.end():m.end() + 60].split("\n\n")[0])
-        known = match_school_name(following[:6])
-        if known is not None and (known[2] == 0 or following[0][:1].isupper()):
-            full = f"Trường {level} {known[0]}"
-        else:
-            # ... or the capitalised words as printed, in the gazetteer's
-            # spelling when it knows them.
-            name = _take_school_name(orig, m.end())
-            if not name:
+        known = match_school_name(following[:6], gazetteer)
+        if known is not None and not (known[2] == 0 or following[0][:1].isupper()):
+            known = None
+        if known is None:
+            if not printed:
                 continue
-            full, _ = normalize_school(f"Trường {level} {name}")
-        key = fold(full)
+            read = value = f"Trường {level} {printed}"
+            note = ""
+        else:
+            whole_words = printed if printed and len(printed.split()) >= known[1] else None
+            read = f"Trường {level} {whole_words or ' '.join(following[:known[1]])}"
+            value, note = f"Trường {level} {known[0]}", ""
+            if known[2]:
+                whole = printed is not None and len(printed.split()) == known[1] and all(
+                    is_vietnamese_syllable(w) for w in printed.split())
+                if whole:
+                    value, note = read, f"subject '{read}' kept as printed; the profile has '{value}'"
+                else:
+                    note = f"subject read '{read}', the profile's school '{value}' put in its place"
+        key = fold(value)
         counts.setdefault(key, []).append(m.start())
-        first_form.setdefault(key, full)
+        forms.setdefault(key, (value, read, note))
     if not counts:
-        return None
-    # A name cut short by a stain or a line break ("Trường THPT Đoàn") backs
-    # the full one ("Trường THPT Đoàn Lập").
+        return SubjectReading(None)
     votes = {k: len(v) + sum(len(counts[j]) for j in counts if j != k and k.startswith(j + " "))
              for k, v in counts.items()}
     key = max(counts, key=lambda k: (votes[k], -counts[k][0]))
-    return first_form[key]
+    value, read, note = forms[key]
+    return SubjectReading(value, read if read != value else None, note)
 
 
-def parse_subject(text: str, procedure_type: ProcedureType) -> str | None:
+def parse_school(text: str, gazetteer: Gazetteer) -> str | None:
+    """The school a school procedure is about (see :func:`parse_school_detail`)."""
+    return parse_school_detail(text, gazetteer).value
+
+
+def parse_subject_detail(text: str, procedure_type: ProcedureType, gazetteer: Gazetteer) -> SubjectReading:
     """The subject of a record: a person or a school, depending on the type.
+
+    Person procedures (diploma verification, copy, correction, foreign
+    recognition) look for a person, school procedures (accreditation,
+    national standard) for a school, ``khac`` tries the school then the
+    person. A person's name is kept as read.
 
     Args:
         text: Record text.
-        procedure_type: The classified type; person procedures (diploma
-            verification, copy, correction, foreign recognition) look for a
-            person, school procedures (accreditation, national standard) for a
-            school, ``khac`` tries the school then the person.
-
-    Returns:
-        The subject or ``None``.
+        procedure_type: The classified type.
+        gazetteer: The office's names (its schools).
     """
     if procedure_type in PERSON_TYPES:
-        return parse_person(text)
-    if procedure_type in SCHOOL_TYPES:
-        return parse_school(text)
-    return parse_school(text) or parse_person(text)
+        return SubjectReading(parse_person(text))
+    school = parse_school_detail(text, gazetteer)
+    if procedure_type in SCHOOL_TYPES or school.value is not None:
+        return school
+    return SubjectReading(parse_person(text))
+
+
+def parse_subject(text: str, procedure_type: ProcedureType, gazetteer: Gazetteer) -> str | None:
+    """The subject of a record (see :func:`parse_subject_detail`)."""
+    return parse_subject_detail(text, procedure_type, gazetteer).value
 
 
 # --------------------------------------------------------------------------
@@ -540,7 +516,7 @@ def parse_validity_years(text: str) -> int | None:
     for m in _VALIDITY_RE.finditer(folded):
         if m.group("num"):
             try:
-                years = int(_fix_digits(m.group("num")))
+                years = int(fix_digits(m.group("num")))
             except ValueError:
                 continue
         else:
@@ -557,33 +533,35 @@ def parse_validity_years(text: str) -> int | None:
 _FILING_RE = re.compile(r"\blu[u]?\s*[:.;]?\s*vt\s*[,.;]\s*(?P<unit>[a-z&]{2,12})\b")
 
 
-def filing_unit(text: str) -> str | None:
+def filing_unit(text: str, codes: Codes) -> str | None:
     """The unit that drafted the document, from "Lưu: VT, KTKĐ." under "Nơi nhận".
 
     A công văn's symbol ends with that unit's code ("837/SGDĐT-KTKĐ").
 
     Args:
         text: Record text.
+        codes: The known codes (the profile's).
 
     Returns:
         The unit's printed code when it is a known code ("KTKĐ"), else ``None``.
     """
     for line in fold_aligned(text)[1].split("\n"):
         m = _FILING_RE.search(line)
-        if m is not None and m.group("unit") in NUMBER_SUFFIXES:
-            return NUMBER_SUFFIXES[m.group("unit")]
+        if m is not None and m.group("unit") in codes:
+            return codes[m.group("unit")]
     return None
 
 
-def _damaged(symbol: str, number: str, symbols: tuple[str, ...], known: tuple[str, ...]) -> bool:
-    """A symbol that is none of the known ones and has a code no one knows or is the start or end of one.
+def _damaged(number: str, symbols: tuple[str, ...], codes: Codes) -> bool:
+    """A symbol with a code no one knows, or the start or the end of one of the issuer's symbols.
 
-    ``symbols`` are the issuer's, ``known`` every issuer's in the gazetteer. The start may end
-    inside a code ("SGDĐT-KT&KĐ" of "SGDĐT-KT&KĐCLGD"); the end is whole codes ("UBND" of "QĐ-UBND").
+    The start may end inside a code ("SGDĐT-KT&KĐ" of "SGDĐT-KT&KĐCLGD");
+    the end is whole codes ("UBND" of "QĐ-UBND").
     """
-    if symbol in symbols or symbol in known:
+    symbol = number.rpartition("/")[2]
+    if symbol in symbols:
         return False
-    return bool(unknown_codes(number)) or any(
+    return bool(unknown_codes(number, codes)) or any(
         k.startswith(symbol) or k.endswith("-" + symbol) for k in symbols)
 
 
@@ -594,81 +572,143 @@ def _cut_inside(symbol: str, tail: str | None, symbols: tuple[str, ...]) -> bool
             and any(fold(s).startswith(read) and fold(s) != read for s in symbols))
 
 
+def _cut_short(number: str, symbols: tuple[str, ...]) -> str | None:
+    """The issuer's symbol that ``number``'s symbol is the cut-off start of, if any.
+
+    A stain at the end of the number line turns "837/SGDĐT-KTKĐ" into
+    "837/SGDĐT": every code in it is known, so only the issuer's own
+    symbols tell that something is missing.
+    """
+    _, sep, symbol = number.rpartition("/")
+    if not sep or not symbol or symbol in symbols:
+        return None
+    return next((s for s in symbols if s.startswith(symbol + "-")), None)
+
+
 def _certificate_for_decision(number: str, title: str | None) -> bool:
     """A certificate's number ("198/GCN-SGDĐT") read for a record whose title is a decision."""
     return TITLE_CODES.get(title or "") == "QĐ" and number.rpartition("/")[2].startswith("GCN")
 
 
-def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | None = None,
-                        title: str | None = None) -> tuple[str | None, str]:
-    """The document number, its symbol repaired from the issuer's, and a note when it was inferred.
+def _odd_numeric(number: str, date: dt.date | None) -> str:
+    """Why a number's numeric part cannot be as read ("4/35" of a handwritten 1595), or ``""``.
 
-    1. The number as read (:func:`parse_number`), its symbol snapped to the
-       issuer's symbols in use on ``date`` (:func:`snap_symbol`); a snap
-       that only the date made possible (no "QĐ-UB" after 2005) is noted.
-       A decision never takes the number of the certificate it issues
-       ("…/GCN-…", filed after it): its own line is looked for without it.
-    2. A symbol that is still none of the known ones, with an unknown code
-       ("QĐ-UEL") or cut short ("SGDĐT"), is repaired with
-       :func:`repair_symbol` from the whole tail of its line ("SGDĐ_ Á<TKĐ")
-       or, failing that, from the symbol as parsed; ties are broken by the
-       title's type code and the filing unit ("Lưu: VT, KTKĐ").
+    After the running number only a year may follow ("12/2010/QĐ-UBND",
+    an act's number within its year): four digits, not after the
+    document's own year.
+    """
+    parts = number.rpartition("/")[0].split("/")
+    for part in parts[1:]:
+        if not (len(part) == 4 and part.isdigit() and 1945 <= int(part) <= (date.year if date else 2100)):
+            return f"number {number}: '{'/'.join(parts)}' is no number and year (misread?)"
+    return ""
+
+
+def _on_line(number: str, line: str) -> bool:
+    """Whether the digits of ``number``'s numeric part are read on ``line`` (look-alikes as digits)."""
+    digits = re.sub(r"[^0-9]", "", number.rpartition("/")[0])
+    return bool(digits) and digits in re.sub(r"[^0-9]", "", fix_digits(fold(line)))
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    """The document number kept, as read, and why to review it.
+
+    Attributes:
+        value: The number kept (``None``: none read).
+        read: The number as read when ``value`` is a proposal from the
+            issuer's symbols (``None``: ``value`` is the reading).
+        note: Why a person should look ("number … proposed from …",
+            "… not a known code", "… cut short"); empty when read cleanly.
+    """
+
+    value: str | None
+    read: str | None = None
+    note: str = ""
+
+
+def parse_number_detail(text: str, profile: Profile, issuer: IssuerReading | None = None,
+                        date: dt.date | None = None, title: str | None = None) -> NumberReading:
+    """The document number as read, with a proposal from the issuer's symbols where its symbol is damaged.
+
+    1. The number as read (:func:`parse_number`). A symbol made of codes the
+       profile knows is kept as printed ("QĐ-PGDĐT" of a district office is
+       not the Department's "QĐ-SGDĐT"). A decision never takes the number
+       of the certificate it issues ("…/GCN-…", filed after it): its own
+       line is looked for without it.
+    2. A symbol with a code no one knows ("QĐ-UEL") or cut short ("SGDĐT")
+       gets a *proposal* from the issuer's symbols in use on ``date``
+       (:func:`~pipeline.issuers.symbols_for`): the closest one
+       (:func:`snap_symbol`), or one :func:`repair_symbol` rebuilds from the
+       whole tail of its line ("SGDĐ_ Á<TKĐ"), ties broken by the title's
+       type code and the filing unit ("Lưu: VT, KTKĐ").
     3. No number, but a header line "Số: 1406 UBND" whose slash went with
        the start of the symbol (or another shape of
-       :func:`~pipeline.numbers_dates.slashless_number`): the tail repaired
-       the same way.
+       :func:`~pipeline.numbers_dates.slashless_number`): a proposal the
+       same way.
 
-    A symbol any issuer of the gazetteer uses is never changed (one of the
-    Ministry's read under the Department's header stays what it is). Every
-    value from steps 2–3 is an
-    inference: the note says so and sends the record to review.
+    Every proposal keeps the reading beside it and a note that sends the
+    record to review; nothing read is replaced silently.
 
     Args:
         text: Record text.
-        issuer: The issuer as :func:`parse_issuer` printed it (its symbols;
-            every known symbol when ``None`` or unknown).
+        profile: The office's profile (codes; the issuer's symbols).
+        issuer: The record's issuer (:func:`pipeline.issuers.read_issuer`).
         date: The document's date (symbols in use that day).
         title: The document's title (:func:`parse_title`).
-
-    Returns:
-        ``(number or None, note)``; the note is empty when nothing was inferred.
     """
-    symbols = issuer_symbols(issuer, on=date)
-    prefer = tuple(c for c in (TITLE_CODES.get(title or ""), filing_unit(text)) if c)
-    number = parse_number(text)
+    codes = profile.codes
+    symbols = symbols_for(issuer, profile, date) if issuer is not None else ()
+    prefer = tuple(c for c in (TITLE_CODES.get(title or ""), filing_unit(text, codes)) if c)
+    number = parse_number(text, codes)
     certificate = number if number is not None and _certificate_for_decision(number, title) else None
     if certificate is not None:  # the decision's own line ranked below its certificate's ("số 773 /QĐ-…")
-        number = parse_number(text, skip=("GCN",))
+        number = parse_number(text, codes, skip=("GCN",))
+    slot = header_number_line(text)
+    if number is not None and slot is not None and not _on_line(number, slot):
+        # The header has its own "Số:" line and the number is not on it (a handwritten number Tesseract
+        # could not read, a blank slot): a number cited in the body is another act's.
+        return NumberReading(None, None, f"number unreadable on the header line '{slot}'")
     if number is None:
         # No number read, or only the number of the certificate a decision issues (another number):
         # the decision's own line may still be there, its slash or the start of its symbol damaged.
-        found = slashless_number(text)
+        found = slashless_number(text, codes)
         fixed = repair_symbol(found[1], symbols, prefer) if found and found[1] else None
         if found is None or fixed is None:
-            return None, (f"number unreadable: only the certificate's number {certificate} was read, "
-                          "not the decision's" if certificate else "")
-        number = f"{found[0]}/{fixed}"
-        return number, f"number {number} inferred from the issuer's symbols (read 'Số: {found[0]} {found[1]}')"
-    known = issuer_symbols(None)
-    if number.rpartition("/")[2] in known:
-        return number, ""  # a known symbol, if of another issuer ("QĐ-BGDĐT" cited on a page), stays
+            return NumberReading(None, None, f"number unreadable: only the certificate's number {certificate} "
+                                             "was read, not the decision's" if certificate else "")
+        read = f"{found[0]} {found[1]}"
+        return NumberReading(f"{found[0]}/{fixed}", read,
+                             f"number {found[0]}/{fixed} proposed from the issuer's symbols (read 'Số: {read}')")
+    odd = _odd_numeric(number, date)
+    if odd:
+        return NumberReading(number, None, odd)
     head, _, symbol = number.rpartition("/")
     # Cut short inside a code ("SGDĐT-KT&KĐ" of "SGDĐT-KT&KĐCLGD", more of the line after it, under a
     # stain) is one edit from "SGDĐT-KTKĐ" as well: not snapped, the line's whole tail decides below.
     tail = symbol_tail(text, head)  # the numeric part is never snapped: one tail for both uses
     cut = _cut_inside(symbol, tail, symbols)
+    if not cut and not _damaged(number, symbols, codes):
+        longer = _cut_short(number, symbols)
+        return NumberReading(number, None, f"number symbol of {number} may be cut short (the issuer uses {longer})"
+                             if longer else "")
     snapped = number if cut else snap_symbol(number, symbols)
-    note = f"number {number}: its symbol is cut short" if cut else ""
-    if not cut and snapped != snap_symbol(number, issuer_symbols(issuer)):
-        note = f"number {snapped} inferred from the issuer's symbols (read '{number}')"
-    symbol = snapped.rpartition("/")[2]
-    if not _damaged(symbol, snapped, symbols, known):
-        return snapped, note
+    if snapped != number and not _damaged(snapped, symbols, codes):
+        return NumberReading(snapped, number, f"number {snapped} proposed from the issuer's symbols "
+                                              f"(read '{number}')")
     for read in (tail, symbol):
         fixed = repair_symbol(read, symbols, prefer) if read else None
-        if fixed is not None:
-            return f"{head}/{fixed}", f"number {head}/{fixed} inferred from the issuer's symbols (read '{number}')"
-    return snapped, note
+        if fixed is not None and fixed != symbol:
+            return NumberReading(f"{head}/{fixed}", number, f"number {head}/{fixed} proposed from the issuer's "
+                                                           f"symbols (read '{number}')")
+    if cut:
+        return NumberReading(number, None, f"number {number}: its symbol is cut short")
+    unknown = unknown_codes(number, codes)
+    if unknown:
+        return NumberReading(number, None, f"number suffix {', '.join(unknown)} not a known code")
+    longer = _cut_short(number, symbols)
+    return NumberReading(number, None, f"number symbol of {number} may be cut short (the issuer uses {longer})"
+                         if longer else f"number symbol of {number} is the start or end of the issuer's")
 
 
 # --------------------------------------------------------------------------
@@ -676,51 +716,61 @@ def parse_number_detail(text: str, issuer: str | None = None, date: dt.date | No
 # --------------------------------------------------------------------------
 
 
-def extract_fields(
-    text: str, procedure_type: ProcedureType | None = None
-) -> RecordFields:
-    """Extract every field of a record.
+@dataclass(frozen=True)
+class Extraction:
+    """Every field of a record, what was read where a field holds a proposal, and why to review.
+
+    Attributes:
+        fields: The fields kept.
+        notes: Review reasons of the fields ("number …", "date …",
+            "issuer …", "subject …"), each naming its field first.
+        read: Field name -> the value as read, for each field whose value is
+            a proposal of the profile ("number": "748/QĐ-UEL").
+        period: What was read of an incomplete date ("2025-02", "2025").
+    """
+
+    fields: RecordFields
+    notes: tuple[str, ...] = ()
+    read: dict[str, str] = field(default_factory=dict)
+    period: str | None = None
+
+
+def extract_fields(text: str, profile: Profile, procedure_type: ProcedureType | None = None) -> RecordFields:
+    """Extract every field of a record (see :func:`extract_fields_noted`)."""
+    return extract_fields_noted(text, profile, procedure_type).fields
+
+
+def extract_fields_noted(text: str, profile: Profile,
+                         procedure_type: ProcedureType | None = None) -> Extraction:
+    """Every field of a record, with the readings behind proposals and the notes that send it to review.
 
     Args:
         text: The record's text (its pages joined with newlines).
+        profile: The office's profile.
         procedure_type: The classified type, which decides whether the
             subject is a person or a school; when ``None`` the record is
             classified here with :func:`pipeline.classify.classify`.
-
-    Returns:
-        The fields; any of them may be ``None``.
-    """
-    return extract_fields_noted(text, procedure_type)[0]
-
-
-def extract_fields_noted(
-    text: str, procedure_type: ProcedureType | None = None
-) -> tuple[RecordFields, tuple[str, ...]]:
-    """:func:`extract_fields` and the notes of the values that were repaired or inferred.
-
-    Args:
-        text: The record's text.
-        procedure_type: As for :func:`extract_fields`.
-
-    Returns:
-        The fields and the notes ("number … inferred …", "date repaired
-        from …"), each a reason to review the record.
     """
     if procedure_type is None:
         from pipeline.classify import classify  # local: classify is optional here
 
-        procedure_type = classify(text).type
-    issuer = parse_issuer(text)
-    date, date_note = parse_date_detail(text)
+        procedure_type = classify(text, profile).type
+    places = tuple(fold(p.name) for p in profile.places)
+    date = parse_date_reading(text, places)
+    issuer = read_issuer(text, profile, date.date)
     title = parse_title(text)
-    number, number_note = parse_number_detail(text, issuer, date, title)
+    number = parse_number_detail(text, profile, issuer, date.date, title)
+    subject = parse_subject_detail(text, procedure_type, profile.gazetteer)
     fields = RecordFields(
-        number=number,
-        date=date,
-        issuer=issuer,
-        subject=parse_subject(text, procedure_type),
+        number=number.value,
+        date=date.date,
+        issuer=issuer.value,
+        subject=subject.value,
         title=title,
         validity_years=parse_validity_years(text),
     )
-    return fields, tuple(n for n in (number_note, date_note if date is not None else "") if n)
-
+    read = {k: v for k, v in (("number", number.read), ("issuer", issuer.read), ("subject", subject.read))
+            if v is not None and v != getattr(fields, k)}
+    notes = [n for n in (number.note, date.note) if n]
+    notes += list(issuer.notes) + ([subject.note] if subject.note else [])
+    return Extraction(fields, tuple(notes), read, date.period)

@@ -27,6 +27,7 @@ __all__ = [
     "tokens",
     "subtokens",
     "index_tokens",
+    "is_vietnamese_syllable",
 ]
 
 # Combining-mark blocks (diacritics Tesseract may emit as separate code points).
@@ -180,3 +181,24 @@ def index_tokens(text: str) -> list[str]:
         if len(parts) > 1:
             out.extend(parts)
     return out
+
+
+# --------------------------------------------------------------------------
+# Syllables
+# --------------------------------------------------------------------------
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+_SHAPE = re.compile(
+    r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnpqrstvx])?"
+    r"(?:[aeiouy]{1,3})"
+    r"(ng|nh|ch|[cmnpt])?$"
+)
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether ``word`` has the shape of a Vietnamese syllable (initial, vowels, final, one tone)."""
+    nfd = unicodedata.normalize("NFD", word.lower())
+    if sum(ch in _TONES for ch in nfd) > 1:
+        return False
+    base = "".join(ch for ch in nfd if not unicodedata.combining(ch)).replace("đ", "d")
+    return bool(_SHAPE.match(base))

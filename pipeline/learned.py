@@ -32,6 +32,7 @@ from typing import Any
 from pipeline.classify import REVIEW_THRESHOLD, Classification, classify
 from pipeline.domain import ProcedureType
 from pipeline.folding import fold
+from pipeline.profile import Profile
 
 __all__ = [
     "MODEL_TRUST",
@@ -111,13 +112,14 @@ def _cv_accuracy(texts: list[str], labels: list[str]) -> float | None:
     return float(cross_val_score(_new_pipeline(), texts, labels, cv=folds).mean())
 
 
-def train_model(examples: Sequence[tuple[str, ProcedureType]], version: int, *, min_examples: int = 20
-                ) -> TypeModel:
+def train_model(examples: Sequence[tuple[str, ProcedureType]], version: int, profile: Profile, *,
+                min_examples: int = 20) -> TypeModel:
     """Learn the type from reviewed records.
 
     Args:
         examples: (record text, type a person confirmed).
         version: The version number the model gets.
+        profile: The office's profile (the rules' accuracy on the same records is measured with it).
         min_examples: Fewer reviewed records than this is an error.
 
     Raises:
@@ -131,7 +133,7 @@ def train_model(examples: Sequence[tuple[str, ProcedureType]], version: int, *, 
     if len(set(labels)) < 2:
         raise TrainingError("the reviewed records are all of one type")
     texts = [_prepare(text) for text, _ in examples]
-    rules = sum(classify(text).type is t for text, t in examples) / len(examples)
+    rules = sum(classify(text, profile).type is t for text, t in examples) / len(examples)
     pipeline = _new_pipeline().fit(texts, labels)
     card = ModelCard(
         version=version, created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

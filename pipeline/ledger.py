@@ -21,7 +21,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +30,14 @@ from pipeline.domain import ClassifiedRecord
 
 __all__ = ["Ledger", "FileRow", "PageRow", "RecordRow", "SCHEMA_VERSION", "record_key"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Steps from each older schema version to the next.
 _MIGRATIONS = {
     1: "ALTER TABLE pages ADD COLUMN quality REAL;",
     2: "ALTER TABLE records ADD COLUMN duplicate_of TEXT; ALTER TABLE records ADD COLUMN link_reason TEXT;",
+    # What was read of an incomplete date, and the readings behind values the profile proposed.
+    3: "ALTER TABLE records ADD COLUMN period TEXT; ALTER TABLE records ADD COLUMN readings TEXT;",
 }
 
 _SCHEMA = """
@@ -109,6 +111,8 @@ CREATE TABLE IF NOT EXISTS records (
     revoked_on TEXT,
     duplicate_of TEXT,
     link_reason TEXT,
+    period TEXT,
+    readings TEXT,
     needs_review INTEGER NOT NULL DEFAULT 0,
     indexed INTEGER NOT NULL DEFAULT 0,
     text TEXT NOT NULL,
@@ -220,6 +224,10 @@ class RecordRow:
     needs_review: bool
     text: str
     duplicate_of: str | None = None
+    #: What was read of an incomplete date ("2025-02"): ``issue_date`` is then ``None``.
+    period: str | None = None
+    #: Field -> the value as read, where the field holds a value the profile proposed.
+    read: dict[str, str] = field(default_factory=dict)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -489,18 +497,20 @@ class Ledger:
                 c.execute(
                     "INSERT INTO records(key, file_id, batch_id, first_page, pages, type, confidence, reasons, "
                     "number, issue_date, issuer, subject, title, validity_years, valid_until, needs_review, text, "
-                    "run_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    "run_id, created_at, updated_at, period, readings) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                     "ON CONFLICT(key) DO UPDATE SET pages=excluded.pages, type=excluded.type, "
                     "confidence=excluded.confidence, reasons=excluded.reasons, number=excluded.number, "
                     "issue_date=excluded.issue_date, issuer=excluded.issuer, subject=excluded.subject, "
                     "title=excluded.title, validity_years=excluded.validity_years, "
                     "valid_until=excluded.valid_until, needs_review=excluded.needs_review, text=excluded.text, "
-                    "run_id=excluded.run_id, updated_at=excluded.updated_at, indexed=0",
+                    "run_id=excluded.run_id, updated_at=excluded.updated_at, period=excluded.period, "
+                    "readings=excluded.readings, indexed=0",
                     (key, file_id, batch_id, rec.pages[0], json.dumps(list(rec.pages)), rec.type.value,
                      rec.confidence, json.dumps(list(rec.reasons), ensure_ascii=False), f.number,
                      f.date.isoformat() if f.date else None, f.issuer, f.subject, f.title, f.validity_years,
                      rec.valid_until.isoformat() if rec.valid_until else None, int(rec.needs_review), text,
-                     run_id, now, now),
+                     run_id, now, now, f.period, json.dumps(rec.read, ensure_ascii=False) if rec.read else None),
                 )
                 written.append(key)
             self._reapply_corrections(c, written)
@@ -538,6 +548,20 @@ class Ledger:
                 "(SELECT 1 FROM corrections k WHERE k.record_key = r.key) ORDER BY r.id"
             ).fetchall()
         return [(str(text or ""), str(kind)) for text, kind in rows]
+
+    def approved_records(self) -> list[RecordRow]:
+        """The records a person reviewed and left needing no more review (duplicates left out).
+
+        What people confirmed of them (issuer, number, school) is what an
+        office's profile may learn (:mod:`pipeline.profile_learn`).
+        """
+        with self.transaction() as c:
+            if not self._db.has_table(c, "corrections"):
+                return []
+            keys = [str(k) for (k,) in c.execute(
+                "SELECT r.key FROM records r WHERE r.duplicate_of IS NULL AND r.needs_review = 0 AND EXISTS "
+                "(SELECT 1 FROM corrections k WHERE k.record_key = r.key) ORDER BY r.id").fetchall()]
+        return self.records(keys) if keys else []
 
     def _reapply_corrections(self, c: Any, keys: Sequence[str]) -> None:  # noqa: ANN401
         """Put people's corrections back over what a machine run just wrote."""
@@ -616,6 +640,7 @@ class Ledger:
             issuer=row["issuer"], subject=row["subject"], title=row["title"],
             valid_until=_date(row["valid_until"]), revoked_on=_date(row["revoked_on"]),
             needs_review=bool(row["needs_review"]), text=row["text"], duplicate_of=row["duplicate_of"],
+            period=row["period"], read=json.loads(row["readings"]) if row["readings"] else {},
         )
 
     def records(self, keys: Sequence[str] | None = None) -> list[RecordRow]:

@@ -16,18 +16,18 @@ here; :mod:`pipeline.extract` re-exports the public functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.folding import fold
 # The digit look-alikes and line alignment are shared with the date parsers.
-from pipeline.place_dates import _D, _fix_digits, _lines_aligned, parse_date, parse_date_detail
+from pipeline.place_dates import _D, fix_digits, _lines_aligned, parse_date, parse_date_detail
 
 __all__ = [
-    "KNOWN_CODES",
-    "NUMBER_SUFFIXES",
+    "Codes",
     "header_lines",
+    "header_number_line",
     "normalize_number",
     "parse_date",
     "parse_date_detail",
@@ -39,58 +39,16 @@ __all__ = [
     "unknown_codes",
 ]
 
-#: Folded suffix token of a document number -> printed form.
-NUMBER_SUFFIXES: dict[str, str] = {
-    "qd": "QĐ",
-    "sgddt": "SGDĐT",
-    "sgd&dt": "SGD&ĐT",
-    "gd&dt": "GD&ĐT",
-    "gddt": "GDĐT",
-    "bgddt": "BGDĐT",
-    "ubnd": "UBND",
-    "ub": "UB",
-    "nd": "NĐ",
-    "ktkd": "KTKĐ",
-    "kdcl": "KĐCL",
-    "ktkdcl": "KTKĐCL",
-    "qlcl": "QLCL",
-    "gdtrh": "GDTrH",
-    "gdth": "GDTH",
-    "gdmn": "GDMN",
-    "gdtx": "GDTX",
-    "gdcn": "GDCN",
-    "tccb": "TCCB",
-    "tchc": "TCHC",
-    "vp": "VP",
-    "bc": "BC",
-    "kh": "KH",
-    "tb": "TB",
-    "ttr": "TTr",
-    "ct": "CT",
-    "cv": "CV",
-    "gcn": "GCN",
-    "xmvb": "XMVB",
-    "kt&kdclgd": "KT&KĐCLGD",
-    "kt&kd": "KT&KĐ",
-    "kdclgd": "KĐCLGD",
-    "hd": "HĐ",
-    "ctubnd": "CT-UBND",
-    # The other codes of the gazetteer's symbols (the Ministry's, the city's).
-    "tt": "TT",
-    "ktkdclgd": "KTKĐCLGD",
-    "gddh": "GDĐH",
-    "vx": "VX",
-}
-
-#: Codes a number's symbol may be made of: the suffixes above, and those of the
-#: government's acts a document cites ("43/2000/NĐ-CP", "…/QĐ-TTg").
-KNOWN_CODES = frozenset(NUMBER_SUFFIXES.values()) | {"CP", "TTg"}
+#: The codes a number's symbol is made of, folded -> printed ("qd" -> "QĐ"): the office's
+#: profile's (:attr:`pipeline.profile.Profile.codes`), handed to every parser here.
+Codes = Mapping[str, str]
 
 
-def unknown_codes(number: str) -> list[str]:
+def unknown_codes(number: str, codes: Codes) -> list[str]:
     """Codes of a number's symbol that no known code explains (OCR garble: "QĐ-UEL" gives ["UEL"])."""
+    known = set(codes.values())
     symbol = number.rpartition("/")[2]
-    return [t for t in symbol.split("-") if t and t not in KNOWN_CODES and not t.isdigit()]
+    return [t for t in symbol.split("-") if t and t not in known and not t.isdigit()]
 
 
 # --------------------------------------------------------------------------
@@ -134,46 +92,53 @@ _NUMBER_RE = re.compile(
 )
 
 
-def _canonical_suffix_token(tok: str, original: str) -> str:
-    """Printed form of one suffix token (``qd`` -> ``QĐ``), OCR-tolerant."""
-    if tok in NUMBER_SUFFIXES:
-        return NUMBER_SUFFIXES[tok]
+def _canonical_suffix_token(tok: str, original: str, codes: Codes) -> str:
+    """Printed form of one suffix token (``qd`` -> ``QĐ``), OCR-tolerant.
+
+    A token printed as a known code stays as printed: "HD" (hướng dẫn) and
+    "HĐ" (hợp đồng) fold alike.
+    """
+    if original in codes.values():
+        return original
+    if tok in codes:
+        return codes[tok]
     as_letters = tok.translate(_LETTER_FIX)
-    if as_letters in NUMBER_SUFFIXES:
-        return NUMBER_SUFFIXES[as_letters]
+    if as_letters in codes:
+        return codes[as_letters]
     # "QĐ" is often read as "OD", "0D" or "QD".
     if as_letters in {"od", "oo", "qo"}:
         return "QĐ"
     # "Đ" read twice ("QĐÐ") or lost at the end of a token ("KTK" for "KTKĐ").
     for i in range(len(as_letters) - 1):
-        if as_letters[i:i + 2] == "dd" and (undoubled := as_letters[:i] + as_letters[i + 1:]) in NUMBER_SUFFIXES:
-            return NUMBER_SUFFIXES[undoubled]
-    if len(as_letters) >= 3 and as_letters + "d" in NUMBER_SUFFIXES:
-        return NUMBER_SUFFIXES[as_letters + "d"]
+        if as_letters[i:i + 2] == "dd" and (undoubled := as_letters[:i] + as_letters[i + 1:]) in codes:
+            return codes[undoubled]
+    if len(as_letters) >= 3 and as_letters + "d" in codes:
+        return codes[as_letters + "d"]
     if len(as_letters) >= 4:
         best = min(
-            NUMBER_SUFFIXES,
+            codes,
             key=lambda k: Levenshtein.distance(k, as_letters),
         )
         if Levenshtein.distance(best, as_letters) <= 1 and len(best) >= 4:
-            return NUMBER_SUFFIXES[best]
+            return codes[best]
     if tok.isdigit():
         return tok
     return original.upper()
 
 
-def normalize_number(num: str, suffix: str, suffix_original: str | None = None) -> str:
+def normalize_number(num: str, suffix: str, suffix_original: str | None, codes: Codes) -> str:
     """Normalise the parts of a document number to the printed form.
 
     Args:
         num: Numeric part as read (may contain look-alikes and ``/``), folded.
         suffix: Folded suffix such as ``qd-sgddt``.
         suffix_original: The suffix as printed, used for unknown tokens.
+        codes: The known codes (the profile's).
 
     Returns:
         E.g. ``"123/QĐ-SGDĐT"``.
     """
-    segments = [_fix_digits(s) for s in num.split("/")]
+    segments = [fix_digits(s) for s in num.split("/")]
     toks = [t.strip() for t in suffix.split("-")]
     origs = (
         [t.strip() for t in suffix_original.split("-")]
@@ -182,7 +147,7 @@ def normalize_number(num: str, suffix: str, suffix_original: str | None = None) 
     )
     if len(origs) != len(toks):
         origs = toks
-    canon = [_canonical_suffix_token(t, o) for t, o in zip(toks, origs, strict=True) if t]
+    canon = [_canonical_suffix_token(t, o, codes) for t, o in zip(toks, origs, strict=True) if t]
     return "/".join(segments) + "/" + "-".join(canon)
 
 
@@ -203,23 +168,23 @@ def _cut_short(line: str, start: int) -> bool:
     return start > 0 and line[start - 1] in ".,;'`‘’\"„" and (start == 1 or line[start - 2].isspace())
 
 
-def _bare_number(orig: str, fold_line: str) -> str | None:
+def _bare_number(orig: str, fold_line: str, codes: Codes) -> str | None:
     """The number of a header line holding only a number whose every code is known, "Số:" eaten or garbled."""
     m = _BARE_NUMBER_RE.match(fold_line.strip())
     if not m or _cut_short(fold_line.strip(), m.start("num")):
         return None
-    value = normalize_number(m.group("num"), m.group("suf"), orig.strip()[m.start("suf"):m.end("suf")])
-    return None if unknown_codes(value) else value
+    value = normalize_number(m.group("num"), m.group("suf"), orig.strip()[m.start("suf"):m.end("suf")], codes)
+    return None if unknown_codes(value, codes) else value
 
 
-def _number_candidates(text: str) -> list[tuple[float, int, str]]:
+def _number_candidates(text: str, codes: Codes) -> list[tuple[float, int, str]]:
     out: list[tuple[float, int, str]] = []
     nonempty = 0
     for idx, (orig, fold_line) in enumerate(_lines_aligned(text)):
         if not fold_line.strip():
             continue
         nonempty += 1
-        if nonempty <= 12 and (bare := _bare_number(orig, fold_line)):
+        if nonempty <= 12 and (bare := _bare_number(orig, fold_line, codes)):
             out.append((1.0, idx, bare))  # below any "Số:" line of the header (2.5 and more)
         for m in _NUMBER_RE.finditer(fold_line):
             num = m.group("num")
@@ -231,7 +196,7 @@ def _number_candidates(text: str) -> list[tuple[float, int, str]]:
             first_tok = suffix.split("-")[0].strip()
             if not re.search(r"[0-9]", num):
                 # Pure look-alikes ("lO") only when the suffix is known.
-                if _canonical_suffix_token(first_tok, first_tok) == first_tok.upper():
+                if _canonical_suffix_token(first_tok, first_tok, codes) == first_tok.upper():
                     continue
             if _cut_short(fold_line, m.start("num")):
                 if nonempty <= 12:  # the header's own number, its first digits lost: none rather than a part
@@ -255,12 +220,12 @@ def _number_candidates(text: str) -> list[tuple[float, int, str]]:
             before = fold_line[max(0, start - 12):start]
             if re.search(r"\b(dinh|van|cao|bao|hoach|trinh|tu|quyet|thi|ban)\s*$", before):
                 score -= 2.0
-            value = normalize_number(num, suffix, orig[m.start("suf"):m.end("suf")])
+            value = normalize_number(num, suffix, orig[m.start("suf"):m.end("suf")], codes)
             out.append((score, idx, value))
     return out
 
 
-def parse_number(text: str, *, skip: tuple[str, ...] = ()) -> str | None:
+def parse_number(text: str, codes: Codes, *, skip: tuple[str, ...] = ()) -> str | None:
     """Find the document's own number ("Số: 123/QĐ-SGDĐT").
 
     Tolerates OCR noise: ``S0: l23/QD-SGDDT``, spaces around ``/`` and ``-``,
@@ -271,6 +236,7 @@ def parse_number(text: str, *, skip: tuple[str, ...] = ()) -> str | None:
 
     Args:
         text: Page or record text.
+        codes: The known codes (the profile's).
         skip: Codes whose numbers are not this document's (``("GCN",)``: the
             certificate a decision issues, filed after it, has its own number).
 
@@ -278,8 +244,8 @@ def parse_number(text: str, *, skip: tuple[str, ...] = ()) -> str | None:
         The normalised number, e.g. ``"123/QĐ-SGDĐT"``, or ``None`` when no
         number with a numeric part is found (a blank "Số: /QĐ-..." gives None).
     """
-    cands = [c for c in _number_candidates(text)
-             if not c[2] or not c[2].rpartition("/")[2].startswith(skip)] if skip else _number_candidates(text)
+    cands = [c for c in _number_candidates(text, codes)
+             if not c[2] or not c[2].rpartition("/")[2].startswith(skip)] if skip else _number_candidates(text, codes)
     if not cands:
         return None
     best = max(cands, key=lambda c: (c[0], -c[1]))
@@ -345,6 +311,19 @@ def _tail(orig: str, start: int) -> str:
     return " ".join(rest.split()[:3])[:_TAIL_CHARS].strip(" .,;:'`|_")
 
 
+#: A header line that opens with "Số" (a scrap before it at most) and has a slash soon after, digits
+#: read or not ("Số: /QĐ-UBND" of a number never written in, "Số: 43† /QĐ-UBND" of a handwritten one).
+_NUMBER_SLOT_RE = re.compile(r"^(?:\S{1,3}\s+)?\W{0,3}s[o06]\s*[:;.]?\s*[^/\n]{0,12}/\s*[a-z]")
+
+
+def header_number_line(text: str, max_lines: int = 12) -> str | None:
+    """The header's own "Số: …" line as read, whether its digits were read or not; ``None`` without one."""
+    for orig, folded in [(o, f) for o, f in _lines_aligned(text) if f.strip()][:max_lines]:
+        if _NUMBER_SLOT_RE.match(folded.strip()):
+            return orig.strip()
+    return None
+
+
 def symbol_tail(text: str, head: str) -> str | None:
     """What the number line holds after the numeric part ``head`` and its slash.
 
@@ -362,7 +341,7 @@ def symbol_tail(text: str, head: str) -> str | None:
     """
     for orig, folded in _number_lines(text):
         m = _NUMBER_HEAD_RE.search(folded)
-        if m is None or _fix_digits(m.group("num")) != head:
+        if m is None or fix_digits(m.group("num")) != head:
             continue
         after = re.match(r"\s*[/)]\s*", folded[m.end():])
         return _tail(orig, m.end() + (after.end() if after else 0)) or None
@@ -385,7 +364,7 @@ _GARBLED_START_RE = re.compile(
     r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,5})\s*/\s*(?=[^\sa-z0-9&][^a-z]{0,3}[a-z])")
 
 
-def slashless_number(text: str) -> tuple[str, str] | None:
+def slashless_number(text: str, codes: Codes) -> tuple[str, str] | None:
     """A header number :func:`parse_number` cannot read, whose symbol the issuer's can repair.
 
     Four shapes, all of a whole run of digits:
@@ -426,7 +405,7 @@ def slashless_number(text: str) -> tuple[str, str] | None:
         if m is not None:
             return m.group("num"), _tail(orig, m.end())
         m = _GLUED_RE.search(folded)
-        if m is not None and m.group("code") in NUMBER_SUFFIXES:
+        if m is not None and m.group("code") in codes:
             return m.group("num"), _tail(orig, m.start("code"))
     return None
 

@@ -1,7 +1,7 @@
 """Issue dates in noisy OCR text: the place-date line and what damage leaves of it.
 
-The signing date is taken from the place-date line ("Hải Phòng, ngày 05
-tháng 7 năm 2010") rather than from the acts the body cites, read on folded
+The signing date is taken from the place-date line ("Bạc Liêu, ngày 18
+tháng 02 năm 2025") rather than from the acts the body cites, read on folded
 text (see :mod:`pipeline.folding`) with OCR look-alikes of digits repaired
 (O→0, l/I/|→1, S→5, B→8). When the place-date line is there but cannot be
 read as printed, the date is ``None`` (the record goes to review) unless
@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import NamedTuple
+
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.folding import fold_aligned
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "latest_cited_date", "parse_date", "parse_date_detail"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "DateReading", "fix_digits", "latest_cited_date", "parse_date", "parse_date_detail",
+           "parse_date_reading"]
 
 #: Characters Tesseract prints instead of digits (folded, lower-case).
 _DIGIT_FIX = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b": "8"})
@@ -29,7 +33,7 @@ _DIGIT_FIX = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b
 _D = r"[0-9oilsb|]"
 
 
-def _fix_digits(raw: str) -> str:
+def fix_digits(raw: str) -> str:
     return re.sub(r"\s+", "", raw).translate(_DIGIT_FIX)
 
 
@@ -50,14 +54,19 @@ _WORD_DATE_RE = re.compile(
     rf"{_THANG}\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
     rf"{_NAM}\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])"
 )
+#: "năm" as a damaged line may read it: a letter more between its "n" and "m" ("nềšm").
+_LOOSE_NAM = r"n\s?[a-z]{1,2}\s?(?:m|rn)"
 #: The same line with any short token in place of the numbers: a place-date
 #: line whose digits are unreadable ("ngày 2T tháng 08 năm 2008").
 #: "năm" may be gone altogether when a whole four-digit year follows ("tháng 1 .2011").
 _LOOSE_WORD_DATE_RE = re.compile(
-    rf"{_NGAY}\s*[:.]?\s*(?P<d>[^\s,.]{{1,3}})\s*[,.]?\s*"
+    rf"{_NGAY}\s*[:.]?\s*(?P<d>[^\s,.]{{1,3}})?\s*[,.]?\s*"
     rf"{_THANG}\s*[:.]?\s*(?P<m>[^\s,.]{{1,3}})\s*[,.]?\s*"
-    rf"(?:{_NAM}\s*[:.,]?\s*(?P<y>[^\s,.]{{2,5}}(?:\s?[0-9oilsb|]){{0,2}})|(?<=[\s.,])(?P<y4>[0-9]{{4}})(?![0-9]))"
+    rf"(?:{_LOOSE_NAM}\s*[:.,]?\s*(?P<y>[^\s,.]{{2,5}}(?:\s?[0-9oilsb|]){{0,2}})|(?<=[\s.,])(?P<y4>[0-9]{{4}})(?![0-9]))"
 )
+#: The place-date line is among the first lines of a page: the header's (an e-signature banner, a copy
+#: stamp or a long "V/v …" subject can come before it).
+TOP_LINES = 16
 #: Score of a place-date line that was found but could not be read: above
 #: any date of the body, below a readable place-date line on a later page.
 _UNREADABLE_SCORE = 3.9
@@ -75,7 +84,7 @@ MAX_YEAR = 2100
 
 def _to_date(d: str, m: str, y: str) -> dt.date | None:
     try:
-        day, month, year = int(_fix_digits(d)), int(_fix_digits(m)), int(_fix_digits(y))
+        day, month, year = int(fix_digits(d)), int(fix_digits(m)), int(fix_digits(y))
     except ValueError:
         return None
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -121,7 +130,7 @@ def _complete_year(raw: str) -> int | None:
     m = re.fullmatch(r"(?P<junk>[^0-9\s]+)\s?(?P<tail>[0-9oilsb|]{2,3})", raw.strip())
     if m is None:
         return None
-    return _year_from_tail(_fix_digits(m.group("tail")))
+    return _year_from_tail(fix_digits(m.group("tail")))
 
 
 def _complete_month(raw: str) -> str | None:
@@ -143,7 +152,7 @@ def _without_speck(raw: str) -> str | None:
     the first, and gives ``None``.
     """
     m = re.fullmatch(r"[^0-9a-z\s|]{1,2}(?P<digits>[0-9oilsb|]{2})", raw)
-    return _fix_digits(m.group("digits")) if m is not None else None
+    return fix_digits(m.group("digits")) if m is not None else None
 
 
 #: A legal basis of an act, up to its semicolon: "Căn cứ Quyết định số … ngày 07/7/2008 …;".
@@ -175,8 +184,10 @@ def _repair_place_date(loose: re.Match[str], later_than: _Cited) -> dt.date | No
     """
     parts = []
     for name, read in (("d", loose["d"]), ("m", loose["m"]), ("y", loose["y"] or loose["y4"])):
+        if read is None:
+            return None  # no day at all: nothing to repair
         raw = read.translate(_PLACE_DIGIT_REPAIR)
-        fixed = _fix_digits(raw)
+        fixed = fix_digits(raw)
         if name == "y" and not (fixed.isdigit() and len(fixed) == 4):
             year = _complete_year(read)
             if year is None and loose["y"] is not None and re.fullmatch(r"[0-9]{2,3}", read):
@@ -312,23 +323,31 @@ def _eaten_nam_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | None
     return _matched_date(m, later_than)
 
 
-#: A place-date line run into the "V/v …" line at its left, "Hải Phòng" cut and "ngày" eaten
-#: ("V/v xác minh văn bằng Hải Phòn ìy 15 tháng 08 năm 2008"): the place anywhere in the
-#: line, a short gap, a *two-digit* day, then "tháng", month, "năm", year, all readable.
-_MERGED_PLACE_RE = re.compile(
-    rf"(?<![a-z])hai\s?phon[a-z]?\s*[,.]*(?P<gap>[^\n]{{0,8}}?)(?<=\s)"
-    rf"(?P<d>[0-9]{{2}})\s*[,.]?\s*{_THANG}\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
-    rf"{_NAM}\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])"
-)
+#: A place-date line run into the "V/v …" line at its left, the place's last letter cut and "ngày"
+#: eaten ("V/v xác minh văn bằng Hải Phòn ìy 15 tháng 08 năm 2008"): a place the profile knows
+#: anywhere in the line, a short gap, a *two-digit* day, then "tháng", month, "năm", year, all readable.
+_MERGED_TAIL = (rf"\s*[,.]*(?P<gap>[^\n]{{0,8}}?)(?<=\s)(?P<d>[0-9]{{2}})\s*[,.]?\s*{_THANG}\s*[:.]?\s*"
+                rf"(?P<m>{_DAY})\s*[,.]?\s*{_NAM}\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])")
 
 
-def _merged_place_date(line: str, later_than: _Cited) -> tuple[dt.date, str] | None:
+def _place_pattern(places: tuple[str, ...]) -> str | None:
+    """A regex alternation of folded place names, each with its last letter optional (cut by damage)."""
+    alts = sorted({re.escape(p[:-1]).replace("\\ ", "\\s?") + f"(?:{re.escape(p[-1])})?"
+                   for p in places if len(p) >= 4}, key=len, reverse=True)
+    return "(?:" + "|".join(alts) + ")" if alts else None
+
+
+def _merged_place_date(line: str, later_than: _Cited, places: tuple[str, ...]) -> tuple[dt.date, str] | None:
     """The date of a place-date line run into the line at its left, its "ngày" eaten.
 
-    As :func:`_eaten_ngay_date`, but "Hải Phòng" (cut to "Hải Phòn" or
-    not) may be anywhere in the line and need not be followed by a comma.
+    As :func:`_eaten_ngay_date`, but the place (one the profile knows, its
+    last letter possibly cut) may be anywhere in the line and need not be
+    followed by a comma.
     """
-    return _date_after_gap(_MERGED_PLACE_RE.search(line), later_than)
+    alt = _place_pattern(places)
+    if alt is None:
+        return None
+    return _date_after_gap(re.search(rf"(?<![a-z]){alt}{_MERGED_TAIL}", line), later_than)
 
 
 #: A place-date line cut after its day, the rest of it read as another line (a termite
@@ -412,24 +431,87 @@ def _signing_line_shape(line: str) -> re.Match[str] | None:
     return _EATEN_LINE_RE.search(line)
 
 
-#: A date candidate: (score, line index, date or None when unreadable, note).
-_DateCandidate = tuple[float, int, "dt.date | None", str]
+@dataclass(frozen=True)
+class DateReading:
+    """The signing date as read from the place-date line.
+
+    Attributes:
+        date: The whole date, or ``None``.
+        note: Why to review it: "date repaired from …", "date unreadable: …",
+            "… is earlier than …"; empty for a date read as printed.
+        year: The year read, also when the day or month was not.
+        month: The month read, also when the day was not.
+    """
+
+    date: dt.date | None
+    note: str = ""
+    year: int | None = None
+    month: int | None = None
+
+    @property
+    def period(self) -> str | None:
+        """What was read of an incomplete date: ``"2025-02"`` or ``"2025"`` (``None`` when whole or nothing)."""
+        if self.date is not None or self.year is None:
+            return None
+        return f"{self.year:04d}-{self.month:02d}" if self.month is not None else f"{self.year:04d}"
 
 
-def _date_candidates(text: str, cited: _Cited) -> list[_DateCandidate]:
-    """Scored date candidates; ``None`` marks an unreadable place-date line.
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    line: int
+    reading: DateReading
+
+
+def _clean_number(raw: str | None, lo: int, hi: int, width: tuple[int, ...]) -> int | None:
+    """A month or year of an unreadable place-date line that is itself whole: digits or safe look-alikes."""
+    if raw is None:
+        return None
+    fixed = fix_digits(raw)
+    if not fixed.isdigit() or len(fixed) not in width:
+        return None
+    value = int(fixed)
+    return value if lo <= value <= hi else None
+
+
+def _place_before(before: str, places: tuple[str, ...]) -> bool:
+    """Text before "ngày" ends with a place: words and a comma, or a place the profile knows (a letter off)."""
+    if _PLACE_RE.search(before):
+        return True
+    words = before.strip(" ,.").split()
+    for n in range(1, 5):
+        tail = " ".join(words[-n:])
+        if len(tail) >= 6 and any(abs(len(pl) - len(tail)) <= 1 and Levenshtein.distance(pl, tail) <= 1
+                                  for pl in places):
+            return True
+    return False
+
+
+def _parts(loose: re.Match[str] | None) -> tuple[int | None, int | None]:
+    """``(year, month)`` that an unreadable place-date line still shows whole."""
+    if loose is None:
+        return None, None
+    year = _clean_number(loose["y"] or loose["y4"], MIN_YEAR, MAX_YEAR, (4,))
+    month = _clean_number(loose["m"], 1, 12, (1, 2)) if year is not None else None
+    return year, month
+
+
+def _date_candidates(text: str, cited: _Cited, places: tuple[str, ...]) -> list[_Candidate]:
+    """Scored date candidates; a reading without a date marks an unreadable place-date line.
 
     ``cited`` is what the text cites (:func:`latest_cited_date`): a
     repaired signing date may not be earlier (see :func:`_consistent`).
+    ``places`` are the folded places the profile knows: a line that opens
+    with one is a place-date line for sure.
     """
-    out: list[_DateCandidate] = []
+    out: list[_Candidate] = []
     nonempty = 0
     folded_lines = [line for _orig, line in _lines_aligned(text)]
     for idx, line in enumerate(folded_lines):
         if not line.strip():
             continue
         nonempty += 1
-        top = nonempty <= 10
+        top = nonempty <= TOP_LINES
         found_before = len(out)
         for regex, base in ((_WORD_DATE_RE, 1.0), (_NUM_DATE_RE, 0.0)):
             for m in regex.finditer(line):
@@ -440,10 +522,10 @@ def _date_candidates(text: str, cited: _Cited) -> list[_DateCandidate]:
                 score = base
                 if _PLACE_RE.search(before):
                     score += 2.0
-                    if "hai phong" in before or "phong" in before[-12:]:
+                    if any(pl in before[-len(pl) - 4:] for pl in places):
                         score += 1.0
-                if top:
-                    score += 1.0
+                if top and (score >= 2.0 or len(before.strip(" .,;:-_|'`")) <= 3):
+                    score += 1.0  # the header's place-date line, or what is left of it (not a body sentence)
                 if _BIRTH_RE.search(before):
                     score -= 5.0
                 if _CITATION_RE.search(before[-14:]) or _CITED_ACT_RE.search(before[-50:]):
@@ -453,58 +535,74 @@ def _date_candidates(text: str, cited: _Cited) -> list[_DateCandidate]:
                 # "B" for a digit may be an 8, a 6 or a 3 under a stain (seed 18: "ngày 0B" printed 06):
                 # the value is kept, the record goes to review. O, I, l and S are the usual, safe look-alikes.
                 doubt = "b" in m.group("d") + m.group("m") + m.group("y")
-                out.append((score, idx, date, f"date {date.isoformat()} has a digit read as 'B': '{m.group(0)}'"
-                            if doubt else ""))
+                note = f"date {date.isoformat()} has a digit read as 'B': '{m.group(0)}'" if doubt else ""
+                out.append(_Candidate(score, idx, DateReading(date, note, date.year, date.month)))
         if top and len(out) == found_before:
             loose = _LOOSE_WORD_DATE_RE.search(line)
-            if loose is not None and not _PLACE_RE.search(line[: loose.start()]):
+            if loose is not None and not _place_before(line[: loose.start()], places):
                 loose = None
             # The signing line is there but its digits or words are not:
             # repair them when that is safe, else rather no date (→ review)
             # than the date of an act cited in the body.
             repaired = _repair_place_date(loose, cited) if loose is not None else None
             if repaired is not None:
-                out.append((_UNREADABLE_SCORE + 0.05, idx, repaired, f"date repaired from '{loose.group(0)}'"))
+                out.append(_Candidate(_UNREADABLE_SCORE + 0.05, idx, DateReading(
+                    repaired, f"date repaired from '{loose.group(0)}'", repaired.year, repaired.month)))
             elif (skeleton := _skeleton_date(line, cited) or _eaten_ngay_date(line, cited)
-                  or _eaten_nam_date(line, cited) or _merged_place_date(line, cited)
+                  or _eaten_nam_date(line, cited) or _merged_place_date(line, cited, places)
                   or _split_line_date(folded_lines, idx, cited)) is not None:
-                out.append((_UNREADABLE_SCORE + 0.05, idx, skeleton[0], f"date repaired from '{skeleton[1]}'"))
+                out.append(_Candidate(_UNREADABLE_SCORE + 0.05, idx, DateReading(
+                    skeleton[0], f"date repaired from '{skeleton[1]}'", skeleton[0].year, skeleton[0].month)))
             elif (unreadable := loose or _signing_line_shape(line)) is not None:
-                out.append((_UNREADABLE_SCORE, idx, None, f"date unreadable: '{unreadable.group(0)}'"))
+                year, month = _parts(loose)
+                out.append(_Candidate(_UNREADABLE_SCORE, idx, DateReading(
+                    None, f"date unreadable: '{unreadable.group(0)}'", year, month)))
     return out
 
 
-def parse_date_detail(text: str) -> tuple[dt.date | None, str]:
-    """The signing date and a note when it was repaired or is unreadable.
+def parse_date_reading(text: str, places: tuple[str, ...] = ()) -> DateReading:
+    """The signing date, what was read of it when it is incomplete, and a note when to review it.
 
     Args:
         text: Page or record text.
+        places: Folded names of the places the profile knows (a line that
+            names one is the place-date line; a place cut by damage is still
+            found); none: any "<words>, ngày …" line.
 
     Returns:
-        ``(date, note)``: the note is empty for a date read as printed, says
+        The reading: its note is empty for a date read as printed, says
         "date repaired from …" when OCR look-alikes of the place-date line
         were mapped to digits, "date unreadable: …" when the place-date line
         was found but no date could be read from it (the date is then
-        ``None``), and "… is earlier than …" when the text cites a date of a
-        later year (other than a "valid until" date): the date is kept, to review.
+        ``None``; the year and month are kept when they were read whole),
+        and "… is earlier than …" when the text cites a date of a later year
+        (other than a "valid until" date): the date is kept, to review.
     """
     cited = _cited(text)
-    cands = _date_candidates(text, cited)
+    cands = _date_candidates(text, cited, places)
     if not cands:
-        return None, ""
-    best = max(cands, key=lambda c: (c[0], -c[1], c[2] is None))
-    if best[0] < 2.0:
-        return None, ""
-    date, note = best[2], best[3]
-    if not note and cited.any is not None and date is not None and cited.any.year > date.year:
+        return DateReading(None)
+    best = max(cands, key=lambda c: (c.score, -c.line, c.reading.date is None))
+    if best.score < 2.0:
+        return DateReading(None)
+    reading = best.reading
+    date = reading.date
+    if not reading.note and cited.any is not None and date is not None and cited.any.year > date.year:
         # An act cites only what came before it: a digit of its year was misread ("2006" for 2008).
         # (Within one year the test is left out: the generated sets cite their legal bases
         # without regard to the act's date, and a misread day or month is rarer.)
-        note = f"date {date.isoformat()} is earlier than {cited.any.isoformat()}, cited in the text"
-    return date, note
+        reading = DateReading(date, f"date {date.isoformat()} is earlier than {cited.any.isoformat()}, "
+                                    "cited in the text", date.year, date.month)
+    return reading
 
 
-def parse_date(text: str) -> dt.date | None:
+def parse_date_detail(text: str, places: tuple[str, ...] = ()) -> tuple[dt.date | None, str]:
+    """The signing date and a note when it was repaired or is unreadable (see :func:`parse_date_reading`)."""
+    reading = parse_date_reading(text, places)
+    return reading.date, reading.note
+
+
+def parse_date(text: str, places: tuple[str, ...] = ()) -> dt.date | None:
     """The signing date from the place-date line.
 
     Reads "Hải Phòng, ngày 05 tháng 7 năm 2010", the same without
@@ -516,10 +614,9 @@ def parse_date(text: str) -> dt.date | None:
 
     Args:
         text: Page or record text.
+        places: Folded names of the places the profile knows.
 
     Returns:
         The date, or ``None`` when no plausible signing date is found.
     """
-    return parse_date_detail(text)[0]
-
-
+    return parse_date_reading(text, places).date

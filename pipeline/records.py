@@ -6,16 +6,19 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dataclasses import replace
+
 from pipeline.classify import classify
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.extract import extract_fields_noted
-from pipeline.gazetteer import issuer_symbols
 from pipeline.learned import TypeModel, vote
-from pipeline.numbers_dates import unknown_codes
+from pipeline.folding import fold
+from pipeline.place_dates import fix_digits
+from pipeline.profile import Profile
 from pipeline.segment import segment
 from pipeline.validity import status_on, valid_until
 
-__all__ = ["PageText", "build_records", "doubtful_words", "DOUBT_CONF", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
+__all__ = ["PageText", "build_records", "doubtful_words", "flagged_fields", "DOUBT_CONF", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
 
 #: Below this classification confidence a record goes to review.
 REVIEW_CONFIDENCE = 0.5
@@ -48,15 +51,21 @@ def doubtful_words(words: Sequence[tuple[str, float]]) -> tuple[str, ...]:
 
 
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    """The digits a word gives a number or a date: its part before a slash, look-alikes as digits ("1O/QĐ" → "10")."""
+    return "".join(ch for ch in fix_digits(fold(text.split("/")[0])) if ch.isdigit())
+
+
+def _in_number(run: str, head: str) -> bool:
+    """A doubtful run of digits is (part of) a number's numeric part: one digit of a short number counts."""
+    return bool(run) and (head in run or (run in head and (len(run) >= 2 or len(head) <= 3)))
 
 
 def _doubted(fields: RecordFields, pages: Sequence[PageText]) -> list[str]:
     """Review reasons for a number or date read from doubtful words."""
     doubtful = [_digits(w) for p in pages for w in p.doubtful]
     reasons = []
-    head = _digits(fields.number.split("/")[0]) if fields.number else ""
-    if head and any(d.startswith(head) or head in d for d in doubtful):
+    head = "".join(ch for ch in fields.number.rpartition("/")[0] if ch.isdigit()) if fields.number else ""
+    if head and any(_in_number(d, head) for d in doubtful):
         reasons.append(f"review: number {fields.number} read with low confidence (handwritten or stained?)")
     if fields.date is not None:
         date = fields.date
@@ -66,17 +75,29 @@ def _doubted(fields: RecordFields, pages: Sequence[PageText]) -> list[str]:
     return reasons
 
 
-def _cut_short(number: str, symbols: Sequence[str]) -> str | None:
-    """The issuer's symbol that ``number``'s symbol is the cut-off start of, if any.
+#: How a review reason names the field it is about: its first words after "review: ".
+_FIELD_OF_REASON = (
+    ("number", ("number", "no document number")),
+    ("date", ("date", "no issue date")),
+    ("issuer", ("issuer",)),
+    ("subject", ("subject",)),
+    ("type", ("unknown procedure type", "low classification confidence")),
+)
 
-    A stain at the end of the number line turns "837/SGDĐT-KTKĐ" into
-    "837/SGDĐT": every code in it is known, so only the issuer's own
-    symbols tell that something is missing.
+
+def flagged_fields(reasons: Sequence[str]) -> set[str]:
+    """The fields a record's review reasons flag ("number", "date", "issuer", "subject", "type").
+
+    A reason about a whole page (its OCR confidence, a page not read) flags
+    no field in particular.
     """
-    _, sep, symbol = number.rpartition("/")
-    if not sep or not symbol or symbol in symbols:
-        return None
-    return next((s for s in symbols if s.startswith(symbol + "-")), None)
+    out = set()
+    for reason in reasons:
+        if not reason.startswith("review: "):
+            continue
+        text = reason[len("review: "):]
+        out |= {name for name, starts in _FIELD_OF_REASON if text.startswith(starts)}
+    return out
 
 
 def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFields,
@@ -86,18 +107,14 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
         reasons.append("review: unknown procedure type")
     elif confidence < REVIEW_CONFIDENCE:
         reasons.append(f"review: low classification confidence {confidence:.2f}")
-    if fields.number is None:
+    if fields.number is None and not any(n.startswith("number") for n in notes):
         reasons.append("review: no document number found")
-    elif unknown := unknown_codes(fields.number):
-        reasons.append(f"review: number suffix {', '.join(unknown)} not a known code")
-    elif longer := _cut_short(fields.number,
-                              issuer_symbols(fields.issuer, on=fields.date) if fields.issuer else ()):
-        reasons.append(f"review: number symbol of {fields.number} may be cut short (the issuer uses {longer})")
     if fields.date is None:
-        reasons.append("review: no issue date found")
-    # Values repaired or inferred from what is known (a symbol from the
-    # issuer's, a date from a damaged place-date line) are the best guess,
-    # not a reading: a person confirms them.
+        reasons.append("review: no issue date found" + (f" (read: {fields.period})" if fields.period else ""))
+    # Values proposed from what is known (a symbol from the issuer's, a
+    # date from a damaged place-date line, the profile's spelling of an
+    # issuer or a school) are the best guess, not a reading: a person
+    # confirms them, with the reading beside them.
     reasons += [f"review: {note}" for note in notes]
     reasons += _doubted(fields, pages)
     for p in pages:
@@ -110,13 +127,14 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
     return reasons
 
 
-def build_records(pages: Sequence[PageText], today: dt.date, model: TypeModel | None = None
+def build_records(pages: Sequence[PageText], today: dt.date, profile: Profile, model: TypeModel | None = None
                   ) -> list[tuple[ClassifiedRecord, str]]:
     """Split a file's pages into records and classify and extract each.
 
     Args:
         pages: The file's pages in order (failed pages with empty text).
         today: The date the status is computed for.
+        profile: The office's profile.
         model: A learned type model that votes with the rules
             (:func:`pipeline.learned.vote`); the rules alone when ``None``.
 
@@ -126,16 +144,17 @@ def build_records(pages: Sequence[PageText], today: dt.date, model: TypeModel | 
     if not pages:
         return []
     by_no = {p.page_no: p for p in pages}
-    groups = segment([p.text for p in pages])
+    groups = segment([p.text for p in pages], profile)
     out: list[tuple[ClassifiedRecord, str]] = []
     for group in groups:
         # segment() numbers pages 1..n in the order given; map back to page numbers.
         members = [pages[i - 1] for i in group]
         text = "\n\n".join(p.text for p in members if p.text)
-        cls = vote(classify(text), model, text)
-        fields, notes = extract_fields_noted(text, cls.type)
+        cls = vote(classify(text, profile), model, text)
+        found = extract_fields_noted(text, profile, cls.type)
+        fields = replace(found.fields, period=found.period)
         until = valid_until(cls.type, fields.date, fields.validity_years)
-        review = _review_reasons(cls.type, cls.confidence, fields, members, notes)
+        review = _review_reasons(cls.type, cls.confidence, fields, members, found.notes)
         record = ClassifiedRecord(
             pages=tuple(by_no[p.page_no].page_no for p in members),
             type=cls.type,
@@ -145,6 +164,7 @@ def build_records(pages: Sequence[PageText], today: dt.date, model: TypeModel | 
             valid_until=until,
             status=status_on(cls.type, fields.date, until, today),
             needs_review=bool(review),
+            read=found.read,
         )
         out.append((record, text))
     return out

@@ -24,9 +24,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pipeline.domain import ProcedureType
-from pipeline.extract import normalize_number, parse_date
+from pipeline.extract import normalize_number
 from pipeline.folding import fold_aligned
 from pipeline.gazetteer import Gazetteer, school_identity
+from pipeline.numbers_dates import Codes
+from pipeline.place_dates import latest_cited_date
+from pipeline.profile import Profile
 
 __all__ = [
     "CitedAct",
@@ -98,7 +101,7 @@ _CLAUSE_RE = re.compile(
 )
 
 
-def cited_revocations(text: str) -> list[CitedAct]:
+def cited_revocations(text: str, codes: Codes) -> list[CitedAct]:
     """Acts a record's text revokes or replaces.
 
     Reads clauses such as "Thu hồi Quyết định số 123/QĐ-SGDĐT ngày
@@ -108,6 +111,7 @@ def cited_revocations(text: str) -> list[CitedAct]:
 
     Args:
         text: Record text.
+        codes: The known codes of document numbers (the profile's).
 
     Returns:
         The cited acts in order of appearance.
@@ -117,9 +121,8 @@ def cited_revocations(text: str) -> list[CitedAct]:
     out: list[CitedAct] = []
     for m in _CLAUSE_RE.finditer(flat):
         verb = "replaces" if m.group("verb").startswith("thay") else "revokes"
-        number = normalize_number(m.group("num"), m.group("suf"))
-        out.append(CitedAct(verb, number, parse_date("x, " + m.group("tail"))
-                            if "ngay" in m.group("tail") else None))
+        number = normalize_number(m.group("num"), m.group("suf"), None, codes)
+        out.append(CitedAct(verb, number, latest_cited_date(m.group("tail")) if "ngay" in m.group("tail") else None))
     return out
 
 
@@ -127,7 +130,7 @@ def _same_number(a: str | None, b: str) -> bool:
     return a is not None and a.replace(" ", "").upper() == b.replace(" ", "").upper()
 
 
-def _explicit(records: Sequence[RecordLike]) -> list[Revocation]:
+def _explicit(records: Sequence[RecordLike], codes: Codes) -> list[Revocation]:
     by_number: dict[str, list[RecordLike]] = {}
     for r in records:
         if r.number:
@@ -136,7 +139,7 @@ def _explicit(records: Sequence[RecordLike]) -> list[Revocation]:
     for later in records:
         if later.issue_date is None:
             continue
-        for act in cited_revocations(later.text):
+        for act in cited_revocations(later.text, codes):
             for target in by_number.get(act.number.replace(" ", "").upper(), []):
                 if target.key == later.key or target.issue_date is None:
                     continue
@@ -151,11 +154,11 @@ def _explicit(records: Sequence[RecordLike]) -> list[Revocation]:
     return out
 
 
-def _renewals(records: Sequence[RecordLike], gazetteer: Gazetteer | None) -> list[Revocation]:
+def _renewals(records: Sequence[RecordLike], gazetteer: Gazetteer) -> list[Revocation]:
     groups: dict[tuple[str, str], list[RecordLike]] = {}
     for r in records:
         if r.type in RENEWABLE_TYPES and r.subject and r.issue_date is not None:
-            ident = school_identity(r.subject, r.issue_date, gazetteer)
+            ident = school_identity(r.subject, gazetteer, r.issue_date)
             groups.setdefault((r.type, ident), []).append(r)
     out = []
     for (_rtype, _ident), recs in groups.items():
@@ -172,21 +175,21 @@ def _renewals(records: Sequence[RecordLike], gazetteer: Gazetteer | None) -> lis
     return out
 
 
-def find_revocations(records: Iterable[RecordLike], gazetteer: Gazetteer | None = None) -> dict[str, Revocation]:
+def find_revocations(records: Iterable[RecordLike], profile: Profile) -> dict[str, Revocation]:
     """Which records were revoked or replaced by later ones, and from when.
 
     Args:
         records: Records of the archive (all of them, or at least every record
             that may cite or renew another).
-        gazetteer: Names used to recognise a school across renames; the
-            packaged gazetteer by default.
+        profile: The office's profile: its names recognise a school across
+            renames; its codes read the numbers of the acts a record cites.
 
     Returns:
         Key of each revoked record → its earliest :class:`Revocation`.
     """
     recs = list(records)
     found: dict[str, Revocation] = {}
-    for rev in [*_explicit(recs), *_renewals(recs, gazetteer)]:
+    for rev in [*_explicit(recs, profile.codes), *_renewals(recs, profile.gazetteer)]:
         if rev.key not in found or rev.revoked_on < found[rev.key].revoked_on:
             found[rev.key] = rev
     return found

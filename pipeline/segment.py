@@ -7,8 +7,9 @@ a document header; every other page continues the record before it:
 * the number line "Số: 123/QĐ-SGDĐT",
 * the motto "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" / "Độc lập - Tự do - Hạnh
   phúc" (matched fuzzily: OCR of stained headers is poor),
-* an issuer line (UBND …, SỞ GIÁO DỤC VÀ ĐÀO TẠO, ỦY BAN NHÂN DÂN),
-* the place-date line "Hải Phòng, ngày … tháng … năm …",
+* an issuer line (a body of the profile: ỦY BAN NHÂN DÂN, SỞ GIÁO DỤC VÀ
+  ĐÀO TẠO, …, or UBND …),
+* the place-date line "<place>, ngày … tháng … năm …",
 * a centred title (QUYẾT ĐỊNH, GIẤY CHỨNG NHẬN, …).
 
 Each kind of evidence has a weight (:data:`HEADER_EVIDENCE`); a page whose
@@ -28,6 +29,7 @@ from rapidfuzz import fuzz
 from pipeline.classify import find_phrase
 from pipeline.extract import parse_date, parse_number, parse_school
 from pipeline.folding import fold
+from pipeline.profile import Profile
 
 __all__ = [
     "HEADER_EVIDENCE",
@@ -50,12 +52,8 @@ START_THRESHOLD = 3.0
 HEADER_EVIDENCE: dict[str, tuple[tuple[str, ...], float, float]] = {
     "motto": (("cong hoa xa hoi chu nghia viet nam",), 2.0, 80.0),
     "motto_2": (("doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc"), 1.5, 80.0),
-    "issuer": (
-        ("ubnd thanh pho hai phong", "so giao duc va dao tao", "uy ban nhan dan",
-         "bo giao duc va dao tao"),
-        1.0,
-        85.0,
-    ),
+    # The bodies of the profile are added to these (see _evidence).
+    "issuer": (("ubnd", "uy ban nhan dan", "so giao duc va dao tao", "bo giao duc va dao tao"), 1.0, 85.0),
     "title": (
         ("quyet dinh", "giay chung nhan", "giay xac minh van bang", "bang cong nhan"),
         1.0,
@@ -107,11 +105,19 @@ def _top(text: str) -> list[str]:
     return lines[:TOP_LINES]
 
 
-def header_evidence(text: str) -> tuple[float, tuple[str, ...]]:
+def _evidence(profile: Profile) -> dict[str, tuple[tuple[str, ...], float, float]]:
+    """:data:`HEADER_EVIDENCE` with the profile's bodies among the issuer lines."""
+    phrases, weight, cutoff = HEADER_EVIDENCE["issuer"]
+    bodies = tuple(dict.fromkeys(phrases + tuple(fold(b.name) for b in profile.bodies if len(b.name) >= 8)))
+    return {**HEADER_EVIDENCE, "issuer": (bodies, weight, cutoff)}
+
+
+def header_evidence(text: str, profile: Profile) -> tuple[float, tuple[str, ...]]:
     """Score the top of a page as a document header.
 
     Args:
         text: Page text.
+        profile: The office's profile (bodies, codes, places).
 
     Returns:
         ``(score, reasons)``; each kind of evidence counts at most once.
@@ -122,14 +128,14 @@ def header_evidence(text: str) -> tuple[float, tuple[str, ...]]:
     folded_lines = [fold(ln) for ln in top]
     score = 0.0
     reasons: list[str] = []
-    for name, (phrases, weight, cutoff) in HEADER_EVIDENCE.items():
+    for name, (phrases, weight, cutoff) in _evidence(profile).items():
         mode = _MATCH_MODE.get(name, "anywhere")
         hit = _best_line(phrases, folded_lines, cutoff, mode)
         if hit is not None:
             score += weight
             reasons.append(f"{name}: '{hit}' (+{weight:.1f})")
     top_text = "\n".join(top)
-    number = parse_number(top_text)
+    number = parse_number(top_text, profile.codes)
     if number is not None:
         score += NUMBER_WEIGHT
         reasons.append(f"number: '{number}' (+{NUMBER_WEIGHT:.1f})")
@@ -137,7 +143,7 @@ def header_evidence(text: str) -> tuple[float, tuple[str, ...]]:
         # Only a "<place>, ngày …" line: body text near the top of a
         # continuation page also has dates ("đơn đề nghị ngày …").
         if _PLACE_DATE_RE.search(folded):
-            date = parse_date(line)
+            date = parse_date(line, _places(profile))
             if date is not None:
                 score += PLACE_DATE_WEIGHT
                 reasons.append(f"place-date: {date.isoformat()} (+{PLACE_DATE_WEIGHT:.1f})")
@@ -182,7 +188,11 @@ class _PageKind:
 _NO_KIND = _PageKind(None, None, None, False)
 
 
-def _page_kind(text: str) -> _PageKind:
+def _places(profile: Profile) -> tuple[str, ...]:
+    return tuple(fold(p.name) for p in profile.places)
+
+
+def _page_kind(text: str, profile: Profile) -> _PageKind:
     """Kind, place-date, school and whether a decision grants a certificate."""
     top = _top(text)
     folded = [fold(ln) for ln in top]
@@ -191,14 +201,14 @@ def _page_kind(text: str) -> _PageKind:
         kind = "certificate"
     elif _best_line(_DECISION_TITLES, folded, 90.0, "line") is not None:
         kind = "decision"
-    number = parse_number("\n".join(top)) or ""
+    number = parse_number("\n".join(top), profile.codes) or ""
     if "/GCN" in number:
         kind = "certificate"
     elif kind is None and "/QĐ" in number:
         kind = "decision"  # only decisions carry "QĐ": their title line was read with a stain in it
-    school = parse_school(text)
+    school = parse_school(text, profile.gazetteer)
     grants = kind == "decision" and find_phrase("giay chung nhan", fold(text)) is not None
-    return _PageKind(kind, parse_date("\n".join(top)), fold(school) if school else None, grants)
+    return _PageKind(kind, parse_date("\n".join(top), _places(profile)), fold(school) if school else None, grants)
 
 
 def _certificate_of(page: _PageKind, record: _PageKind) -> str | None:
@@ -220,7 +230,7 @@ def _certificate_of(page: _PageKind, record: _PageKind) -> str | None:
     return None
 
 
-def segment_with_reasons(pages: Sequence[str]) -> list[PageDecision]:
+def segment_with_reasons(pages: Sequence[str], profile: Profile) -> list[PageDecision]:
     """Decide for every page whether it starts a record, with reasons.
 
     A certificate page (GIẤY CHỨNG NHẬN, number "…/GCN-…") that follows a
@@ -230,6 +240,7 @@ def segment_with_reasons(pages: Sequence[str]) -> list[PageDecision]:
 
     Args:
         pages: OCR text of each page, in file order.
+        profile: The office's profile.
 
     Returns:
         One decision per page, in order.
@@ -244,11 +255,11 @@ def segment_with_reasons(pages: Sequence[str]) -> list[PageDecision]:
             )
             decisions.append(PageDecision(i, starts, 0.0, (why,)))
             continue
-        score, reasons = header_evidence(text)
+        score, reasons = header_evidence(text, profile)
         starts = i == 1 or score >= START_THRESHOLD
         certificate_joined = False
         if starts:
-            kind = _page_kind(text)
+            kind = _page_kind(text, profile)
             why_join = _certificate_of(kind, record_kind) if i > 1 else None
             if why_join is not None:
                 starts, certificate_joined = False, True
@@ -263,18 +274,19 @@ def segment_with_reasons(pages: Sequence[str]) -> list[PageDecision]:
     return decisions
 
 
-def segment(pages: Sequence[str]) -> list[tuple[int, ...]]:
+def segment(pages: Sequence[str], profile: Profile) -> list[tuple[int, ...]]:
     """Group 1-based page numbers into records.
 
     Args:
         pages: OCR text of each page, in file order.
+        profile: The office's profile.
 
     Returns:
         Page-number tuples, one per record, e.g. ``[(1, 2), (3,), (4, 5, 6)]``;
         empty input gives an empty list.
     """
     records: list[list[int]] = []
-    for d in segment_with_reasons(pages):
+    for d in segment_with_reasons(pages, profile):
         if d.starts_record or not records:
             records.append([d.page])
         else:

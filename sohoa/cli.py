@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"sohoa {__version__}")
     p.add_argument("--data-dir", type=Path, help="data directory (default: $SOHOA_DATA_DIR or ./sohoa-data)")
     p.add_argument("--index", dest="index_url", help="index URL (default: $SOHOA_INDEX_URL or the embedded index)")
+    p.add_argument("--profile", help="the office's knowledge: a shipped profile (default, hai-phong), a profile.json "
+                                     "or its folder (default: $SOHOA_PROFILE or default)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="ingest a batch of scans (files or folders)",
@@ -162,11 +164,25 @@ def build_parser() -> argparse.ArgumentParser:
     for action in ("disable", "enable"):
         us.add_parser(action, help=f"{action} an account").add_argument("name", metavar="NAME")
     us.add_parser("list", help="list the accounts")
+
+    s = sub.add_parser("profile", help="show, check or grow the office's profile (its knowledge)",
+                       description="What an office knows (places, issuers and their symbols, schools, standard "
+                                   "lines, names) is a profile: show what one holds, check it, or grow it from the "
+                                   "records people approved.")
+    ps = s.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
+    ps.add_parser("show", help="what the profile holds (counts; --json for all of it)").add_argument(
+        "--json", action="store_true", help="JSON output")
+    c = ps.add_parser("check", help="load and check a profile; exit 1 with what is wrong")
+    c.add_argument("path", nargs="?", metavar="PROFILE", help="a profile.json or its folder (default: --profile)")
+    g = ps.add_parser("learn", help="write a profile that adds the issuers and schools of approved records")
+    g.add_argument("--out", type=Path, required=True, help="folder to write profile.json into (created)")
+    g.add_argument("--name", help="the new profile's name (default: the folder's)")
     return p
 
 
 def _settings(args: argparse.Namespace, **extra: object) -> Settings:
-    return Settings.from_env(data_dir=args.data_dir, index_url=args.index_url, **extra)
+    return Settings.from_env(data_dir=args.data_dir, index_url=args.index_url,
+                             profile=getattr(args, "profile", None), **extra)
 
 
 # -- ingest -----------------------------------------------------------------
@@ -249,6 +265,7 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
     from ocr.pages import restore_and_read
     from ocr.quality import page_quality
     from ocr.tesseract import run_ocr
+    from pipeline.records import doubtful_words
 
     try:
         info = inspect_file(path, settings.limits, settings.dpi)
@@ -268,7 +285,8 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
             result = run_ocr(load_page(path, page_no, info, settings.limits, settings.dpi), settings.tesseract,
                              what=what)
         return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
-                "quality": page_quality(result), "rotation": rotation, "skew_deg": round(skew, 2), "steps": steps}
+                "quality": page_quality(result), "rotation": rotation, "skew_deg": round(skew, 2), "steps": steps,
+                "doubtful": list(doubtful_words([(w.text, w.conf) for w in result.words]))}
 
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
         return list(pool.map(one, range(1, info.pages + 1)))
@@ -300,11 +318,14 @@ def cmd_classify(args: argparse.Namespace) -> int:
             raise InputError(f"cannot be read: {exc.strerror or exc}", path=str(args.file)) from exc
         pages = [PageText(i, t) for i, t in enumerate(raw.split("\f"), start=1)]
     else:
-        pages = [PageText(int(p["page"]), str(p["text"]), float(p["mean_conf"]))  # type: ignore[arg-type]
+        pages = [PageText(int(p["page"]), str(p["text"]), float(p["mean_conf"]),  # type: ignore[arg-type]
+                          quality=float(p["quality"]), doubtful=tuple(p["doubtful"]))  # type: ignore[arg-type]
                  for p in _ocr_file(args.file, settings)]
     from pipeline.learned import load_model
+    from pipeline.profile import load_profile
 
-    records = build_records(pages, args.on or dt.date.today(), load_model(settings.data_dir))
+    records = build_records(pages, args.on or dt.date.today(), load_profile(settings.profile),
+                            load_model(settings.data_dir))
     out = [rec.to_json() for rec, _ in records]
     if args.json:
         print(json.dumps({"file": str(args.file), "records": out}, ensure_ascii=False, indent=2))
@@ -417,6 +438,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     """Train the next version of the learned type model from reviewed records."""
     from pipeline.domain import ProcedureType
     from pipeline.learned import TrainingError, next_version, save_model, train_model
+    from pipeline.profile import load_profile
     from pipeline.ledger import Ledger
 
     settings = _settings(args)
@@ -428,7 +450,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     with Ledger(settings.ledger_target) as ledger:
         examples = [(text, ProcedureType(kind)) for text, kind in ledger.reviewed_records()]
     try:
-        model = train_model(examples, next_version(settings.data_dir), min_examples=args.min_examples)
+        model = train_model(examples, next_version(settings.data_dir), load_profile(settings.profile),
+                            min_examples=args.min_examples)
     except TrainingError as exc:
         print(f"sohoa train: chưa đủ dữ liệu (not enough data): {exc}", file=sys.stderr)
         return 1
@@ -543,6 +566,47 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    """Show, check or grow the office's profile."""
+    from pipeline.profile import check_profile, load_profile
+
+    settings = _settings(args)
+    if args.profile_command == "check":
+        profile = load_profile(args.path or settings.profile)
+        problems = check_profile(profile)
+        for problem in problems:
+            print(f"{profile.files[-1]}: {problem}")
+        print(f"profile {profile.name}: {'ok' if not problems else f'{len(problems)} problem(s)'}"
+              f" ({', '.join(str(f) for f in profile.files)})")
+        return 1 if problems else 0
+    profile = load_profile(settings.profile)
+    if args.profile_command == "show":
+        summary = profile.summary()
+        if args.json:
+            print(json.dumps({**summary, "description": profile.description, "places": [
+                {"name": p.name, "kind": p.kind, "from": p.start and p.start.isoformat(),
+                 "to": p.end and p.end.isoformat()} for p in profile.places],
+                "bodies": [{"name": b.name, "code": b.code} for b in profile.bodies],
+                "issuers": [{"id": i.id, "lines": list(i.lines), "symbols": list(i.symbols)}
+                            for i in profile.gazetteer.issuers],
+                "schools": {d: list(v) for d, v in profile.gazetteer.schools.items()}},
+                ensure_ascii=False, indent=2))
+        else:
+            print(f"{profile.name}: {profile.description}")
+            for key, value in summary.items():
+                if key not in ("name",):
+                    print(f"  {key}: {value}")
+        return 0
+    from pipeline.ledger import Ledger
+    from pipeline.profile_learn import learn_profile
+
+    with Ledger(settings.ledger_target) as ledger:
+        out, added = learn_profile(profile, ledger, args.out, args.name)
+    print(f"{out}: {added['issuers']} issuer(s) and {added['schools']} school(s) from "
+          f"{added['records']} approved record(s), extending {profile.name}")
+    return 0
+
+
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Read chosen pages again and keep the better readings."""
     from flows.prefect_api import early_local_api
@@ -565,6 +629,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "profile": cmd_profile,
     "serve": cmd_serve,
     "user": cmd_user,
     "ingest": cmd_ingest,

@@ -66,6 +66,8 @@ class Settings(BaseModel):
     #: Scheduler of an existing Dask cluster (``tcp://host:8786``); none: a local cluster of ``workers`` processes.
     dask_address: str | None = None
     dpi: int = Field(300, ge=72, le=1200)
+    #: The office's knowledge (:mod:`pipeline.profile`): a shipped profile's name, a ``profile.json`` or its folder.
+    profile: str = "default"
     tesseract: TesseractOptions = TesseractOptions()
     restore: RestoreOptions = RestoreOptions()
     limits: Limits = Limits()
@@ -86,6 +88,8 @@ class Settings(BaseModel):
             values["runner"] = os.environ["SOHOA_RUNNER"]
         if os.environ.get("SOHOA_DASK_ADDRESS"):
             values["dask_address"] = os.environ["SOHOA_DASK_ADDRESS"]
+        if os.environ.get("SOHOA_PROFILE"):
+            values["profile"] = os.environ["SOHOA_PROFILE"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -112,7 +116,11 @@ class Settings(BaseModel):
         return f"sqlite:///{(self.data_dir / 'index.sqlite').resolve()}"
 
     def ocr_fingerprint(self) -> str:
-        """A short hash of every setting that changes a page's OCR result."""
+        """A short hash of every setting that changes a page's OCR result.
+
+        The profile's reading knowledge changes it too: :func:`ocr.pages.page_fingerprint`
+        combines the two.
+        """
         payload = json.dumps(
             {
                 "dpi": self.dpi,

@@ -13,11 +13,16 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.profile import load_profile
 from sohoa.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+#: The shipped profiles: the nationwide default, and the Hải Phòng office (an example with its own
+#: issuers, symbols and schools), which the Hải Phòng documents of these tests are from.
+DEFAULT = load_profile("default")
+HP = load_profile("hai-phong")
 
 pytest_plugins = ["es_node", "pg_node"]
 

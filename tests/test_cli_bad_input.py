@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from pipeline.records import PageText, build_records
 
-from conftest import run_sohoa
+from conftest import HP, run_sohoa
 
 
 def test_ocr_on_bad_files_names_file_and_reason(tmp_path: Path) -> None:
@@ -37,6 +37,6 @@ def test_classify_text_survives_random_bytes(tmp_path: Path) -> None:
 @settings(max_examples=150, deadline=None)
 @given(pages=st.lists(st.text(max_size=400), min_size=1, max_size=4))
 def test_build_records_never_raises_on_any_text(pages: list[str]) -> None:
-    records = build_records([PageText(i, t) for i, t in enumerate(pages, start=1)], dt.date(2024, 1, 1))
+    records = build_records([PageText(i, t) for i, t in enumerate(pages, start=1)], dt.date(2024, 1, 1), HP)
     covered = sorted(p for rec, _ in records for p in rec.pages)
     assert covered == list(range(1, len(pages) + 1))  # every page belongs to exactly one record

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+from conftest import HP
 from pipeline.duplicates import compare, find_duplicates
 from pipeline.records import PageText, build_records
 from pipeline.revocation import cited_revocations, find_revocations
@@ -43,7 +44,7 @@ def _records_of(truth: dict, file: str) -> list[tuple[dict, str]]:
 
 
 def _from_text(key: str, text: str) -> Rec:
-    rec, full = build_records([PageText(1, text)], dt.date(2026, 1, 1))[0]
+    rec, full = build_records([PageText(1, text)], dt.date(2026, 1, 1), HP)[0]
     f = rec.fields
     return Rec(key, rec.type.value, f.number, f.date, f.subject, full, rec.confidence, rec.needs_review,
                rec.valid_until)
@@ -114,12 +115,12 @@ def test_three_copies_link_to_one() -> None:
     ],
 )
 def test_cited_revocations(text: str, verb: str, number: str, date: dt.date | None) -> None:
-    (act,) = cited_revocations(text)
+    (act,) = cited_revocations(text, HP.codes)
     assert (act.verb, act.number, act.date) == (verb, number, date)
 
 
 def test_citations_of_legal_bases_revoke_nothing() -> None:
-    assert cited_revocations("Căn cứ Quyết định số 12/QĐ-UBND ngày 3/4/2009 của UBND thành phố;") == []
+    assert cited_revocations("Căn cứ Quyết định số 12/QĐ-UBND ngày 3/4/2009 của UBND thành phố;", HP.codes) == []
 
 
 def test_explicit_revocation() -> None:
@@ -128,7 +129,7 @@ def test_explicit_revocation() -> None:
     later = Rec("f2:1", "khac", "9/QĐ-SGDĐT", dt.date(2011, 2, 1), None,
                 "QUYẾT ĐỊNH\nVề việc thu hồi Giấy chứng nhận\nĐiều 1. Thu hồi Quyết định số 123/QĐ-SGDĐT "
                 "ngày 05/7/2010 về việc cấp Giấy chứng nhận kiểm định chất lượng giáo dục.")
-    revs = find_revocations([old, later])
+    revs = find_revocations([old, later], HP)
     assert set(revs) == {"f1:1"}
     assert revs["f1:1"].revoked_on == dt.date(2011, 2, 1)
     assert revs["f1:1"].by == "f2:1"
@@ -138,7 +139,7 @@ def test_revocation_needs_the_cited_date_to_match() -> None:
     old = Rec("f1:1", "chinh_sua_van_bang", "123/QĐ-SGDĐT", dt.date(2009, 1, 5), "Lê Văn Nam", "…")
     later = Rec("f2:1", "khac", "9/QĐ-SGDĐT", dt.date(2011, 2, 1), None,
                 "Thu hồi Quyết định số 123/QĐ-SGDĐT ngày 05/7/2010.")
-    assert find_revocations([old, later]) == {}
+    assert find_revocations([old, later], HP) == {}
 
 
 def test_renewal_for_the_same_school_replaces_the_older_result() -> None:
@@ -148,7 +149,7 @@ def test_renewal_for_the_same_school_replaces_the_older_result() -> None:
                       valid_until=dt.date(2018, 6, 1))
     other = replace(first, key="c:1", subject="Trường THCS Tam Cường", issue_date=dt.date(2012, 1, 1))
     late = replace(first, key="d:1", subject="Trường THCS Tam Cường", issue_date=dt.date(2018, 1, 1))
-    revs = find_revocations([first, renewal, other, late])
+    revs = find_revocations([first, renewal, other, late], HP)
     assert set(revs) == {"a:1"}  # c:1 had expired when d:1 was signed
     assert revs["a:1"].revoked_on == dt.date(2013, 6, 1)
     assert "renewal" in revs["a:1"].reason

@@ -10,21 +10,42 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.domain import ProcedureType as P
+from conftest import DEFAULT, HP
 from pipeline.extract import (
     extract_fields,
+    extract_fields_noted,
     parse_about,
     parse_date,
     parse_date_detail,
-    parse_issuer,
-    parse_number,
     parse_number_detail,
     parse_person,
-    parse_school,
     parse_subject,
+    parse_subject_detail,
     parse_title,
     parse_validity_years,
 )
+from pipeline.extract import parse_number as _parse_number
+from pipeline.extract import parse_school as _parse_school
 from pipeline.folding import fold
+from pipeline.issuers import read_issuer
+
+
+def parse_number(text: str, **kw: object) -> str | None:
+    return _parse_number(text, DEFAULT.codes, **kw)  # type: ignore[arg-type]
+
+
+def parse_school(text: str) -> str | None:
+    return _parse_school(text, HP.gazetteer)
+
+
+def parse_issuer(text: str, profile=HP) -> str | None:  # type: ignore[no-untyped-def]
+    return read_issuer(text, profile).value
+
+
+def pnd(text: str, date: dt.date | None = None, title: str | None = None) -> tuple[str | None, str]:
+    """parse_number_detail with the Hải Phòng office's profile and the text's own issuer: (value, note)."""
+    got = parse_number_detail(text, HP, read_issuer(text, HP, date), date, title)
+    return got.value, got.note
 
 XAC_MINH = """\
 UBND THÀNH PHỐ HẢI PHÒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -208,12 +229,15 @@ def test_parse_issuer_ubnd() -> None:
     assert parse_issuer(CHUAN_QG) == "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"
 
 
-def test_parse_issuer_noisy_and_without_diacritics() -> None:
+@pytest.mark.parametrize("profile", [DEFAULT, HP], ids=["default", "hai-phong"])
+def test_parse_issuer_noisy_and_without_diacritics(profile) -> None:  # type: ignore[no-untyped-def]
     noisy = "UBND THANH PH0 HAI PHONG CONG HOA XA HOI CHU NGHIA VIET NAM\nSO GIAO DUC VA ÐAO TAO\nSố: 1/QĐ-SGDĐT"
-    assert parse_issuer(noisy) == "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"
-    assert parse_issuer("UY BAN NHAN DAN\nTHANH PHO HAl PHONG\nSo: 5/QD-UBND") == (
-        "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"
-    )
+    got = read_issuer(noisy, profile)
+    assert got.value == "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    # "PH0" is no word: the profile's line is put in its place, the reading kept, a person looks.
+    assert got.read is not None and "PH0" in got.read and got.notes
+    got = read_issuer("UY BAN NHAN DAN\nTHANH PHO HAl PHONG\nSo: 5/QD-UBND", profile)
+    assert got.value == "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG" and got.notes
 
 
 def test_parse_issuer_unknown_falls_back_to_raw_lines() -> None:
@@ -259,7 +283,7 @@ def test_parse_person_past_damage_around_the_name() -> None:
 
 
 def test_parse_person_takes_corrected_name() -> None:
-    assert parse_subject(CHINH_SUA, P.CHINH_SUA_VAN_BANG) == "Lê Văn Nam"
+    assert parse_subject(CHINH_SUA, P.CHINH_SUA_VAN_BANG, HP.gazetteer) == "Lê Văn Nam"
 
 
 def test_parse_school_forms() -> None:
@@ -273,10 +297,25 @@ def test_parse_school_forms() -> None:
     assert parse_school("Trường THPT Đoàn ập, huyện Tiên Lãng") == "Trường THPT Đoàn Lập"
 
 
+def test_a_school_near_a_known_one_is_kept_as_printed_and_flagged() -> None:
+    """A school not in the profile is no misread of the nearest one ("Nam Hương" is not "Tam Cường")."""
+    got = parse_subject_detail("công nhận Trường Tiểu học Nam Hương đạt chuẩn", P.CONG_NHAN_CHUAN_QUOC_GIA,
+                               HP.gazetteer)
+    assert got.value == "Trường Tiểu học Nam Hương"
+    assert "Tam Cường" in got.note and got.note.startswith("subject")
+    # A garbled reading of a known one is replaced, the reading kept and the record flagged.
+    got = parse_subject_detail("Trường THPT Đoàn ập, huyện Tiên Lãng", P.CONG_NHAN_CHUAN_QUOC_GIA, HP.gazetteer)
+    assert got.value == "Trường THPT Đoàn Lập" and got.read == "Trường THPT Đoàn ập" and got.note
+    # The default profile knows no school: every school is as printed, nothing to flag.
+    got = parse_subject_detail("công nhận Trường Tiểu học Nam Hương đạt chuẩn", P.CONG_NHAN_CHUAN_QUOC_GIA,
+                               DEFAULT.gazetteer)
+    assert (got.value, got.note) == ("Trường Tiểu học Nam Hương", "")
+
+
 def test_parse_subject_dispatches_on_type() -> None:
-    assert parse_subject(CHUAN_QG, P.CONG_NHAN_CHUAN_QUOC_GIA) == "Trường Tiểu học Đằng Lâm"
-    assert parse_subject(XAC_MINH, P.XAC_MINH_VAN_BANG) == "Nguyễn Thị Hoa"
-    assert parse_subject(CHUAN_QG, P.KHAC) == "Trường Tiểu học Đằng Lâm"
+    assert parse_subject(CHUAN_QG, P.CONG_NHAN_CHUAN_QUOC_GIA, HP.gazetteer) == "Trường Tiểu học Đằng Lâm"
+    assert parse_subject(XAC_MINH, P.XAC_MINH_VAN_BANG, HP.gazetteer) == "Nguyễn Thị Hoa"
+    assert parse_subject(CHUAN_QG, P.KHAC, HP.gazetteer) == "Trường Tiểu học Đằng Lâm"
 
 
 # --------------------------------------------------------------------------
@@ -300,7 +339,7 @@ def test_parse_validity_years(text: str, expected: int | None) -> None:
 
 
 def test_extract_fields_full_record() -> None:
-    f = extract_fields(CHUAN_QG, P.CONG_NHAN_CHUAN_QUOC_GIA)
+    f = extract_fields(CHUAN_QG, HP, P.CONG_NHAN_CHUAN_QUOC_GIA)
     assert f.number == "1234/QĐ-UBND"
     assert f.date == dt.date(2011, 8, 15)
     assert f.issuer == "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"
@@ -310,7 +349,7 @@ def test_extract_fields_full_record() -> None:
 
 
 def test_extract_fields_classifies_when_type_missing() -> None:
-    f = extract_fields(XAC_MINH)
+    f = extract_fields(XAC_MINH, HP)
     assert f.subject == "Nguyễn Thị Hoa"
     assert f.number == "45/SGDĐT-KTKĐ"
 
@@ -382,10 +421,10 @@ def test_parse_date_repairs_italic_one_read_as_t(line: str, body: str, expected:
 
 
 def test_snap_symbol_repairs_a_misread_symbol_of_the_issuer() -> None:
-    from pipeline.gazetteer import issuer_symbols
+    from pipeline.issuers import symbols_for
     from pipeline.numbers_dates import snap_symbol
 
-    so = issuer_symbols("UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    so = symbols_for(read_issuer("UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1/QĐ-SGDĐT", HP), HP)
     assert "SGDĐT-KT&KĐCLGD" in so
     assert snap_symbol("96/SGDĐT-KT&KĐCLC", so) == "96/SGDĐT-KT&KĐCLGD"
     # Known symbols and the numeric part are never touched.
@@ -408,19 +447,35 @@ def test_extract_fields_snaps_the_number_to_the_issuer_symbols() -> None:
         "UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 96/SGDĐT-KT&KĐCLC\n"
         "V/v xác minh văn bằng\nHải Phòng, ngày 05 tháng 7 năm 2010\n"
     )
-    assert extract_fields(text).number == "96/SGDĐT-KT&KĐCLGD"
+    found = extract_fields_noted(text, HP)
+    # A code no one knows ("KT&KĐCLC"): the issuer's symbol is put in, the reading kept, a person looks.
+    assert found.fields.number == "96/SGDĐT-KT&KĐCLGD"
+    assert found.read["number"] == "96/SGDĐT-KT&KĐCLC" and any(n.startswith("number") for n in found.notes)
+
+
+def test_a_symbol_made_of_known_codes_is_never_snapped() -> None:
+    """A district office's "QĐ-PGDĐT" is not the Department's "QĐ-SGDĐT"."""
+    text = "UBND HUYỆN AN LÃO\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nSố: 7/QĐ-PGDĐT\nAn Lão, ngày 3 tháng 5 năm 2010\n"
+    for profile in (DEFAULT, HP):
+        found = extract_fields_noted(text, profile)
+        assert found.fields.number == "7/QĐ-PGDĐT" and not found.read
+    # "BS" is no code: the nearest symbol of the Department is proposed, the reading kept, flagged.
+    text = "UBND TỈNH NAM ĐỊNH\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/BS-SGDĐT\nNam Định, ngày 3 tháng 5 năm 2010\n"
+    found = extract_fields_noted(text, DEFAULT)
+    assert found.read.get("number") == "12/BS-SGDĐT" or found.fields.number == "12/BS-SGDĐT"
+    assert any(n.startswith("number") for n in found.notes)
 
 
 def test_a_symbol_cut_inside_a_code_is_repaired_from_its_line_not_snapped() -> None:
     """Seed 20: "SGDĐT-KT&KĐC' ?D" parses as "SGDĐT-KT&KĐ", one edit from "SGDĐT-KTKĐ"."""
     head = "UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n"
-    issuer = "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"
-    number, note = parse_number_detail(head + "Số: 556/SGDĐT-KT&KĐC' ?D\nV/v xác minh văn bằng\n", issuer)
-    assert number == "556/SGDĐT-KT&KĐCLGD" and "inferred from the issuer's symbols" in note
-    # The line ends with the symbol (seed 22: a speck read "&"): the nearest symbol, as before.
-    assert parse_number_detail(head + "Số:15/SGDĐT-KT&KĐ\nV/v xác minh văn bằng\n", issuer) == ("15/SGDĐT-KTKĐ", "")
+    number, note = pnd(head + "Số: 556/SGDĐT-KT&KĐC' ?D\nV/v xác minh văn bằng\n")
+    assert number == "556/SGDĐT-KT&KĐCLGD" and "proposed from the issuer's symbols" in note
+    # The line ends with the symbol (seed 22: a speck read "&"): the nearest symbol, flagged.
+    number, note = pnd(head + "Số:15/SGDĐT-KT&KĐ\nV/v xác minh văn bằng\n")
+    assert number == "15/SGDĐT-KTKĐ" and "read '15/SGDĐT-KT&KĐ'" in note
     # Cut where two symbols start alike, the rest of the line unreadable: as read, with a note (review).
-    number, note = parse_number_detail(head + "Số: 556/SGD ?\n", issuer)
+    number, note = pnd(head + "Số: 556/SGD ?\n")
     assert number == "556/SGD" and note == "number 556/SGD: its symbol is cut short"
 
 
@@ -433,7 +488,7 @@ def test_a_symbol_cut_inside_a_code_is_repaired_from_its_line_not_snapped() -> N
 )
 def test_number_survives_misread_so_and_slash(line: str, number: str) -> None:
     text = f"UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n{line}\n"
-    assert extract_fields(text).number == number
+    assert extract_fields(text, HP).number == number
 
 
 def test_a_header_number_whose_so_was_eaten_is_read_when_its_symbol_is_known() -> None:
@@ -458,20 +513,19 @@ def test_a_decision_whose_number_was_lost_does_not_take_its_certificates() -> No
     head = "UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n"
     decision = head + "QUYẾT ĐỊNH\nVề việc công nhận trường đạt chuẩn quốc gia\n"
     certificate = "\nGIẤY CHỨNG NHẬN\nSố: 198/GCN-SGDĐT\nTrường Tiểu học Đại Đồng\n"
-    number, note = parse_number_detail(decision + certificate, title="QUYẾT ĐỊNH")
+    number, note = pnd(decision + certificate, title="QUYẾT ĐỊNH")
     assert number is None and "198/GCN-SGDĐT" in note
     # A certificate filed on its own keeps its number; so does a decision whose own line was read.
-    assert parse_number_detail(head + certificate, title="GIẤY CHỨNG NHẬN")[0] == "198/GCN-SGDĐT"
+    assert pnd(head + certificate, title="GIẤY CHỨNG NHẬN")[0] == "198/GCN-SGDĐT"
     read = head + "Số: 467/QĐ-SGDĐT\nQUYẾT ĐỊNH\n" + certificate
-    assert parse_number_detail(read, title="QUYẾT ĐỊNH")[0] == "467/QĐ-SGDĐT"
-    # Seed 30: the decision's line lost only its slash: its own number, inferred, not the certificate's.
+    assert pnd(read, title="QUYẾT ĐỊNH")[0] == "467/QĐ-SGDĐT"
+    # Seed 30: the decision's line lost only its slash: its own number, proposed, not the certificate's.
     glued = head + "Số: 416QĐ-SGDĐT\nQUYẾT ĐỊNH\n" + certificate
-    number, note = parse_number_detail(glued, "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO",
-                                       dt.date(2011, 6, 8), "QUYẾT ĐỊNH")
-    assert number == "416/QĐ-SGDĐT" and "inferred" in note
+    number, note = pnd(glued, dt.date(2011, 6, 8), "QUYẾT ĐỊNH")
+    assert number == "416/QĐ-SGDĐT" and "proposed" in note
     # Seed 32: the decision's "số 773 /QĐ-SGDĐT" (small "s", no colon) ranks below "Số: 198/GCN-…".
     small = head + "số 773 /QĐ-SGDĐT\nQUYẾT ĐỊNH\n" + "\n".join(f"dòng {i}" for i in range(12)) + certificate
-    assert parse_number_detail(small, title="QUYẾT ĐỊNH") == ("773/QĐ-SGDĐT", "")
+    assert pnd(small, title="QUYẾT ĐỊNH") == ("773/QĐ-SGDĐT", "")
 
 
 @pytest.mark.parametrize(

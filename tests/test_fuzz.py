@@ -23,14 +23,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 from PIL import Image
 
-from conftest import SAMPLES
+from conftest import HP, SAMPLES
 from ocr.loader import inspect_file, load_page, sniff_kind
 from pipeline.domain import ProcedureType
 from pipeline.extract import (
     extract_fields,
     parse_about,
     parse_date_detail,
-    parse_issuer,
     parse_number,
     parse_person,
     parse_school,
@@ -38,6 +37,7 @@ from pipeline.extract import (
     parse_title,
     parse_validity_years,
 )
+from pipeline.issuers import read_issuer
 from pipeline.numbers_dates import header_lines, snap_symbol
 from sohoa.errors import CorruptFileError, InputError, UnsupportedFileError
 from sohoa.settings import Limits
@@ -241,19 +241,22 @@ PATHOLOGICAL = [
 
 
 def _check_parsers(text: str) -> None:
-    number = parse_number(text)
+    number = parse_number(text, HP.codes)
     assert number is None or (isinstance(number, str) and number)
     day, note = parse_date_detail(text)
     assert day is None or isinstance(day, dt.date)
     assert isinstance(note, str)
-    for parser in (parse_issuer, parse_title, parse_about, parse_person, parse_school):
+    issuer = read_issuer(text, HP)
+    assert issuer.value is None or isinstance(issuer.value, str)
+    assert all(isinstance(n, str) and n.startswith("issuer") for n in issuer.notes)
+    for parser in (parse_title, parse_about, parse_person, lambda t: parse_school(t, HP.gazetteer)):
         value = parser(text)
         assert value is None or isinstance(value, str)
     years = parse_validity_years(text)
     assert years is None or (isinstance(years, int) and years >= 0)
     assert all(isinstance(line, str) for line in header_lines(text))
     for kind in (ProcedureType.XAC_MINH_VAN_BANG, ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA, ProcedureType.KHAC):
-        subject = parse_subject(text, kind)
+        subject = parse_subject(text, kind, HP.gazetteer)
         assert subject is None or isinstance(subject, str)
     if number:
         assert isinstance(snap_symbol(number, ["QĐ-UBND", "QĐ-SGDĐT"]), str)
@@ -268,7 +271,7 @@ def test_parsers_take_any_text(text: str) -> None:
 @settings(max_examples=60, deadline=dt.timedelta(seconds=5))
 @given(text=ANY_TEXT)
 def test_extract_fields_takes_any_text(text: str) -> None:
-    fields = extract_fields(text)
+    fields = extract_fields(text, HP)
     assert fields.number is None or isinstance(fields.number, str)
     assert fields.date is None or isinstance(fields.date, dt.date)
 
@@ -280,5 +283,5 @@ def test_parsers_stay_fast_on_pathological_repetitions(text: str) -> None:
 
     started = time.perf_counter()
     _check_parsers(text)
-    extract_fields(text)
+    extract_fields(text, HP)
     assert time.perf_counter() - started < 10

@@ -1,121 +1,100 @@
-"""Tests for the gazetteer of issuers, districts and schools."""
+"""Tests for an office's own names: issuers matched on both lines, schools across renames, symbols over time."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 
-from pipeline.extract import parse_issuer, parse_school
-from pipeline.folding import fold
-from pipeline.gazetteer import (
-    DEFAULT_GAZETTEER_PATH,
-    load_gazetteer,
-    match_issuer,
-    normalize_school,
-    parse_gazetteer,
-    school_identity,
-)
+from conftest import DEFAULT, HP
+from pipeline.extract import parse_school
+from pipeline.gazetteer import Gazetteer, Issuer, SchoolRename, issuer_symbols, match_issuer, school_identity
+from pipeline.issuers import read_issuer
+from pipeline.numbers_dates import parse_number, unknown_codes
 
 SGD = "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"
 UBND = "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"
 
 
-def test_packaged_gazetteer_loads() -> None:
-    gaz = load_gazetteer()
-    assert {i.id for i in gaz.issuers} >= {"sgddt-hp", "ubnd-hp", "bgddt"}
+def _issuer(id_: str, line: str, start: str | None = None, end: str | None = None,
+            symbols: tuple[str, ...] = (), spans: tuple = ()) -> Issuer:  # type: ignore[type-arg]
+    from pipeline.folding import fold
+
+    day = lambda v: dt.date.fromisoformat(v) if v else None  # noqa: E731
+    return Issuer(id_, (line,), ((fold(line),),), 0, day(start), day(end), (), symbols, spans)
+
+
+def test_the_example_office_profile_holds_its_names() -> None:
+    gaz = HP.gazetteer
+    assert {i.id for i in gaz.issuers} >= {"sgddt-hp", "ubnd-hp"}
     assert "Hùng Tiến" in gaz.schools["Vĩnh Bảo"]
-    assert gaz.level_renames[fold("PTCS")] == "THCS"
-    assert json.loads(DEFAULT_GAZETTEER_PATH.read_text(encoding="utf-8"))["version"] == 1
+    assert gaz.level_renames["ptcs"] == "THCS"
+    assert not DEFAULT.gazetteer.issuers and not DEFAULT.gazetteer.schools  # the default names no office
 
 
 @pytest.mark.parametrize(
     ("header", "issuer"),
     [
-        # The parent line eaten by a stain: the Department's own line is enough.
-        ("TỐ HẢI PHÒNG CỘNG HOÀ XÃ HỘI CH fX VIỆT NAM\nSỞ GIÁO DỰc ŸÀ ĐÀO TẠO Độc lập - Tự do\nSố: 1/QĐ-SGDĐT", SGD),
         ("UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1/QĐ-SGDĐT", SGD),
         ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHÀNH PHỐ HẢI PHÒNG Độc lập\nS6:510/QĐ-UBND", UBND),
         ("BỘ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 5/BGDĐT-GDTrH", "BỘ GIÁO DỤC VÀ ĐÀO TẠO"),
         ("UBND HUYỆN AN LÃO\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nSố: 5/PGDĐT", "UBND HUYỆN AN LÃO / PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"),
     ],
 )
-def test_parse_issuer_with_the_gazetteer(header: str, issuer: str) -> None:
-    assert parse_issuer(header) == issuer
+def test_read_issuer_with_the_office_profile(header: str, issuer: str) -> None:
+    got = read_issuer(header, HP)
+    assert got.value == issuer and not got.notes
+
+
+def test_one_matching_line_does_not_make_the_office_issuer() -> None:
+    """The parent line eaten: "SỞ GIÁO DỤC VÀ ĐÀO TẠO" alone is every province's Department."""
+    got = read_issuer("TỐ HẢI PHÒNG CỘNG HOÀ XÃ HỘI CH fX VIỆT NAM\nSỞ GIÁO DỰc ŸÀ ĐÀO TẠO Độc lập - Tự do\n"
+                      "Số: 1/QĐ-SGDĐT", HP)
+    assert got.issuer is None and got.value != SGD
+    assert got.notes  # what is left of the parent line is flagged
+    # Another province's People's Committee is never the office's, whatever its first line.
+    got = read_issuer("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 237/QĐ-UBND", HP)
+    assert got.value == "ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI" and got.issuer is None
 
 
 def test_match_issuer_respects_dates() -> None:
-    gaz = parse_gazetteer({"issuers": [
-        {"id": "old", "lines": ["SỞ GIÁO DỤC - ĐÀO TẠO"], "aliases": [["so giao duc - dao tao"]], "to": "2009-12-31"},
-        {"id": "new", "lines": ["SỞ GIÁO DỤC VÀ ĐÀO TẠO"], "aliases": [["so giao duc va dao tao"]],
-         "from": "2010-01-01"},
-    ]})
+    gaz = Gazetteer((_issuer("old", "SỞ GIÁO DỤC - ĐÀO TẠO", end="2009-12-31"),
+                     _issuer("new", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", start="2010-01-01")), (), {}, (), {})
     lines = ["so giao duc va dao tao"]
     assert match_issuer(lines, gaz, on=dt.date(2011, 1, 1))[0].id == "new"  # type: ignore[index]
     assert match_issuer(lines, gaz, on=dt.date(2008, 1, 1))[0].id == "old"  # type: ignore[index]
-
-
-@pytest.mark.parametrize(
-    ("raw", "fixed"),
-    [
-        ("Trường THCS Hùng Tiên", "Trường THCS Hùng Tiến"),
-        ("Trường Tiểu học Đăng Lâm", "Trường Tiểu học Đằng Lâm"),
-        ("Trường THPT Lach Trav", "Trường THPT Lạch Tray"),
-        ("Trường Mầm non Nguyễn Bỉnh Khiêm", "Trường Mầm non Nguyễn Bỉnh Khiêm"),
-        ("Trường THCS Hoa Sen", "Trường THCS Hoa Sen"),  # unknown: kept as read
-        ("Trường THCS Lê", "Trường THCS Lê"),  # too short to guess
-    ],
-)
-def test_normalize_school(raw: str, fixed: str) -> None:
-    assert normalize_school(raw)[0] == fixed
 
 
 def test_parse_school_votes_across_ocr_variants() -> None:
     text = ("Về việc công nhận Trường THCS Hùng Tiên, huyện Vĩnh Bảo\n"
             "Điều 1. Công nhận Trường THCS Hùng Tiến, huyện Vĩnh Bảo\n"
             "Hiệu trưởng Trường THCS Hưng Tiến căn cứ Quyết định thi hành")
-    assert parse_school(text) == "Trường THCS Hùng Tiến"
+    assert parse_school(text, HP.gazetteer) == "Trường THCS Hùng Tiến"
 
 
 def test_school_identity_follows_renames_and_mergers() -> None:
-    gaz = parse_gazetteer({
-        "level_renames": [{"old": "Mẫu giáo", "new": "Mầm non"}, {"old": "PTCS", "new": "THCS"}],
-        "school_renames": [
-            {"old": "Trường Mầm non Hoa Sen", "new": "Trường Mầm non Hoa Hồng", "on": "2011-09-01"},
-            {"old": "Trường Tiểu học Cát Bi", "new": "Trường TH&THCS Cát Bi", "on": "2012-08-01"},
-            {"old": "Trường THCS Cát Bi", "new": "Trường TH&THCS Cát Bi", "on": "2012-08-01"},
-        ],
-    })
-    assert school_identity("Trường Mẫu giáo Hoa Sen", dt.date(2009, 1, 1), gaz) == "truong mam non hoa hong"
-    assert school_identity("Trường PTCS Cát Bi", dt.date(2009, 1, 1), gaz) == "truong th&thcs cat bi"
-    assert school_identity("Trường Tiểu học Cát Bi", dt.date(2010, 1, 1), gaz) == school_identity(
-        "Trường TH&THCS Cát Bi", dt.date(2013, 1, 1), gaz)
+    gaz = Gazetteer((), (), {"mau giao": "Mầm non", "ptcs": "THCS"}, (
+        SchoolRename("Trường Mầm non Hoa Sen", "Trường Mầm non Hoa Hồng", dt.date(2011, 9, 1)),
+        SchoolRename("Trường Tiểu học Cát Bi", "Trường TH&THCS Cát Bi", dt.date(2012, 8, 1)),
+        SchoolRename("Trường THCS Cát Bi", "Trường TH&THCS Cát Bi", dt.date(2012, 8, 1)),
+    ), {})
+    assert school_identity("Trường Mẫu giáo Hoa Sen", gaz, dt.date(2009, 1, 1)) == "truong mam non hoa hong"
+    assert school_identity("Trường PTCS Cát Bi", gaz, dt.date(2009, 1, 1)) == "truong th&thcs cat bi"
+    assert school_identity("Trường Tiểu học Cát Bi", gaz, dt.date(2010, 1, 1)) == school_identity(
+        "Trường TH&THCS Cát Bi", gaz, dt.date(2013, 1, 1))
     # After the rename the old name is another school (a new one took it).
-    assert school_identity("Trường Mầm non Hoa Sen", dt.date(2012, 1, 1), gaz) == "truong mam non hoa sen"
-
-
-def test_bad_gazetteer_is_rejected() -> None:
-    with pytest.raises(ValueError):
-        parse_gazetteer({"issuers": [{"id": "x", "lines": ["A", "B"], "aliases": [["a"]]}]})
+    assert school_identity("Trường Mầm non Hoa Sen", gaz, dt.date(2012, 1, 1)) == "truong mam non hoa sen"
 
 
 def test_symbols_in_use_on_a_date() -> None:
-    gaz = parse_gazetteer({"issuers": [{
-        "id": "x", "lines": ["ỦY BAN NHÂN DÂN"], "aliases": [["uy ban nhan dan"]],
-        "symbols": ["QĐ-UBND", {"symbol": "QĐ-UB", "to": "2005-12-31"}, {"symbol": "KH-UBND", "from": "2009-01-01"}],
-    }]})
-    (issuer,) = gaz.issuers
-    assert issuer.symbols == ("QĐ-UBND", "QĐ-UB", "KH-UBND")
+    issuer = _issuer("x", "ỦY BAN NHÂN DÂN", symbols=("QĐ-UBND", "QĐ-UB", "KH-UBND"),
+                     spans=(("QĐ-UB", None, dt.date(2005, 12, 31)), ("KH-UBND", dt.date(2009, 1, 1), None)))
     assert issuer.symbols_on(None) == issuer.symbols
     assert issuer.symbols_on(dt.date(2005, 12, 31)) == ("QĐ-UBND", "QĐ-UB")
     assert issuer.symbols_on(dt.date(2010, 1, 1)) == ("QĐ-UBND", "KH-UBND")
 
 
-def test_every_code_of_the_packaged_symbols_is_a_known_code() -> None:
-    from pipeline.gazetteer import issuer_symbols
-    from pipeline.numbers_dates import KNOWN_CODES, parse_number
-
-    for symbol in issuer_symbols(None):
-        assert set(symbol.split("-")) <= KNOWN_CODES, symbol
-        assert parse_number(f"Số: 12/{symbol}") == f"12/{symbol}"
+def test_every_code_of_the_office_symbols_is_a_known_code() -> None:
+    for symbol in issuer_symbols(None, HP.gazetteer):
+        assert not unknown_codes(f"1/{symbol}", HP.codes), symbol
+        assert parse_number(f"Số: 12/{symbol}", HP.codes) == f"12/{symbol}"

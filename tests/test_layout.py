@@ -16,7 +16,11 @@ from ocr.layout import (
 )
 from sohoa.settings import TesseractOptions
 
-from conftest import FONT
+from ocr.postcorrect import knowledge_for
+from conftest import FONT, HP
+
+#: The Hải Phòng office's reading knowledge (the documents here are its).
+KNOW = knowledge_for(HP)
 
 LEFT = ["UBND THÀNH PHỐ HẢI PHÒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 123/QĐ-SGDĐT"]
 RIGHT = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hải Phòng, ngày 05 tháng 7 năm 2010"]
@@ -88,7 +92,7 @@ def test_continuation_page_has_no_header() -> None:
 
 
 def test_fields_come_out_whole_and_in_order() -> None:
-    text = read_page_text(_page(), TesseractOptions()).text
+    text = read_page_text(_page(), TesseractOptions(), KNOW).text
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     for line in LEFT + RIGHT:
         assert line in lines, f"{line!r} not read as one line: {lines}"
@@ -132,8 +136,8 @@ def test_a_page_read_shrunk_gives_the_same_text_with_boxes_on_the_page() -> None
     big = np.asarray(Image.fromarray(page).resize((page.shape[1] * 2, page.shape[0] * 2), Image.LANCZOS))
     zones = find_zones(big)
     assert zones.line_height is not None and ocr_scale(zones.line_height, 38) < 0.5
-    shrunk = read_page_text(big, TesseractOptions())
-    whole = read_page_text(big, TesseractOptions(line_px=0))
+    shrunk = read_page_text(big, TesseractOptions(), KNOW)
+    whole = read_page_text(big, TesseractOptions(line_px=0), KNOW)
     assert shrunk.text == whole.text
     for line in LEFT + RIGHT:
         assert line in shrunk.text
@@ -166,7 +170,7 @@ def test_the_canvas_leaves_out_white_and_boxes_come_back_to_the_page() -> None:
     assert (canvas.image[:, :CANVAS_PAD] == 255).all()
     # Less than the page stacked with its header twice, as it was before the white was left out.
     assert canvas.image.size < 0.9 * page.shape[1] * (page.shape[0] + find_zones(page).header.bottom)
-    result = read_page_text(page, TesseractOptions(line_px=0))
+    result = read_page_text(page, TesseractOptions(line_px=0), KNOW)
     assert result.words and all(page[w.top : w.top + w.height, w.left : w.left + w.width].min() < 128
                                 for w in result.words)
     motto = next(w for w in result.words if w.text == "Độc")
@@ -176,4 +180,4 @@ def test_the_canvas_leaves_out_white_and_boxes_come_back_to_the_page() -> None:
 def test_a_blank_page_gives_no_words() -> None:
     blank = np.full((1200, 900), 255, np.uint8)
     assert page_canvas(blank, TesseractOptions()).image.min() == 255
-    assert read_page_text(blank, TesseractOptions()).words == ()
+    assert read_page_text(blank, TesseractOptions(), KNOW).words == ()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import HP, SAMPLES
 from pipeline.classify import REVIEW_THRESHOLD, Classification
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.learned import (
@@ -51,7 +51,7 @@ def examples() -> list[tuple[str, ProcedureType]]:
 
 
 def test_model_learns_the_types_and_reports_its_accuracy(examples: list[tuple[str, ProcedureType]]) -> None:
-    model = train_model(examples, version=1)
+    model = train_model(examples, 1, HP)
     assert model.card.examples == len(examples) and model.card.version == 1
     assert set(model.card.classes) == {k.value for _, k in examples}
     assert model.card.cv_accuracy is not None and model.card.cv_accuracy > 0.8
@@ -63,16 +63,16 @@ def test_model_learns_the_types_and_reports_its_accuracy(examples: list[tuple[st
 
 def test_too_few_or_one_type_is_refused(examples: list[tuple[str, ProcedureType]]) -> None:
     with pytest.raises(TrainingError, match="at least 20"):
-        train_model(examples[:5], version=1)
+        train_model(examples[:5], 1, HP)
     one_type = [e for e in examples if e[1] is examples[0][1]]
     with pytest.raises(TrainingError, match="one type"):
-        train_model(one_type, version=1, min_examples=2)
+        train_model(one_type, 1, HP, min_examples=2)
 
 
 def test_versions_are_saved_loaded_and_skipped_when_incompatible(
         examples: list[tuple[str, ProcedureType]], tmp_path: Path) -> None:
     assert load_model(tmp_path) is None and next_version(tmp_path) == 1
-    first = train_model(examples, version=1)
+    first = train_model(examples, 1, HP)
     save_model(first, tmp_path)
     save_model(replace(first, card=replace(first.card, version=2, sklearn="0.0-other")), tmp_path)
     assert next_version(tmp_path) == 3
@@ -84,7 +84,7 @@ def test_versions_are_saved_loaded_and_skipped_when_incompatible(
 
 
 def test_vote_decides_only_where_the_rules_are_unsure(examples: list[tuple[str, ProcedureType]]) -> None:
-    model = train_model(examples, version=7)
+    model = train_model(examples, 7, HP)
     text, kind = examples[0]
     guess, p = model.predict(text)
     assert guess is kind and p >= MODEL_TRUST

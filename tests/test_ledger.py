@@ -83,7 +83,8 @@ def test_empty_database_gets_the_schema_once(target: str | Path) -> None:
 
 
 def test_an_older_schema_is_migrated(target: str | Path) -> None:
-    old = mod._SCHEMA.replace("    quality REAL,\n", "").replace("    duplicate_of TEXT,\n    link_reason TEXT,\n", "")
+    old = (mod._SCHEMA.replace("    quality REAL,\n", "").replace("    duplicate_of TEXT,\n    link_reason TEXT,\n", "")
+           .replace("    period TEXT,\n    readings TEXT,\n", ""))
     if isinstance(target, Path):
         import sqlite3
 
@@ -105,13 +106,14 @@ def test_an_older_schema_is_migrated(target: str | Path) -> None:
         (key,), _ = ledger.replace_records(f.id, b, [(_rec(1), "t")], run_id=None)
         ledger.apply_links({}, {})
         assert ledger.records([key])[0].duplicate_of is None
+        assert ledger.records([key])[0].period is None and ledger.records([key])[0].read == {}
 
 
 def test_sqlite_ledger_is_in_wal_mode(tmp_path: Path) -> None:
     with Ledger(tmp_path / "l.sqlite") as ledger:
         assert ledger.query("PRAGMA journal_mode")[0][0] == "wal"
     with Ledger(tmp_path / "l.sqlite") as again:  # reopening does not migrate twice
-        assert again.query("PRAGMA user_version")[0][0] == 3
+        assert again.query("PRAGMA user_version")[0][0] == mod.SCHEMA_VERSION
 
 
 def test_iter_records_in_chunks(ledger: Ledger) -> None:

@@ -15,7 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.place_dates import latest_cited_date, parse_date_detail
+from conftest import DEFAULT
+from pipeline.folding import fold
+from pipeline.place_dates import latest_cited_date
+from pipeline.place_dates import parse_date_detail as _parse_date_detail
+
+#: The places the default profile knows (folded), as the records stage passes them.
+PLACES = tuple(fold(p.name) for p in DEFAULT.places)
+
+
+def parse_date_detail(text: str) -> tuple[dt.date | None, str]:
+    return _parse_date_detail(text, PLACES)
 
 #: A legal basis the generator cites whatever the act's day in 2008.
 BASIS = "Căn cứ Quyết định số 1218/2008/QĐ-UBND ngày 07/7/2008 của Ủy ban nhân dân thành phố;"

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from conftest import DEFAULT, HP
 from ocr.postcorrect import (
     Lexicon,
     correct_result,
     is_garbage,
-    load_formula_lines,
-    load_lexicon,
-    load_person_names,
+    knowledge_for,
     lone_specks,
     snap_formula_line,
     stroke_scraps,
     tall_strokes,
 )
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
+
+#: The Hải Phòng office's knowledge (its lines and report among the default's): the documents here are its.
+KNOW = knowledge_for(HP)
+
+
+def _with(lex: Lexicon):  # type: ignore[no-untyped-def]
+    return replace(KNOW, lexicon=lex)
 
 
 def _line(text: str, conf: float = 90.0, line: int = 1) -> list[OcrWord]:
@@ -29,7 +37,7 @@ def _result(*lines: str) -> OcrResult:
 def test_known_diacritic_confusions_are_fixed() -> None:
     read = _result("Cấp Giây chứng nhận kiếm định chất lượng giáo dục",
                    "Bằng tốt nghiệp Bố túc trung học phố thông, số vào số cấp bằng")
-    fixed, changes = correct_result(read)
+    fixed, changes = correct_result(read, KNOW)
     assert fixed.text.splitlines() == [
         "Cấp Giấy chứng nhận kiểm định chất lượng giáo dục",
         "Bằng tốt nghiệp Bổ túc trung học phổ thông, số vào sổ cấp bằng",
@@ -39,20 +47,20 @@ def test_known_diacritic_confusions_are_fixed() -> None:
 
 def test_correct_text_and_names_are_left_alone() -> None:
     text = ("Sở Giáo dục và Đào tạo Hải Phòng xác nhận ông Nguyễn Văn Án", "Số hiệu: B 0123456; số vào sổ 12/THPT")
-    fixed, changes = correct_result(_result(*text))
+    fixed, changes = correct_result(_result(*text), KNOW)
     assert changes == 0 and fixed.text.splitlines() == list(text)
 
 
 def test_context_does_not_cross_lines() -> None:
     # "kiếm" ends a line; the next line's "định" must not count as its neighbour.
     lex = Lexicon.from_texts(["kiểm định"])
-    fixed, _ = correct_result(_result("thanh kiếm", "định"), lex)
+    fixed, _ = correct_result(_result("thanh kiếm", "định"), _with(lex))
     assert fixed.text.splitlines()[0] == "thanh kiếm"
 
 
 def test_stain_and_signature_garbage_is_dropped() -> None:
     words = _line("KT. GIÁM ĐỐC") + [OcrWord("—>_", 31.0, 0, 0, 5, 5, 1, 1, 2), OcrWord("3>", 20.0, 9, 0, 5, 5, 1, 1, 2)]
-    fixed, changes = correct_result(OcrResult(words_to_text(words), tuple(words)))
+    fixed, changes = correct_result(OcrResult(words_to_text(words), tuple(words)), KNOW)
     assert fixed.text == "KT. GIÁM ĐỐC" and changes == 2
     assert not is_garbage(OcrWord("./.", 95.0, 0, 0, 1, 1, 1, 1, 1))  # confident punctuation stays
     assert not is_garbage(OcrWord("2", 10.0, 0, 0, 1, 1, 1, 1, 1))  # a lone digit stays (a page number)
@@ -71,7 +79,7 @@ def test_signature_strokes_far_taller_than_the_text_are_dropped() -> None:
     unsure = OcrWord("07", 40.0, 900, 600, 80, 150, 1, 5, 1)
     words = [*body, scribble, word_like, filled_in, number, unsure]
     assert tall_strokes(words) == {len(body), len(body) + 1, len(body) + 4}
-    fixed, _ = correct_result(OcrResult(words_to_text(words), tuple(words)))
+    fixed, _ = correct_result(OcrResult(words_to_text(words), tuple(words)), KNOW)
     assert "c<<2" not in fixed.text and "mang" not in fixed.text
     assert "123/QĐ-UBND" in fixed.text and "05" in fixed.text
     assert fixed.text.startswith("Điều 1. Cấp bản sao văn bằng")
@@ -79,30 +87,32 @@ def test_signature_strokes_far_taller_than_the_text_are_dropped() -> None:
     assert tall_strokes([*body[:5], scribble]) == set()
 
 
-def test_packaged_lexicon_loads_once() -> None:
-    assert load_lexicon() is load_lexicon()
-    assert "kiểm" in load_lexicon().variants["kiem"]
+def test_a_profiles_knowledge_is_built_once() -> None:
+    assert knowledge_for(HP) is knowledge_for(HP)
+    assert "kiểm" in knowledge_for(DEFAULT).lexicon.variants["kiem"]
+    # The office's own report and lines are in its knowledge, not in the default's.
+    assert "THÀNH PHỐ HẢI PHÒNG" in KNOW.formulas and "THÀNH PHỐ HẢI PHÒNG" not in knowledge_for(DEFAULT).formulas
 
 
 def test_a_word_seen_on_one_side_yields_to_one_seen_on_both() -> None:
     # "Trưởng" is a real word and fits after "của", but only "Trường" fits both neighbours.
     lex = Lexicon.from_texts(["báo cáo của trưởng phòng", "của trường đại học"])
-    fixed, _ = correct_result(_result("công văn của Trưởng Đại học Hải Phòng"), lex)
+    fixed, _ = correct_result(_result("công văn của Trưởng Đại học Hải Phòng"), _with(lex))
     assert fixed.text == "công văn của Trường Đại học Hải Phòng"
 
 
 def test_a_capitalised_name_needs_both_neighbours_to_change() -> None:
     # "Văn phòng" is common, yet the school "Văn Phong" is a name and must stay.
     lex = Lexicon.from_texts(["văn phòng sở", "văn phòng ủy ban"])
-    fixed, _ = correct_result(_result("Trường Mầm non Văn Phong, huyện Cát Hải"), lex)
+    fixed, _ = correct_result(_result("Trường Mầm non Văn Phong, huyện Cát Hải"), _with(lex))
     assert fixed.text == "Trường Mầm non Văn Phong, huyện Cát Hải"
-    fixed, _ = correct_result(_result("chuyển Văn Phong sở"), lex)
+    fixed, _ = correct_result(_result("chuyển Văn Phong sở"), _with(lex))
     assert fixed.text == "chuyển Văn Phòng sở"
 
 
 def test_look_alike_characters_and_the_filing_code_are_fixed() -> None:
     fixed, _ = correct_result(_result("Căn cứ Quyết định số 07/⁄2007/QĐÐ-BGDĐT ngày 02⁄4/2007",
-                                      "- Lưu: VE KTKĐ.", "- Lưu: VTE;"))
+                                      "- Lưu: VE KTKĐ.", "- Lưu: VTE;"), KNOW)
     assert fixed.text.splitlines() == ["Căn cứ Quyết định số 07/2007/QĐ-BGDĐT ngày 02/4/2007",
                                        "- Lưu: VT, KTKĐ.", "- Lưu: VT."]
 
@@ -112,7 +122,7 @@ def _words(text: str, conf: float = 90.0, line: int = 1, block: int = 1) -> list
 
 
 def _text(words: list[OcrWord]) -> str:
-    return correct_result(OcrResult(words_to_text(words), tuple(words)))[0].text
+    return correct_result(OcrResult(words_to_text(words), tuple(words)), KNOW)[0].text
 
 
 def test_act_ending_is_kept_glued_and_read_back_from_an_ellipsis() -> None:
@@ -127,7 +137,7 @@ def test_act_ending_is_kept_glued_and_read_back_from_an_ellipsis() -> None:
 
 
 def test_formula_lines_are_put_back_only_when_close_and_alike() -> None:
-    formulas = load_formula_lines()
+    formulas = KNOW.formulas
     assert snap_formula_line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAI.", formulas) == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert snap_formula_line("TT. GIÁM ĐỐC", formulas) == "KT. GIÁM ĐỐC"
     assert snap_formula_line("- CT; các PCT UBND TP;", formulas) == "- CT, các PCT UBND TP;"
@@ -147,7 +157,7 @@ def test_family_and_middle_names_take_the_marks_of_a_common_name() -> None:
     kept = [*_words("sinh tại Nam Định", line=1), *_words("xác nhận bà Trần Vân Anh", line=2),
             *_words("Nguyễn Văn Án", line=3)]
     assert _text(kept).splitlines() == ["sinh tại Nam Định", "xác nhận bà Trần Vân Anh", "Nguyễn Văn Án"]
-    names = load_person_names()
+    names = KNOW.names
     assert names.spelling("Định", "family") == "Đinh" and names.spelling("Đinh", "family") is None
 
 

@@ -17,12 +17,16 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from conftest import FONT
+from ocr.postcorrect import knowledge_for
+from conftest import FONT, HP
 from ocr.layout import read_page_text
 from ocr.loader import inspect_file, load_page
 from ocr.restore import restore_page
 from pipeline.records import PageText, build_records, doubtful_words
 from sohoa.settings import Settings
+
+#: The Hải Phòng office's reading knowledge (the documents here are its).
+KNOW = knowledge_for(HP)
 
 LEFT = ["UBND THÀNH PHỐ HẢI PHÒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 457/QĐ-SGDĐT"]
 RIGHT = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hải Phòng, ngày 18 tháng 7 năm 2010"]
@@ -51,13 +55,13 @@ def _read(path: Path) -> tuple[str, tuple[str, ...]]:
     s = Settings()
     info = inspect_file(path, s.limits)
     image = load_page(path, 1, info, s.limits)
-    result = read_page_text(restore_page(image, s.restore, s.tesseract).image, s.tesseract)
+    result = read_page_text(restore_page(image, s.restore, s.tesseract).image, s.tesseract, KNOW)
     return result.text, doubtful_words([(w.text, w.conf) for w in result.words])
 
 
 def _record(path: Path):  # type: ignore[no-untyped-def]
     text, doubtful = _read(path)
-    (rec, _), = build_records([PageText(1, text, 85.0, doubtful=doubtful)], TODAY)
+    (rec, _), = build_records([PageText(1, text, 85.0, doubtful=doubtful)], TODAY, HP)
     return rec
 
 
@@ -147,7 +151,7 @@ def test_orientation_is_read_from_the_print_not_the_signature(tmp_path: Path) ->
     s = Settings()
     restored = restore_page(a[:, :, ::-1].copy(), s.restore, s.tesseract)
     assert "flip180" not in restored.steps and "pen" in restored.steps
-    text = read_page_text(restored.image, s.tesseract).text
+    text = read_page_text(restored.image, s.tesseract, KNOW).text
     assert "Nơi nhận" in text and "Vũ Thị Lan Anh" in text
 
 

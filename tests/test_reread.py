@@ -39,7 +39,11 @@ from pipeline.numbers_dates import parse_date_detail, parse_number
 from pipeline.records import doubtful_words
 from sohoa.settings import Settings, TesseractOptions
 
-from conftest import SAMPLES
+from ocr.postcorrect import knowledge_for
+from conftest import HP, SAMPLES
+
+#: The Hải Phòng office's reading knowledge (the documents here are its).
+KNOW = knowledge_for(HP)
 
 FONTS = "/usr/share/fonts/truetype/liberation2/LiberationSerif-{}.ttf"
 OPTIONS = TesseractOptions()
@@ -84,15 +88,15 @@ def header_page(number: str = "Số: 518/QĐ-SGDĐT", date_line: str = "Hải Ph
 @pytest.fixture(scope="module")
 def clean_page() -> tuple[np.ndarray, OcrResult]:
     image = header_page()
-    return image, read_page_text(image, FIRST)
+    return image, read_page_text(image, FIRST, KNOW)
 
 
 def test_clean_header_is_not_read_again(clean_page: tuple[np.ndarray, OcrResult]) -> None:
     image, first = clean_page
-    lines = {line.kind: line for line in header_lines(first, image.shape[0])}
+    lines = {line.kind: line for line in header_lines(first, image.shape[0], KNOW)}
     assert lines["number"].value == "518/QĐ-SGDĐT" and lines["number"].clean
     assert lines["date"].value == "2008-01-28" and lines["date"].clean
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
     # Only the clean lines' checks read: they read the same number and date, so nothing changed.
     assert again.checked == ("check-number", "check-date") and again.doubted == () and again.result is first
 
@@ -107,10 +111,10 @@ def test_a_confident_misread_date_is_doubted_by_the_check(clean_page: tuple[np.n
     image, clean = clean_page
     words = tuple(replace(w, text="23", conf=96.0) if w.text == "28" else w for w in clean.words)
     first = OcrResult(text=words_to_text(words), words=words)
-    line = next(line for line in header_lines(first, image.shape[0]) if line.kind == "date")
+    line = next(line for line in header_lines(first, image.shape[0], KNOW) if line.kind == "date")
     assert line.value == "2008-01-23" and line.clean
 
-    plan = plan_reread(image, first)
+    plan = plan_reread(image, first, KNOW)
     assert plan is not None
     checked = apply_reread(plan, first, read_canvases(plan.canvases, OPTIONS), 0.0)
     assert checked.checked == ("check-number", "check-date") and checked.doubted == ("date",)
@@ -119,10 +123,10 @@ def test_a_confident_misread_date_is_doubted_by_the_check(clean_page: tuple[np.n
     assert doubtful_words([(w.text, w.conf) for w in checked.result.words]) == ("23",)
     assert [w.conf for w in checked.result.words if w.text != "23"] == [w.conf for w in first.words if w.text != "23"]
 
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
     assert again.checked == ("check-number", "check-date", "recheck-date")
     assert again.replaced == ("date",) and again.doubted == ()
-    assert [line.value for line in header_lines(again.result, image.shape[0])] == ["518/QĐ-SGDĐT", "2008-01-28"]
+    assert [line.value for line in header_lines(again.result, image.shape[0], KNOW)] == ["518/QĐ-SGDĐT", "2008-01-28"]
 
 
 def test_a_second_look_keeps_the_doubt_it_does_not_settle() -> None:
@@ -141,27 +145,27 @@ def test_a_confident_misread_number_is_replaced_when_both_checks_read_it(
     words = tuple(replace(w, text=w.text.replace("518", "918"), conf=76.0) if "518" in w.text else w
                   for w in clean.words)
     first = OcrResult(text=words_to_text(words), words=words)
-    line = next(line for line in header_lines(first, image.shape[0]) if line.kind == "number")
+    line = next(line for line in header_lines(first, image.shape[0], KNOW) if line.kind == "number")
     assert line.value == "918/QĐ-SGDĐT" and line.clean
 
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
 
     assert again.checked == ("check-number", "check-date") and again.replaced == ("number",)
-    assert parse_number(again.result.text) == "518/QĐ-SGDĐT"
+    assert parse_number(again.result.text, KNOW.codes) == "518/QĐ-SGDĐT"
     assert again.result.text.replace("518/", "918/") == first.text
 
 
 def test_what_is_no_dissent_of_a_check() -> None:
     line = HeaderLine("date", tuple(_words("Hải Phòng, ngày 04 tháng 6 năm 2012")), "2012-06-04", True)
-    assert _dissent(line, _words("Hai Phong, ngay 03 thang 6 nam 2012"), None) is not None
-    assert _dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2012"), None) is None  # the same date
-    assert _dissent(line, _words("Hai Phong, ngay 0 thang 6 nam"), None) is None  # no date
-    assert _dissent(line, _words("Hai Phong, ngay l3 thang 6 nam 2012"), None) is None  # "l3": 13 only by a look-alike
-    assert _dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2006"), 2008) is None  # before what the page cites
-    assert _dissent(line, [], None) is None  # the check's run failed
+    assert _dissent(line, _words("Hai Phong, ngay 03 thang 6 nam 2012"), None, KNOW) is not None
+    assert _dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2012"), None, KNOW) is None  # the same date
+    assert _dissent(line, _words("Hai Phong, ngay 0 thang 6 nam"), None, KNOW) is None  # no date
+    assert _dissent(line, _words("Hai Phong, ngay l3 thang 6 nam 2012"), None, KNOW) is None  # "l3": 13 only by a look-alike
+    assert _dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2006"), 2008, KNOW) is None  # before what the page cites
+    assert _dissent(line, [], None, KNOW) is None  # the check's run failed
     number = HeaderLine("number", tuple(_words("Số: 858/SGDĐT-KTKĐ")), "858/SGDĐT-KTKĐ", True)
-    assert _dissent(number, _words("Số: 958/SGDĐT-KTKĐ"), None) is not None
-    assert _dissent(number, _words("Số: 858/SGD&ĐT-KTKĐ"), None) is None  # only the symbol read otherwise
+    assert _dissent(number, _words("Số: 958/SGDĐT-KTKĐ"), None, KNOW) is not None
+    assert _dissent(number, _words("Số: 858/SGD&ĐT-KTKĐ"), None, KNOW) is None  # only the symbol read otherwise
 
 
 def _words(text: str) -> list[OcrWord]:
@@ -174,16 +178,16 @@ def test_month_misread_T1_is_read_again(clean_page: tuple[np.ndarray, OcrResult]
     first = OcrResult(text="", words=tuple(replace(w, text="T1", conf=63.0) if w.text == "1" else w
                                            for w in clean.words))
     first = OcrResult(text=words_to_text(first.words), words=first.words)
-    assert parse_date_detail(first.text) == (dt.date(2008, 11, 28), "date repaired from 'ngay 28 thang t1 nam 2008'")
+    assert parse_date_detail(first.text, KNOW.places) == (dt.date(2008, 11, 28), "date repaired from 'ngay 28 thang t1 nam 2008'")
 
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
 
     assert again.checked == ("date", "check-number") and again.replaced == ("date",)
-    assert parse_date_detail(again.result.text) == (dt.date(2008, 1, 28), "")
-    assert parse_number(again.result.text) == "518/QĐ-SGDĐT"
+    assert parse_date_detail(again.result.text, KNOW.places) == (dt.date(2008, 1, 28), "")
+    assert parse_number(again.result.text, KNOW.codes) == "518/QĐ-SGDĐT"
     # Only the place-date line changed, its words stayed in the line's band and in reading order.
     assert again.result.text.replace("tháng 1 năm", "tháng T1 năm") == first.text
-    date_line = next(line for line in header_lines(first, image.shape[0]) if line.kind == "date")
+    date_line = next(line for line in header_lines(first, image.shape[0], KNOW) if line.kind == "date")
     top, bottom, left, right = line_box(date_line, image.shape)
     new_words = [w for w in again.result.words if w not in first.words]
     assert new_words and all(top <= w.top and w.top + w.height <= bottom and left <= w.left < right
@@ -193,14 +197,14 @@ def test_month_misread_T1_is_read_again(clean_page: tuple[np.ndarray, OcrResult]
 def test_number_under_a_blot_is_left_alone() -> None:
     """Nothing legible to read again: the line keeps its first reading (the record goes to review) — no guess."""
     image = header_page(stain_number=True)
-    first = read_page_text(image, FIRST)
-    assert parse_number(first.text) is None
+    first = read_page_text(image, FIRST, KNOW)
+    assert parse_number(first.text, KNOW.codes) is None
 
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
 
     assert "number" in again.checked and "number" not in again.replaced
-    assert parse_number(again.result.text) is None
-    assert parse_date_detail(again.result.text) == (dt.date(2008, 1, 28), "")
+    assert parse_number(again.result.text, KNOW.codes) is None
+    assert parse_date_detail(again.result.text, KNOW.places) == (dt.date(2008, 1, 28), "")
 
 
 def test_a_failing_second_look_keeps_the_first_reading(clean_page: tuple[np.ndarray, OcrResult]) -> None:
@@ -208,7 +212,7 @@ def test_a_failing_second_look_keeps_the_first_reading(clean_page: tuple[np.ndar
     first = OcrResult(text="", words=tuple(replace(w, text="T1") if w.text == "1" else w for w in clean.words))
     first = OcrResult(text=words_to_text(first.words), words=first.words)
     # A language model that is not installed: Tesseract fails, the page does not.
-    again = reread_header(image, first, OPTIONS, variants=(Variant("missing", "xx-not-installed", 2.0),))
+    again = reread_header(image, first, OPTIONS, KNOW, variants=(Variant("missing", "xx-not-installed", 2.0),))
     assert again.checked == ("date", "check-number") and again.replaced == () and again.result is first
 
 
@@ -221,8 +225,8 @@ def test_a_run_of_pages_is_re_read_together_as_each_page_alone(clean_page: tuple
     """The ingest re-reads a run's pages with one Tesseract per language; each page gets what it gets alone."""
     image, clean = clean_page
     blot = header_page(stain_number=True)
-    pages = [(image, _t1_reading(clean)), (blot, read_page_text(blot, FIRST)), (image, clean)]
-    plans = [plan_reread(img, first) for img, first in pages]
+    pages = [(image, _t1_reading(clean)), (blot, read_page_text(blot, FIRST, KNOW)), (image, clean)]
+    plans = [plan_reread(img, first, KNOW) for img, first in pages]
     assert all(plan is not None for plan in plans)
     # A clean header is not read again: its place-date line is only checked.
     assert (plans[2].todo, plans[2].lost, [line.kind for line in plans[2].checks]) == ([], [], ["number", "date"])
@@ -235,10 +239,10 @@ def test_a_run_of_pages_is_re_read_together_as_each_page_alone(clean_page: tuple
     for (img, first), plan in zip(pages, plans, strict=True):
         assert plan is not None
         together = apply_reread(plan, first, [next(reads) for _ in plan.canvases], 0.0)
-        alone = reread_header(img, first, OPTIONS)
+        alone = reread_header(img, first, OPTIONS, KNOW)
         assert ((together.result, together.checked, together.replaced, together.doubted)
                 == (alone.result, alone.checked, alone.replaced, alone.doubted))
-        assert parse_date_detail(together.result.text) == (dt.date(2008, 1, 28), "")
+        assert parse_date_detail(together.result.text, KNOW.places) == (dt.date(2008, 1, 28), "")
 
 
 def test_a_run_gives_a_doubted_line_its_second_look_as_a_page_alone(
@@ -250,20 +254,20 @@ def test_a_run_gives_a_doubted_line_its_second_look_as_a_page_alone(
     image, clean = clean_page
     misread = tuple(replace(w, text="23", conf=96.0) if w.text == "28" else w for w in clean.words)
     firsts = [OcrResult(text=words_to_text(misread), words=misread), clean]
-    run = _reread_run([(RestoredPage(image), first) for first in firsts], OPTIONS, what="2 pages")
+    run = _reread_run([(RestoredPage(image), first) for first in firsts], OPTIONS, KNOW, what="2 pages")
     for first, together in zip(firsts, run, strict=True):
         assert isinstance(together, Reread)
-        alone = reread_header(image, first, OPTIONS)
+        alone = reread_header(image, first, OPTIONS, KNOW)
         assert ((together.result, together.checked, together.replaced, together.doubted)
                 == (alone.result, alone.checked, alone.replaced, alone.doubted))
-        assert parse_date_detail(together.result.text) == (dt.date(2008, 1, 28), "")
+        assert parse_date_detail(together.result.text, KNOW.places) == (dt.date(2008, 1, 28), "")
     assert run[0].replaced == ("date",) and run[0].checked[-1] == "recheck-date"  # type: ignore[union-attr]
 
 
 def test_a_failing_run_of_re_reads_is_read_canvas_by_canvas(clean_page: tuple[np.ndarray, OcrResult]) -> None:
     image, clean = clean_page
     missing = (Variant("missing", "xx-not-installed", 2.0),)
-    plans = [plan_reread(image, _t1_reading(clean), missing) for _ in range(2)]
+    plans = [plan_reread(image, _t1_reading(clean), KNOW, missing) for _ in range(2)]
     canvases = [c for plan in plans if plan is not None for c in plan.canvases if c.lang == "xx-not-installed"]
     assert len(canvases) == 2
     # The model is not installed: the run fails, then each canvas alone; none gives words, no page fails.
@@ -277,7 +281,7 @@ def test_header_lines_skip_acts_cited_in_the_body() -> None:
     cited = [word(t, 600, 1, 100 + 80 * i) for i, t in enumerate("Căn cứ Quyết định số 32/2005/QĐ-BGDĐT".split())]
     birth = [word(t, 700, 2, 100 + 80 * i) for i, t in enumerate("Ngày sinh: ngày 12 tháng 3 năm 1990".split())]
     result = OcrResult(text="", words=tuple(cited + birth))
-    assert header_lines(result, 3508) == []
+    assert header_lines(result, 3508, KNOW) == []
 
 
 def test_read_page_saves_the_re_read_line(tmp_path: Path) -> None:
@@ -287,10 +291,10 @@ def test_read_page_saves_the_re_read_line(tmp_path: Path) -> None:
     outcome = read_page(PageJob(path, "ab" * 32, inspect_file(path, settings.limits), 1, settings))
 
     assert "reread-date" in outcome.steps and "replaced-date" in outcome.steps
-    assert parse_date_detail(outcome.text) == (dt.date(2008, 8, 21), "")
+    assert parse_date_detail(outcome.text, KNOW.places) == (dt.date(2008, 8, 21), "")
     words = load_words(outcome.words_path)
     assert words_to_text([OcrWord(**w) for w in words]) == outcome.text  # type: ignore[arg-type]
-    assert parse_number(outcome.text) == "510/QĐ-UBND"
+    assert parse_number(outcome.text, KNOW.codes) == "510/QĐ-UBND"
 
 
 def _line_words(text: str, conf: float = 95.0, top: int = 500, line: int = 3) -> list[OcrWord]:
@@ -302,13 +306,13 @@ def test_a_date_digit_read_below_85_is_read_again(clean_page: tuple[np.ndarray, 
     image, clean = clean_page
     words = tuple(replace(w, text="7", conf=80.0) if w.text == "1" else w for w in clean.words)
     first = OcrResult(text=words_to_text(words), words=words)
-    date_line = next(line for line in header_lines(first, image.shape[0]) if line.kind == "date")
+    date_line = next(line for line in header_lines(first, image.shape[0], KNOW) if line.kind == "date")
     assert date_line.value == "2008-07-28" and not date_line.clean
 
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
 
     assert again.checked == ("date", "check-number") and again.replaced == ("date",)
-    assert parse_date_detail(again.result.text) == (dt.date(2008, 1, 28), "")
+    assert parse_date_detail(again.result.text, KNOW.places) == (dt.date(2008, 1, 28), "")
 
 
 # --------------------------------------------------------------------------
@@ -333,33 +337,33 @@ def test_a_month_touched_by_a_blot_is_read_again_without_it() -> None:
     """A blot touching the month's "2" reads "tháng«®": the crop without the blot reads 2."""
     line = "Hải Phòng, ngày 22 tháng 2 năm 2011"
     image = header_page(date_line=line, date_blot=("Hải Phòng, ngày 22 tháng ", -2, 38, 10, 8))
-    first = read_page_text(image, FIRST)
-    assert parse_date_detail(first.text)[0] is None
+    first = read_page_text(image, FIRST, KNOW)
+    assert parse_date_detail(first.text, KNOW.places)[0] is None
 
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
 
     assert again.checked == ("date", "check-number") and again.replaced == ("date",)
-    assert parse_date_detail(again.result.text) == (dt.date(2011, 2, 22), "")
-    assert parse_number(again.result.text) == "518/QĐ-SGDĐT"
+    assert parse_date_detail(again.result.text, KNOW.places) == (dt.date(2011, 2, 22), "")
+    assert parse_number(again.result.text, KNOW.codes) == "518/QĐ-SGDĐT"
 
 
 def test_a_month_under_a_blot_is_left_alone() -> None:
     """The blot covers the whole "1": without the blot nothing is left to read — no guess."""
     line = "Hải Phòng, ngày 13 tháng 1 năm 2011"
     image = header_page(date_line=line, date_blot=("Hải Phòng, ngày 13 tháng ", 12, 30, 14, 22))
-    first = read_page_text(image, FIRST)
-    assert parse_date_detail(first.text)[0] is None
+    first = read_page_text(image, FIRST, KNOW)
+    assert parse_date_detail(first.text, KNOW.places)[0] is None
 
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
 
     assert again.checked == ("date", "check-number") and again.replaced == ()
-    assert parse_date_detail(again.result.text)[0] is None
+    assert parse_date_detail(again.result.text, KNOW.places)[0] is None
 
 
 def test_blot_variants_read_only_crops_with_a_blot(clean_page: tuple[np.ndarray, OcrResult]) -> None:
     """Without a blot a blot variant's crop is the plain one: not read, so not a second vote for the same reading."""
     image, clean = clean_page
-    plan = plan_reread(image, _t1_reading(clean))
+    plan = plan_reread(image, _t1_reading(clean), KNOW)
     assert plan is not None
     read_with = {plan.variants[j].name for canvas in plan.reread_canvases for _, _, _, j in canvas.placed}
     assert read_with == {v.name for v in VARIANTS if not v.blots}
@@ -369,9 +373,9 @@ def test_blot_crops_leave_the_other_canvases_as_they_were() -> None:
     """What Tesseract reads in a crop depends on its canvas: the blot crops go on canvases of their own."""
     image = header_page(date_line="Hải Phòng, ngày 22 tháng 2 năm 2011",
                         date_blot=("Hải Phòng, ngày 22 tháng ", -2, 38, 10, 8))
-    first = read_page_text(image, FIRST)
-    plan = plan_reread(image, first)
-    without = plan_reread(image, first, tuple(v for v in VARIANTS if not v.blots))
+    first = read_page_text(image, FIRST, KNOW)
+    plan = plan_reread(image, first, KNOW)
+    without = plan_reread(image, first, KNOW, tuple(v for v in VARIANTS if not v.blots))
     assert plan is not None and without is not None
     assert [c.lang for c in plan.reread_canvases] == ["vie", "eng", "vie", "eng"]
     assert len(plan.reread_canvases) == len(without.reread_canvases) + 2
@@ -392,31 +396,31 @@ def test_a_blot_variant_reading_what_its_twin_read_does_not_vote() -> None:
     per_variant[names.index("vie x2 thick")] = eaten
     per_variant[names.index("vie x2 thick blots")] = right
     line = HeaderLine("date", tuple(eaten), None, False)
-    assert pick(line, per_variant) == wrong  # the one reading of "3" counted twice would win
+    assert pick(line, per_variant, KNOW) == wrong  # the one reading of "3" counted twice would win
 
-    kept = _blots_mattered("date", per_variant, VARIANTS)
+    kept = _blots_mattered("date", per_variant, VARIANTS, KNOW)
 
     assert kept[names.index("vie x1 blots")] == []  # "3" again, in other words: no second vote
     assert kept[names.index("vie x2 thick blots")] == right  # the "2" the blot hid from its twin votes
     assert kept[names.index("vie x1")] == wrong
-    assert pick(line, kept) is None  # one vote each: no value wins
+    assert pick(line, kept, KNOW) is None  # one vote each: no value wins
 
 
 def test_a_date_from_look_alikes_does_not_vote() -> None:
     """"năm 201 |" parses as 2011 and "tháng l2" as 12: no reading saw those digits, they do not vote."""
     first = HeaderLine("date", tuple(_line_words("Hải Phòng, ngày 08 tháng 2 năm 201")), None, False)
     glued = _line_words("Hải Phòng, ngày 08 tháng 2 năm 201 |")
-    assert parse_date_detail(" ".join(w.text for w in glued)) == (dt.date(2011, 2, 8), "")
+    assert parse_date_detail(" ".join(w.text for w in glued), KNOW.places) == (dt.date(2011, 2, 8), "")
     right = _line_words("Hai Phong, ngay 08 thang 2 nam 2012")
-    assert pick(first, [glued, glued]) is None
-    assert pick(first, [glued, right, glued, right]) == right
-    assert pick(first, [_line_words("Hải Phòng, ngày 08 tháng l2 năm 2012")] * 3) is None
+    assert pick(first, [glued, glued], KNOW) is None
+    assert pick(first, [glued, right, glued, right], KNOW) == right
+    assert pick(first, [_line_words("Hải Phòng, ngày 08 tháng l2 năm 2012")] * 3, KNOW) is None
 
 
 def test_a_date_read_surely_is_clean() -> None:
     line = _line_words("Hải Phòng, ngày 11 tháng 02 năm 2009", conf=DATE_LOW_CONF)
-    assert judge("date", line) == ("2009-02-11", True, DATE_LOW_CONF)
-    assert judge("date", _line_words("Hải Phòng, ngày 11 tháng 03 năm 2009", conf=81.0))[1] is False
+    assert judge("date", line, KNOW) == ("2009-02-11", True, DATE_LOW_CONF)
+    assert judge("date", _line_words("Hải Phòng, ngày 11 tháng 03 năm 2009", conf=81.0), KNOW)[1] is False
 
 
 def test_a_re_read_year_before_what_the_page_cites_does_not_vote() -> None:
@@ -425,9 +429,9 @@ def test_a_re_read_year_before_what_the_page_cites_does_not_vote() -> None:
     wrong = _line_words("Hải Phòng, ngày 09 tháng 5 năm 2006", conf=81.0)
     right = _line_words("Hai Phong, ngay 09 thang 5 nam 2008,", conf=92.0)
     readings = [wrong, wrong, wrong, right]
-    assert pick(first, readings) == wrong  # nothing else to go by: the majority wins
-    assert pick(first, readings, cited_year=2008) is None  # one reading of 2008 left: not enough
-    assert pick(first, [wrong, right, right], cited_year=2008) == right
+    assert pick(first, readings, KNOW) == wrong  # nothing else to go by: the majority wins
+    assert pick(first, readings, KNOW, cited_year=2008) is None  # one reading of 2008 left: not enough
+    assert pick(first, [wrong, right, right], KNOW, cited_year=2008) == right
 
 
 def test_the_cited_year_comes_from_the_rest_of_the_page() -> None:
@@ -435,7 +439,7 @@ def test_the_cited_year_comes_from_the_rest_of_the_page() -> None:
     body = [OcrWord(t, 95.0, 100 + 90 * i, 1600, 80, 40, 5, 1, 1)
             for i, t in enumerate("Xét đơn đề nghị ngày 17/04/2008,".split())]
     result = OcrResult(text="", words=tuple(date_words + body))
-    line = next(line for line in header_lines(result, 3508) if line.kind == "date")
+    line = next(line for line in header_lines(result, 3508, KNOW) if line.kind == "date")
     assert _cited_year(result, line) == 2008  # the line's own 2009 is what is in doubt: not counted
 
 
@@ -451,7 +455,7 @@ def test_the_cited_year_comes_from_the_rest_of_the_page() -> None:
 )
 def test_place_date_lines_with_words_eaten_are_found(text: str, is_date_line: bool) -> None:
     result = OcrResult(text="", words=tuple(_line_words(text)))
-    assert [line.kind for line in header_lines(result, 3508)] == (["date"] if is_date_line else [])
+    assert [line.kind for line in header_lines(result, 3508, KNOW)] == (["date"] if is_date_line else [])
 
 
 # --------------------------------------------------------------------------
@@ -470,16 +474,16 @@ def _without(result: OcrResult, starts: str) -> OcrResult:
 def test_a_lost_number_line_is_found_below_the_issuer(clean_page: tuple[np.ndarray, OcrResult]) -> None:
     image, clean = clean_page
     first = _without(clean, "Số:")
-    assert parse_number(first.text) is None
-    lost = lost_lines(first, image.shape, header_lines(first, image.shape[0]))
+    assert parse_number(first.text, KNOW.codes) is None
+    lost = lost_lines(first, image.shape, header_lines(first, image.shape[0], KNOW), KNOW)
     assert [line.kind for line in lost] == ["number"]
     top, bottom, left, right = lost[0].box
     assert top < 450 + 20 and bottom > 450 + 54 and left < 400 and right > 840  # the line is drawn at y 450
 
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
 
     assert again.checked == ("lost-number", "check-date") and again.replaced == ("lost-number",)
-    assert parse_number(again.result.text) == "518/QĐ-SGDĐT"
+    assert parse_number(again.result.text, KNOW.codes) == "518/QĐ-SGDĐT"
     lines = again.result.text.split("\n")
     assert "ĐÀO TẠO" in lines[lines.index(next(t for t in lines if "518" in t)) - 1]  # right below the issuer
     assert words_to_text(again.result.words) == again.result.text
@@ -488,13 +492,13 @@ def test_a_lost_number_line_is_found_below_the_issuer(clean_page: tuple[np.ndarr
 def test_a_lost_place_date_line_is_found_below_the_motto(clean_page: tuple[np.ndarray, OcrResult]) -> None:
     image, clean = clean_page
     first = _without(clean, "Hải")
-    assert parse_date_detail(first.text)[0] is None
+    assert parse_date_detail(first.text, KNOW.places)[0] is None
 
-    again = reread_header(image, first, OPTIONS)
+    again = reread_header(image, first, OPTIONS, KNOW)
 
     assert again.checked == ("lost-date", "check-number") and again.replaced == ("lost-date",)
-    assert parse_date_detail(again.result.text) == (dt.date(2008, 1, 28), "")
-    assert parse_number(again.result.text) == "518/QĐ-SGDĐT"
+    assert parse_date_detail(again.result.text, KNOW.places) == (dt.date(2008, 1, 28), "")
+    assert parse_number(again.result.text, KNOW.codes) == "518/QĐ-SGDĐT"
 
 
 def test_a_page_without_a_header_has_no_lost_line() -> None:
@@ -503,8 +507,8 @@ def test_a_page_without_a_header_has_no_lost_line() -> None:
                  for i, t in enumerate("Điều 2. Chánh Văn phòng Sở chịu trách nhiệm thi hành".split()))
     first = OcrResult(text=words_to_text(body), words=body)
     image = np.full((3508, 2480), 255, np.uint8)
-    assert lost_lines(first, image.shape, []) == []
-    assert reread_header(image, first, OPTIONS).result is first
+    assert lost_lines(first, image.shape, [], KNOW) == []
+    assert reread_header(image, first, OPTIONS, KNOW).result is first
 
 
 def test_a_value_the_page_text_gives_is_never_looked_for_again() -> None:
@@ -515,21 +519,21 @@ def test_a_value_the_page_text_gives_is_never_looked_for_again() -> None:
              enumerate(_line_words("V/v xác minh Số: 412/SGD&ĐT-KTKĐ", top=450, line=2))]
     words = tuple(issuer + glued)
     result = OcrResult(text=words_to_text(words), words=words)
-    assert parse_number(result.text) == "412/SGD&ĐT-KTKĐ"
-    assert [line.kind for line in lost_lines(result, (3508, 2480), header_lines(result, 3508))] == []
+    assert parse_number(result.text, KNOW.codes) == "412/SGD&ĐT-KTKĐ"
+    assert [line.kind for line in lost_lines(result, (3508, 2480), header_lines(result, 3508, KNOW), KNOW)] == []
 
 
 def test_the_issuer_line_is_not_a_number_line() -> None:
     """"SỞ GIÁO DỤC" with "GIÁO D" eaten reads "SỞ 9ỤC VÀ ĐÀO TẠO": its "Sở 9" is no "Số: 9"."""
     result = OcrResult(text="", words=tuple(_line_words("SỞ 9ỤC VÀ ĐÀO TẠO", top=370)))
-    assert header_lines(result, 3508) == []
+    assert header_lines(result, 3508, KNOW) == []
 
 
 def test_band_reading_takes_the_line_that_parses() -> None:
     vv = _line_words("V/v xác minh văn bằng", top=520, line=1)
     number = _line_words("Số: 811/QĐ-SGDĐT", top=450, line=2)
-    assert [w.text for w in band_reading("number", vv + number)] == ["Số:", "811/QĐ-SGDĐT"]
-    assert band_reading("date", vv + number) == []
+    assert [w.text for w in band_reading("number", vv + number, KNOW)] == ["Số:", "811/QĐ-SGDĐT"]
+    assert band_reading("date", vv + number, KNOW) == []
 
 
 def test_a_number_line_read_as_only_so_is_read_to_the_column_side() -> None:

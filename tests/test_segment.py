@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from conftest import HP
 from pipeline.segment import header_evidence, is_blank, segment, segment_with_reasons
 
 HEADER = """UBND THÀNH PHỐ HẢI PHÒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -65,39 +66,39 @@ def _noisy(text: str, seed: int, rate: float = 0.05) -> str:
 
 def test_header_pages_start_records() -> None:
     pages = [HEADER.format(n=1), CONTINUATION, HEADER.format(n=2), UBND_HEADER, CONTINUATION]
-    assert segment(pages) == [(1, 2), (3,), (4, 5)]
+    assert segment(pages, HP) == [(1, 2), (3,), (4, 5)]
 
 
 def test_first_page_without_header_starts_a_record() -> None:
-    assert segment([CONTINUATION, CONTINUATION, HEADER.format(n=3)]) == [(1, 2), (3,)]
+    assert segment([CONTINUATION, CONTINUATION, HEADER.format(n=3)], HP) == [(1, 2), (3,)]
 
 
 def test_blank_pages_join_previous_record() -> None:
     pages = [HEADER.format(n=1), "", "  \n . , ' ~ \n", HEADER.format(n=2), "\f"]
-    assert segment(pages) == [(1, 2, 3), (4, 5)]
-    assert segment(["", HEADER.format(n=1)]) == [(1,), (2,)]
-    assert segment([]) == []
+    assert segment(pages, HP) == [(1, 2, 3), (4, 5)]
+    assert segment(["", HEADER.format(n=1)], HP) == [(1,), (2,)]
+    assert segment([], HP) == []
 
 
 def test_body_text_with_dates_and_citations_is_a_continuation() -> None:
-    score, reasons = header_evidence(TRICKY_CONTINUATION)
+    score, reasons = header_evidence(TRICKY_CONTINUATION, HP)
     assert score < 3.0, reasons
-    assert segment([HEADER.format(n=1), TRICKY_CONTINUATION]) == [(1, 2)]
+    assert segment([HEADER.format(n=1), TRICKY_CONTINUATION], HP) == [(1, 2)]
 
 
 def test_certificate_page_with_motto_starts_a_record() -> None:
     other_day = CERTIFICATE_PAGE.replace("ngày 05 tháng 7", "ngày 06 tháng 7")
-    assert segment([HEADER.format(n=1), CONTINUATION, other_day]) == [(1, 2), (3,)]
-    assert segment([CONTINUATION, CERTIFICATE_PAGE]) == [(1,), (2,)]
+    assert segment([HEADER.format(n=1), CONTINUATION, other_day], HP) == [(1, 2), (3,)]
+    assert segment([CONTINUATION, CERTIFICATE_PAGE], HP) == [(1,), (2,)]
 
 
 def test_certificate_of_the_same_date_joins_its_decision() -> None:
-    decisions = segment_with_reasons([HEADER.format(n=1), CONTINUATION, CERTIFICATE_PAGE])
+    decisions = segment_with_reasons([HEADER.format(n=1), CONTINUATION, CERTIFICATE_PAGE], HP)
     assert [d.starts_record for d in decisions] == [True, False, False]
     assert decisions[2].reasons[-1].startswith("certificate of the decision dated 2010-07-05")
     # A new decision after the certificate starts its own record.
     pages = [HEADER.format(n=1), CERTIFICATE_PAGE, HEADER.format(n=2)]
-    assert segment(pages) == [(1, 2), (3,)]
+    assert segment(pages, HP) == [(1, 2), (3,)]
 
 
 def test_noisy_ocr_headers() -> None:
@@ -107,18 +108,18 @@ def test_noisy_ocr_headers() -> None:
             _noisy(CONTINUATION, seed + 100),
             _noisy(UBND_HEADER, seed + 200),
         ]
-        assert segment(pages) == [(1, 2), (3,)], seed
+        assert segment(pages, HP) == [(1, 2), (3,)], seed
 
 
 def test_header_without_diacritics() -> None:
     page = ("UBND THANH PHO HAI PHONG CONG HOA XA HOI CHU NGHIA VIET NAM\n"
             "SO GIAO DUC VA DAO TAO Doc lap - Tu do - Hanh phuc\n"
             "So: 45/SGDDT-KTKD Hai Phong, ngay 5 thang 7 nam 2010\n")
-    assert segment([HEADER.format(n=1), page]) == [(1,), (2,)]
+    assert segment([HEADER.format(n=1), page], HP) == [(1,), (2,)]
 
 
 def test_reasons_explain_each_page() -> None:
-    decisions = segment_with_reasons([HEADER.format(n=1), CONTINUATION, ""])
+    decisions = segment_with_reasons([HEADER.format(n=1), CONTINUATION, ""], HP)
     assert [d.starts_record for d in decisions] == [True, False, False]
     assert any(r.startswith("number: '1/QĐ-SGDĐT'") for r in decisions[0].reasons)
     assert any(r.startswith("motto:") for r in decisions[0].reasons)
@@ -141,18 +142,18 @@ def test_certificate_joins_its_decision_when_a_date_is_unreadable() -> None:
                    "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 69/GCN-SGDĐT\nHải Phòng, ngày ?? tháng 5 năm 2009\n"
                    "GIẤY CHỨNG NHẬN\nKIỂM ĐỊNH CHẤT LƯỢNG GIÁO DỤC\nCHỨNG NHẬN\nTrường THPT Đồ Sơn\n")
     other_school = certificate.replace("Đồ Sơn", "Lê Lợi")
-    assert segment([decision, certificate]) == [(1, 2)]
-    assert segment([decision, other_school]) == [(1,), (2,)]
+    assert segment([decision, certificate], HP) == [(1, 2)]
+    assert segment([decision, other_school], HP) == [(1,), (2,)]
     with_rgay = certificate.replace("ngày ??", "rgày 22")  # the OCR of the demo's TIFF
-    assert segment([decision, with_rgay]) == [(1, 2)]
+    assert segment([decision, with_rgay], HP) == [(1, 2)]
 
 
 def test_a_decision_whose_title_line_is_stained_still_takes_its_certificate() -> None:
     """The title line came back "ú 9 ° QUYẾT ĐỊNH": the number's "QĐ" says the page is a decision."""
     stained = HEADER.format(n=476).replace("QUYẾT ĐỊNH\n", "ú 9 ° QUYẾT ĐỊNH Lo 4\n")
-    decisions = segment_with_reasons([stained, CERTIFICATE_PAGE])
+    decisions = segment_with_reasons([stained, CERTIFICATE_PAGE], HP)
     assert [d.starts_record for d in decisions] == [True, False]
     assert decisions[1].reasons[-1].startswith("certificate of the decision dated 2010-07-05")
     # A page whose number is a certificate's, or a công văn's, is no decision.
     official_letter = stained.replace("/QĐ-SGDĐT", "/SGDĐT-KTKĐ").replace("ú 9 ° QUYẾT ĐỊNH Lo 4\n", "")
-    assert segment([official_letter, CERTIFICATE_PAGE]) == [(1,), (2,)]
+    assert segment([official_letter, CERTIFICATE_PAGE], HP) == [(1,), (2,)]

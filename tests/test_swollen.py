@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from conftest import HP
 from ocr.reread import DISSENT_CONF, doubt_words
 from ocr.swollen import swollen_digits
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
@@ -40,7 +41,7 @@ def test_a_swollen_word_sends_the_date_to_review() -> None:
     low = {w.text: w.conf for w in doubted.words if w.conf <= DISSENT_CONF}
     assert low == {"13": DISSENT_CONF, "2": DISSENT_CONF}
     pages = [PageText(1, text, 90.0, doubtful=doubtful_words([(w.text, w.conf) for w in doubted.words]))]
-    (rec, _), = build_records(pages, dt.date(2026, 1, 1))
+    (rec, _), = build_records(pages, dt.date(2026, 1, 1), HP)
     assert rec.fields.date == dt.date(2011, 2, 13)
     assert rec.needs_review and any("date 2011-02-13 read with low confidence" in r for r in rec.reasons)
     # The whole line is left as it was.

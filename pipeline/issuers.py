@@ -1,0 +1,408 @@
+"""The issuer: what the left header prints, recognised with the office's profile, never replaced silently.
+
+A Vietnamese document names its issuing body in the left header, upper
+case, above the number: a parent line and the body ("UBND TỈNH BẠC LIÊU /
+SỞ GIÁO DỤC VÀ ĐÀO TẠO", "ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI", "BỘ TÀI
+CHÍNH / CỤC THUẾ"), or one line ("THỦ TƯỚNG CHÍNH PHỦ"). :func:`read_issuer`
+takes those lines as printed — the e-signature banner, copy and
+incoming-mail stamps, the motto and the right-hand column left out — and
+gives each one:
+
+* the profile's spelling when the line is a header line the profile knows
+  (a body, a place under its kind, a People's Committee of a place, one of
+  the office's own issuers), with the same letters: Tesseract's marks
+  ("THÀNH PHÓ CÀN THƠ") are put right and nothing else changes;
+* the profile's spelling **and a review note** when the reading is
+  garbled (a token that is no syllable and no code: "THÀNH PHỐ HAl PHONG"):
+  the reading is kept beside it (:attr:`IssuerReading.read`);
+* the line as read when it is well formed, even a letter or two from a line
+  of the profile (another place, a name the profile spells otherwise):
+  the printed reading wins, a review note names the profile's line;
+* the line as read otherwise, with a review note when it is not clearly
+  read.
+
+An issuer of the office's own list (the profile's ``issuers``) stands for
+the header only when all its lines match; its symbols then serve the
+number's repair (:func:`symbols_for`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.folding import fold, is_vietnamese_syllable
+from pipeline.gazetteer import Issuer, match_authority, match_issuer
+from pipeline.profile import Body, Profile
+
+__all__ = [
+    "HeaderLine",
+    "IssuerReading",
+    "header_block",
+    "read_issuer",
+    "symbols_for",
+]
+
+#: Share of a known line's letters that may be misread for the line to be recognised.
+LINE_ERRORS = 0.12
+#: At most this many lines of the left header name the issuer (a parent, a body, a body's second line).
+MAX_ISSUER_LINES = 3
+#: A header line is upper case: at least this share of its letters are capitals.
+UPPER_SHARE = 0.7
+
+_MOTTO_PHRASES = (
+    "cong hoa xa hoi chu nghia viet nam",
+    "doc lap - tu do - hanh phuc",
+)
+#: Lines the left header's issuer block ends at: the number, the "V/v …" line, a title.
+_NUMBER_LINE = re.compile(r"(?:\S{1,3}\s+)?\W{0,3}s[o06]\s*[:;.]?\s*[^/\n]{0,12}/")
+_ABOUT_LINE = re.compile(r"^\s*(?:v[e]\s*v[i1l]?[e3]c|v\s*[/l1|]\s*[vy])\b")
+_TOKEN = re.compile(r"\S+")
+_EDGE_PUNCT = " .,;:-_|'`\"“”‘’()[]{}"
+
+
+@dataclass(frozen=True)
+class HeaderLine:
+    """One issuer line: as read, and the value kept.
+
+    Attributes:
+        read: The line as OCR read it.
+        value: The profile's spelling when recognised, else ``read``.
+        how: ``"known"`` (the profile's line, same letters), ``"corrected"``
+            (the profile's line put for a garbled reading: flagged),
+            ``"near"`` (kept as read, well formed, a letter or two from a
+            line of the profile: flagged with the profile's line) or
+            ``"read"`` (kept as read).
+        clear: Whether every token is a Vietnamese syllable or a code.
+    """
+
+    read: str
+    value: str
+    how: str
+    clear: bool
+
+
+@dataclass(frozen=True)
+class IssuerReading:
+    """The issuer of a record: the value, what was read, and why a person should look.
+
+    Attributes:
+        value: The header lines kept, joined with `` / `` (``None``: no header).
+        read: The same lines as read.
+        lines: Each line.
+        issuer: The office's own issuer when all its lines matched.
+        body: The issuing body recognised (its code makes the symbols).
+        notes: Review reasons, each starting with "issuer".
+    """
+
+    value: str | None
+    read: str | None
+    lines: tuple[HeaderLine, ...] = ()
+    issuer: Issuer | None = None
+    body: Body | None = None
+    notes: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------
+# The header block
+# --------------------------------------------------------------------------
+
+
+def _cut_right_column(line: str, folded: str) -> tuple[str, str]:
+    """The line without the right-hand header (motto, place-date) read on the same OCR line."""
+    cut = len(folded)
+    for phrase in _MOTTO_PHRASES:
+        if len(folded.strip()) < 8:
+            break
+        if len(folded.strip()) < len(phrase):
+            # A piece of the motto alone on its line ("HĨA VIỆT NAM", the rest under a stain).
+            if fuzz.ratio(phrase, folded.strip()) >= 80 or fuzz.partial_ratio(folded.strip(), phrase) >= 85:
+                cut = 0
+            continue
+        al = fuzz.partial_ratio_alignment(phrase, folded)
+        if al is not None and al.score >= 80:
+            cut = min(cut, al.dest_start)
+    m = re.search(r"(?:^|\s)[a-z]+(?: [a-z]+){0,3}\s*[,.]\s*ngay\b", folded)
+    if m:
+        cut = min(cut, m.start())
+    return line[:cut].strip(_EDGE_PUNCT), folded[:cut].strip(_EDGE_PUNCT)
+
+
+def _is_label(folded: str, labels: tuple[str, ...]) -> bool:
+    """A line of the e-signature banner or a stamp ("Ký bởi: …", "SAO Y; …", "CÔNG VĂN ĐẾN")."""
+    head = folded.strip(_EDGE_PUNCT)
+    return any(head.startswith(lab) for lab in labels)
+
+
+def _without_lower_tail(line: str) -> str:
+    """An upper-case line without the words of the right column read after it ("… HẢI PHÒNG Độc lập")."""
+    words = line.split()
+    while words and (any(c.islower() for c in words[-1]) or not any(c.isalpha() for c in words[-1])):
+        words.pop()
+    return " ".join(words).strip(_EDGE_PUNCT) if words else ""
+
+
+def _upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= UPPER_SHARE * len(letters)
+
+
+def header_block(text: str, profile: Profile, max_lines: int = 12) -> list[str]:
+    """The left header's upper-case lines above the number, as read (banner, stamps and motto left out).
+
+    Args:
+        text: Page or record text.
+        profile: The office's profile (its e-signature and stamp labels).
+        max_lines: How many non-empty lines of the page's top are looked at.
+
+    Returns:
+        The lines, top to bottom; the issuer is the last of them
+        (see :data:`MAX_ISSUER_LINES`).
+    """
+    labels = tuple(fold(lab) for lab in profile.esign_labels)
+    out: list[str] = []
+    seen = 0
+    for raw in text.split("\n"):
+        if not raw.strip():
+            continue
+        seen += 1
+        if seen > max_lines:
+            break
+        folded = fold(raw)
+        if _NUMBER_LINE.match(folded) or (_ABOUT_LINE.match(folded) and out):
+            break
+        if _is_label(folded, labels):
+            continue
+        line, f = _cut_right_column(raw.strip(), folded)
+        line = _without_lower_tail(line)
+        if not f or not line or not _upper(line):
+            continue
+        if _is_title(f) and out:
+            break
+        out.append(" ".join(line.split()))
+    return out
+
+
+_TITLE_WORDS = ("quyet dinh", "giay chung nhan", "cong van", "thong bao", "ke hoach", "bao cao", "to trinh",
+                "thong tu", "chi thi", "huong dan", "giay xac minh", "bang cong nhan", "ban sao")
+
+
+def _is_title(folded: str) -> bool:
+    line = folded.strip(" .:")
+    return any(fuzz.ratio(line, t) >= 85 for t in _TITLE_WORDS)
+
+
+# --------------------------------------------------------------------------
+# The profile's header lines
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Known:
+    printed: str
+    folded: str
+    body: Body | None
+
+
+_VOCABULARIES: dict[tuple[str, dt.date | None], tuple[_Known, ...]] = {}
+
+
+def _kind_words(kind: str) -> tuple[str, ...]:
+    return ("TỈNH",) if kind == "tỉnh" else ("THÀNH PHỐ", "TP", "TP.")
+
+
+def _vocabulary(profile: Profile, on: dt.date | None) -> tuple[_Known, ...]:
+    """Every header line the profile knows, printed and folded (cached per profile and date)."""
+    key = (profile.fingerprint, on)
+    if key in _VOCABULARIES:
+        return _VOCABULARIES[key]
+    lines: dict[str, _Known] = {}
+
+    def add(printed: str, body: Body | None) -> None:
+        f = " ".join(fold(printed).split())
+        lines.setdefault(f, _Known(printed, f, body))
+
+    bodies = [b for b in profile.bodies if (on is None or ((b.start is None or on >= b.start)
+                                                           and (b.end is None or on <= b.end)))]
+    for body in bodies:
+        for name in (body.name, *body.aliases):
+            add(name, body)
+    for place in profile.places_on(on):
+        for kind in _kind_words(place.kind):
+            for name in (place.name, *place.aliases):
+                upper = name.upper()
+                add(f"{kind} {upper}", None)
+                for body in bodies:
+                    if body.under == "place":
+                        for form in (body.name, *body.aliases):
+                            add(f"{form} {kind} {upper}", body)
+        for body in bodies:
+            if body.under == "province":
+                add(f"{body.name} {place.name.upper()}", body)
+    for issuer in profile.gazetteer.issuers:
+        for line in issuer.lines:
+            add(line, None)
+    vocab = tuple(lines.values())
+    if len(_VOCABULARIES) > 64:
+        _VOCABULARIES.clear()
+    _VOCABULARIES[key] = vocab
+    return vocab
+
+
+def _recognise(line: str, vocab: tuple[_Known, ...]) -> tuple[_Known | None, int]:
+    """The known line ``line`` was read from, and the edits between them; ``(None, -1)`` when none or two fit."""
+    f = " ".join(fold(line).split())
+    best: list[tuple[int, _Known]] = []
+    for known in vocab:
+        allowed = max(1, round(LINE_ERRORS * len(known.folded)))
+        if abs(len(known.folded) - len(f)) > allowed:
+            continue
+        d = Levenshtein.distance(known.folded, f, score_cutoff=allowed)
+        if d <= allowed:
+            best.append((d, known))
+    if not best:
+        return None, -1
+    best.sort(key=lambda x: x[0])
+    d, known = best[0]
+    if len(best) > 1 and best[1][0] == d and best[1][1].folded != known.folded:
+        return None, -1  # two known lines as close: no guess
+    return known, d
+
+
+def _clear(line: str, profile: Profile) -> bool:
+    """Every token of an upper-case header line is a syllable, a code or an abbreviation."""
+    codes = profile.codes
+    for tok in _TOKEN.findall(line):
+        core = tok.strip(_EDGE_PUNCT)
+        if not core or core in {"&", "-", "–"}:
+            continue
+        if any(ch.isdigit() for ch in core) or not core.isupper():
+            return False
+        parts = [p for p in re.split(r"[&.\-]", core) if p]
+        if all(is_vietnamese_syllable(p) or fold(p) in codes or (p.isalpha() and len(p) <= 5) for p in parts):
+            continue
+        return False
+    return True
+
+
+def _opens_header(line: str, profile: Profile) -> bool:
+    """A header line opens with a word the profile knows headers by ("SỞ", "UBND", "TỈNH", …)."""
+    f = " ".join(fold(line).split())
+    return any(f == w or f.startswith(w + " ") for w in (" ".join(fold(h).split()) for h in profile.header_words))
+
+
+def _line(read: str, vocab: tuple[_Known, ...], profile: Profile) -> tuple[HeaderLine, _Known | None]:
+    """One header line: the profile's when it has the same letters or the reading is garbled, else as read."""
+    known, d = _recognise(read, vocab)
+    clear = _clear(read, profile) and _opens_header(read, profile)
+    if known is None:
+        return HeaderLine(read, read, "read", clear), None
+    if d == 0 or fold(read).replace(" ", "") == known.folded.replace(" ", ""):
+        return HeaderLine(read, known.printed, "known", True), known
+    if clear:
+        # Every word of it is a word: a name the profile spells otherwise, or another place; as printed.
+        return HeaderLine(read, read, "near", True), known
+    return HeaderLine(read, known.printed, "corrected", True), known
+
+
+# --------------------------------------------------------------------------
+# The issuer
+# --------------------------------------------------------------------------
+
+
+def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> IssuerReading:
+    """The issuer of a record as its header prints it, recognised with the profile.
+
+    Args:
+        text: Record text.
+        profile: The office's profile.
+        on: The document's date, if read (places and bodies of that day).
+
+    Returns:
+        The issuer reading; its notes are the reasons to review it.
+    """
+    block = header_block(text, profile)[-MAX_ISSUER_LINES:]
+    if not block:
+        by_authority = match_authority(text, profile.gazetteer)
+        if by_authority is not None:
+            return IssuerReading(by_authority.canonical, None, issuer=by_authority, notes=(
+                f"issuer {by_authority.canonical} inferred from the authority or signature line "
+                "(no header read)",))
+        return IssuerReading(None, None, notes=("issuer: no header lines read",))
+    read = " / ".join(block)
+    own = match_issuer([fold(b) for b in block], profile.gazetteer, on)
+    if own is not None:
+        issuer = own[0]
+        matched = [_read_line(aliases, block) for aliases in issuer.aliases]
+        read = " / ".join(matched)
+        lines = tuple(HeaderLine(b, line, "known", True) for b, line in zip(matched, issuer.lines, strict=True))
+        same = all(fold(b).replace(" ", "") in {a.replace(" ", "") for a in aliases}
+                   for b, aliases in zip(matched, issuer.aliases, strict=True))
+        notes = () if same else (f"issuer read '{read}', the profile's issuer '{issuer.canonical}' put in its place",)
+        return IssuerReading(issuer.canonical, read, lines, issuer, _body_of(issuer.lines, profile, on), notes)
+    vocab = _vocabulary(profile, on)
+    lines_known = [_line(b, vocab, profile) for b in block]
+    # Lines above a recognised header line that are not recognised themselves are stamps or
+    # banner scraps (the issuer block is the lines next to the number).
+    first_known = next((i for i, (_, k) in enumerate(lines_known) if k is not None), None)
+    if first_known is not None:
+        lines_known = lines_known[first_known:] if all(
+            h.how == "read" and not h.clear for h, _ in lines_known[:first_known]) else lines_known
+    lines = tuple(h for h, _ in lines_known)
+    body = next((k.body for _, k in reversed(lines_known) if k is not None and k.body is not None), None)
+    notes = []
+    for h, k in lines_known:
+        if h.how == "corrected":
+            notes.append(f"issuer line read '{h.read}', the profile's line '{h.value}' put in its place")
+        elif h.how == "near" and k is not None:
+            notes.append(f"issuer line '{h.read}' kept as printed; the profile has '{k.printed}'")
+        elif not h.clear:
+            notes.append(f"issuer line '{h.read}' is not clearly read (no header line the profile knows)")
+    value = " / ".join(h.value for h in lines)
+    return IssuerReading(value, " / ".join(h.read for h in lines), lines, None, body, tuple(notes))
+
+
+def _read_line(aliases: tuple[str, ...], block: list[str]) -> str:
+    """The header line read for one of an issuer's lines: the closest to its aliases."""
+    return min(block, key=lambda b: min(Levenshtein.distance(a, fold(b)) for a in aliases))
+
+
+def _body_of(lines: tuple[str, ...], profile: Profile, on: dt.date | None) -> Body | None:
+    vocab = _vocabulary(profile, on)
+    for line in reversed(lines):
+        known, _ = _recognise(line, vocab)
+        if known is not None and known.body is not None:
+            return known.body
+    return None
+
+
+def symbols_for(reading: IssuerReading, profile: Profile, on: dt.date | None = None) -> tuple[str, ...]:
+    """The symbols a document of this issuer may be numbered with, in use on ``on``.
+
+    The office's own issuer lists its symbols; any other recognised body
+    numbers its acts by the national convention (Nghị định 30/2020/NĐ-CP):
+    a document type's code before the body's ("QĐ-SGDĐT", "KH-UBND"), or
+    for a công văn the body's code and a unit's ("SGDĐT-KTKĐ").
+
+    Args:
+        reading: The record's issuer.
+        profile: The office's profile.
+        on: The document's date.
+
+    Returns:
+        The symbols, printed; none when the body is not recognised.
+    """
+    if reading.issuer is not None and reading.issuer.symbols:
+        return reading.issuer.symbols_on(on)
+    body = reading.body
+    if body is None:
+        return ()
+    out: list[str] = []
+    for code in (body.code, *body.codes):
+        out += [f"{t}-{code}" for _, t in profile.document_types if t != "CV"]
+        out += [f"{code}-{u}" for u in profile.unit_codes]
+    return tuple(dict.fromkeys(out))

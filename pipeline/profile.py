@@ -1,0 +1,575 @@
+"""An office's knowledge as one validated, explicit object: the profile.
+
+What an office knows — the places of the country over the years, the
+issuing bodies and their symbols, its own issuers' header lines, districts
+and schools with renames and mergers, the lines every document prints, the
+vocabulary and personal names post-correction uses — is *data*, in a profile
+folder (``profile.json`` and the text files it names). The code knows the
+shapes of documents; a profile knows names.
+
+* ``default`` (shipped): nationwide knowledge that names no school and no
+  person: every province and centrally-run city before and after the 2025
+  mergers, the bodies of the education sector and of the state, the
+  document-type abbreviations and symbol conventions of Nghị định
+  30/2020/NĐ-CP, standard lines, common personal names.
+* ``hai-phong`` (shipped): an example office that extends the default with
+  its own issuers, districts, schools and report.
+
+A profile is chosen by settings (``SOHOA_PROFILE``, ``--profile``: a shipped
+name, a ``profile.json`` file or its folder), loaded once by
+:func:`load_profile`, validated with clear errors (:class:`ProfileError`
+names the file and the field) and handed down to the stages that use it.
+Knowledge may confirm a reading or propose a correction; it never replaces
+what a page prints silently (see :mod:`pipeline.issuers` and
+:mod:`pipeline.records`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from pipeline.folding import fold
+from pipeline.gazetteer import District, Gazetteer, Issuer, SchoolRename, parse_symbols
+from sohoa.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "PROFILES_DIR",
+    "Body",
+    "Place",
+    "Profile",
+    "ProfileError",
+    "check_profile",
+    "load_profile",
+    "profile_path",
+    "shipped_profiles",
+]
+
+PROFILES_DIR = Path(__file__).with_name("profiles")
+DEFAULT_PROFILE = "default"
+FORMAT = 1
+
+
+class ProfileError(ConfigError):
+    """A profile that cannot be found or is invalid; the message names the file and the field."""
+
+
+# --------------------------------------------------------------------------
+# The file format, validated (pydantic): unknown keys are errors, so a typo is caught.
+# --------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _iso(value: str | None) -> str | None:
+    if value is not None:
+        dt.date.fromisoformat(value)  # raises ValueError with the bad text
+    return value
+
+
+class _Span(_Strict):
+    start: str | None = None
+    end: str | None = None
+    note: str = ""
+
+    @field_validator("start", "end")
+    @classmethod
+    def _dates(cls, v: str | None) -> str | None:
+        return _iso(v)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "_Span":
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"'from' {self.start} is after 'to' {self.end}")
+        return self
+
+
+class _PlaceModel(_Span):
+    name: str
+    kind: Literal["tỉnh", "thành phố"]
+    aliases: list[str] = []
+    successor: str | None = None
+
+
+class _BodyModel(_Span):
+    name: str
+    code: str
+    codes: list[str] = []
+    aliases: list[str] = []
+    under: Literal["place", "province", "district", "nation"]
+
+
+class _DocTypeModel(_Strict):
+    name: str
+    code: str
+
+
+class _SymbolModel(_Span):
+    symbol: str
+
+
+class _IssuerModel(_Span):
+    id: str
+    lines: list[str]
+    main: int = 0
+    aliases: list[list[str]]
+    authority: list[str] = []
+    symbols: list[str | _SymbolModel] = []
+
+    @model_validator(mode="after")
+    def _shape(self) -> "_IssuerModel":
+        if not self.lines:
+            raise ValueError("an issuer needs at least one header line")
+        if len(self.aliases) != len(self.lines):
+            raise ValueError(f"one alias list per line expected ({len(self.lines)} lines, "
+                             f"{len(self.aliases)} alias lists)")
+        if not 0 <= self.main < len(self.lines):
+            raise ValueError(f"main line {self.main} out of range")
+        return self
+
+
+class _DistrictModel(_Span):
+    name: str
+    kind: str = ""
+    aliases: list[str] = []
+    successor: str | None = None
+
+
+class _RenameModel(_Strict):
+    old: str
+    new: str
+    on: str | None = None
+    note: str = ""
+
+    @field_validator("on")
+    @classmethod
+    def _date(cls, v: str | None) -> str | None:
+        return _iso(v)
+
+
+class _LevelRenameModel(_Strict):
+    old: str
+    new: str
+    note: str = ""
+
+
+class _ProfileModel(_Strict):
+    format: int
+    name: str
+    description: str = ""
+    extends: str | None = None
+    places: list[_PlaceModel] = []
+    district_kinds: list[str] = []
+    bodies: list[_BodyModel] = []
+    document_types: list[_DocTypeModel] = []
+    unit_codes: list[str] = []
+    cited_codes: list[str] = []
+    esign_labels: list[str] = []
+    header_words: list[str] = []
+    level_renames: list[_LevelRenameModel] = []
+    issuers: list[_IssuerModel] = []
+    districts: list[_DistrictModel] = []
+    schools: dict[str, list[str]] = {}
+    school_renames: list[_RenameModel] = []
+    standard_lines: str | None = None
+    lexicon: list[str] = []
+    person_names: str | None = None
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v: int) -> int:
+        if v != FORMAT:
+            raise ValueError(f"profile format {v} is not supported (this sohoa reads format {FORMAT})")
+        return v
+
+
+def _aliased(data: Any) -> Any:  # noqa: ANN401 - raw JSON
+    """JSON's ``from``/``to`` (Python keywords) as ``start``/``end``, recursively."""
+    if isinstance(data, dict):
+        return {{"from": "start", "to": "end"}.get(k, k): _aliased(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_aliased(v) for v in data]
+    return data
+
+
+# --------------------------------------------------------------------------
+# The profile as the stages use it
+# --------------------------------------------------------------------------
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A province or centrally-run city and the days it existed under that name."""
+
+    name: str
+    kind: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    aliases: tuple[str, ...] = ()
+    successor: str | None = None
+
+    def exists_on(self, on: dt.date | None) -> bool:
+        """Whether the place existed on ``on`` (always, when ``on`` is ``None``)."""
+        return on is None or ((self.start is None or on >= self.start) and (self.end is None or on <= self.end))
+
+
+@dataclass(frozen=True)
+class Body:
+    """An issuing body as header lines name it ("SỞ GIÁO DỤC VÀ ĐÀO TẠO") and the code of its symbols."""
+
+    name: str
+    code: str
+    codes: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    under: str = "place"
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An office's knowledge, validated and merged with what it extends.
+
+    Attributes:
+        name: The profile's name.
+        description: What it holds, for a person.
+        files: The files it was read from (the extended profiles' included).
+        fingerprint: SHA-256 (16 hex) of those files' contents.
+        places: Provinces and cities, with their spans.
+        district_kinds: Words that name a district-level unit ("huyện", "quận").
+        bodies: Issuing bodies and their codes.
+        document_types: ``(name, code)`` of each document type ("Quyết định", "QĐ").
+        unit_codes: Codes of the units inside a body ("KTKĐ", "GDTrH").
+        cited_codes: Codes of the acts documents cite ("NĐ", "CP").
+        esign_labels: Labels of the e-signature banner and copy stamps ("Ký bởi").
+        header_words: Words a line of an issuer's header opens with ("SỞ",
+            "UBND", "TỈNH", "TRƯỜNG"): a line that opens otherwise is no
+            header line as read.
+        gazetteer: The office's own issuers, districts, schools and renames.
+        standard_lines: Lines printed alike on documents.
+        lexicon_texts: Texts post-correction learns its vocabulary from.
+        person_names: Role ("family", "middle", "given") -> common names.
+    """
+
+    name: str
+    description: str
+    files: tuple[Path, ...]
+    fingerprint: str
+    places: tuple[Place, ...]
+    district_kinds: tuple[str, ...]
+    bodies: tuple[Body, ...]
+    document_types: tuple[tuple[str, str], ...]
+    unit_codes: tuple[str, ...]
+    cited_codes: tuple[str, ...]
+    esign_labels: tuple[str, ...]
+    gazetteer: Gazetteer
+    header_words: tuple[str, ...] = ()
+    standard_lines: tuple[str, ...] = ()
+    lexicon_texts: tuple[str, ...] = ()
+    person_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def listed_codes(self) -> tuple[str, ...]:
+        """The codes the profile lists, most common kind first: document types, bodies, cited acts, units.
+
+        Two codes may fold alike ("HD" and "HĐ"): a code read without its
+        marks is given the first one's.
+        """
+        printed = [c for _, c in self.document_types] + [b.code for b in self.bodies]
+        printed += [c for b in self.bodies for c in b.codes] + list(self.cited_codes) + list(self.unit_codes)
+        return tuple(dict.fromkeys(printed))
+
+    @cached_property
+    def codes(self) -> dict[str, str]:
+        """Every code a document number's symbol may be made of: folded -> printed.
+
+        The codes the profile lists (:attr:`listed_codes`) and those of the
+        office's own issuers' symbols.
+        """
+        printed = list(self.listed_codes)
+        printed += [tok for i in self.gazetteer.issuers for s in i.symbols for tok in s.split("-")]
+        out: dict[str, str] = {}
+        for code in printed:
+            out.setdefault(fold(code).replace(" ", ""), code)
+        return out
+
+    @cached_property
+    def reading_fingerprint(self) -> str:
+        """A hash of what changes how a page is read (post-correction's knowledge), 12 hex."""
+        payload = json.dumps([self.standard_lines, self.lexicon_texts, sorted(self.person_names.items())],
+                             ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    def places_on(self, on: dt.date | None) -> tuple[Place, ...]:
+        """The places that existed on ``on`` (every place when ``on`` is ``None``)."""
+        return tuple(p for p in self.places if p.exists_on(on))
+
+    def summary(self) -> dict[str, object]:
+        """What the profile holds, counted, for ``sohoa profile show``."""
+        g = self.gazetteer
+        return {
+            "name": self.name,
+            "files": [str(f) for f in self.files],
+            "fingerprint": self.fingerprint,
+            "places": len(self.places),
+            "bodies": len(self.bodies),
+            "document_types": len(self.document_types),
+            "codes": len(self.codes),
+            "issuers": len(g.issuers),
+            "districts": len(g.districts),
+            "schools": sum(len(v) for v in g.schools.values()),
+            "school_renames": len(g.school_renames),
+            "standard_lines": len(self.standard_lines),
+            "lexicon_lines": sum(t.count("\n") for t in self.lexicon_texts),
+            "person_names": {k: len(v) for k, v in self.person_names.items()},
+        }
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+
+def shipped_profiles() -> tuple[str, ...]:
+    """The names of the profiles shipped with sohoa."""
+    return tuple(sorted(p.parent.name for p in PROFILES_DIR.glob("*/profile.json")))
+
+
+def profile_path(ref: str | Path) -> Path:
+    """The ``profile.json`` a reference names: a shipped name, a file or a folder holding one.
+
+    Raises:
+        ProfileError: Nothing by that name or path.
+    """
+    text = str(ref)
+    shipped = PROFILES_DIR / text / "profile.json"
+    if "/" not in text and "\\" not in text and shipped.is_file():
+        return shipped
+    path = Path(text).expanduser()
+    if path.is_dir():
+        path = path / "profile.json"
+    if not path.is_file():
+        names = ", ".join(shipped_profiles())
+        raise ProfileError(f"no profile '{text}': give a shipped profile ({names}), "
+                           "a profile.json file or a folder that holds one")
+    return path.resolve()
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProfileError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from exc
+    except ValueError as exc:
+        raise ProfileError(f"is not valid JSON: {exc}", path=str(path)) from exc
+    if not isinstance(data, dict):
+        raise ProfileError("must hold a JSON object", path=str(path))
+    return data
+
+
+def _validate(path: Path, data: dict[str, Any]) -> _ProfileModel:
+    try:
+        return _ProfileModel.model_validate(_aliased(data))
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]).replace("start", "from").replace("end", "to")
+            problems.append(f"{where}: {err['msg']}")
+        raise ProfileError("invalid profile: " + "; ".join(problems), path=str(path)) from exc
+
+
+def _text(folder: Path, name: str, path: Path) -> str:
+    file = folder / name
+    try:
+        return file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"names '{name}', which cannot be read: {exc.strerror or exc}", path=str(path)) from exc
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _names(text: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for line in _lines(text):
+        role, _, names = line.partition("\t")
+        out[role.strip()] = tuple(dict.fromkeys(out.get(role.strip(), ()) + tuple(names.split())))
+    return out
+
+
+@dataclass
+class _Layer:
+    """A profile file and what it adds, before merging."""
+
+    path: Path
+    model: _ProfileModel
+    raw: bytes
+    standard_lines: list[str]
+    lexicon: list[str]
+    names: dict[str, tuple[str, ...]]
+
+
+def _layers(path: Path, seen: tuple[Path, ...] = ()) -> list[_Layer]:
+    if path in seen:
+        raise ProfileError("extends itself (a cycle of 'extends')", path=str(path))
+    data = _read_json(path)
+    model = _validate(path, data)
+    folder = path.parent
+    base: list[_Layer] = []
+    if model.extends:
+        ref = model.extends
+        try:
+            parent = profile_path(ref if (PROFILES_DIR / ref / "profile.json").is_file() or Path(ref).is_absolute()
+                                  else folder / ref)
+        except ProfileError as exc:
+            raise ProfileError(f"extends '{ref}': {exc.message}", path=str(path)) from exc
+        base = _layers(parent, (*seen, path))
+    layer = _Layer(
+        path, model, path.read_bytes(),
+        _lines(_text(folder, model.standard_lines, path)) if model.standard_lines else [],
+        [_text(folder, name, path) for name in model.lexicon],
+        _names(_text(folder, model.person_names, path)) if model.person_names else {},
+    )
+    return [*base, layer]
+
+
+def _issuer(m: _IssuerModel) -> Issuer:
+    symbols, spans = parse_symbols([s if isinstance(s, str) else
+                                    {"symbol": s.symbol, "from": s.start, "to": s.end} for s in m.symbols])
+    return Issuer(m.id, tuple(m.lines), tuple(tuple(fold(a) for a in group) for group in m.aliases), m.main,
+                  _day(m.start), _day(m.end), tuple(fold(a) for a in m.authority), symbols, spans)
+
+
+def _merge(layers: list[_Layer]) -> Profile:
+    top = layers[-1].model
+    places: dict[str, Place] = {}
+    bodies: dict[str, Body] = {}
+    issuers: dict[str, Issuer] = {}
+    districts: dict[str, District] = {}
+    doc_types: dict[str, str] = {}
+    schools: dict[str, tuple[str, ...]] = {}
+    units: list[str] = []
+    cited: list[str] = []
+    labels: list[str] = []
+    heads: list[str] = []
+    kinds: list[str] = []
+    level_renames: dict[str, str] = {}
+    renames: list[SchoolRename] = []
+    standard: list[str] = []
+    lexicon: list[str] = []
+    names: dict[str, tuple[str, ...]] = {}
+    for layer in layers:
+        m = layer.model
+        for p in m.places:  # a later layer's entry of the same name (and start) replaces the earlier one
+            places[f"{p.name}|{p.start}"] = Place(p.name, p.kind, _day(p.start), _day(p.end),
+                                                  tuple(p.aliases), p.successor)
+        for b in m.bodies:
+            bodies[b.name] = Body(b.name, b.code, tuple(b.codes), tuple(b.aliases), b.under,
+                                  _day(b.start), _day(b.end))
+        for i in m.issuers:
+            issuers[i.id] = _issuer(i)
+        for d in m.districts:
+            districts[d.name] = District(d.name, d.kind, tuple(d.aliases), _day(d.start), _day(d.end), d.successor)
+        doc_types.update({t.name: t.code for t in m.document_types})
+        for district, names_ in m.schools.items():
+            schools[district] = tuple(dict.fromkeys(schools.get(district, ()) + tuple(names_)))
+        units += [u for u in m.unit_codes if u not in units]
+        cited += [c for c in m.cited_codes if c not in cited]
+        labels += [x for x in m.esign_labels if x not in labels]
+        heads += [x for x in m.header_words if x not in heads]
+        kinds += [k for k in m.district_kinds if k not in kinds]
+        level_renames.update({fold(r.old): r.new for r in m.level_renames})
+        renames += [SchoolRename(r.old, r.new, _day(r.on)) for r in m.school_renames]
+        standard += [s for s in layer.standard_lines if s not in standard]
+        lexicon += layer.lexicon
+        for role, extra in layer.names.items():
+            names[role] = tuple(dict.fromkeys(names.get(role, ()) + extra))
+    gazetteer = Gazetteer(tuple(issuers.values()), tuple(districts.values()), level_renames, tuple(renames), schools)
+    digest = hashlib.sha256()
+    for layer in layers:
+        digest.update(layer.raw)
+        for text in [*layer.standard_lines, *layer.lexicon]:
+            digest.update(text.encode())
+    return Profile(
+        name=top.name, description=top.description, files=tuple(layer.path for layer in layers),
+        fingerprint=digest.hexdigest()[:16], places=tuple(places.values()), district_kinds=tuple(kinds),
+        bodies=tuple(bodies.values()), document_types=tuple(doc_types.items()), unit_codes=tuple(units),
+        cited_codes=tuple(cited), esign_labels=tuple(labels), gazetteer=gazetteer, header_words=tuple(heads),
+        standard_lines=tuple(standard), lexicon_texts=tuple(lexicon), person_names=names,
+    )
+
+
+def check_profile(profile: Profile) -> list[str]:
+    """What is doubtful in a profile that loaded: problems a person should fix, none when it is sound.
+
+    Checks what the file format cannot: a successor that is no place, an
+    issuer's symbol made of codes no one knows, a school listed twice, a
+    rename to a school no one lists, two places with the same folded name
+    at the same time.
+    """
+    problems: list[str] = []
+    names = {p.name for p in profile.places}
+    for p in profile.places:
+        if p.successor and p.successor not in names:
+            problems.append(f"place {p.name}: successor '{p.successor}' is no place of the profile")
+    seen: dict[str, Place] = {}
+    for p in profile.places:
+        key = fold(p.name)
+        other = seen.get(key)
+        if other is not None and other.kind == p.kind and _overlap(other, p):
+            problems.append(f"place {p.name}: listed twice for the same years")
+        seen[key] = p
+    for issuer in profile.gazetteer.issuers:
+        for symbol in issuer.symbols:
+            unknown = [t for t in symbol.split("-") if t not in profile.listed_codes]
+            if unknown:
+                problems.append(f"issuer {issuer.id}: symbol {symbol} has codes no body, unit or document type "
+                                f"of the profile has: {', '.join(unknown)} (add them to unit_codes)")
+    listed: dict[str, str] = {}
+    for district, schools in profile.gazetteer.schools.items():
+        for school in schools:
+            if fold(school) in listed:
+                problems.append(f"school {school}: listed under {listed[fold(school)]} and {district}")
+            listed.setdefault(fold(school), district)
+    return problems
+
+
+def _overlap(a: Place, b: Place) -> bool:
+    lo = max(a.start or dt.date.min, b.start or dt.date.min)
+    hi = min(a.end or dt.date.max, b.end or dt.date.max)
+    return lo <= hi
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime_ns: int) -> Profile:
+    return _merge(_layers(path))
+
+
+def load_profile(ref: str | Path = DEFAULT_PROFILE) -> Profile:
+    """Load a profile (and what it extends), validated; cached while its file is unchanged.
+
+    Args:
+        ref: A shipped profile's name (``"default"``, ``"hai-phong"``), a
+            ``profile.json`` or the folder that holds one.
+
+    Raises:
+        ProfileError: The profile is missing, unreadable or invalid; the
+            message names the file and the field.
+    """
+    path = profile_path(ref)
+    return _load(path, path.stat().st_mtime_ns)

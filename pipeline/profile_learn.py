@@ -1,0 +1,96 @@
+"""Grow an office's profile from the records people approved.
+
+An archivist who confirms a record's issuer, number and school in the
+review queue has read them off the page: those are the office's own names.
+:func:`learn_profile` writes a new profile that *extends* the current one
+(nothing in it is changed) with
+
+* each issuer header confirmed on an approved record (its lines as a person
+  confirmed them) and the symbols of the numbers approved under it;
+* each school an approved school record names, listed under ``"(learned)"``.
+
+The new profile is a folder with a ``profile.json`` a person can read and
+edit before the office switches to it (``SOHOA_PROFILE``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from pipeline.folding import fold
+from pipeline.ledger import Ledger, RecordRow
+from pipeline.profile import PROFILES_DIR, Profile, load_profile
+
+__all__ = ["learn_profile", "learned_entries"]
+
+_SCHOOL = re.compile(r"^Trường\s+(?:Mầm non|Tiểu học|THCS|THPT|TH&THCS|THCS&THPT|Trung học cơ sở|"
+                     r"Trung học phổ thông)\s+(?P<name>.+)$")
+_SCHOOL_TYPES = ("kiem_dinh_chat_luong", "cong_nhan_chuan_quoc_gia")
+
+
+def _extends(profile: Profile) -> str:
+    """How the new profile names the current one: a shipped name, else its file's absolute path."""
+    top = profile.files[-1]
+    return top.parent.name if top.parent.parent == PROFILES_DIR else str(top)
+
+
+def learned_entries(profile: Profile, records: list[RecordRow]) -> tuple[list[dict], dict[str, list[str]]]:
+    """The issuers and schools of approved records that the profile does not hold yet.
+
+    Returns:
+        ``(issuers, schools)`` in the profile file's format.
+    """
+    known_issuers = {fold(i.canonical) for i in profile.gazetteer.issuers}
+    known_schools = {fold(n) for names in profile.gazetteer.schools.values() for n in names}
+    symbols: dict[str, set[str]] = defaultdict(set)
+    lines_of: dict[str, list[str]] = {}
+    schools: list[str] = []
+    for r in records:
+        if r.issuer and fold(r.issuer) not in known_issuers:
+            key = fold(r.issuer)
+            lines_of.setdefault(key, [ln.strip() for ln in r.issuer.split(" / ") if ln.strip()])
+            if r.number and "/" in r.number:
+                symbols[key].add(r.number.rpartition("/")[2])
+        m = _SCHOOL.match(r.subject or "") if r.type in _SCHOOL_TYPES else None
+        if m and fold(m.group("name")) not in known_schools and m.group("name") not in schools:
+            schools.append(m.group("name"))
+    issuers = []
+    for n, (key, lines) in enumerate(sorted(lines_of.items()), start=1):
+        issuers.append({"id": f"learned-{n}", "lines": lines, "main": len(lines) - 1,
+                        "aliases": [[fold(ln)] for ln in lines], "symbols": sorted(symbols[key]),
+                        "note": "confirmed on approved records (sohoa profile learn)"})
+    return issuers, ({"(learned)": schools} if schools else {})
+
+
+def learn_profile(profile: Profile, ledger: Ledger, out: Path, name: str | None = None) -> tuple[Path, dict[str, int]]:
+    """Write a profile extending ``profile`` with what the ledger's approved records confirm.
+
+    Args:
+        profile: The office's current profile.
+        ledger: The ledger to read approved records from.
+        out: A folder for the new ``profile.json`` (created).
+        name: The new profile's name (default: the folder's).
+
+    Returns:
+        The ``profile.json`` written (it loads: it is checked before this
+        returns) and how many records, issuers and schools it adds.
+    """
+    records = ledger.approved_records()
+    issuers, schools = learned_entries(profile, records)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "profile.json"
+    data = {
+        "format": 1,
+        "name": name or out.name,
+        "description": f"{profile.name} and what people confirmed on {len(records)} approved records.",
+        "extends": _extends(profile),
+        "issuers": issuers,
+        "schools": schools,
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    load_profile(path)  # raises ProfileError if what was written does not load
+    return path, {"records": len(records), "issuers": len(issuers),
+                  "schools": sum(len(v) for v in schools.values())}
