@@ -16,6 +16,7 @@ __all__ = [
     "Line",
     "Paragraph",
     "Columns",
+    "Stack",
     "Space",
     "PageBreak",
     "Signature",
@@ -81,12 +82,30 @@ class Columns:
         right: Lines of the right column.
         left_align: ``center`` (header) or ``left`` ("Nơi nhận:" list).
         signature: Optional signature mark drawn in the right column.
+        split: Where the left column ends, as a share of the text width.
     """
 
     left: tuple[Line, ...]
     right: tuple[Line, ...]
     left_align: Literal["center", "left"] = "center"
     signature: "Signature | None" = None
+    split: float = 0.41
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Unwrapped lines across the whole text width (a one-column header).
+
+    Never split across pages; each line keeps its own style, underline and
+    rule, as in :class:`Columns`.
+
+    Attributes:
+        lines: The lines, top to bottom.
+        align: ``center``, ``left`` or ``right`` within the text width.
+    """
+
+    lines: tuple[Line, ...]
+    align: Literal["center", "left", "right"] = "center"
 
 
 @dataclass(frozen=True)
@@ -125,7 +144,7 @@ class PageBreak:
     numbered: bool = True
 
 
-Block = Union[Paragraph, Columns, Space, PageBreak]
+Block = Union[Paragraph, Columns, Stack, Space, PageBreak]
 
 
 @dataclass

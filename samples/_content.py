@@ -16,12 +16,14 @@ from pipeline.domain import ProcedureType
 
 from samples import _vocab as V
 from samples._blocks import Block, Columns, Line, PageBreak, Paragraph, Signature, Space
+from samples._look import CLASSIC_LOOK, Look
 
 __all__ = [
     "Person",
     "School",
     "RecordContent",
     "GENERATED_TYPES",
+    "STYLES",
     "random_person",
     "random_school",
     "random_date",
@@ -33,6 +35,8 @@ __all__ = [
 GENERATED_TYPES: tuple[ProcedureType, ...] = tuple(
     t for t in ProcedureType if t is not ProcedureType.KHAC
 )
+#: ``classic``: one Hải Phòng look (the demo set); ``varied``: many offices' paper.
+STYLES: tuple[str, ...] = ("classic", "varied")
 
 SGD_ISSUER = ("UBND THÀNH PHỐ HẢI PHÒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO")
 UBND_ISSUER = ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HẢI PHÒNG")
@@ -66,7 +70,22 @@ class School:
 
 @dataclass(frozen=True)
 class RecordContent:
-    """One synthetic record: ground-truth fields and layout blocks."""
+    """One synthetic record: ground-truth fields, look and layout blocks.
+
+    Attributes:
+        type: Procedure type.
+        number: Normalized number (``123/QĐ-SGDĐT``).
+        date: Signing date.
+        issuer: Header lines of the issuer as printed, joined with `` / ``.
+        subject: The person's or the school's full name.
+        validity_years: Validity period, None if it never expires.
+        blocks: Layout blocks in reading order.
+        look: Font family, margins and sizes to render with.
+        header_layout: ``two_column``, ``one_column`` or ``number_under_title``.
+        place: The place named on the place-date line.
+        wording: Which phrasing of each part was used (``classic`` for the
+            classic style; ``part:index`` pairs for the varied one).
+    """
 
     type: ProcedureType
     number: str
@@ -75,6 +94,10 @@ class RecordContent:
     subject: str
     validity_years: int | None
     blocks: tuple[Block, ...] = field(repr=False)
+    look: Look = CLASSIC_LOOK
+    header_layout: str = "two_column"
+    place: str = "Hải Phòng"
+    wording: str = "classic"
 
     @property
     def valid_until(self) -> dt.date | None:
@@ -509,8 +532,14 @@ def make_record(
     school: str | None = None,
     long_body: int | None = None,
     certificate: bool | None = None,
+    style: str = "classic",
 ) -> RecordContent:
     """Build one record of a procedure type.
+
+    The classic style draws from ``rng`` exactly as it always has, so the
+    demo set stays the same; the varied style
+    (:func:`samples._wording.make_varied_record`) draws issuers, looks,
+    layouts and wordings.
 
     Args:
         rng: Random source; the same state gives the same record.
@@ -520,10 +549,19 @@ def make_record(
         school: Fixed full school name ("Trường THCS Lê Lợi") for the school types.
         long_body: Number of extra neutral paragraphs (more pages); random when None.
         certificate: For accreditation, add the certificate page; random when None.
+        style: ``classic`` or ``varied`` (see :data:`STYLES`).
 
     Returns:
         The record's fields and layout blocks.
     """
+    if style == "varied":
+        # Imported here: the varied builders use this module's Person and RecordContent.
+        from samples._wording import make_varied_record
+
+        return make_varied_record(rng, kind, date=date, person=person, school=school,
+                                  long_body=long_body, certificate=certificate)
+    if style != "classic":
+        raise ValueError(f"unknown style {style!r}; choose from {STYLES}")
     d = date or random_date(rng)
     extra = long_body if long_body is not None else rng.choice((0, 0, 0, 1, 2, 7))
     if kind is ProcedureType.XAC_MINH_VAN_BANG:

@@ -1,8 +1,12 @@
 """Draw layout blocks on A4 pages with Pillow, recording the text of each page.
 
-The renderer is deterministic: the same blocks and dpi give the same pixels.
-Each page's ground-truth text is the list of drawn lines in reading order
-(for two-column blocks: the left column, then the right one).
+The renderer is deterministic: the same blocks, look and dpi give the same
+pixels. Each page's ground-truth text is the list of drawn lines in reading
+order (for two-column blocks: the left column, then the right one).
+
+A :class:`~samples._look.Look` sets the font family, margins and line
+spacing; the default is the classic look. :func:`layout_document` runs the
+same layout without drawing, for the page count and text of a record.
 """
 
 from __future__ import annotations
@@ -16,17 +20,14 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from samples._blocks import Block, Columns, Line, PageBreak, Paragraph, Signature, Space, Style
+from samples._blocks import (
+    Block, Columns, Line, PageBreak, Paragraph, Signature, Space, Stack, Style,
+)
+from samples._look import CLASSIC_LOOK, FontFamily, Look
 
-__all__ = ["RenderedPage", "PageGeometry", "render_document", "FONT_DIR"]
+__all__ = ["RenderedPage", "PageGeometry", "render_document", "layout_document", "FONT_DIR"]
 
 FONT_DIR = "/usr/share/fonts/truetype/liberation2"
-_FONT_FILES: dict[str, str] = {
-    "regular": "LiberationSerif-Regular.ttf",
-    "bold": "LiberationSerif-Bold.ttf",
-    "italic": "LiberationSerif-Italic.ttf",
-    "bold_italic": "LiberationSerif-BoldItalic.ttf",
-}
 INK = (28, 26, 30)
 SIGNATURE_INK = (35, 45, 125)
 SEAL_INK = (205, 45, 55, 170)
@@ -72,9 +73,19 @@ class RenderedPage:
         return "\n".join(self.lines)
 
 
-@lru_cache(maxsize=64)
-def _font(style: Style, size_px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(f"{FONT_DIR}/{_FONT_FILES[style]}", size_px)
+@lru_cache(maxsize=256)
+def _font_file(path: str, size_px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size_px)
+
+
+class _NullDraw:
+    """Stands in for ``ImageDraw`` when only the layout is wanted."""
+
+    def text(self, *args: object, **kwargs: object) -> None:
+        return None
+
+    def line(self, *args: object, **kwargs: object) -> None:
+        return None
 
 
 def _wrap(words: Sequence[str], font: ImageFont.FreeTypeFont, first_width: float,
@@ -100,10 +111,14 @@ def _wrap(words: Sequence[str], font: ImageFont.FreeTypeFont, first_width: float
 class _Writer:
     """Cursor over a growing list of pages."""
 
-    def __init__(self, geo: PageGeometry) -> None:
+    def __init__(self, geo: PageGeometry, family: FontFamily, spacing: float = LINE_SPACING,
+                 dry: bool = False) -> None:
         self.geo = geo
+        self.family = family
+        self.spacing = spacing
+        self.dry = dry
         self.pages: list[RenderedPage] = []
-        self.images: list[Image.Image] = []
+        self.images: list[Image.Image | None] = []
         self.left = geo.px(geo.left_mm)
         self.right = geo.size[0] - geo.px(geo.right_mm)
         self.bottom = geo.size[1] - geo.px(geo.bottom_mm)
@@ -112,19 +127,25 @@ class _Writer:
 
     @property
     def draw(self) -> ImageDraw.ImageDraw:
+        if self.dry:
+            return _NullDraw()  # type: ignore[return-value]
         return ImageDraw.Draw(self.images[-1])
+
+    def font(self, style: Style, size_px: int, heading: bool = False) -> ImageFont.FreeTypeFont:
+        """The family's face of ``style`` at a pixel size (heavy face for headings)."""
+        return _font_file(self.family.path(style, heading), size_px)
 
     @property
     def lines(self) -> list[str]:
         return self.pages[-1].lines
 
     def new_page(self, numbered: bool) -> None:
-        self.images.append(Image.new("RGB", self.geo.size, (255, 255, 255)))
+        self.images.append(None if self.dry else Image.new("RGB", self.geo.size, (255, 255, 255)))
         self.pages.append(RenderedPage(np.zeros((1, 1, 3), np.uint8)))
         self.y = self.geo.px(self.geo.top_mm)
         if numbered:
             number = str(len(self.pages))
-            font = _font("regular", self.geo.pt(13))
+            font = self.font("regular", self.geo.pt(13))
             cx = (self.left + self.right) / 2
             self.draw.text((cx, self.y - self.geo.px(8)), number, font=font, fill=INK, anchor="ma")
             self.lines.append(number)
@@ -137,14 +158,16 @@ class _Writer:
 
     def finish(self) -> list[RenderedPage]:
         for page, img in zip(self.pages, self.images):
-            page.image = np.asarray(img, dtype=np.uint8).copy()
+            if img is not None:
+                page.image = np.asarray(img, dtype=np.uint8).copy()
         return self.pages
 
 
 def _paragraph(w: _Writer, p: Paragraph) -> None:
-    font = _font(p.style, w.geo.pt(p.size_pt))
+    heading = p.style == "bold" and p.align == "center"
+    font = w.font(p.style, w.geo.pt(p.size_pt), heading)
     size = w.geo.pt(p.size_pt)
-    line_h = int(size * LINE_SPACING)
+    line_h = int(size * w.spacing)
     w.y += int(size * p.space_before_em)
     indent = size * p.indent_em
     width = w.right - w.left
@@ -173,30 +196,31 @@ def _paragraph(w: _Writer, p: Paragraph) -> None:
         w.y += line_h
 
 
-def _fit(line: Line, width: float, geo: PageGeometry) -> ImageFont.FreeTypeFont:
+def _fit(w: _Writer, line: Line, width: float) -> ImageFont.FreeTypeFont:
     """The line's font, shrunk until the text fits its column."""
     size = line.size_pt
-    font = _font(line.style, geo.pt(size))
+    font = w.font(line.style, w.geo.pt(size), heading=True)
     while size > 8 and font.getlength(line.text) > width:
         size -= 0.5
-        font = _font(line.style, geo.pt(size))
+        font = w.font(line.style, w.geo.pt(size), heading=True)
     return font
 
 
-def _column(w: _Writer, lines: Sequence[Line], x0: float, x1: float, centre: bool) -> list[float]:
-    """Draw one column from the current y; return the baseline y of each line."""
+def _column(w: _Writer, lines: Sequence[Line], x0: float, x1: float, centre: bool,
+            right: bool = False) -> list[float]:
+    """Draw one column from the current y; return the top y of each line (and the end)."""
     y = float(w.y)
     tops: list[float] = []
     for line in lines:
-        font = _fit(line, x1 - x0, w.geo)
+        font = _fit(w, line, x1 - x0)
         size = font.size
         tops.append(y)
         if line.text:
-            x = (x0 + x1) / 2 if centre else x0
-            anchor = "ma" if centre else "la"
+            x = (x0 + x1) / 2 if centre else x1 if right else x0
+            anchor = "ma" if centre else "ra" if right else "la"
             w.draw.text((x, y), line.text, font=font, fill=INK, anchor=anchor)
             length = font.getlength(line.text)
-            lx0 = x - length / 2 if centre else x
+            lx0 = x - length / 2 if centre else x - length if right else x
             if line.underline:
                 uy = y + size * 1.08
                 w.draw.line((lx0, uy, lx0 + length, uy), fill=INK, width=max(1, size // 18))
@@ -205,26 +229,40 @@ def _column(w: _Writer, lines: Sequence[Line], x0: float, x1: float, centre: boo
                 half = length * 0.22
                 cx = lx0 + length / 2
                 w.draw.line((cx - half, ry, cx + half, ry), fill=INK, width=max(1, size // 20))
-        y += size * LINE_SPACING + (size * 0.25 if line.rule else 0)
+        y += size * w.spacing + (size * 0.25 if line.rule else 0)
     tops.append(y)
     return tops
 
 
-def _columns_height(c: Columns, geo: PageGeometry) -> float:
-    def height(lines: Sequence[Line]) -> float:
-        return sum(geo.pt(ln.size_pt) * (LINE_SPACING + (0.25 if ln.rule else 0)) for ln in lines)
-    return max(height(c.left), height(c.right))
+def _lines_height(lines: Sequence[Line], geo: PageGeometry, spacing: float) -> float:
+    return sum(geo.pt(ln.size_pt) * (spacing + (0.25 if ln.rule else 0)) for ln in lines)
+
+
+def _columns_height(c: Columns, geo: PageGeometry, spacing: float = LINE_SPACING) -> float:
+    return max(_lines_height(c.left, geo, spacing), _lines_height(c.right, geo, spacing))
+
+
+def _stack(w: _Writer, s: Stack) -> None:
+    w.ensure(_lines_height(s.lines, w.geo, w.spacing))
+    tops = _column(w, s.lines, w.left, w.right, centre=s.align == "center",
+                   right=s.align == "right")
+    w.lines.extend(ln.text for ln in s.lines if ln.text)
+    w.y = int(tops[-1])
 
 
 def _columns(w: _Writer, c: Columns) -> None:
-    w.ensure(_columns_height(c, w.geo))
-    split = w.left + 0.41 * (w.right - w.left)
+    w.ensure(_columns_height(c, w.geo, w.spacing))
+    split = w.left + c.split * (w.right - w.left)
+    # Centred header lines may reach into the margins (10 mm left, 5 mm
+    # right), never closer than 8 / 6 mm to the paper's edge.
     margin = w.geo.px(10)
+    left_reach = min(margin, w.left - w.geo.px(8))
+    right_reach = min(margin // 2, w.geo.size[0] - w.right - w.geo.px(6))
     if c.left_align == "center":
-        left_box = (w.left - margin, split)
+        left_box = (w.left - max(0, left_reach), split)
     else:
         left_box = (w.left, split)
-    right_box = (split, w.right + margin // 2)
+    right_box = (split, w.right + max(0, right_reach))
     start = w.y
     left_tops = _column(w, c.left, *left_box, centre=c.left_align == "center")
     right_tops = _column(w, c.right, *right_box, centre=True)
@@ -238,6 +276,8 @@ def _columns(w: _Writer, c: Columns) -> None:
 def _sign(w: _Writer, sig: Signature, box: tuple[float, float], tops: list[float],
           start: float) -> None:
     """A blue scribble in the blank lines and a red seal overlapping it."""
+    if w.dry:
+        return
     rnd = random.Random(sig.seed)
     cx = (box[0] + box[1]) / 2
     top = tops[sig.after_line + 1]
@@ -273,22 +313,50 @@ def _sign(w: _Writer, sig: Signature, box: tuple[float, float], tops: list[float
     w.images[-1] = Image.alpha_composite(base, layer).convert("RGB")
 
 
-def render_document(blocks: Sequence[Block], dpi: int = 300) -> list[RenderedPage]:
+def _geometry(look: Look, dpi: int) -> PageGeometry:
+    return PageGeometry(dpi=dpi, top_mm=look.top_mm, bottom_mm=look.bottom_mm,
+                        left_mm=look.left_mm, right_mm=look.right_mm)
+
+
+def render_document(blocks: Sequence[Block], dpi: int = 300,
+                    look: Look = CLASSIC_LOOK) -> list[RenderedPage]:
     """Lay out a record's blocks on as many A4 pages as needed.
 
     Args:
         blocks: The record's blocks in reading order.
         dpi: Resolution; 300 for real samples, lower for fast tests.
+        look: Font family, margins and line spacing (default: the classic look).
 
     Returns:
         The clean pages with their ground-truth text lines.
     """
-    w = _Writer(PageGeometry(dpi=dpi))
+    return _run(blocks, dpi, look, dry=False)
+
+
+def layout_document(blocks: Sequence[Block], dpi: int = 300,
+                    look: Look = CLASSIC_LOOK) -> list[list[str]]:
+    """The page texts :func:`render_document` would give, without drawing (fast).
+
+    Args:
+        blocks: The record's blocks in reading order.
+        dpi: Resolution (page breaks depend on it through rounding).
+        look: Font family, margins and line spacing.
+
+    Returns:
+        The text lines of each page.
+    """
+    return [p.lines for p in _run(blocks, dpi, look, dry=True)]
+
+
+def _run(blocks: Sequence[Block], dpi: int, look: Look, dry: bool) -> list[RenderedPage]:
+    w = _Writer(_geometry(look, dpi), look.family, look.line_spacing, dry)
     for block in blocks:
         if isinstance(block, Paragraph):
             _paragraph(w, block)
         elif isinstance(block, Columns):
             _columns(w, block)
+        elif isinstance(block, Stack):
+            _stack(w, block)
         elif isinstance(block, Space):
             w.y += int(w.geo.pt(13) * block.em)
         elif isinstance(block, PageBreak):

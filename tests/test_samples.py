@@ -1,7 +1,8 @@
 """Tests of the synthetic sample generator (``samples``).
 
-Everything runs at low resolution (40–72 dpi) so the module stays fast; the
-committed demo set is only read, never regenerated.
+Everything runs at low resolution (30–72 dpi) so the module stays fast; the
+committed demo set is only read, never regenerated (its records and page
+texts are rebuilt without drawing and compared).
 """
 
 from __future__ import annotations
@@ -15,30 +16,48 @@ import cv2
 import numpy as np
 import pytest
 
+from PIL import Image
+
 from pipeline.domain import ProcedureType
 from samples import (
+    COLOUR_MODES,
+    DEMO_DPI,
+    DEMO_SEED,
+    FONT_FAMILIES,
     GENERATED_TYPES,
+    GENERATOR_VERSION,
     SAMPLES_DIR,
     SCANNER_DARK,
+    STRIP_SIDES,
+    Look,
+    add_strips,
     bleed_through,
     blur,
+    could_be_generated_name,
     damage_page,
     demo_plan,
     fading,
     foxing,
     generate,
+    generator_vocabulary,
+    layout_document,
     make_record,
     mold,
     pick_skew_angle,
+    pick_strips,
     render_document,
     rotate_quarter,
     scanner_border,
     scanner_noise,
+    scanner_strips,
     skew_by,
     termite_holes,
+    to_colour_mode,
     yellowing,
 )
+from samples._headers import HEADER_LAYOUTS
 from samples._output import read_scan_pages
+from samples._places import old_spelling
 from samples.generate import main
 
 EFFECTS = (yellowing, foxing, mold, termite_holes, fading, bleed_through, blur,
@@ -350,3 +369,342 @@ def test_committed_demo_set_matches_its_ground_truth() -> None:
     formats = {f["format"] for f in truth["files"]}
     assert {"pdf", "tiff", "jpg"} <= formats
     assert len(demo_plan()) == len(truth["files"])
+
+
+# --- the varied style --------------------------------------------------------
+
+def _varied(seeds: range, kinds: tuple[ProcedureType, ...] = GENERATED_TYPES) -> list:
+    return [make_record(random.Random(s), k, style="varied") for s in seeds for k in kinds]
+
+
+@pytest.fixture(scope="module")
+def varied_records() -> list:
+    """Varied records of every type over many seeds (content only, no drawing)."""
+    return _varied(range(45))
+
+
+@pytest.fixture(scope="module")
+def varied_pages(varied_records: list) -> dict[int, list[list[str]]]:
+    """The page lines of each varied record (by position), laid out once without drawing."""
+    return {i: layout_document(r.blocks, 40, r.look) for i, r in enumerate(varied_records)}
+
+
+@pytest.fixture(scope="module")
+def varied_set(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("varied")
+    truth = generate(out, seed=7, n_records=12, levels=("clean", "mild", "heavy"), dpis=(30, 40),
+                     rescans=4)
+    return out, truth
+
+
+
+
+def test_varied_records_use_several_fonts_layouts_and_margins(varied_records: list) -> None:
+    fonts = {r.look.font for r in varied_records}
+    assert {"serif", "sans", "mono"} <= fonts and fonts & {"serif_heavy_header", "sans_heavy_header"}
+    assert len(fonts) >= 5
+    assert {r.header_layout for r in varied_records} == set(HEADER_LAYOUTS)
+    lefts = [r.look.left_mm for r in varied_records]
+    assert min(lefts) < 15 and max(lefts) > 30
+    for key, family in FONT_FAMILIES.items():
+        for style in ("regular", "bold", "italic", "bold_italic"):
+            assert Path(family.path(style, heading=True)).is_file(), key
+
+
+def test_fonts_and_margins_change_the_pixels() -> None:
+    rec = make_record(random.Random(3), ProcedureType.CAP_BAN_SAO_VAN_BANG, style="varied")
+    images = {}
+    for font in ("serif", "sans", "mono", "serif_heavy_header"):
+        look = Look(font=font, left_mm=12.0)
+        images[font] = render_document(rec.blocks, 40, look)[0].image
+    assert len({img.tobytes() for img in images.values()}) == 4
+    # The left margin is where the running text starts.
+    for left_mm in (12.0, 35.0):
+        img = render_document(rec.blocks, 50, Look(left_mm=left_mm))[0].image
+        ink = np.flatnonzero((img[img.shape[0] // 3: 2 * img.shape[0] // 3] < 100).any(axis=(0, 2)))
+        assert ink[0] == pytest.approx(left_mm * 50 / 25.4, abs=3)
+
+
+def test_header_layouts_give_their_reading_order(varied_records: list,
+                                                varied_pages: dict) -> None:
+    seen = set()
+    for i, rec in enumerate(varied_records):
+        lines = varied_pages[i][0]
+        number_at = next(i for i, ln in enumerate(lines) if ln.startswith("Số"))
+        motto_at = next(i for i, ln in enumerate(lines) if ln.startswith("CỘNG H"))
+        issuer_at = lines.index(rec.issuer.split(" / ")[0])
+        if rec.header_layout == "two_column":
+            assert issuer_at < number_at < motto_at
+        elif rec.header_layout == "one_column":
+            assert motto_at < issuer_at < number_at
+        else:
+            title_at = lines.index("QUYẾT ĐỊNH")
+            assert issuer_at < motto_at < title_at < number_at
+        seen.add(rec.header_layout)
+    assert seen == set(HEADER_LAYOUTS)
+
+
+def test_letters_have_a_vv_line_and_decisions_a_ve_viec_line(varied_records: list,
+                                                             varied_pages: dict) -> None:
+    vv, ve_viec = set(), set()
+    for i, rec in enumerate(varied_records):
+        lines = varied_pages[i][0]
+        if rec.type is ProcedureType.XAC_MINH_VAN_BANG:
+            number_at = next(i for i, ln in enumerate(lines) if ln.startswith("Số"))
+            assert lines[number_at + 1].startswith("V/v ") and "xác minh" in lines[number_at + 1]
+            assert rec.header_layout != "number_under_title"
+            vv.add(lines[number_at + 1])
+        else:
+            about = next(ln for ln in lines if ln.startswith("Về việc"))
+            ve_viec.add((rec.type, about))
+    assert len(vv) >= 3
+    for kind in GENERATED_TYPES:
+        if kind is not ProcedureType.XAC_MINH_VAN_BANG:
+            assert len({a for k, a in ve_viec if k is kind}) >= 3, kind
+
+
+#: Phrases that make the procedure type plain to a person reading the record.
+_TYPE_WORDS = {
+    ProcedureType.XAC_MINH_VAN_BANG: ("xác minh văn bằng",),
+    ProcedureType.KIEM_DINH_CHAT_LUONG: ("chất lượng giáo dục",),
+    ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA: ("chuẩn quốc gia",),
+    ProcedureType.CAP_BAN_SAO_VAN_BANG: ("bản sao", "sổ gốc"),
+    ProcedureType.CHINH_SUA_VAN_BANG: ("chỉnh sửa", "điều chỉnh"),
+    ProcedureType.CONG_NHAN_VAN_BANG_NUOC_NGOAI: ("nước ngoài",),
+}
+
+
+def test_wordings_differ_but_each_record_reads_as_its_type(varied_records: list,
+                                                          varied_pages: dict) -> None:
+    by_type: dict[ProcedureType, set[str]] = {}
+    for i, rec in enumerate(varied_records):
+        by_type.setdefault(rec.type, set()).add(rec.wording)
+        text = " ".join(" ".join(p) for p in varied_pages[i]).lower()
+        words = _TYPE_WORDS[rec.type]
+        assert any(w in text for w in words), (rec.type, rec.wording)
+        assert rec.subject.lower() in text
+    for kind, wordings in by_type.items():
+        assert len(wordings) >= 10, kind
+    parts = [dict(kv.split(":") for kv in r.wording.split(",")) for r in varied_records
+             if r.type is ProcedureType.XAC_MINH_VAN_BANG]
+    for part in ("open", "result", "person", "vv"):
+        assert len({p[part] for p in parts}) >= 3, part
+
+
+def test_person_is_named_in_several_phrasings(varied_records: list, varied_pages: dict) -> None:
+    kinds = (ProcedureType.XAC_MINH_VAN_BANG, ProcedureType.CAP_BAN_SAO_VAN_BANG)
+    text = "\n".join("\n".join(varied_pages[i][0]) for i, r in enumerate(varied_records)
+                     if r.type in kinds)
+    joined = text.replace("\n", " ")
+    assert "Họ và tên:" in text
+    assert "ông (bà)" in joined and ", sinh năm" in joined
+    assert ", sinh ngày" in joined
+
+
+def test_issuers_of_several_provinces_and_district_offices(varied_records: list,
+                                                          varied_pages: dict) -> None:
+    issuers = {r.issuer for r in varied_records}
+    places = {r.place for r in varied_records}
+    assert len(places) >= 10
+    assert any(i.startswith("UBND TỈNH NAM ĐỊNH / SỞ GIÁO DỤC") for i in issuers)
+    assert any(" / PHÒNG GIÁO DỤC" in i and "HUYỆN" in i for i in issuers)
+    assert any(i.startswith(("ỦY BAN NHÂN DÂN / TỈNH", "UỶ BAN NHÂN DÂN / TỈNH")) for i in issuers)
+    assert any(" / " not in i and "ỦY BAN NHÂN DÂN TỈNH" in i.replace("UỶ", "ỦY") for i in issuers)
+    assert any("UỶ" in i or "HOÀ" in i or "GIÁO DỤC - ĐÀO TẠO" in i for i in issuers)
+    for i, rec in enumerate(varied_records):
+        lines = varied_pages[i][0]
+        assert any(ln.startswith(f"{rec.place}, ngày ") for ln in lines), rec.place
+        symbol = rec.number.split("/", 1)[1]
+        if rec.type is ProcedureType.XAC_MINH_VAN_BANG:
+            assert "QĐ" not in symbol and symbol.split("-")[0] in (
+                "SGDĐT", "SGD&ĐT", "GDĐT", "PGDĐT", "PGD&ĐT"), symbol
+        elif rec.type is ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA:
+            assert symbol == "QĐ-UBND"
+        elif "PHÒNG GIÁO DỤC" in rec.issuer:
+            assert symbol in ("QĐ-PGDĐT", "QĐ-PGD&ĐT", "QĐ-GDĐT")
+        else:
+            assert symbol in ("QĐ-SGDĐT", "QĐ-SGD&ĐT", "QĐ-GDĐT")
+
+
+def test_many_schools_and_people_from_the_generators_own_lists(varied_records: list) -> None:
+    vocab = generator_vocabulary()
+    schools = [r.subject for r in _varied(range(150), (ProcedureType.KIEM_DINH_CHAT_LUONG,))]
+    assert len(set(schools)) > 120
+    assert all(s in vocab["school_names"] for s in schools)
+    people = [r.subject for r in varied_records if not r.subject.startswith("Trường")]
+    assert all(could_be_generated_name(p) and p in vocab["person_names"] for p in people)
+    classic = generator_vocabulary("classic")
+    assert not vocab["school_proper_names"] & classic["school_proper_names"]
+    assert not vocab["school_proper_names"] & vocab["provinces"]
+    assert len(vocab["school_names"]) > 1000
+    assert could_be_generated_name("Nguyễn Thị Thu Hà") and not could_be_generated_name("Nguyễn An")
+    assert not could_be_generated_name("Mai Minh Minh")
+
+
+def test_varied_records_are_deterministic() -> None:
+    for kind in GENERATED_TYPES:
+        a = make_record(random.Random(11), kind, style="varied")
+        b = make_record(random.Random(11), kind, style="varied")
+        assert a == b and a.blocks == b.blocks and a.look == b.look
+
+
+def test_old_spelling_moves_the_tone_of_open_syllables() -> None:
+    assert old_spelling("CỘNG HÒA XÃ HỘI") == "CỘNG HOÀ XÃ HỘI"
+    assert old_spelling("ỦY BAN NHÂN DÂN TỈNH THANH HÓA") == "UỶ BAN NHÂN DÂN TỈNH THANH HOÁ"
+    assert old_spelling("Hoàng Thủy, Thụy Hoàng") == "Hoàng Thuỷ, Thuỵ Hoàng"
+
+
+def test_scanner_strips_run_along_any_side() -> None:
+    img = np.full((280, 200, 3), 250, np.uint8)
+    sides_seen: set[str] = set()
+    for seed in range(40):
+        strips = pick_strips(np.random.default_rng(seed), "mild")
+        assert 1 <= len(strips) <= 2 and all(0.005 <= w <= 0.04 for w in strips.values())
+        sides_seen |= set(strips)
+    assert sides_seen == set(STRIP_SIDES)
+    grown = scanner_strips(img, np.random.default_rng(0), "heavy")
+    assert grown.shape[0] >= img.shape[0] and grown.shape[1] >= img.shape[1]
+    assert grown.shape != img.shape
+    out = add_strips(img, {"left": 0.05, "bottom": 0.03})
+    assert out.shape == (280 + 8, 200 + 10, 3)
+    assert out[:, :10].max() < 40 and out[-8:].max() < 40 and out[0, -1].min() > 200
+    with_strips = [damage_page(img, np.random.default_rng(s), "mild", border="strips")
+                   for s in range(8)]
+    assert any(d.strips for d in with_strips)
+    for d in with_strips:
+        turned = skew_by(img, d.skew_deg, expand=True).shape
+        assert (d.image.shape != turned) == bool(d.strips)
+
+
+def test_varied_set_records_the_new_keys(varied_set: tuple[Path, dict]) -> None:
+    root, truth = varied_set
+    _check_consistency(root, truth)
+    assert truth["style"] == "varied" and truth["generator_version"] == GENERATOR_VERSION
+    assert {f["dpi"] for f in truth["files"]} <= {30, 40}
+    assert {f["colour"] for f in truth["files"]} <= set(COLOUR_MODES)
+    for f in truth["files"]:
+        if f["format"] in ("png", "tiff", "jpg"):
+            with Image.open(root / f["path"]) as im:
+                assert round(im.info["dpi"][0]) == f["dpi"]
+                assert im.mode == {"colour": "YCbCr" if f["format"] == "tiff" else "RGB",
+                                   "grey": "L", "bilevel": "1"}[f["colour"]]
+        for p in f["pages"]:
+            assert set(p["strips"]) <= set(STRIP_SIDES)
+    for r in truth["records"]:
+        assert {"issuer", "font", "header_layout", "place", "wording", "rescan_of",
+                "margins_mm"} <= set(r)
+        assert r["font"] in FONT_FAMILIES and r["header_layout"] in HEADER_LAYOUTS
+
+
+def test_rescans_repeat_a_paper_in_another_file(varied_set: tuple[Path, dict]) -> None:
+    root, truth = varied_set
+    by_id = {r["id"]: r for r in truth["records"]}
+    rescans = [r for r in truth["records"] if r["rescan_of"]]
+    assert len(rescans) == 4 and len(truth["records"]) == 16
+    files = {f["path"]: f for f in truth["files"]}
+    for r in rescans:
+        first = by_id[r["rescan_of"]]
+        assert first["rescan_of"] is None
+        for key in ("type", "number", "date", "issuer", "subject", "font", "wording"):
+            assert r[key] == first[key]
+        assert r["file"] != first["file"] and r["damage"] != "clean"
+        texts = [files[r["file"]]["pages"][n - 1]["text"] for n in r["pages"]]
+        assert texts == [files[first["file"]]["pages"][n - 1]["text"] for n in first["pages"]]
+        assert (root / r["file"]).read_bytes() != (root / first["file"]).read_bytes()
+
+
+def test_colour_modes_are_written_as_such(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    bilevel = generate(tmp_path / "b", seed=2, n_records=8, dpi=30, colours=("bilevel",),
+                       levels=("heavy",))
+    formats = set()
+    for f in bilevel["files"]:
+        path = tmp_path / "b" / f["path"]
+        formats.add(f["format"])
+        assert f["colour"] == "bilevel" and f["format"] != "jpg"
+        if f["format"] == "pdf":
+            image = PdfReader(str(path)).pages[0]["/Resources"]["/XObject"].values()
+            obj = next(iter(image)).get_object()
+            assert obj["/BitsPerComponent"] == 1 and "/CCITTFaxDecode" in str(obj["/Filter"])
+        else:
+            with Image.open(path) as im:
+                assert im.mode == "1"
+                if f["format"] == "tiff":
+                    assert im.info["compression"] == "group4"
+    assert "pdf" in formats and formats & {"tiff", "png"}
+    grey = generate(tmp_path / "g", seed=2, n_records=3, dpi=30, colours=("grey",),
+                    layout="images")
+    for f in grey["files"]:
+        with Image.open(tmp_path / "g" / f["path"]) as im:
+            assert im.mode == "L"
+    page = np.full((120, 90, 3), 230, np.uint8)
+    page[40:50, 10:80] = 60
+    page[:, :8] = SCANNER_DARK
+    one_bit = to_colour_mode(page, "bilevel")
+    assert one_bit.dtype == bool and one_bit[45, 40] == 0 and one_bit[10, 40] == 1
+    assert not one_bit[:, :8].any()
+
+
+def test_varied_sets_are_deterministic(tmp_path: Path) -> None:
+    kwargs = dict(seed=5, n_records=6, dpis=(30, 40), rescans=2, levels=("mild", "heavy"))
+    a = generate(tmp_path / "a", **kwargs)
+    b = generate(tmp_path / "b", jobs=2, **kwargs)
+    assert a == b
+    for f in a["files"]:
+        assert (tmp_path / "a" / f["path"]).read_bytes() == (tmp_path / "b" / f["path"]).read_bytes()
+
+
+def test_classic_style_keeps_the_first_format(tmp_path: Path) -> None:
+    truth = generate(tmp_path, seed=1, n_records=2, dpi=30, style="classic")
+    assert truth["generator_version"] == "1.0.0" and "style" not in truth
+    assert set(truth["files"][0]) == {"path", "format", "damage", "pages"}
+    assert "font" not in truth["records"][0]
+    assert truth["records"][0]["issuer"] in ("UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+                                             "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG")
+    with pytest.raises(ValueError):
+        generate(tmp_path, n_records=1, dpi=30, style="classic", rescans=1)
+    with pytest.raises(ValueError):
+        generate(tmp_path, n_records=1, dpi=30, style="fancy")
+
+
+def test_demo_plan_still_gives_the_committed_records() -> None:
+    """The demo's records and page texts, rebuilt without drawing, match the committed truth."""
+    truth = json.loads((SAMPLES_DIR / "ground_truth.json").read_text(encoding="utf-8"))
+    rng = random.Random(DEMO_SEED)
+    specs = [r for f in demo_plan() for r in f.records]
+    records = [make_record(rng, s.type, person=s.person, school=s.school, long_body=s.long_body,
+                           certificate=s.certificate) for s in specs]
+    committed = sorted(truth["records"], key=lambda r: r["id"])
+    texts = [t for f in truth["files"] for t in (p["text"] for p in f["pages"])]
+    assert [p for rec in records for p in ("\n".join(x) for x in
+                                             layout_document(rec.blocks, DEMO_DPI))] == texts
+    for rec, gt in zip(records, committed):
+        assert (rec.type.value, rec.number, rec.date.isoformat(), rec.issuer, rec.subject) == (
+            gt["type"], gt["number"], gt["date"], gt["issuer"], gt["subject"])
+
+
+def test_cli_new_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--out", str(tmp_path / "v"), "--records", "3", "--dpis", "30,40", "--colours",
+                 "grey,bilevel", "--rescans", "1", "--levels", "mild", "--seed", "4"])
+    assert code == 0 and "4 records" in capsys.readouterr().out
+    truth = json.loads((tmp_path / "v" / "ground_truth.json").read_text(encoding="utf-8"))
+    assert {f["colour"] for f in truth["files"]} <= {"grey", "bilevel"}
+    assert sum(1 for r in truth["records"] if r["rescan_of"]) == 1
+    main(["--out", str(tmp_path / "c"), "--records", "1", "--dpi", "30", "--style", "classic"])
+    truth = json.loads((tmp_path / "c" / "ground_truth.json").read_text(encoding="utf-8"))
+    assert truth["generator_version"] == "1.0.0"
+    with pytest.raises(SystemExit):
+        main(["--out", str(tmp_path / "x"), "--style", "classic", "--rescans", "2"])
+
+
+def test_varied_skew_keeps_the_corners_of_the_page() -> None:
+    img = np.full((300, 210, 3), 255, np.uint8)
+    for y, x in ((5, 5), (5, 195), (285, 5), (285, 195)):
+        img[y:y + 10, x:x + 10] = 0
+    kept = skew_by(img, 8.0, (255, 255, 255), expand=True)
+    cut = skew_by(img, 8.0, (255, 255, 255))
+    assert kept.shape[0] > img.shape[0] and kept.shape[1] > img.shape[1]
+    assert (kept < 128).all(axis=-1).sum() > 0.9 * 400 > (cut < 128).all(axis=-1).sum()
+    assert _ink_angle(skew_by(_text_block(), 3.0, (255, 255, 255), expand=True)) == pytest.approx(
+        3.0, abs=0.5)
