@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.folding import fold
 from pipeline.ledger import RecordRow
+from pipeline.records import flagged_fields
 
 __all__ = ["FIELDS", "Predicted", "RecordScore", "from_rows", "score", "score_records"]
 
@@ -27,6 +28,8 @@ class Predicted:
     date: dt.date | None
     subject: str | None
     issuer: str | None
+    #: The record's review reasons (none for a stage that gives none): a wrong field they name is flagged.
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass
@@ -49,6 +52,8 @@ class RecordScore:
     #: Fields filled in but wrong (a missing value is not counted here: it
     #: sends the record to review instead of misleading a clerk).
     wrong: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    #: Fields wrong or missing that no review reason names: the failures that mislead a clerk.
+    silent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     stacked_files: int = 0
     stacked_files_ok: int = 0
     misses: list[str] = field(default_factory=list)
@@ -64,8 +69,8 @@ def _norm(value: str | None) -> str:
 
 def from_rows(rows: Iterable[RecordRow]) -> list[Predicted]:
     """Ledger records as predictions."""
-    return [Predicted(Path(r.path), tuple(r.pages), r.type, r.number, r.issue_date, r.subject, r.issuer)
-            for r in rows]
+    return [Predicted(Path(r.path), tuple(r.pages), r.type, r.number, r.issue_date, r.subject, r.issuer,
+                      tuple(r.reasons)) for r in rows]
 
 
 def score(truth: dict, root: Path, preds: Iterable[Predicted], level: str | None = None) -> RecordScore:
@@ -101,12 +106,17 @@ def score(truth: dict, root: Path, preds: Iterable[Predicted], level: str | None
             "subject": _norm(rec.subject) == _norm(gt["subject"]),
             "issuer": _norm(rec.issuer) == _norm(gt["issuer"]),
         }
+        flagged = flagged_fields(rec.reasons)
         for name, ok in checks.items():
             setattr(res, f"{name}_ok", getattr(res, f"{name}_ok") + ok)
             if not ok and got[name] is not None:
                 res.wrong[name] += 1
+            if not ok and name not in flagged:
+                res.silent[name] += 1
             if not ok:
-                res.misses.append(f"{gt['file']} {gt['pages']} {name}: expected {gt[name]!r}, got {got[name]!r}")
+                mark = "flagged" if name in flagged else "SILENT"
+                res.misses.append(f"{gt['file']} {gt['pages']} {name} ({mark}): expected {gt[name]!r}, "
+                                  f"got {got[name]!r}")
     files = set(per_file)
     res.extra = sum(1 for k in by_key if k[0] in files and k not in matched)
     for path, oks in per_file.items():

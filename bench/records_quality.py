@@ -110,7 +110,7 @@ def exact_baseline(pages: Sequence[PageText]) -> list:
 
 def sohoa_pipeline(pages: Sequence[PageText], profile: Profile, model: TypeModel | None = None) -> list:
     """The real stages (:func:`pipeline.records.build_records`) with a profile, and the learned vote when given a model."""
-    return [(r.pages, r.type.value, r.fields.number, r.fields.date, r.fields.subject, r.fields.issuer)
+    return [(r.pages, r.type.value, r.fields.number, r.fields.date, r.fields.subject, r.fields.issuer, r.reasons)
             for r, _ in build_records(pages, dt.date(2026, 1, 1), profile, model)]
 
 
@@ -165,11 +165,12 @@ def predict(pages: dict[Path, list[PageText]], pipeline: Pipeline) -> list[Predi
     return [Predicted(path, *rec) for path, pp in pages.items() for rec in pipeline(pp)]
 
 
-def _row(name: str, level: str, s: RecordScore) -> str:
+def _row(name: str, level: str, s: RecordScore, reviewed: bool) -> str:
     wrong = "/".join(str(s.wrong[f]) for f in ("number", "date", "subject"))
+    silent = "/".join(str(s.silent[f]) for f in ("number", "date", "issuer", "subject")) if reviewed else "—"
     return (f"| {name} | {level} | {s.records} | {s.pct(s.found):.1f} | {s.pct(s.type_ok):.1f} | "
             f"{s.pct(s.number_ok):.1f} | {s.pct(s.date_ok):.1f} | {s.pct(s.subject_ok):.1f} | "
-            f"{s.pct(s.issuer_ok):.1f} | {wrong} | {s.stacked_files_ok}/{s.stacked_files} |")
+            f"{s.pct(s.issuer_ok):.1f} | {wrong} | {silent} | {s.stacked_files_ok}/{s.stacked_files} |")
 
 
 def report(truth: dict, root: Path, variants: dict[str, list[Predicted]], show_misses: bool) -> str:
@@ -177,14 +178,14 @@ def report(truth: dict, root: Path, variants: dict[str, list[Predicted]], show_m
     levels = sorted({g.get("damage", "?") for g in truth["records"]})
     lines = [
         "| stages | damage | records | segmented right % | type % | number % | date % | subject % | issuer % "
-        "| wrong number/date/subject | stacked files right |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| wrong number/date/subject | silent number/date/issuer/subject | stacked files right |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     misses: list[str] = []
     for name, preds in variants.items():
         for level in [*levels, None]:
             s = score(truth, root, preds, level)
-            lines.append(_row(name, level or "all", s))
+            lines.append(_row(name, level or "all", s, any(p.reasons for p in preds)))
             if level is None and show_misses and name == next(iter(variants)):
                 misses = s.misses
     if misses:
@@ -236,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"set {args.set} (seed {truth.get('seed')}, {len(truth['records'])} records, {n_pages} pages "
           f"in {len(pages)} files), OCR text from {ledger_path}\n")
     print(report(truth, args.set, variants, args.misses))
-    print("\n" + links_summary(pages, profile))
+    print("\n" + links_summary(pages, profile, truth, args.set))
     if args.reread_cost:
         print("\n" + reread_cost(ledger_path, Settings(profile=args.profile)))
     return 0
@@ -304,19 +305,43 @@ class _Rec:
     valid_until: dt.date | None
 
 
-def links_summary(pages: dict[Path, list[PageText]], profile: Profile) -> str:
-    """Duplicates and revocations found among the set's records (all distinct papers)."""
+def links_summary(pages: dict[Path, list[PageText]], profile: Profile, truth: dict, root: Path) -> str:
+    """Duplicate links and revocations among the set's records, and the rescans of one paper linked.
+
+    Every record of the set is a distinct paper except the rescans the
+    ground truth lists (``rescan_of``): a rescan must be linked to its
+    original (directly or through another scan of the paper), and no two
+    distinct papers may be.
+    """
     recs = [
-        _Rec(f"{path.name}:{r.pages[0]}", r.type.value, r.fields.number, r.fields.date, r.fields.subject, text,
+        _Rec(f"{path}:{r.pages[0]}", r.type.value, r.fields.number, r.fields.date, r.fields.subject, text,
              r.confidence, r.needs_review, r.valid_until)
         for path, pp in pages.items() for r, text in build_records(pp, dt.date(2026, 1, 1), profile)
     ]
     dups = find_duplicates(recs)
     revs = find_revocations(recs, profile)
+    group = {r.key: r.key for r in recs}
+
+    def top(k: str) -> str:
+        while group[k] != k:
+            k = group[k]
+        return k
+
+    for d in dups:
+        group[top(d.duplicate)] = top(d.keep)
+    key_of = {g["id"]: f"{(root / g['file']).resolve()}:{g['pages'][0]}" for g in truth["records"]}
+    paper = {g["id"]: g.get("rescan_of") or g["id"] for g in truth["records"]}
+    pairs = [(g["id"], g["rescan_of"]) for g in truth["records"] if g.get("rescan_of")]
+    linked = sum(1 for a, b in pairs if key_of[a] in group and key_of[b] in group and top(key_of[a]) == top(key_of[b]))
+    by_key = {v: k for k, v in key_of.items()}
+    wrong = [d for d in dups if d.duplicate in by_key and d.keep in by_key
+             and paper[by_key[d.duplicate]] != paper[by_key[d.keep]]]
     review = sum(r.needs_review for r in recs)
-    lines = [f"{len(recs)} records, {review} flagged for review; "
-             f"duplicate links among these distinct papers: {len(dups)}; revocations/renewals: {len(revs)}"]
-    lines += [f"- {d.reason}" for d in dups] + [f"- {r.key}: {r.reason}" for r in revs.values()]
+    lines = [f"{len(recs)} records, {review} flagged for review; rescans of one paper linked: {linked}/{len(pairs)}; "
+             f"distinct papers linked as one: {len(wrong)}; revocations/renewals: {len(revs)}"]
+    lines += [f"- not linked: {a} (rescan of {b})" for a, b in pairs
+              if not (key_of[a] in group and key_of[b] in group and top(key_of[a]) == top(key_of[b]))]
+    lines += [f"- wrongly linked: {d.reason}" for d in wrong] + [f"- {r.key}: {r.reason}" for r in revs.values()]
     return "\n".join(lines)
 
 

@@ -433,7 +433,10 @@ def knowledge_for(profile: Profile) -> Knowledge:
             profile.reading_fingerprint,
             Lexicon.from_texts([*profile.lexicon_texts, "\n".join(profile.standard_lines)]),
             PersonNames.from_roles(profile.person_names),
-            tuple(unicodedata.normalize("NFC", ln) for ln in profile.standard_lines),
+            # The bodies' names are standard lines too, each spelling its own ("SỞ GIÁO DỤC - ĐÀO TẠO" of old
+            # headers stays: only a line near none of them is put back to the nearest).
+            tuple(dict.fromkeys(unicodedata.normalize("NFC", ln) for ln in (
+                *profile.standard_lines, *(n for b in profile.bodies for n in (b.name, *b.aliases))))),
             dict(profile.codes),
             tuple(fold(p.name) for p in profile.places),
         )

@@ -88,6 +88,9 @@ RULES: tuple[Evidence, ...] = (
     _ev(P.XAC_MINH_VAN_BANG, "xac minh van bang", "body", 1.5),
     _ev(P.XAC_MINH_VAN_BANG, "de nghi xac minh", "body", 1.0),
     _ev(P.XAC_MINH_VAN_BANG, "ket qua xac minh", "body", 1.0),
+    # The reply itself: "Trả lời Công văn số … về việc xác minh văn bằng", "… xác nhận: ông X đã được cấp …".
+    _ev(P.XAC_MINH_VAN_BANG, ("tra loi", "xac minh van bang"), "body", 1.5),
+    _ev(P.XAC_MINH_VAN_BANG, ("xac nhan", "da duoc cap"), "body", 1.0),
     # Kiểm định chất lượng giáo dục
     _ev(P.KIEM_DINH_CHAT_LUONG, "kiem dinh chat luong giao duc", "title,about", 3.0),
     _ev(P.KIEM_DINH_CHAT_LUONG, "giay chung nhan kiem dinh chat luong", "body", 1.5),
@@ -97,6 +100,9 @@ RULES: tuple[Evidence, ...] = (
     _ev(P.KIEM_DINH_CHAT_LUONG, "kiem dinh chat luong", "about", 2.5),
     _ev(P.KIEM_DINH_CHAT_LUONG, "kiem dinh chat luong giao duc cho truong", "body", 1.5),
     _ev(P.KIEM_DINH_CHAT_LUONG, "dat cap do", "body", 1.0),
+    # "Công nhận trường đạt tiêu chuẩn chất lượng giáo dục": the accreditation decision's own title.
+    _ev(P.KIEM_DINH_CHAT_LUONG, "tieu chuan chat luong giao duc", "about", 2.5),
+    _ev(P.KIEM_DINH_CHAT_LUONG, "dat kiem dinh chat luong giao duc", "body", 1.5),
     # Công nhận trường đạt chuẩn quốc gia
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "dat chuan quoc gia", "title,about", 3.0),
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "dat chuan quoc gia", "body", 1.5),
@@ -112,6 +118,9 @@ RULES: tuple[Evidence, ...] = (
     _ev(P.CHINH_SUA_VAN_BANG, "chinh sua noi dung van bang", "title,about", 3.0),
     _ev(P.CHINH_SUA_VAN_BANG, ("chinh sua", "van bang"), "about,body", 2.0),
     _ev(P.CHINH_SUA_VAN_BANG, "sua lai la", "body", 1.0),
+    # "Điều chỉnh nội dung ghi trên văn bằng": the same procedure in other words.
+    _ev(P.CHINH_SUA_VAN_BANG, ("dieu chinh", "van bang"), "title,about", 3.0),
+    _ev(P.CHINH_SUA_VAN_BANG, ("dieu chinh noi dung", "van bang"), "body", 1.5),
     # Công nhận văn bằng do cơ sở giáo dục nước ngoài cấp
     _ev(P.CONG_NHAN_VAN_BANG_NUOC_NGOAI, ("cong nhan van bang", "nuoc ngoai"), "title,about", 3.0),
     _ev(P.CONG_NHAN_VAN_BANG_NUOC_NGOAI, "co so giao duc nuoc ngoai", "body", 1.5),

@@ -183,7 +183,8 @@ def parse_title(text: str) -> str | None:
     return None
 
 
-_ABOUT_RE = re.compile(r"^\s*(?:v[e\u00ea]\s*v[i1l]?[e3]c|v\s*[/l1|]\s*[vy])\s*[:.]?\s*")
+#: "Về việc" and "V/v" as OCR reads them: "V/ xác minh" (the second "v" lost), "V+$v" (the slash garbled).
+_ABOUT_RE = re.compile(r"^\s*(?:v[e\u00ea]\s*v[i1l]?[e3]c|v\s*[/l1|]\s*[vy]|v\s*[/+$|]{1,3}\s*[vy]?(?=\s))\s*[:.]?\s*")
 _ABOUT_STOP_RE = re.compile(
     r"^\s*(?:can cu|kinh gui|dieu\s*\d|quyet dinh|xet|giam doc|chu tich|-|\d+[.)])"
 )

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -138,12 +139,22 @@ def _is_label(folded: str, labels: tuple[str, ...]) -> bool:
     return any(head.startswith(lab) for lab in labels)
 
 
+#: The motto's first words ("CỘNG HÒA"), read at the end of the left column's line when the columns run
+#: together ("HÒA" alone is also a place's: "KHÁNH HÒA").
+_MOTTO_START = ("cong", "hoa")
+
+
 def _without_lower_tail(line: str) -> str:
-    """An upper-case line without the words of the right column read after it ("… HẢI PHÒNG Độc lập")."""
+    """An upper-case line without the words of the right column read after it ("… HẢI PHÒNG Độc lập", "… CỘNG")."""
     words = line.split()
     while words and (any(c.islower() for c in words[-1]) or not any(c.isalpha() for c in words[-1])):
         words.pop()
-    return " ".join(words).strip(_EDGE_PUNCT) if words else ""
+    last = [fold(w).strip(_EDGE_PUNCT) for w in words[-2:]]
+    if len(words) > 3 and last == list(_MOTTO_START):
+        del words[-2:]
+    elif len(words) > 2 and last[-1:] == [_MOTTO_START[0]]:
+        words.pop()
+    return re.sub(r"^\W+|\W+$", "", " ".join(words)) if words else ""
 
 
 def _upper(line: str) -> bool:
@@ -206,6 +217,13 @@ class _Known:
     printed: str
     folded: str
     body: Body | None
+    #: Other printed forms of the same letters ("UỶ BAN NHÂN DÂN" for "ỦY BAN NHÂN DÂN").
+    variants: tuple[str, ...] = ()
+
+    def spelled_as(self, read: str) -> str:
+        """The printed form the reading has, when it is one of them; else the first."""
+        nfc = unicodedata.normalize("NFC", " ".join(read.split()))
+        return next((v for v in (self.printed, *self.variants) if v == nfc), self.printed)
 
 
 _VOCABULARIES: dict[tuple[str, dt.date | None], tuple[_Known, ...]] = {}
@@ -224,7 +242,11 @@ def _vocabulary(profile: Profile, on: dt.date | None) -> tuple[_Known, ...]:
 
     def add(printed: str, body: Body | None) -> None:
         f = " ".join(fold(printed).split())
-        lines.setdefault(f, _Known(printed, f, body))
+        known = lines.get(f)
+        if known is None:
+            lines[f] = _Known(printed, f, body)
+        elif printed != known.printed and printed not in known.variants:
+            lines[f] = _Known(known.printed, f, known.body or body, (*known.variants, printed))
 
     bodies = [b for b in profile.bodies if (on is None or ((b.start is None or on >= b.start)
                                                            and (b.end is None or on <= b.end)))]
@@ -289,10 +311,33 @@ def _clear(line: str, profile: Profile) -> bool:
     return True
 
 
+def _header_word(folded: str, profile: Profile) -> bool:
+    """A folded line opens with one of the profile's header words."""
+    return any(folded == w or folded.startswith(w + " ") for w in (" ".join(fold(h).split())
+                                                                     for h in profile.header_words))
+
+
 def _opens_header(line: str, profile: Profile) -> bool:
-    """A header line opens with a word the profile knows headers by ("SỞ", "UBND", "TỈNH", …)."""
+    """A header line opens with a word the profile knows headers by ("SỞ", "UBND", "TỈNH", …).
+
+    It must also be whole where the profile can tell: a body's name begun
+    is finished ("ỦY BAN AN" is no "ỦY BAN NHÂN DÂN …"), and a province is
+    one the profile knows ("TỈNH THANH" is what is left of one).
+    """
     f = " ".join(fold(line).split())
-    return any(f == w or f.startswith(w + " ") for w in (" ".join(fold(h).split()) for h in profile.header_words))
+    if not _header_word(f, profile):
+        return False
+    for body in profile.bodies:
+        names = [" ".join(fold(n).split()) for n in (body.name, *body.aliases)]
+        words = names[0].split()
+        if len(words) >= 3 and f.startswith(" ".join(words[:2]) + " ") and not any(
+                f == n or f.startswith(n + " ") for n in names):
+            return False
+    m = re.search(r"(?:^|\s)tinh\s+(.+)$", f)
+    if m is not None:
+        places = {" ".join(fold(p.name).split()) for p in profile.places if p.kind == "tỉnh"}
+        return m.group(1).strip(_EDGE_PUNCT) in places
+    return True
 
 
 def _line(read: str, vocab: tuple[_Known, ...], profile: Profile) -> tuple[HeaderLine, _Known | None]:
@@ -302,7 +347,7 @@ def _line(read: str, vocab: tuple[_Known, ...], profile: Profile) -> tuple[Heade
     if known is None:
         return HeaderLine(read, read, "read", clear), None
     if d == 0 or fold(read).replace(" ", "") == known.folded.replace(" ", ""):
-        return HeaderLine(read, known.printed, "known", True), known
+        return HeaderLine(read, known.spelled_as(read), "known", True), known
     if clear:
         # Every word of it is a word: a name the profile spells otherwise, or another place; as printed.
         return HeaderLine(read, read, "near", True), known
@@ -351,7 +396,8 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
     first_known = next((i for i, (_, k) in enumerate(lines_known) if k is not None), None)
     if first_known is not None:
         lines_known = lines_known[first_known:] if all(
-            h.how == "read" and not h.clear for h, _ in lines_known[:first_known]) else lines_known
+            h.how == "read" and not h.clear and not _header_word(" ".join(fold(h.read).split()), profile)
+            for h, _ in lines_known[:first_known]) else lines_known
     lines = tuple(h for h, _ in lines_known)
     body = next((k.body for _, k in reversed(lines_known) if k is not None and k.body is not None), None)
     notes = []

@@ -12,7 +12,7 @@ from pipeline.classify import classify
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.extract import extract_fields_noted
 from pipeline.learned import TypeModel, vote
-from pipeline.folding import fold
+from pipeline.folding import fold, is_vietnamese_syllable
 from pipeline.place_dates import fix_digits
 from pipeline.profile import Profile
 from pipeline.segment import segment
@@ -26,8 +26,8 @@ REVIEW_CONFIDENCE = 0.5
 REVIEW_OCR_CONF = 60.0
 #: Below this page quality score (ocr.quality.page_quality) a page sends its record to review.
 REVIEW_QUALITY = 0.75
-#: A word with digits read below this Tesseract confidence is doubtful: a number or date built
-#: from it sends the record to review instead of being trusted.
+#: A word read below this Tesseract confidence is doubtful: a number, date or name built from it
+#: sends the record to review instead of being trusted.
 DOUBT_CONF = 60.0
 
 
@@ -40,18 +40,21 @@ class PageText:
     mean_conf: float | None = None
     failed: bool = False
     quality: float | None = None  # ocr.quality.page_quality, 0–1
-    #: Words holding digits that Tesseract read with a confidence below
-    #: :data:`DOUBT_CONF` (a handwritten number, a stained date).
+    #: Words that Tesseract read with a confidence below :data:`DOUBT_CONF`
+    #: (a handwritten number, a stained date, a name under a blot).
     doubtful: tuple[str, ...] = ()
 
 
 def doubtful_words(words: Sequence[tuple[str, float]]) -> tuple[str, ...]:
-    """The words (text, confidence) with a digit read below :data:`DOUBT_CONF`."""
-    return tuple(t for t, conf in words if conf < DOUBT_CONF and any(ch.isdigit() for ch in t))
+    """The words (text, confidence) read below :data:`DOUBT_CONF`: digits or letters of a value."""
+    return tuple(t for t, conf in words if conf < DOUBT_CONF and any(ch.isalnum() for ch in t))
 
 
 def _digits(text: str) -> str:
-    """The digits a word gives a number or a date: its part before a slash, look-alikes as digits ("1O/QĐ" → "10")."""
+    """The digits a word with a digit gives a number or a date: its part before a slash, look-alikes as digits
+    ("1O/QĐ" → "10"); none for a word of letters alone ("So" is no "50")."""
+    if not any(ch.isdigit() for ch in text):
+        return ""
     return "".join(ch for ch in fix_digits(fold(text.split("/")[0])) if ch.isdigit())
 
 
@@ -72,6 +75,15 @@ def _doubted(fields: RecordFields, pages: Sequence[PageText]) -> list[str]:
         parts = {f"{date.day:02d}", str(date.day), f"{date.month:02d}", str(date.month), str(date.year)}
         if any(d in parts for d in doubtful):
             reasons.append(f"review: date {fields.date.isoformat()} read with low confidence")
+    if fields.subject:
+        unsure = {w.strip(".,;:()") for p in pages for w in p.doubtful}
+        words = fields.subject.split()
+        doubted = [w for w in words if w in unsure]
+        garbled = [w for w in words if not (is_vietnamese_syllable(w) or w.isupper() or w.isdigit()
+                                            or "&" in w)]
+        if doubted or garbled:
+            reasons.append(f"review: subject {fields.subject} read with low confidence or a word that is no "
+                           f"word ({', '.join(dict.fromkeys(doubted + garbled))})")
     return reasons
 
 
@@ -111,6 +123,8 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
         reasons.append("review: no document number found")
     if fields.date is None:
         reasons.append("review: no issue date found" + (f" (read: {fields.period})" if fields.period else ""))
+    if fields.subject is None and rec_type is not ProcedureType.KHAC:
+        reasons.append("review: subject: no person or school found")
     # Values proposed from what is known (a symbol from the issuer's, a
     # date from a damaged place-date line, the profile's spelling of an
     # issuer or a school) are the best guess, not a reading: a person

@@ -202,3 +202,43 @@ def test_the_shipped_profiles_are_package_data() -> None:
     assert '"profiles/*/*"' in text
     assert all((PROFILES_DIR / name / "profile.json").is_file() for name in ("default", "hai-phong"))
     assert shutil.which("sohoa") or (ROOT / ".venv/bin/sohoa").exists()
+
+
+# --------------------------------------------------------------------------
+# The generator is not the code's mirror
+# --------------------------------------------------------------------------
+
+
+def _profile_texts(profile_dir: Path) -> str:
+    """What a shipped profile folder holds, as one folded text."""
+    return fold("\n".join(p.read_text(encoding="utf-8") for p in sorted(profile_dir.iterdir()) if p.is_file()))
+
+
+def test_no_name_the_generator_makes_is_in_the_default_profile() -> None:
+    """Figures on generated pages must measure reading, not memory of the generator's names."""
+    from samples import generator_vocabulary
+
+    vocab = generator_vocabulary()
+    text = " ".join(_profile_texts(PROFILES_DIR / "default").split())
+    schools = [s for s in vocab["school_names"] if re.search(rf"(?<![a-z]){re.escape(fold(s))}(?![a-z])", text)]
+    assert not schools, schools[:10]
+    # Full person names: three or more words, as the generator writes them, in the profile's texts (its
+    # lists of family, middle and given names are word lists, not names).
+    # Compared as printed (lower case): folded, "Quyết định thi hành" would hold "Đinh Thị Hạnh".
+    people = {n.lower() for n in vocab["person_names"]}
+    words = re.findall(r"[^\W\d_]+", "\n".join(
+        p.read_text(encoding="utf-8").lower() for p in sorted((PROFILES_DIR / "default").iterdir())
+        if p.is_file() and p.suffix != ".tsv"))
+    found = {" ".join(words[i:i + k]) for k in (3, 4) for i in range(len(words) - k + 1)} & people
+    assert not found, sorted(found)[:10]
+
+
+def test_the_generator_and_the_default_profile_share_no_list() -> None:
+    from samples import generator_vocabulary
+
+    profile_lists = [frozenset(fold(x) for x in names) for names in DEFAULT.person_names.values()]
+    profile_lists += [frozenset(fold(p.name) for p in DEFAULT.places),
+                      frozenset(fold(n) for names in DEFAULT.gazetteer.schools.values() for n in names)]
+    for name, items in generator_vocabulary().items():
+        mine = frozenset(fold(x) for x in items)
+        assert all(mine != theirs for theirs in profile_lists if len(theirs) >= 5), name
