@@ -102,7 +102,7 @@ RULES: tuple[Evidence, ...] = (
     _ev(P.KIEM_DINH_CHAT_LUONG, "dat cap do", "body", 1.0),
     # "Công nhận trường đạt tiêu chuẩn chất lượng giáo dục": the accreditation decision's own title.
     _ev(P.KIEM_DINH_CHAT_LUONG, "tieu chuan chat luong giao duc", "about", 2.5),
-    _ev(P.KIEM_DINH_CHAT_LUONG, "dat kiem dinh chat luong giao duc", "body", 1.5),
+    _ev(P.KIEM_DINH_CHAT_LUONG, ("kiem dinh chat luong giao duc", "cap do"), "body", 1.5),
     # Công nhận trường đạt chuẩn quốc gia
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "dat chuan quoc gia", "title,about", 3.0),
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "dat chuan quoc gia", "body", 1.5),
@@ -112,11 +112,14 @@ RULES: tuple[Evidence, ...] = (
     _ev(P.CONG_NHAN_CHUAN_QUOC_GIA, "uy ban nhan dan", "header", 0.5),
     # Cấp bản sao văn bằng từ sổ gốc
     _ev(P.CAP_BAN_SAO_VAN_BANG, "ban sao van bang", "title,about", 3.0),
-    _ev(P.CAP_BAN_SAO_VAN_BANG, ("ban sao", "so goc"), "about,body", 2.0),
+    _ev(P.CAP_BAN_SAO_VAN_BANG, ("ban sao", "so goc"), "about", 2.0),
+    # In a body "bản sao" alone is any copy ("kèm theo bản sao giấy khai sinh"): a diploma's, from the register.
+    _ev(P.CAP_BAN_SAO_VAN_BANG, ("ban sao van bang", "so goc"), "body", 2.0),
     _ev(P.CAP_BAN_SAO_VAN_BANG, "cap ban sao", "body", 1.0),
     # Chỉnh sửa nội dung văn bằng
     _ev(P.CHINH_SUA_VAN_BANG, "chinh sua noi dung van bang", "title,about", 3.0),
-    _ev(P.CHINH_SUA_VAN_BANG, ("chinh sua", "van bang"), "about,body", 2.0),
+    _ev(P.CHINH_SUA_VAN_BANG, ("chinh sua", "van bang"), "title,about", 3.0),
+    _ev(P.CHINH_SUA_VAN_BANG, ("chinh sua", "van bang"), "body", 2.0),
     _ev(P.CHINH_SUA_VAN_BANG, "sua lai la", "body", 1.0),
     # "Điều chỉnh nội dung ghi trên văn bằng": the same procedure in other words.
     _ev(P.CHINH_SUA_VAN_BANG, ("dieu chinh", "van bang"), "title,about", 3.0),

@@ -605,6 +605,38 @@ def _odd_numeric(number: str, date: dt.date | None) -> str:
     return ""
 
 
+def _as_read(symbol: str, tail: str) -> bool:
+    """The symbol has the letters of the line as read (its marks aside): no code was guessed."""
+    read = re.sub(r"[^a-z0-9&-]", "", fold(tail))
+    return read.startswith(re.sub(r"[^a-z0-9&-]", "", fold(symbol)))
+
+
+def _other_type(number: str, title: str | None, profile: Profile) -> str:
+    """Why a number cannot be the document's under its title: another document type's code ("CĐ" under
+    "QUYẾT ĐỊNH", a "QĐ" damaged), or no "QĐ" in a decision's, or ``""``."""
+    want = TITLE_CODES.get(title or "")
+    codes = number.rpartition("/")[2].split("-")
+    types = {c for _, c in profile.document_types}
+    if want is None or want in codes or not codes or (codes[0] not in types and want != "QĐ"):
+        return ""
+    return f"number {number}: its type code {codes[0]} is not the title's ({want})"
+
+
+def _other_body(number: str, issuer: IssuerReading | None, profile: Profile) -> str:
+    """Why a number cannot be its issuer's: another body's code and none of the issuer's ("QĐ-PGDĐT" under
+    "SỞ GIÁO DỤC VÀ ĐÀO TẠO", an "S" read "p"), or ``""``."""
+    body = issuer.body if issuer is not None else None
+    if body is None:
+        return ""
+    codes = set(number.rpartition("/")[2].split("-"))
+    own = {body.code, *body.codes}
+    others = {c for b in profile.bodies if b is not body for c in (b.code, *b.codes)} - own
+    if codes & own or not codes & others:
+        return ""
+    return (f"number {number}: its body code {', '.join(sorted(codes & others))} is not the issuer's "
+            f"({body.code})")
+
+
 def _on_line(number: str, line: str) -> bool:
     """Whether the digits of ``number``'s numeric part are read on ``line`` (look-alikes as digits)."""
     digits = re.sub(r"[^0-9]", "", number.rpartition("/")[0])
@@ -681,7 +713,8 @@ def parse_number_detail(text: str, profile: Profile, issuer: IssuerReading | Non
         read = f"{found[0]} {found[1]}"
         return NumberReading(f"{found[0]}/{fixed}", read,
                              f"number {found[0]}/{fixed} proposed from the issuer's symbols (read 'Số: {read}')")
-    odd = _odd_numeric(number, date)
+    odd = _odd_numeric(number, date) or ("" if unknown_codes(number, codes) else (
+        _other_type(number, title, profile) or _other_body(number, issuer, profile)))
     if odd:
         return NumberReading(number, None, odd)
     head, _, symbol = number.rpartition("/")
@@ -691,8 +724,13 @@ def parse_number_detail(text: str, profile: Profile, issuer: IssuerReading | Non
     cut = _cut_inside(symbol, tail, symbols)
     if not cut and not _damaged(number, symbols, codes):
         longer = _cut_short(number, symbols)
-        return NumberReading(number, None, f"number symbol of {number} may be cut short (the issuer uses {longer})"
-                             if longer else "")
+        if longer:
+            return NumberReading(number, None, f"number symbol of {number} may be cut short (the issuer uses {longer})")
+        if tail is not None and not _as_read(symbol, tail):
+            # The parser gave a code back for letters it took for OCR confusions ("nGDĐT" read as "SGDĐT").
+            return NumberReading(number, f"{head}/{tail.split()[0]}",
+                                 f"number {number}: its symbol was read '{tail.split()[0]}'")
+        return NumberReading(number)
     snapped = number if cut else snap_symbol(number, symbols)
     if snapped != number and not _damaged(snapped, symbols, codes):
         return NumberReading(snapped, number, f"number {snapped} proposed from the issuer's symbols "
@@ -774,4 +812,7 @@ def extract_fields_noted(text: str, profile: Profile,
             if v is not None and v != getattr(fields, k)}
     notes = [n for n in (number.note, date.note) if n]
     notes += list(issuer.notes) + ([subject.note] if subject.note else [])
+    if number.value and not issuer.notes and _other_body(number.value, issuer, profile):
+        # The number names another body than the header read: a line of the header may be lost.
+        notes.append(f"issuer {issuer.value}: the number {number.value} is another body's (a header line lost?)")
     return Extraction(fields, tuple(notes), read, date.period)

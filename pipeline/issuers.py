@@ -144,10 +144,16 @@ def _is_label(folded: str, labels: tuple[str, ...]) -> bool:
 _MOTTO_START = ("cong", "hoa")
 
 
+def _lower_word(word: str) -> bool:
+    """A word written in lower case ("Độc", "lập"), not an upper-case one with a letter misread ("GIAlG")."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and sum(c.islower() for c in letters) * 2 >= len(letters)
+
+
 def _without_lower_tail(line: str) -> str:
     """An upper-case line without the words of the right column read after it ("… HẢI PHÒNG Độc lập", "… CỘNG")."""
     words = line.split()
-    while words and (any(c.islower() for c in words[-1]) or not any(c.isalpha() for c in words[-1])):
+    while words and (_lower_word(words[-1]) or not any(c.isalpha() for c in words[-1])):
         words.pop()
     last = [fold(w).strip(_EDGE_PUNCT) for w in words[-2:]]
     if len(words) > 3 and last == list(_MOTTO_START):
@@ -302,13 +308,21 @@ def _clear(line: str, profile: Profile) -> bool:
         core = tok.strip(_EDGE_PUNCT)
         if not core or core in {"&", "-", "–"}:
             continue
+        if len(core) == 1:
+            return False  # a letter alone: a speck, or what is left of a word
         if any(ch.isdigit() for ch in core) or not core.isupper():
             return False
         parts = [p for p in re.split(r"[&.\-]", core) if p]
-        if all(is_vietnamese_syllable(p) or fold(p) in codes or (p.isalpha() and len(p) <= 5) for p in parts):
+        if all(is_vietnamese_syllable(p) or fold(p) in codes or _abbreviation(p) for p in parts):
             continue
         return False
     return True
+
+
+def _abbreviation(token: str) -> bool:
+    """A short upper-case abbreviation ("UBND", "TP", "CA"): letters, mostly consonants."""
+    vowels = sum(fold(c) in "aeiouy" for c in token)
+    return token.isalpha() and len(token) <= 5 and vowels <= 1
 
 
 def _header_word(folded: str, profile: Profile) -> bool:
@@ -391,13 +405,6 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
         return IssuerReading(issuer.canonical, read, lines, issuer, _body_of(issuer.lines, profile, on), notes)
     vocab = _vocabulary(profile, on)
     lines_known = [_line(b, vocab, profile) for b in block]
-    # Lines above a recognised header line that are not recognised themselves are stamps or
-    # banner scraps (the issuer block is the lines next to the number).
-    first_known = next((i for i, (_, k) in enumerate(lines_known) if k is not None), None)
-    if first_known is not None:
-        lines_known = lines_known[first_known:] if all(
-            h.how == "read" and not h.clear and not _header_word(" ".join(fold(h.read).split()), profile)
-            for h, _ in lines_known[:first_known]) else lines_known
     lines = tuple(h for h, _ in lines_known)
     body = next((k.body for _, k in reversed(lines_known) if k is not None and k.body is not None), None)
     notes = []
@@ -432,7 +439,7 @@ def symbols_for(reading: IssuerReading, profile: Profile, on: dt.date | None = N
     The office's own issuer lists its symbols; any other recognised body
     numbers its acts by the national convention (Nghị định 30/2020/NĐ-CP):
     a document type's code before the body's ("QĐ-SGDĐT", "KH-UBND"), or
-    for a công văn the body's code and a unit's ("SGDĐT-KTKĐ").
+    for a công văn the body's code, alone or with a unit's ("SGDĐT-KTKĐ").
 
     Args:
         reading: The record's issuer.
@@ -449,6 +456,7 @@ def symbols_for(reading: IssuerReading, profile: Profile, on: dt.date | None = N
         return ()
     out: list[str] = []
     for code in (body.code, *body.codes):
+        out.append(code)  # a công văn numbered with the body's code alone ("5/PGDĐT")
         out += [f"{t}-{code}" for _, t in profile.document_types if t != "CV"]
         out += [f"{code}-{u}" for u in profile.unit_codes]
     return tuple(dict.fromkeys(out))

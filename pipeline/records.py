@@ -75,8 +75,11 @@ def _doubted(fields: RecordFields, pages: Sequence[PageText]) -> list[str]:
         parts = {f"{date.day:02d}", str(date.day), f"{date.month:02d}", str(date.month), str(date.year)}
         if any(d in parts for d in doubtful):
             reasons.append(f"review: date {fields.date.isoformat()} read with low confidence")
+    unsure = {w.strip(".,;:()") for p in pages for w in p.doubtful}
+    issuer_words = [w for w in (fields.issuer or "").replace("/", " ").split() if w in unsure]
+    if issuer_words:
+        reasons.append(f"review: issuer {fields.issuer} read with low confidence ({', '.join(issuer_words)})")
     if fields.subject:
-        unsure = {w.strip(".,;:()") for p in pages for w in p.doubtful}
         words = fields.subject.split()
         doubted = [w for w in words if w in unsure]
         garbled = [w for w in words if not (is_vietnamese_syllable(w) or w.isupper() or w.isdigit()
@@ -123,8 +126,10 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
         reasons.append("review: no document number found")
     if fields.date is None:
         reasons.append("review: no issue date found" + (f" (read: {fields.period})" if fields.period else ""))
-    if fields.subject is None and rec_type is not ProcedureType.KHAC:
+    if fields.subject is None:
         reasons.append("review: subject: no person or school found")
+    elif fields.subject.startswith("Trường ") and len(fields.subject.split()) <= 3 + (" học " in fields.subject):
+        reasons.append(f"review: subject {fields.subject}: a school's name of one word (cut short?)")
     # Values proposed from what is known (a symbol from the issuer's, a
     # date from a damaged place-date line, the profile's spelling of an
     # issuer or a school) are the best guess, not a reading: a person

@@ -1,0 +1,125 @@
+"""Every value is what the page prints, read with confidence, or it goes to review with its reason.
+
+Properties over damaged readings of headers any office prints, and the real
+scans of ``../shared/real-scans`` where they are on this machine (never
+copied into the project).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.real_scans import score_doc
+from conftest import DEFAULT, ROOT, run_sohoa
+from pipeline.domain import ProcedureType
+from pipeline.extract import extract_fields_noted
+from pipeline.folding import fold
+from pipeline.issuers import read_issuer
+from pipeline.records import PageText, build_records, flagged_fields
+
+REAL = ROOT.parent / "shared" / "real-scans"
+PLACES = [p for p in DEFAULT.places if p.exists_on(dt.date(2012, 1, 1))]
+
+
+def _header(place_idx: int, form: int) -> tuple[str, str]:
+    """A header any province prints (lines as printed), and its issuer."""
+    place = PLACES[place_idx % len(PLACES)]
+    kind = "TỈNH" if place.kind == "tỉnh" else "THÀNH PHỐ"
+    name = place.name.upper()
+    lines = [
+        [f"UBND {kind} {name}", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"],
+        ["ỦY BAN NHÂN DÂN", f"{kind} {name}"],
+        [f"ỦY BAN NHÂN DÂN {kind} {name}"],
+    ][form % 3]
+    return "\n".join(lines), " / ".join(lines)
+
+
+def _damage(text: str, rng: random.Random, n: int) -> str:
+    chars = list(text)
+    spots = [i for i, c in enumerate(chars) if c.isalpha()]
+    for i in rng.sample(spots, min(n, len(spots))):
+        chars[i] = rng.choice("abcdefghiklmnopqrstuvxyz01|_.'ÀÁẠĐƠƯ")
+    return "".join(chars)
+
+
+@settings(max_examples=150, deadline=None)
+@given(place=st.integers(0, 200), form=st.integers(0, 2), seed=st.integers(0, 10**6), hits=st.integers(0, 3))
+def test_a_header_is_read_as_printed_or_flagged(place: int, form: int, seed: int, hits: int) -> None:
+    header, printed = _header(place, form)
+    damaged = _damage(header, random.Random(seed), hits)
+    got = read_issuer(damaged + "\nSố: 12/QĐ-UBND\n", DEFAULT, dt.date(2012, 1, 1))
+    if fold(got.value or "").replace(" ", "") != fold(printed).replace(" ", ""):
+        assert got.notes, (damaged, got)
+
+
+@settings(max_examples=80, deadline=None)
+@given(place=st.integers(0, 200), seed=st.integers(0, 10**6), hits=st.integers(0, 2))
+def test_numbers_and_dates_are_read_as_printed_or_flagged(place: int, seed: int, hits: int) -> None:
+    rng = random.Random(seed)
+    header, _ = _header(place, 0)
+    number, day = f"{rng.randint(1, 1999)}/QĐ-SGDĐT", dt.date(2012, rng.randint(1, 12), rng.randint(1, 28))
+    place_name = PLACES[place % len(PLACES)].name
+    lines = _damage(f"Số: {number}\n{place_name}, ngày {day.day} tháng {day.month} năm {day.year}", rng, hits)
+    text = f"{header}\n{lines}\nQUYẾT ĐỊNH\nVề việc chỉnh sửa nội dung văn bằng\n"
+    found = extract_fields_noted(text, DEFAULT, ProcedureType.CHINH_SUA_VAN_BANG)
+    flagged = flagged_fields([f"review: {n}" for n in found.notes])
+    (rec, _), = build_records([PageText(1, text)], dt.date(2026, 1, 1), DEFAULT)
+    flagged |= flagged_fields(rec.reasons)
+    assert found.fields.number == number or "number" in flagged, (lines, found)
+    assert found.fields.date == day or "date" in flagged, (lines, found)
+
+
+def test_score_doc_tells_right_flagged_and_silent() -> None:
+    truth = {"number": "12/QĐ-UBND", "date": "2025-02-18", "issuer": "ỦY BAN NHÂN DÂN TỈNH BẠC LIÊU",
+             "issuer_parent": "ỦY BAN NHÂN DÂN"}
+    right = {"number": "12/QĐ-UBND", "date": "2025-02-18", "issuer": "ỦY BAN NHÂN DÂN / TỈNH BẠC LIÊU",
+             "type": "khac", "reasons": ["review: unknown procedure type"]}
+    assert score_doc(truth, right) == {"number": "right", "date": "right", "month": "right", "issuer": "right",
+                                       "type": "right"}
+    partial = {**right, "number": None, "date": None, "period": "2025-02",
+               "reasons": ["review: no document number found", "review: no issue date found (read: 2025-02)"]}
+    got = score_doc(truth, partial)
+    assert (got["number"], got["date"], got["month"]) == ("flagged", "flagged", "right")
+    wrong = {**right, "number": "10/QĐ-UBND", "issuer": "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"}
+    got = score_doc(truth, wrong)
+    assert (got["number"], got["issuer"]) == ("silent", "silent")
+
+
+# --------------------------------------------------------------------------
+# Real paper (../shared/real-scans; skipped where it is absent)
+# --------------------------------------------------------------------------
+
+needs_real = pytest.mark.skipif(not (REAL / "keyfields_gt.json").is_file(),
+                                reason="../shared/real-scans is not on this machine (it is never copied here)")
+
+
+def _first_page(pdf: Path, out: Path) -> Path:
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(out / pdf.stem)], check=True, capture_output=True, timeout=120)
+    return out / f"{pdf.stem}.png"
+
+
+@needs_real
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["img/dn2020_1906_SGDDT-CTrTT_p1.jpg", "pdf/qng2025_237_QD-UBND.pdf",
+                                  "pdf/hp2025_440_QD-UBND.pdf"])
+def test_real_first_pages_are_right_or_flagged(tmp_path: Path, name: str) -> None:
+    truth = json.loads((REAL / "keyfields_gt.json").read_text(encoding="utf-8"))[name]
+    page = REAL / name if name.endswith(".jpg") else _first_page(REAL / name, tmp_path)
+    done = run_sohoa(tmp_path, "classify", str(page), "--json")
+    assert done.returncode == 0, done.stderr
+    (record, *_) = json.loads(done.stdout)["records"]
+    outcome = score_doc(truth, record)
+    assert "silent" not in outcome.values(), (outcome, record)
+    assert outcome["issuer"] == "right" and outcome["type"] == "right"
+    if not truth.get("number_handwritten"):
+        assert outcome["number"] == "right"  # a typed number is read
+    assert outcome["month"] == "right"  # the typed month and year of a date whose day is handwritten
