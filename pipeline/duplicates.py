@@ -14,8 +14,9 @@ Rules (all on folded text):
   one edit apart; subjects: fuzzy ratio ≥ 90), *conflicts* when both have it
   and it differs;
 * a pair is a duplicate when the types do not conflict, no field conflicts,
-  and either two fields agree and the texts are ≥ :data:`TEXT_SIMILARITY`
-  similar, or one field agrees and the texts are ≥ :data:`HIGH_SIMILARITY`.
+  and the three fields agree and the texts are ≥ :data:`ALL_FIELDS_SIMILARITY`
+  similar, or two agree and the texts are ≥ :data:`TEXT_SIMILARITY`, or one
+  agrees and the texts are ≥ :data:`HIGH_SIMILARITY`.
 
 Of each group of duplicates the record with the fewest doubts is kept
 (not flagged for review, highest confidence, most fields, earliest key);
@@ -37,6 +38,7 @@ from pipeline.folding import fold
 
 __all__ = [
     "DuplicateLink",
+    "ALL_FIELDS_SIMILARITY",
     "HIGH_SIMILARITY",
     "RecordLike",
     "TEXT_SIMILARITY",
@@ -48,6 +50,9 @@ __all__ = [
 TEXT_SIMILARITY = 80.0
 #: Text similarity that, with one agreeing field, makes a duplicate.
 HIGH_SIMILARITY = 92.0
+#: Text similarity that, with all three key fields agreeing, makes a duplicate: a number is unique
+#: to its issuer and year, so the texts of two heavily damaged scans of one paper need agree less.
+ALL_FIELDS_SIMILARITY = 60.0
 #: Characters of each text compared (the header and first paragraphs).
 _TEXT_CHARS = 4000
 
@@ -118,7 +123,7 @@ def compare(a: RecordLike, b: RecordLike) -> tuple[bool, float, str]:
     if not agree:
         return False, 0.0, "no key field to compare"
     sim = fuzz.ratio(_text(a), _text(b))
-    needed = TEXT_SIMILARITY if len(agree) >= 2 else HIGH_SIMILARITY
+    needed = ALL_FIELDS_SIMILARITY if len(agree) >= 3 else TEXT_SIMILARITY if len(agree) == 2 else HIGH_SIMILARITY
     ok = sim >= needed
     why = f"same {', '.join(agree)}; text {sim:.0f}% similar ({'≥' if ok else '<'} {needed:.0f}%)"
     return ok, sim, why

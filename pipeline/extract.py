@@ -251,9 +251,12 @@ _PERSON_RES: tuple[tuple[float, re.Pattern[str]], ...] = (
     # "Họ" read "He" or "Hq": one letter of it may be wrong.
     (3.0, re.compile(r"(?:h[a-z] va ten|ho ten|ho, ten)\s*(?:nguoi[a-z ]{0,20})?\s*[:.]?\s*")),
     (2.0, re.compile(
-        r"(?:cho|cua|la|nhan|ten)\s+(?:ong|ba|anh|chi|em)(?:\s*/\s*(?:ba|chi))?\s*[:.]?\s+"
+        r"(?:cho|cua|la|nhan|ten)\s+(?:ong|ba|anh|chi|em)(?:\s*(?:/\s*(?:ba|chi)|\(\s*(?:ba|chi|ong)\s*\)))?"
+        r"\s*[:.]?\s+"
     )),
-    (1.5, re.compile(r"(?:^|[\s:;,.(-])(?:ong|ba|anh|chi)\s*/\s*(?:ba|chi)\s*[:.]?\s+")),
+    # "Ông/Bà", "ông (bà)": a form's label, the name after it.
+    (1.5, re.compile(r"(?:^|[\s:;,.(-])(?:ong|ba|anh|chi)\s*(?:/\s*(?:ba|chi)|\(\s*(?:ba|chi|ong)\s*\))"
+                     r"\s*[:.]?\s+")),
     (1.0, re.compile(r"(?:^|[\s:;,.(-])(?:ong|ba)\s*[:.]?\s+")),
 )
 

@@ -171,6 +171,20 @@ def _best_line(
     return None
 
 
+#: What opens an annex of an act ("PHỤ LỤC", "(Ban hành kèm theo Quyết định số …)", "Danh mục … kèm theo"):
+#: its pages belong to the act before them, whatever header-like lines they hold.
+_ANNEX_RE = re.compile(r"\bkem\s+theo\s+(?:quyet\s+dinh|cong\s+van|thong\s+tu|nghi\s+dinh|ke\s+hoach|van\s+ban)"
+                       r"|^\W*phu\s+luc\b")
+
+
+def _annex(text: str) -> str | None:
+    """The line that makes a page an annex of the act before it, or ``None``."""
+    for line in _top(text)[:8]:
+        if _ANNEX_RE.search(fold(line)):
+            return line.strip()
+    return None
+
+
 _CERTIFICATE_TITLES = ("giay chung nhan", "bang cong nhan")
 _DECISION_TITLES = ("quyet dinh",)
 
@@ -202,10 +216,12 @@ def _page_kind(text: str, profile: Profile) -> _PageKind:
     elif _best_line(_DECISION_TITLES, folded, 90.0, "line") is not None:
         kind = "decision"
     number = parse_number("\n".join(top), profile.codes) or ""
+    # The page's own number tells its kind best: a decision's body may hold a line "Giấy chứng nhận …",
+    # and only decisions carry "QĐ" (their title line may be read with a stain in it).
     if "/GCN" in number:
         kind = "certificate"
-    elif kind is None and "/QĐ" in number:
-        kind = "decision"  # only decisions carry "QĐ": their title line was read with a stain in it
+    elif "/QĐ" in number:
+        kind = "decision"
     school = parse_school(text, profile.gazetteer)
     grants = kind == "decision" and find_phrase("giay chung nhan", fold(text)) is not None
     return _PageKind(kind, parse_date("\n".join(top), _places(profile)), fold(school) if school else None, grants)
@@ -236,7 +252,8 @@ def segment_with_reasons(pages: Sequence[str], profile: Profile) -> list[PageDec
     A certificate page (GIẤY CHỨNG NHẬN, number "…/GCN-…") that follows a
     decision (QUYẾT ĐỊNH) of the same date is that decision's certificate:
     the decision and its certificate form one result, so the page joins the
-    decision's record even though it has a full header.
+    decision's record even though it has a full header. So does an annex
+    ("PHỤ LỤC", "ban hành kèm theo Quyết định số …") of the act before it.
 
     Args:
         pages: OCR text of each page, in file order.
@@ -257,7 +274,11 @@ def segment_with_reasons(pages: Sequence[str], profile: Profile) -> list[PageDec
             continue
         score, reasons = header_evidence(text, profile)
         starts = i == 1 or score >= START_THRESHOLD
-        certificate_joined = False
+        annex = _annex(text) if i > 1 else None
+        if annex is not None and starts:
+            starts = False
+            reasons = (*reasons, f"annex of the act before it ('{annex[:60]}'): joins it")
+        certificate_joined = annex is not None
         if starts:
             kind = _page_kind(text, profile)
             why_join = _certificate_of(kind, record_kind) if i > 1 else None

@@ -538,3 +538,16 @@ def test_a_decision_whose_number_was_lost_does_not_take_its_certificates() -> No
 )
 def test_a_given_name_that_folds_to_a_place_word_stays_in_the_name(text: str, name: str) -> None:
     assert parse_person(text) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Xác minh văn bằng của ông (bà) Ngô Văn Xuân, sinh năm 1985, quê quán Hà Nam", "Ngô Văn Xuân"),
+        ("theo đơn của ông (bà): Hoàng Văn Tâm", "Hoàng Văn Tâm"),
+        ("Cấp bản sao văn bằng cho ông Trần Quốc Bảo.", "Trần Quốc Bảo"),
+        ("Ông/Bà Phạm Minh Đức, sinh ngày 1/2/1990", "Phạm Minh Đức"),
+    ],
+)
+def test_a_person_named_in_running_text_is_found(text: str, name: str) -> None:
+    assert parse_person(text) == name

@@ -157,3 +157,17 @@ def test_a_decision_whose_title_line_is_stained_still_takes_its_certificate() ->
     # A page whose number is a certificate's, or a công văn's, is no decision.
     official_letter = stained.replace("/QĐ-SGDĐT", "/SGDĐT-KTKĐ").replace("ú 9 ° QUYẾT ĐỊNH Lo 4\n", "")
     assert segment([official_letter, CERTIFICATE_PAGE], HP) == [(1,), (2,)]
+
+
+def test_an_annex_joins_the_act_it_is_issued_with() -> None:
+    """A real decision's annex ("PHỤ LỤC … kèm theo Quyết định số 237/QĐ-UBND …") is no record of its own."""
+    decision = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 237/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                "Quảng Ngãi, ngày 17 tháng 02 năm 2025\nQUYẾT ĐỊNH\nVề việc công bố Danh mục thủ tục hành chính")
+    annex = ("PHỤ LỤC\nDANH MỤC THỦ TỤC HÀNH CHÍNH\n(Ban hành kèm theo Quyết định số 237/QĐ-UBND ngày 17/02/2025\n"
+             "của Chủ tịch UBND tỉnh Quảng Ngãi)\nỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSTT")
+    table = "STT\nMã số thủ tục\nTên thủ tục hành chính\nĐịa điểm, cách thức thực hiện"
+    assert segment([decision, CONTINUATION, annex, table], HP) == [(1, 2, 3, 4)]
+    reasons = segment_with_reasons([decision, annex], HP)[1].reasons
+    assert any(r.startswith("annex of the act before it") for r in reasons)
+    # Another act on the next page still starts a record of its own.
+    assert segment([decision, HEADER.format(n=2)], HP) == [(1,), (2,)]
