@@ -370,6 +370,11 @@ def _take_school_name(orig: str, start: int) -> str | None:
             break  # the name may start on the next line, not continue there
         w = m.group(0)
         fw = fold(w)
+        numbered = re.match(r"\s*(\d{1,2})(?![\d/.])", orig[e:]) if words and fw == "so" else None
+        if numbered is not None:
+            # "Trường Tiểu học Trực Định số 2": a school's number is part of its name.
+            words += ["số", numbered.group(1)]
+            break
         if not (w[:1].isupper() or w.isdigit()):
             break
         # "Năm" ends a name ("… năm 2010"), "Nam" is one ("Trường Tiểu học Nam Hương").
@@ -382,7 +387,7 @@ def _take_school_name(orig: str, start: int) -> str | None:
             break
     if not words:
         return None
-    return " ".join(w if w.isdigit() else _title_case_name(w) for w in words)
+    return " ".join(w if w.isdigit() or w == "số" else _title_case_name(w) for w in words)
 
 
 @dataclass(frozen=True)
@@ -665,6 +670,21 @@ class NumberReading:
 
 def parse_number_detail(text: str, profile: Profile, issuer: IssuerReading | None = None,
                         date: dt.date | None = None, title: str | None = None) -> NumberReading:
+    """The document number as read, with a proposal where its symbol is damaged (see :func:`_number_reading`).
+
+    A number read although no line of the header opens with "Số" (the
+    number read inside another line: "vào sổ số: 3212/THCS" of a diploma's
+    register, an act cited — maybe the header's, maybe not) is flagged.
+    """
+    found = _number_reading(text, profile, issuer, date, title)
+    if found.value is not None and not found.note and header_number_line(text) is None:
+        return NumberReading(found.value, found.read,
+                             f"number {found.value} read inside a line, not on a header's 'Số:' line")
+    return found
+
+
+def _number_reading(text: str, profile: Profile, issuer: IssuerReading | None,
+                    date: dt.date | None, title: str | None) -> NumberReading:
     """The document number as read, with a proposal from the issuer's symbols where its symbol is damaged.
 
     1. The number as read (:func:`parse_number`). A symbol made of codes the

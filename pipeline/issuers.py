@@ -347,6 +347,16 @@ def _opens_header(line: str, profile: Profile) -> bool:
         if len(words) >= 3 and f.startswith(" ".join(words[:2]) + " ") and not any(
                 f == n or f.startswith(n + " ") for n in names):
             return False
+    kinds = ("tinh", "thanh pho", "tp", "tp.", "xa", "phuong", "thi tran",
+             *(" ".join(fold(k).split()) for k in profile.district_kinds))
+    for body in profile.bodies:
+        if body.under != "place":
+            continue
+        for name in (body.name, *body.aliases):
+            n = " ".join(fold(name).split())
+            rest = f[len(n):].strip() if f.startswith(n + " ") else None
+            if rest and not any(rest == k or rest.startswith(k + " ") for k in kinds):
+                return False  # "UBND THÁI BÌNH": a People's Committee's place comes with its kind
     m = re.search(r"(?:^|\s)tinh\s+(.+)$", f)
     if m is not None:
         places = {" ".join(fold(p.name).split()) for p in profile.places if p.kind == "tỉnh"}

@@ -313,7 +313,7 @@ def _tail(orig: str, start: int) -> str:
 
 #: A header line that opens with "Số" (a scrap before it at most) and has a slash soon after, digits
 #: read or not ("Số: /QĐ-UBND" of a number never written in, "Số: 43† /QĐ-UBND" of a handwritten one).
-_NUMBER_SLOT_RE = re.compile(r"^(?:\S{1,3}\s+)?\W{0,3}s[o06]\s*[:;.]?\s*[^/\n]{0,12}/\s*[a-z]")
+_NUMBER_SLOT_RE = re.compile(r"^(?:\S{1,3}\s+)?\W{0,3}s[o06]\s*[:;.]?\s*[^/\n]{0,12}[/)]\s*[a-z]")
 
 
 def header_number_line(text: str, max_lines: int = 12) -> str | None:

@@ -170,13 +170,15 @@ def _record_counts(ledger: Ledger, as_of: dt.date, where: str, params: dict[str,
              "WHERE (r.issue_date IS NULL OR r.issue_date <= :on) AND r.duplicate_of IS NULL "
              "AND date(r.created_at, 'localtime') BETWEEN :from AND :to" + where)
     cube: Counter[tuple[str, int | None, str]] = Counter()
-    for t, issued, until, revoked, n in ledger.query(
-        "SELECT r.type, r.issue_date, r.valid_until, r.revoked_on, COUNT(*) " + scope
-        + " GROUP BY r.type, r.issue_date, r.valid_until, r.revoked_on", params,
+    for t, issued, until, revoked, period, n in ledger.query(
+        "SELECT r.type, r.issue_date, r.valid_until, r.revoked_on, r.period, COUNT(*) " + scope
+        + " GROUP BY r.type, r.issue_date, r.valid_until, r.revoked_on, r.period", params,
     ):
         issued_d = _d(issued)
         st = status_on(ProcedureType(t), issued_d, _d(until), as_of, _d(revoked))
-        cube[(t, issued_d.year if issued_d else None, st.value)] += int(n)
+        # A date whose day was unreadable still gives its year (the month and year were read).
+        year = issued_d.year if issued_d else int(period[:4]) if period else None
+        cube[(t, year, st.value)] += int(n)
     # The review queue is small: its page lists are counted here, in the same way on both databases.
     review_pages = [len(json.loads(pages)) for (pages,) in ledger.query(
         "SELECT r.pages " + scope + " AND r.needs_review = 1", params)]

@@ -469,7 +469,7 @@ def _person_decision(rng: random.Random, d: dt.date, name: str | None, extra: in
             field_txt = (f"Ngày sinh ghi trong văn bằng: {_vn_date(wrong)}; nay sửa lại là:"
                          f" {_vn_date(p.birth)}.")
         else:
-            wrong = _misspell(rng, p.name)
+            wrong = misspell(rng, p.name)
             field_txt = f"Họ và tên ghi trong văn bằng: {wrong}; nay sửa lại là: {p.name}."
         articles = [
             _article(1, f"Chỉnh sửa nội dung {diploma} năm {year}, số hiệu {serial}, số vào"
@@ -511,9 +511,13 @@ def _person_decision(rng: random.Random, d: dt.date, name: str | None, extra: in
     return RecordContent(kind, number, d, " / ".join(SGD_ISSUER), subject, None, tuple(blocks))
 
 
-def _misspell(rng: random.Random, name: str) -> str:
-    swaps = {"ễ": "ể", "ă": "â", "ư": "u", "ơ": "o", "ấ": "ầ", "ạ": "ả", "à": "á",
-             "Đ": "D", "ũ": "ù", "ị": "i", "ồ": "ổ", "y": "i", "i": "y"}
+#: Marks and letters a clerk gets wrong when a name is misspelt on a diploma.
+MISSPELLINGS: dict[str, str] = {"ễ": "ể", "ă": "â", "ư": "u", "ơ": "o", "ấ": "ầ", "ạ": "ả", "à": "á",
+                                "Đ": "D", "ũ": "ù", "ị": "i", "ồ": "ổ", "y": "i", "i": "y"}
+
+
+def misspell(rng: random.Random, name: str, swaps: dict[str, str] = MISSPELLINGS) -> str:
+    """A name with one letter or mark wrong (one of ``swaps``), or an "h" added when none applies."""
     chars = list(name)
     spots = [i for i, c in enumerate(chars) if c in swaps]
     if not spots:

@@ -19,7 +19,7 @@ from samples import _headers as H
 from samples import _names as N
 from samples import _vocab as V
 from samples._blocks import Block, Paragraph, Space
-from samples._content import Person
+from samples._content import MISSPELLINGS, Person, misspell
 from samples._draft import (
     Draft, article, before, decides, decision_title, draw_number, executors, first_page,
     legal_bases, proposal, recipients, vn_date,
@@ -259,7 +259,7 @@ def person_decision(doc: Draft, name: str | None, extra: int,
                 f"Sửa ngày sinh từ {vn_date(wrong)} thành {vn_date(p.birth)}.",
             ))
         else:
-            wrong_name = _misspell(rng, p.name)
+            wrong_name = misspell(rng, p.name, _SWAPS)
             fix = doc.pick("fix", (
                 f"Họ và tên ghi trong văn bằng: {wrong_name}; nay sửa lại là: {p.name}.",
                 f"Sửa họ tên từ \"{wrong_name}\" thành \"{p.name}\".",
@@ -329,13 +329,5 @@ def _vanbang_basis(d: dt.date) -> str:
             " Đào tạo ban hành Quy chế văn bằng, chứng chỉ của hệ thống giáo dục quốc dân;")
 
 
-def _misspell(rng: random.Random, name: str) -> str:
-    swaps = {"ễ": "ể", "ă": "â", "ư": "u", "ơ": "o", "ấ": "ầ", "ạ": "ả", "à": "á",
-             "Đ": "D", "ũ": "ù", "ị": "i", "ồ": "ổ", "y": "i", "i": "y", "ú": "ù", "ọ": "ỏ"}
-    chars = list(name)
-    spots = [k for k, c in enumerate(chars) if c in swaps]
-    if not spots:
-        return name + "h"
-    k = rng.choice(spots)
-    chars[k] = swaps[chars[k]]
-    return "".join(chars)
+#: The classic misspellings and two more marks.
+_SWAPS = {**MISSPELLINGS, "ú": "ù", "ọ": "ỏ"}

@@ -291,6 +291,9 @@ def test_parse_school_forms() -> None:
     assert parse_school("công nhận Trường THCS Lê Lợi đạt chuẩn") == "Trường THCS Lê Lợi"
     assert parse_school("TRƯỜNG MẦM NON HOA SEN\nĐạt tiêu chuẩn") == "Trường Mầm non Hoa Sen"
     assert parse_school("Trường THCS Trường Sơn, huyện An Lão") == "Trường THCS Trường Sơn"
+    assert parse_school("công nhận Trường Tiểu học Trực Định số 2, huyện Kiến Xương") == (
+        "Trường Tiểu học Trực Định số 2")
+    assert parse_school("Trường THCS Lê Lợi số 12/QĐ") == "Trường THCS Lê Lợi"  # a number cited, not the school's
     assert parse_school("truong thcs hoa sen") is None  # lower case and unknown: not a name
     assert parse_school("truong thcs le loi") == "Trường THCS Lê Lợi"  # a known school, spelt exactly
     assert parse_school("Trường Mầm non\nCầu Đất, quận Ngô Quyền") == "Trường Mầm non Cầu Đất"

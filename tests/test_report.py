@@ -70,6 +70,8 @@ def ledger_path(tmp_path: Path) -> Path:
                                   needs_review=review), "text")
                 for i, (_, t, issued, until, _, review, _) in enumerate(recs)], run_id=None)
             with ledger.transaction() as c:
+                # A verification whose day was handwritten and unreadable: only its month and year.
+                c.execute("UPDATE records SET period='2011-04' WHERE issue_date IS NULL AND type='xac_minh_van_bang'")
                 for i, (_, _, _, _, revoked, _, day) in enumerate(recs):
                     c.execute("UPDATE records SET created_at=?, revoked_on=? WHERE file_id=? AND first_page=?",
                               (_utc(day), revoked.isoformat() if revoked else None, f.id, i + 1))
@@ -100,9 +102,9 @@ def expected(path: Path, as_of: dt.date, start: dt.date | None = None, end: dt.d
     by_year: dict[str, Counter] = defaultdict(Counter)
     valid_year: dict[str, Counter] = defaultdict(Counter)
     review = review_pages = 0
-    for t, issued, until, revoked, needs, pages, created, b in db.execute(
-        "SELECT r.type, r.issue_date, r.valid_until, r.revoked_on, r.needs_review, r.pages, r.created_at, b.name "
-        "FROM records r JOIN batches b ON b.id = r.batch_id"
+    for t, issued, until, revoked, needs, pages, created, b, period in db.execute(
+        "SELECT r.type, r.issue_date, r.valid_until, r.revoked_on, r.needs_review, r.pages, r.created_at, b.name, "
+        "r.period FROM records r JOIN batches b ON b.id = r.batch_id"
     ):
         issued_d = D.fromisoformat(issued) if issued else None
         day = _local_day(created)
@@ -120,9 +122,11 @@ def expected(path: Path, as_of: dt.date, start: dt.date | None = None, end: dt.d
             status = "Hết hiệu lực"
         label = labels[ProcedureType(t)]
         by_type[label][status] += 1
-        by_year[label][_col(issued_d.year if issued_d else None)] += 1
+        # A date whose day was unreadable keeps its year (the record's period).
+        year = issued_d.year if issued_d else int(period[:4]) if period else None
+        by_year[label][_col(year)] += 1
         if status == "Còn hiệu lực":
-            valid_year[label][_col(issued_d.year if issued_d else None)] += 1
+            valid_year[label][_col(year)] += 1
         review += needs
         review_pages += len(json.loads(pages)) if needs else 0
     pages = Counter()

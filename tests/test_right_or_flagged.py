@@ -123,3 +123,20 @@ def test_real_first_pages_are_right_or_flagged(tmp_path: Path, name: str) -> Non
     if not truth.get("number_handwritten"):
         assert outcome["number"] == "right"  # a typed number is read
     assert outcome["month"] == "right"  # the typed month and year of a date whose day is handwritten
+
+
+def test_a_number_read_inside_a_line_is_flagged() -> None:
+    """A diploma's register number ("vào sổ số: 3212/THCS") is no document number the header prints."""
+    text = ("UBND HUYỆN ĐÔNG HƯNG\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nxác minh văn bằng, vào sổ số: 3212/THCS\n"
+            "Đông Hưng, ngày 3 tháng 5 năm 2010\n")
+    found = extract_fields_noted(text, DEFAULT, ProcedureType.XAC_MINH_VAN_BANG)
+    assert found.fields.number == "3212/THCS" and any(n.startswith("number") for n in found.notes)
+    # Not even a symbol to doubt: the line alone tells.
+    found = extract_fields_noted(text.replace("/THCS", "/QĐ-PGDĐT"), DEFAULT, ProcedureType.XAC_MINH_VAN_BANG)
+    assert any(n.startswith("number 3212/QĐ-PGDĐT read inside a line") for n in found.notes), found.notes
+
+
+@pytest.mark.parametrize("line", ["UBND THÁI BÌNH", "ỦY BAN NHÂN DÂN THÁI BÌNH", "UBND TỈNH THÁI"])
+def test_a_peoples_committee_without_its_kind_or_whole_place_is_flagged(line: str) -> None:
+    got = read_issuer(f"{line}\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/QĐ-SGDĐT\n", DEFAULT, dt.date(2010, 5, 3))
+    assert got.notes and line in got.notes[0]

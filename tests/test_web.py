@@ -283,6 +283,17 @@ def test_record_page_shows_fields_validity_reasons_provenance_and_logs_access(de
     assert c.get("/records/0000000000000000-p0001").status_code == 404
 
 
+def test_record_page_shows_what_was_read_beside_a_proposal(fresh: Demo) -> None:
+    """A value the profile proposed keeps the reading beside it; a date whose day was unreadable, its month."""
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        with ledger.transaction() as c:
+            c.execute("UPDATE records SET readings=?, period='2012-05', issue_date=NULL WHERE key=?",
+                      (json.dumps({"number": "45/SGDĐT-KTKD"}, ensure_ascii=False), fresh.hung))
+    r = client_for(fresh, "tracuu").get(f"/records/{fresh.hung}")
+    assert r.status_code == 200
+    assert "đọc được trên trang: 45/SGDĐT-KTKD" in r.text and "đọc được trên trang: 2012-05" in r.text
+
+
 def test_images_are_served_by_record_and_page_only(demo: Demo) -> None:
     c = client_for(demo, "tracuu")
     r = c.get(f"/records/{demo.an}/pages/1/restored.jpg")
