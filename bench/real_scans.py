@@ -83,8 +83,9 @@ def _classify(path: Path, profile: str | None) -> tuple[list[dict], float]:
     started = time.perf_counter()
     cmd = [str(SOHOA), *(["--profile", profile] if profile else []), "classify", str(path), "--json"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{path.name}: sohoa classify exited {proc.returncode}: {proc.stderr[-400:]}")
+    if proc.returncode != 0:  # a file sohoa refuses is read as no record: every field counts as missing
+        print(f"  {path.name}: sohoa classify exited {proc.returncode}: {proc.stderr.strip()[-300:]}")
+        return [], time.perf_counter() - started
     return json.loads(proc.stdout)["records"], time.perf_counter() - started
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import cv2
 import numpy as np
@@ -33,6 +33,9 @@ from sohoa.errors import (
     UnsupportedFileError,
 )
 from sohoa.settings import Limits
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 __all__ = ["FileInfo", "sniff_kind", "inspect_file", "load_page", "SUPPORTED_SUFFIXES"]
 
@@ -133,13 +136,26 @@ def _open_image(path: Path, limits: Limits) -> Image.Image:
     return img
 
 
+def _opens_without_password(reader: "PdfReader") -> bool:
+    """Whether an encrypted PDF opens with the empty user password (permissions only)."""
+    from pypdf import PasswordType
+    from pypdf.errors import DependencyError, PyPdfError
+
+    try:
+        return reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except (DependencyError, PyPdfError, NotImplementedError):
+        return False
+
+
 def _pdf_info(path: Path, limits: Limits, dpi: int) -> int:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
+        # A PDF encrypted only to restrict printing or copying (an empty user password, as scanners and
+        # e-signature services write them) opens without a password: it is read like any other.
+        if reader.is_encrypted and not _opens_without_password(reader):
             raise EncryptedFileError("the PDF is encrypted (password-protected)")
         count = len(reader.pages)
         if count == 0:

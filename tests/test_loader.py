@@ -109,6 +109,18 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
         inspect_file(locked, LIMITS)
 
 
+def test_a_pdf_restricted_by_an_owner_password_only_is_read(tmp_path: Path) -> None:
+    """Scanners and e-signature services lock printing or copying, not opening: an empty user password."""
+    writer = PdfWriter(clone_from=PdfReader(make_pdf(tmp_path / "plain.pdf")))
+    writer.encrypt(user_password="", owner_password="chu-so-huu", permissions_flag=0)
+    restricted = tmp_path / "restricted.pdf"
+    with restricted.open("wb") as fh:
+        writer.write(fh)
+    assert PdfReader(restricted).is_encrypted
+    info = inspect_file(restricted, LIMITS)
+    assert info.pages >= 1 and load_page(restricted, 1, info, LIMITS, 72).size > 0
+
+
 def _png_with_declared_size(width: int, height: int) -> bytes:
     buf = io.BytesIO()
     Image.new("L", (8, 8), 255).save(buf, format="PNG")
