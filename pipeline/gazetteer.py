@@ -32,7 +32,6 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.folding import fold
 
 __all__ = [
-    "EMPTY",
     "issuer_symbols",
     "match_authority",
     "match_school_name",
@@ -146,19 +145,13 @@ def parse_symbols(raw: list) -> tuple[tuple[str, ...], tuple[tuple[str, dt.date 
     return tuple(symbols), tuple(spans)
 
 
-#: A gazetteer with no names (recognises nothing), for baselines and tests.
-EMPTY = Gazetteer((), (), {}, (), {})
-
-
 # --------------------------------------------------------------------------
 # Issuers
 # --------------------------------------------------------------------------
 
 
-#: Share of an alias that may be misread in a header line; the looser one
-#: applies to the main line once another line of the same issuer was found.
+#: Share of an alias that may be misread in a header line.
 STRICT_ERRORS = 0.12
-LOOSE_ERRORS = 0.3
 
 
 def _line_score(alias: str, line: str, errors: float = STRICT_ERRORS) -> float:
