@@ -61,6 +61,7 @@ __all__ = [
     "parse_subject",
     "parse_subject_detail",
     "parse_school_detail",
+    "school_name_words",
     "NumberReading",
     "SubjectReading",
     "parse_person",
@@ -366,8 +367,8 @@ def _take_school_name(orig: str, start: int) -> str | None:
         gap = orig[pos:s]
         if gap.strip(" \t\n") or gap.count("\n") > 1:
             break
-        if words and "\n" in gap:
-            break  # the name may start on the next line, not continue there
+        if words and "\n" in gap and len(words) > 1:
+            break  # a name of two words or more is whole; one word goes on where its line was wrapped
         w = m.group(0)
         fw = fold(w)
         numbered = re.match(r"\s*(\d{1,2})(?![\d/.])", orig[e:]) if words and fw == "so" else None
@@ -378,8 +379,12 @@ def _take_school_name(orig: str, start: int) -> str | None:
         if not (w[:1].isupper() or w.isdigit()):
             break
         # "Năm" ends a name ("… năm 2010"), "Nam" is one ("Trường Tiểu học Nam Hương").
-        if (fw in _SCHOOL_STOP and not (fw == "nam" and w.lower() == "nam")) or (
-                fw == "thanh" and fold(orig[e:e + 4]).strip().startswith("pho")):
+        after = fold(orig[e:e + 6]).strip()
+        # "Thị" is a name's ("Trường THPT Võ Thị Sáu") unless "thị xã"/"thị trấn" follows, as "thành" is
+        # unless "phố" does.
+        if (fw in _SCHOOL_STOP and not (fw == "nam" and w.lower() == "nam") and not (
+                fw == "thi" and not after.startswith(("xa", "tran")))) or (
+                fw == "thanh" and after.startswith("pho")):
             break
         words.append(w)
         pos = e
@@ -460,6 +465,15 @@ def parse_school_detail(text: str, gazetteer: Gazetteer) -> SubjectReading:
     key = max(counts, key=lambda k: (votes[k], -counts[k][0]))
     value, read, note = forms[key]
     return SubjectReading(value, read if read != value else None, note)
+
+
+def school_name_words(school: str) -> int:
+    """How many words the proper name of "Trường <level> <name>" has (0 when the level is not one we know)."""
+    f = fold(school)
+    for level in sorted(SCHOOL_LEVELS, key=len, reverse=True):
+        if f.startswith(f"truong {level} "):
+            return len(f[len(f"truong {level} "):].split())
+    return 0
 
 
 def parse_school(text: str, gazetteer: Gazetteer) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from pipeline.classify import classify
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-from pipeline.extract import extract_fields_noted
+from pipeline.extract import extract_fields_noted, school_name_words
 from pipeline.learned import TypeModel, vote
 from pipeline.folding import fold, is_vietnamese_syllable
 from pipeline.place_dates import fix_digits
@@ -128,7 +128,7 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
         reasons.append("review: no issue date found" + (f" (read: {fields.period})" if fields.period else ""))
     if fields.subject is None:
         reasons.append("review: subject: no person or school found")
-    elif fields.subject.startswith("Trường ") and len(fields.subject.split()) <= 3 + (" học " in fields.subject):
+    elif school_name_words(fields.subject) == 1:
         reasons.append(f"review: subject {fields.subject}: a school's name of one word (cut short?)")
     # Values proposed from what is known (a symbol from the issuer's, a
     # date from a damaged place-date line, the profile's spelling of an

@@ -294,6 +294,13 @@ def test_parse_school_forms() -> None:
     assert parse_school("công nhận Trường Tiểu học Trực Định số 2, huyện Kiến Xương") == (
         "Trường Tiểu học Trực Định số 2")
     assert parse_school("Trường THCS Lê Lợi số 12/QĐ") == "Trường THCS Lê Lợi"  # a number cited, not the school's
+    # "Thị" and "Thì" are names' ("Võ Thị Sáu", "Ngô Thì Nhậm"), unless "thị xã" follows.
+    assert parse_school("Trường THPT Võ Thị Sáu, huyện Đông Hưng") == "Trường THPT Võ Thị Sáu"
+    assert parse_school("Trường Mầm non Ngô Thì Nhậm") == "Trường Mầm non Ngô Thì Nhậm"
+    assert parse_school("Trường THCS Hòa Bình Thị xã Quảng Yên") == "Trường THCS Hòa Bình"
+    # A name of one word goes on where its line was wrapped; one of two words is whole.
+    assert parse_school("công nhận Trường Tiểu học Kim\nNghĩa, huyện Kiến Xương") == "Trường Tiểu học Kim Nghĩa"
+    assert parse_school("Trường THCS Lê Lợi\nĐạt chuẩn") == "Trường THCS Lê Lợi"
     assert parse_school("truong thcs hoa sen") is None  # lower case and unknown: not a name
     assert parse_school("truong thcs le loi") == "Trường THCS Lê Lợi"  # a known school, spelt exactly
     assert parse_school("Trường Mầm non\nCầu Đất, quận Ngô Quyền") == "Trường Mầm non Cầu Đất"
