@@ -29,6 +29,7 @@ from rapidfuzz import fuzz
 from pipeline.classify import find_phrase
 from pipeline.extract import parse_date, parse_number, parse_school
 from pipeline.folding import fold
+from pipeline.numbers_dates import header_number_line
 from pipeline.profile import Profile
 
 __all__ = [
@@ -128,14 +129,17 @@ def header_evidence(text: str, profile: Profile) -> tuple[float, tuple[str, ...]
     folded_lines = [fold(ln) for ln in top]
     score = 0.0
     reasons: list[str] = []
+    # Header lines are printed in capitals: a body named in a sentence of running text is none.
+    upper = [f if _capitals(ln) else "" for ln, f in zip(top, folded_lines, strict=True)]
     for name, (phrases, weight, cutoff) in _evidence(profile).items():
         mode = _MATCH_MODE.get(name, "anywhere")
-        hit = _best_line(phrases, folded_lines, cutoff, mode)
+        hit = _best_line(phrases, upper if name == "issuer" else folded_lines, cutoff, mode)
         if hit is not None:
             score += weight
             reasons.append(f"{name}: '{hit}' (+{weight:.1f})")
-    top_text = "\n".join(top)
-    number = parse_number(top_text, profile.codes)
+    # The page's own number is on a line that opens with "Số", not one an act cites ("Luật … số 67/2025/QH15").
+    slot = header_number_line("\n".join(top))
+    number = parse_number(slot, profile.codes) if slot else None
     if number is not None:
         score += NUMBER_WEIGHT
         reasons.append(f"number: '{number}' (+{NUMBER_WEIGHT:.1f})")
@@ -149,6 +153,11 @@ def header_evidence(text: str, profile: Profile) -> tuple[float, tuple[str, ...]
                 reasons.append(f"place-date: {date.isoformat()} (+{PLACE_DATE_WEIGHT:.1f})")
                 break
     return score, tuple(reasons)
+
+
+def _capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
 
 
 def _best_line(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from conftest import HP
-from pipeline.segment import header_evidence, is_blank, segment, segment_with_reasons
+from pipeline.segment import START_THRESHOLD, header_evidence, is_blank, segment, segment_with_reasons
 
 HEADER = """UBND THÀNH PHỐ HẢI PHÒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 SỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc
@@ -171,3 +171,13 @@ def test_an_annex_joins_the_act_it_is_issued_with() -> None:
     assert any(r.startswith("annex of the act before it") for r in reasons)
     # Another act on the next page still starts a record of its own.
     assert segment([decision, HEADER.format(n=2)], HP) == [(1,), (2,)]
+
+
+def test_a_body_naming_a_body_and_citing_a_law_is_no_header() -> None:
+    """A real công văn's page 4: "Sở Khoa học và Công nghệ …" in a sentence, "Luật … số 67/2025/QH15"."""
+    page = ("4\nvà các văn bản hướng dẫn thì được hưởng ưu đãi thuế TNDN theo Luật Thuế\n"
+            "TNDN số 67/2025/QH15 (thuế suất 10% trong 15 năm)\n"
+            "Khoa học và Công nghệ tỉnh Ninh Bình cấp nên điều kiện cấp Giấy\n")
+    score, reasons = header_evidence(page, HP)
+    assert score < START_THRESHOLD, reasons
+    assert segment([HEADER.format(n=1), page], HP) == [(1, 2)]
