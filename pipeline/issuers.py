@@ -232,7 +232,7 @@ class _Known:
         return next((v for v in (self.printed, *self.variants) if v == nfc), self.printed)
 
 
-_VOCABULARIES: dict[tuple[str, dt.date | None], tuple[_Known, ...]] = {}
+_VOCABULARIES: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[_Known, ...]] = {}
 
 
 def _kind_words(kind: str) -> tuple[str, ...]:
@@ -241,7 +241,11 @@ def _kind_words(kind: str) -> tuple[str, ...]:
 
 def _vocabulary(profile: Profile, on: dt.date | None) -> tuple[_Known, ...]:
     """Every header line the profile knows, printed and folded (cached per profile and date)."""
-    key = (profile.fingerprint, on)
+    bodies = [b for b in profile.bodies if (on is None or ((b.start is None or on >= b.start)
+                                                           and (b.end is None or on <= b.end)))]
+    places = profile.places_on(on)
+    # One vocabulary for every day with the same places and bodies (they change on a few days only).
+    key = (profile.fingerprint, tuple(p.name for p in places), tuple(b.name for b in bodies))
     if key in _VOCABULARIES:
         return _VOCABULARIES[key]
     lines: dict[str, _Known] = {}
@@ -254,12 +258,10 @@ def _vocabulary(profile: Profile, on: dt.date | None) -> tuple[_Known, ...]:
         elif printed != known.printed and printed not in known.variants:
             lines[f] = _Known(known.printed, f, known.body or body, (*known.variants, printed))
 
-    bodies = [b for b in profile.bodies if (on is None or ((b.start is None or on >= b.start)
-                                                           and (b.end is None or on <= b.end)))]
     for body in bodies:
         for name in (body.name, *body.aliases):
             add(name, body)
-    for place in profile.places_on(on):
+    for place in places:
         for kind in _kind_words(place.kind):
             for name in (place.name, *place.aliases):
                 upper = name.upper()
