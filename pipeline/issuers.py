@@ -346,9 +346,9 @@ def _opens_header(line: str, profile: Profile) -> bool:
     for body in profile.bodies:
         names = [" ".join(fold(n).split()) for n in (body.name, *body.aliases)]
         words = names[0].split()
-        if len(words) >= 3 and f.startswith(" ".join(words[:2]) + " ") and not any(
-                f == n or f.startswith(n + " ") for n in names):
-            return False
+        begun = f == " ".join(words[:2]) or f.startswith(" ".join(words[:2]) + " ")
+        if len(words) >= 3 and begun and not any(f == n or f.startswith(n + " ") for n in names):
+            return False  # "SỞ GIÁO", "ỦY BAN AN": a body's name begun and not finished
     kinds = ("tinh", "thanh pho", "tp", "tp.", "xa", "phuong", "thi tran",
              *(" ".join(fold(k).split()) for k in profile.district_kinds))
     for body in profile.bodies:

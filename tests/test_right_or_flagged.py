@@ -136,7 +136,8 @@ def test_a_number_read_inside_a_line_is_flagged() -> None:
     assert any(n.startswith("number 3212/QĐ-PGDĐT read inside a line") for n in found.notes), found.notes
 
 
-@pytest.mark.parametrize("line", ["UBND THÁI BÌNH", "ỦY BAN NHÂN DÂN THÁI BÌNH", "UBND TỈNH THÁI"])
+@pytest.mark.parametrize("line", ["UBND THÁI BÌNH", "ỦY BAN NHÂN DÂN THÁI BÌNH", "UBND TỈNH THÁI", "SỞ GIÁO",
+                                  "ỦY BAN AN"])
 def test_a_peoples_committee_without_its_kind_or_whole_place_is_flagged(line: str) -> None:
-    got = read_issuer(f"{line}\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/QĐ-SGDĐT\n", DEFAULT, dt.date(2010, 5, 3))
-    assert got.notes and line in got.notes[0]
+    got = read_issuer(f"{line}\nSố: 12/QĐ-SGDĐT\n", DEFAULT, dt.date(2010, 5, 3))
+    assert got.notes and line in got.notes[0], got
