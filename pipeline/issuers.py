@@ -130,6 +130,10 @@ def _cut_right_column(line: str, folded: str) -> tuple[str, str]:
     m = re.search(r"(?:^|\s)[a-z]+(?: [a-z]+){0,3}\s*[,.]\s*ngay\b", folded)
     if m:
         cut = min(cut, m.start())
+    # The motto's start read after the left column's words, the rest of it damaged ("… CỘNG HÒA XÃ HỘI CI").
+    m = re.search(r"\s(?:cong\s+hoa|hoa\s+xa\s+hoi)\b", folded)
+    if m:
+        cut = min(cut, m.start())
     return line[:cut].strip(_EDGE_PUNCT), folded[:cut].strip(_EDGE_PUNCT)
 
 
@@ -419,6 +423,7 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
     lines_known = [_line(b, vocab, profile) for b in block]
     lines = tuple(h for h, _ in lines_known)
     body = next((k.body for _, k in reversed(lines_known) if k is not None and k.body is not None), None)
+    body = body or next((b for h in reversed(lines) if (b := _body_opening(h.read, profile)) is not None), None)
     notes = []
     for h, k in lines_known:
         if h.how == "corrected":
@@ -427,8 +432,24 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
             notes.append(f"issuer line '{h.read}' kept as printed; the profile has '{k.printed}'")
         elif not h.clear:
             notes.append(f"issuer line '{h.read}' is not clearly read (no header line the profile knows)")
+    alone = " ".join(fold(lines[-1].value).split())
+    if body is not None and body.under == "place" and alone in {
+            " ".join(fold(n).split()) for n in (body.name, *body.aliases)}:
+        # "ỦY BAN NHÂN DÂN" and nothing after it: the line that names the place was lost.
+        notes.append(f"issuer '{lines[-1].value}' names no place (a header line lost?)")
     value = " / ".join(h.value for h in lines)
     return IssuerReading(value, " / ".join(h.read for h in lines), lines, None, body, tuple(notes))
+
+
+def _body_opening(line: str, profile: Profile) -> Body | None:
+    """The body a header line opens with ("UBND HUYỆN YÊN DŨNG": the People's Committee), if any."""
+    f = " ".join(fold(line).split())
+    for body in profile.bodies:
+        for name in (body.name, *body.aliases):
+            n = " ".join(fold(name).split())
+            if f == n or f.startswith(n + " "):
+                return body
+    return None
 
 
 def _read_line(aliases: tuple[str, ...], block: list[str]) -> str:

@@ -49,10 +49,11 @@ _YEAR = rf"{_D}(?:\s?{_D}){{3}}"
 _NGAY = r"(?:(?:n\s?g|r\s?g|n\s?q|m\s?g|n\s?y)\s?[a-z]{1,2}|(?<![0-9])9a[yv])"
 _THANG = r"t\s?[hbk]\s?[a-z]{2,3}"
 _NAM = r"n\s?[a-z]\s?(?:m|rn)"
+#: A speck read as a comma or a dot may stand between a word and its number ("tháng,04").
 _WORD_DATE_RE = re.compile(
-    rf"{_NGAY}\s*[:.]?\s*(?P<d>{_DAY})\s*[,.]?\s*"
-    rf"{_THANG}\s*[:.]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
-    rf"{_NAM}\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])"
+    rf"{_NGAY}\s*[:.,]?\s*(?P<d>{_DAY})\s*[,.]?\s*"
+    rf"{_THANG}\s*[:.,]?\s*(?P<m>{_DAY})\s*[,.]?\s*"
+    rf"{_NAM}\s*[:.,]?\s*(?P<y>{_YEAR})(?![0-9])"
 )
 #: "năm" as a damaged line may read it: a letter more between its "n" and "m" ("nềšm").
 _LOOSE_NAM = r"n\s?[a-z]{1,2}\s?(?:m|rn)"

@@ -190,3 +190,8 @@ def test_a_digit_read_as_b_sends_the_date_to_review(line: str, noted: bool) -> N
     date, note = parse_date_detail(line)
     assert date is not None and date.year == 2010
     assert ("read as 'B'" in note) is noted
+
+
+def test_a_speck_read_as_a_comma_between_a_word_and_its_number_is_no_damage() -> None:
+    """Seed 47: "Nam Định, ngày 17 tháng,04 năm 2013"."""
+    assert parse_date_detail(_page("Nam Định, ngày 17 tháng,04 năm 2013")) == (dt.date(2013, 4, 17), "")

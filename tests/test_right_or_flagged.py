@@ -141,3 +141,16 @@ def test_a_number_read_inside_a_line_is_flagged() -> None:
 def test_a_peoples_committee_without_its_kind_or_whole_place_is_flagged(line: str) -> None:
     got = read_issuer(f"{line}\nSố: 12/QĐ-SGDĐT\n", DEFAULT, dt.date(2010, 5, 3))
     assert got.notes and line in got.notes[0], got
+
+
+def test_a_header_that_lost_a_line_is_flagged() -> None:
+    """Seed 48: the committee's place line lost; a district committee's body line lost (its number tells)."""
+    got = read_issuer("ỦY BAN NHÂN DÂN\nSố: 12/QĐ-UBND\n", DEFAULT)
+    assert got.value == "ỦY BAN NHÂN DÂN" and got.notes
+    found = extract_fields_noted("UBND HUYỆN YÊN DŨNG\nSố: 12/QĐ-PGDĐT\nYên Dũng, ngày 3 tháng 4 năm 2010\n"
+                                 "QUYẾT ĐỊNH\n", DEFAULT)
+    assert {"number", "issuer"} <= flagged_fields([f"review: {n}" for n in found.notes])
+    # The motto's start read on the parent line is no part of it.
+    got = read_issuer("UBND THÀNH PHÔ HẢI PHÒNG CỘNG HÒA XÃ HỘI CI\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1/QĐ-SGDĐT\n",
+                      DEFAULT)
+    assert got.value == "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO" and not got.notes
