@@ -27,6 +27,7 @@ __all__ = [
     "tokens",
     "subtokens",
     "index_tokens",
+    "is_capitals",
     "is_vietnamese_syllable",
 ]
 
@@ -202,3 +203,9 @@ def is_vietnamese_syllable(word: str) -> bool:
         return False
     base = "".join(ch for ch in nfd if not unicodedata.combining(ch)).replace("đ", "d")
     return bool(_SHAPE.match(base))
+
+
+def is_capitals(line: str, share: float = 0.7) -> bool:
+    """Whether a line is printed in capitals, as header lines are: at least ``share`` of its letters (three or more)."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= share * len(letters)

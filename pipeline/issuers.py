@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.folding import fold, is_vietnamese_syllable
+from pipeline.folding import fold, is_capitals, is_vietnamese_syllable
 from pipeline.gazetteer import Issuer, match_authority, match_issuer
 from pipeline.profile import Body, Profile
 
@@ -167,11 +167,6 @@ def _without_lower_tail(line: str) -> str:
     return re.sub(r"^\W+|\W+$", "", " ".join(words)) if words else ""
 
 
-def _upper(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= UPPER_SHARE * len(letters)
-
-
 def header_block(text: str, profile: Profile, max_lines: int = 12) -> list[str]:
     """The left header's upper-case lines above the number, as read (banner, stamps and motto left out).
 
@@ -200,7 +195,7 @@ def header_block(text: str, profile: Profile, max_lines: int = 12) -> list[str]:
             continue
         line, f = _cut_right_column(raw.strip(), folded)
         line = _without_lower_tail(line)
-        if not f or not line or not _upper(line):
+        if not f or not line or not is_capitals(line, UPPER_SHARE):
             continue
         if _is_title(f) and out:
             break

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from pipeline.classify import find_phrase
 from pipeline.extract import parse_date, parse_number, parse_school
-from pipeline.folding import fold
+from pipeline.folding import fold, is_capitals
 from pipeline.numbers_dates import header_number_line
 from pipeline.profile import Profile
 
@@ -130,7 +130,7 @@ def header_evidence(text: str, profile: Profile) -> tuple[float, tuple[str, ...]
     score = 0.0
     reasons: list[str] = []
     # Header lines are printed in capitals: a body named in a sentence of running text is none.
-    upper = [f if _capitals(ln) else "" for ln, f in zip(top, folded_lines, strict=True)]
+    upper = [f if is_capitals(ln) else "" for ln, f in zip(top, folded_lines, strict=True)]
     for name, (phrases, weight, cutoff) in _evidence(profile).items():
         mode = _MATCH_MODE.get(name, "anywhere")
         hit = _best_line(phrases, upper if name == "issuer" else folded_lines, cutoff, mode)
@@ -153,11 +153,6 @@ def header_evidence(text: str, profile: Profile) -> tuple[float, tuple[str, ...]
                 reasons.append(f"place-date: {date.isoformat()} (+{PLACE_DATE_WEIGHT:.1f})")
                 break
     return score, tuple(reasons)
-
-
-def _capitals(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
 
 
 def _best_line(
