@@ -28,22 +28,21 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.folding import fold as _fold
 from pipeline.records import flagged_fields
+
+
+def fold(text: str | None) -> str:
+    """Folded for comparison (:func:`pipeline.folding.fold`), ``None`` as empty."""
+    return _fold(text or "")
 
 __all__ = ["Doc", "FieldScore", "main", "score_doc"]
 
 SOHOA = Path(sys.executable).with_name("sohoa")
 FIELDS = ("number", "date", "month", "issuer", "type")
-
-
-def fold(text: str | None) -> str:
-    """Folded for comparison: lower case, no diacritics, đ → d, whitespace collapsed."""
-    s = unicodedata.normalize("NFD", re.sub(r"\s+", " ", str(text or "")).strip().lower()).replace("đ", "d")
-    return "".join(c for c in s if unicodedata.category(c) != "Mn")
 
 
 @dataclass(frozen=True)

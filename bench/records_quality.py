@@ -36,11 +36,10 @@ from pathlib import Path
 from bench._gt import Predicted, RecordScore, from_rows, score
 from ocr.layout import read_page_text
 from ocr.loader import FileInfo, inspect_file, load_page
-from ocr.pages import word_confidences
+from ocr.pages import knowledge, word_confidences
 from ocr.reread import reread_header
 from ocr.restore import restore_page, split_ink
 from pipeline.duplicates import find_duplicates
-from ocr.postcorrect import knowledge_for
 from pipeline.profile import Profile, load_profile
 from pipeline.domain import ProcedureType
 from pipeline.learned import TypeModel, train_model
@@ -260,7 +259,7 @@ def reread_cost(ledger_path: Path, settings: Settings) -> str:
         rows = ledger.query("SELECT f.path, p.page_no FROM pages p JOIN files f ON f.id = p.file_id "
                             "WHERE p.status = 'done' ORDER BY f.path, p.page_no")
     infos: dict[str, FileInfo] = {}
-    know = knowledge_for(load_profile(settings.profile))
+    know = knowledge(settings)
     wall = [0.0, 0.0]
     cpu = [0.0, 0.0]
     pages = lines = replaced = checks = doubted = 0
@@ -332,15 +331,17 @@ def links_summary(pages: dict[Path, list[PageText]], profile: Profile, truth: di
     key_of = {g["id"]: f"{(root / g['file']).resolve()}:{g['pages'][0]}" for g in truth["records"]}
     paper = {g["id"]: g.get("rescan_of") or g["id"] for g in truth["records"]}
     pairs = [(g["id"], g["rescan_of"]) for g in truth["records"] if g.get("rescan_of")]
-    linked = sum(1 for a, b in pairs if key_of[a] in group and key_of[b] in group and top(key_of[a]) == top(key_of[b]))
+    def together(a: str, b: str) -> bool:
+        return key_of[a] in group and key_of[b] in group and top(key_of[a]) == top(key_of[b])
+
+    linked = sum(together(a, b) for a, b in pairs)
     by_key = {v: k for k, v in key_of.items()}
     wrong = [d for d in dups if d.duplicate in by_key and d.keep in by_key
              and paper[by_key[d.duplicate]] != paper[by_key[d.keep]]]
     review = sum(r.needs_review for r in recs)
     lines = [f"{len(recs)} records, {review} flagged for review; rescans of one paper linked: {linked}/{len(pairs)}; "
              f"distinct papers linked as one: {len(wrong)}; revocations/renewals: {len(revs)}"]
-    lines += [f"- not linked: {a} (rescan of {b})" for a, b in pairs
-              if not (key_of[a] in group and key_of[b] in group and top(key_of[a]) == top(key_of[b]))]
+    lines += [f"- not linked: {a} (rescan of {b})" for a, b in pairs if not together(a, b)]
     lines += [f"- wrongly linked: {d.reason}" for d in wrong] + [f"- {r.key}: {r.reason}" for r in revs.values()]
     return "\n".join(lines)
 

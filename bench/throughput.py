@@ -295,7 +295,7 @@ def stage_times(root: Path, limit: int) -> dict[str, float]:
                 restored = restore_page(gray, settings.restore, settings.tesseract, pen=pen)
                 t2 = time.perf_counter()
                 before = spent["tesseract (process)"]
-                result = layout.read_page_text(restored.image, settings.tesseract)
+                result = layout.read_page_text(restored.image, settings.tesseract, knowledge(settings))
                 t3 = time.perf_counter()
                 _encode_jpeg(restored.image), _words_json(result)
                 t4 = time.perf_counter()

@@ -27,6 +27,8 @@ own words beside the corrected ones).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -37,6 +39,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from pipeline.folding import fold, is_vietnamese_syllable
+from pipeline.numbers_dates import Codes
 from pipeline.profile import Profile
 
 __all__ = [
@@ -404,8 +407,8 @@ class Knowledge:
     """What reading a page takes from the office's profile, built once per profile.
 
     Attributes:
-        fingerprint: The profile's reading fingerprint (a page read with
-            other knowledge is read again).
+        fingerprint: A hash of all of the below (a page read with other
+            knowledge is read again).
         lexicon: Syllables and their neighbours (diacritics by context).
         names: Common personal names (their marks).
         formulas: Lines printed alike on documents (standard lines).
@@ -417,7 +420,7 @@ class Knowledge:
     lexicon: Lexicon
     names: PersonNames
     formulas: tuple[str, ...]
-    codes: dict[str, str]
+    codes: Codes
     places: tuple[str, ...]
 
 
@@ -429,16 +432,20 @@ def knowledge_for(profile: Profile) -> Knowledge:
     key = profile.fingerprint
     found = _KNOWLEDGE.get(key)
     if found is None:
+        formulas = tuple(dict.fromkeys(unicodedata.normalize("NFC", ln) for ln in (
+            *profile.standard_lines, *(n for b in profile.bodies for n in (b.name, *b.aliases)))))
+        # Everything a page's reading takes from the profile: a page read with other knowledge is due again.
+        digest = hashlib.sha256(json.dumps([profile.reading_fingerprint, formulas, sorted(profile.codes.printed),
+                                            profile.folded_places], ensure_ascii=False).encode()).hexdigest()
         found = Knowledge(
-            profile.reading_fingerprint,
+            digest[:12],
             Lexicon.from_texts([*profile.lexicon_texts, "\n".join(profile.standard_lines)]),
             PersonNames.from_roles(profile.person_names),
             # The bodies' names are standard lines too, each spelling its own ("SỞ GIÁO DỤC - ĐÀO TẠO" of old
             # headers stays: only a line near none of them is put back to the nearest).
-            tuple(dict.fromkeys(unicodedata.normalize("NFC", ln) for ln in (
-                *profile.standard_lines, *(n for b in profile.bodies for n in (b.name, *b.aliases))))),
-            dict(profile.codes),
-            tuple(fold(p.name) for p in profile.places),
+            formulas,
+            profile.codes,
+            profile.folded_places,
         )
         _KNOWLEDGE[key] = found
     return found

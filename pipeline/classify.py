@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from pipeline.domain import ProcedureType
 from pipeline.extract import parse_about, parse_number
-from pipeline.folding import fold
+from pipeline.folding import fold, is_capitals
 from pipeline.numbers_dates import Codes
 from pipeline.profile import Profile
 
@@ -211,8 +211,7 @@ def text_scopes(text: str, codes: Codes) -> dict[str, str]:
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     title_lines = []
     for ln in lines[:25]:
-        letters = [c for c in ln if c.isalpha()]
-        if len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.7 * len(letters):
+        if is_capitals(ln, min_letters=6):
             title_lines.append(ln)
     about = parse_about(text) or ""
     number = parse_number(text, codes) or ""

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from pipeline.domain import ProcedureType, RecordFields
 from pipeline.folding import fold, fold_aligned, is_vietnamese_syllable
+from pipeline.forms import ABOUT_RE, TITLE_CODES, TITLES, looks_like_title
 from pipeline.gazetteer import Gazetteer, match_school_name
 from pipeline.issuers import IssuerReading, read_issuer, symbols_for
 from pipeline.numbers_dates import (
@@ -62,6 +63,7 @@ __all__ = [
     "parse_subject_detail",
     "parse_school_detail",
     "school_name_words",
+    "split_school",
     "NumberReading",
     "SubjectReading",
     "parse_person",
@@ -76,45 +78,6 @@ __all__ = [
 # Vocabularies (data)
 # --------------------------------------------------------------------------
 
-
-#: Centred document titles: canonical printed form -> folded aliases.
-TITLES: dict[str, tuple[str, ...]] = {
-    "GIẤY XÁC MINH VĂN BẰNG, CHỨNG CHỈ": (
-        "giay xac minh van bang, chung chi",
-        "giay xac minh van bang chung chi",
-        "giay xac minh van bang",
-    ),
-    "GIẤY CHỨNG NHẬN KIỂM ĐỊNH CHẤT LƯỢNG GIÁO DỤC": (
-        "giay chung nhan kiem dinh chat luong giao duc",
-    ),
-    "GIẤY CHỨNG NHẬN": ("giay chung nhan",),
-    "BẰNG CÔNG NHẬN": ("bang cong nhan",),
-    "QUYẾT ĐỊNH": ("quyet dinh",),
-    "BẢN SAO VĂN BẰNG, CHỨNG CHỈ": ("ban sao van bang, chung chi", "ban sao van bang"),
-    "GIẤY CÔNG NHẬN VĂN BẰNG": ("giay cong nhan van bang",),
-    "THÔNG BÁO": ("thong bao",),
-    "BÁO CÁO": ("bao cao",),
-    "TỜ TRÌNH": ("to trinh",),
-    "KẾ HOẠCH": ("ke hoach",),
-    "THÔNG TƯ": ("thong tu",),
-    "CHỈ THỊ": ("chi thi",),
-    "HƯỚNG DẪN": ("huong dan",),
-}
-
-#: The type code a title gives the symbol of the document's number
-#: ("QUYẾT ĐỊNH" → "123/QĐ-…"); a công văn has no title and no type code.
-TITLE_CODES: dict[str, str] = {
-    "QUYẾT ĐỊNH": "QĐ",
-    "GIẤY CHỨNG NHẬN": "GCN",
-    "GIẤY CHỨNG NHẬN KIỂM ĐỊNH CHẤT LƯỢNG GIÁO DỤC": "GCN",
-    "THÔNG BÁO": "TB",
-    "BÁO CÁO": "BC",
-    "TỜ TRÌNH": "TTr",
-    "KẾ HOẠCH": "KH",
-    "THÔNG TƯ": "TT",
-    "CHỈ THỊ": "CT",
-    "HƯỚNG DẪN": "HD",
-}
 
 #: Procedures whose subject is a person / a school.
 PERSON_TYPES: frozenset[ProcedureType] = frozenset(
@@ -152,11 +115,6 @@ SCHOOL_LEVELS: dict[str, str] = {
 # Issuer, title, "Về việc"
 # --------------------------------------------------------------------------
 
-def _looks_like_title(folded_line: str) -> bool:
-    line = " ".join(folded_line.split())
-    return any(fuzz.ratio(a, line) >= 85 for aliases in TITLES.values() for a in aliases)
-
-
 def parse_title(text: str) -> str | None:
     """The centred document title (QUYẾT ĐỊNH, GIẤY CHỨNG NHẬN, ...).
 
@@ -184,8 +142,6 @@ def parse_title(text: str) -> str | None:
     return None
 
 
-#: "Về việc" and "V/v" as OCR reads them: "V/ xác minh" (the second "v" lost), "V+$v" (the slash garbled).
-_ABOUT_RE = re.compile(r"^\s*(?:v[e\u00ea]\s*v[i1l]?[e3]c|v\s*[/l1|]\s*[vy]|v\s*[/+$|]{1,3}\s*[vy]?(?=\s))\s*[:.]?\s*")
 _ABOUT_STOP_RE = re.compile(
     r"^\s*(?:can cu|kinh gui|dieu\s*\d|quyet dinh|xet|giam doc|chu tich|-|\d+[.)])"
 )
@@ -203,7 +159,7 @@ def parse_about(text: str) -> str | None:
     """
     lines = _lines_aligned(text)
     for i, (orig, folded) in enumerate(lines[:60]):
-        m = _ABOUT_RE.match(folded)
+        m = ABOUT_RE.match(folded)
         if not m:
             continue
         rest = orig[m.end():].strip()
@@ -213,7 +169,7 @@ def parse_about(text: str) -> str | None:
                 nxt_f.strip()
                 and len(nxt_f.strip()) < 70
                 and not _ABOUT_STOP_RE.match(nxt_f)
-                and not _looks_like_title(nxt_f)
+                and not looks_like_title(nxt_f)
                 and nxt_o.strip()[:1].islower()
             ):
                 rest += " " + nxt_o.strip()
@@ -448,7 +404,11 @@ def parse_school_detail(text: str, gazetteer: Gazetteer) -> SubjectReading:
             whole_words = printed if printed and len(printed.split()) >= known[1] else None
             read = f"Trường {level} {whole_words or ' '.join(following[:known[1]])}"
             value, note = f"Trường {level} {known[0]}", ""
-            if known[2]:
+            longer = printed is not None and len(printed.split()) > known[1]
+            if longer:
+                # More printed than the profile's name ("Hùng Tiến số 2", "Hùng Tiến Mới"): another school.
+                value, note = read, f"subject '{read}' kept as printed; the profile has '{value}'"
+            elif known[2]:
                 whole = printed is not None and len(printed.split()) == known[1] and all(
                     is_vietnamese_syllable(w) for w in printed.split())
                 if whole:
@@ -467,13 +427,21 @@ def parse_school_detail(text: str, gazetteer: Gazetteer) -> SubjectReading:
     return SubjectReading(value, read if read != value else None, note)
 
 
-def school_name_words(school: str) -> int:
-    """How many words the proper name of "Trường <level> <name>" has (0 when the level is not one we know)."""
+def split_school(school: str) -> tuple[str, str] | None:
+    """``(level, proper name)`` of "Trường <level> <name>" as printed; ``None`` when the level is none we know."""
     f = fold(school)
     for level in sorted(SCHOOL_LEVELS, key=len, reverse=True):
-        if f.startswith(f"truong {level} "):
-            return len(f[len(f"truong {level} "):].split())
-    return 0
+        head = f"truong {level} "
+        if f.startswith(head) and len(school.split()) > len(head.split()):
+            words = school.split()
+            return " ".join(words[1:len(head.split())]), " ".join(words[len(head.split()):])
+    return None
+
+
+def school_name_words(school: str) -> int:
+    """How many words the proper name of "Trường <level> <name>" has (0 when the level is none we know)."""
+    parts = split_school(school)
+    return len(parts[1].split()) if parts else 0
 
 
 def parse_school(text: str, gazetteer: Gazetteer) -> str | None:
@@ -690,15 +658,16 @@ def parse_number_detail(text: str, profile: Profile, issuer: IssuerReading | Non
     number read inside another line: "vào sổ số: 3212/THCS" of a diploma's
     register, an act cited — maybe the header's, maybe not) is flagged.
     """
-    found = _number_reading(text, profile, issuer, date, title)
-    if found.value is not None and not found.note and header_number_line(text) is None:
+    slot = header_number_line(text)
+    found = _number_reading(text, profile, issuer, date, title, slot)
+    if found.value is not None and not found.note and slot is None:
         return NumberReading(found.value, found.read,
                              f"number {found.value} read inside a line, not on a header's 'Số:' line")
     return found
 
 
 def _number_reading(text: str, profile: Profile, issuer: IssuerReading | None,
-                    date: dt.date | None, title: str | None) -> NumberReading:
+                    date: dt.date | None, title: str | None, slot: str | None) -> NumberReading:
     """The document number as read, with a proposal from the issuer's symbols where its symbol is damaged.
 
     1. The number as read (:func:`parse_number`). A symbol made of codes the
@@ -734,7 +703,6 @@ def _number_reading(text: str, profile: Profile, issuer: IssuerReading | None,
     certificate = number if number is not None and _certificate_for_decision(number, title) else None
     if certificate is not None:  # the decision's own line ranked below its certificate's ("số 773 /QĐ-…")
         number = parse_number(text, codes, skip=("GCN",))
-    slot = header_number_line(text)
     if number is not None and slot is not None and not _on_line(number, slot):
         # The header has its own "Số:" line and the number is not on it (a handwritten number Tesseract
         # could not read, a blank slot): a number cited in the body is another act's.
@@ -760,9 +728,6 @@ def _number_reading(text: str, profile: Profile, issuer: IssuerReading | None,
     tail = symbol_tail(text, head)  # the numeric part is never snapped: one tail for both uses
     cut = _cut_inside(symbol, tail, symbols)
     if not cut and not _damaged(number, symbols, codes):
-        longer = _cut_short(number, symbols)
-        if longer:
-            return NumberReading(number, None, f"number symbol of {number} may be cut short (the issuer uses {longer})")
         if tail is not None and not _as_read(symbol, tail):
             # The parser gave a code back for letters it took for OCR confusions ("nGDĐT" read as "SGDĐT").
             return NumberReading(number, f"{head}/{tail.split()[0]}",
@@ -802,13 +767,11 @@ class Extraction:
             "issuer …", "subject …"), each naming its field first.
         read: Field name -> the value as read, for each field whose value is
             a proposal of the profile ("number": "748/QĐ-UEL").
-        period: What was read of an incomplete date ("2025-02", "2025").
     """
 
     fields: RecordFields
     notes: tuple[str, ...] = ()
     read: dict[str, str] = field(default_factory=dict)
-    period: str | None = None
 
 
 def extract_fields(text: str, profile: Profile, procedure_type: ProcedureType | None = None) -> RecordFields:
@@ -831,8 +794,7 @@ def extract_fields_noted(text: str, profile: Profile,
         from pipeline.classify import classify  # local: classify is optional here
 
         procedure_type = classify(text, profile).type
-    places = tuple(fold(p.name) for p in profile.places)
-    date = parse_date_reading(text, places)
+    date = parse_date_reading(text, profile.folded_places)
     issuer = read_issuer(text, profile, date.date)
     title = parse_title(text)
     number = parse_number_detail(text, profile, issuer, date.date, title)
@@ -844,6 +806,7 @@ def extract_fields_noted(text: str, profile: Profile,
         subject=subject.value,
         title=title,
         validity_years=parse_validity_years(text),
+        period=date.period,
     )
     read = {k: v for k, v in (("number", number.read), ("issuer", issuer.read), ("subject", subject.read))
             if v is not None and v != getattr(fields, k)}
@@ -852,4 +815,4 @@ def extract_fields_noted(text: str, profile: Profile,
     if number.value and not issuer.notes and _other_body(number.value, issuer, profile):
         # The number names another body than the header read: a line of the header may be lost.
         notes.append(f"issuer {issuer.value}: the number {number.value} is another body's (a header line lost?)")
-    return Extraction(fields, tuple(notes), read, date.period)
+    return Extraction(fields, tuple(notes), read)

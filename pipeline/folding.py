@@ -205,7 +205,7 @@ def is_vietnamese_syllable(word: str) -> bool:
     return bool(_SHAPE.match(base))
 
 
-def is_capitals(line: str, share: float = 0.7) -> bool:
-    """Whether a line is printed in capitals, as header lines are: at least ``share`` of its letters (three or more)."""
+def is_capitals(line: str, share: float = 0.7, min_letters: int = 3) -> bool:
+    """Whether a line is printed in capitals, as headers and titles are: ``share`` of its letters, ``min_letters`` at least."""
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= share * len(letters)
+    return len(letters) >= min_letters and sum(c.isupper() for c in letters) >= share * len(letters)

@@ -154,7 +154,7 @@ def parse_symbols(raw: list) -> tuple[tuple[str, ...], tuple[tuple[str, dt.date 
 STRICT_ERRORS = 0.12
 
 
-def _line_score(alias: str, line: str, errors: float = STRICT_ERRORS) -> float:
+def _line_score(alias: str, line: str) -> float:
     """Similarity (0..100) of a folded header line to an alias.
 
     Edit distance on the whole line or on its start (the right-hand header
@@ -164,7 +164,7 @@ def _line_score(alias: str, line: str, errors: float = STRICT_ERRORS) -> float:
     """
     if not line:
         return 0.0
-    allowed = max(2, round(errors * len(alias)))
+    allowed = max(2, round(STRICT_ERRORS * len(alias)))
     # Compare with the whole line and with its starts around the alias's
     # length (letters lost or doubled shift where the issuer's name ends).
     ends = range(max(1, len(alias) - allowed), len(alias) + allowed + 1)
@@ -217,11 +217,10 @@ def issuer_symbols(canonical: str | None, gazetteer: Gazetteer,
         gazetteer: The office's names (its profile's).
         on: The document's date: symbols not in use that day are left out.
     """
-    gaz = gazetteer
-    for issuer in gaz.issuers:
+    for issuer in gazetteer.issuers:
         if issuer.canonical == canonical:
             return issuer.symbols_on(on)
-    return tuple(dict.fromkeys(s for issuer in gaz.issuers for s in issuer.symbols_on(on)))
+    return tuple(dict.fromkeys(s for issuer in gazetteer.issuers for s in issuer.symbols_on(on)))
 
 
 def match_authority(text: str, gazetteer: Gazetteer) -> Issuer | None:
@@ -239,12 +238,11 @@ def match_authority(text: str, gazetteer: Gazetteer) -> Issuer | None:
     Returns:
         The issuer, or ``None``.
     """
-    gaz = gazetteer
     for line in text.split("\n"):
         folded = fold(line)
         if len(folded) < 8:
             continue
-        for issuer in gaz.issuers:
+        for issuer in gazetteer.issuers:
             if any(_line_score(a, folded) > 0 for a in issuer.authority):
                 return issuer
     return None
@@ -276,9 +274,8 @@ def match_school_name(words: list[str], gazetteer: Gazetteer) -> tuple[str, int,
     Returns:
         ``(name, words used, distance)`` or ``None``.
     """
-    gaz = gazetteer
     best: tuple[str, int, int] | None = None
-    for name in gaz.school_names:
+    for name in gazetteer.school_names:
         target = fold(name)
         n = len(target.split())
         if n > len(words):
@@ -306,13 +303,12 @@ def school_identity(name: str, gazetteer: Gazetteer, on: dt.date | None = None) 
     Returns:
         E.g. ``"truong mam non hoa sen"``.
     """
-    gaz = gazetteer
     key = fold(name)
-    for old, new in gaz.level_renames.items():
+    for old, new in gazetteer.level_renames.items():
         key = re.sub(rf"^truong {re.escape(old)}\b", f"truong {fold(new)}", key)
-    for _ in range(len(gaz.school_renames) + 1):
+    for _ in range(len(gazetteer.school_renames) + 1):
         changed = False
-        for r in gaz.school_renames:
+        for r in gazetteer.school_renames:
             if key == fold(r.old) and (on is None or r.on is None or on < r.on):
                 key, changed = fold(r.new), True
         if not changed:

@@ -37,7 +37,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.folding import fold, is_capitals, is_vietnamese_syllable
-from pipeline.gazetteer import Issuer, match_authority, match_issuer
+from pipeline.forms import ABOUT_RE, NUMBER_SLOT_RE, looks_like_title
+from pipeline.gazetteer import STRICT_ERRORS, Issuer, match_authority, match_issuer
 from pipeline.profile import Body, Profile
 
 __all__ = [
@@ -48,8 +49,6 @@ __all__ = [
     "symbols_for",
 ]
 
-#: Share of a known line's letters that may be misread for the line to be recognised.
-LINE_ERRORS = 0.12
 #: At most this many lines of the left header name the issuer (a parent, a body, a body's second line).
 MAX_ISSUER_LINES = 3
 #: A header line is upper case: at least this share of its letters are capitals.
@@ -59,9 +58,6 @@ _MOTTO_PHRASES = (
     "cong hoa xa hoi chu nghia viet nam",
     "doc lap - tu do - hanh phuc",
 )
-#: Lines the left header's issuer block ends at: the number, the "V/v …" line, a title.
-_NUMBER_LINE = re.compile(r"(?:\S{1,3}\s+)?\W{0,3}s[o06]\s*[:;.]?\s*[^/\n]{0,12}/")
-_ABOUT_LINE = re.compile(r"^\s*(?:v[e]\s*v[i1l]?[e3]c|v\s*[/l1|]\s*[vy])\b")
 _TOKEN = re.compile(r"\S+")
 _EDGE_PUNCT = " .,;:-_|'`\"“”‘’()[]{}"
 
@@ -189,7 +185,8 @@ def header_block(text: str, profile: Profile, max_lines: int = 12) -> list[str]:
         if seen > max_lines:
             break
         folded = fold(raw)
-        if _NUMBER_LINE.match(folded) or (_ABOUT_LINE.match(folded) and out):
+        # The issuer block ends at the number, the "V/v …" line or a title.
+        if NUMBER_SLOT_RE.match(folded.strip()) or (ABOUT_RE.match(folded) and out):
             break
         if _is_label(folded, labels):
             continue
@@ -197,19 +194,10 @@ def header_block(text: str, profile: Profile, max_lines: int = 12) -> list[str]:
         line = _without_lower_tail(line)
         if not f or not line or not is_capitals(line, UPPER_SHARE):
             continue
-        if _is_title(f) and out:
+        if looks_like_title(f) and out:
             break
         out.append(" ".join(line.split()))
     return out
-
-
-_TITLE_WORDS = ("quyet dinh", "giay chung nhan", "cong van", "thong bao", "ke hoach", "bao cao", "to trinh",
-                "thong tu", "chi thi", "huong dan", "giay xac minh", "bang cong nhan", "ban sao")
-
-
-def _is_title(folded: str) -> bool:
-    line = folded.strip(" .:")
-    return any(fuzz.ratio(line, t) >= 85 for t in _TITLE_WORDS)
 
 
 # --------------------------------------------------------------------------
@@ -250,7 +238,7 @@ def _vocabulary(profile: Profile, on: dt.date | None) -> tuple[_Known, ...]:
     lines: dict[str, _Known] = {}
 
     def add(printed: str, body: Body | None) -> None:
-        f = " ".join(fold(printed).split())
+        f = fold(printed)
         known = lines.get(f)
         if known is None:
             lines[f] = _Known(printed, f, body)
@@ -284,10 +272,10 @@ def _vocabulary(profile: Profile, on: dt.date | None) -> tuple[_Known, ...]:
 
 def _recognise(line: str, vocab: tuple[_Known, ...]) -> tuple[_Known | None, int]:
     """The known line ``line`` was read from, and the edits between them; ``(None, -1)`` when none or two fit."""
-    f = " ".join(fold(line).split())
+    f = fold(line)
     best: list[tuple[int, _Known]] = []
     for known in vocab:
-        allowed = max(1, round(LINE_ERRORS * len(known.folded)))
+        allowed = max(1, round(STRICT_ERRORS * len(known.folded)))
         if abs(len(known.folded) - len(f)) > allowed:
             continue
         d = Levenshtein.distance(known.folded, f, score_cutoff=allowed)
@@ -297,7 +285,7 @@ def _recognise(line: str, vocab: tuple[_Known, ...]) -> tuple[_Known | None, int
         return None, -1
     best.sort(key=lambda x: x[0])
     d, known = best[0]
-    if len(best) > 1 and best[1][0] == d and best[1][1].folded != known.folded:
+    if len(best) > 1 and best[1][0] == d:
         return None, -1  # two known lines as close: no guess
     return known, d
 
@@ -328,7 +316,7 @@ def _abbreviation(token: str) -> bool:
 
 def _header_word(folded: str, profile: Profile) -> bool:
     """A folded line opens with one of the profile's header words."""
-    return any(folded == w or folded.startswith(w + " ") for w in (" ".join(fold(h).split())
+    return any(folded == w or folded.startswith(w + " ") for w in (fold(h)
                                                                      for h in profile.header_words))
 
 
@@ -339,28 +327,28 @@ def _opens_header(line: str, profile: Profile) -> bool:
     is finished ("ỦY BAN AN" is no "ỦY BAN NHÂN DÂN …"), and a province is
     one the profile knows ("TỈNH THANH" is what is left of one).
     """
-    f = " ".join(fold(line).split())
+    f = fold(line)
     if not _header_word(f, profile):
         return False
     for body in profile.bodies:
-        names = [" ".join(fold(n).split()) for n in (body.name, *body.aliases)]
+        names = [fold(n) for n in (body.name, *body.aliases)]
         words = names[0].split()
         begun = f == " ".join(words[:2]) or f.startswith(" ".join(words[:2]) + " ")
         if len(words) >= 3 and begun and not any(f == n or f.startswith(n + " ") for n in names):
             return False  # "SỞ GIÁO", "ỦY BAN AN": a body's name begun and not finished
     kinds = ("tinh", "thanh pho", "tp", "tp.", "xa", "phuong", "thi tran",
-             *(" ".join(fold(k).split()) for k in profile.district_kinds))
+             *(fold(k) for k in profile.district_kinds))
     for body in profile.bodies:
         if body.under != "place":
             continue
         for name in (body.name, *body.aliases):
-            n = " ".join(fold(name).split())
+            n = fold(name)
             rest = f[len(n):].strip() if f.startswith(n + " ") else None
             if rest and not any(rest == k or rest.startswith(k + " ") for k in kinds):
                 return False  # "UBND THÁI BÌNH": a People's Committee's place comes with its kind
     m = re.search(r"(?:^|\s)tinh\s+(.+)$", f)
     if m is not None:
-        places = {" ".join(fold(p.name).split()) for p in profile.places if p.kind == "tỉnh"}
+        places = {fold(p.name) for p in profile.places if p.kind == "tỉnh"}
         return m.group(1).strip(_EDGE_PUNCT) in places
     return True
 
@@ -427,9 +415,9 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
             notes.append(f"issuer line '{h.read}' kept as printed; the profile has '{k.printed}'")
         elif not h.clear:
             notes.append(f"issuer line '{h.read}' is not clearly read (no header line the profile knows)")
-    alone = " ".join(fold(lines[-1].value).split())
+    alone = fold(lines[-1].value)
     if body is not None and body.under == "place" and alone in {
-            " ".join(fold(n).split()) for n in (body.name, *body.aliases)}:
+            fold(n) for n in (body.name, *body.aliases)}:
         # "ỦY BAN NHÂN DÂN" and nothing after it: the line that names the place was lost.
         notes.append(f"issuer '{lines[-1].value}' names no place (a header line lost?)")
     value = " / ".join(h.value for h in lines)
@@ -438,10 +426,10 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
 
 def _body_opening(line: str, profile: Profile) -> Body | None:
     """The body a header line opens with ("UBND HUYỆN YÊN DŨNG": the People's Committee), if any."""
-    f = " ".join(fold(line).split())
+    f = fold(line)
     for body in profile.bodies:
         for name in (body.name, *body.aliases):
-            n = " ".join(fold(name).split())
+            n = fold(name)
             if f == n or f.startswith(n + " "):
                 return body
     return None

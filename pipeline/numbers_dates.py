@@ -16,11 +16,12 @@ here; :mod:`pipeline.extract` re-exports the public functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.folding import fold
+from pipeline.forms import NUMBER_SLOT_RE
 # The digit look-alikes and line alignment are shared with the date parsers.
 from pipeline.place_dates import _D, fix_digits, _lines_aligned, parse_date, parse_date_detail
 
@@ -39,16 +40,24 @@ __all__ = [
     "unknown_codes",
 ]
 
-#: The codes a number's symbol is made of, folded -> printed ("qd" -> "QĐ"): the office's
-#: profile's (:attr:`pipeline.profile.Profile.codes`), handed to every parser here.
-Codes = Mapping[str, str]
+class Codes(dict[str, str]):
+    """The codes a number's symbol is made of, folded -> printed ("qd" -> "QĐ"), and every printed form.
+
+    The office's profile's (:attr:`pipeline.profile.Profile.codes`), handed to
+    every parser here. Two codes may fold alike ("HD" hướng dẫn, "HĐ" hợp
+    đồng): the mapping gives the first, :attr:`printed` holds both, and a
+    code printed as one of them stays as printed.
+    """
+
+    def __init__(self, folded: Mapping[str, str], printed: Iterable[str] = ()) -> None:
+        super().__init__(folded)
+        self.printed = frozenset((*folded.values(), *printed))
 
 
 def unknown_codes(number: str, codes: Codes) -> list[str]:
     """Codes of a number's symbol that no known code explains (OCR garble: "QĐ-UEL" gives ["UEL"])."""
-    known = set(codes.values())
     symbol = number.rpartition("/")[2]
-    return [t for t in symbol.split("-") if t and t not in known and not t.isdigit()]
+    return [t for t in symbol.split("-") if t and t not in codes.printed and not t.isdigit()]
 
 
 # --------------------------------------------------------------------------
@@ -98,7 +107,7 @@ def _canonical_suffix_token(tok: str, original: str, codes: Codes) -> str:
     A token printed as a known code stays as printed: "HD" (hướng dẫn) and
     "HĐ" (hợp đồng) fold alike.
     """
-    if original in codes.values():
+    if original in codes.printed:
         return original
     if tok in codes:
         return codes[tok]
@@ -311,15 +320,10 @@ def _tail(orig: str, start: int) -> str:
     return " ".join(rest.split()[:3])[:_TAIL_CHARS].strip(" .,;:'`|_")
 
 
-#: A header line that opens with "Số" (a scrap before it at most) and has a slash soon after, digits
-#: read or not ("Số: /QĐ-UBND" of a number never written in, "Số: 43† /QĐ-UBND" of a handwritten one).
-_NUMBER_SLOT_RE = re.compile(r"^(?:\S{1,3}\s+)?\W{0,3}s[o06]\s*[:;.]?\s*[^/\n]{0,12}[/)]\s*[a-z]")
-
-
 def header_number_line(text: str, max_lines: int = 12) -> str | None:
     """The header's own "Số: …" line as read, whether its digits were read or not; ``None`` without one."""
     for orig, folded in [(o, f) for o, f in _lines_aligned(text) if f.strip()][:max_lines]:
-        if _NUMBER_SLOT_RE.match(folded.strip()):
+        if NUMBER_SLOT_RE.match(folded.strip()):
             return orig.strip()
     return None
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
@@ -331,11 +332,12 @@ _MERGED_TAIL = (rf"\s*[,.]*(?P<gap>[^\n]{{0,8}}?)(?<=\s)(?P<d>[0-9]{{2}})\s*[,.]
                 rf"(?P<m>{_DAY})\s*[,.]?\s*{_NAM}\s*[:.]?\s*(?P<y>{_YEAR})(?![0-9])")
 
 
-def _place_pattern(places: tuple[str, ...]) -> str | None:
-    """A regex alternation of folded place names, each with its last letter optional (cut by damage)."""
+@lru_cache(maxsize=8)
+def _merged_place_re(places: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The merged place-date line of any of ``places`` (folded), each with its last letter optional (cut)."""
     alts = sorted({re.escape(p[:-1]).replace("\\ ", "\\s?") + f"(?:{re.escape(p[-1])})?"
                    for p in places if len(p) >= 4}, key=len, reverse=True)
-    return "(?:" + "|".join(alts) + ")" if alts else None
+    return re.compile(rf"(?<![a-z])(?:{'|'.join(alts)}){_MERGED_TAIL}") if alts else None
 
 
 def _merged_place_date(line: str, later_than: _Cited, places: tuple[str, ...]) -> tuple[dt.date, str] | None:
@@ -345,10 +347,10 @@ def _merged_place_date(line: str, later_than: _Cited, places: tuple[str, ...]) -
     last letter possibly cut) may be anywhere in the line and need not be
     followed by a comma.
     """
-    alt = _place_pattern(places)
-    if alt is None:
+    pattern = _merged_place_re(places)
+    if pattern is None:
         return None
-    return _date_after_gap(re.search(rf"(?<![a-z]){alt}{_MERGED_TAIL}", line), later_than)
+    return _date_after_gap(pattern.search(line), later_than)
 
 
 #: A place-date line cut after its day, the rest of it read as another line (a termite

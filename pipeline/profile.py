@@ -30,7 +30,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from pipeline.folding import fold
 from pipeline.gazetteer import District, Gazetteer, Issuer, SchoolRename, parse_symbols
+from pipeline.numbers_dates import Codes
 from sohoa.errors import ConfigError
 
 __all__ = [
@@ -294,8 +295,13 @@ class Profile:
         return tuple(dict.fromkeys(printed))
 
     @cached_property
-    def codes(self) -> dict[str, str]:
-        """Every code a document number's symbol may be made of: folded -> printed.
+    def folded_places(self) -> tuple[str, ...]:
+        """The places' names, folded (place-date lines are matched on folded text)."""
+        return tuple(fold(p.name) for p in self.places)
+
+    @cached_property
+    def codes(self) -> Codes:
+        """Every code a document number's symbol may be made of: folded -> printed, and all printed forms.
 
         The codes the profile lists (:attr:`listed_codes`) and those of the
         office's own issuers' symbols.
@@ -305,7 +311,7 @@ class Profile:
         out: dict[str, str] = {}
         for code in printed:
             out.setdefault(fold(code).replace(" ", ""), code)
-        return out
+        return Codes(out, printed)
 
     @cached_property
     def reading_fingerprint(self) -> str:
@@ -387,7 +393,7 @@ def _validate(path: Path, data: dict[str, Any]) -> _ProfileModel:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"]).replace("start", "from").replace("end", "to")
+            where = ".".join({"start": "from", "end": "to"}.get(str(p), str(p)) for p in err["loc"])
             problems.append(f"{where}: {err['msg']}")
         raise ProfileError("invalid profile: " + "; ".join(problems), path=str(path)) from exc
 
@@ -421,7 +427,7 @@ class _Layer:
     raw: bytes
     standard_lines: list[str]
     lexicon: list[str]
-    names: dict[str, tuple[str, ...]]
+    names_text: str
 
 
 def _layers(path: Path, seen: tuple[Path, ...] = ()) -> list[_Layer]:
@@ -443,7 +449,7 @@ def _layers(path: Path, seen: tuple[Path, ...] = ()) -> list[_Layer]:
         path, model, path.read_bytes(),
         _lines(_text(folder, model.standard_lines, path)) if model.standard_lines else [],
         [_text(folder, name, path) for name in model.lexicon],
-        _names(_text(folder, model.person_names, path)) if model.person_names else {},
+        _text(folder, model.person_names, path) if model.person_names else "",
     )
     return [*base, layer]
 
@@ -497,13 +503,13 @@ def _merge(layers: list[_Layer]) -> Profile:
         renames += [SchoolRename(r.old, r.new, _day(r.on)) for r in m.school_renames]
         standard += [s for s in layer.standard_lines if s not in standard]
         lexicon += layer.lexicon
-        for role, extra in layer.names.items():
+        for role, extra in _names(layer.names_text).items():
             names[role] = tuple(dict.fromkeys(names.get(role, ()) + extra))
     gazetteer = Gazetteer(tuple(issuers.values()), tuple(districts.values()), level_renames, tuple(renames), schools)
     digest = hashlib.sha256()
     for layer in layers:
         digest.update(layer.raw)
-        for text in [*layer.standard_lines, *layer.lexicon]:
+        for text in [*layer.standard_lines, *layer.lexicon, layer.names_text]:
             digest.update(text.encode())
     return Profile(
         name=top.name, description=top.description, files=tuple(layer.path for layer in layers),
@@ -518,9 +524,9 @@ def check_profile(profile: Profile) -> list[str]:
     """What is doubtful in a profile that loaded: problems a person should fix, none when it is sound.
 
     Checks what the file format cannot: a successor that is no place, an
-    issuer's symbol made of codes no one knows, a school listed twice, a
-    rename to a school no one lists, two places with the same folded name
-    at the same time.
+    issuer's symbol made of codes no body, unit or document type has, a
+    school listed twice, two places with the same folded name at the same
+    time.
     """
     problems: list[str] = []
     names = {p.name for p in profile.places}
@@ -555,13 +561,21 @@ def _overlap(a: Place, b: Place) -> bool:
     return lo <= hi
 
 
-@lru_cache(maxsize=8)
-def _load(path: Path, mtime_ns: int) -> Profile:
-    return _merge(_layers(path))
+_LOADED: dict[Path, tuple[tuple[tuple[str, int], ...], Profile]] = {}
+
+
+def _stamp(files: tuple[Path, ...]) -> tuple[tuple[str, int], ...]:
+    """The modification times of every file of the folders a profile was read from (its layers' too)."""
+    out = []
+    for folder in dict.fromkeys(f.parent for f in files):
+        for file in sorted(folder.iterdir()):
+            if file.is_file():
+                out.append((str(file), file.stat().st_mtime_ns))
+    return tuple(out)
 
 
 def load_profile(ref: str | Path = DEFAULT_PROFILE) -> Profile:
-    """Load a profile (and what it extends), validated; cached while its file is unchanged.
+    """Load a profile (and what it extends), validated; read again when a file of it or of a layer changed.
 
     Args:
         ref: A shipped profile's name (``"default"``, ``"hai-phong"``), a
@@ -572,4 +586,9 @@ def load_profile(ref: str | Path = DEFAULT_PROFILE) -> Profile:
             message names the file and the field.
     """
     path = profile_path(ref)
-    return _load(path, path.stat().st_mtime_ns)
+    cached = _LOADED.get(path)
+    if cached is not None and cached[0] == _stamp(cached[1].files):
+        return cached[1]
+    profile = _merge(_layers(path))
+    _LOADED[path] = (_stamp(profile.files), profile)
+    return profile

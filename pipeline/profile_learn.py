@@ -16,19 +16,17 @@ edit before the office switches to it (``SOHOA_PROFILE``).
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 
 from pipeline.folding import fold
 from pipeline.ledger import Ledger, RecordRow
-from pipeline.profile import PROFILES_DIR, Profile, load_profile
+from pipeline.extract import SCHOOL_TYPES, split_school
+from pipeline.profile import FORMAT, PROFILES_DIR, Profile, load_profile
 
 __all__ = ["learn_profile", "learned_entries"]
 
-_SCHOOL = re.compile(r"^Trường\s+(?:Mầm non|Tiểu học|THCS|THPT|TH&THCS|THCS&THPT|Trung học cơ sở|"
-                     r"Trung học phổ thông)\s+(?P<name>.+)$")
-_SCHOOL_TYPES = ("kiem_dinh_chat_luong", "cong_nhan_chuan_quoc_gia")
+_SCHOOL_TYPES = frozenset(t.value for t in SCHOOL_TYPES)
 
 
 def _extends(profile: Profile) -> str:
@@ -54,9 +52,9 @@ def learned_entries(profile: Profile, records: list[RecordRow]) -> tuple[list[di
             lines_of.setdefault(key, [ln.strip() for ln in r.issuer.split(" / ") if ln.strip()])
             if r.number and "/" in r.number:
                 symbols[key].add(r.number.rpartition("/")[2])
-        m = _SCHOOL.match(r.subject or "") if r.type in _SCHOOL_TYPES else None
-        if m and fold(m.group("name")) not in known_schools and m.group("name") not in schools:
-            schools.append(m.group("name"))
+        parts = split_school(r.subject or "") if r.type in _SCHOOL_TYPES else None
+        if parts and fold(parts[1]) not in known_schools and parts[1] not in schools:
+            schools.append(parts[1])
     issuers = []
     for n, (key, lines) in enumerate(sorted(lines_of.items()), start=1):
         issuers.append({"id": f"learned-{n}", "lines": lines, "main": len(lines) - 1,
@@ -83,7 +81,7 @@ def learn_profile(profile: Profile, ledger: Ledger, out: Path, name: str | None 
     out.mkdir(parents=True, exist_ok=True)
     path = out / "profile.json"
     data = {
-        "format": 1,
+        "format": FORMAT,
         "name": name or out.name,
         "description": f"{profile.name} and what people confirmed on {len(records)} approved records.",
         "extends": _extends(profile),

@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dataclasses import replace
-
 from pipeline.classify import classify
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.extract import extract_fields_noted, school_name_words
@@ -171,7 +169,7 @@ def build_records(pages: Sequence[PageText], today: dt.date, profile: Profile, m
         text = "\n\n".join(p.text for p in members if p.text)
         cls = vote(classify(text, profile), model, text)
         found = extract_fields_noted(text, profile, cls.type)
-        fields = replace(found.fields, period=found.period)
+        fields = found.fields
         until = valid_until(cls.type, fields.date, fields.validity_years)
         review = _review_reasons(cls.type, cls.confidence, fields, members, found.notes)
         record = ClassifiedRecord(

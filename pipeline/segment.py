@@ -147,7 +147,7 @@ def header_evidence(text: str, profile: Profile) -> tuple[float, tuple[str, ...]
         # Only a "<place>, ngày …" line: body text near the top of a
         # continuation page also has dates ("đơn đề nghị ngày …").
         if _PLACE_DATE_RE.search(folded):
-            date = parse_date(line, _places(profile))
+            date = parse_date(line, profile.folded_places)
             if date is not None:
                 score += PLACE_DATE_WEIGHT
                 reasons.append(f"place-date: {date.isoformat()} (+{PLACE_DATE_WEIGHT:.1f})")
@@ -206,10 +206,6 @@ class _PageKind:
 _NO_KIND = _PageKind(None, None, None, False)
 
 
-def _places(profile: Profile) -> tuple[str, ...]:
-    return tuple(fold(p.name) for p in profile.places)
-
-
 def _page_kind(text: str, profile: Profile) -> _PageKind:
     """Kind, place-date, school and whether a decision grants a certificate."""
     top = _top(text)
@@ -228,7 +224,7 @@ def _page_kind(text: str, profile: Profile) -> _PageKind:
         kind = "decision"
     school = parse_school(text, profile.gazetteer)
     grants = kind == "decision" and find_phrase("giay chung nhan", fold(text)) is not None
-    return _PageKind(kind, parse_date("\n".join(top), _places(profile)), fold(school) if school else None, grants)
+    return _PageKind(kind, parse_date("\n".join(top), profile.folded_places), fold(school) if school else None, grants)
 
 
 def _certificate_of(page: _PageKind, record: _PageKind) -> str | None:

@@ -316,6 +316,10 @@ def test_a_school_near_a_known_one_is_kept_as_printed_and_flagged() -> None:
     # A garbled reading of a known one is replaced, the reading kept and the record flagged.
     got = parse_subject_detail("Trường THPT Đoàn ập, huyện Tiên Lãng", P.CONG_NHAN_CHUAN_QUOC_GIA, HP.gazetteer)
     assert got.value == "Trường THPT Đoàn Lập" and got.read == "Trường THPT Đoàn ập" and got.note
+    # More words printed than the profile's name: another school, kept and flagged, never cut to the known one.
+    for printed in ("Trường THCS Hùng Tiến số 2", "Trường THCS Hùng Tiến Mới"):
+        got = parse_subject_detail(f"công nhận {printed}, huyện Vĩnh Bảo", P.CONG_NHAN_CHUAN_QUOC_GIA, HP.gazetteer)
+        assert got.value == printed and got.note, got
     # The default profile knows no school: every school is as printed, nothing to flag.
     got = parse_subject_detail("công nhận Trường Tiểu học Nam Hương đạt chuẩn", P.CONG_NHAN_CHUAN_QUOC_GIA,
                                DEFAULT.gazetteer)

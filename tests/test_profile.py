@@ -242,3 +242,20 @@ def test_the_generator_and_the_default_profile_share_no_list() -> None:
     for name, items in generator_vocabulary().items():
         mine = frozenset(fold(x) for x in items)
         assert all(mine != theirs for theirs in profile_lists if len(theirs) >= 5), name
+
+
+def test_a_changed_text_file_of_a_profile_is_read_again(tmp_path: Path) -> None:
+    path = _write(tmp_path / "office", {"format": 1, "name": "office", "extends": "default",
+                                        "lexicon": ["words.txt"]}, **{"words.txt": "Giao Xuân\n"})
+    first = load_profile(path)
+    assert load_profile(path) is first
+    import os
+    (tmp_path / "office" / "words.txt").write_text("Giao Xuân Giao Thủy\n", encoding="utf-8")
+    os.utime(tmp_path / "office" / "words.txt", ns=(1, 10**18))
+    again = load_profile(path)
+    assert again is not first and again.fingerprint != first.fingerprint
+
+
+def test_an_error_names_its_field_as_the_file_does(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="extends: Input should be a valid string"):
+        load_profile(_write(tmp_path / "p", {"format": 1, "name": "x", "extends": 3}))
