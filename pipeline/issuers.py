@@ -23,7 +23,8 @@ gives each one:
 
 An issuer of the office's own list (the profile's ``issuers``) stands for
 the header only when all its lines match; its symbols then serve the
-number's repair (:func:`symbols_for`).
+number's repair (:func:`symbols_for`). A page with no header line takes,
+flagged, the body its enacting line names (:func:`enacting_issuer`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ from pipeline.profile import Body, Profile
 __all__ = [
     "HeaderLine",
     "IssuerReading",
+    "enacting_issuer",
     "header_block",
+    "is_stamp_line",
     "read_issuer",
     "symbols_for",
 ]
@@ -177,18 +180,32 @@ def header_block(text: str, profile: Profile, max_lines: int = 12) -> list[str]:
     """
     labels = tuple(fold(lab) for lab in profile.esign_labels)
     out: list[str] = []
+    at: list[int] = []  # the line number of each line kept
     seen = 0
     for raw in text.split("\n"):
         if not raw.strip():
             continue
         seen += 1
         if seen > max_lines:
-            break
+            # An incoming-mail stamp read just below takes its office's name (the last line kept) with it.
+            if seen > max_lines + _STAMP_NAME_GAP:
+                break
+            if is_stamp_line(raw, profile):
+                if at and seen - at[-1] <= _STAMP_NAME_GAP:
+                    out.pop()
+                break
+            continue
         folded = fold(raw)
         # The issuer block ends at the number, the "V/v …" line or a title.
         if NUMBER_SLOT_RE.match(folded.strip()) or (ABOUT_RE.match(folded) and out):
             break
         if _is_label(folded, labels):
+            continue
+        if is_stamp_line(raw, profile):
+            # An incoming-mail stamp: the receiving office's name, just above its "ĐẾN", goes with it.
+            if at and seen - at[-1] <= _STAMP_NAME_GAP:
+                out.pop()
+                at.pop()
             continue
         line, f = _cut_right_column(raw.strip(), folded)
         line = _without_lower_tail(line)
@@ -197,7 +214,31 @@ def header_block(text: str, profile: Profile, max_lines: int = 12) -> list[str]:
         if looks_like_title(f) and out:
             break
         out.append(" ".join(line.split()))
+        at.append(seen)
     return out
+
+
+#: The receiving office's name of an incoming-mail stamp is at most this many read lines above its "ĐẾN"
+#: (the right column's motto may be read between them).
+_STAMP_NAME_GAP = 2
+
+
+def is_stamp_line(line: str, profile: Profile) -> bool:
+    """A line of an incoming-mail stamp: it ends with one of the profile's stamp words ("CÔNG VĂN ĐẾN"),
+    or opens with one and goes on with the stamp's slots, not in capitals ("ĐẾN Số: … Ngày: …").
+
+    The words are matched as printed, marks and capitals included ("ĐỀN",
+    a temple's, is no stamp's); a title's "… ĐẾN NĂM 2030" is none either.
+    """
+    words = [w.strip(_EDGE_PUNCT) for w in unicodedata.normalize("NFC", line).split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    marks = {unicodedata.normalize("NFC", w) for w in profile.stamp_words}
+    if words[-1] in marks:
+        return True
+    rest = " ".join(words[1:])
+    return words[0] in marks and not is_capitals(rest, UPPER_SHARE)
 
 
 # --------------------------------------------------------------------------
@@ -390,7 +431,8 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
             return IssuerReading(by_authority.canonical, None, issuer=by_authority, notes=(
                 f"issuer {by_authority.canonical} inferred from the authority or signature line "
                 "(no header read)",))
-        return IssuerReading(None, None, notes=("issuer: no header lines read",))
+        return enacting_issuer(text, profile, on) or IssuerReading(None, None, notes=(
+            "issuer: no header lines read",))
     read = " / ".join(block)
     own = match_issuer([fold(b) for b in block], profile.gazetteer, on)
     if own is not None:
@@ -404,6 +446,12 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
         return IssuerReading(issuer.canonical, read, lines, issuer, _body_of(issuer.lines, profile, on), notes)
     vocab = _vocabulary(profile, on)
     lines_known = [_line(b, vocab, profile) for b in block]
+    if all(k is None and not _opens_header(b, profile) for b, (_, k) in zip(block, lines_known, strict=True)):
+        # No line of it is a header's (an e-signature banner or a stamp read): the enacting line, if any.
+        enacting = enacting_issuer(text, profile, on)
+        if enacting is not None:
+            return IssuerReading(enacting.value, enacting.read, enacting.lines, None, enacting.body, (
+                *enacting.notes, f"issuer: the lines read at the header's place, '{read}', are no header's"))
     lines = tuple(h for h, _ in lines_known)
     body = next((k.body for _, k in reversed(lines_known) if k is not None and k.body is not None), None)
     body = body or next((b for h in reversed(lines) if (b := _body_opening(h.read, profile)) is not None), None)
@@ -422,6 +470,70 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
         notes.append(f"issuer '{lines[-1].value}' names no place (a header line lost?)")
     value = " / ".join(h.value for h in lines)
     return IssuerReading(value, " / ".join(h.read for h in lines), lines, None, body, tuple(notes))
+
+
+def enacting_issuer(text: str, profile: Profile, on: dt.date | None = None) -> IssuerReading | None:
+    """The issuer named where the document enacts itself, for a page whose header cannot be read.
+
+    Two forms name it: the enacting sentence at a line's start, "Bộ trưởng
+    Bộ Quốc phòng ban hành Thông tư …" (a cited act's "… của Bộ trưởng Bộ X
+    ban hành …" is not one), and the authority line alone, in capitals,
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI". A title of the profile's
+    ``authority_titles`` opens it and a body of the profile follows; the
+    words after a body of a place are its place, as read. The reading is
+    always flagged: the header, not the body text, is what names an issuer.
+
+    Args:
+        text: Record text.
+        profile: The office's profile.
+        on: The document's date, if read.
+
+    Returns:
+        The issuer reading, or ``None`` when no such line is read.
+    """
+    titles = [fold(t).split() for t in profile.authority_titles]
+    names = sorted(((fold(n).split(), b) for b in profile.bodies
+                    if (on is None or ((b.start is None or on >= b.start) and (b.end is None or on <= b.end)))
+                    for n in (b.name, *b.aliases)), key=lambda nb: -len(nb[0]))
+    words: list[str] = []
+    starts: set[int] = set()  # where a line starts, in ``words``
+    ends: set[int] = set()
+    for line in text.split("\n"):
+        if line.split():
+            starts.add(len(words))
+            words += line.split()
+            ends.add(len(words))
+    folded = [fold(w).strip(_EDGE_PUNCT) for w in words]
+    for i in sorted(starts):
+        if i and folded[i - 1] == "cua":
+            continue  # "… của\nBộ trưởng Bộ X ban hành …": a cited act
+        title = next((t for t in titles if folded[i:i + len(t)] == t), None)
+        if title is None:
+            continue
+        j = i + len(title)
+        found = next(((n, b) for n, b in names if folded[j:j + len(n)] == n), None)
+        if found is None:
+            continue
+        k = j + len(found[0])
+        line_end = min(e for e in ends if e > i)
+        enacts = next((x for x in range(k, min(line_end + 6, len(folded) - 1)) if folded[x:x + 2] == ["ban", "hanh"]),
+                      None)
+        alone = line_end - k <= _PLACE_WORDS and is_capitals(" ".join(words[i:line_end]), UPPER_SHARE)
+        stop = enacts if enacts is not None else line_end if alone else None
+        if stop is None or stop - k > _PLACE_WORDS or (found[1].under == "nation" and stop > k):
+            continue
+        body = found[1]
+        place = " ".join(w.strip(_EDGE_PUNCT) for w in words[k:stop]).upper()
+        value = f"{body.name} / {place}" if place else body.name
+        read = " ".join(words[j:stop]).strip(_EDGE_PUNCT)
+        lines = (HeaderLine(read, value, "read", True),)
+        return IssuerReading(value, read, lines, None, body, (
+            f"issuer {value} read from the enacting line '{' '.join(words[i:stop])}' (no header read)",))
+    return None
+
+
+#: A body of a place is followed by at most this many words of its place ("TỈNH BÀ RỊA - VŨNG TÀU").
+_PLACE_WORDS = 6
 
 
 def _body_opening(line: str, profile: Profile) -> Body | None:

@@ -177,6 +177,8 @@ class _ProfileModel(_Strict):
     cited_codes: list[str] = []
     esign_labels: list[str] = []
     header_words: list[str] = []
+    stamp_words: list[str] = []
+    authority_titles: list[str] = []
     level_renames: list[_LevelRenameModel] = []
     issuers: list[_IssuerModel] = []
     districts: list[_DistrictModel] = []
@@ -260,6 +262,13 @@ class Profile:
         header_words: Words a line of an issuer's header opens with ("SỞ",
             "UBND", "TỈNH", "TRƯỜNG"): a line that opens otherwise is no
             header line as read.
+        stamp_words: Words that mark an incoming-document stamp ("ĐẾN" of
+            "CÔNG VĂN ĐẾN"), matched as printed, marks and all ("ĐỀN" is a
+            temple's): the stamp's lines and the receiving office's name above
+            them are no issuer.
+        authority_titles: Titles that open the enacting line when no header
+            can be read ("Bộ trưởng" of "Bộ trưởng Bộ X ban hành Thông tư",
+            "Chủ tịch" of "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X").
         gazetteer: The office's own issuers, districts, schools and renames.
         standard_lines: Lines printed alike on documents.
         lexicon_texts: Texts post-correction learns its vocabulary from.
@@ -279,6 +288,8 @@ class Profile:
     esign_labels: tuple[str, ...]
     gazetteer: Gazetteer
     header_words: tuple[str, ...] = ()
+    stamp_words: tuple[str, ...] = ()
+    authority_titles: tuple[str, ...] = ()
     standard_lines: tuple[str, ...] = ()
     lexicon_texts: tuple[str, ...] = ()
     person_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -473,6 +484,8 @@ def _merge(layers: list[_Layer]) -> Profile:
     cited: list[str] = []
     labels: list[str] = []
     heads: list[str] = []
+    stamps: list[str] = []
+    titles: list[str] = []
     kinds: list[str] = []
     level_renames: dict[str, str] = {}
     renames: list[SchoolRename] = []
@@ -498,6 +511,8 @@ def _merge(layers: list[_Layer]) -> Profile:
         cited += [c for c in m.cited_codes if c not in cited]
         labels += [x for x in m.esign_labels if x not in labels]
         heads += [x for x in m.header_words if x not in heads]
+        stamps += [x for x in m.stamp_words if x not in stamps]
+        titles += [x for x in m.authority_titles if x not in titles]
         kinds += [k for k in m.district_kinds if k not in kinds]
         level_renames.update({fold(r.old): r.new for r in m.level_renames})
         renames += [SchoolRename(r.old, r.new, _day(r.on)) for r in m.school_renames]
@@ -516,6 +531,7 @@ def _merge(layers: list[_Layer]) -> Profile:
         fingerprint=digest.hexdigest()[:16], places=tuple(places.values()), district_kinds=tuple(kinds),
         bodies=tuple(bodies.values()), document_types=tuple(doc_types.items()), unit_codes=tuple(units),
         cited_codes=tuple(cited), esign_labels=tuple(labels), gazetteer=gazetteer, header_words=tuple(heads),
+        stamp_words=tuple(stamps), authority_titles=tuple(titles),
         standard_lines=tuple(standard), lexicon_texts=tuple(lexicon), person_names=names,
     )
 

@@ -22,7 +22,7 @@ from conftest import DEFAULT, ROOT, run_sohoa
 from pipeline.domain import ProcedureType
 from pipeline.extract import extract_fields_noted
 from pipeline.folding import fold
-from pipeline.issuers import read_issuer
+from pipeline.issuers import is_stamp_line, read_issuer
 from pipeline.records import PageText, build_records, flagged_fields
 
 REAL = ROOT.parent / "shared" / "real-scans"
@@ -154,3 +154,36 @@ def test_a_header_that_lost_a_line_is_flagged() -> None:
     got = read_issuer("UBND THÀNH PHÔ HẢI PHÒNG CỘNG HÒA XÃ HỘI CI\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1/QĐ-SGDĐT\n",
                       DEFAULT)
     assert got.value == "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO" and not got.notes
+
+
+def test_an_incoming_mail_stamp_is_no_issuer() -> None:
+    """The receiving office's name above "CÔNG VĂN ĐẾN" goes with the stamp; the issuer under it stays."""
+    stamped = ("SỞ GIÁO DỤC VÀ ĐÀO TẠO\nVĂN PHÒNG UBND TỈNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCÔNG VĂN ĐẾN\n"
+               "Số: 12/QĐ-SGDĐT\n")
+    got = read_issuer(stamped, DEFAULT)
+    assert got.value == "SỞ GIÁO DỤC VÀ ĐÀO TẠO", got
+    # "ĐẾN" opening a line of slots is a stamp's; a title's "ĐẾN NĂM 2030" and a temple's "ĐỀN" are not.
+    assert read_issuer("SỞ Y TẾ\nĐẾN Số: 45 Ngày: 3/4\nSố: 9/KH-SYT\n", DEFAULT).value is None
+    assert [is_stamp_line(x, DEFAULT) for x in ("ĐẾN Số: 45", "CÔNG VĂN ĐẾN.", "ĐẾN NĂM 2030", "ĐỀN HÙNG",
+                                                "đến ngày 5")] == [True, True, False, False, False]
+    header = "BAN QUẢN LÝ KHU DI TÍCH\nĐỀN HÙNG\nSố: 3/QĐ-BQL\n"
+    assert read_issuer(header, DEFAULT).read == "BAN QUẢN LÝ KHU DI TÍCH / ĐỀN HÙNG"
+
+
+def test_a_page_without_a_header_takes_the_issuer_from_its_enacting_line_and_flags_it() -> None:
+    """A consolidated text's first page: stamps where the header goes, the ministry in the enacting sentence."""
+    page = ("VĂN PHÒNG CHÍNH PHỦ\nĐộc lập - Tự do - Hạnh phúc\nCÔNG VĂN ĐẾN\nTHÔNG TƯ\n"
+            "Thông tư số 86/2016/TT-BQP ngày 20 tháng 6 năm 2016 của\nBộ trưởng Bộ Tư pháp ban hành Quy chế;\n"
+            "Xét đề nghị của Chủ nhiệm Tổng cục Chính trị;\n"
+            "Bộ trưởng Bộ Quốc phòng ban hành Thông tư Quy định và hướng dẫn\n")
+    got = read_issuer(page, DEFAULT)
+    assert got.value == "BỘ QUỐC PHÒNG" and got.read == "Bộ Quốc phòng", got
+    assert got.notes and "enacting line" in got.notes[0]
+    # A decision's authority line, in capitals, names the committee and its place as read.
+    got = read_issuer("QUYẾT ĐỊNH\nVề việc công nhận\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI\nCăn cứ Luật;\n",
+                      DEFAULT)
+    assert got.value == "ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI" and got.notes
+    # A cited act ("… của Bộ trưởng Bộ X ban hành …") names no issuer.
+    got = read_issuer("Căn cứ Thông tư số 22/2012/TT-BGDĐT của Bộ trưởng Bộ Giáo dục và Đào tạo ban hành Quy chế;\n",
+                      DEFAULT)
+    assert got.value is None and got.notes
