@@ -84,6 +84,8 @@ def _ev(t: ProcedureType, phrases: str | tuple[str, ...], scopes: str, weight: f
 RULES: tuple[Evidence, ...] = (
     # Xác minh văn bằng, chứng chỉ
     _ev(P.XAC_MINH_VAN_BANG, "xac minh van bang", "title,about", 3.0),
+    _ev(P.XAC_MINH_VAN_BANG, ("xac minh", "bang tot nghiep"), "title,about", 3.0),
+    _ev(P.XAC_MINH_VAN_BANG, ("xac minh", "chung chi"), "title,about", 3.0),
     _ev(P.XAC_MINH_VAN_BANG, "giay xac minh", "title", 1.0),
     _ev(P.XAC_MINH_VAN_BANG, "xac minh van bang", "body", 1.5),
     _ev(P.XAC_MINH_VAN_BANG, "de nghi xac minh", "body", 1.0),
@@ -113,12 +115,17 @@ RULES: tuple[Evidence, ...] = (
     # Cấp bản sao văn bằng từ sổ gốc
     _ev(P.CAP_BAN_SAO_VAN_BANG, "ban sao van bang", "title,about", 3.0),
     _ev(P.CAP_BAN_SAO_VAN_BANG, ("ban sao", "so goc"), "about", 2.0),
+    _ev(P.CAP_BAN_SAO_VAN_BANG, ("ban sao", "bang tot nghiep"), "title,about", 3.0),
+    _ev(P.CAP_BAN_SAO_VAN_BANG, ("ban sao", "chung chi"), "title,about", 3.0),
     # In a body "bản sao" alone is any copy ("kèm theo bản sao giấy khai sinh"): a diploma's, from the register.
     _ev(P.CAP_BAN_SAO_VAN_BANG, ("ban sao van bang", "so goc"), "body", 2.0),
     _ev(P.CAP_BAN_SAO_VAN_BANG, "cap ban sao", "body", 1.0),
     # Chỉnh sửa nội dung văn bằng
     _ev(P.CHINH_SUA_VAN_BANG, "chinh sua noi dung van bang", "title,about", 3.0),
     _ev(P.CHINH_SUA_VAN_BANG, ("chinh sua", "van bang"), "title,about", 3.0),
+    # The procedure covers every diploma and certificate: "chỉnh sửa nội dung bằng tốt nghiệp THPT".
+    _ev(P.CHINH_SUA_VAN_BANG, ("chinh sua", "bang tot nghiep"), "title,about", 3.0),
+    _ev(P.CHINH_SUA_VAN_BANG, ("chinh sua", "chung chi"), "title,about", 3.0),
     _ev(P.CHINH_SUA_VAN_BANG, ("chinh sua", "van bang"), "body", 2.0),
     _ev(P.CHINH_SUA_VAN_BANG, "sua lai la", "body", 1.0),
     # "Điều chỉnh nội dung ghi trên văn bằng": the same procedure in other words.

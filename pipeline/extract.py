@@ -67,6 +67,7 @@ __all__ = [
     "NumberReading",
     "SubjectReading",
     "parse_person",
+    "parse_person_detail",
     "parse_school",
     "parse_validity_years",
     "normalize_number",
@@ -223,16 +224,30 @@ _PERSON_RES: tuple[tuple[float, re.Pattern[str]], ...] = (
 _SPECK_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXZ")
 
 
-def _take_name(orig: str, start: int, max_words: int = 5) -> list[str]:
-    """Consecutive name words of ``orig`` from ``start``.
+def _garbled_case(word: str, first: str) -> bool:
+    """A word of a title-cased name with a capital inside it ("MIx", "KÌ" of "Nguyên KÌ"): misread letters.
+
+    In a name printed in capitals ("NGUYỄN VĂN AN") a small letter is only a mark misread, not damage.
+    """
+    title = first[:1].isupper() and first[1:].islower()
+    return title and any(c.isupper() for c in word[1:])
+
+
+def _take_name(orig: str, start: int, max_words: int = 5) -> tuple[list[str], bool]:
+    """Consecutive name words of ``orig`` from ``start``, and whether a damaged word cut them short.
 
     Words may be separated by spaces or one line break (a name wrapped at the
-    end of a line); any punctuation ends the name.
+    end of a line); any punctuation ends the name. A word glued to a digit
+    ("Á1v", "0anh"), with capitals inside a title-cased name ("MIx") or
+    followed on its line by what is no word ("Vũ Bá k") is damaged: the
+    name stops before it.
     """
     words: list[str] = []
     pos = start
     for m in _NAME_WORD.finditer(orig, start):
         gap = orig[pos:m.start()]
+        if words and gap[-1:].isdigit():
+            return words, True  # "Nguyễn Thúy 0anh": a letter read as a digit
         if gap.strip(" \t\n") or gap.count("\n") > 1:
             break
         if "\n" in gap:
@@ -244,16 +259,20 @@ def _take_name(orig: str, start: int, max_words: int = 5) -> list[str]:
                 break
         w = m.group(0)
         if not w[:1].isupper():
-            break
+            # "ông Vũ Bá k": what follows on the line is no word: the name's last word, damaged.
+            return words, bool(words) and "\n" not in gap and not is_vietnamese_syllable(w)
         if words and _ends_name(w):
             break
+        glued = orig[m.end():m.end() + 1].isdigit() or orig[m.start() - 1:m.start()].isdigit()
+        if words and (glued or _garbled_case(w, words[0])):
+            return words, True
         words.append(w)
         pos = m.end()
         if len(words) >= max_words:
             break
     if len(words) > 2 and len(words[-1]) == 1 and words[-1] in _SPECK_LETTERS:
         words.pop()  # "Vũ Thùy Nhung O": a speck after the name read as a letter
-    return words
+    return words, False
 
 
 def _title_case_name(name: str) -> str:
@@ -261,13 +280,20 @@ def _title_case_name(name: str) -> str:
 
 
 def parse_person(text: str) -> str | None:
-    """The person a diploma procedure is about.
+    """The person a diploma procedure is about (see :func:`parse_person_detail`)."""
+    return parse_person_detail(text).value
+
+
+def parse_person_detail(text: str) -> SubjectReading:
+    """The person a diploma procedure is about, and a note when only a name cut short was read.
 
     Looks for "nay sửa lại là: …", "Họ và tên: …", "cho ông …", "của
     Anh/Chị …", "Ông/Bà …" and takes the following capitalised words (a name
     wrapped onto the next line of a paragraph is followed). Each mention
     votes with the weight of its pattern; the name with most votes wins,
-    the earliest on a tie.
+    the earliest on a tie. A mention cut before a damaged word ("Nguyễn Thị
+    Á1v") backs the full names it begins; when it wins alone, the note says
+    the name may be cut.
 
     Args:
         text: Record text.
@@ -280,10 +306,11 @@ def parse_person(text: str) -> str | None:
     # mention ("Bùi Xuân eoàn") is outvoted by the others.
     votes: dict[str, float] = {}
     first: dict[str, tuple[int, str]] = {}
+    whole: set[str] = set()  # names read at least once without a damaged word after them
     orig, folded = fold_aligned(text)
     for weight, regex in _PERSON_RES:
         for m in regex.finditer(folded):
-            words = _take_name(orig, m.end())
+            words, cut = _take_name(orig, m.end())
             if len(words) < 2 or len(words) > 5:
                 continue
             name = " ".join(words)
@@ -293,17 +320,23 @@ def parse_person(text: str) -> str | None:
             if re.search(r"\b(?:xa hoi|chu nghia)\b", folded_name):
                 continue  # the motto, its "C" lost: ":ÔNG HÒA XÃ HỘI …" read as "ông Hòa Xã Hội …"
             votes[folded_name] = votes.get(folded_name, 0.0) + weight
+            if not cut:
+                whole.add(folded_name)
             if folded_name not in first or m.start() < first[folded_name][0]:
                 first[folded_name] = (m.start(), _title_case_name(name))
     if not votes:
-        return None
+        return SubjectReading(None)
     # A name cut short by a damaged last word ("Bùi Xuân") backs the full one.
     total = {
         k: v + sum(w for j, w in votes.items() if j != k and k.startswith(j + " "))
         for k, v in votes.items()
     }
     best = max(total, key=lambda k: (total[k], -first[k][0]))
-    return first[best][1]
+    name = first[best][1]
+    if best not in whole:
+        return SubjectReading(name, None, f"subject: the name '{name}' was read only before a damaged word"
+                                          " (its last word lost?)")
+    return SubjectReading(name)
 
 
 _LEVEL_ALT = "|".join(re.escape(k) for k in sorted(SCHOOL_LEVELS, key=len, reverse=True))
@@ -463,11 +496,11 @@ def parse_subject_detail(text: str, procedure_type: ProcedureType, gazetteer: Ga
         gazetteer: The office's names (its schools).
     """
     if procedure_type in PERSON_TYPES:
-        return SubjectReading(parse_person(text))
+        return parse_person_detail(text)
     school = parse_school_detail(text, gazetteer)
     if procedure_type in SCHOOL_TYPES or school.value is not None:
         return school
-    return SubjectReading(parse_person(text))
+    return parse_person_detail(text)
 
 
 def parse_subject(text: str, procedure_type: ProcedureType, gazetteer: Gazetteer) -> str | None:

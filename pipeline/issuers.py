@@ -364,13 +364,18 @@ def _header_word(folded: str, profile: Profile) -> bool:
 def _opens_header(line: str, profile: Profile) -> bool:
     """A header line opens with a word the profile knows headers by ("SỞ", "UBND", "TỈNH", …).
 
-    It must also be whole where the profile can tell: a body's name begun
-    is finished ("ỦY BAN AN" is no "ỦY BAN NHÂN DÂN …"), and a province is
+    It must also be whole where the profile can tell: a line that opens as
+    the profile's bodies do ("SỞ", "BỘ", "ỦY BAN") is one of them ("SỞ DỤC
+    VÀ ĐÀO" and "ỦY BAN AN" are what is left of one), and a province is
     one the profile knows ("TỈNH THANH" is what is left of one).
     """
     f = fold(line)
     if not _header_word(f, profile):
         return False
+    opening = max((w for w in (fold(h) for h in profile.header_words) if f == w or f.startswith(w + " ")), key=len)
+    names = [fold(n) for b in profile.bodies for n in (b.name, *b.aliases)]
+    if any(n.startswith(opening + " ") for n in names) and not any(f == n or f.startswith(n + " ") for n in names):
+        return False  # "SỞ DỤC VÀ ĐÀO": opens as the profile's bodies do ("SỞ …") and is none of them
     for body in profile.bodies:
         names = [fold(n) for n in (body.name, *body.aliases)]
         words = names[0].split()
@@ -464,10 +469,13 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
         elif not h.clear:
             notes.append(f"issuer line '{h.read}' is not clearly read (no header line the profile knows)")
     alone = fold(lines[-1].value)
-    if body is not None and body.under == "place" and alone in {
-            fold(n) for n in (body.name, *body.aliases)}:
+    bare = body is not None and alone in {fold(n) for n in (body.name, *body.aliases)}
+    if bare and body is not None and body.under == "place":
         # "ỦY BAN NHÂN DÂN" and nothing after it: the line that names the place was lost.
         notes.append(f"issuer '{lines[-1].value}' names no place (a header line lost?)")
+    elif bare and body is not None and body.under in ("province", "district") and len(lines) == 1:
+        # "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" alone: its parent line ("UBND HUYỆN X") was lost.
+        notes.append(f"issuer '{lines[-1].value}' names no {body.under} (its parent line lost?)")
     value = " / ".join(h.value for h in lines)
     return IssuerReading(value, " / ".join(h.read for h in lines), lines, None, body, tuple(notes))
 

@@ -160,3 +160,17 @@ def test_registry_is_data() -> None:
         Evidence(P.KHAC, ("x",), ("nowhere",), 1.0)
     custom = (Evidence(P.XAC_MINH_VAN_BANG, ("giay bao",), ("body",), 5.0),)
     assert classify("đây là giấy báo", HP, rules=custom).type is P.XAC_MINH_VAN_BANG
+
+
+@pytest.mark.parametrize(("about", "ptype"), [
+    ("V/v xác minh bằng tốt nghiệp trung học phổ thông", P.XAC_MINH_VAN_BANG),
+    ("Về việc chỉnh sửa nội dung bằng tốt nghiệp", P.CHINH_SUA_VAN_BANG),
+    ("Về việc chỉnh sửa nội dung chứng chỉ tiếng Anh", P.CHINH_SUA_VAN_BANG),
+    ("Về việc cấp bản sao bằng tốt nghiệp", P.CAP_BAN_SAO_VAN_BANG),
+    ("Về việc cấp bản sao chứng chỉ tin học", P.CAP_BAN_SAO_VAN_BANG),
+])
+def test_a_diploma_named_by_its_kind_is_still_a_diploma(about: str, ptype: P) -> None:
+    """The procedures cover every diploma and certificate: a title may name the kind, not "văn bằng"."""
+    text = HEADER_SGD.format(number="12/QĐ-SGDĐT") + "QUYẾT ĐỊNH\n" + about + "\n" + CLOSING
+    result = classify(text, HP)
+    assert result.type is ptype and not result.needs_review, result.reasons

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pipeline.domain import ProcedureType as P
 from conftest import DEFAULT, HP
 from pipeline.extract import (
+    SubjectReading,
     extract_fields,
     extract_fields_noted,
     parse_about,
@@ -19,6 +20,7 @@ from pipeline.extract import (
     parse_date_detail,
     parse_number_detail,
     parse_person,
+    parse_person_detail,
     parse_subject,
     parse_subject_detail,
     parse_title,
@@ -280,6 +282,20 @@ def test_parse_person_past_damage_around_the_name() -> None:
     assert parse_person("Họ và tên: Vũ Thùy Nhung H\nNgày sinh: 01/02/1990") == "Vũ Thùy Nhung"
     assert parse_person("Họ và tên: Nguyễn Thị Y\nNgày sinh: 01/02/1990") == "Nguyễn Thị Y"
     assert parse_person("Họ và tên: Lê Như Ý\nNgày sinh: 01/02/1990") == "Lê Như Ý"
+
+
+def test_a_name_cut_before_a_damaged_word_backs_the_whole_one_or_is_flagged() -> None:
+    """A last word glued to a digit ("Á1v") or with capitals inside ("MIx") is damage, not a name."""
+    text = ("Xét đơn đề nghị của bà Nguyễn Thị Á1v ngày 14072013.\nHọ và tên: Nguyễn Thị MIx\n"
+            "Điều 3. Trưởng phòng và bà Nguyễn Thị My chịu trách nhiệm thi hành")
+    assert parse_person_detail(text) == SubjectReading("Nguyễn Thị My")
+    alone = parse_person_detail("Xét đơn đề nghị của bà Nguyễn Thị Á1v ngày 14072013.")
+    assert alone.value == "Nguyễn Thị" and alone.note.startswith("subject: ")
+    for damaged in ("Họ và tên: Nguyễn Thúy 0anh\n", "xác minh văn bằng của ông Vũ Bá k\n", "Bà: Nguyên KÌ\n"):
+        got = parse_person_detail(damaged)
+        assert got.value is None or got.note.startswith("subject: "), got
+    # A name printed in capitals keeps a mark Tesseract read small.
+    assert parse_person_detail("Họ và tên: NGUYễN VĂN AN\nNgày sinh") == SubjectReading("Nguyễn Văn An")
 
 
 def test_parse_person_takes_corrected_name() -> None:

@@ -187,3 +187,20 @@ def test_a_page_without_a_header_takes_the_issuer_from_its_enacting_line_and_fla
     got = read_issuer("Căn cứ Thông tư số 22/2012/TT-BGDĐT của Bộ trưởng Bộ Giáo dục và Đào tạo ban hành Quy chế;\n",
                       DEFAULT)
     assert got.value is None and got.notes
+
+
+def test_a_district_office_without_its_parent_line_is_flagged() -> None:
+    """A district's or province's office alone names no district: its "UBND HUYỆN X" line was lost."""
+    got = read_issuer("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/PGDĐT-VP\n", DEFAULT)
+    assert got.value == "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" and got.notes and "names no district" in got.notes[0]
+    got = read_issuer("UBND HUYỆN AN LÃO\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/PGDĐT-VP\n", DEFAULT)
+    assert got.value == "UBND HUYỆN AN LÃO / PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" and not got.notes
+
+
+def test_a_line_that_opens_as_a_body_and_is_none_is_flagged() -> None:
+    """"SỞ DỤC VÀ ĐÀO" (a stain ate "GIÁO" and "TẠO") is no body: flagged, never passed as printed."""
+    got = read_issuer("SỞ DỤC VÀ ĐÀO\nSố: 12/QĐ-SGDĐT\n", DEFAULT)
+    assert got.notes and "SỞ DỤC VÀ ĐÀO" in got.notes[0]
+    # A body the profile lists, and one it does not list by a header word of its own, pass as printed.
+    for header in ("BỘ TÀI CHÍNH\nCỤC THUẾ", "BỘ CHỈ HUY QUÂN SỰ TỈNH", "CÔNG AN TỈNH NGHỆ AN"):
+        assert not read_issuer(f"{header}\nSố: 1/QĐ-X\n", DEFAULT).notes, header
