@@ -38,7 +38,7 @@ class RecordScore:
 
     A field counts as right only when the record was segmented right (same
     file, same pages) and the value is exactly the truth (subject and issuer
-    compared folded, without spaces).
+    compared folded, without spaces; the issuer without an abbreviation's dot).
     """
 
     records: int = 0
@@ -65,6 +65,11 @@ class RecordScore:
 
 def _norm(value: str | None) -> str:
     return fold(value or "").replace(" ", "")
+
+
+def _norm_issuer(value: str | None) -> str:
+    """An issuer compared without the dot of an abbreviation ("UBND TP. HẢI PHÒNG" is "UBND TP HẢI PHÒNG")."""
+    return _norm(value).replace(".", "")
 
 
 def from_rows(rows: Iterable[RecordRow]) -> list[Predicted]:
@@ -104,7 +109,7 @@ def score(truth: dict, root: Path, preds: Iterable[Predicted], level: str | None
             "number": (rec.number or "") == gt["number"],
             "date": rec.date == dt.date.fromisoformat(gt["date"]),
             "subject": _norm(rec.subject) == _norm(gt["subject"]),
-            "issuer": _norm(rec.issuer) == _norm(gt["issuer"]),
+            "issuer": _norm_issuer(rec.issuer) == _norm_issuer(gt["issuer"]),
         }
         flagged = flagged_fields(rec.reasons)
         for name, ok in checks.items():

@@ -208,6 +208,10 @@ _PERSON_RES: tuple[tuple[float, re.Pattern[str]], ...] = (
     (3.5, re.compile(r"(?:nay sua lai la|sua lai la|sua thanh)\s*[:.]?\s*")),
     # "Họ" read "He" or "Hq": one letter of it may be wrong.
     (3.0, re.compile(r"(?:h[a-z] va ten|ho ten|ho, ten)\s*(?:nguoi[a-z ]{0,20})?\s*[:.]?\s*")),
+    # "Người được cấp văn bằng: …", "Thí sinh: …", "cấp cho học sinh …": the holder named by a role.
+    (2.5, re.compile(r"nguoi duoc cap(?: van bang| bang| chung chi)?\s*[:.]\s*")),
+    (2.0, re.compile(r"(?:(?:cho|cua|la)\s+(?:hoc sinh|thi sinh|sinh vien|hoc vien)\s+"
+                     r"|(?:^|\n)\s*(?:hoc sinh|thi sinh|sinh vien|hoc vien)\s*:\s*)")),
     (2.0, re.compile(
         r"(?:cho|cua|la|nhan|ten)\s+(?:ong|ba|anh|chi|em)(?:\s*(?:/\s*(?:ba|chi)|\(\s*(?:ba|chi|ong)\s*\)))?"
         r"\s*[:.]?\s+"
@@ -333,6 +337,10 @@ def parse_person_detail(text: str) -> SubjectReading:
     }
     best = max(total, key=lambda k: (total[k], -first[k][0]))
     name = first[best][1]
+    specks = [w for w in name.split()[:-1] if w in _SPECK_LETTERS]
+    if specks:  # "Bùi M Thơm": a word of the name read as one letter
+        return SubjectReading(name, None, f"subject: the name '{name}' has a letter alone ({', '.join(specks)}),"
+                                          " a word damaged?")
     if best not in whole:
         return SubjectReading(name, None, f"subject: the name '{name}' was read only before a damaged word"
                                           " (its last word lost?)")

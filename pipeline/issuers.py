@@ -153,10 +153,16 @@ def _lower_word(word: str) -> bool:
     return bool(letters) and sum(c.islower() for c in letters) * 2 >= len(letters)
 
 
+#: Units a city numbers ("QUẬN 1", "PHƯỜNG 12"), folded.
+_NUMBERED_UNITS = ("quan", "phuong")
+
+
 def _without_lower_tail(line: str) -> str:
     """An upper-case line without the words of the right column read after it ("… HẢI PHÒNG Độc lập", "… CỘNG")."""
     words = line.split()
     while words and (_lower_word(words[-1]) or not any(c.isalpha() for c in words[-1])):
+        if words[-1].isdigit() and len(words) > 1 and fold(words[-2]) in _NUMBERED_UNITS:
+            break  # "QUẬN 1": a district named by its number
         words.pop()
     last = [fold(w).strip(_EDGE_PUNCT) for w in words[-2:]]
     if len(words) > 3 and last == list(_MOTTO_START):
@@ -334,10 +340,13 @@ def _recognise(line: str, vocab: tuple[_Known, ...]) -> tuple[_Known | None, int
 def _clear(line: str, profile: Profile) -> bool:
     """Every token of an upper-case header line is a syllable, a code or an abbreviation."""
     codes = profile.codes
-    for tok in _TOKEN.findall(line):
+    tokens = _TOKEN.findall(line)
+    for i, tok in enumerate(tokens):
         core = tok.strip(_EDGE_PUNCT)
         if not core or core in {"&", "-", "–"}:
             continue
+        if core.isdigit() and len(core) <= 2 and i and fold(tokens[i - 1]) in _NUMBERED_UNITS:
+            continue  # "QUẬN 1"
         if len(core) == 1:
             return False  # a letter alone: a speck, or what is left of a word
         if any(ch.isdigit() for ch in core) or not core.isupper():
@@ -392,11 +401,22 @@ def _opens_header(line: str, profile: Profile) -> bool:
             rest = f[len(n):].strip() if f.startswith(n + " ") else None
             if rest and not any(rest == k or rest.startswith(k + " ") for k in kinds):
                 return False  # "UBND THÁI BÌNH": a People's Committee's place comes with its kind
+            if rest and _one_word_district(rest):
+                return False
+    if _one_word_district(f):
+        return False
     m = re.search(r"(?:^|\s)tinh\s+(.+)$", f)
     if m is not None:
         places = {fold(p.name) for p in profile.places if p.kind == "tỉnh"}
         return m.group(1).strip(_EDGE_PUNCT) in places
     return True
+
+
+def _one_word_district(folded: str) -> bool:
+    """A district named by one word ("HUYỆN THỦ"): what a stain left of "HUYỆN THỦY NGUYÊN" (a huyện's
+    or quận's name has two syllables or more; "QUẬN 1" is a number)."""
+    m = re.fullmatch(r"(?:huyen|quan)\s+(\S+)", folded.strip(_EDGE_PUNCT))
+    return m is not None and not m.group(1).isdigit()
 
 
 def _line(read: str, vocab: tuple[_Known, ...], profile: Profile) -> tuple[HeaderLine, _Known | None]:

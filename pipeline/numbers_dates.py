@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.folding import fold
-from pipeline.forms import NUMBER_SLOT_RE
+from pipeline.forms import BODY_START_RE, NUMBER_SLOT_RE
 # The digit look-alikes and line alignment are shared with the date parsers.
 from pipeline.place_dates import _D, fix_digits, _lines_aligned, parse_date, parse_date_detail
 
@@ -96,8 +96,9 @@ _NUMBER_RE = re.compile(
     # "Số" is read "So", "S0", "S6", "S8", "Sô"... (folded: s + o/0/6/8), or "5ố" before its colon.
     r"(?P<so>(?<![a-z0-9])(?:s[o068](?=[\s:;.,0-9oilsb|])|5o(?=\s*:)))\s*(?P<colon>[:;.,]?)\s*"
     rf"(?P<num>{_D}+(?:\s{_D}+)?(?:\s*/\s*{_D}+)*)"
-    # The slash before the symbol is sometimes read ")" ("320)Đ-SGD&ĐT").
-    rf"\s*[/)]\s*(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)"
+    # The slash before the symbol is sometimes read ")" ("320)Đ-SGD&ĐT"), "." or not at all
+    # ("762 .QĐ-SGDĐT", "79 GDĐT-KT"): then the symbol must be of known codes, joined by a hyphen.
+    rf"(?P<sep>\s*[/)]\s*|\s*[.,]\s*|\s+)(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)"
 )
 
 
@@ -162,8 +163,10 @@ def normalize_number(num: str, suffix: str, suffix_original: str | None, codes: 
 
 #: A header line that is a number and nothing else: its "Số:" was eaten ("1919/QĐ-UBND"),
 #: or is a scrap of up to three characters before the colon ("3ố: 231/QĐ-SGDĐT"), or its "S"
-#: and a scrap before a space, the colon under a blot ("S§ 849/QĐ-SGD&ĐT").
-_BARE_NUMBER_RE = re.compile(rf"^\W{{0,2}}(?:\S{{1,3}}\s*:\s*|s[^\s0-9]{{0,2}}\s+)?(?P<num>[0-9]{{1,5}})\s*/\s*"
+#: and a scrap before a space, the colon under a blot ("S§ 849/QĐ-SGD&ĐT"), or glued to the
+#: digits ("S&533/QĐ-UBND"), or a word of up to three letters it was read as ("võ 191 /PGDĐT-CM").
+_BARE_NUMBER_RE = re.compile(rf"^[\W_]{{0,3}}(?:\S{{1,3}}\s*:\s*|s[^\s0-9]{{0,2}}\s+|s[^\w\s]|[a-z]{{1,3}}\s+)?"
+                             rf"(?P<num>[0-9]{{1,5}})\s*/\s*"
                              rf"(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)\W{{0,2}}$")
 
 
@@ -193,8 +196,11 @@ def _number_candidates(text: str, codes: Codes) -> list[tuple[float, int, str]]:
         if not fold_line.strip():
             continue
         nonempty += 1
+        if nonempty <= 12 and BODY_START_RE.match(fold_line.strip()):
+            nonempty = 13  # the body begins ("Kính gửi:", "Căn cứ"): no line below is the header's
         if nonempty <= 12 and (bare := _bare_number(orig, fold_line, codes)):
-            out.append((1.0, idx, bare))  # below any "Số:" line of the header (2.5 and more)
+            # Below any "Số:" line of the header (2.5 and more), above a "số …" opening a line of the body.
+            out.append((2.0, idx, bare))
         for m in _NUMBER_RE.finditer(fold_line):
             num = m.group("num")
             suffix = m.group("suf")
@@ -207,6 +213,10 @@ def _number_candidates(text: str, codes: Codes) -> list[tuple[float, int, str]]:
                 # Pure look-alikes ("lO") only when the suffix is known.
                 if _canonical_suffix_token(first_tok, first_tok, codes) == first_tok.upper():
                     continue
+            slashed = bool(set(m.group("sep")) & set("/)"))
+            if not slashed and ("-" not in suffix or not re.search(r"[0-9]", num) or unknown_codes(
+                    normalize_number(num, suffix, orig[m.start("suf"):m.end("suf")], codes), codes)):
+                continue  # no slash read: only a symbol of known codes ("QĐ-SGDĐT") makes it a number
             if _cut_short(fold_line, m.start("num")):
                 if nonempty <= 12:  # the header's own number, its first digits lost: none rather than a part
                     out.append((4.5, idx, ""))
@@ -323,6 +333,8 @@ def _tail(orig: str, start: int) -> str:
 def header_number_line(text: str, max_lines: int = 12) -> str | None:
     """The header's own "Số: …" line as read, whether its digits were read or not; ``None`` without one."""
     for orig, folded in [(o, f) for o, f in _lines_aligned(text) if f.strip()][:max_lines]:
+        if BODY_START_RE.match(folded.strip()):
+            break  # the body begins: "… Công văn\nsố 806/CV-TCHC" below is a cited act's
         if NUMBER_SLOT_RE.match(folded.strip()):
             return orig.strip()
     return None

@@ -284,6 +284,17 @@ def test_parse_person_past_damage_around_the_name() -> None:
     assert parse_person("Họ và tên: Lê Như Ý\nNgày sinh: 01/02/1990") == "Lê Như Ý"
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("Cấp cho thí sinh Lê Văn Tám, sinh ngày 2/3/1990", "Lê Văn Tám"),
+    ("Người được cấp văn bằng: TRẦN THỊ BÍCH\nNgày sinh: 01/02/1990", "Trần Thị Bích"),
+    ("Học sinh: Phạm Văn Cường\nNgày sinh: 01/02/1990", "Phạm Văn Cường"),
+    ("Điều 1. Cấp cho học sinh Trường THPT Lê Lợi bản sao", None),
+])
+def test_parse_person_named_by_a_role(text: str, name: str | None) -> None:
+    """Other offices name the holder by a role ("thí sinh", "người được cấp văn bằng")."""
+    assert parse_person(text) == name
+
+
 def test_a_name_cut_before_a_damaged_word_backs_the_whole_one_or_is_flagged() -> None:
     """A last word glued to a digit ("Á1v") or with capitals inside ("MIx") is damage, not a name."""
     text = ("Xét đơn đề nghị của bà Nguyễn Thị Á1v ngày 14072013.\nHọ và tên: Nguyễn Thị MIx\n"

@@ -276,3 +276,29 @@ def test_slashless_numbers_need_the_issuers_symbol(number_line: str, title: str 
 )
 def test_a_number_whose_first_digits_are_lost_is_none(text: str, expected: str | None) -> None:
     assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The slash read "." or lost: a symbol of known codes joined by a hyphen still makes the number.
+        ("Số: 762 .QĐ-SGDĐT", "762/QĐ-SGDĐT"),
+        ("Số: 79 GDĐT-KT&KĐCLGD", "79/GDĐT-KT&KĐCLGD"),
+        ("Số: 79 GDĐT", None),  # no hyphen: not sure it is a symbol
+        ("Số 5 năm học 2009-2010", None),  # no known code
+        # "Số" read as a scrap glued to the digits or as a short word.
+        ("_ S&533/QĐ-UBND", "533/QĐ-UBND"),
+        ("võ 191 /PGDĐT-CM", "191/PGDĐT-CM"),
+    ],
+)
+def test_a_number_line_whose_slash_or_so_was_misread(text: str, expected: str | None) -> None:
+    assert parse_number(text) == expected
+
+
+def test_a_number_below_the_addressee_is_a_cited_acts() -> None:
+    """The header ends at "Kính gửi:"; "… Công văn\\nsố 806/CV-TCHC" below it is not this document's."""
+    text = ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nvõ 191 /PGDĐT-CM\nV/v trả lời xác minh văn bằng\n"
+            "Kính gửi: Công ty Cổ phần Xây lắp\nTheo đề nghị của Công ty tại Công văn\n"
+            "số 806/CV-TCHC ngày 15/05/2012, Phòng đã kiểm tra\n")
+    got = parse_number_detail(text, DEFAULT, read_issuer(text, DEFAULT))
+    assert got.value == "191/PGDĐT-CM" and not got.note, got

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from bench.real_scans import score_doc
 from conftest import DEFAULT, ROOT, run_sohoa
 from pipeline.domain import ProcedureType
-from pipeline.extract import extract_fields_noted
+from pipeline.extract import extract_fields_noted, parse_person_detail
 from pipeline.folding import fold
 from pipeline.issuers import is_stamp_line, read_issuer
 from pipeline.records import PageText, build_records, flagged_fields
@@ -204,3 +204,18 @@ def test_a_line_that_opens_as_a_body_and_is_none_is_flagged() -> None:
     # A body the profile lists, and one it does not list by a header word of its own, pass as printed.
     for header in ("BỘ TÀI CHÍNH\nCỤC THUẾ", "BỘ CHỈ HUY QUÂN SỰ TỈNH", "CÔNG AN TỈNH NGHỆ AN"):
         assert not read_issuer(f"{header}\nSố: 1/QĐ-X\n", DEFAULT).notes, header
+
+
+def test_a_district_cut_to_one_word_is_flagged_and_a_numbered_one_is_kept() -> None:
+    """"HUYỆN THỦ" is what a stain left of a district's name; "QUẬN 1" is a district named by its number."""
+    for header in ("UBND HUYỆN THỦ\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "ỦY BAN NHÂN DÂN\nHUYỆN THỦ"):
+        got = read_issuer(f"{header}\nSố: 1/QĐ-PGDĐT\n", DEFAULT)
+        assert got.notes and "HUYỆN THỦ" in got.notes[0], got
+    got = read_issuer("UBND QUẬN 1\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1/QĐ-PGDĐT\n", DEFAULT)
+    assert got.value == "UBND QUẬN 1 / PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" and not got.notes, got
+
+
+def test_a_name_with_a_letter_alone_inside_is_flagged() -> None:
+    got = parse_person_detail("Họ và tên: Bùi M Thơm\nNgày sinh: 01/02/1990")
+    assert got.value == "Bùi M Thơm" and got.note.startswith("subject: ")
+    assert not parse_person_detail("Họ và tên: Nguyễn Thị Y\nNgày sinh: 01/02/1990").note
