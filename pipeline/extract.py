@@ -597,11 +597,30 @@ def _damaged(number: str, symbols: tuple[str, ...], codes: Codes) -> bool:
         k.startswith(symbol) or k.endswith("-" + symbol) for k in symbols)
 
 
+#: Punctuation around a word of the number line ("KT,", "Khánh").
+_SYMBOL_EDGE = " .,;:'`|_()"
+
+
 def _cut_inside(symbol: str, tail: str | None, symbols: tuple[str, ...]) -> bool:
-    """``symbol`` is the start of one of ``symbols`` and its line goes on after it (garbage)."""
+    """``symbol`` is the start of one of ``symbols`` and its line goes on after it (garbage).
+
+    A symbol read as a whole word and followed by a word of running text
+    ("591/SGDĐT-KT Khánh Hòa, ngày …": the place-date column) ends where it
+    was printed: it is not cut inside a code.
+    """
     read = fold(symbol)
-    return (tail is not None and len(fold(tail).replace(" ", "")) > len(read)
-            and any(fold(s).startswith(read) and fold(s) != read for s in symbols))
+    if tail is None or len(fold(tail).replace(" ", "")) <= len(read):
+        return False
+    words = tail.split()
+    if len(words) > 1 and fold(words[0]).strip(_SYMBOL_EDGE) == read and _running_word(words[1]):
+        return False
+    return any(fold(s).startswith(read) and fold(s) != read for s in symbols)
+
+
+def _running_word(word: str) -> bool:
+    """A word of running text: two letters or more, none a capital after the first ("Khánh", "ngày")."""
+    core = word.strip(_SYMBOL_EDGE)
+    return len(core) >= 2 and core.isalpha() and not any(c.isupper() for c in core[1:])
 
 
 def _cut_short(number: str, symbols: tuple[str, ...]) -> str | None:

@@ -488,6 +488,8 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
             notes.append(f"issuer line '{h.read}' kept as printed; the profile has '{k.printed}'")
         elif not h.clear:
             notes.append(f"issuer line '{h.read}' is not clearly read (no header line the profile knows)")
+        if k is not None and k.body is not None and (longer := _one_word_longer(h.read, k.body)):
+            notes.append(f"issuer line '{h.read}' may have lost a word: the body is also printed '{longer}'")
     alone = fold(lines[-1].value)
     bare = body is not None and alone in {fold(n) for n in (body.name, *body.aliases)}
     if bare and body is not None and body.under == "place":
@@ -498,6 +500,25 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
         notes.append(f"issuer '{lines[-1].value}' names no {body.under} (its parent line lost?)")
     value = " / ".join(h.value for h in lines)
     return IssuerReading(value, " / ".join(h.read for h in lines), lines, None, body, tuple(notes))
+
+
+def _one_word_longer(read: str, body: Body) -> str | None:
+    """Another form of ``body`` that is the form read with one word more ("SỞ GIÁO DỤC VÀ ĐÀO TẠO" for
+    "SỞ GIÁO DỤC ĐÀO TẠO", "- " for nothing): what a stain over a short word leaves is the shorter form."""
+    words = [w.strip(_EDGE_PUNCT) or w for w in fold(read).split()]
+    forms = [(f, fold(f).split()) for f in (body.name, *body.aliases)]
+
+    def inside(part: list[str]) -> bool:
+        return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+    for _, short in forms:
+        if not inside(short):
+            continue
+        for printed, long in forms:
+            if len(long) == len(short) + 1 and not inside(long) and any(
+                    long[:i] + long[i + 1:] == short for i in range(len(long))):
+                return printed
+    return None
 
 
 def enacting_issuer(text: str, profile: Profile, on: dt.date | None = None) -> IssuerReading | None:

@@ -592,3 +592,13 @@ def test_a_given_name_that_folds_to_a_place_word_stays_in_the_name(text: str, na
 )
 def test_a_person_named_in_running_text_is_found(text: str, name: str) -> None:
     assert parse_person(text) == name
+
+
+def test_a_whole_symbol_before_the_place_is_kept_as_printed() -> None:
+    """'591/SGDĐT-KT Khánh Hòa, ngày …': a known symbol, then the place-date column; not cut inside 'KTKĐ'."""
+    head = "UBND TỈNH KHÁNH HÒA\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n"
+    number, note = pnd(head + "Số: 591/SGDĐT-KT Khánh Hòa, ngày 01 tháng 02 năm 2011\nV/v xác minh văn bằng\n")
+    assert number == "591/SGDĐT-KT" and not note
+    # Garbage glued after the symbol is still a cut: never taken as printed.
+    number, note = pnd(head + "Số: 556/SGDĐT-KT&KĐC' ?D\nV/v xác minh văn bằng\n")
+    assert number is None or note

@@ -219,3 +219,12 @@ def test_a_name_with_a_letter_alone_inside_is_flagged() -> None:
     got = parse_person_detail("Họ và tên: Bùi M Thơm\nNgày sinh: 01/02/1990")
     assert got.value == "Bùi M Thơm" and got.note.startswith("subject: ")
     assert not parse_person_detail("Họ và tên: Nguyễn Thị Y\nNgày sinh: 01/02/1990").note
+
+
+def test_a_body_read_one_word_short_of_another_of_its_forms_is_flagged() -> None:
+    """"SỞ GIÁO DỤC ĐÀO TẠO" is also what a stain over "VÀ" (or the dash) leaves: kept as read, flagged."""
+    got = read_issuer("UBND TỈNH KHÁNH HÒA\nSỞ GIÁO DỤC ĐÀO TẠO\nSố: 1/SGDĐT-KT\n", DEFAULT)
+    assert got.value == "UBND TỈNH KHÁNH HÒA / SỞ GIÁO DỤC ĐÀO TẠO"
+    assert got.notes and "may have lost a word" in got.notes[0]
+    for line in ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "SỞ GIÁO DỤC - ĐÀO TẠO"):
+        assert not read_issuer(f"UBND TỈNH KHÁNH HÒA\n{line}\nSố: 1/SGDĐT-KT\n", DEFAULT).notes, line
