@@ -337,8 +337,8 @@ def parse_person_detail(text: str) -> SubjectReading:
     }
     best = max(total, key=lambda k: (total[k], -first[k][0]))
     name = first[best][1]
-    specks = [w for w in name.split()[:-1] if w in _SPECK_LETTERS]
-    if specks:  # "Bùi M Thơm": a word of the name read as one letter
+    specks = [w for w in name.split() if w in _SPECK_LETTERS]
+    if specks:  # "Bùi M Thơm", "Phạm V": a word of the name read as one letter
         return SubjectReading(name, None, f"subject: the name '{name}' has a letter alone ({', '.join(specks)}),"
                                           " a word damaged?")
     if best not in whole:

@@ -29,9 +29,9 @@ __all__ = ["MAX_YEAR", "MIN_YEAR", "DateReading", "fix_digits", "latest_cited_da
            "parse_date_reading"]
 
 #: Characters Tesseract prints instead of digits (folded, lower-case).
-_DIGIT_FIX = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b": "8"})
-# Character class of a digit or a digit look-alike, in folded text.
-_D = r"[0-9oilsb|]"
+_DIGIT_FIX = str.maketrans({"o": "0", "ø": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b": "8"})
+# Character class of a digit or a digit look-alike, in folded text ("ø": a slashed zero).
+_D = r"[0-9oøilsb|]"
 
 
 def fix_digits(raw: str) -> str:
@@ -76,6 +76,9 @@ _NUM_DATE_RE = re.compile(
     rf"(?<![0-9])(?P<d>{_DAY})\s*[/.\-]\s*(?P<m>{_DAY})\s*[/.\-]\s*(?P<y>{_YEAR})(?![0-9])"
 )
 _PLACE_RE = re.compile(r"[a-z]{2,}(?:\s[a-z]{2,}){0,3}\s*[,.]\s*$")
+#: A line that opens with the header's number ("Số: 840/QĐ-UBND …"): what follows it on the line is the
+#: right column, the place-date line.
+_NUMBER_LINE_START_RE = re.compile(r"\W{0,3}s[o0]\s*[:;.]?\s*[0-9oøilsb|]{1,5}\s*/\s*[a-z&]")
 _BIRTH_RE = re.compile(r"(sinh|ns|n/s)\b[^\n]{0,12}$")
 _CITATION_RE = re.compile(r"\b(so|ky|cap|luc|tu|den|truoc|sau)\s*[:]?\s*$")
 _CITED_ACT_RE = re.compile(r"\bs[o0]\s*[:]?\s*\S+\s+(?:ngay\s*)?$")
@@ -533,6 +536,8 @@ def _date_candidates(text: str, cited: _Cited, places: tuple[str, ...]) -> list[
                     score -= 5.0
                 if _CITATION_RE.search(before[-14:]) or _CITED_ACT_RE.search(before[-50:]):
                     score -= 2.0
+                if score < 2.0 and _NUMBER_LINE_START_RE.match(before):
+                    score += 2.0  # "Số: 840/QĐ-UBND Hải ngày 28 tháng 11 …": the place-date column, its place cut
                 if regex is _NUM_DATE_RE and re.search(r"\bngay\s*$", before):
                     score += 1.0
                 # "B" for a digit may be an 8, a 6 or a 3 under a stain (seed 18: "ngày 0B" printed 06):

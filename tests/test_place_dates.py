@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import DEFAULT
 from pipeline.folding import fold
-from pipeline.place_dates import latest_cited_date
+from pipeline.place_dates import latest_cited_date, parse_date_reading
 from pipeline.place_dates import parse_date_detail as _parse_date_detail
 
 #: The places the default profile knows (folded), as the records stage passes them.
@@ -195,3 +195,11 @@ def test_a_digit_read_as_b_sends_the_date_to_review(line: str, noted: bool) -> N
 def test_a_speck_read_as_a_comma_between_a_word_and_its_number_is_no_damage() -> None:
     """Seed 47: "Nam Định, ngày 17 tháng,04 năm 2013"."""
     assert parse_date_detail(_page("Nam Định, ngày 17 tháng,04 năm 2013")) == (dt.date(2013, 4, 17), "")
+
+
+def test_the_place_date_column_read_onto_the_number_line_keeps_its_date() -> None:
+    """The two header columns read as one line, the place cut short: the date after the number is the signing date;
+    a slashed zero ("Ø5") is a zero; the same date after a cited act is not."""
+    assert parse_date_reading("Số: 840 /QĐ-UBND Hải ngày 28 tháng 11 năm 2013\nCăn cứ Luật").date == dt.date(2013, 11, 28)
+    assert parse_date_reading("UBND TỈNH HÀ NAM\nHà Nam, ngày 25 tháng Ø5 năm 2011\n").date == dt.date(2011, 5, 25)
+    assert parse_date_reading("Căn cứ Quyết định số 408/QĐ-UBND ngày 28 tháng 11 năm 2013\n").date is None

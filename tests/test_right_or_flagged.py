@@ -218,6 +218,8 @@ def test_a_district_cut_to_one_word_is_flagged_and_a_numbered_one_is_kept() -> N
 def test_a_name_with_a_letter_alone_inside_is_flagged() -> None:
     got = parse_person_detail("Họ và tên: Bùi M Thơm\nNgày sinh: 01/02/1990")
     assert got.value == "Bùi M Thơm" and got.note.startswith("subject: ")
+    got = parse_person_detail("Họ và tên: Phạm V\nNgày sinh: 01/02/1990")  # the last word cut to a letter
+    assert got.value == "Phạm V" and got.note.startswith("subject: ")
     assert not parse_person_detail("Họ và tên: Nguyễn Thị Y\nNgày sinh: 01/02/1990").note
 
 
