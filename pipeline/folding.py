@@ -201,8 +201,17 @@ def is_vietnamese_syllable(word: str) -> bool:
     nfd = unicodedata.normalize("NFD", word.lower())
     if sum(ch in _TONES for ch in nfd) > 1:
         return False
+    # "â", "ă" and "ươ" are never the end of a syllable: a final consonant or glide follows ("tâm", "năm",
+    # "phương"); "Tâ" is what damage left of "Tâm".
+    vowels = unicodedata.normalize("NFC", "".join(ch for ch in nfd if ch not in _TONES))
+    if vowels.endswith(_OPEN_ENDS):
+        return False
     base = "".join(ch for ch in nfd if not unicodedata.combining(ch)).replace("đ", "d")
     return bool(_SHAPE.match(base))
+
+
+#: Vowels that need a final consonant or glide after them (tone marks aside).
+_OPEN_ENDS = ("â", "ă", "ươ")
 
 
 def is_capitals(line: str, share: float = 0.7, min_letters: int = 3) -> bool:

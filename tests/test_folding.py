@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.folding import fold, fold_aligned, index_tokens, subtokens, tokens
+from pipeline.folding import fold, fold_aligned, index_tokens, is_vietnamese_syllable, subtokens, tokens
 
 VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
 VI_TEXT = st.text(
@@ -69,3 +70,10 @@ def test_subtokens_and_index_tokens() -> None:
     assert subtokens("123/qd-sgddt") == ["123", "qd", "sgddt"]
     assert subtokens("an") == ["an"]
     assert index_tokens("Số 45/SGDĐT-KTKĐ") == ["so", "45/sgddt-ktkd", "45", "sgddt", "ktkd"]
+
+
+@pytest.mark.parametrize(("word", "ok"), [("Tâ", False), ("Phươ", False), ("Că", False), ("Tâm", True), ("Tây", True),
+                                          ("Phương", True), ("Thuở", True), ("Tư", True)])
+def test_a_vowel_that_needs_a_final_is_no_syllable_without_one(word: str, ok: bool) -> None:
+    """"â", "ă" and "ươ" never end a syllable: "Tâ" is what a stain left of "Tâm"."""
+    assert is_vietnamese_syllable(word) is ok
