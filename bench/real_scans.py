@@ -16,6 +16,13 @@ regular expression for the number and the date.
 
 ``--pages all`` reads every page of each document and also counts whether
 the document came out as one record.
+
+The handwritten fields (the number and the day the truth marks as written
+by hand) get a table of their own: the truth, what Tesseract read in the
+slot on the page, Tesseract's digits-only reading of the slot's crop (the
+baseline the digit reader must beat), what the digit reader
+(:mod:`ocr.handwriting`) read, and its confidence; then how often the
+reader is right above each confidence (its calibration).
 """
 
 from __future__ import annotations
@@ -146,6 +153,83 @@ def score_doc(truth: dict, record: dict) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class HandRow:
+    """One handwritten field of a real page and what each reader made of it."""
+
+    doc: str
+    kind: str  # "number" or "day"
+    truth: str
+    on_page: str  # Tesseract's words in the slot, as the page was read
+    digits_only: str  # Tesseract's digits-only reading of the slot's crop
+    reader: str  # the digit reader's
+    confidence: float
+
+
+def _hand_truth(truth: dict) -> dict[str, str]:
+    out = {}
+    if truth.get("number_handwritten") and truth.get("number"):
+        out["number"] = truth["number"].split("/")[0]
+    if truth.get("day_handwritten") and truth.get("date"):
+        out["day"] = str(int(truth["date"][8:10]))
+    return out
+
+
+def _hand_rows(doc: Doc, page: Path, dpi: int) -> list[HandRow]:
+    """Read a first page as the ingest does and set each handwritten field's readings side by side."""
+    from ocr.loader import inspect_file, load_page
+    from ocr.pages import restore_and_read
+    from ocr.tesseract import read_digits
+    from sohoa.settings import Settings
+
+    want = _hand_truth(doc.truth)
+    if not want:
+        return []
+    settings = Settings.from_env(dpi=dpi)
+    info = inspect_file(page, settings.limits, settings.dpi)
+    reading = restore_and_read(lambda: load_page(page, 1, info, settings.limits, settings.dpi), settings,
+                               what=doc.name)
+    found = {h.kind: h for h in reading.hand}
+    rows = []
+    for kind, truth in want.items():
+        h = found.get(kind)
+        if h is None:
+            rows.append(HandRow(doc.name, kind, truth, "", "", "", 0.0))
+            continue
+        top, bottom, left, right = h.box
+        on_page = " ".join(w.text for w in reading.result.words
+                           if top <= w.top + w.height / 2 <= bottom and left <= w.left + w.width / 2 <= right)
+        crop = reading.restored.image[top:bottom, max(0, left - 8):right + 8]
+        digits = read_digits(crop, settings.tesseract, what=f"{doc.name} {kind}") if crop.size else ""
+        rows.append(HandRow(doc.name, kind, truth, on_page, digits, h.digits, h.confidence))
+    return rows
+
+
+def _same_digits(a: str, b: str) -> bool:
+    return bool(a) and a.lstrip("0") == b.lstrip("0")
+
+
+def _print_hand(rows: list[HandRow]) -> None:
+    print("\nHandwritten fields (truth; Tesseract in the slot; Tesseract digits-only on the crop; digit reader, "
+          "confidence):")
+    print("| document | field | truth | Tesseract (page) | Tesseract digits-only | digit reader | confidence |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        mark = " ✓" if _same_digits(r.reader, r.truth) else ""
+        base = " ✓" if _same_digits(r.digits_only, r.truth) else ""
+        print(f"| {r.doc} | {r.kind} | {r.truth} | {r.on_page or '—'} | {r.digits_only or '—'}{base} | "
+              f"{r.reader or '—'}{mark} | {r.confidence:.2f} |")
+    for kind in ("number", "day"):
+        mine = [r for r in rows if r.kind == kind]
+        print(f"  {kind}s: digit reader right {sum(_same_digits(r.reader, r.truth) for r in mine)}/{len(mine)}, "
+              f"Tesseract digits-only right {sum(_same_digits(r.digits_only, r.truth) for r in mine)}/{len(mine)}")
+    print("  calibration (digit reader, numbers and days): right / read at or above each confidence")
+    for level in (0.99, 0.95, 0.9, 0.8, 0.5, 0.0):
+        above = [r for r in rows if r.reader and r.confidence >= level]
+        right = sum(_same_digits(r.reader, r.truth) for r in above)
+        print(f"    ≥ {level:.2f}: {right}/{len(above)}")
+
+
 def _load(root: Path) -> list[Doc]:
     truth = json.loads((root / "keyfields_gt.json").read_text(encoding="utf-8"))
     return [Doc(Path(name).stem, root / name, t) for name, t in truth.items() if not name.startswith("_")]
@@ -162,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dpi", type=int, default=300, help="resolution of a PDF's first page (default: 300)")
     ap.add_argument("--no-baseline", action="store_true", help="skip plain Tesseract")
     ap.add_argument("--json", type=Path, help="also write every reading and outcome here")
+    ap.add_argument("--no-handwriting", action="store_true", help="skip the table of handwritten fields")
     args = ap.parse_args(argv)
     if not (args.root / "keyfields_gt.json").is_file():
         print(f"{args.root}: no keyfields_gt.json: skipped (the real scans are not on this machine)")
@@ -222,6 +307,11 @@ def main(argv: list[str] | None = None) -> int:
     if base:
         print(f"  baseline (plain Tesseract + regex): number {base_right['number']}/{base_right['total_number']}, "
               f"date {base_right['date']}/{base_right['total_date']}")
+    if not args.no_handwriting:
+        firsts = {d.name: _first_page(d, cache, args.dpi) for d in docs}
+        with cf.ThreadPoolExecutor(args.workers) as pool:
+            hand = [r for rs in pool.map(lambda d: _hand_rows(d, firsts[d.name], args.dpi), docs) for r in rs]
+        _print_hand(hand)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

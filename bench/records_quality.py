@@ -36,7 +36,7 @@ from pathlib import Path
 from bench._gt import Predicted, RecordScore, from_rows, score
 from ocr.layout import read_page_text
 from ocr.loader import FileInfo, inspect_file, load_page
-from ocr.pages import knowledge, word_confidences
+from ocr.pages import knowledge, load_hand, word_confidences
 from ocr.reread import reread_header
 from ocr.restore import restore_page, split_ink
 from pipeline.duplicates import find_duplicates
@@ -155,7 +155,8 @@ def load_pages(ledger_path: Path) -> dict[Path, list[PageText]]:
         done = r["status"] == "done"
         out.setdefault(Path(r["path"]).resolve(), []).append(
             PageText(r["page_no"], r["text"] if done else "", r["mean_conf"], not done, r["quality"],
-                     doubtful_words(word_confidences(r["words_path"])) if done else ()))
+                     doubtful_words(word_confidences(r["words_path"])) if done else (),
+                     load_hand(r["words_path"]) if done else ()))
     return out
 
 

@@ -36,7 +36,7 @@ from flows.prefect_api import LocalApi, prefect_api
 from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
 import ocr.pages
-from ocr.pages import PageJob, PageOutcome, page_fingerprint, read_page, word_confidences
+from ocr.pages import PageJob, PageOutcome, load_hand, page_fingerprint, read_page, word_confidences
 from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
@@ -238,7 +238,8 @@ def build_file_records(ledger: Ledger, file_id: int, run_id: int, today: dt.date
     """
     pages = ledger.pages_of(file_id)
     texts = [PageText(p.page_no, p.text if p.status == "done" else "", p.mean_conf, p.status != "done",
-                      p.quality, doubtful_words(word_confidences(p.words_path)) if p.status == "done" else ()) for p in pages]
+                      p.quality, doubtful_words(word_confidences(p.words_path)) if p.status == "done" else (),
+                      load_hand(p.words_path) if p.status == "done" else ()) for p in pages]
     records = build_records(texts, today, profile, model)
     written, removed = ledger.replace_records(file_id, ledger.get_file(file_id).batch_id, records, run_id)
     failed = [p for p in pages if p.status != "done"]

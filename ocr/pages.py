@@ -14,6 +14,7 @@ Derived files get fixed, sortable names under the file's content hash, e.g.
 from __future__ import annotations
 
 import hashlib
+import logging
 import json
 import os
 import tempfile
@@ -31,13 +32,17 @@ from ocr.postcorrect import Knowledge, knowledge_for
 from ocr.quality import page_quality
 from ocr.restore import RestoredPage, restore_page, split_ink
 from ocr.layout import PageCanvas, canvas_words, page_canvas
-from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_header, second_look
+from ocr.handwriting import DIGIT_MODEL, read_hand_fields
+from ocr.reread import Reread, RereadPlan, apply_reread, header_lines, plan_reread, reread_header, second_look
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
 from ocr.variants import read_canvases
+from pipeline.domain import HandField
 from pipeline.profile import load_profile
 from sohoa.settings import Settings, TesseractOptions
 
-__all__ = ["knowledge", "page_fingerprint", "PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "load_words", "word_confidences", "write_atomic"]
+_log = logging.getLogger(__name__)
+
+__all__ = ["knowledge", "page_fingerprint", "PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "hand_fields", "load_hand", "load_words", "word_confidences", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ class PageReading:
     reread: Reread
     restore_s: float  # from the decoded page to the restored one
     read_s: float  # zones and header re-read
+    #: The header's handwritten number, day and month as the digit reader read them.
+    hand: tuple[HandField, ...] = ()
 
     @property
     def result(self) -> OcrResult:
@@ -101,6 +108,17 @@ def _restore(load: Callable[[], np.ndarray], settings: Settings) -> RestoredPage
     return restore_page(gray, settings.restore, settings.tesseract, pen=pen)
 
 
+def hand_fields(image: np.ndarray, result: OcrResult, know: Knowledge) -> tuple[HandField, ...]:
+    """The handwritten fields of a page's header (:mod:`ocr.handwriting`), found from its number and
+    place-date lines as read."""
+    lines = header_lines(result, image.shape[0], know)
+    try:
+        return read_hand_fields(image, [(line.kind, line.words) for line in lines])
+    except (OSError, ValueError, KeyError) as exc:  # the digit model missing or damaged: the page is still read
+        _log.warning("handwritten fields not read: %s", exc)
+        return ()
+
+
 def knowledge(settings: Settings) -> Knowledge:
     """What reading a page takes from the settings' profile (built once per profile and process)."""
     return knowledge_for(load_profile(settings.profile))
@@ -108,7 +126,7 @@ def knowledge(settings: Settings) -> Knowledge:
 
 def page_fingerprint(settings: Settings) -> str:
     """A short hash of everything that changes a page's reading: the OCR settings and the profile's knowledge."""
-    both = f"{settings.ocr_fingerprint()}:{knowledge(settings).fingerprint}"
+    both = f"{settings.ocr_fingerprint()}:{knowledge(settings).fingerprint}:{DIGIT_MODEL.stem}"
     return hashlib.sha256(both.encode()).hexdigest()[:12]
 
 
@@ -139,7 +157,8 @@ def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what
     restored_at = time.perf_counter()
     canvas = page_canvas(restored.image, settings.tesseract)
     again = _finish(restored, canvas, run_ocr(canvas.image, settings.tesseract, what=what), settings, what=what)
-    return PageReading(restored, again, restored_at - started, time.perf_counter() - restored_at)
+    hand = hand_fields(restored.image, again.result, knowledge(settings))
+    return PageReading(restored, again, restored_at - started, time.perf_counter() - restored_at, hand)
 
 
 #: Restored pixels a run of pages holds at most before Tesseract reads them (eight 300 dpi A4
@@ -297,7 +316,8 @@ def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float) -> 
     image_path = folder / f"{stem}_restored.jpg"
     words_path = folder / f"{stem}_words.json"
     write_atomic(image_path, _encode_jpeg(restored.image))
-    write_atomic(words_path, _words_json(result))
+    hand = hand_fields(restored.image, result, knowledge(s))
+    write_atomic(words_path, _words_json(result, hand))
     return PageOutcome(
         page_no=job.page_no,
         text=result.text,
@@ -331,11 +351,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _words_json(result: OcrResult) -> bytes:
+def _words_json(result: OcrResult, hand: Sequence[HandField] = ()) -> bytes:
     # vars(), not asdict(): the fields are plain values, and asdict copies each one deeply (8 ms a page).
-    # Tesseract's own words are kept beside the corrected ones: post-correction is a recorded layer.
+    # Tesseract's own words are kept beside the corrected ones: post-correction is a recorded layer;
+    # the digit reader's readings of the handwritten fields are a layer of their own.
     return json.dumps({"words": [vars(w) for w in result.words],
-                       "tesseract": [vars(w) for w in result.tesseract]}, ensure_ascii=False).encode()
+                       "tesseract": [vars(w) for w in result.tesseract],
+                       "hand": [h.to_json() for h in hand]}, ensure_ascii=False).encode()
+
+
+def load_hand(path: str | Path | None) -> tuple[HandField, ...]:
+    """The handwritten fields :func:`read_page` saved for a page; none when there are none or the file is gone."""
+    if path is None or not Path(path).is_file():
+        return ()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return tuple(HandField.from_json(h) for h in data.get("hand", ())) if isinstance(data, dict) else ()
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
 
 
 def load_words(path: str | Path | None, *, layer: str = "words") -> list[dict[str, object]]:

@@ -32,7 +32,7 @@ from sohoa.errors import (
 )
 from sohoa.settings import TesseractOptions
 
-__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text"]
+__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text"]
 
 TESSERACT = "tesseract"
 
@@ -218,6 +218,18 @@ def run_ocr(image: np.ndarray, options: TesseractOptions, *, what: str = "page")
         TesseractCrashError: tesseract failed or was killed.
     """
     return run_ocr_many([image], options, what=what)[0]
+
+
+def read_digits(image: np.ndarray, options: TesseractOptions, *, what: str = "field") -> str:
+    """Tesseract's digits-only reading of a field's crop, one line (``--psm 7``, digits whitelisted).
+
+    The baseline the handwritten-digit reader must beat (:mod:`ocr.handwriting`).
+    """
+    with tempfile.TemporaryDirectory(prefix="sohoa-digits-") as tmp:
+        path = _write_image(image, Path(tmp), "field")
+        proc = _run([str(path), "-", "--psm", "7", "-l", "eng", "-c", "tessedit_char_whitelist=0123456789"],
+                    options, what)
+    return "".join(ch for ch in proc.stdout.decode("utf-8", "replace") if ch.isdigit())
 
 
 def run_ocr_many(images: Sequence[np.ndarray], options: TesseractOptions, *, what: str = "pages") -> list[OcrResult]:

@@ -17,6 +17,7 @@ __all__ = [
     "PROCEDURE_LABELS",
     "RecordFields",
     "ClassifiedRecord",
+    "HandField",
 ]
 
 
@@ -82,6 +83,36 @@ class RecordFields:
     validity_years: int | None = None
     #: What was read of an incomplete date ("2025-02": the day unreadable; "2025"): ``date`` is then ``None``.
     period: str | None = None
+
+
+@dataclass(frozen=True)
+class HandField:
+    """A field of the header written by hand (the number, the day, the month), as the digit reader read it.
+
+    ``box`` is ``(top, bottom, left, right)`` on the restored page; ``sure``
+    says the reader's confidence passed its calibrated threshold (the value
+    may then skip review).
+    """
+
+    kind: str  # "number", "day" or "month"
+    digits: str
+    confidence: float  # the product of the digits' probabilities, 0–1
+    box: tuple[int, int, int, int]
+    probabilities: tuple[float, ...] = ()
+    sure: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "digits": self.digits, "confidence": round(self.confidence, 4),
+                "box": list(self.box), "probabilities": [round(p, 4) for p in self.probabilities],
+                "sure": self.sure}
+
+    @staticmethod
+    def from_json(data: dict[str, object]) -> HandField:
+        top, bottom, left, right = (int(v) for v in data["box"])  # type: ignore[union-attr]
+        return HandField(str(data["kind"]), str(data["digits"]), float(data["confidence"]),  # type: ignore[arg-type]
+                         (top, bottom, left, right),
+                         tuple(float(p) for p in data.get("probabilities", ())),  # type: ignore[union-attr]
+                         bool(data.get("sure", False)))
 
 
 @dataclass(frozen=True)

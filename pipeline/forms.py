@@ -59,10 +59,11 @@ TITLE_CODES: dict[str, str] = {
 ABOUT_RE = re.compile(r"^\s*(?:v[e\u00ea]\s*v[i1l]?[e3]c|v\s*[/l1|]\s*[vy]|v\s*[/+$|]{1,3}\s*[vy]?(?=\s))\s*[:.]?\s*")
 
 #: A header line that opens with "Số" (a scrap before it at most) and has a slash soon after, digits
-#: read or not ("Số: /QĐ-UBND" of a number never written in, "Số: 43† /QĐ-UBND" of a handwritten one),
+#: read or not ("Số: /QĐ-UBND" of a number never written in, "Số: 43† /QĐ-UBND" or "Số:0/ /QĐ-UBND" of a
+#: handwritten one),
 #: or digits and a hyphenated symbol with the slash read "." or lost ("Số: 79 GDĐT-KT"), or "Số"
 #: read as a scrap glued to the digits or a short word ("S&533/QĐ-UBND", "võ 191 /PGDĐT-CM").
-NUMBER_SLOT_RE = re.compile(r"^(?:(?:\S{1,3}\s+)?\W{0,3}s[o06]\s*[:;.]?\s*(?:[^/\n]{0,12}[/)]\s*[a-z]"
+NUMBER_SLOT_RE = re.compile(r"^(?:(?:\S{1,3}\s+)?\W{0,3}s[o06]\s*[:;.]?\s*(?:[^\n]{0,12}?[/)]\s*[a-z]"
                             r"|[0-9]{1,5}(?:\s*[.,]\s*|\s+)[a-z&]{2,}[a-z0-9&]*\s*-)"
                             r"|[\W_]{0,3}(?:s[^\w\s]|[a-z]{1,3}\s+)[0-9]{1,5}\s*/\s*[a-z])")
 

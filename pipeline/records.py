@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.classify import classify
-from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
+from pipeline.domain import ClassifiedRecord, HandField, ProcedureType, RecordFields
 from pipeline.extract import extract_fields_noted, school_name_words
+from pipeline.handwritten import with_handwriting
 from pipeline.learned import TypeModel, vote
 from pipeline.folding import fold, is_vietnamese_syllable
 from pipeline.place_dates import fix_digits
@@ -41,6 +42,8 @@ class PageText:
     #: Words that Tesseract read with a confidence below :data:`DOUBT_CONF`
     #: (a handwritten number, a stained date, a name under a blot).
     doubtful: tuple[str, ...] = ()
+    #: The header's handwritten fields as the digit reader read them (:mod:`ocr.handwriting`).
+    hand: tuple[HandField, ...] = ()
 
 
 def doubtful_words(words: Sequence[tuple[str, float]]) -> tuple[str, ...]:
@@ -61,18 +64,30 @@ def _in_number(run: str, head: str) -> bool:
     return bool(run) and (head in run or (run in head and (len(run) >= 2 or len(head) <= 3)))
 
 
-def _doubted(fields: RecordFields, pages: Sequence[PageText]) -> list[str]:
-    """Review reasons for a number or date read from doubtful words."""
+def _number_doubted(number: str | None, pages: Sequence[PageText]) -> bool:
+    """The number's digits were read from words Tesseract was unsure of."""
     doubtful = [_digits(w) for p in pages for w in p.doubtful]
+    head = "".join(ch for ch in number.rpartition("/")[0] if ch.isdigit()) if number else ""
+    return bool(head) and any(_in_number(d, head) for d in doubtful)
+
+
+def _date_doubted(date: dt.date | None, pages: Sequence[PageText]) -> bool:
+    """A part of the date was read from a word Tesseract was unsure of."""
+    if date is None:
+        return False
+    doubtful = [_digits(w) for p in pages for w in p.doubtful]
+    parts = {f"{date.day:02d}", str(date.day), f"{date.month:02d}", str(date.month), str(date.year)}
+    return any(d in parts for d in doubtful)
+
+
+def _doubted(fields: RecordFields, pages: Sequence[PageText], handwritten: Sequence[str] = ()) -> list[str]:
+    """Review reasons for a number or date read from doubtful words (not for one the digit reader read:
+    its own note says how sure it is)."""
     reasons = []
-    head = "".join(ch for ch in fields.number.rpartition("/")[0] if ch.isdigit()) if fields.number else ""
-    if head and any(_in_number(d, head) for d in doubtful):
+    if "number" not in handwritten and _number_doubted(fields.number, pages):
         reasons.append(f"review: number {fields.number} read with low confidence (handwritten or stained?)")
-    if fields.date is not None:
-        date = fields.date
-        parts = {f"{date.day:02d}", str(date.day), f"{date.month:02d}", str(date.month), str(date.year)}
-        if any(d in parts for d in doubtful):
-            reasons.append(f"review: date {fields.date.isoformat()} read with low confidence")
+    if "date" not in handwritten and fields.date is not None and _date_doubted(fields.date, pages):
+        reasons.append(f"review: date {fields.date.isoformat()} read with low confidence")
     unsure = {w.strip(".,;:()") for p in pages for w in p.doubtful}
     issuer_words = [w for w in (fields.issuer or "").replace("/", " ").split() if w in unsure]
     if issuer_words:
@@ -114,7 +129,8 @@ def flagged_fields(reasons: Sequence[str]) -> set[str]:
 
 
 def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFields,
-                    pages: Sequence[PageText], notes: Sequence[str] = ()) -> list[str]:
+                    pages: Sequence[PageText], notes: Sequence[str] = (), handwritten: Sequence[str] = ()
+                    ) -> list[str]:
     reasons = []
     if rec_type is ProcedureType.KHAC:
         reasons.append("review: unknown procedure type")
@@ -133,7 +149,7 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
     # issuer or a school) are the best guess, not a reading: a person
     # confirms them, with the reading beside them.
     reasons += [f"review: {note}" for note in notes]
-    reasons += _doubted(fields, pages)
+    reasons += _doubted(fields, pages, handwritten)
     for p in pages:
         if p.failed:
             reasons.append(f"review: page {p.page_no} could not be read")
@@ -169,9 +185,17 @@ def build_records(pages: Sequence[PageText], today: dt.date, profile: Profile, m
         text = "\n\n".join(p.text for p in members if p.text)
         cls = vote(classify(text, profile), model, text)
         found = extract_fields_noted(text, profile, cls.type)
+        if members[0].hand:  # the header's number and day written by hand
+            first = found
+            found = with_handwriting(found, members[0].hand, text,
+                                     number_doubted=_number_doubted(found.fields.number, members),
+                                     date_doubted=_date_doubted(found.fields.date, members))
+            handwritten = [k for k in ("number", "date") if getattr(found.fields, k) != getattr(first.fields, k)]
+        else:
+            handwritten = []
         fields = found.fields
         until = valid_until(cls.type, fields.date, fields.validity_years)
-        review = _review_reasons(cls.type, cls.confidence, fields, members, found.notes)
+        review = _review_reasons(cls.type, cls.confidence, fields, members, found.notes, handwritten)
         record = ClassifiedRecord(
             pages=tuple(by_no[p.page_no].page_no for p in members),
             type=cls.type,

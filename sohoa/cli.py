@@ -275,18 +275,20 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
 
     def one(page_no: int) -> dict[str, object]:
         what = f"{path.name} page {page_no}"
-        rotation, skew, steps = 0, 0.0, []
+        rotation, skew, steps, hand = 0, 0.0, [], ()
         if settings.restore.enabled:
             reading = restore_and_read(lambda: load_page(path, page_no, info, settings.limits, settings.dpi),
                                        settings, what=what)
             result = reading.result
             rotation, skew, steps = reading.restored.rotation, reading.restored.skew_deg, list(reading.steps)
+            hand = reading.hand
         else:  # --raw: plain Tesseract on the page as scanned
             result = run_ocr(load_page(path, page_no, info, settings.limits, settings.dpi), settings.tesseract,
                              what=what)
         return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
                 "quality": page_quality(result), "rotation": rotation, "skew_deg": round(skew, 2), "steps": steps,
-                "doubtful": list(doubtful_words([(w.text, w.conf) for w in result.words]))}
+                "doubtful": list(doubtful_words([(w.text, w.conf) for w in result.words])),
+                "hand": [h.to_json() for h in hand]}
 
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
         return list(pool.map(one, range(1, info.pages + 1)))
@@ -318,8 +320,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
             raise InputError(f"cannot be read: {exc.strerror or exc}", path=str(args.file)) from exc
         pages = [PageText(i, t) for i, t in enumerate(raw.split("\f"), start=1)]
     else:
+        from pipeline.domain import HandField
+
         pages = [PageText(int(p["page"]), str(p["text"]), float(p["mean_conf"]),  # type: ignore[arg-type]
-                          quality=float(p["quality"]), doubtful=tuple(p["doubtful"]))  # type: ignore[arg-type]
+                          quality=float(p["quality"]), doubtful=tuple(p["doubtful"]),  # type: ignore[arg-type]
+                          hand=tuple(HandField.from_json(h) for h in p["hand"]))  # type: ignore[attr-defined]
                  for p in _ocr_file(args.file, settings)]
     from pipeline.learned import load_model
     from pipeline.profile import load_profile

@@ -1,0 +1,442 @@
+"""Handwritten digits in a typed template: the number of "Số:" and the day and month of "ngày … tháng …".
+
+A Vietnamese office registers an outgoing document by writing its number
+and its day (often its month too) by hand into the typed template: "Số:
+1595 /SGDĐT-CTrTT", "ngày 31 tháng 5 năm 2019" with 1595 and 31 in ink.
+Tesseract, made for print, reads them "4/35" and "ô4". Here:
+
+1. :func:`field_slots` finds where the handwriting must be from the typed
+   words around it (Tesseract's word boxes of the header's number and
+   place-date lines): between "Số:" and the "/" of the symbol, between
+   "ngày" and "tháng", between "tháng" and "năm".
+2. :func:`read_slot` takes the ink of the slot apart into digits (connected
+   strokes; a stroke wider than a digit is cut where the ink is thinnest,
+   the cut a :class:`DigitModel` reads best wins) and reads each with the
+   model (a small network trained on handwritten digits,
+   :mod:`ocr.digits_train`).
+3. The field's confidence is the product of its digits' probabilities. It
+   is what the records stage weighs against Tesseract's reading; a
+   handwritten value is never taken without review unless its confidence
+   passes the model's calibrated threshold (see its data card).
+
+Nothing here changes the page's words: the readings are a layer of their
+own, saved with the page beside Tesseract's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ocr.tesseract import OcrWord
+from pipeline.domain import HandField
+from pipeline.folding import fold
+
+__all__ = ["DIGIT_MODEL", "DigitModel", "HandField", "Slot", "field_slots", "normalise", "read_hand_fields",
+           "read_slot"]
+
+#: The shipped digit model (weights and data card; :mod:`ocr.digits_train` rebuilds them).
+DIGIT_MODEL = Path(__file__).with_name("data") / "digits-v1.npz"
+
+#: The typed words around the fields, folded, as Tesseract reads them ("Số:", "Sö:", "ngày", "nqày", "tháng").
+_SO_RE = re.compile(r"^\W{0,2}s[o06]\s*[:;.]?")
+_NGAY_RE = re.compile(r"(?:[nrm][gq]a[yv]|ng[a-z]y)")
+_THANG_RE = re.compile(r"t[hb]a?n?g")
+_NAM_RE = re.compile(r"^n[a-z]m")
+#: The "/" that opens the typed symbol after the number ("/QĐ-UBND"), in a folded word.
+_SYMBOL_RE = re.compile(r"/+\s*[a-z]{2}")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a handwritten field is on the page: ``(top, bottom, left, right)`` in pixels of the restored page."""
+
+    kind: str  # "number", "day" or "month"
+    top: int
+    bottom: int
+    left: int
+    right: int
+    line_height: int
+
+
+# --------------------------------------------------------------------------
+# Where the fields are
+# --------------------------------------------------------------------------
+
+
+#: How wide the typed words around the fields are, in line heights (Times and Arial at the sizes
+#: offices print): a word glued to the handwriting beside it ("Số:209", "ngày30", "/ÿtháng") is cut there.
+_TYPED_WIDTH = {"so": 1.3, "ngay": 2.1, "thang": 2.5}
+#: A capital of the symbol after the number ("/QĐ-UBND"), in line heights.
+_CAPITAL_WIDTH = 0.68
+
+
+def _x_after(word: OcrWord, folded: str, end: int, typed: float) -> int:
+    """The x where a typed word ``typed`` pixels wide ends, in a word read as it and what follows it."""
+    if end >= len(folded):
+        return word.left + word.width
+    return word.left + min(round(typed), round(word.width * end / len(folded)))
+
+
+def _x_before(word: OcrWord, folded: str, start: int, typed: float) -> int:
+    """The x where the typed part of a word from ``start`` on begins, it being ``typed`` pixels wide."""
+    if start <= 0:
+        return word.left
+    return word.left + max(word.width - round(typed), round(word.width * start / len(folded)))
+
+
+def _band(words: Sequence[OcrWord]) -> tuple[int, int, int]:
+    h = int(np.median([w.height for w in words]))
+    return min(w.top for w in words), max(w.top + w.height for w in words), h
+
+
+def _slash_x(gray: np.ndarray, top: int, bottom: int, left: int, right: int, h: int) -> int | None:
+    """The left edge of the rightmost "/" in a band of the page: a thin, tall, leaning stroke.
+
+    It opens the typed symbol after the number; found in the ink, it bounds
+    the number even where Tesseract read the digits and the symbol as one
+    word ("457/QĐ-SGDĐT") or lost the slash in the text ("14O9Đ-SGDĐT").
+    """
+    band = gray[max(0, top):bottom, max(0, left):right]
+    if band.size == 0 or int(band.max()) - int(band.min()) < 40:
+        return None
+    _, ink = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    for i in sorted(range(1, n), key=lambda k: -int(stats[k][0] + stats[k][2])):
+        x, y, w, hh, _area = (int(v) for v in stats[i])
+        if not (0.6 * h <= hh <= 1.6 * h and w <= 0.55 * hh):
+            continue
+        ys, xs = np.nonzero(labels[y:y + hh, x:x + w] == i)
+        upper, lower = xs[ys < hh / 3], xs[ys > 2 * hh / 3]
+        if len(upper) and len(lower) and upper.mean() - lower.mean() >= 0.15 * hh:
+            return max(0, left) + x
+    return None
+
+
+#: A symbol read without its slash: a code, a hyphen, a code ("9đ-sgddt" of "6/QĐ-SGDĐT").
+_BARE_SYMBOL_RE = re.compile(r"[a-z]{1,4}-[a-z]{2}")
+
+
+def field_slots(kind: str, words: Sequence[OcrWord], gray: np.ndarray | None = None) -> list[Slot]:
+    """The handwritten fields' slots on a header line, from the typed words around them.
+
+    Args:
+        kind: ``"number"`` for the "Số:" line, ``"date"`` for the place-date line (the two
+            header columns read as one line give both).
+        words: The line's words, left to right.
+        gray: The page, when given: the number's right edge is the symbol's "/" found in the
+            ink (:func:`_slash_x`) where the words alone cannot tell it.
+
+    Returns:
+        The slots found: the number's, the day's and the month's; a slot whose typed words
+        on both sides were not read is left out.
+    """
+    if not words:
+        return []
+    top, bottom, h = _band(words)
+    folded = [fold(w.text) for w in words]
+    out: list[Slot] = []
+
+    def add(name: str, left: int, right: int) -> None:
+        if right - left >= h // 3:
+            out.append(Slot(name, max(0, top - h // 3), bottom + h // 3, left, right, h))
+
+    so = next(((i, m) for i, f in enumerate(folded) if (m := _SO_RE.match(f))), None)
+    if kind == "number" and so is not None:
+        i, m = so
+        left = _x_after(words[i], folded[i], m.end(), _TYPED_WIDTH["so"] * h)
+        for j in range(i, len(words)):
+            start = m.end() if j == i else 0
+            sym = _SYMBOL_RE.search(folded[j], start) or _BARE_SYMBOL_RE.search(folded[j], start)
+            if sym is None:
+                continue
+            alone = sym.start() == 0 and folded[j].startswith("/")
+            right = _x_before(words[j], folded[j], sym.start(), _CAPITAL_WIDTH * h * (len(folded[j]) - sym.start()))
+            if gray is not None and not alone:  # glued to the digits, or no slash read: the ink tells
+                found = _slash_x(gray, top, bottom, left, words[j].left + words[j].width, h)
+                right = found if found is not None and found > left else right
+            add("number", left, right)
+            break
+    ngay = next(((i, m) for i, f in enumerate(folded) if (m := _NGAY_RE.search(f))), None)
+    if ngay is None:
+        return out
+    i, m = ngay
+    day_left = _x_after(words[i], folded[i], m.end(), _TYPED_WIDTH["ngay"] * h)
+    thang = next(((j, t) for j in range(i, len(words))
+                  if (t := _THANG_RE.search(folded[j], m.end() if j == i else 0))), None)
+    if thang is None:
+        return out
+    j, t = thang
+    add("day", day_left, _x_before(words[j], folded[j], t.start(), _TYPED_WIDTH["thang"] * h))
+    month_left = _x_after(words[j], folded[j], t.end(), _TYPED_WIDTH["thang"] * h)
+    nam = next((k for k in range(j + 1, len(words)) if _NAM_RE.match(folded[k])), None)
+    if nam is not None:
+        add("month", month_left, words[nam].left)
+    return out
+
+
+# --------------------------------------------------------------------------
+# The digit model
+# --------------------------------------------------------------------------
+
+
+class DigitModel:
+    """A small fully connected network over 28×28 digit images (numpy only, a few hundred kB).
+
+    Args:
+        weights: The layers' matrices and biases, in order.
+        card: The data card: what it was trained on, its accuracy, its calibrated threshold.
+    """
+
+    def __init__(self, weights: Sequence[tuple[np.ndarray, np.ndarray]], card: dict[str, object]) -> None:
+        self.layers = [(w.astype(np.float32), b.astype(np.float32)) for w, b in weights]
+        self.card = card
+
+    @property
+    def accept_above(self) -> float:
+        """The confidence above which a reading was right ≥ 99% of the time on the calibration crops
+        (1.0, never, until such crops have been seen)."""
+        return float(self.card.get("accept_above", 1.0))  # type: ignore[arg-type]
+
+    @property
+    def version(self) -> str:
+        return str(self.card.get("version", "?"))
+
+    @staticmethod
+    def load(path: str | Path = DIGIT_MODEL) -> DigitModel:
+        """The model saved at ``path`` (:meth:`save`)."""
+        with np.load(path, allow_pickle=False) as data:
+            n = sum(1 for k in data.files if k.startswith("W"))
+            weights = [(data[f"W{i}"], data[f"B{i}"]) for i in range(n)]
+            card = json.loads(str(data["card"]))
+        return DigitModel(weights, card)
+
+    def save(self, path: str | Path) -> None:
+        arrays = {f"W{i}": w.astype(np.float16) for i, (w, _) in enumerate(self.layers)}
+        arrays |= {f"B{i}": b.astype(np.float16) for i, (_, b) in enumerate(self.layers)}
+        np.savez_compressed(path, card=np.array(json.dumps(self.card, ensure_ascii=False)), **arrays)
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        """Class probabilities ``(n, 10)`` of ``n`` normalised digit images (:func:`normalise`)."""
+        x = images.reshape(len(images), -1).astype(np.float32)
+        for i, (w, b) in enumerate(self.layers):
+            x = x @ w + b
+            if i < len(self.layers) - 1:
+                np.maximum(x, 0, out=x)
+        x -= x.max(axis=1, keepdims=True)
+        e = np.exp(x)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=4)
+def _model(path: str) -> DigitModel:
+    return DigitModel.load(path)
+
+
+# --------------------------------------------------------------------------
+# Digits out of a slot
+# --------------------------------------------------------------------------
+
+
+def normalise(mask: np.ndarray) -> np.ndarray:
+    """A digit's ink as the model sees it: fitted in a 20×20 box, centred by its mass in 28×28, 0–1.
+
+    A thin pen stroke is thickened to the width the training digits have.
+    """
+    ys, xs = np.nonzero(mask)
+    out = np.zeros((28, 28), np.float32)
+    if len(ys) == 0:
+        return out
+    ink = (mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1] > 0).astype(np.float32)
+    h, w = ink.shape
+    scale = 20.0 / max(h, w)
+    contours = cv2.findContours(ink.astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)[0]
+    stroke = float(ink.sum()) / max(1.0, sum(len(c) for c in contours) / 2) * scale
+    small = cv2.resize(ink * 255, (max(1, round(w * scale)), max(1, round(h * scale))),
+                       interpolation=cv2.INTER_AREA)
+    if stroke < 1.8:
+        small = cv2.dilate(small, np.ones((2, 2), np.uint8))
+    sh, sw = small.shape
+    y0, x0 = (28 - sh) // 2, (28 - sw) // 2
+    out[y0:y0 + sh, x0:x0 + sw] = small
+    total = float(out.sum())
+    if total > 0:
+        cy = float((out.sum(axis=1) * np.arange(28)).sum()) / total
+        cx = float((out.sum(axis=0) * np.arange(28)).sum()) / total
+        out = cv2.warpAffine(out, np.float32([[1, 0, 13.5 - cx], [0, 1, 13.5 - cy]]), (28, 28))
+    return np.clip(out, 0, 255) / 255.0
+
+
+@dataclass
+class _Blob:
+    left: int
+    top: int
+    right: int
+    bottom: int
+    labels: list[int]
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+
+def _blobs(ink: np.ndarray, slot: Slot, x0: int) -> tuple[list[_Blob], np.ndarray]:
+    """The strokes of a slot's ink that may be digits, strokes overlapping sideways merged, left to right."""
+    h = slot.line_height
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blobs = []
+    for i in range(1, n):
+        x, y, w, hh, area = (int(v) for v in stats[i])
+        centre = x0 + x + w / 2
+        if not slot.left <= centre <= slot.right:
+            continue  # the colon, the symbol's slash and letters: typed words around the slot
+        if area < 0.02 * h * h or hh < 0.3 * h:
+            continue  # a speck, a dot of a dotted leader
+        if w > 3 * hh:
+            continue  # a rule, the header's underline
+        blobs.append(_Blob(x, y, x + w, y + hh, [i]))
+    blobs.sort(key=lambda b: b.left)
+    merged: list[_Blob] = []
+    for b in blobs:
+        last = merged[-1] if merged else None
+        if last is not None and min(b.right, last.right) - max(b.left, last.left) > 0.5 * min(b.width, last.width):
+            last.left, last.top = min(last.left, b.left), min(last.top, b.top)
+            last.right, last.bottom = max(last.right, b.right), max(last.bottom, b.bottom)
+            last.labels += b.labels
+        else:
+            merged.append(b)
+    if not merged:
+        return merged, labels
+    # A piece much shorter than the field's digits is part of one (a pen lifted, faint ink) or a speck.
+    tallest = max(b.height for b in merged)
+    kept = [b for b in merged if b.height >= 0.5 * tallest]
+    for b in merged:
+        if b.height >= 0.5 * tallest:
+            continue
+        near = min(kept, key=lambda k: max(k.left - b.right, b.left - k.right, 0))
+        if max(near.left - b.right, b.left - near.right, 0) <= 0.15 * h:
+            near.left, near.top = min(near.left, b.left), min(near.top, b.top)
+            near.right, near.bottom = max(near.right, b.right), max(near.bottom, b.bottom)
+            near.labels += b.labels
+    return kept, labels
+
+
+#: A handwritten digit is about this much as wide as it is tall; wider strokes are digits joined.
+_DIGIT_ASPECT = 0.62
+
+
+#: How much the width of a stroke says about how many digits it holds, against how well they read.
+_WIDTH_WEIGHT = 1.0
+
+
+def _ink_height(mask: np.ndarray) -> int:
+    rows = np.nonzero(mask.any(axis=1))[0]
+    return int(rows[-1] - rows[0] + 1) if len(rows) else 0
+
+
+def _cuts(mask: np.ndarray, pieces: int) -> list[int]:
+    """Where to cut a stroke into ``pieces``: near the even cuts, at the column with the least ink."""
+    cols = mask.sum(axis=0).astype(np.float32)
+    w = mask.shape[1]
+    cuts = []
+    for k in range(1, pieces):
+        centre = round(w * k / pieces)
+        span = max(1, round(w / pieces / 3))
+        lo, hi = max(1, centre - span), min(w - 1, centre + span)
+        cuts.append(lo + int(np.argmin(cols[lo:hi])) if hi > lo else centre)
+    return cuts
+
+
+def _split(mask: np.ndarray, model: DigitModel) -> tuple[list[np.ndarray], np.ndarray]:
+    """A stroke as one digit or several, whichever the model reads best (with the width's own say)."""
+    h, w = mask.shape
+    expected = w / (_DIGIT_ASPECT * h)
+    options = sorted({max(1, round(expected) + d) for d in (-1, 0, 1)} - {0})
+    best: tuple[float, list[np.ndarray], np.ndarray] | None = None
+    for k in options:
+        if k > 4:
+            continue
+        edges = [0, *_cuts(mask, k), w]
+        parts = [mask[:, a:b] for a, b in zip(edges, edges[1:], strict=False) if b > a]
+        parts = [p for p in parts if p.any()]
+        if not parts or (k > 1 and any(_ink_height(p) < 0.5 * h for p in parts)):
+            continue  # a piece as flat as a "5"'s bar is no digit
+        probs = model.probabilities(np.stack([normalise(p) for p in parts]))
+        score = float(np.log(probs.max(axis=1) + 1e-6).mean()) - _WIDTH_WEIGHT * abs(len(parts) - expected)
+        if best is None or score > best[0]:
+            best = (score, parts, probs)
+    if best is None:  # no cut leaves digit-tall pieces: one digit
+        return [mask], model.probabilities(normalise(mask)[None])
+    return best[1], best[2]
+
+
+def read_slot(gray: np.ndarray, slot: Slot, model: DigitModel) -> HandField | None:
+    """The digits written in a slot, or ``None`` when it holds no ink that could be digits.
+
+    Args:
+        gray: The restored page (pen strokes laid back over the print).
+        slot: Where the field is (:func:`field_slots`).
+        model: The digit reader.
+    """
+    h = slot.line_height
+    x0 = max(0, slot.left - h)
+    crop = gray[slot.top:slot.bottom, x0:min(gray.shape[1], slot.right + h)]
+    if crop.size == 0 or int(crop.max()) - int(crop.min()) < 40:
+        return None
+    smooth = cv2.GaussianBlur(crop, (3, 3), 0)
+    inside = smooth[:, slot.left - x0:slot.right - x0]
+    if inside.size == 0 or int(inside.max()) - int(inside.min()) < 40:
+        return None  # a blank slot
+    # The threshold from the slot alone: a faint pencil is the darkest there, the print around it darker still.
+    level, _ = cv2.threshold(inside, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, ink = cv2.threshold(smooth, level, 255, cv2.THRESH_BINARY_INV)
+    blobs, labels = _blobs(ink, slot, x0)
+    if not blobs or len(blobs) > 6:
+        return None
+    digits: list[str] = []
+    probabilities: list[float] = []
+    for b in blobs:
+        mask = np.isin(labels[b.top:b.bottom, b.left:b.right], b.labels).astype(np.uint8)
+        _, probs = _split(mask, model)
+        digits += [str(int(k)) for k in probs.argmax(axis=1)]
+        probabilities += [float(p) for p in probs.max(axis=1)]
+    box = (slot.top, slot.bottom, x0 + min(b.left for b in blobs), x0 + max(b.right for b in blobs))
+    confidence = float(np.prod(probabilities))
+    return HandField(slot.kind, "".join(digits), confidence, box, tuple(probabilities),
+                     sure=model.accept_above < 1.0 and confidence >= model.accept_above)
+
+
+def read_hand_fields(gray: np.ndarray, lines: Sequence[tuple[str, Sequence[OcrWord]]],
+                     model: DigitModel | None = None) -> tuple[HandField, ...]:
+    """The handwritten number, day and month of a page's header, read wherever their slots are found.
+
+    Args:
+        gray: The restored page.
+        lines: The header's number and place-date lines: ``(kind, words)``
+            (:func:`ocr.reread.header_lines`).
+        model: The digit reader (the shipped one by default).
+
+    Returns:
+        One reading per slot that holds ink; the first of each kind.
+    """
+    model = model or _model(str(DIGIT_MODEL))
+    out: dict[str, HandField] = {}
+    for kind, words in lines:
+        for slot in field_slots(kind, words, gray):
+            if slot.kind in out:
+                continue
+            found = read_slot(gray, slot, model)
+            if found is not None and found.digits:
+                out[slot.kind] = found
+    return tuple(out.values())
