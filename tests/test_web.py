@@ -525,3 +525,23 @@ def test_cli_creates_the_first_admin(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["--data-dir", str(tmp_path), "user", "passwd", "boss", "--password-stdin"]) == 1
     assert main(["--data-dir", str(tmp_path), "user", "disable", "boss"]) == 0
+
+
+def test_a_handwritten_number_is_cropped_from_its_slot(fresh: Demo) -> None:
+    """The digit reader's slot is where a handwritten value was read: Tesseract's words do not hold it."""
+    words_path = fresh.settings.derived_dir / "tmp" / "p3.json"
+    words = json.loads(words_path.read_text(encoding="utf-8"))
+    hand = [{"kind": "number", "digits": "77", "confidence": 0.8, "box": [120, 170, 400, 470]},
+            {"kind": "day", "digits": "12", "confidence": 0.9, "box": [120, 170, 700, 760]}]
+    words_path.write_text(json.dumps({"words": words, "tesseract": [], "hand": hand}), encoding="utf-8")
+    c = client_for(fresh, "luutru")
+    token = csrf_of(c.get(f"/review/{fresh.hung}").text)
+    r = c.post(f"/records/{fresh.hung}/correct", data={
+        "csrf": token, "back": "review", "type": "xac_minh_van_bang", "number": "77/SGDĐT-KTKĐ",
+        "issue_date": "12/05/2012", "issuer": "", "subject": "Nguyen Văn Hùug", "title": "", "revoked_on": ""})
+    assert r.status_code == 303, r.text
+    crop = c.get(f"/records/{fresh.hung}/crop/number.jpg")
+    assert crop.status_code == 200
+    w, h = Image.open(io.BytesIO(crop.content)).size
+    assert (w, h) == (70 + 2 * 160, 50 + 2 * 45)  # the slot and its margins
+    assert c.get(f"/records/{fresh.hung}/crop/issue_date.jpg").status_code == 200

@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
 
-from ocr.pages import derived_dir_for, load_words, write_atomic
+from ocr.pages import derived_dir_for, load_hand, load_words, write_atomic
 from ocr.pdf import PdfPage
 from pipeline.folding import fold
 from pipeline.ledger import Ledger, RecordRow
@@ -168,12 +168,32 @@ def locate_field(ledger: Ledger, record: RecordRow, field: str, value: str | Non
     best: FieldSpot | None = None
     for page_no in record.pages:
         pf = page_files(ledger, record, page_no)
+        hand = _handwritten_spot(pf.words_path if pf else None, field, value, page_no)
+        if hand is not None:
+            return hand  # written by hand: the slot the digit reader read
         words = load_words(pf.words_path if pf else None)
         for target in targets:
             score, box, conf = find_value(words, target)
             if box is not None and (best is None or score > best.score):
                 best = FieldSpot(page_no, box, conf, score)
     return best
+
+
+def _handwritten_spot(words_path: Path | str | None, field: str, value: str | None, page_no: int) -> FieldSpot | None:
+    """The slot of a handwritten number or day the value was read from (:func:`ocr.pages.load_hand`)."""
+    if not value or field not in ("number", "date"):
+        return None
+    for h in load_hand(words_path):
+        if field == "number" and h.kind == "number":
+            ok = value.split("/")[0] == h.digits
+        elif field == "date" and h.kind == "day":
+            ok = h.digits.isdigit() and value[8:10].isdigit() and int(value[8:10]) == int(h.digits)
+        else:
+            continue
+        if ok:
+            top, bottom, left, right = h.box
+            return FieldSpot(page_no, Box(left, top, right, bottom), round(100 * h.confidence, 1), 100.0)
+    return None
 
 
 def crop_jpeg(image_path: Path, box: Box, *, pad_x: int = 160, pad_y: int = 45, max_width: int = 900) -> bytes:
