@@ -31,15 +31,23 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.handwriting import DIGIT_MODEL, DigitModel, normalise
+from ocr.handwriting import DIGIT_MODEL, DigitModel, field_digits, normalise
+from ocr.pages import load_hand
+from pipeline.domain import HandField
 
-__all__ = ["augment", "font_digits", "load_idx", "main", "train"]
+if TYPE_CHECKING:
+    from pipeline.ledger import Ledger
+
+__all__ = ["Confirmed", "Learned", "augment", "calibrate", "confirmed_digits", "confirmed_fields", "font_digits", "learn_confirmed",
+           "load_idx", "main", "train"]
 
 #: Hidden layers of the network (784 → 256 → 128 → 10: 235,000 weights, 0.5 MB as float16).
 HIDDEN = (256, 128)
@@ -94,12 +102,21 @@ def augment(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def train(x: np.ndarray, y: np.ndarray, *, epochs: int = 8, seed: int = 0, batch: int = 128,
-          rate: float = 1e-3, log: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
-    """A network fitted to ``x`` (``(n, 28, 28)`` uint8) and ``y`` by Adam, each epoch on fresh augmentations."""
+          rate: float = 1e-3, log: bool = True, start: Sequence[tuple[np.ndarray, np.ndarray]] | None = None
+          ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A network fitted to ``x`` (``(n, 28, 28)`` uint8) and ``y`` by Adam, each epoch on fresh augmentations.
+
+    ``start``: the layers to begin from (a model taught more, rather than anew).
+    """
     rng = np.random.default_rng(seed)
     sizes = [28 * 28, *HIDDEN, 10]
-    weights = [rng.normal(0, np.sqrt(2 / a), (a, b)).astype(np.float32) for a, b in zip(sizes, sizes[1:], strict=False)]
-    biases = [np.zeros(b, np.float32) for b in sizes[1:]]
+    if start is not None:
+        weights = [w.astype(np.float32).copy() for w, _ in start]
+        biases = [b.astype(np.float32).copy() for _, b in start]
+    else:
+        weights = [rng.normal(0, np.sqrt(2 / a), (a, b)).astype(np.float32)
+                   for a, b in zip(sizes, sizes[1:], strict=False)]
+        biases = [np.zeros(b, np.float32) for b in sizes[1:]]
     params = weights + biases
     m1 = [np.zeros_like(p) for p in params]
     m2 = [np.zeros_like(p) for p in params]
@@ -136,6 +153,164 @@ def train(x: np.ndarray, y: np.ndarray, *, epochs: int = 8, seed: int = 0, batch
         if log:
             print(f"epoch {epoch + 1}/{epochs}: {time.perf_counter() - started:.1f} s", flush=True)
     return list(zip(weights, biases, strict=True))
+
+
+# --------------------------------------------------------------------------
+# Learning from what people confirmed in review
+# --------------------------------------------------------------------------
+
+#: A field's reading may skip review only above a confidence where this share of readings was right…
+ACCEPT_SHARE = 0.99
+#: …on at least this many confirmed fields.
+MIN_CALIBRATION = 100
+#: Fewer confirmed digits than this teach the model nothing worth a new version.
+MIN_DIGITS = 50
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A handwritten field a person confirmed: the restored page, the reading, and the digits it holds."""
+
+    image: Path
+    field: HandField
+    digits: str
+
+
+def confirmed_fields(ledger: Ledger) -> list[Confirmed]:
+    """The handwritten numbers and days of the records people reviewed and approved, with what they hold.
+
+    A record's confirmed number is its number's digits before the "/"; its
+    confirmed day, the day of its date. Only a field the digit reader read
+    on the record's first page counts.
+    """
+    out = []
+    for rec in ledger.approved_records():
+        rows = ledger.query("SELECT image_path, words_path FROM pages WHERE file_id=? AND page_no=?",
+                            (rec.file_id, rec.pages[0]))
+        if not rows or not rows[0]["image_path"] or not Path(rows[0]["image_path"]).is_file():
+            continue
+        for field in load_hand(rows[0]["words_path"]):
+            if field.kind == "number" and rec.number and rec.number.split("/")[0].isdigit():
+                out.append(Confirmed(Path(rows[0]["image_path"]), field, rec.number.split("/")[0]))
+            elif field.kind == "day" and rec.issue_date is not None:
+                out.append(Confirmed(Path(rows[0]["image_path"]), field, f"{rec.issue_date.day:02d}"
+                                     if len(field.digits) == 2 else str(rec.issue_date.day)))
+    return out
+
+
+def confirmed_digits(fields: Sequence[Confirmed], model: DigitModel) -> tuple[np.ndarray, np.ndarray]:
+    """The confirmed fields' digits as training images: each field cut again, kept where it cuts into as many
+    digits as a person confirmed."""
+    xs, ys = [], []
+    for c in fields:
+        gray = cv2.imread(str(c.image), cv2.IMREAD_GRAYSCALE)
+        if gray is None:
+            continue
+        digits = field_digits(gray, c.field, model)
+        if len(digits) == len(c.digits):
+            xs += [(d * 255).astype(np.uint8) for d in digits]
+            ys += [int(ch) for ch in c.digits]
+    if not xs:
+        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)
+    return np.stack(xs), np.array(ys, np.uint8)
+
+
+def calibrate(readings: Sequence[tuple[float, bool]], *, share: float = ACCEPT_SHARE,
+              least: int = MIN_CALIBRATION) -> float:
+    """The lowest confidence above which ``share`` of the readings were right, on ``least`` of them at least.
+
+    Args:
+        readings: ``(confidence, right)`` of each confirmed field.
+
+    Returns:
+        The threshold; 1.0 (no reading skips review) when no level is shown to be that sure.
+    """
+    ranked = sorted(readings, key=lambda r: -r[0])
+    best = 1.0
+    right = 0
+    for n, (confidence, ok) in enumerate(ranked, start=1):
+        right += ok
+        if n < len(ranked) and ranked[n][0] == confidence:
+            continue  # "at or above a level" takes every reading tied at it
+        if n >= least and right >= share * n:
+            best = confidence
+    return best
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What learning from the confirmed fields gave: a model to save (or none) and why."""
+
+    model: DigitModel | None
+    why: str
+
+
+def learn_confirmed(base: DigitModel, fields: Sequence[Confirmed], version: str, *, epochs: int = 4) -> Learned:
+    """The next digit model from the fields people confirmed: ``base`` taught their digits, or ``base``
+    calibrated on them.
+
+    1. Calibration: the readings were made before anyone confirmed them, so
+       ``(confidence, right)`` of every confirmed field tells how sure the
+       base model's readings are (:func:`calibrate`).
+    2. Teaching: four fifths of the fields' digits teach ``base`` more (low
+       rate, a few epochs); the other fifth is held out. The taught model is
+       kept only if it reads at least as many held-out fields right; its
+       threshold is then calibrated on the held-out fields alone.
+
+    Returns:
+        The model and its card, or no model when nothing was learned (too few fields).
+    """
+    readings = [(c.field.confidence, c.field.digits.lstrip("0") == c.digits.lstrip("0")) for c in fields]
+    base_accept = min(base.accept_above, calibrate(readings))
+    card = {
+        "version": version,
+        "made": dt.date.today().isoformat(),
+        "architecture": base.card.get("architecture", ""),
+        "based_on": base.version,
+        "trained_on": list(base.card.get("trained_on", [])),  # type: ignore[call-overload]
+        "mnist_test_accuracy": base.card.get("mnist_test_accuracy"),
+        "confirmed_fields": len(fields),
+        "confirmed_right_as_read": sum(ok for _, ok in readings),
+        "accept_above_why": f"the lowest confidence above which ≥ {ACCEPT_SHARE:.0%} of at least "
+                            f"{MIN_CALIBRATION} confirmed fields were read right (1.0: no level yet)",
+    }
+    held = [c for i, c in enumerate(fields) if i % 5 == 4]
+    taught = [c for i, c in enumerate(fields) if i % 5 != 4]
+    x, y = confirmed_digits(taught, base)
+    if len(y) >= MIN_DIGITS and held:
+        repeat = max(1, 3000 // len(y))
+        layers = train(np.concatenate([x] * repeat), np.concatenate([y] * repeat), epochs=epochs, rate=2e-4,
+                       log=False, start=base.layers)
+        taught_model = DigitModel(layers, {})
+        before, after = _held_out(base, held), _held_out(taught_model, held)
+        right_before, right_after = sum(ok for _, ok in before), sum(ok for _, ok in after)
+        card["held_out"] = {"fields": len(held), "right_before": right_before, "right_after": right_after}
+        if right_after >= right_before:
+            card["trained_on"].append(f"{len(y)} digits of {len(taught)} fields people confirmed in review")
+            card["accept_above"] = calibrate(after)
+            return Learned(DigitModel(layers, card), f"taught {len(y)} confirmed digits: held-out fields right "
+                                                     f"{right_before} → {right_after} of {len(held)}")
+        why = f"teaching did not help ({right_before} → {right_after} of {len(held)} held out): calibrated only"
+    else:
+        why = f"{len(y)} confirmed digits (< {MIN_DIGITS}): calibrated only"
+    if base_accept >= base.accept_above:
+        return Learned(None, f"{why}; no confidence level shown ≥ {ACCEPT_SHARE:.0%} right yet "
+                             f"({len(fields)} confirmed fields): nothing to save")
+    card["accept_above"] = base_accept
+    return Learned(DigitModel(base.layers, card), why)
+
+
+def _held_out(model: DigitModel, held: Sequence[Confirmed]) -> list[tuple[float, bool]]:
+    """``(confidence, right)`` of each held-out field as ``model`` reads it."""
+    out = []
+    for c in held:
+        gray = cv2.imread(str(c.image), cv2.IMREAD_GRAYSCALE)
+        digits = field_digits(gray, c.field, model) if gray is not None else []
+        if digits:
+            probs = model.probabilities(np.stack(digits))
+            read = "".join(str(int(k)) for k in probs.argmax(axis=1))
+            out.append((float(np.prod(probs.max(axis=1))), read == c.digits))
+    return out
 
 
 def accuracy(model: DigitModel, x: np.ndarray, y: np.ndarray) -> float:

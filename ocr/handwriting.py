@@ -39,8 +39,8 @@ from ocr.tesseract import OcrWord
 from pipeline.domain import HandField
 from pipeline.folding import fold
 
-__all__ = ["DIGIT_MODEL", "DigitModel", "HandField", "Slot", "field_slots", "normalise", "read_hand_fields",
-           "read_slot"]
+__all__ = ["DIGIT_MODEL", "LOCAL_MODEL_GLOB", "DigitModel", "Slot", "digit_model_path", "field_digits", "field_slots",
+           "load_model", "normalise", "read_hand_fields", "read_slot"]
 
 #: The shipped digit model (weights and data card; :mod:`ocr.digits_train` rebuilds them).
 DIGIT_MODEL = Path(__file__).with_name("data") / "digits-v1.npz"
@@ -236,8 +236,22 @@ class DigitModel:
 
 
 @lru_cache(maxsize=4)
-def _model(path: str) -> DigitModel:
+def _model(path: str, stamp: float = 0.0) -> DigitModel:
     return DigitModel.load(path)
+
+
+#: A data directory's own digit models, trained from what its people confirmed (``sohoa train``).
+LOCAL_MODEL_GLOB = "digits-local-v*.npz"
+
+
+def digit_model_path(models: Path | None) -> Path:
+    """The digit model to read with: the newest one trained in ``models`` (a data directory's
+    ``models/``), else the shipped one."""
+    if models is not None and models.is_dir():
+        local = sorted(models.glob(LOCAL_MODEL_GLOB), key=lambda p: int(p.stem.rsplit("v", 1)[-1] or 0))
+        if local:
+            return local[-1]
+    return DIGIT_MODEL
 
 
 # --------------------------------------------------------------------------
@@ -381,14 +395,9 @@ def _split(mask: np.ndarray, model: DigitModel) -> tuple[list[np.ndarray], np.nd
     return best[1], best[2]
 
 
-def read_slot(gray: np.ndarray, slot: Slot, model: DigitModel) -> HandField | None:
-    """The digits written in a slot, or ``None`` when it holds no ink that could be digits.
-
-    Args:
-        gray: The restored page (pen strokes laid back over the print).
-        slot: Where the field is (:func:`field_slots`).
-        model: The digit reader.
-    """
+def _slot_digits(gray: np.ndarray, slot: Slot, model: DigitModel
+                 ) -> tuple[list[np.ndarray], np.ndarray, tuple[int, int]] | None:
+    """A slot's ink cut into digits: their masks, the model's probabilities, and the ink's x extent."""
     h = slot.line_height
     x0 = max(0, slot.left - h)
     crop = gray[slot.top:slot.bottom, x0:min(gray.shape[1], slot.right + h)]
@@ -404,17 +413,46 @@ def read_slot(gray: np.ndarray, slot: Slot, model: DigitModel) -> HandField | No
     blobs, labels = _blobs(ink, slot, x0)
     if not blobs or len(blobs) > 6:
         return None
-    digits: list[str] = []
-    probabilities: list[float] = []
+    masks: list[np.ndarray] = []
+    probs: list[np.ndarray] = []
     for b in blobs:
-        mask = np.isin(labels[b.top:b.bottom, b.left:b.right], b.labels).astype(np.uint8)
-        _, probs = _split(mask, model)
-        digits += [str(int(k)) for k in probs.argmax(axis=1)]
-        probabilities += [float(p) for p in probs.max(axis=1)]
-    box = (slot.top, slot.bottom, x0 + min(b.left for b in blobs), x0 + max(b.right for b in blobs))
+        parts, p = _split(np.isin(labels[b.top:b.bottom, b.left:b.right], b.labels).astype(np.uint8), model)
+        masks += parts
+        probs.append(p)
+    return masks, np.concatenate(probs), (x0 + min(b.left for b in blobs), x0 + max(b.right for b in blobs))
+
+
+def read_slot(gray: np.ndarray, slot: Slot, model: DigitModel) -> HandField | None:
+    """The digits written in a slot, or ``None`` when it holds no ink that could be digits.
+
+    Args:
+        gray: The restored page (pen strokes laid back over the print).
+        slot: Where the field is (:func:`field_slots`).
+        model: The digit reader.
+    """
+    cut = _slot_digits(gray, slot, model)
+    if cut is None:
+        return None
+    _, probs, (left, right) = cut
+    probabilities = tuple(float(p) for p in probs.max(axis=1))
     confidence = float(np.prod(probabilities))
-    return HandField(slot.kind, "".join(digits), confidence, box, tuple(probabilities),
+    return HandField(slot.kind, "".join(str(int(k)) for k in probs.argmax(axis=1)), confidence,
+                     (slot.top, slot.bottom, left, right), probabilities,
                      sure=model.accept_above < 1.0 and confidence >= model.accept_above)
+
+
+def field_digits(gray: np.ndarray, field: HandField, model: DigitModel) -> list[np.ndarray]:
+    """The digits of a field read before, cut again from its box and normalised (:func:`normalise`): for
+    training on what a person confirmed it holds."""
+    top, bottom, left, right = field.box
+    h = max(1, round((bottom - top) * 3 / 5))  # the slot is a line height and a third above and below
+    cut = _slot_digits(gray, Slot(field.kind, top, bottom, left, right, h), model)
+    return [normalise(m) for m in cut[0]] if cut is not None else []
+
+
+def load_model(path: Path) -> DigitModel:
+    """The digit model at ``path``, loaded once per process (again when the file changes)."""
+    return _model(str(path), path.stat().st_mtime)
 
 
 def read_hand_fields(gray: np.ndarray, lines: Sequence[tuple[str, Sequence[OcrWord]]],
@@ -430,7 +468,7 @@ def read_hand_fields(gray: np.ndarray, lines: Sequence[tuple[str, Sequence[OcrWo
     Returns:
         One reading per slot that holds ink; the first of each kind.
     """
-    model = model or _model(str(DIGIT_MODEL))
+    model = model or load_model(DIGIT_MODEL)
     out: dict[str, HandField] = {}
     for kind, words in lines:
         for slot in field_slots(kind, words, gray):

@@ -32,7 +32,7 @@ from ocr.postcorrect import Knowledge, knowledge_for
 from ocr.quality import page_quality
 from ocr.restore import RestoredPage, restore_page, split_ink
 from ocr.layout import PageCanvas, canvas_words, page_canvas
-from ocr.handwriting import DIGIT_MODEL, read_hand_fields
+from ocr.handwriting import digit_model_path, load_model, read_hand_fields
 from ocr.reread import Reread, RereadPlan, apply_reread, header_lines, plan_reread, reread_header, second_look
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
 from ocr.variants import read_canvases
@@ -42,7 +42,7 @@ from sohoa.settings import Settings, TesseractOptions
 
 _log = logging.getLogger(__name__)
 
-__all__ = ["knowledge", "page_fingerprint", "PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "hand_fields", "load_hand", "load_words", "word_confidences", "write_atomic"]
+__all__ = ["knowledge", "page_fingerprint", "PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "digit_model", "hand_fields", "load_hand", "load_words", "word_confidences", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,19 @@ def _restore(load: Callable[[], np.ndarray], settings: Settings) -> RestoredPage
     return restore_page(gray, settings.restore, settings.tesseract, pen=pen)
 
 
-def hand_fields(image: np.ndarray, result: OcrResult, know: Knowledge) -> tuple[HandField, ...]:
+def digit_model(settings: Settings) -> Path:
+    """The digit model pages are read with: the data directory's own when ``sohoa train`` made one."""
+    return digit_model_path(settings.data_dir / "models")
+
+
+def hand_fields(image: np.ndarray, result: OcrResult, know: Knowledge,
+                model: Path | None = None) -> tuple[HandField, ...]:
     """The handwritten fields of a page's header (:mod:`ocr.handwriting`), found from its number and
-    place-date lines as read."""
+    place-date lines as read, with the digit model at ``model`` (the shipped one by default)."""
     lines = header_lines(result, image.shape[0], know)
     try:
-        return read_hand_fields(image, [(line.kind, line.words) for line in lines])
+        reader = load_model(model) if model is not None else None
+        return read_hand_fields(image, [(line.kind, line.words) for line in lines], reader)
     except (OSError, ValueError, KeyError) as exc:  # the digit model missing or damaged: the page is still read
         _log.warning("handwritten fields not read: %s", exc)
         return ()
@@ -126,7 +133,7 @@ def knowledge(settings: Settings) -> Knowledge:
 
 def page_fingerprint(settings: Settings) -> str:
     """A short hash of everything that changes a page's reading: the OCR settings and the profile's knowledge."""
-    both = f"{settings.ocr_fingerprint()}:{knowledge(settings).fingerprint}:{DIGIT_MODEL.stem}"
+    both = f"{settings.ocr_fingerprint()}:{knowledge(settings).fingerprint}:{digit_model(settings).stem}"
     return hashlib.sha256(both.encode()).hexdigest()[:12]
 
 
@@ -157,7 +164,7 @@ def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what
     restored_at = time.perf_counter()
     canvas = page_canvas(restored.image, settings.tesseract)
     again = _finish(restored, canvas, run_ocr(canvas.image, settings.tesseract, what=what), settings, what=what)
-    hand = hand_fields(restored.image, again.result, knowledge(settings))
+    hand = hand_fields(restored.image, again.result, knowledge(settings), digit_model(settings))
     return PageReading(restored, again, restored_at - started, time.perf_counter() - restored_at, hand)
 
 
@@ -316,7 +323,7 @@ def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float) -> 
     image_path = folder / f"{stem}_restored.jpg"
     words_path = folder / f"{stem}_words.json"
     write_atomic(image_path, _encode_jpeg(restored.image))
-    hand = hand_fields(restored.image, result, knowledge(s))
+    hand = hand_fields(restored.image, result, knowledge(s), digit_model(s))
     write_atomic(words_path, _words_json(result, hand))
     return PageOutcome(
         page_no=job.page_no,

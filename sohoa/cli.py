@@ -118,9 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--to", dest="to_url",
                    help="index URL to rebuild, sqlite:///… or http://host:9200[/alias] (default: the configured index)")
 
-    s = sub.add_parser("train", help="learn the procedure type from reviewed records",
+    s = sub.add_parser("train", help="learn the procedure type and handwritten digits from reviewed records",
                        description="Train a new version of the learned type model from the records people "
-                                   "corrected or approved; it votes with the rules from the next run on.")
+                                   "corrected or approved (it votes with the rules from the next run on), and "
+                                   "a new digit model from the handwritten numbers and days people confirmed "
+                                   "(taught their digits, and calibrated: the confidence above which a "
+                                   "handwritten reading may skip review).")
     s.add_argument("--min-examples", type=int, default=20, help="fewest reviewed records to learn from (default: 20)")
 
     s = sub.add_parser("pdf", help="write the searchable PDF of records",
@@ -440,26 +443,65 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train the next version of the learned type model from reviewed records."""
+    """Train the next versions of the learned type model and of the digit model from reviewed records.
+
+    Exit 0 when either learned something, 1 when neither did.
+    """
+    settings = _settings(args)
+    digits = _train_digits(settings)
+    types = _train_types(settings, args.min_examples)
+    return 0 if digits or types else 1
+
+
+def _train_digits(settings: Settings) -> bool:
+    """A new digit model from the handwritten fields people confirmed (:func:`ocr.digits_train.learn_confirmed`)."""
+    from ocr.digits_train import confirmed_fields, learn_confirmed
+    from ocr.handwriting import LOCAL_MODEL_GLOB, DigitModel
+    from ocr.pages import digit_model
+    from pipeline.learned import models_dir
+    from pipeline.ledger import Ledger
+
+    with Ledger(settings.ledger_target) as ledger:
+        fields = confirmed_fields(ledger)
+    if not fields:
+        print("sohoa train: chưa có số/ngày viết tay nào được xác nhận (no confirmed handwritten field yet)",
+              file=sys.stderr)
+        return False
+    folder = models_dir(settings.data_dir)
+    version = 1 + max((int(p.stem.rsplit("v", 1)[-1]) for p in folder.glob(LOCAL_MODEL_GLOB)), default=0)
+    learned = learn_confirmed(DigitModel.load(digit_model(settings)), fields, f"digits-local-v{version}")
+    if learned.model is None:
+        print(f"sohoa train: mô hình chữ số giữ nguyên (digit model unchanged): {learned.why}", file=sys.stderr)
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"digits-local-v{version}.npz"
+    learned.model.save(path)
+    print(f"Mô hình chữ số viết tay v{version}: {len(fields)} trường đã xác nhận; ngưỡng tự nhận "
+          f"{learned.model.accept_above:.2f}.\n(digit model v{version}: {len(fields)} confirmed fields; "
+          f"{learned.why}; accepted without review above {learned.model.accept_above:.2f}) -> {path}")
+    return True
+
+
+def _train_types(settings: Settings, min_examples: int) -> bool:
+    """The next version of the learned type model from reviewed records."""
     from pipeline.domain import ProcedureType
     from pipeline.learned import TrainingError, next_version, save_model, train_model
     from pipeline.profile import load_profile
     from pipeline.ledger import Ledger
 
-    settings = _settings(args)
     try:
         import sklearn  # noqa: F401
     except ImportError:
         print("sohoa train: cần scikit-learn: pip install 'sohoa[learn]' (scikit-learn is needed)", file=sys.stderr)
-        return 1
+        return False
     with Ledger(settings.ledger_target) as ledger:
         examples = [(text, ProcedureType(kind)) for text, kind in ledger.reviewed_records()]
     try:
         model = train_model(examples, next_version(settings.data_dir), load_profile(settings.profile),
-                            min_examples=args.min_examples)
+                            min_examples=min_examples)
     except TrainingError as exc:
         print(f"sohoa train: chưa đủ dữ liệu (not enough data): {exc}", file=sys.stderr)
-        return 1
+        return False
     path = save_model(model, settings.data_dir)
     card = model.card
     cv = f"{card.cv_accuracy:.1%}" if card.cv_accuracy is not None else "—"
@@ -467,7 +509,7 @@ def cmd_train(args: argparse.Namespace) -> int:
           f"độ chính xác kiểm chéo {cv}, quy tắc {card.rules_accuracy:.1%} trên cùng hồ sơ.\n"
           f"(model v{card.version}: {card.examples} reviewed records; cross-validated accuracy {cv}, "
           f"rules {card.rules_accuracy:.1%} on the same records) -> {path}")
-    return 0
+    return True
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ written in OpenCV's Hershey script, a hand the model never saw in training
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
@@ -215,3 +216,77 @@ def test_a_record_takes_the_handwritten_number_from_its_first_page() -> None:
     assert record.needs_review and record.read["number"]
     assert any(r.startswith("review: number 209/QĐ-UBND read from handwriting") for r in record.reasons)
     assert not any("read with low confidence" in r for r in record.reasons if r.startswith("review: number"))
+
+
+# --------------------------------------------------------------------------
+# Learning from what people confirmed
+# --------------------------------------------------------------------------
+
+
+def test_calibration_needs_enough_readings_that_sure() -> None:
+    from ocr.digits_train import calibrate
+
+    sure = [(0.99 - i / 1000, True) for i in range(150)] + [(0.5, False)] * 10
+    assert calibrate(sure) == pytest.approx(0.99 - 149 / 1000)  # every reading above it was right
+    assert calibrate(sure[:50]) == 1.0  # too few to show 99%
+    mixed = [(0.9, i % 10 != 0) for i in range(200)]  # 90% right at any level
+    assert calibrate(mixed) == 1.0
+
+
+def _confirmed_ledger(root: Path, n: int) -> Path:
+    """A ledger of ``n`` approved one-page records whose handwritten number the reader read (as ingest saves it)."""
+    from ocr.handwriting import load_model
+    from pipeline.domain import ClassifiedRecord, ProcedureType
+    from pipeline.ledger import Ledger
+    from web.corrections import apply_correction
+
+    rng = np.random.default_rng(3)
+    model = load_model(DIGIT_MODEL)
+    ledger_path = root / "ledger.sqlite"
+    with Ledger(ledger_path) as ledger:
+        batch = ledger.ensure_batch("hop-1")
+        for i in range(n):
+            number = str(int(rng.integers(100, 999)))
+            image = root / f"p{i}.jpg"
+            gray = _template(number, str(int(rng.integers(10, 28))))
+            Image.fromarray(gray).save(image, quality=90)
+            hand = read_hand_fields(np.asarray(Image.open(image).convert("L")), _template_words(), model)
+            words = root / f"p{i}.json"
+            words.write_text(json.dumps({"words": [], "tesseract": [], "hand": [h.to_json() for h in hand]}))
+            f, _ = ledger.register_file(hashlib.sha256(image.read_bytes()).hexdigest(), 1, str(image), batch)
+            ledger.save_page(f.id, 1, status="done", settings="t", run_id=None, text="", mean_conf=90.0,
+                             image_path=str(image), words_path=str(words))
+            rec = ClassifiedRecord(pages=(1,), type=ProcedureType.KHAC, confidence=0.5, reasons=(),
+                                   fields=RecordFields(number=f"{number}/QĐ-UBND"), needs_review=True)
+            (key,), _ = ledger.replace_records(f.id, batch, [(rec, f"Quyết định số {number} về hồ sơ {i}")],
+                                               run_id=None)
+            apply_correction(ledger, key, {"needs_review": "0"}, "luutru")
+    return ledger_path
+
+
+def test_confirmed_fields_teach_and_calibrate_a_local_model(tmp_path: Path) -> None:
+    from ocr.digits_train import confirmed_fields, learn_confirmed
+    from ocr.handwriting import digit_model_path, load_model
+    from pipeline.ledger import Ledger
+
+    with Ledger(_confirmed_ledger(tmp_path, 30)) as ledger:
+        fields = confirmed_fields(ledger)
+    assert len(fields) == 30 and all(f.field.kind == "number" and len(f.digits) == 3 for f in fields)
+    learned = learn_confirmed(load_model(DIGIT_MODEL), fields, "digits-local-v1", epochs=2)
+    assert learned.model is not None, learned.why
+    card = learned.model.card
+    assert card["based_on"] == "digits-v1" and card["confirmed_fields"] == 30 and "held_out" in card
+    assert card["accept_above"] == 1.0  # 30 fields cannot show 99% on 100
+    models = tmp_path / "models"
+    models.mkdir()
+    assert digit_model_path(models) == DIGIT_MODEL
+    learned.model.save(models / "digits-local-v1.npz")
+    (models / "digits-local-v10.npz").write_bytes((models / "digits-local-v1.npz").read_bytes())
+    assert digit_model_path(models).name == "digits-local-v10.npz"  # the newest by number, not by name
+
+
+def test_sohoa_train_says_when_no_handwriting_was_confirmed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sohoa.cli import main
+
+    assert main(["--data-dir", str(tmp_path / "data"), "train"]) == 1
+    assert "no confirmed handwritten field yet" in capsys.readouterr().err
