@@ -91,7 +91,7 @@ class HandField:
 
     ``box`` is ``(top, bottom, left, right)`` on the restored page; ``sure``
     says the reader's confidence passed its calibrated threshold (the value
-    may then skip review).
+    may then skip review); ``written`` whether the slot holds handwriting.
     """
 
     kind: str  # "number", "day" or "month"
@@ -100,11 +100,14 @@ class HandField:
     box: tuple[int, int, int, int]
     probabilities: tuple[float, ...] = ()
     sure: bool = False
+    #: Written by hand (its digits taller than the page's typed ones), typed (``False``: the reader is
+    #: not for it), or ``None`` when the page has no typed digits to tell by.
+    written: bool | None = None
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "digits": self.digits, "confidence": round(self.confidence, 4),
                 "box": list(self.box), "probabilities": [round(p, 4) for p in self.probabilities],
-                "sure": self.sure}
+                "sure": self.sure, "written": self.written}
 
     @staticmethod
     def from_json(data: dict[str, object]) -> HandField:
@@ -112,7 +115,8 @@ class HandField:
         return HandField(str(data["kind"]), str(data["digits"]), float(data["confidence"]),  # type: ignore[arg-type]
                          (top, bottom, left, right),
                          tuple(float(p) for p in data.get("probabilities", ())),  # type: ignore[union-attr]
-                         bool(data.get("sure", False)))
+                         bool(data.get("sure", False)),
+                         None if data.get("written") is None else bool(data.get("written")))
 
 
 @dataclass(frozen=True)

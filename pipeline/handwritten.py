@@ -54,6 +54,8 @@ def _number(found: Extraction, hand: HandField, text: str, doubted: bool) -> Ext
         # Digits Tesseract read with confidence (typed, or a hand it reads well); a note about the
         # symbol alone ("… proposed from the issuer's symbols") leaves them be.
         return found
+    if hand.written is False and fields.number is not None:
+        return found  # typed digits under a stain: Tesseract's reading, doubtful or not, is the one to check
     if head == hand.digits:
         return found  # both readers agree; the doubt stays for a person to clear
     symbol = _symbol(fields.number, text)
@@ -80,7 +82,7 @@ def _month(fields_period: str | None, date: dt.date | None, hand: HandField | No
 def _date(found: Extraction, day: HandField, month_hand: HandField | None, doubted: bool) -> Extraction:
     fields = found.fields
     noted = [n for n in found.notes if n.startswith("date")]
-    if fields.date is not None and not noted and not doubted:
+    if fields.date is not None and (not (noted or doubted) or day.written is False):
         return found
     year = fields.date.year if fields.date else (int(fields.period[:4]) if fields.period else None)
     month, from_hand = _month(fields.period, fields.date, month_hand)

@@ -110,7 +110,11 @@ def _template_words() -> list[tuple[str, list[OcrWord]]]:
     return [("number", [_word("Số:", 60, 60, top=62, height=42), _word("/QĐ-UBND", 360, 200, top=62, height=42)]),
             ("date", [_word("Hà", 700, 45, 62, 42), _word("Nội,", 755, 70, 62, 42), _word("ngày", 835, 80, 62, 42),
                       _word("tháng", 1060, 100, 62, 42), _word("4", 1170, 20, 62, 42),
-                      _word("năm", 1200, 75, 62, 42), _word("2026", 1285, 85, 62, 42)])]
+                      _word("năm", 1200, 75, 62, 42), _word("2026", 1285, 85, 62 + _YEAR_TOP, _YEAR_HEIGHT)])]
+
+
+# The typed year's box as Tesseract gives it: its digits' own height, not the line's.
+_YEAR_TOP, _YEAR_HEIGHT = (lambda b: (b[1], b[3] - b[1]))(ImageFont.truetype(FONT, 40).getbbox("2026"))
 
 
 @pytest.mark.parametrize(("number", "day"), [("457", "18"), ("89", "21"), ("203", "30")])
@@ -120,6 +124,18 @@ def test_handwritten_digits_in_their_slots_are_read(number: str, day: str) -> No
     assert 0 < got["number"].confidence <= 1 and not got["number"].sure
     top, bottom, left, right = got["number"].box
     assert 60 <= left < right <= 360
+
+
+def test_typed_digits_in_the_slot_are_told_from_handwriting() -> None:
+    """Digits as tall as the page's typed year are print (a typed number under a stain), taller ones a hand."""
+    written = {h.kind: h for h in read_hand_fields(_template("457", "18"), _template_words())}
+    assert written["number"].written is True and written["day"].written is True
+    img = Image.fromarray(_template("", ""))
+    ImageDraw.Draw(img).text((170, 60), "457", font=ImageFont.truetype(FONT, 40), fill=0)
+    typed = {h.kind: h for h in read_hand_fields(np.asarray(img), _template_words())}
+    assert typed["number"].written is False
+    words = [(k, [w for w in ws if not w.text.isdigit()]) for k, ws in _template_words()]  # no typed year
+    assert {h.written for h in read_hand_fields(_template("457", "18"), words)} == {None}
 
 
 def test_an_empty_slot_reads_nothing() -> None:
@@ -188,6 +204,14 @@ def test_digits_tesseract_read_with_confidence_stay() -> None:
     assert with_handwriting(symbol, [_hand("number", "5910")], _TEXT) == symbol
     doubted = with_handwriting(clean, [_hand("number", "1908")], _TEXT, number_doubted=True)
     assert doubted.fields.number == "1908/SGDĐT-CTrTT" and doubted.read["number"] == "1906/SGDĐT-CTrTT"
+
+
+def test_a_typed_slot_only_fills_what_tesseract_could_not_read() -> None:
+    typed = HandField("number", "221", 0.9, (10, 60, 100, 200), (0.9,), written=False)
+    doubted = Extraction(RecordFields(number="421/QĐ-SGDĐT"))
+    assert with_handwriting(doubted, [typed], _TEXT, number_doubted=True) == doubted
+    missing = Extraction(RecordFields(number=None), ("number unreadable on the header line",))
+    assert with_handwriting(missing, [typed], _TEXT).fields.number == "221/QĐ-UBND"
 
 
 def test_a_sure_reading_skips_review() -> None:
