@@ -180,8 +180,10 @@ def confirmed_fields(ledger: Ledger) -> list[Confirmed]:
     """The handwritten numbers and days of the records people reviewed and approved, with what they hold.
 
     A record's confirmed number is its number's digits before the "/"; its
-    confirmed day, the day of its date. Only a field the digit reader read
-    on the record's first page counts.
+    confirmed day, the day of its date. Only a handwritten field the digit
+    reader read on the record's first page counts. (The keyboard review
+    queue keeps its confirmations in a table of their own, which
+    ``sohoa train`` adds: :func:`web.corrections.hand_confirmations`.)
     """
     out = []
     for rec in ledger.approved_records():
@@ -190,6 +192,8 @@ def confirmed_fields(ledger: Ledger) -> list[Confirmed]:
         if not rows or not rows[0]["image_path"] or not Path(rows[0]["image_path"]).is_file():
             continue
         for field in load_hand(rows[0]["words_path"]):
+            if field.written is False:
+                continue  # typed digits: not what the reader is for
             if field.kind == "number" and rec.number and rec.number.split("/")[0].isdigit():
                 out.append(Confirmed(Path(rows[0]["image_path"]), field, rec.number.split("/")[0]))
             elif field.kind == "day" and rec.issue_date is not None:

@@ -16,10 +16,15 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sohoa import __version__
 from sohoa.errors import InputError, SohoaError
 from sohoa.settings import RestoreOptions, Settings, TesseractOptions
+
+if TYPE_CHECKING:
+    from ocr.digits_train import Confirmed
+    from pipeline.ledger import Ledger
 
 __all__ = ["main", "build_parser"]
 
@@ -462,7 +467,7 @@ def _train_digits(settings: Settings) -> bool:
     from pipeline.ledger import Ledger
 
     with Ledger(settings.ledger_target) as ledger:
-        fields = confirmed_fields(ledger)
+        fields = _confirmed_digits(ledger, confirmed_fields(ledger))
     if not fields:
         print("sohoa train: chưa có số/ngày viết tay nào được xác nhận (no confirmed handwritten field yet)",
               file=sys.stderr)
@@ -480,6 +485,27 @@ def _train_digits(settings: Settings) -> bool:
           f"{learned.model.accept_above:.2f}.\n(digit model v{version}: {len(fields)} confirmed fields; "
           f"{learned.why}; accepted without review above {learned.model.accept_above:.2f}) -> {path}")
     return True
+
+
+def _confirmed_digits(ledger: Ledger, approved: list[Confirmed]) -> list[Confirmed]:
+    """The approved records' handwritten fields, and every field confirmed in the keyboard review queue
+    (the latest confirmation of a field wins)."""
+    from ocr.digits_train import Confirmed
+    from pipeline.domain import HandField
+    from web.corrections import hand_confirmations
+
+    out = {(str(c.image), c.field.kind): c for c in approved}
+    for h in hand_confirmations(ledger):
+        if h.box is None or h.page_no is None or not h.confirmed.isdigit():
+            continue
+        rows = ledger.query("SELECT p.image_path FROM pages p JOIN records r ON r.file_id = p.file_id "
+                            "WHERE r.key=? AND p.page_no=?", (h.record_key, h.page_no))
+        if not rows or not rows[0]["image_path"] or not Path(rows[0]["image_path"]).is_file():
+            continue
+        top, bottom, left, right = (int(v) for v in h.box)
+        field = HandField(h.kind, h.read, float(h.confidence or 0.0), (top, bottom, left, right))
+        out[(rows[0]["image_path"], h.kind)] = Confirmed(Path(rows[0]["image_path"]), field, h.confirmed)
+    return list(out.values())
 
 
 def _train_types(settings: Settings, min_examples: int) -> bool:

@@ -314,3 +314,22 @@ def test_sohoa_train_says_when_no_handwriting_was_confirmed(tmp_path: Path, caps
 
     assert main(["--data-dir", str(tmp_path / "data"), "train"]) == 1
     assert "no confirmed handwritten field yet" in capsys.readouterr().err
+
+
+def test_sohoa_train_learns_from_the_keyboard_queue_confirmations(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Fields confirmed in /review/handwritten count even while their record waits for other reasons."""
+    from pipeline.ledger import Ledger
+    from sohoa.cli import _confirmed_digits
+    from web.corrections import ensure_schema
+
+    with Ledger(_confirmed_ledger(tmp_path, 2)) as ledger:
+        ensure_schema(ledger)
+        key, file_id = ledger.query("SELECT key, file_id FROM records ORDER BY id")[0]
+        with ledger.transaction() as c:
+            c.execute("INSERT INTO hand_confirmations(record_key, field, kind, page_no, box, read, confidence, "
+                      "confirmed, value, \"user\", at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                      (key, "issue_date", "day", 1, "[48, 118, 900, 990]", "18", 0.9, "19", "2025-02-19",
+                       "luutru", "2026-12-06T00:00:00+00:00"))
+        fields = _confirmed_digits(ledger, [])
+    assert [(f.field.kind, f.field.digits, f.digits) for f in fields] == [("day", "18", "19")]

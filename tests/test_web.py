@@ -545,3 +545,305 @@ def test_a_handwritten_number_is_cropped_from_its_slot(fresh: Demo) -> None:
     w, h = Image.open(io.BytesIO(crop.content)).size
     assert (w, h) == (70 + 2 * 160, 50 + 2 * 45)  # the slot and its margins
     assert c.get(f"/records/{fresh.hung}/crop/issue_date.jpg").status_code == 200
+
+
+# -- the keyboard review of handwritten numbers and days ------------------------------------------------
+
+HAND_FONT = "/usr/share/fonts/truetype/kristi/Kristi.ttf"
+
+
+@dataclass(frozen=True)
+class HandDemo:
+    """Records whose number or day the digit reader read, in the order the keyboard review shows them."""
+
+    binh: str   # number 1595 by hand; nothing else to review
+    cuong: str  # day 21 by hand; the subject is doubtful too
+    dung: str   # number 207 and day 9 by hand
+
+
+def _hand_reason(what: str, value: str, digits: str, conf: float, read: str) -> str:
+    probs = ", ".join("0.90" for _ in digits)
+    return f"review: {what} {value} read from handwriting ({digits}, confidence {conf:.2f}: {probs}); Tesseract read '{read}'"
+
+
+def draw_hand_page(lines: list[str], jpeg: Path, words_json: Path, hand: list[tuple[str, float]]) -> None:
+    """A page whose ``{…}`` parts are written "by hand"; the words file has a misreading there and the hand layer.
+
+    Args:
+        hand: The kind (``number``, ``day``) and the reader's confidence of each ``{…}`` part, in order.
+    """
+    font = ImageFont.truetype(FONT, 30)
+    script = ImageFont.truetype(HAND_FONT, 44) if Path(HAND_FONT).is_file() else font
+    img = Image.new("L", (1240, 120 + 55 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    words, layer, slots = [], [], iter(hand)
+    for i, line in enumerate(lines):
+        x, y = 60, 60 + 55 * i
+        for part in re.split(r"(\{\d+\})", line):
+            if part.startswith("{"):
+                digits = part.strip("{}")
+                left, top, right, bottom = draw.textbbox((x, y - 8), digits, font=script)
+                draw.text((x, y - 8), digits, font=script, fill=40)
+                kind, conf = next(slots)
+                layer.append({"kind": kind, "digits": digits, "confidence": conf, "box": [top, bottom, left, right],
+                              "probabilities": [0.9] * len(digits)})
+                words.append({"text": "4/3", "conf": 31.0, "left": left, "top": top, "width": right - left,
+                              "height": bottom - top, "block": 1, "par": 1, "line": i + 1})
+                x = right + 4
+                continue
+            for word in part.split():
+                left, top, right, bottom = draw.textbbox((x, y), word, font=font)
+                draw.text((x, y), word, font=font, fill=0)
+                words.append({"text": word, "conf": 91.0, "left": left, "top": top, "width": right - left,
+                              "height": bottom - top, "block": 1, "par": 1, "line": i + 1})
+                x = right + 14
+    jpeg.parent.mkdir(parents=True, exist_ok=True)
+    img.save(jpeg, "JPEG", quality=85)
+    words_json.write_text(json.dumps({"words": words, "tesseract": words, "hand": layer}, ensure_ascii=False),
+                          encoding="utf-8")
+
+
+HAND_PAGES = {
+    "binh": (["SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG", "Số: {1595}/SGDĐT-CTrTT", "Hải Phòng, ngày 03 tháng 4 năm 2013",
+              "Xác nhận bà Trần Thị Bình đã tốt nghiệp."], [("number", 0.62)]),
+    "cuong": (["SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG", "Số: 88/SGDĐT-KTKĐ", "Hải Phòng, ngày {21} tháng 5 năm 2012",
+               "Xác nhận ông Lê Văn Cườg đã tốt nghiệp."], [("day", 0.55)]),
+    "dung": (["SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG", "Số: {207}/QĐ-SGDĐT", "Hải Phòng, ngày {9} tháng 9 năm 2014",
+              "Xác nhận bà Phạm Thị Dung đã tốt nghiệp."], [("number", 0.7), ("day", 0.81)]),
+}
+
+
+def add_handwritten(d: Demo) -> HandDemo:
+    """A second scanned file with three records whose number or day were read from handwriting."""
+    settings = d.settings
+    issuer = "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    recs = {
+        "binh": ClassifiedRecord(
+            pages=(1,), type=ProcedureType.XAC_MINH_VAN_BANG, confidence=0.93,
+            reasons=("title: xác nhận", _hand_reason("number", "1595/SGDĐT-CTrTT", "1595", 0.62,
+                                                     "Số: 4/3 /SGDĐT-CTrTT")),
+            fields=RecordFields(number="1595/SGDĐT-CTrTT", date=dt.date(2013, 4, 3), issuer=issuer,
+                                subject="Trần Thị Bình"), needs_review=True),
+        "cuong": ClassifiedRecord(
+            pages=(2,), type=ProcedureType.XAC_MINH_VAN_BANG, confidence=0.93,
+            reasons=("title: xác nhận", _hand_reason("date", "2012-05-21", "21", 0.55, "2012-05"),
+                     "review: subject Lê Văn Cườg read with low confidence or a word that is no word (Cườg)"),
+            fields=RecordFields(number="88/SGDĐT-KTKĐ", date=dt.date(2012, 5, 21), issuer=issuer,
+                                subject="Lê Văn Cườg"), needs_review=True),
+        "dung": ClassifiedRecord(
+            pages=(3,), type=ProcedureType.XAC_MINH_VAN_BANG, confidence=0.93,
+            reasons=("title: xác nhận", _hand_reason("number", "207/QĐ-SGDĐT", "207", 0.7, "Số: 4/3 /QĐ-SGDĐT"),
+                     _hand_reason("date", "2014-09-09", "9", 0.81, "2014-09")),
+            fields=RecordFields(number="207/QĐ-SGDĐT", date=dt.date(2014, 9, 9), issuer=issuer,
+                                subject="Phạm Thị Dung"), needs_review=True),
+    }
+    derived = settings.derived_dir / "hand"
+    texts = {}
+    for n, name in enumerate(recs, start=1):
+        lines, hand = HAND_PAGES[name]
+        draw_hand_page(lines, derived / f"p{n}.jpg", derived / f"p{n}.json", hand)
+        texts[name] = "\n".join(re.sub(r"[{}]", "", line) for line in lines)
+    scan = settings.data_dir.parent / "scans" / "hop-02.tif"
+    scan.parent.mkdir(parents=True, exist_ok=True)
+    frames = [Image.open(derived / f"p{n}.jpg") for n in range(1, len(recs) + 1)]
+    frames[0].save(scan, save_all=True, append_images=frames[1:])
+    with Ledger(settings.ledger_path) as ledger:
+        batch = ledger.ensure_batch("hop-02", fonds="SGDĐT-HP", box="02", file_code="HS-2012-07")
+        sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+        f, _ = ledger.register_file(sha, scan.stat().st_size, str(scan), batch)
+        ledger.set_file(f.id, status="done", kind="tiff", page_count=len(recs))
+        for n, name in enumerate(recs, start=1):
+            ledger.save_page(f.id, n, status="done", settings="test", run_id=None, text=texts[name], mean_conf=88.0,
+                             image_path=str(derived / f"p{n}.jpg"), words_path=str(derived / f"p{n}.json"))
+        written, _ = ledger.replace_records(f.id, batch, [(recs[k], texts[k]) for k in recs], run_id=None)
+        index = open_index(settings.resolved_index_url)
+        index.write(to_index_doc(r) for r in ledger.records(written))
+        index.close()
+        ledger.mark_indexed(written, [])
+    return HandDemo(*written)
+
+
+def _slot(d: Demo, key: str, kind: str) -> dict[str, object]:
+    with Ledger(d.settings.ledger_path) as ledger:
+        rec = ledger.records([key])[0]
+        pf = images.page_files(ledger, rec, rec.pages[0])
+    return next(h for h in json.loads(pf.words_path.read_text(encoding="utf-8"))["hand"] if h["kind"] == kind)
+
+
+def _cursor(d: Demo, key: str, field: str) -> str:
+    with Ledger(d.settings.ledger_path) as ledger:
+        return f"{ledger.records([key])[0].id}:{field}"
+
+
+def _confirm(c: TestClient, page: str, digits: str = "") -> object:
+    """Press Enter on the keyboard review's page: send its form with what was typed."""
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    return c.post("/review/handwritten", data={**form, "digits": digits})
+
+
+def test_handwritten_review_shows_the_crop_large_and_the_reading(fresh: Demo) -> None:
+    hd = add_handwritten(fresh)
+    c = client_for(fresh, "luutru")
+    listing = c.get("/review").text
+    assert 'href="/review/handwritten"' in listing and "Rà soát nhanh 4 số, ngày viết tay" in listing
+    r = c.get("/review/handwritten")
+    assert r.status_code == 200
+    assert f'src="/records/{hd.binh}/crop/number.jpg"' in r.text
+    assert re.search(r'<input id="digits" name="digits" placeholder="1595"[^>]*autofocus>', r.text)
+    assert '<span class="rest">/SGDĐT-CTrTT</span>' in r.text and 'id="hand-left">4<' in r.text
+    assert hd.binh in r.text and "Trần Thị Bình" in r.text and "62%" in r.text
+    assert "Số (phần trước dấu /)" in r.text and "Bỏ qua" in r.text and "Enter: đúng như máy đọc" in r.text
+    # the crop is the reader's slot with its margins, shown three times its size
+    top, bottom, left, right = _slot(fresh, hd.binh, "number")["box"]  # type: ignore[misc]
+    crop = c.get(f"/records/{hd.binh}/crop/number.jpg")
+    assert crop.status_code == 200
+    w, h = Image.open(io.BytesIO(crop.content)).size
+    assert (w, h) == (right + 160 - max(0, left - 160), bottom - top + 2 * 45)  # the page's edge is at 0
+    assert f'width="{3 * w}" height="{3 * h}"' in r.text
+    # the day's crop is its slot too, not the typed words around it
+    top, bottom, left, right = _slot(fresh, hd.cuong, "day")["box"]  # type: ignore[misc]
+    day = Image.open(io.BytesIO(c.get(f"/records/{hd.cuong}/crop/issue_date.jpg").content))
+    assert day.size == (right - left + 2 * 160, bottom - top + 2 * 45)
+    store = WebStore(fresh.settings.data_dir / "web.sqlite")
+    assert any(row["action"] == "review-hand" and row["record_key"] == hd.binh for row in store.access_log())
+    store.close()
+
+
+def test_enter_confirms_the_reading_keeps_it_and_loads_the_next(fresh: Demo) -> None:
+    hd = add_handwritten(fresh)
+    c = client_for(fresh, "luutru")
+    page = c.get("/review/handwritten").text
+    r = _confirm(c, page)
+    after = _cursor(fresh, hd.binh, "number")
+    assert r.status_code == 303 and r.headers["location"] == f"/review/handwritten?after={after}"
+    nxt = c.get(r.headers["location"]).text
+    assert f"/records/{hd.cuong}/crop/issue_date.jpg" in nxt and 'placeholder="21"' in nxt
+    assert '<span class="rest">/05/2012</span>' in nxt and 'id="hand-left">3<' in nxt
+    assert _confirm(c, page).status_code == 303  # a second Enter on the same page writes nothing
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        rec = ledger.records([hd.binh])[0]
+        assert rec.number == "1595/SGDĐT-CTrTT" and not rec.needs_review  # its only reason is confirmed
+        assert [(h.field, h.old, h.new) for h in corrections.history(ledger, hd.binh)] == [("needs_review", "1", "0")]
+        rows = corrections.hand_confirmations(ledger)
+        assert ledger.index_backlog() == ([], [])
+    assert len(rows) == 1
+    row = rows[0]
+    slot = _slot(fresh, hd.binh, "number")
+    assert (row.record_key, row.field, row.kind, row.read, row.confirmed, row.value, row.user) == (
+        hd.binh, "number", "number", "1595", "1595", "1595/SGDĐT-CTrTT", "luutru")
+    assert row.right and row.confidence == 0.62 and row.page_no == 1 and list(row.box) == slot["box"]
+    assert 'id="hand-link"' in c.get("/review").text and "Rà soát nhanh 3 số" in c.get("/review").text
+    store = WebStore(fresh.settings.data_dir / "web.sqlite")
+    assert [r["action"] for r in store.access_log() if r["record_key"] == hd.binh][0] == "hand:number:needs_review"
+    store.close()
+
+
+def test_typed_digits_correct_the_value_and_keep_the_rest(fresh: Demo) -> None:
+    hd = add_handwritten(fresh)
+    c = client_for(fresh, "luutru")
+    page = c.get("/review/handwritten", params={"after": _cursor(fresh, hd.binh, "number")}).text
+    assert f"/records/{hd.cuong}/crop/issue_date.jpg" in page
+    bad = _confirm(c, page, "2l")
+    assert bad.status_code == 400 and "“2l” không phải là ngày của tháng 05" in bad.text
+    assert _confirm(c, page, "32").status_code == 400
+    r = _confirm(c, page, "24")
+    assert r.status_code == 303
+    page = c.get(r.headers["location"]).text
+    assert f"/records/{hd.dung}/crop/number.jpg" in page and 'placeholder="207"' in page
+    assert _confirm(c, page, "12x").status_code == 400
+    r = _confirm(c, page, " 208 ")
+    page = c.get(r.headers["location"]).text
+    assert 'placeholder="9"' in page and '<span class="rest">/09/2014</span>' in page
+    nine = _confirm(c, page.replace('value="9"', 'value="09"'))  # a page made before someone changed the day
+    assert nine.status_code == 409 and "vừa được người khác sửa" in nine.text
+    r = _confirm(c, page, "31")  # September has 30 days
+    assert r.status_code == 400 and "không phải là ngày của tháng 09" in r.text
+    assert _confirm(c, page).status_code == 303
+    done = c.get("/review/handwritten", params={"after": _cursor(fresh, hd.dung, "issue_date")}).text
+    assert "các mục đã bỏ qua vẫn còn chờ" in done and 'href="/review/handwritten"' in done
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        cuong, dung = ledger.records([hd.cuong, hd.dung])
+        assert cuong.issue_date == dt.date(2012, 5, 24) and cuong.needs_review  # its subject is still doubtful
+        assert dung.number == "208/QĐ-SGDĐT" and dung.issue_date == dt.date(2014, 9, 9) and not dung.needs_review
+        changed = {(h.field, h.old, h.new) for h in corrections.history(ledger, hd.cuong)}
+        assert ("issue_date", "2012-05-21", "2012-05-24") in changed and "needs_review" not in str(changed)
+        rows = corrections.hand_confirmations(ledger)
+    assert [(r.record_key, r.field, r.read, r.confirmed, r.right) for r in rows] == [
+        (hd.cuong, "issue_date", "21", "24", False), (hd.dung, "number", "207", "208", False),
+        (hd.dung, "issue_date", "9", "9", True)]
+    index = open_index(fresh.settings.resolved_index_url)
+    try:
+        assert index.search("208/qd-sgddt", SearchFilters()).hits[0].key == hd.dung
+    finally:
+        index.close()
+
+
+def test_skip_moves_on_and_a_skipped_field_does_not_come_back(fresh: Demo) -> None:
+    hd = add_handwritten(fresh)
+    c = client_for(fresh, "luutru")
+    page = c.get("/review/handwritten").text
+    skip = re.search(r'<a id="skip" class="button secondary" href="([^"]+)"', page).group(1)
+    assert skip == f"/review/handwritten?after={_cursor(fresh, hd.binh, 'number')}"
+    page = c.get(skip).text
+    assert f"/records/{hd.cuong}/crop/issue_date.jpg" in page
+    r = _confirm(c, page)
+    page = c.get(r.headers["location"]).text
+    assert f"/records/{hd.dung}/crop/number.jpg" in page  # not the skipped one
+    for _ in range(2):
+        page = c.get(re.search(r'<a id="skip" class="button secondary" href="([^"]+)"', page).group(1)).text
+    assert "các mục đã bỏ qua vẫn còn chờ" in page
+    again = c.get("/review/handwritten").text
+    assert f"/records/{hd.binh}/crop/number.jpg" in again and 'id="hand-left">3<' in again
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        assert [r.record_key for r in corrections.hand_confirmations(ledger)] == [hd.cuong]
+        assert ledger.records([hd.binh])[0].needs_review
+
+
+def test_a_handwritten_month_keeps_the_record_in_review(fresh: Demo) -> None:
+    """The queue asks for the day only: a date whose month was handwritten too is not approved by it."""
+    hd = add_handwritten(fresh)
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        with ledger.transaction() as c:
+            reasons = json.dumps(["title: xác nhận", _hand_reason("date", "2012-05-21", "21", 0.55, "2012")
+                                  + "; the month 5 handwritten too (confidence 0.70)"], ensure_ascii=False)
+            c.execute("UPDATE records SET reasons=? WHERE key=?", (reasons, hd.cuong))
+    c = client_for(fresh, "luutru")
+    page = c.get("/review/handwritten", params={"after": _cursor(fresh, hd.binh, "number")}).text
+    assert f"/records/{hd.cuong}/crop/issue_date.jpg" in page
+    assert _confirm(c, page).status_code == 303
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        assert ledger.records([hd.cuong])[0].needs_review
+        assert [r.record_key for r in corrections.hand_confirmations(ledger)] == [hd.cuong]
+    assert corrections.handwritten_reasons(json.loads(reasons))["issue_date"].month_too
+
+
+def test_clerk_cannot_use_the_handwritten_review(fresh: Demo) -> None:
+    hd = add_handwritten(fresh)
+    c = client_for(fresh, "tracuu")
+    assert c.get("/review/handwritten").status_code == 403
+    r = c.post("/review/handwritten", data={"csrf": session_csrf(c), "key": hd.binh, "field": "number",
+                                            "shown": "1595", "digits": "1596"})
+    assert r.status_code == 403
+    assert client_for(fresh).get("/review/handwritten").status_code == 303  # to the login page
+    archivist = client_for(fresh, "luutru")
+    r = archivist.post("/review/handwritten", data={"key": hd.binh, "field": "number", "digits": "1596"})
+    assert r.status_code == 403  # no CSRF token
+    with Ledger(fresh.settings.ledger_path) as ledger:
+        assert ledger.records([hd.binh])[0].number == "1595/SGDĐT-CTrTT"
+        assert corrections.hand_confirmations(ledger) == []
+
+
+def test_handwritten_review_in_english(fresh: Demo) -> None:
+    c = client_for(fresh, "luutru")
+    assert "No handwritten number or day is left" in c.get("/review/handwritten", params={"lang": "en"}).text
+    hd = add_handwritten(fresh)
+    assert "Quick review of 4 handwritten numbers and days" in c.get("/review", params={"lang": "en"}).text
+    r = c.get("/review/handwritten")
+    assert 'lang="en"' in r.text and "Quick review: handwritten numbers and days" in r.text
+    assert "Number (the part before /)" in r.text and ">Skip<" in r.text and "Right, save (Enter)" in r.text
+    assert "Enter: the reading is right" in r.text and "Handwriting reader" in r.text
+    bad = _confirm(c, r.text, "15a")
+    assert bad.status_code == 400 and "“15a” is not a number" in bad.text
+    day = c.get("/review/handwritten", params={"after": _cursor(fresh, hd.binh, "number")}).text
+    assert ">Day<" in day
+    assert "not a day of month 05" in _confirm(c, day, "0").text

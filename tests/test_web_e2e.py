@@ -1,4 +1,5 @@
-"""End to end in headless Chromium: log in, search without diacritics, open, correct, find again.
+"""End to end in headless Chromium: log in, search without diacritics, open, correct, find again;
+review handwritten digits with the keyboard only.
 
 Playwright drives Debian's ``/usr/bin/chromium`` (never a downloaded browser)
 against the app served by uvicorn on a free local port. Screenshots of each
@@ -17,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from test_web import PASSWORDS, Demo, build_demo
+from pipeline.ledger import Ledger
+from test_web import PASSWORDS, Demo, HandDemo, add_handwritten, build_demo
+from web import corrections
 
 CHROMIUM = os.environ.get("SOHOA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
@@ -37,14 +40,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo]]:
-    """The app on a real port, in a thread, on a fresh demo data dir."""
+def _serve(demo: Demo) -> Iterator[str]:
+    """The app on a real port, in a thread, until the generator is closed."""
     import uvicorn
 
     from web.app import create_app
 
-    demo = build_demo(tmp_path_factory.mktemp("e2e"))
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(demo.settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -53,9 +54,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo
     while not srv.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", demo
+    yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo]]:
+    """The app on a fresh demo data dir."""
+    demo = build_demo(tmp_path_factory.mktemp("e2e"))
+    for base in _serve(demo):
+        yield base, demo
+
+
+@pytest.fixture(scope="module")
+def hand_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo, HandDemo]]:
+    """The app on a demo data dir with records whose number or day were read from handwriting."""
+    demo = build_demo(tmp_path_factory.mktemp("e2e-hand"))
+    hd = add_handwritten(demo)
+    for base in _serve(demo):
+        yield base, demo, hd
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +165,55 @@ def test_archivist_corrects_a_field_and_search_finds_it(server: tuple[str, Demo]
     assert "Digitization progress" in page.inner_text("h1")
     shot(page, "10-dashboard-en")
     ctx.close()
+
+
+def test_archivist_reviews_handwritten_digits_with_the_keyboard_only(
+        hand_server: tuple[str, Demo, HandDemo], browser: object) -> None:
+    base, demo, hd = hand_server
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    page.goto(f"{base}/login?next=/review")
+    page.fill("input[name=username]", "luutru")
+    page.fill("input[name=password]", PASSWORDS["luutru"])
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(f"{base}/review")
+    page.click("#hand-link")
+    page.wait_for_url(f"{base}/review/handwritten")
+    page.wait_for_load_state("networkidle")
+
+    def showing() -> tuple[str, str, str]:
+        crop = page.get_attribute(".hand-crop img", "src") or ""
+        return crop, page.get_attribute("#digits", "placeholder") or "", page.evaluate("document.activeElement.id")
+
+    def go(*keys: str) -> None:
+        url = page.url
+        for key in keys:
+            page.keyboard.press(key)
+        page.wait_for_url(lambda u: u != url)
+        page.wait_for_load_state("networkidle")
+
+    assert showing() == (f"/records/{hd.binh}/crop/number.jpg", "1595", "digits")
+    natural, shown = page.eval_on_selector(".hand-crop img", "i => [i.naturalWidth, i.getBoundingClientRect().width]")
+    assert natural > 0 and shown == 3 * natural  # the slot, three times its size
+    shot(page, "11-hand-review")
+    go("Enter")  # the reading is right
+    assert showing() == (f"/records/{hd.cuong}/crop/issue_date.jpg", "21", "digits")
+    page.keyboard.type("24")
+    shot(page, "12-hand-review-typed")
+    go("Enter")  # the day was 24
+    assert showing() == (f"/records/{hd.dung}/crop/number.jpg", "207", "digits")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "skip"
+    go("Enter")  # skipped
+    assert showing() == (f"/records/{hd.dung}/crop/issue_date.jpg", "9", "digits")
+    assert page.inner_text("#hand-left") == "2"  # the skipped one still waits
+    shot(page, "13-hand-review-after-skip")
+    ctx.close()
+    with Ledger(demo.settings.ledger_path) as ledger:
+        binh, cuong, dung = ledger.records([hd.binh, hd.cuong, hd.dung])
+        rows = corrections.hand_confirmations(ledger)
+    assert binh.number == "1595/SGDĐT-CTrTT" and not binh.needs_review
+    assert str(cuong.issue_date) == "2012-05-24" and cuong.needs_review
+    assert dung.number == "207/QĐ-SGDĐT" and dung.needs_review
+    assert [(r.record_key, r.read, r.confirmed, r.user) for r in rows] == [
+        (hd.binh, "1595", "1595", "luutru"), (hd.cuong, "21", "24", "luutru")]

@@ -1,10 +1,11 @@
 """The clerks' web app (Starlette + Jinja2, server-rendered, no JavaScript).
 
 Pages: login, search, record, page images and the record's searchable PDF,
-review queue and review form, dashboard, accounts and access log. Every page
-but the login form needs a session; every POST needs the session's CSRF
-token. Files are found from a record key and a page number through the
-ledger, never from a path in the request.
+review queue and review form, the keyboard review of handwritten numbers and
+days, dashboard, accounts and access log. Every page but the login form
+needs a session; every POST needs the session's CSRF token. Files are found
+from a record key and a page number through the ledger, never from a path in
+the request.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ SESSION_COOKIE = "sohoa_session"
 LOGIN_CSRF_COOKIE = "sohoa_login_csrf"
 PAGE_SIZE = 20
 MAX_FORM_BYTES = 64 * 1024
+#: The keyboard review shows a handwritten slot's crop this many times its size, at most this wide.
+HAND_ZOOM, HAND_MAX_WIDTH = 3, 1200
 
 _HEADERS = (
     ("content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
@@ -445,16 +448,21 @@ def correct(request: Request) -> Response:
                 return error(request, 404, "not_found")
             return render(request, "error.html", status_code=400, message=str(exc))
         if changes:
-            index = open_index(web.settings.resolved_index_url)
-            try:
-                corrections.reindex(ledger, index, [key])
-            finally:
-                index.close()
+            _reindex(web, ledger, key)
     web.store.log_access(user, _ip(request), "correct:" + ",".join(c.field for c in changes), key)
     if form.get("mark_reviewed"):
         return RedirectResponse(f"/review?saved={len(changes)}", status_code=303)
     back = "/review/" if form.get("back") == "review" else "/records/"
     return RedirectResponse(f"{back}{key}?saved={len(changes)}", status_code=303)
+
+
+def _reindex(web: WebState, ledger: Ledger, key: str) -> None:
+    """Bring the index up to date for one corrected record."""
+    index = open_index(web.settings.resolved_index_url)
+    try:
+        corrections.reindex(ledger, index, [key])
+    finally:
+        index.close()
 
 
 # -- review ---------------------------------------------------------------------------------
@@ -466,8 +474,9 @@ def review_list(request: Request) -> Response:
     page = max(1, int(request.query_params["page"])) if request.query_params.get("page", "").isdigit() else 1
     with _state(request).ledger() as ledger:
         total, items = queries.review_queue(ledger, limit=50, offset=(page - 1) * 50)
+        hand_left = queries.hand_queue(ledger)[1]
     return render(request, "review_list.html", total=total, items=items, page=page, pages=(total + 49) // 50,
-                  saved=request.query_params.get("saved"))
+                  saved=request.query_params.get("saved"), hand_left=hand_left)
 
 
 @guarded("correct")
@@ -484,6 +493,80 @@ def review_page(request: Request) -> Response:
     reasons = [r.removeprefix("review:").strip() for r in rec.reasons if r.startswith("review:")]
     return render(request, "review.html", rec=rec, fields=fields, history=hist, reasons=reasons,
                   saved=request.query_params.get("saved"))
+
+
+def _hand_crop(ledger: Ledger, item: queries.HandItem) -> tuple[int, int] | None:
+    """The size to show a handwritten value's crop at (``/records/{key}/crop/{field}.jpg``), or ``None``."""
+    rec = ledger.records([item.key])[0]
+    spot = images.locate_field(ledger, rec, item.field, item.value)
+    pf = images.page_files(ledger, rec, spot.page_no) if spot else None
+    if not spot or not pf or not pf.image_path or not pf.image_path.is_file():
+        return None
+    w, h = images.crop_size(pf.image_path, spot.box)
+    zoom = min(HAND_ZOOM, HAND_MAX_WIDTH / w)
+    return round(w * zoom), round(h * zoom)
+
+
+def _hand_page(request: Request, ledger: Ledger, item: queries.HandItem | None, left: int, *,
+               status_code: int = 200, message: str | None = None) -> Response:
+    if item is not None:
+        web = _state(request)
+        web.store.log_access(request.state.session.user.name, _ip(request), "review-hand", item.key)
+    return render(request, "review_hand.html", status_code=status_code, item=item, left=left,
+                  crop=_hand_crop(ledger, item) if item else None, message=message,
+                  after=request.query_params.get("after") or "")
+
+
+@guarded("correct")
+def hand_review_page(request: Request) -> Response:
+    """One handwritten number or day at a time: its crop large, the digits read, Enter to confirm.
+
+    ``?after=<record id>:<field>`` goes on past the fields already seen, so a
+    skipped one does not come back until the reviewer starts over.
+    """
+    with _state(request).ledger() as ledger:
+        item, left = queries.hand_queue(ledger, request.query_params.get("after"))
+        return _hand_page(request, ledger, item, left)
+
+
+@guarded("correct")
+def hand_review_submit(request: Request) -> Response:
+    """Confirm (nothing typed) or correct the digits shown, keep the confirmation, go on to the next."""
+    web = _state(request)
+    form: dict[str, str] = request.state.form
+    key, field, typed = form.get("key", ""), form.get("field", ""), form.get("digits", "").strip()
+    user = request.state.session.user.name
+    with web.ledger() as ledger:
+        rows = ledger.records([key])
+        if not rows or field not in corrections.HAND_FIELDS:
+            return error(request, 404, "not_found")
+        onward = RedirectResponse(f"/review/handwritten?after={rows[0].id}:{field}", status_code=303)
+        item = queries.hand_item(ledger, key, field)
+        if item is None:
+            return onward  # confirmed already (a second Enter) or reviewed meanwhile
+        slot = images.hand_slot(ledger, rows[0], field)
+        try:
+            _, changes = corrections.confirm_handwritten(
+                ledger, key, field, typed, user, shown=form.get("shown"),
+                hand=slot[1] if slot else None, page_no=slot[0] if slot else None)
+        except corrections.CorrectionError as exc:
+            lang = _lang(request)
+            if isinstance(exc, corrections.StaleValue):
+                message = translate(lang, "hand_stale")
+            elif field == "number":
+                message = translate(lang, "hand_bad_number", typed=typed)
+            else:
+                message = translate(lang, "hand_bad_day", typed=typed, month=item.value[5:7])
+            item, left = queries.hand_item(ledger, key, field), queries.hand_queue(ledger)[1]
+            if item is None:
+                return onward
+            return _hand_page(request, ledger, item, left, message=message,
+                              status_code=409 if isinstance(exc, corrections.StaleValue) else 400)
+        if changes:
+            _reindex(web, ledger, key)
+    action = f"hand:{field}" + (":" + ",".join(c.field for c in changes) if changes else "")
+    web.store.log_access(user, _ip(request), action, key)
+    return onward
 
 
 # -- dashboard ------------------------------------------------------------------------------
@@ -570,6 +653,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/records/{key}/record.pdf", record_pdf),
         Route("/records/{key}/correct", correct, methods=["POST"]),
         Route("/review", review_list),
+        Route("/review/handwritten", hand_review_page, methods=["GET"]),
+        Route("/review/handwritten", hand_review_submit, methods=["POST"]),
         Route("/review/{key}", review_page),
         Route("/dashboard", dashboard),
         Route("/admin/users", users_page, methods=["GET"]),

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from ocr.pages import derived_dir_for, load_hand, load_words, write_atomic
 from ocr.pdf import PdfPage
+from pipeline.domain import HandField
 from pipeline.folding import fold
 from pipeline.ledger import Ledger, RecordRow
 from sohoa.settings import Settings
@@ -33,6 +34,8 @@ __all__ = [
     "FieldSpot",
     "locate_field",
     "crop_jpeg",
+    "crop_size",
+    "hand_slot",
     "original_jpeg",
     "MAX_ORIGINAL_WIDTH",
 ]
@@ -181,12 +184,12 @@ def locate_field(ledger: Ledger, record: RecordRow, field: str, value: str | Non
 
 def _handwritten_spot(words_path: Path | str | None, field: str, value: str | None, page_no: int) -> FieldSpot | None:
     """The slot of a handwritten number or day the value was read from (:func:`ocr.pages.load_hand`)."""
-    if not value or field not in ("number", "date"):
+    if not value or field not in ("number", "issue_date"):
         return None
     for h in load_hand(words_path):
         if field == "number" and h.kind == "number":
             ok = value.split("/")[0] == h.digits
-        elif field == "date" and h.kind == "day":
+        elif field == "issue_date" and h.kind == "day":
             ok = h.digits.isdigit() and value[8:10].isdigit() and int(value[8:10]) == int(h.digits)
         else:
             continue
@@ -196,11 +199,38 @@ def _handwritten_spot(words_path: Path | str | None, field: str, value: str | No
     return None
 
 
+def hand_slot(ledger: Ledger, record: RecordRow, field: str) -> tuple[int, HandField] | None:
+    """The digit reader's slot for a record's ``number`` or ``issue_date`` (its day), whatever it read.
+
+    The records stage takes handwriting from the record's first page (the
+    header), so only that page's hand layer is looked at.
+    """
+    kind = {"number": "number", "issue_date": "day"}.get(field)
+    pf = page_files(ledger, record, record.pages[0]) if kind and record.pages else None
+    for h in load_hand(pf.words_path if pf else None):
+        if h.kind == kind:
+            return pf.page_no, h  # type: ignore[union-attr]
+    return None
+
+
+def _crop_area(size: tuple[int, int], box: Box, pad_x: int, pad_y: int) -> tuple[int, int, int, int]:
+    w, h = size
+    return max(0, box.left - pad_x), max(0, box.top - pad_y), min(w, box.right + pad_x), min(h, box.bottom + pad_y)
+
+
+def crop_size(image_path: Path, box: Box, *, pad_x: int = 160, pad_y: int = 45,
+              max_width: int = 900) -> tuple[int, int]:
+    """The pixel size of :func:`crop_jpeg`'s image, from the page's header only (nothing decoded)."""
+    with Image.open(image_path) as img:
+        left, top, right, bottom = _crop_area(img.size, box, pad_x, pad_y)
+    w, h = max(1, right - left), max(1, bottom - top)
+    return (max_width, max(1, h * max_width // w)) if w > max_width else (w, h)
+
+
 def crop_jpeg(image_path: Path, box: Box, *, pad_x: int = 160, pad_y: int = 45, max_width: int = 900) -> bytes:
     """A JPEG of the page around ``box`` with some context."""
     with Image.open(image_path) as img:
-        w, h = img.size
-        area = (max(0, box.left - pad_x), max(0, box.top - pad_y), min(w, box.right + pad_x), min(h, box.bottom + pad_y))
+        area = _crop_area(img.size, box, pad_x, pad_y)
         part = img.convert("RGB").crop(area)
         # Outline the words themselves so the eye finds them in their context.
         ImageDraw.Draw(part).rectangle(

@@ -1,4 +1,4 @@
-"""What the pages show, as plain data: search with facets, queue, counts, provenance.
+"""What the pages show, as plain data: search with facets, queues, counts, provenance.
 
 Functions take the ledger or the index and return dataclasses or dicts; the
 app only turns them into HTML.
@@ -15,6 +15,7 @@ from indexing import SearchFilters, SearchIndex
 from pipeline.domain import ProcedureType
 from pipeline.ledger import Ledger
 from pipeline.validity import status_on
+from web.corrections import HAND_FIELDS, ensure_schema, handwritten_reasons, shown_digits
 
 __all__ = [
     "FACET_LIMIT",
@@ -25,6 +26,10 @@ __all__ = [
     "doc_status",
     "QueueItem",
     "review_queue",
+    "HandItem",
+    "hand_cursor",
+    "hand_queue",
+    "hand_item",
     "valid_by_type_year",
     "provenance",
 ]
@@ -151,6 +156,93 @@ def review_queue(ledger: Ledger, limit: int = 50, offset: int = 0) -> tuple[int,
         for r in rows
     ]
     return total, items
+
+
+@dataclass(frozen=True)
+class HandItem:
+    """One handwritten value waiting in the keyboard review (``/review/handwritten``)."""
+
+    id: int
+    key: str
+    field: str  # "number" or "issue_date"
+    value: str
+    digits: str  # what the page shows and Enter confirms
+    rest: str  # what stays as it is after the digits: the number's "/symbol", the date's "/05/2012"
+    confidence: float  # the reader's, from the review reason
+    issuer: str | None
+    subject: str | None
+
+    @property
+    def cursor(self) -> str:
+        """Where the queue goes on from this item (``?after=``)."""
+        return f"{self.id}:{self.field}"
+
+
+_HAND_ORDER = {f: i for i, f in enumerate(HAND_FIELDS)}
+_HAND_LIKE = "%read from handwriting%"
+
+
+def hand_cursor(value: str | None) -> tuple[int, int]:
+    """``"12:number"`` as a position in the queue (record id, field order); the start when unreadable."""
+    rid, _, field = (value or "").partition(":")
+    if rid.isdigit() and field in _HAND_ORDER:
+        return int(rid), _HAND_ORDER[field]
+    return 0, -1
+
+
+def _hand_items(ledger: Ledger, rows: list[object]) -> list[HandItem]:
+    """The fields of these records still waiting: read from handwriting, not confirmed at their value."""
+    keys = [r["key"] for r in rows]  # type: ignore[index]
+    marks = ",".join("?" * len(keys)) or "NULL"
+    done = {(r["record_key"], r["field"], r["value"]) for r in ledger.query(
+        f"SELECT record_key, field, value FROM hand_confirmations WHERE record_key IN ({marks})", keys)}
+    items = []
+    for r in rows:
+        by_field = handwritten_reasons(json.loads(r["reasons"]))  # type: ignore[index]
+        for field in HAND_FIELDS:
+            value, reason = r[field], by_field.get(field)  # type: ignore[index]
+            if reason is None or not value or (r["key"], field, value) in done:  # type: ignore[index]
+                continue
+            rest = "".join(value.partition("/")[1:]) if field == "number" else f"/{value[5:7]}/{value[:4]}"
+            items.append(HandItem(
+                id=r["id"], key=r["key"], field=field, value=value,  # type: ignore[index]
+                digits=shown_digits(field, value, reason.digits), rest=rest,
+                confidence=reason.confidence, issuer=r["issuer"], subject=r["subject"],  # type: ignore[index]
+            ))
+    return items
+
+
+_HAND_SQL = ("SELECT id, key, number, issue_date, issuer, subject, reasons FROM records "
+             "WHERE needs_review=1 AND duplicate_of IS NULL AND reasons LIKE ?")
+
+
+def hand_queue(ledger: Ledger, after: str | None = None, chunk: int = 200) -> tuple[HandItem | None, int]:
+    """The next handwritten value to review after ``after`` (oldest record first), and how many wait in all.
+
+    A value waits while its record needs review, a reason says the digit
+    reader read it, and nobody has confirmed it at its current value.
+    """
+    ensure_schema(ledger)
+    pos = hand_cursor(after)
+    left = 0
+    first: HandItem | None = None
+    last = 0
+    while True:
+        rows = ledger.query(_HAND_SQL + " AND id > ? ORDER BY id LIMIT ?", (_HAND_LIKE, last, chunk))
+        for item in _hand_items(ledger, rows):
+            left += 1
+            if first is None and (item.id, _HAND_ORDER[item.field]) > pos:
+                first = item
+        if len(rows) < chunk:
+            return first, left
+        last = int(rows[-1]["id"])
+
+
+def hand_item(ledger: Ledger, key: str, field: str) -> HandItem | None:
+    """One record's handwritten value, if it still waits for review."""
+    ensure_schema(ledger)
+    rows = ledger.query(_HAND_SQL + " AND key = ?", (_HAND_LIKE, key))
+    return next((i for i in _hand_items(ledger, rows) if i.field == field), None)
 
 
 def valid_by_type_year(ledger: Ledger, on: dt.date) -> dict[str, Counter[int | None]]:
