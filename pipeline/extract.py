@@ -364,9 +364,14 @@ def _take_school_name(orig: str, start: int) -> str | None:
         gap = orig[pos:s]
         if gap.strip(" \t\n") or gap.count("\n") > 1:
             break
-        if words and "\n" in gap and len(words) > 1:
-            break  # a name of two words or more is whole; one word goes on where its line was wrapped
         w = m.group(0)
+        if words and "\n" in gap and len(words) > 1:
+            # A name of two words or more is whole at a line's end ("… Lê Lợi\nHiệu trưởng …"), unless
+            # the next line opens with one capitalised word and a comma: its wrapped last word
+            # ("Hồ Xuân\nHương, huyện Yên Khánh").
+            if w[:1].isupper() and w[1:].islower() and re.match(r"[,.;]", orig[e:e + 1]):
+                words.append(w)
+            break
         fw = fold(w)
         numbered = re.match(r"\s*(\d{1,2})(?![\d/.])", orig[e:]) if words and fw == "so" else None
         if numbered is not None:

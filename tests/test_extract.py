@@ -328,6 +328,10 @@ def test_parse_school_forms() -> None:
     # A name of one word goes on where its line was wrapped; one of two words is whole.
     assert parse_school("công nhận Trường Tiểu học Kim\nNghĩa, huyện Kiến Xương") == "Trường Tiểu học Kim Nghĩa"
     assert parse_school("Trường THCS Lê Lợi\nĐạt chuẩn") == "Trường THCS Lê Lợi"
+    # …unless the next line opens with one word and a comma: the name's wrapped last word.
+    assert parse_school("đối với: Trường Tiểu học Hồ Xuân\nHương, huyện Yên Khánh.") == (
+        "Trường Tiểu học Hồ Xuân Hương")
+    assert parse_school("Hiệu trưởng Trường THCS Lê Lợi\nHiệu trưởng chịu trách nhiệm") == "Trường THCS Lê Lợi"
     assert parse_school("truong thcs hoa sen") is None  # lower case and unknown: not a name
     assert parse_school("truong thcs le loi") == "Trường THCS Lê Lợi"  # a known school, spelt exactly
     assert parse_school("Trường Mầm non\nCầu Đất, quận Ngô Quyền") == "Trường Mầm non Cầu Đất"
