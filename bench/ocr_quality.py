@@ -6,6 +6,7 @@ Usage::
         --layout images --seed 7 --jobs 2
     python -m bench.ocr_quality /tmp/ocrbench [--workers 2] [--limit N] [--ocrmypdf]
     python -m bench.ocr_quality SET [SET...] --restore-only   # deskew and orientation only, no OCR
+    python -m bench.ocr_quality SET --real ../shared/real-scans  # + the transcribed real pages
 
 Every page of the generated set is read by each method in the same run; the
 table gives mean CER and WER against the ground-truth text, and seconds per
@@ -19,6 +20,13 @@ summed length of the truth (so a short page weighs little); reading order
 counts in full. CER (lines): each truth line is matched to its closest OCR
 line, so blocks read in another order cost nothing, while lines glued
 together or split, and garbage, still count (see :func:`line_cer`).
+
+A second table gives the order-free CER per damage level **and font
+family** (the varied generator's seven; its records say which) with plain
+Tesseract beside sohoa and where sohoa is worse. ``--real`` adds the real
+pages that have a transcription in ``../shared/real-scans``: the clean
+printed pages of ``clean-*`` and the two pages of ``gt/`` (level "real",
+one row each).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -86,6 +95,14 @@ def line_cer(ocr: str, truth: str) -> float:
     return errors / max(sum(len(x) for x in t_lines), 1)
 
 
+def word_recall(ocr: str, truth: str) -> float:
+    """Share of the truth's words found in the reading, in any order (each word as often as it is there):
+    fair to a transcription whose lines are whole paragraphs."""
+    have = Counter(_norm(ocr).split())
+    want = Counter(_norm(truth).split())
+    return sum((have & want).values()) / max(sum(want.values()), 1)
+
+
 def wer(ocr: str, truth: str) -> float:
     """Word error rate of ``ocr`` against ``truth``."""
     t = _norm(truth).split()
@@ -98,6 +115,7 @@ class PageRun:
 
     level: str
     method: str
+    font: str
     cer: float
     line_cer: float
     wer: float
@@ -106,6 +124,7 @@ class PageRun:
     seconds: float
     restore_s: float = 0.0
     ocr_s: float = 0.0
+    recall: float = 0.0  # word_recall
     skew_error: float | None = None  # degrees between the skew found and the generator's
     turned_right: bool | None = None  # the quarter turns undone as the generator made them
 
@@ -129,13 +148,32 @@ class TruthPage:
     text: str
     skew_deg: float
     rotation: int
+    font: str = "classic"
 
 
 def _pages(root: Path) -> list[TruthPage]:
     truth = json.loads((root / "ground_truth.json").read_text(encoding="utf-8"))
+    # The varied generator's records say each page's font family (one look a record).
+    fonts = {(r["file"], page): r["font"] for r in truth["records"] if r.get("font") for page in r["pages"]}
     return [TruthPage(root / f["path"], int(p["page"]), f["damage"], p["text"], float(p.get("skew_deg", 0.0)),
-                      int(p.get("rotation", 0)))
+                      int(p.get("rotation", 0)), fonts.get((f["path"], int(p["page"])), "classic"))
             for f in truth["files"] for p in f["pages"]]
+
+
+#: The real pages with a transcription: (image, page, transcription), under ``../shared/real-scans``.
+REAL_PAGES = (
+    ("clean-tesseract-test/viet.tif", 1, "clean-tesseract-test/viet.gt.txt"),
+    ("clean-vietocr3/vietsample1.tif", 1, "clean-vietocr3/vietsample1.page1.gt.txt"),
+    ("img/dn2020_1906_SGDDT-CTrTT_p1.jpg", 1, "gt/dn2020_1906_SGDDT-CTrTT_p1.gt.txt"),
+    ("img/dn2020_1906_SGDDT-CTrTT_p2.jpg", 1, "gt/dn2020_1906_SGDDT-CTrTT_p2.gt.txt"),
+)
+
+
+def _real_pages(root: Path) -> list[TruthPage]:
+    """The transcribed real pages that are there (the set is not in the project; absent ones are skipped)."""
+    return [TruthPage(root / image, page, "real", (root / gt).read_text(encoding="utf-8"), 0.0, 0,
+                      Path(image).stem)
+            for image, page, gt in REAL_PAGES if (root / image).is_file() and (root / gt).is_file()]
 
 
 def _plain(path: Path, page: int, settings: Settings) -> Reading:
@@ -187,11 +225,12 @@ METHODS = {"tesseract": _plain, "sohoa": _sohoa, "ocrmypdf": _ocrmypdf, "restore
 
 
 def run(roots: list[Path], methods: list[str], workers: int, limit: int | None,
-        levels: set[str] | None = None) -> list[PageRun]:
-    """Read every page of the sets with every method; pages run ``workers`` at a time."""
+        levels: set[str] | None = None, real: Path | None = None) -> list[PageRun]:
+    """Read every page of the sets (and the transcribed real pages) with every method, ``workers`` at a time."""
     settings = Settings()
     pages = [p for root in roots for p in _pages(root) if levels is None or p.level in levels]
     pages = pages[:limit] if limit else pages
+    pages += _real_pages(real) if real is not None else []
     jobs = [(m, p) for m in methods for p in pages]
 
     def one(job: tuple[str, TruthPage]) -> PageRun:
@@ -206,9 +245,9 @@ def run(roots: list[Path], methods: list[str], workers: int, limit: int | None,
         # The generator turned and tilted the page; restoration undoes it (opposite sign and sense).
         skew_error = abs(got.geometry[0] + tp.skew_deg) if got.geometry else None
         turned_right = (got.geometry[1] + tp.rotation) % 360 == 0 if got.geometry else None
-        return PageRun(tp.level, method, cer(got.text, truth), line_cer(got.text, truth), wer(got.text, truth),
+        return PageRun(tp.level, method, tp.font, cer(got.text, truth), line_cer(got.text, truth), wer(got.text, truth),
                        len(_norm(truth)), len(_norm(truth).split()), time.perf_counter() - start,
-                       got.restore_s, got.ocr_s, skew_error, turned_right)
+                       got.restore_s, got.ocr_s, word_recall(got.text, truth), skew_error, turned_right)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(one, jobs))
@@ -243,6 +282,29 @@ def table(runs: list[PageRun]) -> str:
     return "\n".join(lines)
 
 
+def font_table(runs: list[PageRun]) -> str:
+    """Markdown table: order-free CER per damage level and font family, plain Tesseract beside sohoa."""
+    order = {"clean": 0, "mild": 1, "heavy": 2, "real": 3}
+    keys = sorted({(r.level, r.font) for r in runs if r.method in ("tesseract", "sohoa")},
+                  key=lambda k: (order.get(k[0], 9), k[1]))
+    lines = ["| damage | font | pages | CER (lines) Tesseract / sohoa | word recall Tesseract / sohoa | sohoa worse |",
+             "|---|---|---:|---:|---:|---|"]
+    for level, font in keys:
+        rate: dict[str, tuple[float, float, int] | None] = {}
+        for method in ("tesseract", "sohoa"):
+            rs = [r for r in runs if (r.level, r.font, r.method) == (level, font, method)]
+            rate[method] = (_weighted([(r.line_cer, r.chars) for r in rs]),
+                            _weighted([(r.recall, r.words) for r in rs]), len(rs)) if rs else None
+        plain, ours = rate["tesseract"], rate["sohoa"]
+        pages = (ours or plain or (0.0, 0.0, 0))[2]
+        worse = [what for what, i, bad in (("CER", 0, 1), ("recall", 1, -1))
+                 if plain and ours and bad * (ours[i] - plain[i]) > 0]
+        cers = " / ".join(f"{100 * x[0]:.2f}%" if x else "—" for x in (plain, ours))
+        recalls = " / ".join(f"{100 * x[1]:.1f}%" if x else "—" for x in (plain, ours))
+        lines.append(f"| {level} | {font} | {pages} | {cers} | {recalls} | {', '.join(worse)} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -252,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ocrmypdf", action="store_true", help="also run OCRmyPDF --deskew --clean (if installed)")
     ap.add_argument("--levels", help="only these damage levels, comma-separated (e.g. heavy)")
     ap.add_argument("--only-sohoa", action="store_true", help="skip the plain Tesseract baseline (for quick tuning)")
+    ap.add_argument("--real", type=Path, help="also the transcribed real pages of this folder (../shared/real-scans)")
     ap.add_argument("--restore-only", action="store_true",
                     help="no OCR: only how well restoration undoes the generator's skew and turns")
     args = ap.parse_args(argv)
@@ -263,10 +326,13 @@ def main(argv: list[str] | None = None) -> int:
             print("ocrmypdf is not installed; skipping it", file=sys.stderr)
     started = time.perf_counter()
     levels = set(args.levels.split(",")) if args.levels else None
-    runs = run(args.set, methods, args.workers, args.limit, levels)
+    runs = run(args.set, methods, args.workers, args.limit, levels, args.real)
     print(f"Tesseract {tesseract_version()}, {args.workers} workers, {len(runs)} page runs "
           f"in {time.perf_counter() - started:.0f} s\n")
     print(table(runs))
+    if not args.restore_only:
+        print("\nOrder-free CER (each truth line against its best-matching line read) per font family:\n")
+        print(font_table(runs))
     return 0
 
 

@@ -392,6 +392,34 @@ def rotate_quarter(image: np.ndarray, clockwise_deg: int) -> np.ndarray:
     return image if code is None else cv2.rotate(image, code)
 
 
+#: Letters shorter than this (in pixels, median blob height) are too small to tell up from down: a phone
+#: photo or a 70 dpi JPEG of an A4 page. The ascender ratio and OSD then judge a view enlarged to
+#: :data:`ORIENTATION_LETTER_PX`. (A real 576×960 page deskewed by 0.4° at its own size measured 0.84,
+#: "maybe upside down", and OSD said 180° at 3.1; enlarged first, 1.3–1.8 and 0° at 8–13.)
+SMALL_LETTER_PX = 14
+ORIENTATION_LETTER_PX = 30
+
+
+def _letter_height(gray: np.ndarray) -> float:
+    """Median height of the letter-like blobs of a page, in pixels (0 without any)."""
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w, area = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA]
+    letters = h[(h >= 4) & (h <= 300) & (w <= 3 * h) & (area >= 8)]
+    return float(np.median(letters)) if len(letters) else 0.0
+
+
+def _orientation_view(level: np.ndarray, skew: float, deskewed: np.ndarray) -> np.ndarray:
+    """The page as orientation is judged on: ``deskewed`` itself, or for a page of small letters ``level``
+    (the page before deskewing) enlarged, then deskewed (rotating first would blur letters of few pixels)."""
+    letter = _letter_height(level)
+    if not 0 < letter < SMALL_LETTER_PX:
+        return deskewed
+    factor = min(4.0, ORIENTATION_LETTER_PX / letter)
+    big = cv2.resize(level, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    return rotate(big, skew) if abs(skew) >= 0.1 else big
+
+
 def upside_down(ratio: float, osd: Callable[[], Orientation | None]) -> bool:
     """Whether a page is upside down, from its ascender ratio and, when that is not clear, Tesseract's OSD.
 
@@ -448,6 +476,7 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
         rotation = 90
         steps.append("turn90")
     skew = estimate_skew(gray, options.max_skew_deg)
+    level = gray
     if abs(skew) >= 0.1:
         gray = rotate(gray, skew)
         pen = rotate(pen, skew) if pen is not None else None
@@ -455,7 +484,8 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
     if options.detect_orientation:
         from ocr.tesseract import detect_orientation
 
-        if upside_down(ascender_ratio(gray), lambda: detect_orientation(gray, tesseract, what="orientation")):
+        view = _orientation_view(level, skew, gray)
+        if upside_down(ascender_ratio(view), lambda: detect_orientation(view, tesseract, what="orientation")):
             gray = rotate_quarter(gray, 180)
             pen = rotate_quarter(pen, 180) if pen is not None else None
             rotation = (rotation + 180) % 360
