@@ -304,6 +304,12 @@ class _Blob:
     def height(self) -> int:
         return self.bottom - self.top
 
+    def take(self, other: _Blob) -> None:
+        """Make ``other``'s strokes part of this blob."""
+        self.left, self.top = min(self.left, other.left), min(self.top, other.top)
+        self.right, self.bottom = max(self.right, other.right), max(self.bottom, other.bottom)
+        self.labels += other.labels
+
 
 def _blobs(ink: np.ndarray, slot: Slot, x0: int) -> tuple[list[_Blob], np.ndarray]:
     """The strokes of a slot's ink that may be digits, strokes overlapping sideways merged, left to right."""
@@ -325,9 +331,7 @@ def _blobs(ink: np.ndarray, slot: Slot, x0: int) -> tuple[list[_Blob], np.ndarra
     for b in blobs:
         last = merged[-1] if merged else None
         if last is not None and min(b.right, last.right) - max(b.left, last.left) > 0.5 * min(b.width, last.width):
-            last.left, last.top = min(last.left, b.left), min(last.top, b.top)
-            last.right, last.bottom = max(last.right, b.right), max(last.bottom, b.bottom)
-            last.labels += b.labels
+            last.take(b)
         else:
             merged.append(b)
     if not merged:
@@ -340,9 +344,7 @@ def _blobs(ink: np.ndarray, slot: Slot, x0: int) -> tuple[list[_Blob], np.ndarra
             continue
         near = min(kept, key=lambda k: max(k.left - b.right, b.left - k.right, 0))
         if max(near.left - b.right, b.left - near.right, 0) <= 0.15 * h:
-            near.left, near.top = min(near.left, b.left), min(near.top, b.top)
-            near.right, near.bottom = max(near.right, b.right), max(near.bottom, b.bottom)
-            near.labels += b.labels
+            near.take(b)
     return kept, labels
 
 

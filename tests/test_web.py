@@ -46,20 +46,27 @@ class Demo:
     hung: str        # OCR-mangled name, type unknown, needs review
 
 
+def draw_words(draw: ImageDraw.ImageDraw, x: int, y: int, text: str, font: ImageFont.FreeTypeFont, line: int,
+               words: list[dict], *, fill: int = 0, conf: float = 91.0, read: str | None = None) -> int:
+    """Draw each word of ``text`` from ``x`` and add its OCR word box (read as ``read`` when given) to
+    ``words``; the x after the last word."""
+    for word in text.split():
+        left, top, right, bottom = draw.textbbox((x, y), word, font=font)
+        draw.text((x, y), word, font=font, fill=fill)
+        words.append({"text": read or word, "conf": conf, "left": left, "top": top, "width": right - left,
+                      "height": bottom - top, "block": 1, "par": 1, "line": line})
+        x = right + 14
+    return x
+
+
 def draw_page(lines: list[str], jpeg: Path, words_json: Path, original: Path | None = None) -> None:
     """A page image with these lines and the OCR word boxes of what was drawn."""
     font = ImageFont.truetype(FONT, 30)
     img = Image.new("L", (1240, 120 + 55 * len(lines)), 255)
     draw = ImageDraw.Draw(img)
-    words = []
+    words: list[dict] = []
     for i, line in enumerate(lines):
-        x, y = 60, 60 + 55 * i
-        for k, word in enumerate(line.split()):
-            left, top, right, bottom = draw.textbbox((x, y), word, font=font)
-            draw.text((x, y), word, font=font, fill=0)
-            words.append({"text": word, "conf": 91.0, "left": left, "top": top, "width": right - left,
-                          "height": bottom - top, "block": 1, "par": 1, "line": i + 1})
-            x = right + 14
+        draw_words(draw, 60, 60 + 55 * i, line, font, i + 1, words)
     jpeg.parent.mkdir(parents=True, exist_ok=True)
     img.save(jpeg, "JPEG", quality=85)
     words_json.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
@@ -582,21 +589,14 @@ def draw_hand_page(lines: list[str], jpeg: Path, words_json: Path, hand: list[tu
         for part in re.split(r"(\{\d+\})", line):
             if part.startswith("{"):
                 digits = part.strip("{}")
-                left, top, right, bottom = draw.textbbox((x, y - 8), digits, font=script)
-                draw.text((x, y - 8), digits, font=script, fill=40)
+                x = draw_words(draw, x, y - 8, digits, script, i + 1, words, fill=40, conf=31.0, read="4/3") - 10
+                box = words[-1]
                 kind, conf = next(slots)
-                layer.append({"kind": kind, "digits": digits, "confidence": conf, "box": [top, bottom, left, right],
+                layer.append({"kind": kind, "digits": digits, "confidence": conf,
+                              "box": [box["top"], box["top"] + box["height"], box["left"], box["left"] + box["width"]],
                               "probabilities": [0.9] * len(digits)})
-                words.append({"text": "4/3", "conf": 31.0, "left": left, "top": top, "width": right - left,
-                              "height": bottom - top, "block": 1, "par": 1, "line": i + 1})
-                x = right + 4
                 continue
-            for word in part.split():
-                left, top, right, bottom = draw.textbbox((x, y), word, font=font)
-                draw.text((x, y), word, font=font, fill=0)
-                words.append({"text": word, "conf": 91.0, "left": left, "top": top, "width": right - left,
-                              "height": bottom - top, "block": 1, "par": 1, "line": i + 1})
-                x = right + 14
+            x = draw_words(draw, x, y, part, font, i + 1, words)
     jpeg.parent.mkdir(parents=True, exist_ok=True)
     img.save(jpeg, "JPEG", quality=85)
     words_json.write_text(json.dumps({"words": words, "tesseract": words, "hand": layer}, ensure_ascii=False),
