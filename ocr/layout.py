@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from ocr.postcorrect import Knowledge, correct_result
-from ocr.tesseract import OcrResult, OcrWord, run_ocr
+from ocr.tesseract import OcrResult, OcrWord, run_ocr, split_columns, words_to_text
 from sohoa.settings import TesseractOptions
 
 __all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "find_header_split", "ocr_scale", "PageCanvas", "page_canvas", "canvas_words", "read_page_text"]
@@ -316,6 +316,8 @@ def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | Non
             replace(w, left=round(w.left / scale), top=round(w.top / scale),
                     width=max(1, round(w.width / scale)), height=max(1, round(w.height / scale)))
             for w in read.words))
+    columns = split_columns(read.words)
+    read = OcrResult(text=words_to_text(columns), words=columns)
     raw = read.words
     if knowledge is not None:
         read = correct_result(read, knowledge)[0]

@@ -109,6 +109,10 @@ class Lexicon:
 ACT_END = "./."
 
 
+#: Punctuation that opens or closes a printed word.
+_WORD_MARKS = "()[],;:.!?\"'“”"
+
+
 def is_garbage(word: OcrWord) -> bool:
     """A low-confidence word that is half symbols or more: a stain, seal or signature.
 
@@ -117,8 +121,10 @@ def is_garbage(word: OcrWord) -> bool:
     """
     if word.text == ACT_END:
         return False
-    alnum = sum(ch.isalnum() for ch in word.text)
-    return word.conf < 60 and 2 * alnum <= len(word.text)
+    # Brackets and sentence marks around a word are print ("(để", "b/c);"), not scribble.
+    core = word.text.strip(_WORD_MARKS) or word.text
+    alnum = sum(ch.isalnum() for ch in core)
+    return word.conf < 60 and 2 * alnum <= len(core)
 
 
 #: A word this many times the page's median word height is a pen stroke (a
@@ -131,18 +137,32 @@ _MIN_WORDS_FOR_HEIGHT = 8
 _NUMBER = re.compile(r"(?=.*\d)[\dA-ZĐ]+([./-][\dA-ZĐ]+)*[.,;:]?")
 
 
-def tall_strokes(words: Sequence[OcrWord]) -> set[int]:
+#: A tall word read at this confidence or above, every syllable of it a known one, is large print.
+TALL_PRINT_CONF = 80
+
+
+def _large_print(word: OcrWord, lex: Lexicon | None) -> bool:
+    """A confidently read word of known syllables ("GIẤY CHỨNG NHẬN" of a certificate's title)."""
+    syllables = _SYLLABLE.findall(unicodedata.normalize("NFC", word.text))
+    return (lex is not None and word.conf >= TALL_PRINT_CONF and bool(syllables)
+            and all(lex.unigrams[syl.lower()] for syl in syllables))
+
+
+def tall_strokes(words: Sequence[OcrWord], lex: Lexicon | None = None) -> set[int]:
     """Indices of the words far taller than the page's text: signature strokes.
 
     A number read with confidence stays (alone or with its printed symbol,
-    "123/QĐ-UBND"): a handwritten number filled into a blank can be written large.
+    "123/QĐ-UBND"): a handwritten number filled into a blank can be written
+    large. So does a title in large print: a word of syllables ``lex`` knows,
+    read with confidence (a stroke read as letters is doubted or no word).
     """
     heights = sorted(w.height for w in words if w.text.strip())
     if len(heights) < _MIN_WORDS_FOR_HEIGHT:
         return set()
     limit = TALL_WORD_RATIO * heights[len(heights) // 2]
     return {i for i, w in enumerate(words)
-            if w.height >= limit and not (w.conf >= 60 and _NUMBER.fullmatch(w.text))}
+            if w.height >= limit and not (w.conf >= 60 and _NUMBER.fullmatch(w.text))
+            and not _large_print(w, lex)}
 
 
 def _line_key(word: OcrWord) -> tuple[int, int, int]:
@@ -505,7 +525,7 @@ def correct_result(result: OcrResult, knowledge: Knowledge) -> tuple[OcrResult, 
     """
     lex = knowledge.lexicon
     words = result.words
-    tall = tall_strokes(words)
+    tall = tall_strokes(words, lex)
     dropped = tall | stroke_scraps(words, tall) | lone_specks(words)
     kept = [w for i, w in enumerate(words) if not is_garbage(w) and i not in dropped]
     # Neighbours are taken within a line, as the lexicon was learnt.

@@ -168,7 +168,8 @@ def remove_holes(gray: np.ndarray, *, dark: int = 70, min_width_px: int = 16, ri
     small = _downscale(gray, 2)
     radius = max(2, min_width_px // 4)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    holes = cv2.morphologyEx((small < dark).astype(np.uint8), cv2.MORPH_OPEN, disc)
+    dark_mask = (small < dark).astype(np.uint8)
+    holes = _without_letters(cv2.morphologyEx(dark_mask, cv2.MORPH_OPEN, disc), dark_mask)
     # The median from the histogram (no sort of the page): the 50th percentile is numpy's median.
     paper = _percentile_of_hist(cv2.calcHist([small], [0], None, [256], [0, 256]).ravel(), 50)
     if paper <= 240:  # on white paper a white hole cannot be told apart, and needs no cleaning
@@ -184,6 +185,68 @@ def remove_holes(gray: np.ndarray, *, dark: int = 70, min_width_px: int = 16, ri
     holes = cv2.dilate(holes, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1)))
     mask = cv2.resize(holes * np.uint8(255), (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     return cv2.max(gray, mask, dst=mask)
+
+
+#: Two dark blobs are letters of one word when their heights differ by less than this factor, they
+#: share most of their rows and the gap between them is under a letter's height.
+_LETTER_HEIGHT_RATIO = 1.6
+_LETTER_ROW_OVERLAP = 0.6
+#: A stroke is thin for its height: the widest disc inside a letter (bold "I" included) is at most
+#: this share of the letter's height; a round hole's is about half of it.
+_STROKE_SHARE = 0.2
+#: A letter (or two touching) is at most this many times as wide as it is tall.
+_LETTER_WIDTH = 2.5
+#: A title's letters are at most this many times the height of the page's common letters.
+_TITLE_LETTERS = 5.0
+
+
+def _without_letters(thick: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """``thick`` (dark parts wider than a pen stroke) without the blobs of ``dark`` that are letters.
+
+    Bold print as large as a certificate's title, or a bold header scanned
+    at 600 dpi, has strokes as wide as a small hole. A letter is made of
+    strokes thin for its height (a round hole is as wide as it is tall) and
+    stands in a row of blobs of its height, on the same rows, a letter's
+    height or less apart, themselves made of thin strokes; a hole stands
+    alone or among round holes (print touching a hole joins its blob, which
+    then has no such neighbour).
+    """
+    if not thick.any():
+        return thick
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    top, left = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_LEFT]
+    height, width = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    bottom, right = top + height, left + width
+    candidates = [int(i) for i in np.unique(labels[thick > 0]) if i]
+    depth = cv2.distanceTransform(dark, cv2.DIST_L2, 3)
+
+    def radius(i: int) -> float:
+        box = (slice(top[i], bottom[i]), slice(left[i], right[i]))
+        return float(depth[box][labels[box] == i].max())
+
+    # The page's letters: the median height of the blobs shaped like one.
+    shaped = (height[1:] >= 3) & (width[1:] <= 3 * height[1:])
+    letter = float(np.median(height[1:][shaped])) if shaped.any() else 0.0
+    # Thin blobs are stroke-like by definition; of the thick ones, those thin for their height,
+    # shaped like a letter and no more than a title's size.
+    stroke_like = np.ones(n, dtype=bool)
+    for i in candidates:
+        stroke_like[i] = (radius(i) <= _STROKE_SHARE * height[i] and width[i] <= _LETTER_WIDTH * height[i]
+                          and height[i] <= _TITLE_LETTERS * letter)
+    holes = thick.copy()
+    for i in candidates:
+        if not stroke_like[i]:
+            continue
+        ratio = height / height[i]
+        overlap = np.minimum(bottom, bottom[i]) - np.maximum(top, top[i])
+        gap = np.maximum(left, left[i]) - np.minimum(right, right[i])
+        mates = (stroke_like & (ratio > 1 / _LETTER_HEIGHT_RATIO) & (ratio < _LETTER_HEIGHT_RATIO)
+                 & (overlap >= _LETTER_ROW_OVERLAP * np.minimum(height, height[i])) & (gap <= height[i]))
+        mates[[0, i]] = False
+        if mates.any():
+            box = (slice(top[i], bottom[i]), slice(left[i], right[i]))
+            holes[box][labels[box] == i] = 0
+    return holes
 
 
 def normalize_background(gray: np.ndarray) -> np.ndarray:

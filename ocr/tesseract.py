@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -199,6 +199,43 @@ def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
         else:
             lines[-1] += " " + w.text
     return "\n".join(lines).strip()
+
+
+#: A gap between two words of one line wider than this many times the line's word height
+#: is a gutter between two columns, not a space (a justified line stretches its spaces to
+#: about one height; the number and the place-date of a header sit 5–10 heights apart).
+COLUMN_GAP_HEIGHTS = 3.0
+
+
+def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIGHTS) -> tuple[OcrWord, ...]:
+    """Words with each line cut where a gutter runs through it.
+
+    Tesseract joins the pieces of two columns that share a row (the number
+    on the left and the place-date on the right, "Nơi nhận:" and the
+    signer's title) into one line when the rest of the page is one column.
+    A gap wider than ``gap_heights`` times the line's median word height
+    starts a new line (a new ``line`` number in the same block and
+    paragraph, after every line number used), so each column's text is a
+    line of its own. The words and their order are unchanged.
+    """
+    out: list[OcrWord] = []
+    next_line = max((w.line for w in words), default=0) + 1
+    i = 0
+    while i < len(words):
+        key = (words[i].block, words[i].par, words[i].line)
+        j = i
+        while j < len(words) and (words[j].block, words[j].par, words[j].line) == key:
+            j += 1
+        line = words[i:j]
+        height = float(np.median([w.height for w in line]))
+        current = line[0].line
+        out.append(line[0])
+        for prev, w in zip(line, line[1:]):
+            if w.left - (prev.left + prev.width) > gap_heights * height:
+                current, next_line = next_line, next_line + 1
+            out.append(w if current == w.line else replace(w, line=current))
+        i = j
+    return tuple(out)
 
 
 def run_ocr(image: np.ndarray, options: TesseractOptions, *, what: str = "page") -> OcrResult:

@@ -412,6 +412,19 @@ def _opens_header(line: str, profile: Profile) -> bool:
     return True
 
 
+#: The administrative units a header line names a place after ("UBND TỈNH <name>"), folded.
+_UNITS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
+
+
+def _unit_without_name(line: str) -> bool:
+    """A people's committee line that ends in its unit and no name ("UBND TỈNH"): damage ate the
+    place's name. (Other bodies are named so: "BỘ CHỈ HUY QUÂN SỰ TỈNH".)"""
+    words = fold(line).strip(_EDGE_PUNCT).split()
+    committee = words[:1] == ["ubnd"] or words[:4] == ["uy", "ban", "nhan", "dan"]
+    return committee and any(words[-len(u.split()):] == u.split() and len(words) - len(u.split()) in (1, 4)
+                             for u in _UNITS)
+
+
 def _one_word_district(folded: str) -> bool:
     """A district named by one word ("HUYỆN THỦ"): what a stain left of "HUYỆN THỦY NGUYÊN" (a huyện's
     or quận's name has two syllables or more; "QUẬN 1" is a number)."""
@@ -488,6 +501,8 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
             notes.append(f"issuer line '{h.read}' kept as printed; the profile has '{k.printed}'")
         elif not h.clear:
             notes.append(f"issuer line '{h.read}' is not clearly read (no header line the profile knows)")
+        if _unit_without_name(h.read):
+            notes.append(f"issuer line '{h.read}' ends in a unit without its name (a word lost?)")
         if k is not None and k.body is not None and (longer := _one_word_longer(h.read, k.body)):
             notes.append(f"issuer line '{h.read}' may have lost a word: the body is also printed '{longer}'")
     alone = fold(lines[-1].value)

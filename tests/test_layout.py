@@ -181,3 +181,19 @@ def test_a_blank_page_gives_no_words() -> None:
     blank = np.full((1200, 900), 255, np.uint8)
     assert page_canvas(blank, TesseractOptions()).image.min() == 255
     assert read_page_text(blank, TesseractOptions(), KNOW).words == ()
+
+
+def test_two_columns_sharing_one_row_under_a_centred_header_come_out_as_two_lines() -> None:
+    # The motto centred on top and the issuer under it: no two-column header for the
+    # zones to split, so Tesseract sees the number and the place-date as one row of text.
+    font = ImageFont.truetype(FONT, 46)
+    img = Image.new("L", (2480, 1400), 255)
+    d = ImageDraw.Draw(img)
+    for i, line in enumerate(RIGHT[:2] + LEFT[:2]):
+        d.text((1240 - d.textlength(line, font=font) / 2, 120 + i * 70), line, font=font, fill=0)
+    d.text((260, 420), LEFT[2], font=font, fill=0)
+    d.text((2300 - d.textlength(RIGHT[2], font=font), 420), RIGHT[2], font=font, fill=0)
+    for i, line in enumerate(BODY[1:]):
+        d.text((180, 600 + i * 90), line, font=font, fill=0)
+    lines = [ln.strip() for ln in read_page_text(np.asarray(img).copy(), TesseractOptions(), KNOW).text.splitlines()]
+    assert LEFT[2] in lines and RIGHT[2] in lines, lines

@@ -64,6 +64,9 @@ def test_stain_and_signature_garbage_is_dropped() -> None:
     assert fixed.text == "KT. GIÁM ĐỐC" and changes == 2
     assert not is_garbage(OcrWord("./.", 95.0, 0, 0, 1, 1, 1, 1, 1))  # confident punctuation stays
     assert not is_garbage(OcrWord("2", 10.0, 0, 0, 1, 1, 1, 1, 1))  # a lone digit stays (a page number)
+    # A doubted word in brackets and sentence marks is print ("- Bộ GD&ĐT (để b/c);").
+    assert not is_garbage(OcrWord("b/c);", 40.0, 0, 0, 5, 1, 1, 1, 1))
+    assert is_garbage(OcrWord("));", 40.0, 0, 0, 3, 1, 1, 1, 1))
 
 
 def test_signature_strokes_far_taller_than_the_text_are_dropped() -> None:
@@ -85,6 +88,18 @@ def test_signature_strokes_far_taller_than_the_text_are_dropped() -> None:
     assert fixed.text.startswith("Điều 1. Cấp bản sao văn bằng")
     # Too few words for a median: nothing is judged by height.
     assert tall_strokes([*body[:5], scribble]) == set()
+
+
+def test_a_title_in_large_print_read_with_confidence_is_not_a_stroke() -> None:
+    # A certificate's title is 2-3 times the body's height; it is print when its syllables are
+    # known words read with confidence, while a stroke read as a doubted "word" still goes.
+    body = [replace(w, height=40) for w in _line("Điều 1. Cấp bản sao văn bằng tốt nghiệp trung học phổ thông")]
+    title = [OcrWord(t, 91.0, 300 * i, 100, 250, 110, 1, 1, 9) for i, t in enumerate(("GIẤY", "CHỨNG", "NHẬN"))]
+    stroke = OcrWord("mang", 47.0, 1600, 2300, 200, 145, 1, 3, 1)
+    words = [*title, *body, stroke]
+    assert tall_strokes(words, KNOW.lexicon) == {len(words) - 1}
+    fixed, _ = correct_result(OcrResult(words_to_text(words), tuple(words)), KNOW)
+    assert fixed.text.startswith("GIẤY CHỨNG NHẬN") and "mang" not in fixed.text
 
 
 def test_a_profiles_knowledge_is_built_once() -> None:

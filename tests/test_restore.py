@@ -15,6 +15,7 @@ from ocr.restore import (
     estimate_skew,
     ink_gray,
     normalize_background,
+    remove_holes,
     restore_page,
     rotate,
     rotate_quarter,
@@ -179,3 +180,33 @@ def test_a_small_page_is_judged_upright_or_upside_down_on_an_enlarged_view() -> 
     page = _small_page()
     assert restore_page(page, RestoreOptions(), TesseractOptions()).rotation == 0
     assert restore_page(cv2.rotate(page, cv2.ROTATE_180), RestoreOptions(), TesseractOptions()).rotation == 180
+
+
+def _bold_lines(size: int, lines: list[str]) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", size)
+    body = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf", size // 2)
+    img = Image.new("L", (2480, 1600), 235)
+    d = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        d.text((200, 150 + i * int(size * 1.4)), line, font=bold, fill=25)
+    for i in range(6):
+        d.text((200, 900 + i * size), "Sở Giáo dục và Đào tạo nhận được công văn của ông", font=body, fill=25)
+    return np.asarray(img).copy()
+
+
+@pytest.mark.parametrize("size", [90, 120])
+def test_bold_print_as_wide_as_a_hole_is_read_not_erased(size: int) -> None:
+    # A certificate's bold title at 300 dpi, or a bold header scanned at 600 dpi: strokes as wide
+    # as a small hole, but letters in a row; a hole of the same darkness on its own still goes.
+    from ocr.pages import restore_and_read
+    from sohoa.settings import Settings
+
+    page = _bold_lines(size, ["GIẤY CHỨNG NHẬN", "SỞ GIÁO DỤC"])
+    cv2.circle(page, (2100, 1400), 45, 20, -1)
+    cleaned = remove_holes(page)
+    assert cleaned[1400, 2100] > 200
+    assert np.count_nonzero(cleaned[100:800] < 100) == np.count_nonzero(page[100:800] < 100)
+    text = restore_and_read(lambda: page, Settings(), what="bold title").result.text
+    assert "GIẤY CHỨNG NHẬN" in text and "SỞ GIÁO DỤC" in text, text

@@ -230,3 +230,12 @@ def test_a_body_read_one_word_short_of_another_of_its_forms_is_flagged() -> None
     assert got.notes and "may have lost a word" in got.notes[0]
     for line in ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "SỞ GIÁO DỤC - ĐÀO TẠO"):
         assert not read_issuer(f"UBND TỈNH KHÁNH HÒA\n{line}\nSố: 1/SGDĐT-KT\n", DEFAULT).notes, line
+
+
+def test_a_header_line_ending_in_a_unit_without_its_name_is_flagged() -> None:
+    """"UBND TỈNH" is what a stain left of "UBND TỈNH <name>": kept as read, flagged."""
+    for header in ("UBND TỈNH\nSỞ GIÁO DỤC VÀ ĐÀO TẠO", "UBND HUYỆN\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+                   "ỦY BAN NHÂN DÂN THÀNH PHỐ\nSỞ GIÁO DỤC VÀ ĐÀO TẠO"):
+        got = read_issuer(f"{header}\nSố: 1/SGDĐT-KT\n", DEFAULT)
+        assert any("without its name" in n for n in got.notes), got
+    assert not read_issuer("UBND TỈNH KHÁNH HÒA\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1/SGDĐT-KT\n", DEFAULT).notes

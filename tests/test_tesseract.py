@@ -110,3 +110,18 @@ def test_several_pages_in_one_run_read_as_they_do_alone(text_page: np.ndarray) -
     assert together == [run_ocr(p, TesseractOptions()) for p in pages]
     assert "Nguyễn Văn An" in together[0].text and together[1].words == ()
     assert run_ocr_many([], TesseractOptions()) == []
+
+
+def test_a_gutter_through_a_line_starts_a_new_line_and_word_spaces_do_not() -> None:
+    from ocr.tesseract import OcrWord, split_columns, words_to_text
+
+    def word(text: str, left: int, line: int = 1) -> OcrWord:
+        return OcrWord(text, 90.0, left, 100, 20 * len(text), 40, 1, 1, line)
+
+    # A justified line's spaces stretched to a word's height stay spaces.
+    justified = [word("Căn", 0), word("cứ", 100), word("Luật", 180)]
+    number_and_date = [word("Số:", 0, 2), word("12/QĐ", 80, 2), word("Hải", 900, 2), word("Phòng,", 980, 2)]
+    words = split_columns(justified + number_and_date)
+    assert [w.text for w in words] == [w.text for w in justified + number_and_date]  # nothing lost or moved
+    assert words_to_text(words).splitlines() == ["Căn cứ Luật", "Số: 12/QĐ", "Hải Phòng,"]
+    assert len({(w.block, w.par, w.line) for w in words}) == 3
