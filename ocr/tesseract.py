@@ -19,6 +19,7 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import groupby
 from pathlib import Path
 
 import cv2
@@ -220,13 +221,8 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     """
     out: list[OcrWord] = []
     next_line = max((w.line for w in words), default=0) + 1
-    i = 0
-    while i < len(words):
-        key = (words[i].block, words[i].par, words[i].line)
-        j = i
-        while j < len(words) and (words[j].block, words[j].par, words[j].line) == key:
-            j += 1
-        line = words[i:j]
+    for _, group in groupby(words, key=lambda w: (w.block, w.par, w.line)):
+        line = list(group)
         height = float(np.median([w.height for w in line]))
         current = line[0].line
         out.append(line[0])
@@ -234,7 +230,6 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
             if w.left - (prev.left + prev.width) > gap_heights * height:
                 current, next_line = next_line, next_line + 1
             out.append(w if current == w.line else replace(w, line=current))
-        i = j
     return tuple(out)
 
 
