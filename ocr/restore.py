@@ -11,6 +11,8 @@ page made for it. :func:`restore_page` chains them:
 4. ``remove_holes`` and ``normalize_background``: divide by an estimate of the paper so stains,
    yellowing and uneven light become white while faint ink stays dark; holes
    and large blotches bigger than any letter vanish.
+   ``remove_seal_rings``: the rings of a round seal stamped in ink (a grey or
+   1-bit scan) go, the letters crossing them stay.
 5. ``estimate_skew`` / ``rotate``: deskew by projection profiles.
 6. ``ascender_ratio`` decides upside-down pages; Tesseract OSD (through the
    one wrapper) only when that cheap test is undecided.
@@ -37,6 +39,7 @@ __all__ = [
     "crop_paper",
     "normalize_background",
     "remove_holes",
+    "remove_seal_rings",
     "estimate_skew",
     "coarse_orientation",
     "rotate",
@@ -269,6 +272,130 @@ def normalize_background(gray: np.ndarray) -> np.ndarray:
             lut = np.clip((np.arange(256) - low) * 255.0 / max(1.0, 230 - low), 0, 255).astype(np.uint8)
             norm = cv2.LUT(norm, lut, dst=norm)
     return norm
+
+
+#: A round seal's radius as a share of the page's shorter side: seals are 30–45 mm across, on A4
+#: (210 mm) and A3 (297 mm) sheets, with room on both sides.
+_SEAL_RADIUS = (0.04, 0.13)
+#: Ink is darker than this on the normalised page (a red seal scanned in grey is about 120–170).
+SEAL_DARK = 170
+#: A circle is a seal's ring when this share of its circumference is ink; a radius is part of a
+#: ring when this share is.
+_RING_CLOSED = 0.8
+_RING_PART = 0.45
+#: Another ring around the same centre (a seal's inner ring, often thinner) needs only this share.
+_RING_CONCENTRIC = 0.6
+#: A ring's band reaches out to the radii where this share of the circle is still ink.
+_RING_EDGE = 0.15
+#: A ring's band of radii is at most this share of its radius (a filled disc is not a ring).
+_RING_WIDTH = 0.08
+#: Ink this many pixels inside and outside a ring's band at one angle is a stroke crossing the ring.
+_CROSSING_PX = 3
+#: At most this many circles are checked on a page.
+_MAX_SEALS = 4
+
+
+def remove_seal_rings(gray: np.ndarray, *, factor: int = 8) -> np.ndarray:
+    """Paint white the rings of round seals stamped over the text, sparing the strokes that cross them.
+
+    A colour scan's red seal goes with the stain filter (:func:`split_ink`);
+    in a grey or 1-bit scan it is ink, and its rings touch the signer's
+    title and name, so Tesseract's layout analysis takes the whole block for
+    a picture and reads none of it. A ring is a circle of the size of a seal
+    (:data:`_SEAL_RADIUS`) whose circumference is nearly all ink, in a thin
+    band of radii; a second ring around the same centre goes with it. The
+    band is painted white at every angle where no ink touches it from inside
+    or outside: a letter crossing or touching the ring keeps its stroke and a
+    short piece of the ring, and the ring no longer ties the block into one
+    picture-sized blob. Circles that are not such rings are left alone, so a
+    page without a seal comes back unchanged (the same array).
+    """
+    small = _downscale(gray, factor)
+    side = min(small.shape)
+    low, high = (max(4, round(share * side)) for share in _SEAL_RADIUS)
+    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=low,
+                               param1=120, param2=30, minRadius=low, maxRadius=high)
+    if circles is None:
+        return gray
+    dark = np.where(gray < SEAL_DARK, np.uint8(255), np.uint8(0))
+    # Ink anywhere in a block is ink on the small page: a ring one or two pixels thin stays whole.
+    coarse = np.where(cv2.resize(dark, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0,
+                      np.uint8(255), np.uint8(0))
+    out = gray
+    for x, y, r in circles[0][:_MAX_SEALS]:
+        # Hough's centre is off by a good part of the ring's width (two rings, letters on them):
+        # the inkiest circle near it on the small page, then on the page itself.
+        _, x, y = _inkiest(coarse, float(x), float(y), float(r), span=max(2, round(0.3 * r)))
+        erase = _ring_pixels(dark, x * factor, y * factor, float(r) * factor, span=factor + 2)
+        if erase is not None:
+            out = out.copy() if out is gray else out
+            out[erase] = 255
+    return out
+
+
+def _polar(dark: np.ndarray, cx: float, cy: float, reach: int, angles: int) -> np.ndarray:
+    """``dark`` around ``(cx, cy)`` unrolled: one row an angle, one column a pixel of radius, true for ink."""
+    return cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, cv2.WARP_POLAR_LINEAR) > 127
+
+
+def _inkiest(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
+             ) -> tuple[float, float, float]:
+    """The centre within ``span`` pixels of ``(cx, cy)`` whose inkiest circle (0.4–1.3 × ``radius``) is
+    inkiest: ``(share of it that is ink, x, y)``. Searched coarse to fine (a grid of 7 × 7, then
+    around the best point a finer one), not pixel by pixel."""
+    reach, inner = max(2, int(1.3 * radius)), int(0.4 * radius)
+
+    def cover(x: float, y: float) -> float:
+        return float(_polar(dark, x, y, reach, 360)[:, inner:].mean(axis=0).max())
+
+    best = (cover(cx, cy), cx, cy)
+    while span >= 1:
+        step = max(1, span // 3)
+        x0, y0 = best[1], best[2]
+        best = max([best] + [(cover(x0 + dx, y0 + dy), x0 + dx, y0 + dy)
+                             for dy in range(-span, span + 1, step) for dx in range(-span, span + 1, step)],
+                   key=lambda c: c[0])
+        span = step - 1 if step > 1 else 0
+    return best
+
+
+def _ring_pixels(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
+                 ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The pixels (rows, columns) of the seal rings around ``(cx, cy)`` (within ``span``), or ``None``."""
+    reach = int(1.3 * radius)
+    inner = int(0.4 * radius)
+    cover, cx, cy = _inkiest(dark, cx, cy, radius, span=span)
+    if cover < _RING_CLOSED:
+        return None
+    angles = max(720, int(8 * reach))
+    polar = _polar(dark, cx, cy, reach, angles)
+    share = polar.mean(axis=0)
+    part = share >= _RING_PART
+    part[:inner] = False
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    theta = np.arange(angles) * (2 * np.pi / angles)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], part.view(np.int8), [0]))))
+    for r0, r1 in zip(edges[::2], edges[1::2], strict=True):  # each band [r0, r1) of ring radii
+        if r1 - r0 > max(4, _RING_WIDTH * radius) or share[r0:r1].max() < _RING_CONCENTRIC:
+            continue
+        # The band's edges where its ink fades out (the centre is a pixel off, the ring not quite round).
+        while r0 > inner and share[r0 - 1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
+            r0 -= 1
+        while r1 < reach and share[r1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
+            r1 += 1
+        lo, hi = max(0, r0 - 1), min(reach, r1 + 1)
+        inside = polar[:, max(0, lo - _CROSSING_PX) : lo].any(axis=1)
+        outside = polar[:, hi : hi + _CROSSING_PX].any(axis=1)
+        clear = theta[~(inside | outside)]
+        for rr in np.arange(lo, hi + 0.5, 0.5):
+            rows.append(np.round(cy + rr * np.sin(clear)).astype(np.intp))
+            cols.append(np.round(cx + rr * np.cos(clear)).astype(np.intp))
+    if not rows:
+        return None
+    ys, xs = np.concatenate(rows), np.concatenate(cols)
+    keep = (ys >= 0) & (xs >= 0) & (ys < dark.shape[0]) & (xs < dark.shape[1])
+    return ys[keep], xs[keep]
 
 
 def _percentile_of_hist(hist: np.ndarray, q: float) -> float:
@@ -532,6 +659,11 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
     gray = remove_holes(gray)
     gray = normalize_background(gray)
     steps += ["holes", "normalize"]
+    unsealed = remove_seal_rings(gray)
+    if unsealed is not gray:
+        gray = unsealed
+        steps.append("seal")
+    del unsealed
     rotation = 0
     if options.detect_orientation and coarse_orientation(gray) == 90:
         gray = rotate_quarter(gray, 90)
