@@ -88,12 +88,18 @@ def text_lines(ink: np.ndarray, *, min_height: int = 4) -> list[tuple[int, int]]
     return bands
 
 
+#: A gutter between two columns is at least this many text lines wide: a word space is far
+#: narrower, and header columns set close together (a gutter of 1.2–1.5 lines) are still two
+#: columns. At 1.5, such headers were read straight across, each line glued to its neighbour.
+GUTTER_LINES = 1.0
+
+
 def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: float = 0.0,
                  line_h: float | None = None) -> tuple[int, int, int] | None:
     """The longest run of ``bands`` (in the order given) sharing one white gutter.
 
-    The gutter must be wider than 1.5 line heights (``line_h``, by default
-    the median height of ``bands``) and than ``min_gutter`` (a share of the width).
+    The gutter must be wider than :data:`GUTTER_LINES` line heights (``line_h``, by
+    default the median height of ``bands``) and than ``min_gutter`` (a share of the width).
 
     Returns ``(lines in the run, gutter left, gutter right)`` in ``ink``'s
     columns, or ``None``.
@@ -126,7 +132,7 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
         left = right = x
         while count >= 2:
             left, right = gutter(x, count)
-            if right - left >= max(1.5 * line_h, min_gutter * w):
+            if right - left >= max(GUTTER_LINES * line_h, min_gutter * w):
                 break
             count -= 1
         if count < 2 or (best is not None and count <= best[0]):

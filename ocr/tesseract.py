@@ -206,6 +206,12 @@ def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
 #: is a gutter between two columns, not a space (a justified line stretches its spaces to
 #: about one height; the number and the place-date of a header sit 5–10 heights apart).
 COLUMN_GAP_HEIGHTS = 3.0
+#: Header columns set close together leave a narrower gap, in the middle of the text: a gap this many
+#: word heights wide whose middle is within :data:`MIDDLE_BAND` of the text's centre (a share of the
+#: text's width), with two words or more on each side, is a gutter too. A blank left for a handwritten
+#: number ("Số:        /QĐ-UBND") has one word before it and stays one line.
+MIDDLE_GAP_HEIGHTS = 1.5
+MIDDLE_BAND = 0.15
 
 
 def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIGHTS) -> tuple[OcrWord, ...]:
@@ -214,21 +220,29 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     Tesseract joins the pieces of two columns that share a row (the number
     on the left and the place-date on the right, "Nơi nhận:" and the
     signer's title) into one line when the rest of the page is one column.
-    A gap wider than ``gap_heights`` times the line's median word height
+    A gap wider than ``gap_heights`` times the line's median word height, or
+    a narrower one in the middle of the text (:data:`MIDDLE_GAP_HEIGHTS`),
     starts a new line (a new ``line`` number in the same block and
     paragraph, after every line number used), so each column's text is a
     line of its own. The words and their order are unchanged.
     """
     out: list[OcrWord] = []
     next_line = max((w.line for w in words), default=0) + 1
+    left = min((w.left for w in words), default=0)
+    right = max((w.left + w.width for w in words), default=0)
+    centre, band = (left + right) / 2, MIDDLE_BAND * (right - left)
     for _, group in groupby(words, key=lambda w: (w.block, w.par, w.line)):
         line = list(group)
         height = float(np.median([w.height for w in line]))
-        current = line[0].line
+        current, since = line[0].line, 0
         out.append(line[0])
-        for prev, w in zip(line, line[1:]):
-            if w.left - (prev.left + prev.width) > gap_heights * height:
-                current, next_line = next_line, next_line + 1
+        for k, (prev, w) in enumerate(zip(line, line[1:]), start=1):
+            end = prev.left + prev.width
+            gap = w.left - end
+            middle = (gap > MIDDLE_GAP_HEIGHTS * height and abs((end + w.left) / 2 - centre) <= band
+                      and k - since >= 2 and len(line) - k >= 2)
+            if gap > gap_heights * height or middle:
+                current, next_line, since = next_line, next_line + 1, k
             out.append(w if current == w.line else replace(w, line=current))
     return tuple(out)
 

@@ -197,3 +197,26 @@ def test_two_columns_sharing_one_row_under_a_centred_header_come_out_as_two_line
         d.text((180, 600 + i * 90), line, font=font, fill=0)
     lines = [ln.strip() for ln in read_page_text(np.asarray(img).copy(), TesseractOptions(), KNOW).text.splitlines()]
     assert LEFT[2] in lines and RIGHT[2] in lines, lines
+
+
+def test_header_columns_set_close_together_are_still_two_columns() -> None:
+    # The left column ends a little over a line's height before the right one starts:
+    # read straight across, "UBND … HẢI PHÒNG CỘNG HÒA …" was one line.
+    font = ImageFont.truetype(FONT, 46)
+    img = Image.new("L", (2480, 1500), 255)
+    d = ImageDraw.Draw(img)
+    left_end = max(d.textlength(line, font=font) for line in LEFT) + 150
+    gutter = 60  # about 1.3 text lines (a line of this print is 46 pixels tall)
+    for i, line in enumerate(LEFT):
+        d.text((left_end - d.textlength(line, font=font), 150 + i * 70), line, font=font, fill=0)
+    for i, line in enumerate(RIGHT):
+        d.text((left_end + gutter, 150 + i * 70), line, font=font, fill=0)
+    for i, line in enumerate(BODY):
+        x = 1240 - d.textlength(line, font=font) / 2 if i < 2 else 180
+        d.text((x, 520 + i * 90), line, font=font, fill=0)
+    page = np.asarray(img).copy()
+    split = find_header_split(page)
+    assert split is not None and left_end < split.x < left_end + gutter
+    lines = [ln.strip() for ln in read_page_text(page, TesseractOptions(), KNOW).text.splitlines()]
+    for line in LEFT + RIGHT:
+        assert line in lines, f"{line!r} not read as one line: {lines}"

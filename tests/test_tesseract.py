@@ -125,3 +125,22 @@ def test_a_gutter_through_a_line_starts_a_new_line_and_word_spaces_do_not() -> N
     assert [w.text for w in words] == [w.text for w in justified + number_and_date]  # nothing lost or moved
     assert words_to_text(words).splitlines() == ["Căn cứ Luật", "Số: 12/QĐ", "Hải Phòng,"]
     assert len({(w.block, w.par, w.line) for w in words}) == 3
+
+
+def test_header_columns_close_together_are_split_in_the_middle_of_the_text_only() -> None:
+    from ocr.tesseract import OcrWord, split_columns, words_to_text
+
+    def word(text: str, left: int, line: int) -> OcrWord:
+        return OcrWord(text, 90.0, left, 40 * line, 20 * len(text), 40, 1, 1, line)
+
+    # Two words on each side of a gap of two word heights, halfway across the text: two columns.
+    row = [word("ĐÀO", 700, 1), word("TẠO", 800, 1), word("Độc", 960, 1), word("lập", 1040, 1)]
+    # The same gap to one side, or with one word before it (a blank for a handwritten number),
+    # or between a word and a line's last word: one line.
+    side = [word("Căn", 0, 2), word("cứ", 80, 2), word("Quyết", 200, 2), word("định", 320, 2)]
+    blank = [word("Số:", 800, 3), word("/QĐ-UBND", 960, 3), word("x", 1140, 3)]
+    last = [word("Trường", 500, 4), word("THCS", 640, 4), word("An", 800, 4)]
+    edges = [word("a", 0, 5), word("b", 1880, 5)]  # the text's width: 0 to 1900
+    lines = words_to_text(split_columns(row + side + blank + last + edges)).splitlines()
+    assert lines[:2] == ["ĐÀO TẠO", "Độc lập"]
+    assert lines[2:5] == ["Căn cứ Quyết định", "Số: /QĐ-UBND x", "Trường THCS An"]
