@@ -496,7 +496,27 @@ def snap_formula_line(line: str, formulas: Sequence[str]) -> str | None:
     return best[1] if best else None
 
 
-def _snap_lines(words: list[OcrWord], formulas: Sequence[str]) -> list[OcrWord]:
+#: A word read at this confidence or more that the lexicon knows keeps its letters when its line is
+#: put back to a standard line: "- Sở GD&ĐT (để b/c);" at 93% is not the formula "- Bộ GD&ĐT (để b/c);".
+SNAP_KEEP_CONF = 90.0
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def _may_snap(word: OcrWord, text: str, lex: Lexicon) -> bool:
+    """Whether a standard line may replace ``word`` by ``text``: marks and diacritics on the same letters
+    always; other letters only for a doubtful word or one that is no word the lexicon knows."""
+    if _letters(word.text) == _letters(text):
+        return True
+    read = "".join(ch for ch in unicodedata.normalize("NFC", word.text).lower() if ch.isalnum())
+    return word.conf < SNAP_KEEP_CONF or not lex.unigrams[read]
+
+
+def _snap_lines(words: list[OcrWord], formulas: Sequence[str], lex: Lexicon) -> list[OcrWord]:
+    """Lines read close to a standard line put back to it (:func:`snap_formula_line`), word by word, except
+    the words read as another known word with confidence (:func:`_may_snap`)."""
     out = list(words)
     start = 0
     while start < len(out):
@@ -506,7 +526,7 @@ def _snap_lines(words: list[OcrWord], formulas: Sequence[str]) -> list[OcrWord]:
         snapped = snap_formula_line(" ".join(w.text for w in out[start:end]), formulas)
         if snapped is not None:
             for k, text in enumerate(snapped.split()):
-                if out[start + k].text != text:
+                if out[start + k].text != text and _may_snap(out[start + k], text, lex):
                     out[start + k] = replace(out[start + k], text=text)
         start = end
     return out
@@ -551,7 +571,7 @@ def correct_result(result: OcrResult, knowledge: Knowledge) -> tuple[OcrResult, 
             fixed = _fix_misspelling(fixed, w.conf, lowered[i - 1], None, lex)
         out.append(replace(w, text=fixed) if fixed != w.text else w)
     out = _fix_names(out, knowledge.names)
-    out = _snap_lines(_mend_act_endings(out), knowledge.formulas)
+    out = _snap_lines(_mend_act_endings(out), knowledge.formulas, lex)
     original = set(words)
     changes = len(words) - sum(w in original for w in out)
     return OcrResult(text=words_to_text(out), words=tuple(out)), changes

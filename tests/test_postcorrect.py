@@ -212,3 +212,16 @@ def test_scraps_beside_a_signature_and_lone_specks_are_dropped() -> None:
     fixed = _text(words)
     assert "C.C?z_" not in fixed and " có" not in fixed and "x" not in fixed.split()
     assert fixed.split()[-1] == "2"
+
+
+def test_a_standard_line_does_not_overwrite_another_confident_word() -> None:
+    # A district office's "- Sở GD&ĐT (để b/c);" is two characters from the department's standard
+    # "- Bộ GD&ĐT (để b/c);"; read at 93% it stays what the page prints. A doubtful word, or one that
+    # the lexicon does not know, still takes the standard line's; so do marks on the same letters.
+    assert "- Bộ GD&ĐT (để b/c);" in KNOW.formulas
+    assert _text(_words("- Sở GD&ĐT (để b/c);", conf=93.0)) == "- Sở GD&ĐT (để b/c);"
+    doubtful = _words("- Sở GD&ĐT (để b/c);", conf=93.0)
+    doubtful[1] = replace(doubtful[1], conf=45.0)
+    assert _text(doubtful) == "- Bộ GD&ĐT (để b/c);"
+    assert _text(_words("- Bô GD&ĐT (để b/c);", conf=93.0)) == "- Bộ GD&ĐT (để b/c);"  # marks only
+    assert _text(_words("- Bọ GD&ĐT (để b/c);", conf=93.0)) == "- Bộ GD&ĐT (để b/c);"
