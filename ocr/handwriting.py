@@ -74,14 +74,21 @@ class Slot:
 #: How wide the typed words around the fields are, in line heights (Times and Arial at the sizes
 #: offices print): a word glued to the handwriting beside it ("Số:209", "ngày30", "/ÿtháng") is cut there.
 _TYPED_WIDTH = {"so": 1.3, "ngay": 2.1, "thang": 2.5}
+#: A word read as a typed word alone but this many times as wide as the typed word at its widest
+#: has taken in the handwriting beside it.
+_SWALLOWED = 1.5
 #: A capital of the symbol after the number ("/QĐ-UBND"), in line heights.
 _CAPITAL_WIDTH = 0.68
 
 
 def _x_after(word: OcrWord, folded: str, end: int, typed: float) -> int:
-    """The x where a typed word ``typed`` pixels wide ends, in a word read as it and what follows it."""
+    """The x where a typed word ``typed`` pixels wide ends, in a word read as it and what follows it.
+
+    A word read as the typed word alone may still be far wider than it: Tesseract's box of "Số:"
+    can take in the handwritten number beside it (read as nothing); it then ends ``typed`` pixels in.
+    """
     if end >= len(folded):
-        return word.left + word.width
+        return word.left + (round(typed) if word.width > _SWALLOWED * typed else word.width)
     return word.left + min(round(typed), round(word.width * end / len(folded)))
 
 
