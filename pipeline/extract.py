@@ -207,7 +207,8 @@ _OFFICE_PREFIXES = (
 _PERSON_RES: tuple[tuple[float, re.Pattern[str]], ...] = (
     (3.5, re.compile(r"(?:nay sua lai la|sua lai la|sua thanh)\s*[:.]?\s*")),
     # "Họ" read "He" or "Hq": one letter of it may be wrong.
-    (3.0, re.compile(r"(?:h[a-z] va ten|ho ten|ho, ten)\s*(?:nguoi[a-z ]{0,20})?\s*[:.]?\s*")),
+    # Its colon is read ";" as often as ":".
+    (3.0, re.compile(r"(?:h[a-z] va ten|ho ten|ho, ten)\s*(?:nguoi[a-z ]{0,20})?\s*[:.;]?\s*")),
     # "Người được cấp văn bằng: …", "Thí sinh: …", "cấp cho học sinh …": the holder named by a role.
     (2.5, re.compile(r"nguoi duoc cap(?: van bang| bang| chung chi)?\s*[:.]\s*")),
     (2.0, re.compile(r"(?:(?:cho|cua|la)\s+(?:hoc sinh|thi sinh|sinh vien|hoc vien)\s+"
@@ -248,6 +249,8 @@ def _take_name(orig: str, start: int, max_words: int = 5) -> tuple[list[str], bo
     """
     words: list[str] = []
     pos = start
+    # A name after a label ("Họ và tên: …") is the label's value: it ends with its line.
+    labelled = any(mark in orig[orig.rfind("\n", 0, start) + 1 : start] for mark in ":;")
     for m in _NAME_WORD.finditer(orig, start):
         gap = orig[pos:m.start()]
         if words and gap[-1:].isdigit():
@@ -255,7 +258,7 @@ def _take_name(orig: str, start: int, max_words: int = 5) -> tuple[list[str], bo
         if gap.strip(" \t\n") or gap.count("\n") > 1:
             break
         if "\n" in gap:
-            if not words:
+            if not words or labelled:
                 break
             # Only a wrapped paragraph continues a name, not a "Label: value" line.
             next_line = orig[m.start():].split("\n", 1)[0]
@@ -288,7 +291,7 @@ def parse_person(text: str) -> str | None:
     return parse_person_detail(text).value
 
 
-def parse_person_detail(text: str) -> SubjectReading:
+def parse_person_detail(text: str, families: frozenset[str] = frozenset()) -> SubjectReading:
     """The person a diploma procedure is about, and a note when only a name cut short was read.
 
     Looks for "nay sửa lại là: …", "Họ và tên: …", "cho ông …", "của
@@ -297,10 +300,14 @@ def parse_person_detail(text: str) -> SubjectReading:
     votes with the weight of its pattern; the name with most votes wins,
     the earliest on a tie. A mention cut before a damaged word ("Nguyễn Thị
     Á1v") backs the full names it begins; when it wins alone, the note says
-    the name may be cut.
+    the name may be cut. With the profile's family names (``families``,
+    folded), a name that begins with one wins over one that does not ("ông
+    CÓ TÊN SAU:", a capitalised phrase), and a name that begins with none is
+    kept as read with a note.
 
     Args:
         text: Record text.
+        families: The family names the profile knows, folded.
 
     Returns:
         The name with its printed diacritics, title-cased
@@ -330,13 +337,21 @@ def parse_person_detail(text: str) -> SubjectReading:
                 first[folded_name] = (m.start(), _title_case_name(name))
     if not votes:
         return SubjectReading(None)
-    # A name cut short by a damaged last word ("Bùi Xuân") backs the full one.
+    # A name cut short by a damaged last word ("Bùi Xuân") backs the full one; a whole name does not
+    # back a longer one ("bà Đoàn Thùy Tuyết Có tên" does not outvote "Họ và tên: Đoàn Thùy Tuyết").
     total = {
-        k: v + sum(w for j, w in votes.items() if j != k and k.startswith(j + " "))
+        k: v + sum(w for j, w in votes.items() if j != k and j not in whole and k.startswith(j + " "))
         for k, v in votes.items()
     }
-    best = max(total, key=lambda k: (total[k], -first[k][0]))
+
+    def known(k: str) -> bool:
+        return k.split()[0] in families
+
+    best = max(total, key=lambda k: (known(k), total[k], -first[k][0]))
     name = first[best][1]
+    if families and not known(best):
+        return SubjectReading(name, None, f"subject: the name '{name}' does not begin with a family name"
+                                          " the profile knows")
     specks = [w for w in name.split() if w in _SPECK_LETTERS]
     if specks:  # "Bùi M Thơm", "Phạm V": a word of the name read as one letter
         return SubjectReading(name, None, f"subject: the name '{name}' has a letter alone ({', '.join(specks)}),"
@@ -495,7 +510,8 @@ def parse_school(text: str, gazetteer: Gazetteer) -> str | None:
     return parse_school_detail(text, gazetteer).value
 
 
-def parse_subject_detail(text: str, procedure_type: ProcedureType, gazetteer: Gazetteer) -> SubjectReading:
+def parse_subject_detail(text: str, procedure_type: ProcedureType, gazetteer: Gazetteer,
+                         families: frozenset[str] = frozenset()) -> SubjectReading:
     """The subject of a record: a person or a school, depending on the type.
 
     Person procedures (diploma verification, copy, correction, foreign
@@ -507,13 +523,14 @@ def parse_subject_detail(text: str, procedure_type: ProcedureType, gazetteer: Ga
         text: Record text.
         procedure_type: The classified type.
         gazetteer: The office's names (its schools).
+        families: The family names the profile knows, folded (see :func:`parse_person_detail`).
     """
     if procedure_type in PERSON_TYPES:
-        return parse_person_detail(text)
+        return parse_person_detail(text, families)
     school = parse_school_detail(text, gazetteer)
     if procedure_type in SCHOOL_TYPES or school.value is not None:
         return school
-    return parse_person_detail(text)
+    return parse_person_detail(text, families)
 
 
 def parse_subject(text: str, procedure_type: ProcedureType, gazetteer: Gazetteer) -> str | None:
@@ -863,7 +880,7 @@ def extract_fields_noted(text: str, profile: Profile,
     issuer = read_issuer(text, profile, date.date)
     title = parse_title(text)
     number = parse_number_detail(text, profile, issuer, date.date, title)
-    subject = parse_subject_detail(text, procedure_type, profile.gazetteer)
+    subject = parse_subject_detail(text, procedure_type, profile.gazetteer, profile.folded_families)
     fields = RecordFields(
         number=number.value,
         date=date.date,

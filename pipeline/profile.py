@@ -311,6 +311,11 @@ class Profile:
         return tuple(fold(p.name) for p in self.places)
 
     @cached_property
+    def folded_families(self) -> frozenset[str]:
+        """The family names of :attr:`person_names`, folded (a subject's name is checked against them)."""
+        return frozenset(fold(n) for n in self.person_names.get("family", ()))
+
+    @cached_property
     def codes(self) -> Codes:
         """Every code a document number's symbol may be made of: folded -> printed, and all printed forms.
 

@@ -239,3 +239,25 @@ def test_a_header_line_ending_in_a_unit_without_its_name_is_flagged() -> None:
         got = read_issuer(f"{header}\nSố: 1/SGDĐT-KT\n", DEFAULT)
         assert any("without its name" in n for n in got.notes), got
     assert not read_issuer("UBND TỈNH KHÁNH HÒA\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1/SGDĐT-KT\n", DEFAULT).notes
+
+
+def test_a_person_is_the_labelled_name_not_a_capitalised_phrase_after_it() -> None:
+    families = DEFAULT.folded_families
+    # "có" read with a capital after the name in running text: the labelled name is not outvoted
+    # by the longer one it begins (only a name cut short by damage backs a longer one).
+    text = ("Xác minh văn bằng của bà có tên sau:\nHọ và tên: Đoàn Thùy Tuyết\n"
+            "Đối chiếu sổ gốc, bà Đoàn Thùy Tuyết Có tên trong sổ gốc.")
+    got = parse_person_detail(text, families)
+    assert got.value == "Đoàn Thùy Tuyết" and not got.note, got
+    # "Ông CÓ TÊN SAU;" and the label read "Họ và tên;": the name beginning with a family name wins.
+    text = ("xác minh văn bằng của Ông CÓ TÊN SAU;\nHọ và tên; Đào Khắc Tài\n"
+            "Đối chiếu sổ gốc, ông Đào Khắc Tài có tên trong sổ gốc.")
+    got = parse_person_detail(text, families)
+    assert got.value == "Đào Khắc Tài" and not got.note, got
+    # Only a phrase, or a family name the profile does not know: kept as read, flagged.
+    got = parse_person_detail("xác minh văn bằng của Ông CÓ TÊN SAU;\n", families)
+    assert got.value == "Có Tên Sau" and "family name" in got.note, got
+    got = parse_person_detail("Họ và tên: Ksor Văn H'Hen\n", families)
+    assert got.value is not None and got.value.startswith("Ksor") and "family name" in got.note, got
+    # Without the profile's family names (a bare call), nothing is flagged for that.
+    assert not parse_person_detail("Họ và tên: Ksor Văn Bình\n").note
