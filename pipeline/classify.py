@@ -93,6 +93,9 @@ RULES: tuple[Evidence, ...] = (
     # The reply itself: "Trả lời Công văn số … về việc xác minh văn bằng", "… xác nhận: ông X đã được cấp …".
     _ev(P.XAC_MINH_VAN_BANG, ("tra loi", "xac minh van bang"), "body", 1.5),
     _ev(P.XAC_MINH_VAN_BANG, ("xac nhan", "da duoc cap"), "body", 1.0),
+    # What a verification reply did: "Đối chiếu (với) sổ gốc cấp văn bằng …, ông X có tên trong sổ gốc"
+    # (a damaged "V/v" line leaves only this; a copy issued from the register says "bản sao" first).
+    _ev(P.XAC_MINH_VAN_BANG, ("doi chieu", "so goc"), "body", 2.0),
     # Kiểm định chất lượng giáo dục
     _ev(P.KIEM_DINH_CHAT_LUONG, "kiem dinh chat luong giao duc", "title,about", 3.0),
     _ev(P.KIEM_DINH_CHAT_LUONG, "giay chung nhan kiem dinh chat luong", "body", 1.5),

@@ -174,3 +174,19 @@ def test_a_diploma_named_by_its_kind_is_still_a_diploma(about: str, ptype: P) ->
     text = HEADER_SGD.format(number="12/QĐ-SGDĐT") + "QUYẾT ĐỊNH\n" + about + "\n" + CLOSING
     result = classify(text, HP)
     assert result.type is ptype and not result.needs_review, result.reasons
+
+
+def test_a_verification_reply_whose_subject_line_is_lost_is_known_by_what_it_did() -> None:
+    """A stain over "V/v xác minh văn bằng" leaves the reply's account of the check: it compared the
+    register ("đối chiếu sổ gốc") and found the holder in it. A copy issued from the register says so too,
+    but names itself a copy first."""
+    reply = HEADER_SGD.format(number="151/GDĐT-VP") + """VY Xác dĩmh vàn đang cá nghe
+Kính gửi: Ngân hàng Nông nghiệp và Phát triển nông thôn chi nhánh tỉnh Nghệ An
+Theo đề nghị của Ngân hàng tại Công văn số 550/NHNG-HCNS ngày 03/09/2009, Phòng đã kiểm tra,
+đối chiếu với sổ gốc cấp văn bằng lưu tại Phòng về văn bằng của ông Nguyễn Trọng Hậu.
+Đối chiếu sổ gốc cấp văn bằng năm 2005, ông Nguyễn Trọng Hậu có tên trong sổ gốc.
+"""
+    result = classify(reply, HP)
+    assert result.type is P.XAC_MINH_VAN_BANG, result.reasons
+    copy = DOCS[P.CAP_BAN_SAO_VAN_BANG].replace("Điều 1.", "Sau khi đối chiếu với sổ gốc,\nĐiều 1.")
+    assert classify(copy, HP).type is P.CAP_BAN_SAO_VAN_BANG
