@@ -291,11 +291,17 @@ _RING_EDGE = 0.15
 _RING_WIDTH = 0.08
 #: Ink this many pixels inside and outside a ring's band at one angle is a stroke crossing the ring.
 _CROSSING_PX = 3
+#: A seal's other ring is at most this many times as wide as the one found (and at least 0.4 times).
+_RING_REACH = 1.6
 #: At most this many circles are checked on a page.
 _MAX_SEALS = 4
 
 
-def remove_seal_rings(gray: np.ndarray, *, factor: int = 8) -> np.ndarray:
+#: The circles are looked for on the page shrunk to about this many pixels across its shorter side.
+_SEAL_SEARCH_PX = 310
+
+
+def remove_seal_rings(gray: np.ndarray, *, factor: int | None = None) -> np.ndarray:
     """Paint white the rings of round seals stamped over the text, sparing the strokes that cross them.
 
     A colour scan's red seal goes with the stain filter (:func:`split_ink`);
@@ -310,6 +316,8 @@ def remove_seal_rings(gray: np.ndarray, *, factor: int = 8) -> np.ndarray:
     picture-sized blob. Circles that are not such rings are left alone, so a
     page without a seal comes back unchanged (the same array).
     """
+    # An eighth of a 300 dpi A4 page, a quarter of a 150 dpi one: a thin ring stays dark enough to be seen.
+    factor = factor or max(2, round(min(gray.shape) / _SEAL_SEARCH_PX))
     small = _downscale(gray, factor)
     side = min(small.shape)
     low, high = (max(4, round(share * side)) for share in _SEAL_RADIUS)
@@ -318,6 +326,9 @@ def remove_seal_rings(gray: np.ndarray, *, factor: int = 8) -> np.ndarray:
     if circles is None:
         return gray
     dark = np.where(gray < SEAL_DARK, np.uint8(255), np.uint8(0))
+    # Ink grown by a pixel to find the rings: a ring one pixel thin, sampled around a centre found to a
+    # pixel, stays whole; what a stroke crossing a ring is, the ink itself tells.
+    grown = cv2.dilate(dark, np.ones((3, 3), np.uint8))
     # Ink anywhere in a block is ink on the small page: a ring one or two pixels thin stays whole.
     coarse = np.where(cv2.resize(dark, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0,
                       np.uint8(255), np.uint8(0))
@@ -326,7 +337,7 @@ def remove_seal_rings(gray: np.ndarray, *, factor: int = 8) -> np.ndarray:
         # Hough's centre is off by a good part of the ring's width (two rings, letters on them):
         # the inkiest circle near it on the small page, then on the page itself.
         _, x, y = _inkiest(coarse, float(x), float(y), float(r), span=max(2, round(0.3 * r)))
-        erase = _ring_pixels(dark, x * factor, y * factor, float(r) * factor, span=factor + 2)
+        erase = _ring_pixels(dark, grown, x * factor, y * factor, float(r) * factor, span=factor + 2)
         if erase is not None:
             out = out.copy() if out is gray else out
             out[erase] = 255
@@ -359,17 +370,21 @@ def _inkiest(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
     return best
 
 
-def _ring_pixels(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
+def _ring_pixels(dark: np.ndarray, grown: np.ndarray, cx: float, cy: float, radius: float, *, span: int
                  ) -> tuple[np.ndarray, np.ndarray] | None:
-    """The pixels (rows, columns) of the seal rings around ``(cx, cy)`` (within ``span``), or ``None``."""
-    reach = int(1.3 * radius)
+    """The pixels (rows, columns) of the seal rings around ``(cx, cy)`` (within ``span``), or ``None``.
+
+    Hough may have found either ring of a seal: the other is looked for from 0.4 to 1.6 times its radius.
+    """
+    reach = int(_RING_REACH * radius)
     inner = int(0.4 * radius)
-    cover, cx, cy = _inkiest(dark, cx, cy, radius, span=span)
+    cover, cx, cy = _inkiest(grown, cx, cy, radius, span=span)
     if cover < _RING_CLOSED:
         return None
     angles = max(720, int(8 * reach))
     polar = _polar(dark, cx, cy, reach, angles)
-    share = polar.mean(axis=0)
+    own = polar.mean(axis=0)  # the share of each circle that is ink
+    share = _polar(grown, cx, cy, reach, angles).mean(axis=0)  # ... within a pixel
     part = share >= _RING_PART
     part[:inner] = False
     rows: list[np.ndarray] = []
@@ -379,10 +394,12 @@ def _ring_pixels(dark: np.ndarray, cx: float, cy: float, radius: float, *, span:
     for r0, r1 in zip(edges[::2], edges[1::2], strict=True):  # each band [r0, r1) of ring radii
         if r1 - r0 > max(4, _RING_WIDTH * radius) or share[r0:r1].max() < _RING_CONCENTRIC:
             continue
-        # The band's edges where its ink fades out (the centre is a pixel off, the ring not quite round).
-        while r0 > inner and share[r0 - 1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
+        # The ring's own band (the grown ink's less a pixel each side), out to where its ink fades (the
+        # centre is a pixel off, the ring not quite round).
+        r0, r1 = min(r0 + 1, r1 - 1), max(r1 - 1, r0 + 1)
+        while r0 > inner and own[r0 - 1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
             r0 -= 1
-        while r1 < reach and share[r1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
+        while r1 < reach and own[r1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
             r1 += 1
         lo, hi = max(0, r0 - 1), min(reach, r1 + 1)
         inside = polar[:, max(0, lo - _CROSSING_PX) : lo].any(axis=1)
