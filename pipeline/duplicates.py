@@ -12,7 +12,8 @@ Rules (all on folded text):
   (date, subject) pair;
 * a field *agrees* when both sides have it and it is equal (numbers: at most
   one edit apart; subjects: fuzzy ratio ≥ 90), *conflicts* when both have it
-  and it differs;
+  and it differs; a number read as digits alone that begin the other's (a
+  damaged scan's "389" for "389/GDĐT-KT") does neither;
 * a pair is a duplicate when the types do not conflict, no field conflicts,
   and the three fields agree and the texts are ≥ :data:`ALL_FIELDS_SIMILARITY`
   similar, or two agree and the texts are ≥ :data:`TEXT_SIMILARITY`, or one
@@ -94,6 +95,20 @@ def _digits(number: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+def _part_of(na: str, nb: str) -> bool:
+    """Whether one of two folded numbers is digits alone that begin, or are begun by, the other's digits.
+
+    A damaged scan reads its number in part: "389" for "389/GDĐT-KT&KĐCLGD", "202910" for
+    "202/QĐ-SGDĐT" (the symbol read as digits). Such a number is not evidence of another paper;
+    nor, agreeing with nothing, of the same one.
+    """
+    for bare, whole in ((na, nb), (nb, na)):
+        lead = _digits(whole)
+        if bare.isdigit() and lead and (bare.startswith(lead) or lead.startswith(bare)):
+            return True
+    return False
+
+
 def _text(rec: RecordLike) -> str:
     return fold(rec.text[:_TEXT_CHARS])
 
@@ -113,7 +128,10 @@ def compare(a: RecordLike, b: RecordLike) -> tuple[bool, float, str]:
     agree, conflict = [], []
     if a.number and b.number:
         na, nb = fold(a.number).replace(" ", ""), fold(b.number).replace(" ", "")
-        (agree if Levenshtein.distance(na, nb) <= 1 else conflict).append("number")
+        if Levenshtein.distance(na, nb) <= 1:
+            agree.append("number")
+        elif not _part_of(na, nb):
+            conflict.append("number")
     if a.issue_date and b.issue_date:
         (agree if a.issue_date == b.issue_date else conflict).append("date")
     if a.subject and b.subject:
