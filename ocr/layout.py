@@ -89,18 +89,23 @@ def text_lines(ink: np.ndarray, *, min_height: int = 4) -> list[tuple[int, int]]
 
 
 #: A gutter between two columns is at least this many text lines wide (a line: a band of ink,
-#: marks included): a word space is a third of one. Header columns set close together leave
-#: 0.8–1.5 lines; at 1.5 they were read straight across, each line glued to its neighbour. On
-#: 345 generated pages, 0.75 found 7 more headers than 1.5 and no false one; 0.6 found one on a
-#: continuation page's body.
+#: marks included) on the layout's quarter-size view: a word space is a third of one.
+WIDE_GUTTER_LINES = 1.5
+#: Header columns set close together leave 0.8-1.5 lines, and were read straight across; a gutter
+#: down to this many lines is taken when it is white at full size too (:func:`_white_at_full_size`).
+#: On a small print's quarter-size view a word space can look that wide (a poem's verses, a 100 dpi
+#: scan), and a speck in a damaged gutter ends it: either way the page is read as before.
 GUTTER_LINES = 0.75
+#: Darker than this is ink when a narrow gutter is checked at full size (the restored paper is white).
+_GUTTER_INK = 160
 
 
 def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: float = 0.0,
-                 line_h: float | None = None) -> tuple[int, int, int] | None:
+                 line_h: float | None = None, gutter_lines: float = WIDE_GUTTER_LINES
+                 ) -> tuple[int, int, int] | None:
     """The longest run of ``bands`` (in the order given) sharing one white gutter.
 
-    The gutter must be wider than :data:`GUTTER_LINES` line heights (``line_h``, by
+    The gutter must be wider than ``gutter_lines`` line heights (``line_h``, by
     default the median height of ``bands``) and than ``min_gutter`` (a share of the width).
 
     Returns ``(lines in the run, gutter left, gutter right)`` in ``ink``'s
@@ -134,7 +139,7 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
         left = right = x
         while count >= 2:
             left, right = gutter(x, count)
-            if right - left >= max(GUTTER_LINES * line_h, min_gutter * w):
+            if right - left >= max(gutter_lines * line_h, min_gutter * w):
                 break
             count -= 1
         if count < 2 or (best is not None and count <= best[0]):
@@ -143,6 +148,21 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
         if zone[:, :left].any() and zone[:, right:].any():
             best = (count, left, right)
     return best
+
+
+def _white_at_full_size(gray: np.ndarray, bands: list[tuple[int, int]], found: tuple[int, int, int],
+                        factor: int, need: float) -> bool:
+    """Whether the rows of ``bands`` (quarter-size) leave a white strip ``need`` pixels wide in ``gray``
+    around the gutter ``found`` (``(lines, left, right)`` on the quarter-size view)."""
+    _, left, right = found
+    top, bottom = bands[0][0] * factor, bands[-1][1] * factor
+    x0, x1 = max(0, (left - 1) * factor), min(gray.shape[1], (right + 2) * factor)
+    white = ~(gray[top:bottom, x0:x1] < _GUTTER_INK).any(axis=0)
+    run = best = 0
+    for w in white:
+        run = run + 1 if w else 0
+        best = max(best, run)
+    return best >= need
 
 
 def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
@@ -179,7 +199,10 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     # beside the header (a doodle, a stain's edge) joins its few lines into
     # one tall band, which would make the gutter look too narrow.
     line_h = float(np.median([b - t for t, b in lines])) if lines else None
-    found = _two_columns(ink, top_bands, line_h=line_h)
+    found = _two_columns(ink, top_bands, line_h=line_h, gutter_lines=GUTTER_LINES)
+    if found and line_h and found[2] - found[1] < WIDE_GUTTER_LINES * line_h and not _white_at_full_size(
+            gray, top_bands[: found[0]], found, factor, GUTTER_LINES * line_h * factor):
+        found = _two_columns(ink, top_bands, line_h=line_h)
     used = 0
     if found:
         used, left, right = found
