@@ -258,9 +258,10 @@ def _take_name(orig: str, start: int, max_words: int = 5) -> tuple[list[str], bo
         if gap.strip(" \t\n") or gap.count("\n") > 1:
             break
         if "\n" in gap:
-            if not words or labelled:
+            if labelled:
                 break
-            # Only a wrapped paragraph continues a name, not a "Label: value" line.
+            # Only a wrapped paragraph continues a name, or holds one after "… và bà" at a line's end;
+            # not a "Label: value" line.
             next_line = orig[m.start():].split("\n", 1)[0]
             if ":" in next_line[:25] or len(words) >= 4:
                 break
@@ -291,7 +292,8 @@ def parse_person(text: str) -> str | None:
     return parse_person_detail(text).value
 
 
-def parse_person_detail(text: str, families: frozenset[str] = frozenset()) -> SubjectReading:
+def parse_person_detail(text: str, families: frozenset[str] = frozenset(),
+                        given: frozenset[str] = frozenset()) -> SubjectReading:
     """The person a diploma procedure is about, and a note when only a name cut short was read.
 
     Looks for "nay sửa lại là: …", "Họ và tên: …", "cho ông …", "của
@@ -303,11 +305,14 @@ def parse_person_detail(text: str, families: frozenset[str] = frozenset()) -> Su
     the name may be cut. With the profile's family names (``families``,
     folded), a name that begins with one wins over one that does not ("ông
     CÓ TÊN SAU:", a capitalised phrase), and a name that begins with none is
-    kept as read with a note.
+    kept as read with a note; so is a name that another mention reads
+    longer by a given name the profile knows ("Nguyên Minh" and, further
+    on, "Nguyễn Minh Hoa": a word of the first may be lost).
 
     Args:
         text: Record text.
         families: The family names the profile knows, folded.
+        given: The given names the profile knows, folded.
 
     Returns:
         The name with its printed diacritics, title-cased
@@ -352,6 +357,10 @@ def parse_person_detail(text: str, families: frozenset[str] = frozenset()) -> Su
     if families and not known(best):
         return SubjectReading(name, None, f"subject: the name '{name}' does not begin with a family name"
                                           " the profile knows")
+    longer = [k for k in votes if k.startswith(best + " ") and set(k[len(best) + 1 :].split()) & given]
+    if longer:
+        return SubjectReading(name, None, f"subject: the name '{name}' is also read '{first[longer[0]][1]}'"
+                                          " (a word lost?)")
     specks = [w for w in name.split() if w in _SPECK_LETTERS]
     if specks:  # "Bùi M Thơm", "Phạm V": a word of the name read as one letter
         return SubjectReading(name, None, f"subject: the name '{name}' has a letter alone ({', '.join(specks)}),"
@@ -511,7 +520,8 @@ def parse_school(text: str, gazetteer: Gazetteer) -> str | None:
 
 
 def parse_subject_detail(text: str, procedure_type: ProcedureType, gazetteer: Gazetteer,
-                         families: frozenset[str] = frozenset()) -> SubjectReading:
+                         families: frozenset[str] = frozenset(), given: frozenset[str] = frozenset()
+                         ) -> SubjectReading:
     """The subject of a record: a person or a school, depending on the type.
 
     Person procedures (diploma verification, copy, correction, foreign
@@ -524,13 +534,14 @@ def parse_subject_detail(text: str, procedure_type: ProcedureType, gazetteer: Ga
         procedure_type: The classified type.
         gazetteer: The office's names (its schools).
         families: The family names the profile knows, folded (see :func:`parse_person_detail`).
+        given: The given names the profile knows, folded.
     """
     if procedure_type in PERSON_TYPES:
-        return parse_person_detail(text, families)
+        return parse_person_detail(text, families, given)
     school = parse_school_detail(text, gazetteer)
     if procedure_type in SCHOOL_TYPES or school.value is not None:
         return school
-    return parse_person_detail(text, families)
+    return parse_person_detail(text, families, given)
 
 
 def parse_subject(text: str, procedure_type: ProcedureType, gazetteer: Gazetteer) -> str | None:
@@ -880,7 +891,8 @@ def extract_fields_noted(text: str, profile: Profile,
     issuer = read_issuer(text, profile, date.date)
     title = parse_title(text)
     number = parse_number_detail(text, profile, issuer, date.date, title)
-    subject = parse_subject_detail(text, procedure_type, profile.gazetteer, profile.folded_families)
+    subject = parse_subject_detail(text, procedure_type, profile.gazetteer, profile.folded_families,
+                                   profile.folded_given)
     fields = RecordFields(
         number=number.value,
         date=date.date,

@@ -316,6 +316,11 @@ class Profile:
         return frozenset(fold(n) for n in self.person_names.get("family", ()))
 
     @cached_property
+    def folded_given(self) -> frozenset[str]:
+        """The given names of :attr:`person_names`, folded."""
+        return frozenset(fold(n) for n in self.person_names.get("given", ()))
+
+    @cached_property
     def codes(self) -> Codes:
         """Every code a document number's symbol may be made of: folded -> printed, and all printed forms.
 

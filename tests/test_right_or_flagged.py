@@ -261,3 +261,19 @@ def test_a_person_is_the_labelled_name_not_a_capitalised_phrase_after_it() -> No
     assert got.value is not None and got.value.startswith("Ksor") and "family name" in got.note, got
     # Without the profile's family names (a bare call), nothing is flagged for that.
     assert not parse_person_detail("Họ và tên: Ksor Văn Bình\n").note
+
+
+def test_a_name_read_shorter_than_another_mention_of_it_is_flagged() -> None:
+    # Seed 67: the holder's mention damaged after two words ("Nguyên Minh loi,"), its full name
+    # further on after "và bà" at a line's end. The name wrapped onto the next line is found now,
+    # and the shorter name, which outvotes it, is flagged with the longer one.
+    families, given = DEFAULT.folded_families, DEFAULT.folded_given
+    text = ("Điều 1. Cấp bản sao bằng tốt nghiệp từ sổ gốc cho ông\n(bà) Nguyên Minh loi, sinh năm 1975\n"
+            "Điều 3. Văn phòng Phòng Giáo dục và Đào tạo và bà\nNguyễn Minh Hoa chịu trách nhiệm thi hành.")
+    got = parse_person_detail(text, families, given)
+    assert got.value == "Nguyên Minh" and "Nguyễn Minh Hoa" in got.note, got
+    # A capitalised word after the name that is no given name ("Có") is not a longer reading of it.
+    text = "Họ và tên: Đoàn Thùy Tuyết\nĐối chiếu sổ gốc, bà Đoàn Thùy Tuyết Có tên trong sổ gốc."
+    assert not parse_person_detail(text, families, given).note
+    # "bà" at a line's end and a label on the next line: no name starts there.
+    assert parse_person_detail("xác minh văn bằng của bà\nHọ tên người đề nghị: x\n") == parse_person_detail("")
