@@ -13,7 +13,8 @@ Rules (all on folded text):
 * a field *agrees* when both sides have it and it is equal (numbers: at most
   one edit apart; subjects: fuzzy ratio ≥ 90), *conflicts* when both have it
   and it differs; a number read as digits alone that begin the other's (a
-  damaged scan's "389" for "389/GDĐT-KT") does neither;
+  damaged scan's "389" for "389/GDĐT-KT") does neither, nor does a subject
+  whose words begin the other's (a name cut short: "Nguyễn Minh");
 * a pair is a duplicate when the types do not conflict, no field conflicts,
   and the three fields agree and the texts are ≥ :data:`ALL_FIELDS_SIMILARITY`
   similar, or two agree and the texts are ≥ :data:`TEXT_SIMILARITY`, or one
@@ -135,7 +136,11 @@ def compare(a: RecordLike, b: RecordLike) -> tuple[bool, float, str]:
     if a.issue_date and b.issue_date:
         (agree if a.issue_date == b.issue_date else conflict).append("date")
     if a.subject and b.subject:
-        (agree if fuzz.ratio(fold(a.subject), fold(b.subject)) >= 90 else conflict).append("subject")
+        sa, sb = fold(a.subject), fold(b.subject)
+        if fuzz.ratio(sa, sb) >= 90:
+            agree.append("subject")
+        elif not (sa.startswith(sb + " ") or sb.startswith(sa + " ")):
+            conflict.append("subject")
     if conflict:
         return False, 0.0, f"{', '.join(conflict)} differ"
     if not agree:
