@@ -279,8 +279,8 @@ def normalize_background(gray: np.ndarray) -> np.ndarray:
 _SEAL_RADIUS = (0.04, 0.13)
 #: Ink is darker than this on the normalised page (a red seal scanned in grey is about 120–170).
 SEAL_DARK = 170
-#: A circle is a seal's ring when this share of its circumference is ink; a radius is part of a
-#: ring when this share is.
+#: A circle is a seal's ring when at this share of its angles there is ink within a pixel of its
+#: radius; a radius is part of a ring when this share of its circle is ink within a pixel.
 _RING_CLOSED = 0.8
 _RING_PART = 0.45
 #: Another ring around the same centre (a seal's inner ring, often thinner) needs only this share.
@@ -295,8 +295,6 @@ _CROSSING_PX = 3
 _RING_REACH = 1.6
 #: At most this many circles are checked on a page.
 _MAX_SEALS = 4
-
-
 #: The circles are looked for on the page shrunk to about this many pixels across its shorter side.
 _SEAL_SEARCH_PX = 310
 
@@ -329,7 +327,7 @@ def remove_seal_rings(gray: np.ndarray, *, factor: int | None = None) -> np.ndar
     # Ink grown by a pixel to find the rings: a ring one pixel thin, sampled around a centre found to a
     # pixel, stays whole; what a stroke crossing a ring is, the ink itself tells.
     grown = cv2.dilate(dark, np.ones((3, 3), np.uint8))
-    # Ink anywhere in a block is ink on the small page: a ring one or two pixels thin stays whole.
+    # Ink anywhere in a block is ink on the small page, where the centre is looked for first.
     coarse = np.where(cv2.resize(dark, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0,
                       np.uint8(255), np.uint8(0))
     out = gray
