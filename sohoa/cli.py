@@ -158,14 +158,27 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Serve the web app (search, records, review, dashboard) in Vietnamese.")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--trusted-proxy", action="append", metavar="ADDR", default=None,
+                   help="address or network (10.0.0.0/24) of the office's reverse proxy, whose X-Forwarded-For "
+                        "and X-Forwarded-Proto name the client; repeat for several (default: none, or "
+                        "SOHOA_TRUSTED_PROXIES, comma-separated)")
+    s.add_argument("--secure-cookies", action="store_true",
+                   help="mark the session cookie Secure on every answer (it is on https requests anyway)")
 
     s = sub.add_parser("user", help="manage web accounts (the first admin, too)",
-                       description="Add, list, disable web accounts or set their password.")
+                       description="Add, list, disable or enable web accounts, change their role, lift a login lock "
+                                   "or set their password. There is always one active admin.")
     us = s.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     u = us.add_parser("add", help="add an account")
     u.add_argument("name", metavar="NAME")
     u.add_argument("--role", required=True, choices=("admin", "archivist", "clerk"), help="role of the account")
     u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    u = us.add_parser("role", help="change an account's role (there is always one active admin)")
+    u.add_argument("name", metavar="NAME")
+    u.add_argument("role", choices=("admin", "archivist", "clerk"), metavar="ROLE", help="admin, archivist or clerk")
+    u = us.add_parser("unlock", help="lift the lock failed logins put on an account (or, with --address, an address)")
+    u.add_argument("name", nargs="?", metavar="NAME")
+    u.add_argument("--address", metavar="ADDR", help="the client address to unlock")
     u = us.add_parser("passwd", help="set an account's password")
     u.add_argument("name", metavar="NAME")
     u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -597,7 +610,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the clerks' web app until interrupted."""
     from web.app import serve
 
-    serve(_settings(args), host=args.host, port=args.port)
+    settings = _settings(args)
+    if args.trusted_proxy or args.secure_cookies:
+        web = settings.web.model_copy(update={"secure_cookies": args.secure_cookies or settings.web.secure_cookies,
+                                              **({"trusted_proxies": tuple(args.trusted_proxy)}
+                                                 if args.trusted_proxy else {})})
+        settings = settings.model_copy(update={"web": web})
+    serve(settings, host=args.host, port=args.port)
     return 0
 
 
@@ -628,6 +647,12 @@ def cmd_user(args: argparse.Namespace) -> int:
             store.set_password(args.name, _read_password(args))
         elif args.user_command in ("disable", "enable"):
             store.set_active(args.name, args.user_command == "enable")
+        elif args.user_command == "role":
+            store.set_role(args.name, args.role)
+        elif args.user_command == "unlock":
+            if not args.name and not args.address:
+                raise SohoaError("user unlock: give a NAME or --address")
+            store.unlock("cli", name=args.name, ip=args.address)
         else:
             for u in store.users():
                 print(f"{u.name}\t{u.role}\t{'active' if u.active else 'disabled'}")

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-__all__ = ["TesseractOptions", "RestoreOptions", "Limits", "Settings"]
+__all__ = ["TesseractOptions", "RestoreOptions", "Limits", "WebOptions", "Settings"]
 
 
 class TesseractOptions(BaseModel):
@@ -48,6 +48,20 @@ class Limits(BaseModel):
     max_pixels: int = Field(300_000_000, gt=0)
 
 
+class WebOptions(BaseModel):
+    """How the clerks' web app meets the office's network."""
+
+    model_config = {"frozen": True}
+
+    #: Addresses or networks (``10.0.0.2``, ``10.0.0.0/24``) of the office's reverse proxies: a request
+    #: from one of them is taken as coming from the client its ``X-Forwarded-For`` names, by the scheme
+    #: its ``X-Forwarded-Proto`` names. Nobody else's headers are believed.
+    trusted_proxies: tuple[str, ...] = ()
+    #: Mark the session cookie ``Secure`` on every answer, not only those to an https request (a proxy
+    #: that ends TLS without saying so).
+    secure_cookies: bool = False
+
+
 def _default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -71,6 +85,7 @@ class Settings(BaseModel):
     tesseract: TesseractOptions = TesseractOptions()
     restore: RestoreOptions = RestoreOptions()
     limits: Limits = Limits()
+    web: WebOptions = WebOptions()
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -90,6 +105,9 @@ class Settings(BaseModel):
             values["dask_address"] = os.environ["SOHOA_DASK_ADDRESS"]
         if os.environ.get("SOHOA_PROFILE"):
             values["profile"] = os.environ["SOHOA_PROFILE"]
+        if os.environ.get("SOHOA_TRUSTED_PROXIES"):
+            values["web"] = WebOptions(trusted_proxies=tuple(
+                p.strip() for p in os.environ["SOHOA_TRUSTED_PROXIES"].split(",") if p.strip()))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

@@ -1,4 +1,5 @@
-"""Web accounts from the command line: the first admin, password changes, disabling."""
+"""Web accounts from the command line, as an admin types them: the first admin, roles, weak passwords,
+locks from failed logins, and the rule that an office always keeps one active admin."""
 
 from __future__ import annotations
 
@@ -7,20 +8,67 @@ from pathlib import Path
 from conftest import run_sohoa
 
 
-def test_first_admin_and_account_lifecycle(tmp_path: Path) -> None:
+def _store(data_dir: Path):
     from web.app import WEB_DB
     from web.auth import WebStore
 
+    return WebStore(data_dir / WEB_DB)
+
+
+def test_first_admin_and_account_lifecycle(tmp_path: Path) -> None:
     add = run_sohoa(tmp_path, "user", "add", "quantri", "--role", "admin", "--password-stdin", stdin="Mat-khau-123\n")
     assert add.returncode == 0, add.stderr
     assert "quantri (admin)" in add.stdout
+    # the only admin can be neither disabled nor demoted: nobody could manage the accounts after
+    for args in (("disable", "quantri"), ("role", "quantri", "clerk")):
+        refused = run_sohoa(tmp_path, "user", *args)
+        assert refused.returncode == 1 and "last active admin" in refused.stderr, refused.stderr
+    assert "quantri\tadmin\tactive" in run_sohoa(tmp_path, "user", "list").stdout
+    two = run_sohoa(tmp_path, "user", "add", "thuky", "--role", "clerk", "--password-stdin", stdin="tro-ly-luu-tru\n")
+    assert two.returncode == 0, two.stderr
+    assert run_sohoa(tmp_path, "user", "role", "thuky", "admin").returncode == 0
     assert run_sohoa(tmp_path, "user", "disable", "quantri").returncode == 0
-    listing = run_sohoa(tmp_path, "user", "list")
-    assert "quantri\tadmin\tdisabled" in listing.stdout
+    listing = run_sohoa(tmp_path, "user", "list").stdout
+    assert "quantri\tadmin\tdisabled" in listing and "thuky\tadmin\tactive" in listing
     dup = run_sohoa(tmp_path, "user", "add", "quantri", "--role", "clerk", "--password-stdin", stdin="x\n")
     assert dup.returncode == 1 and dup.stderr.startswith("sohoa:")
-    store = WebStore(tmp_path / WEB_DB)
+    store = _store(tmp_path)
     try:
-        assert [u.name for u in store.users()] == ["quantri"]
+        assert [u.name for u in store.users()] == ["quantri", "thuky"]
+    finally:
+        store.close()
+
+
+def test_a_password_easy_to_guess_is_refused(tmp_path: Path) -> None:
+    for weak in ("12345678", "password1", "matkhau123", "quantri2024"):
+        r = run_sohoa(tmp_path, "user", "add", "quantri", "--role", "admin", "--password-stdin", stdin=weak + "\n")
+        assert r.returncode == 1 and "too easy to guess" in r.stderr, (weak, r.stderr)
+    assert run_sohoa(tmp_path, "user", "list").stdout == ""
+
+
+def test_unlock_lifts_a_lock_from_failed_logins(tmp_path: Path) -> None:
+    from web.auth import MAX_FAILS_PER_IP, MAX_FAILS_PER_USER
+
+    assert run_sohoa(tmp_path, "user", "add", "quantri", "--role", "admin", "--password-stdin",
+                     stdin="Mat-khau-123\n").returncode == 0
+    store = _store(tmp_path)
+    try:
+        for _ in range(MAX_FAILS_PER_USER):
+            assert store.login("quantri", "doan-sai-mat-khau", "10.1.1.1") is None
+        for i in range(MAX_FAILS_PER_IP):
+            store.login(f"ai-do-{i}", "doan-sai-mat-khau", "10.1.1.2")
+        assert store.login_blocked("quantri", "10.1.1.1") and store.login_blocked("moi", "10.1.1.2")
+        assert store.locked() == (["quantri"], ["10.1.1.2"])
+    finally:
+        store.close()
+    assert run_sohoa(tmp_path, "user", "unlock").returncode == 1
+    assert run_sohoa(tmp_path, "user", "unlock", "khong-co").returncode == 1
+    assert run_sohoa(tmp_path, "user", "unlock", "quantri").returncode == 0
+    assert run_sohoa(tmp_path, "user", "unlock", "--address", "10.1.1.2").returncode == 0
+    store = _store(tmp_path)
+    try:
+        assert not store.login_blocked("quantri", "10.1.1.1") and not store.login_blocked("moi", "10.1.1.2")
+        assert store.locked() == ([], [])
+        assert store.login("quantri", "Mat-khau-123", "10.1.1.1") is not None
     finally:
         store.close()

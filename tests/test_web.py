@@ -27,10 +27,10 @@ with warnings.catch_warnings():
 from indexing import SearchFilters, open_index, to_index_doc
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.ledger import Ledger
-from sohoa.settings import Settings
+from sohoa.settings import Settings, WebOptions
 from web import charts, corrections, images
 from web.app import create_app, highlight, safe_next
-from web.auth import MAX_FAILS_PER_USER, WebStore, hash_password, verify_password
+from web.auth import IDLE_MINUTES, MAX_FAILS_PER_USER, WebStore, hash_password, verify_password
 
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
 PASSWORDS = {"admin": "quan-tri-2024", "luutru": "luu-tru-2024", "tracuu": "tra-cuu-2024"}
@@ -226,6 +226,184 @@ def test_rate_limit_per_address(fresh: Demo) -> None:
         assert login(c, f"nobody{i}", "x" * 8).status_code == 401
     assert login(c, "luutru", PASSWORDS["luutru"]).status_code == 429
     assert login(client_for(fresh, ip="10.0.0.67"), "luutru", PASSWORDS["luutru"]).status_code == 303
+
+
+def test_guessing_from_the_office_proxy_does_not_lock_the_office_out(fresh: Demo) -> None:
+    """Behind the office's proxy every clerk has one address: its lock spares those who logged in from it."""
+    office = "10.0.0.80"
+    for user in ("admin", "tracuu"):
+        client_for(fresh, user, ip=office)
+    c = client_for(fresh, ip=office)
+    for i in range(20):
+        assert login(c, f"doan{i}", "doan-mat-khau").status_code == 401
+    assert login(client_for(fresh, ip=office), "tracuu", PASSWORDS["tracuu"]).status_code == 303
+    assert login(client_for(fresh, ip=office), "admin", PASSWORDS["admin"]).status_code == 303
+    assert login(client_for(fresh, ip=office), "luutru", PASSWORDS["luutru"]).status_code == 429  # never there
+    # the admin sees the lock and lifts it
+    admin = client_for(fresh, "admin", ip="10.0.0.81")
+    page = admin.get("/admin/users").text
+    assert office in page and "Mở khóa đăng nhập" in page
+    r = admin.post("/admin/users", data={"csrf": csrf_of(page), "action": "unlock", "address": office})
+    assert r.status_code == 303
+    assert login(client_for(fresh, ip=office), "luutru", PASSWORDS["luutru"]).status_code == 303
+
+
+def test_an_admin_unlocks_an_account(fresh: Demo) -> None:
+    c = client_for(fresh, ip="10.0.0.90")
+    for _ in range(MAX_FAILS_PER_USER):
+        login(c, "luutru", "doan-mat-khau")
+    assert login(c, "luutru", PASSWORDS["luutru"]).status_code == 429
+    admin = client_for(fresh, "admin")
+    page = admin.get("/admin/users").text
+    assert re.search(r'name="username" value="luutru">\s*<button type="submit" class="small">Mở khóa', page)
+    assert admin.post("/admin/users", data={"csrf": csrf_of(page), "action": "unlock",
+                                            "username": "luutru"}).status_code == 303
+    assert login(c, "luutru", PASSWORDS["luutru"]).status_code == 303
+    assert "user:unlock:luutru" in admin.get("/admin/access-log").text
+
+
+def test_client_address_and_https_from_a_trusted_proxy_only(fresh: Demo) -> None:
+    settings = fresh.settings.model_copy(update={"web": WebOptions(trusted_proxies=("10.0.0.0/24",))})
+    proxied = TestClient(create_app(settings), follow_redirects=False, client=("10.0.0.5", 5000))
+    headers = {"x-forwarded-for": "192.168.1.23", "x-forwarded-proto": "https"}
+    page = proxied.get("/login", headers=headers)
+    assert "secure" in page.headers["set-cookie"].lower()
+    # the browser talks https to the proxy and sends the Secure cookie back; the test client's http does not
+    proxied.cookies.set("sohoa_login_csrf", page.cookies["sohoa_login_csrf"])
+    r = proxied.post("/login", headers=headers, data={"csrf": csrf_of(page.text), "username": "tracuu",
+                                                      "password": PASSWORDS["tracuu"], "next": "/search"})
+    assert r.status_code == 303
+    assert "secure" in r.headers["set-cookie"].lower()
+    store = WebStore(fresh.settings.data_dir / "web.sqlite")
+    try:
+        rows = store._rows("SELECT ip FROM login_attempts WHERE name='tracuu' ORDER BY id DESC LIMIT 1")
+        assert rows[0]["ip"] == "192.168.1.23"
+    finally:
+        store.close()
+    # the same headers from anyone else are not believed
+    outsider = TestClient(create_app(settings), follow_redirects=False, client=("203.0.113.9", 5000))
+    page = outsider.get("/login", headers=headers)
+    r = outsider.post("/login", headers=headers, data={"csrf": csrf_of(page.text), "username": "tracuu",
+                                                       "password": PASSWORDS["tracuu"], "next": "/search"})
+    assert r.status_code == 303 and "secure" not in r.headers["set-cookie"].lower()
+    store = WebStore(fresh.settings.data_dir / "web.sqlite")
+    try:
+        assert store._rows("SELECT ip FROM login_attempts ORDER BY id DESC LIMIT 1")[0]["ip"] == "203.0.113.9"
+    finally:
+        store.close()
+    # and an office that sets it gets Secure cookies on plain http too
+    forced = fresh.settings.model_copy(update={"web": WebOptions(secure_cookies=True)})
+    c = TestClient(create_app(forced), follow_redirects=False)
+    page = c.get("/login")
+    c.cookies.set("sohoa_login_csrf", page.cookies["sohoa_login_csrf"])
+    r = c.post("/login", data={"csrf": csrf_of(page.text), "username": "tracuu", "password": PASSWORDS["tracuu"],
+                               "next": "/search"})
+    assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
+
+
+def test_an_idle_session_ends(fresh: Demo) -> None:
+    c = client_for(fresh, "tracuu")
+    assert c.get("/search").status_code == 200
+    store = WebStore(fresh.settings.data_dir / "web.sqlite")
+    try:
+        idle = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=IDLE_MINUTES + 1)).isoformat(timespec="seconds")
+        store._exec("UPDATE sessions SET last_seen=?", (idle,))
+    finally:
+        store.close()
+    r = c.get("/search")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_a_disabled_account_costs_a_password_check_too(fresh: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its answer must not come faster than an active account's: the time would tell it is disabled."""
+    import web.auth
+
+    calls = []
+    real = web.auth.hashlib.scrypt
+
+    def counted(*args: object, **kwargs: object) -> bytes:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    store = WebStore(fresh.settings.data_dir / "web.sqlite")
+    try:
+        store.set_active("luutru", False)
+        monkeypatch.setattr(web.auth.hashlib, "scrypt", counted)
+        for name in ("luutru", "tracuu", "khong-co-ai"):
+            calls.clear()
+            assert store.login(name, "doan-mat-khau", "10.0.0.3") is None
+            assert len(calls) == 1, name
+        assert store.login("luutru", PASSWORDS["luutru"], "10.0.0.3") is None  # the right password, disabled
+    finally:
+        store.close()
+
+
+def test_the_last_admin_cannot_demote_or_disable_itself(fresh: Demo) -> None:
+    c = client_for(fresh, "admin")
+    token = session_csrf(c, "/admin/users")
+    r = c.post("/admin/users", data={"csrf": token, "action": "role", "username": "admin", "role": "clerk"})
+    assert r.status_code == 400 and "quản trị viên cuối cùng" in r.text
+    assert c.post("/admin/users", data={"csrf": token, "action": "disable", "username": "admin"}).status_code == 400
+    store = WebStore(fresh.settings.data_dir / "web.sqlite")
+    try:
+        assert store.get_user("admin").role == "admin" and store.get_user("admin").active
+    finally:
+        store.close()
+    # with a second admin, the first may step down
+    assert c.post("/admin/users", data={"csrf": token, "action": "role", "username": "luutru",
+                                        "role": "admin"}).status_code == 303
+    assert c.post("/admin/users", data={"csrf": token, "action": "role", "username": "admin",
+                                        "role": "archivist"}).status_code == 303
+    assert c.get("/admin/users").status_code == 403
+
+
+def test_a_password_easy_to_guess_is_refused_in_vietnamese(fresh: Demo) -> None:
+    c = client_for(fresh, "admin")
+    token = session_csrf(c, "/admin/users")
+    for weak in ("12345678", "matkhau123", "password1"):
+        r = c.post("/admin/users", data={"csrf": token, "action": "add", "username": "moi", "role": "clerk",
+                                         "password": weak})
+        assert r.status_code == 400 and "Mật khẩu quá dễ đoán" in r.text, weak
+        assert 'name="username"' in r.text  # the page with its forms, not a bare error
+    r = c.post("/admin/users", data={"csrf": token, "action": "password", "username": "tracuu", "password": "12345678"})
+    assert r.status_code == 400
+    assert login(client_for(fresh), "tracuu", PASSWORDS["tracuu"]).status_code == 303
+
+
+def test_banners_show_only_what_the_app_said(demo: Demo) -> None:
+    c = client_for(demo, "luutru")
+    planted = "Tài khoản bị khóa, gọi 0900 000 000"
+    for path in (f"/records/{demo.an}", f"/review/{demo.hung}", "/review"):
+        r = c.get(path, params={"saved": planted})
+        assert r.status_code == 200 and planted not in r.text, path
+    assert "Đã lưu 2 thay đổi." in c.get(f"/records/{demo.an}", params={"saved": "2"}).text
+    admin = client_for(demo, "admin")
+    r = admin.get("/admin/users", params={"msg": planted})
+    assert r.status_code == 200 and planted not in r.text
+    assert "Đã thực hiện." in admin.get("/admin/users", params={"msg": "ok"}).text
+
+
+def test_clerks_see_file_names_not_server_paths(demo: Demo) -> None:
+    folder = str(Path(demo.settings.data_dir).parent / "scans")
+    c = client_for(demo, "tracuu")
+    for path, params in (("/search", {"q": "an"}), (f"/records/{demo.an}", {})):
+        r = c.get(path, params=params)
+        assert r.status_code == 200 and "hop-01.tif" in r.text and folder not in r.text, path
+    assert folder not in client_for(demo, "luutru").get("/review").text
+    assert folder in client_for(demo, "admin").get(f"/records/{demo.an}").text
+
+
+def test_odd_numbers_in_urls_are_no_server_error(demo: Demo) -> None:
+    c = client_for(demo, "luutru")
+    huge = "9" * 5000
+    for path, params in (("/search", {"q": "an", "page": "²"}), ("/search", {"q": "an", "page": huge}),
+                         ("/search", {"q": "an", "year": huge}), ("/search", {"year": "٣"}),
+                         ("/review", {"page": huge}), (f"/records/{demo.an}", {"saved": huge})):
+        assert c.get(path, params=params).status_code == 200, (path, params)
+    for client in (c, client_for(demo)):  # before the login check too
+        r = client.get(f"/records/{demo.an}/pages/{huge}/restored.jpg")
+        assert r.status_code == 404, r.status_code
+    assert c.get(f"/records/{demo.an}/pages/1/restored.jpg").status_code == 200
 
 
 # -- search ----------------------------------------------------------------------------
@@ -444,7 +622,13 @@ def test_admin_manages_users_and_reads_the_access_log(fresh: Demo) -> None:
     assert c.post("/admin/users", data={"csrf": token, "action": "add", "username": "ngan", "role": "clerk",
                                         "password": "123"}).status_code == 400
     assert c.post("/admin/users", data={"csrf": token, "action": "disable", "username": "admin"}).status_code == 400
-    c.post("/admin/users", data={"csrf": token, "action": "role", "username": "moi", "role": "archivist"})
+    assert c.post("/admin/users", data={"csrf": token, "action": "role", "username": "moi",
+                                        "role": "archivist"}).status_code == 303
+    store = WebStore(fresh.settings.data_dir / "web.sqlite")
+    try:
+        assert store.get_user("moi").role == "archivist"
+    finally:
+        store.close()
     c.post("/admin/users", data={"csrf": token, "action": "disable", "username": "moi"})
     assert login(client_for(fresh), "moi", "mat-khau-moi").status_code == 401
     client_for(fresh, "tracuu").get(f"/records/{fresh.an}")
@@ -531,7 +715,7 @@ def test_cli_creates_the_first_admin(tmp_path: Path, monkeypatch: pytest.MonkeyP
         store.close()
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["--data-dir", str(tmp_path), "user", "passwd", "boss", "--password-stdin"]) == 1
-    assert main(["--data-dir", str(tmp_path), "user", "disable", "boss"]) == 0
+    assert main(["--data-dir", str(tmp_path), "user", "disable", "boss"]) == 1  # the last admin
 
 
 def test_a_handwritten_number_is_cropped_from_its_slot(fresh: Demo) -> None:

@@ -28,6 +28,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -52,6 +53,34 @@ PAGE_SIZE = 20
 MAX_FORM_BYTES = 64 * 1024
 #: The keyboard review shows a handwritten slot's crop this many times its size, at most this wide.
 HAND_ZOOM, HAND_MAX_WIDTH = 3, 1200
+#: The most digits a page number, a count or a year in a URL may have (more is no page of ours).
+MAX_DIGITS = 6
+#: The codes ``/admin/users?msg=`` may carry (any other text is not shown).
+USER_MESSAGES = ("ok",)
+
+
+class PageNumber(Convertor[int]):
+    """A page number in a path: one to :data:`MAX_DIGITS` ASCII digits (a 5,000-digit one is a 404, not a 500)."""
+
+    regex = "[0-9]{1,%d}" % MAX_DIGITS
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("pageno", PageNumber())
+
+
+def small_int(value: str | None, *, least: int = 0) -> int | None:
+    """A query parameter as a number of at most :data:`MAX_DIGITS` ASCII digits, not below ``least``;
+    ``None`` for anything else ("²", "", 5,000 digits)."""
+    if value is None or not re.fullmatch(r"[0-9]{1,%d}" % MAX_DIGITS, value):
+        return None
+    number = int(value)
+    return number if number >= least else None
 
 _HEADERS = (
     ("content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
@@ -142,7 +171,18 @@ def _lang(request: Request) -> str:
 
 
 def _ip(request: Request) -> str:
+    """The client's address (the one a trusted proxy names: :class:`sohoa.settings.WebOptions`)."""
     return request.client.host if request.client else "?"
+
+
+def _secure(request: Request) -> bool:
+    """Whether cookies go out ``Secure``: an https request (as a trusted proxy says), or always by setting."""
+    return request.url.scheme == "https" or _state(request).settings.web.secure_cookies
+
+
+def shown_path(path: str, *, admin: bool) -> str:
+    """Where a scanned file is, as a user may see it: the file's name; its full path on the server for admins."""
+    return path if admin else Path(path).name
 
 
 def _state(request: Request) -> WebState:
@@ -174,12 +214,13 @@ def render(request: Request, template: str, status_code: int = 200, **ctx: Any) 
         reason_label=functools.partial(reason_label, lang),
         session=session, user=session.user if session else None, csrf=session.csrf if session else "",
         can=lambda perm: bool(session and can(session.user.role, perm)),
+        file_path=functools.partial(shown_path, admin=bool(session and can(session.user.role, "users"))),
         switch_url=f"{request.url.path}?{request.url.include_query_params(lang=other).query}",
         path=request.url.path, **ctx,
     )
     resp = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") in LANGS:
-        resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+        resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True, secure=_secure(request))
     return resp
 
 
@@ -231,7 +272,7 @@ async def login_page(request: Request) -> Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
     resp = render(request, "login.html", login_csrf=token, next=safe_next(request.query_params.get("next")),
                   message=None, name="")
-    resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+    resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request))
     return resp
 
 
@@ -252,7 +293,7 @@ async def login_submit(request: Request) -> Response:
         return render(request, "login.html", status_code=401, login_csrf=cookie, next=nxt,
                       message=translate(_lang(request), "login_failed"), name=name)
     resp = RedirectResponse(nxt, status_code=303)
-    resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
+    resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request))
     resp.delete_cookie(LOGIN_CSRF_COOKIE)
     return resp
 
@@ -293,11 +334,11 @@ def search_page(request: Request) -> Response:
     qp = request.query_params
     q = qp.get("q", "").strip()[:200]
     ptype = qp.get("type") if qp.get("type") in {t.value for t in ProcedureType} else None
-    year = int(qp["year"]) if qp.get("year", "").isdigit() else None
+    year = small_int(qp.get("year"))
     issuer = qp.get("issuer", "").strip()[:100] or None
     status = qp.get("status") if qp.get("status") in queries.STATUSES else None
     on = _parse_date(qp.get("on")) or dt.date.today()
-    page = max(1, int(qp["page"])) if qp.get("page", "").isdigit() else 1
+    page = small_int(qp.get("page"), least=1) or 1
     index = open_index(_state(request).settings.resolved_index_url)
     try:
         outcome = queries.search_records(index, q, SearchFilters(type=ptype, year=year, issuer=issuer), status, on)
@@ -362,7 +403,7 @@ def record_page(request: Request) -> Response:
                                  "valid_until": _field_value(rec, "valid_until"),
                                  "revoked_on": _field_value(rec, "revoked_on")}, today)
     return render(request, "record.html", rec=rec, fields=fields, prov=prov, history=hist, status=status,
-                  today=today, saved=request.query_params.get("saved"))
+                  today=today, saved=small_int(request.query_params.get("saved")))
 
 
 def _page_or_404(request: Request, ledger: Ledger) -> tuple[RecordRow, images.PageFiles] | None:
@@ -471,12 +512,12 @@ def _reindex(web: WebState, ledger: Ledger, key: str) -> None:
 @guarded("correct")
 def review_list(request: Request) -> Response:
     """Records flagged for review, with the reasons."""
-    page = max(1, int(request.query_params["page"])) if request.query_params.get("page", "").isdigit() else 1
+    page = small_int(request.query_params.get("page"), least=1) or 1
     with _state(request).ledger() as ledger:
         total, items = queries.review_queue(ledger, limit=50, offset=(page - 1) * 50)
         hand_left = queries.hand_queue(ledger)[1]
     return render(request, "review_list.html", total=total, items=items, page=page, pages=(total + 49) // 50,
-                  saved=request.query_params.get("saved"), hand_left=hand_left)
+                  saved=small_int(request.query_params.get("saved")), hand_left=hand_left)
 
 
 @guarded("correct")
@@ -492,7 +533,7 @@ def review_page(request: Request) -> Response:
         hist = corrections.history(ledger, rec.key)
     reasons = [r.removeprefix("review:").strip() for r in rec.reasons if r.startswith("review:")]
     return render(request, "review.html", rec=rec, fields=fields, history=hist, reasons=reasons,
-                  saved=request.query_params.get("saved"))
+                  saved=small_int(request.query_params.get("saved")))
 
 
 def _hand_crop(ledger: Ledger, item: queries.HandItem) -> tuple[int, int] | None:
@@ -596,19 +637,27 @@ def dashboard(request: Request) -> Response:
 # -- admin ------------------------------------------------------------------------------------
 
 
+def _users(request: Request, status_code: int = 200, message: str | None = None) -> Response:
+    store = _state(request).store
+    names, addresses = store.locked()
+    return render(request, "users.html", status_code=status_code, users=store.users(), roles=ROLES,
+                  message=message, locked_names=names, locked_addresses=addresses,
+                  done=request.query_params.get("msg") in USER_MESSAGES)
+
+
 @guarded("users")
 def users_page(request: Request) -> Response:
-    """Accounts: list, add, change role, reset password, disable."""
-    return render(request, "users.html", users=_state(request).store.users(), roles=ROLES,
-                  message=request.query_params.get("msg"))
+    """Accounts: list, add, change role, reset password, disable; the logins locked now, to unlock."""
+    return _users(request)
 
 
 @guarded("users")
 def users_submit(request: Request) -> Response:
-    """One action on the accounts (``add``, ``role``, ``password``, ``disable``, ``enable``)."""
+    """One action on the accounts (``add``, ``role``, ``password``, ``disable``, ``enable``, ``unlock``)."""
     store = _state(request).store
     form: dict[str, str] = request.state.form
     action, name = form.get("action", ""), form.get("username", "").strip()
+    me = request.state.session.user.name
     try:
         if action == "add":
             store.add_user(name, form.get("role", ""), form.get("password", ""))
@@ -617,14 +666,17 @@ def users_submit(request: Request) -> Response:
         elif action == "password":
             store.set_password(name, form.get("password", ""))
         elif action in ("disable", "enable"):
-            if name == request.state.session.user.name:
-                raise AuthError("you cannot disable your own account")
+            if name == me and action == "disable":
+                raise AuthError("own_account")
             store.set_active(name, action == "enable")
+        elif action == "unlock" and (name or form.get("address")):
+            store.unlock(me, name=name or None, ip=form.get("address") or None)
         else:
             return error(request, 400, "bad_request")
     except AuthError as exc:
-        return render(request, "users.html", status_code=400, users=store.users(), roles=ROLES, message=str(exc))
-    store.log_access(request.state.session.user.name, _ip(request), f"user:{action}:{name}")
+        return _users(request, 400, translate(_lang(request), f"auth_{exc.code}", **exc.params))
+    target = name or form.get("address", "")
+    store.log_access(me, _ip(request), f"user:{action}:{target}")
     return RedirectResponse("/admin/users?msg=ok", status_code=303)
 
 
@@ -647,8 +699,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/logout", logout, methods=["POST"]),
         Route("/search", search_page),
         Route("/records/{key}", record_page),
-        Route("/records/{key}/pages/{page:int}/restored.jpg", restored_image),
-        Route("/records/{key}/pages/{page:int}/original.jpg", original_image),
+        Route("/records/{key}/pages/{page:pageno}/restored.jpg", restored_image),
+        Route("/records/{key}/pages/{page:pageno}/original.jpg", original_image),
         Route("/records/{key}/crop/{field}.jpg", field_crop),
         Route("/records/{key}/record.pdf", record_pdf),
         Route("/records/{key}/correct", correct, methods=["POST"]),
@@ -662,7 +714,13 @@ def create_app(settings: Settings) -> Starlette:
         Route("/admin/access-log", access_log_page),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    middleware = [Middleware(SecurityHeaders)]
+    if settings.web.trusted_proxies:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        # Outermost: every part of the app sees the client the office's proxy names, and only its word counts.
+        middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.web.trusted_proxies)))
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.web = WebState(settings)
     return app
 
@@ -671,4 +729,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
+    # Proxy headers are read by the app itself (create_app), from the trusted proxies of the settings only.
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
