@@ -484,6 +484,12 @@ def run_backup(plan: BackupPlan, on: dt.date | None = None) -> BackupResult:
         missing = _missing_derived(plan.dest / "ledger.sqlite", plan.dest / "derived",
                                    _derived_prefixes(plan.data_dir))
         check["derived_missing"] = missing
+    if "web.sqlite" in plan.databases:
+        from web.audit import check_file
+
+        # The trail's length and last hash, kept apart from it: a tail cut off later shows against these.
+        audit = check_file(plan.dest / "web.sqlite")
+        check["audit"] = {"lines": audit.lines, "head": audit.head, "ok": audit.ok}
     for name in plan.databases:
         _finalize_database(plan.dest / name)
     entries = [file_entry(plan.dest, n) for n in plan.databases] + entries
@@ -599,6 +605,13 @@ def run_restore(src: Path, settings: Settings, force: bool = False) -> RestoreRe
         got = _missing_derived(target / "ledger.sqlite", target / "derived", [str(settings.data_dir / "derived")])
         result.items.append(CheckItem("derived_files", got == check["derived_missing"],
                                       f"{got} / {check['derived_missing']}"))
+    if isinstance(check.get("audit"), dict) and (target / "web.sqlite").is_file():
+        from web.audit import check_file
+
+        trail, want = check_file(target / "web.sqlite"), check["audit"]
+        same = trail.ok and (trail.lines, trail.head) == (want["lines"], want["head"])
+        result.items.append(CheckItem("audit_trail", same, f"{trail.lines}" if same else
+                                      f"{trail.lines} {trail.head[:12]} / {want['lines']} {str(want['head'])[:12]}"))
     return result
 
 
@@ -630,6 +643,7 @@ _TEXT = {
         "index_counts": "Số bản ghi của chỉ mục theo loại × năm × tình trạng",
         "searches": "Các tìm kiếm mẫu",
         "derived_files": "Tệp phái sinh mà sổ cái trỏ tới (thiếu)",
+        "audit_trail": "Nhật ký truy cập (số dòng, chuỗi mã băm)",
         "ok": "khớp", "bad": "KHÔNG KHỚP",
         "pass": "Kiểm tra đạt: bản khôi phục cho cùng số liệu và kết quả tìm kiếm như lúc sao lưu.",
         "fail": "Kiểm tra KHÔNG đạt: bản khôi phục khác với lúc sao lưu.",
@@ -648,6 +662,7 @@ _TEXT = {
         "index_counts": "Index documents by type × year × status",
         "searches": "Sample searches",
         "derived_files": "Derived files the ledger names (missing)",
+        "audit_trail": "Access log (lines, hash chain)",
         "ok": "match", "bad": "MISMATCH",
         "pass": "Check passed: the restored copy gives the same counts and search results as at backup time.",
         "fail": "Check FAILED: the restored copy differs from the backup.",

@@ -186,6 +186,23 @@ def build_parser() -> argparse.ArgumentParser:
         us.add_parser(action, help=f"{action} an account").add_argument("name", metavar="NAME")
     us.add_parser("list", help="list the accounts")
 
+    s = sub.add_parser("audit", help="check, export or prune the web app's audit trail",
+                       description="The audit trail of the web app (who looked at whose record, page or search, "
+                                   "when, from where) is a hash chain in web.sqlite: verify finds a line changed or "
+                                   "removed; export writes it as CSV; prune removes the lines past retention.")
+    aus = s.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    aus.add_parser("verify", help="check the chain; print its lines and last hash; exit 1 naming where it breaks")
+    a = aus.add_parser("export", help="the trail (or part of it) as CSV, oldest first")
+    a.add_argument("--user", help="only this user's lines")
+    a.add_argument("--record", help="only lines about this record key, or whose person or school contains this")
+    a.add_argument("--since", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="from this local date")
+    a.add_argument("--until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="to this local date (included)")
+    a.add_argument("--out", type=Path, metavar="FILE", help="write here (default: standard output)")
+    a.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the headers and actions")
+    a = aus.add_parser("prune", help="remove the lines older than the retention period (the chain stays checkable)")
+    a.add_argument("--days", type=int, metavar="N",
+                   help="keep the last N days (default: SOHOA_AUDIT_RETENTION_DAYS, or 1825)")
+
     s = sub.add_parser("profile", help="show, check or grow the office's profile (its knowledge)",
                        description="What an office knows (places, issuers and their symbols, schools, standard "
                                    "lines, names) is a profile: show what one holds, check it, or grow it from the "
@@ -664,6 +681,42 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Verify, export or prune the audit trail of ``web.sqlite``."""
+    from web.app import WEB_DB, audit_csv
+    from web.audit import AuditFilter
+    from web.auth import WebStore
+
+    settings = _settings(args)
+    path = settings.data_dir / WEB_DB
+    if not path.is_file():
+        raise SohoaError(f"{path}: no web database here (the web app has not run on this data directory)")
+    store = WebStore(path, settings.web.timezone)
+    try:
+        if args.audit_command == "verify":
+            check = store.audit.verify()
+            for problem in check.problems:
+                print(f"{path}: {problem}", file=sys.stderr)
+            print(f"{check.lines} lines, last hash {check.head}: {'ok' if check.ok else 'BROKEN'}")
+            return 0 if check.ok else 1
+        if args.audit_command == "export":
+            data = audit_csv(store, AuditFilter(user=args.user, record=args.record, since=args.since,
+                                                until=args.until), args.lang)
+            if args.out:
+                args.out.write_bytes(data)
+            else:
+                sys.stdout.buffer.write(data)
+            return 0
+        days = args.days if args.days is not None else settings.web.audit_retention_days
+        if days < 1:
+            raise SohoaError("audit prune: --days must be at least 1")
+        gone = store.audit.prune(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days), "cli")
+        print(f"{gone} lines older than {days} days removed")
+        return 0
+    finally:
+        store.close()
+
+
 def cmd_profile(args: argparse.Namespace) -> int:
     """Show, check or grow the office's profile."""
     from pipeline.profile import check_profile, load_profile
@@ -730,6 +783,7 @@ COMMANDS = {
     "profile": cmd_profile,
     "serve": cmd_serve,
     "user": cmd_user,
+    "audit": cmd_audit,
     "ingest": cmd_ingest,
     "ocr": cmd_ocr,
     "classify": cmd_classify,

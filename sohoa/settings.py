@@ -6,9 +6,10 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 __all__ = ["TesseractOptions", "RestoreOptions", "Limits", "WebOptions", "Settings"]
 
@@ -60,6 +61,19 @@ class WebOptions(BaseModel):
     #: Mark the session cookie ``Secure`` on every answer, not only those to an https request (a proxy
     #: that ends TLS without saying so).
     secure_cookies: bool = False
+    #: The office's time zone: the times of the audit trail are shown in it.
+    timezone: str = "Asia/Ho_Chi_Minh"
+    #: Lines of the audit trail are kept this many days (``sohoa audit prune``; ``sohoa serve`` prunes at start).
+    audit_retention_days: int = Field(5 * 365, ge=30)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Ho_Chi_Minh)") from exc
+        return value
 
 
 def _default_workers() -> int:
@@ -105,9 +119,16 @@ class Settings(BaseModel):
             values["dask_address"] = os.environ["SOHOA_DASK_ADDRESS"]
         if os.environ.get("SOHOA_PROFILE"):
             values["profile"] = os.environ["SOHOA_PROFILE"]
+        web: dict[str, object] = {}
         if os.environ.get("SOHOA_TRUSTED_PROXIES"):
-            values["web"] = WebOptions(trusted_proxies=tuple(
-                p.strip() for p in os.environ["SOHOA_TRUSTED_PROXIES"].split(",") if p.strip()))
+            web["trusted_proxies"] = tuple(p.strip() for p in os.environ["SOHOA_TRUSTED_PROXIES"].split(",")
+                                           if p.strip())
+        if os.environ.get("SOHOA_TIMEZONE"):
+            web["timezone"] = os.environ["SOHOA_TIMEZONE"]
+        if os.environ.get("SOHOA_AUDIT_RETENTION_DAYS"):
+            web["audit_retention_days"] = int(os.environ["SOHOA_AUDIT_RETENTION_DAYS"])
+        if web:
+            values["web"] = WebOptions(**web)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

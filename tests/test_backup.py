@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -184,3 +185,22 @@ def test_postgresql_ledger_is_left_to_pg_dump(data: Path, tmp_path: Path) -> Non
     assert "ledger.sqlite" not in {f.path for f in result.files} and result.check["ledger"] is None
     assert "pg_dump" in backup_summary(result, data, "vi") and "pg_dump" in backup_summary(result, data, "en")
     assert result.check["index"]["doc_count"] == 12  # the rest is still copied and checked
+
+
+def test_the_backup_keeps_the_audit_trail_and_its_last_hash(data: Path, tmp_path: Path) -> None:
+    from web.auth import WebStore
+
+    store = WebStore(data / "web.sqlite")
+    try:
+        for i in range(3):
+            store.audit.append("tracuu", "10.0.0.1", "search", detail={"q": f"nguyen {i}"})
+    finally:
+        store.close()
+    verify = run_sohoa(data, "audit", "verify")
+    assert verify.returncode == 0, verify.stderr
+    lines, head = re.match(r"(\d+) lines, last hash ([0-9a-f]{64}): ok", verify.stdout).groups()
+    dest, restored = tmp_path / "bk", tmp_path / "restored"
+    assert run_sohoa(data, "backup", str(dest)).returncode == 0
+    assert read_manifest(dest)["check"]["audit"] == {"lines": int(lines), "head": head, "ok": True}
+    res = run_sohoa(restored, "restore", str(dest), "--lang", "en")
+    assert res.returncode == 0 and "Access log (lines, hash chain): match (3)" in res.stdout, res.stdout + res.stderr

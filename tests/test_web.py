@@ -259,7 +259,8 @@ def test_an_admin_unlocks_an_account(fresh: Demo) -> None:
     assert admin.post("/admin/users", data={"csrf": csrf_of(page), "action": "unlock",
                                             "username": "luutru"}).status_code == 303
     assert login(c, "luutru", PASSWORDS["luutru"]).status_code == 303
-    assert "user:unlock:luutru" in admin.get("/admin/access-log").text
+    log = admin.get("/admin/access-log", params={"action": "user"}).text
+    assert "Quản lý tài khoản" in log and "thao tác: mở khóa đăng nhập · tài khoản: luutru" in log
 
 
 def test_client_address_and_https_from_a_trusted_proxy_only(fresh: Demo) -> None:
@@ -462,8 +463,8 @@ def test_record_page_shows_fields_validity_reasons_provenance_and_logs_access(de
     assert f"/records/{demo.dang_lam}/pages/2/original.jpg" in r.text
     assert "Sửa thông tin" not in r.text  # a clerk gets no correction form
     store = WebStore(demo.settings.data_dir / "web.sqlite")
-    assert any(row["user"] == "tracuu" and row["record_key"] == demo.dang_lam and row["action"] == "view"
-               for row in store.access_log())
+    assert any(row.user == "tracuu" and row.record_key == demo.dang_lam and row.action == "view"
+               for row in store.audit.every())
     store.close()
     assert c.get("/records/0000000000000000-p0001").status_code == 404
 
@@ -633,7 +634,7 @@ def test_admin_manages_users_and_reads_the_access_log(fresh: Demo) -> None:
     assert login(client_for(fresh), "moi", "mat-khau-moi").status_code == 401
     client_for(fresh, "tracuu").get(f"/records/{fresh.an}")
     log = c.get("/admin/access-log").text
-    assert "tracuu" in log and fresh.an in log and "user:add:moi" in log
+    assert "tracuu" in log and fresh.an in log and "thao tác: thêm · tài khoản: moi · vai trò: cán bộ tra cứu" in log
     assert fresh.an not in c.get("/admin/access-log", params={"user": "admin"}).text
 
 
@@ -889,7 +890,7 @@ def test_handwritten_review_shows_the_crop_large_and_the_reading(fresh: Demo) ->
     day = Image.open(io.BytesIO(c.get(f"/records/{hd.cuong}/crop/issue_date.jpg").content))
     assert day.size == (right - left + 2 * 160, bottom - top + 2 * 45)
     store = WebStore(fresh.settings.data_dir / "web.sqlite")
-    assert any(row["action"] == "review-hand" and row["record_key"] == hd.binh for row in store.access_log())
+    assert any(row.action == "review-hand" and row.record_key == hd.binh for row in store.audit.every())
     store.close()
 
 
@@ -918,7 +919,9 @@ def test_enter_confirms_the_reading_keeps_it_and_loads_the_next(fresh: Demo) -> 
     assert row.right and row.confidence == 0.62 and row.page_no == 1 and list(row.box) == slot["box"]
     assert 'id="hand-link"' in c.get("/review").text and "Rà soát nhanh 3 số" in c.get("/review").text
     store = WebStore(fresh.settings.data_dir / "web.sqlite")
-    assert [r["action"] for r in store.access_log() if r["record_key"] == hd.binh][0] == "hand:number:needs_review"
+    last = [r for r in store.audit.every() if r.record_key == hd.binh][-1]
+    assert (last.action, last.detail) == ("hand", {"field": "number", "changed": "needs_review"})
+    assert last.subject  # the line names whose record it was, not only its key
     store.close()
 
 

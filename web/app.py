@@ -10,8 +10,10 @@ the request.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
+import io
 import hmac
 import re
 import secrets
@@ -40,8 +42,9 @@ from pipeline.ledger import Ledger, RecordRow
 from sohoa.errors import SohoaError
 from sohoa.settings import Settings
 from web import charts, corrections, images, queries
+from web.audit import ACTIONS, AuditFilter
 from web.auth import ROLES, AuthError, Session, WebStore, can
-from web.i18n import FIELDS, LANGS, ROLE_NAMES, STATUS, reason_label, translate, type_label
+from web.i18n import FIELDS, LANGS, ROLE_NAMES, STATUS, action_label, audit_detail, reason_label, translate, type_label
 
 __all__ = ["create_app", "serve", "WEB_DB"]
 
@@ -120,7 +123,7 @@ class WebState:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store = WebStore(settings.data_dir / WEB_DB)
+        self.store = WebStore(settings.data_dir / WEB_DB, settings.web.timezone)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -178,6 +181,19 @@ def _ip(request: Request) -> str:
 def _secure(request: Request) -> bool:
     """Whether cookies go out ``Secure``: an https request (as a trusted proxy says), or always by setting."""
     return request.url.scheme == "https" or _state(request).settings.web.secure_cookies
+
+
+def _audit(request: Request, action: str, *, rec: RecordRow | None = None, key: str | None = None,
+           user: str | None = None, **detail: object) -> None:
+    """Note in the audit trail what the request's user did (:mod:`web.audit`), about whose record."""
+    session: Session | None = getattr(request.state, "session", None)
+    who = user if user is not None else (session.user.name if session else "-")
+    if key and rec is None:  # the line names the person or school, not only the record's key
+        with _state(request).ledger() as ledger:
+            rec = next(iter(ledger.records([key])), None)
+    _state(request).store.audit.append(who, _ip(request), action, record_key=rec.key if rec else key,
+                                       subject=rec.subject if rec else None,
+                                       detail={k: v for k, v in detail.items() if v not in (None, "")})
 
 
 def shown_path(path: str, *, admin: bool) -> str:
@@ -286,9 +302,11 @@ async def login_submit(request: Request) -> Response:
     store = _state(request).store
     nxt = safe_next(form.get("next"))
     if await run_in_threadpool(store.login_blocked, name, ip):
+        await run_in_threadpool(_audit, request, "login_blocked", user=name)
         return render(request, "login.html", status_code=429, login_csrf=cookie, next=nxt,
                       message=translate(_lang(request), "login_blocked"), name=name)
     token = await run_in_threadpool(store.login, name, password, ip)
+    await run_in_threadpool(_audit, request, "login" if token else "login_failed", user=name)
     if token is None:
         return render(request, "login.html", status_code=401, login_csrf=cookie, next=nxt,
                       message=translate(_lang(request), "login_failed"), name=name)
@@ -301,6 +319,7 @@ async def login_submit(request: Request) -> Response:
 @guarded("view")
 def logout(request: Request) -> Response:
     """End the session."""
+    _audit(request, "logout")
     _state(request).store.logout(request.cookies.get(SESSION_COOKIE))
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(SESSION_COOKIE)
@@ -345,6 +364,9 @@ def search_page(request: Request) -> Response:
     finally:
         index.close()
     shown = outcome.hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    # Every search is personal data looked at, the empty one (a list of every record) too.
+    _audit(request, "search", q=q, type=ptype, year=year, issuer=issuer, status=status, on=on.isoformat(),
+           page=page, hits=len(outcome.hits))
     params = {"q": q, "type": ptype or "", "year": year or "", "issuer": issuer or "", "status": status or "",
               "on": on.isoformat()}
 
@@ -394,7 +416,7 @@ def record_page(request: Request) -> Response:
         rec = _record(request, ledger)
         if rec is None:
             return error(request, 404, "not_found")
-        web.store.log_access(request.state.session.user.name, _ip(request), "view", rec.key)
+        _audit(request, "view", rec=rec)
         fields = _field_rows(ledger, rec)
         prov = queries.provenance(ledger, rec.key)
         hist = corrections.history(ledger, rec.key)
@@ -421,6 +443,7 @@ def restored_image(request: Request) -> Response:
         found = _page_or_404(request, ledger)
     if not found or not found[1].image_path or not found[1].image_path.is_file():
         return error(request, 404, "no_image")
+    _audit(request, "page", rec=found[0], page=found[1].page_no, image="restored")
     return FileResponse(found[1].image_path, media_type="image/jpeg")
 
 
@@ -436,6 +459,7 @@ def original_image(request: Request) -> Response:
         path = images.original_jpeg(web.settings, found[0], found[1].page_no)
     except (SohoaError, OSError):
         return error(request, 404, "no_image")
+    _audit(request, "page", rec=found[0], page=found[1].page_no, image="original")
     return FileResponse(path, media_type="image/jpeg")
 
 
@@ -449,8 +473,9 @@ def field_crop(request: Request) -> Response:
         rec = _record(request, ledger)
         spot = images.locate_field(ledger, rec, name, _field_value(rec, name)) if rec else None
         pf = images.page_files(ledger, rec, spot.page_no) if rec and spot else None
-    if not spot or not pf or not pf.image_path or not pf.image_path.is_file():
+    if not rec or not spot or not pf or not pf.image_path or not pf.image_path.is_file():
         return error(request, 404, "not_found_on_page")
+    _audit(request, "crop", rec=rec, field=name, page=spot.page_no)
     return Response(images.crop_jpeg(pf.image_path, spot.box), media_type="image/jpeg")
 
 
@@ -465,7 +490,7 @@ def record_pdf(request: Request) -> Response:
         pages = images.pdf_pages(ledger, rec)
     if not pages:
         return error(request, 404, "no_image")
-    web.store.log_access(request.state.session.user.name, _ip(request), "pdf", rec.key)
+    _audit(request, "pdf", rec=rec)
     data = searchable_pdf(pages, dpi=web.settings.dpi, title=" ".join(x for x in (rec.number, rec.subject) if x))
     return Response(data, media_type="application/pdf",
                     headers={"content-disposition": f'attachment; filename="{rec.key}.pdf"'})
@@ -490,7 +515,7 @@ def correct(request: Request) -> Response:
             return render(request, "error.html", status_code=400, message=str(exc))
         if changes:
             _reindex(web, ledger, key)
-    web.store.log_access(user, _ip(request), "correct:" + ",".join(c.field for c in changes), key)
+    _audit(request, "correct", key=key, fields=",".join(c.field for c in changes), reviewed=form.get("mark_reviewed"))
     if form.get("mark_reviewed"):
         return RedirectResponse(f"/review?saved={len(changes)}", status_code=303)
     back = "/review/" if form.get("back") == "review" else "/records/"
@@ -528,7 +553,7 @@ def review_page(request: Request) -> Response:
         rec = _record(request, ledger)
         if rec is None:
             return error(request, 404, "not_found")
-        web.store.log_access(request.state.session.user.name, _ip(request), "review", rec.key)
+        _audit(request, "review", rec=rec)
         fields = _field_rows(ledger, rec)
         hist = corrections.history(ledger, rec.key)
     reasons = [r.removeprefix("review:").strip() for r in rec.reasons if r.startswith("review:")]
@@ -551,8 +576,7 @@ def _hand_crop(ledger: Ledger, item: queries.HandItem) -> tuple[int, int] | None
 def _hand_page(request: Request, ledger: Ledger, item: queries.HandItem | None, left: int, *,
                status_code: int = 200, message: str | None = None) -> Response:
     if item is not None:
-        web = _state(request)
-        web.store.log_access(request.state.session.user.name, _ip(request), "review-hand", item.key)
+        _audit(request, "review-hand", key=item.key, field=item.field)
     return render(request, "review_hand.html", status_code=status_code, item=item, left=left,
                   crop=_hand_crop(ledger, item) if item else None, message=message,
                   after=request.query_params.get("after") or "")
@@ -605,8 +629,7 @@ def hand_review_submit(request: Request) -> Response:
                               status_code=409 if isinstance(exc, corrections.StaleValue) else 400)
         if changes:
             _reindex(web, ledger, key)
-    action = f"hand:{field}" + (":" + ",".join(c.field for c in changes) if changes else "")
-    web.store.log_access(user, _ip(request), action, key)
+    _audit(request, "hand", key=key, field=field, changed=",".join(c.field for c in changes))
     return onward
 
 
@@ -675,16 +698,81 @@ def users_submit(request: Request) -> Response:
             return error(request, 400, "bad_request")
     except AuthError as exc:
         return _users(request, 400, translate(_lang(request), f"auth_{exc.code}", **exc.params))
-    target = name or form.get("address", "")
-    store.log_access(me, _ip(request), f"user:{action}:{target}")
+    _audit(request, "user", do=action, name=name, address=form.get("address"),
+           role=form.get("role") if action in ("add", "role") else None)
     return RedirectResponse("/admin/users?msg=ok", status_code=303)
+
+
+#: Lines of the audit trail a page shows.
+AUDIT_PAGE = 100
+
+
+def _audit_filter(request: Request) -> AuditFilter:
+    qp = request.query_params
+    return AuditFilter(user=qp.get("user", "").strip()[:64] or None, record=qp.get("record", "").strip()[:200] or None,
+                       action=qp.get("action") if qp.get("action") in ACTIONS else None,
+                       since=_parse_date(qp.get("since")), until=_parse_date(qp.get("until")))
+
+
+def _filter_detail(f: AuditFilter) -> dict[str, object]:
+    """What a look at the trail looked for (it is a line of the trail too)."""
+    return {"user_filter": f.user, "record": f.record, "action_filter": f.action,
+            "since": f.since.isoformat() if f.since else None, "until": f.until.isoformat() if f.until else None}
+
+
+def _filter_query(f: AuditFilter) -> str:
+    pairs = {"user": f.user, "record": f.record, "action": f.action,
+             "since": f.since.isoformat() if f.since else None, "until": f.until.isoformat() if f.until else None}
+    return "&".join(f"{k}={quote(v, safe='')}" for k, v in pairs.items() if v)
 
 
 @guarded("users")
 def access_log_page(request: Request) -> Response:
-    """Who opened which record, newest first (personal data: admins only)."""
-    user = request.query_params.get("user") or None
-    return render(request, "access_log.html", rows=_state(request).store.access_log(500, user), who=user or "")
+    """The audit trail: who looked at whose record, page or search, when (local time), from where; filtered
+    by person, record, action and period, a page at a time (personal data: admins only)."""
+    store = _state(request).store
+    f = _audit_filter(request)
+    page = small_int(request.query_params.get("page"), least=1) or 1
+    total, lines = store.audit.lines(f, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE)
+    _audit(request, "audit_view", page=page, **_filter_detail(f))
+    query = _filter_query(f)
+    return render(request, "access_log.html", lines=lines, total=total, page=page,
+                  pages=max(1, (total + AUDIT_PAGE - 1) // AUDIT_PAGE), f=f, query=query, actions=ACTIONS,
+                  when=functools.partial(local_time, zone=store.audit.zone), zone=str(store.audit.zone),
+                  detail=functools.partial(audit_detail, _lang(request)),
+                  action_name=functools.partial(action_label, _lang(request)))
+
+
+@guarded("users")
+def access_log_export(request: Request) -> Response:
+    """The filtered audit trail as CSV (UTF-8 with a BOM, so spreadsheet programs read the diacritics)."""
+    store = _state(request).store
+    f = _audit_filter(request)
+    lang = _lang(request)
+    _audit(request, "audit_export", **_filter_detail(f))
+    data = audit_csv(store, f, lang)
+    stamp = dt.datetime.now(store.audit.zone).strftime("%Y%m%d-%H%M")
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="nhat-ky-truy-cap-{stamp}.csv"'})
+
+
+def audit_csv(store: WebStore, f: AuditFilter, lang: str) -> bytes:
+    """The lines of the audit trail ``f`` selects, oldest first, as CSV with a BOM (``sohoa audit export`` too)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([translate(lang, k) for k in ("when", "username", "ip", "action", "record", "subject_col",
+                                                  "details", "hash")])
+    for line in store.audit.every(f):
+        writer.writerow([local_time(line.at, zone=store.audit.zone), line.user, line.ip,
+                         action_label(lang, line.action), line.record_key or "", line.subject or "",
+                         audit_detail(lang, line.detail), line.hash])
+    return out.getvalue().encode("utf-8")
+
+
+def local_time(at: dt.datetime, *, zone: dt.tzinfo) -> str:
+    """A UTC time as the office reads it: ``06/12/2026 23:05:09``."""
+    return at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S")
 
 
 # -- the app -----------------------------------------------------------------------------------
@@ -712,6 +800,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/admin/users", users_page, methods=["GET"]),
         Route("/admin/users", users_submit, methods=["POST"]),
         Route("/admin/access-log", access_log_page),
+        Route("/admin/access-log.csv", access_log_export),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders)]
@@ -729,5 +818,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
+    app = create_app(settings)
+    # The trail keeps what the retention setting says; a long-running server is pruned at each start.
+    app.state.web.store.audit.prune(dt.datetime.now(dt.timezone.utc)
+                                    - dt.timedelta(days=settings.web.audit_retention_days), "serve")
     # Proxy headers are read by the app itself (create_app), from the trusted proxies of the settings only.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

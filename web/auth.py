@@ -3,8 +3,9 @@
 Everything lives in its own SQLite file, ``<data dir>/web.sqlite``, apart
 from the ledger: these are people, not archive records, and the file can be
 backed up or wiped on its own. Tables: ``users``, ``sessions``,
-``login_attempts`` and ``access_log`` (who opened which record, when, from
-where: personal data, shown to admins only).
+``login_attempts``, ``unlocks`` and ``audit_log`` (:mod:`web.audit`: who
+looked at whose record, page or search, when, from where; personal data,
+shown to admins only).
 
 Passwords are hashed with ``hashlib.scrypt`` and a random salt, and must
 be hard to guess (zxcvbn's score of :data:`MIN_PASSWORD_SCORE`); session
@@ -31,6 +32,8 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from web.audit import AuditTrail
 
 __all__ = [
     "ROLES",
@@ -107,14 +110,6 @@ CREATE TABLE IF NOT EXISTS unlocks (
     name TEXT,
     ip TEXT,
     by_user TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS access_log (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    user TEXT NOT NULL,
-    ip TEXT NOT NULL,
-    action TEXT NOT NULL,
-    record_key TEXT
 );
 """
 
@@ -224,9 +219,10 @@ class WebStore:
 
     Args:
         path: The SQLite file, created with its tables when missing.
+        timezone: The office's time zone (the audit trail's local dates).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timezone: str = "Asia/Ho_Chi_Minh") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
@@ -236,6 +232,7 @@ class WebStore:
         self._conn.executescript(_SCHEMA)
         if "last_seen" not in {r["name"] for r in self._conn.execute("PRAGMA table_info(sessions)")}:
             self._conn.execute("ALTER TABLE sessions ADD COLUMN last_seen TEXT")  # a web.sqlite from before
+        self.audit = AuditTrail(self._conn, self._lock, timezone)
 
     def close(self) -> None:
         """Close the connection."""
@@ -427,19 +424,6 @@ class WebStore:
         """End a session."""
         if token:
             self._exec("DELETE FROM sessions WHERE token_hash=?", (_token_hash(token),))
-
-    # -- access log -------------------------------------------------------
-
-    def log_access(self, user: str, ip: str, action: str, record_key: str | None = None) -> None:
-        """Note that a user opened or changed a record."""
-        self._exec("INSERT INTO access_log(at, user, ip, action, record_key) VALUES (?,?,?,?,?)",
-                   (_iso(_now()), user, ip, action, record_key))
-
-    def access_log(self, limit: int = 200, user: str | None = None) -> list[sqlite3.Row]:
-        """The latest access-log lines, newest first."""
-        if user:
-            return self._rows("SELECT * FROM access_log WHERE user=? ORDER BY id DESC LIMIT ?", (user, limit))
-        return self._rows("SELECT * FROM access_log ORDER BY id DESC LIMIT ?", (limit,))
 
 
 def _token_hash(token: str) -> str:

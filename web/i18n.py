@@ -10,7 +10,8 @@ import re
 
 from pipeline.domain import PROCEDURE_LABELS, ProcedureType
 
-__all__ = ["LANGS", "TEXTS", "STATUS", "FIELDS", "ROLE_NAMES", "translate", "type_label", "reason_label"]
+__all__ = ["LANGS", "TEXTS", "STATUS", "FIELDS", "ROLE_NAMES", "ACTION_LABELS", "translate", "type_label", "reason_label",
+           "action_label", "audit_detail"]
 
 LANGS = ("vi", "en")
 
@@ -40,6 +41,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "access_log": "Nhật ký truy cập", "logout": "Đăng xuất", "login": "Đăng nhập",
         "username": "Tên đăng nhập", "password": "Mật khẩu", "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
         "login_blocked": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+        "subject_col": "Người / đơn vị", "details": "Chi tiết", "hash": "Mã băm", "all_actions": "Mọi thao tác",
+        "since": "Từ ngày", "until": "Đến ngày", "record_or_person": "Hồ sơ hoặc họ tên", "export_csv": "Tải CSV",
+        "audit_lines": "{n} dòng", "audit_help": "Giờ theo múi giờ {zone}. Mỗi dòng gắn mã băm với dòng trước: "
+        "sửa hay xóa một dòng sẽ bị phát hiện (sohoa audit verify).",
         "done": "Đã thực hiện.", "locked": "Đăng nhập đang bị khóa",
         "locked_help": "Do đăng nhập sai nhiều lần trong 15 phút gần đây. Mở khóa khi đã biết lý do.",
         "unlock": "Mở khóa đăng nhập",
@@ -101,6 +106,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "access_log": "Access log", "logout": "Log out", "login": "Log in",
         "username": "User name", "password": "Password", "login_failed": "Wrong user name or password.",
         "login_blocked": "Too many failed logins. Please try again in 15 minutes.",
+        "subject_col": "Person / school", "details": "Details", "hash": "Hash", "all_actions": "All actions",
+        "since": "From", "until": "To", "record_or_person": "Record or name", "export_csv": "Download CSV",
+        "audit_lines": "{n} lines", "audit_help": "Times in {zone}. Each line is chained by hash to the one before: "
+        "a line changed or deleted is detected (sohoa audit verify).",
         "done": "Done.", "locked": "Logins locked now",
         "locked_help": "Too many failed logins in the last 15 minutes. Unlock once you know why.",
         "unlock": "Unlock logins",
@@ -193,3 +202,80 @@ def reason_label(lang: str, reason: str) -> str:
         if re.fullmatch(pattern, text):
             return re.sub(pattern, vi, text)
     return text
+
+
+#: What an audit line says was done (:data:`web.audit.ACTIONS`).
+ACTION_LABELS: dict[str, dict[str, str]] = {
+    "vi": {"search": "Tra cứu", "view": "Xem hồ sơ", "page": "Xem ảnh trang", "crop": "Xem ảnh một trường",
+           "pdf": "Tải PDF", "review": "Mở rà soát", "review-hand": "Mở rà soát chữ viết tay",
+           "correct": "Sửa thông tin", "hand": "Xác nhận chữ viết tay", "login": "Đăng nhập",
+           "login_failed": "Đăng nhập sai", "login_blocked": "Đăng nhập bị chặn", "logout": "Đăng xuất",
+           "user": "Quản lý tài khoản", "audit_view": "Xem nhật ký truy cập", "audit_export": "Xuất nhật ký truy cập",
+           "prune": "Xóa dòng nhật ký quá hạn lưu"},
+    "en": {"search": "Search", "view": "Record opened", "page": "Page image", "crop": "Field image",
+           "pdf": "PDF downloaded", "review": "Review opened", "review-hand": "Handwriting review opened",
+           "correct": "Correction", "hand": "Handwriting confirmed", "login": "Login", "login_failed": "Failed login",
+           "login_blocked": "Login refused (locked)", "logout": "Logout", "user": "Account change",
+           "audit_view": "Access log viewed", "audit_export": "Access log exported",
+           "prune": "Lines past retention removed"},
+}
+
+#: The parts of an audit line's detail, by key.
+_DETAIL_LABELS: dict[str, dict[str, str]] = {
+    "vi": {"q": "từ khóa", "type": "loại", "year": "năm", "issuer": "cơ quan", "status": "tình trạng",
+           "on": "tại ngày", "page": "trang", "hits": "số kết quả", "image": "ảnh", "field": "trường",
+           "fields": "trường đã sửa", "changed": "trường đã sửa", "reviewed": "đánh dấu đã rà soát",
+           "do": "thao tác", "name": "tài khoản", "address": "địa chỉ", "role": "vai trò", "old": "ghi chú cũ",
+           "user_filter": "lọc người dùng", "record": "lọc hồ sơ", "action_filter": "lọc thao tác",
+           "since": "từ ngày", "until": "đến ngày", "lines": "số dòng", "before": "trước",
+           "through": "đến dòng", "hash": "mã băm"},
+    "en": {"q": "words", "type": "type", "year": "year", "issuer": "issuer", "status": "status", "on": "on",
+           "page": "page", "hits": "hits", "image": "image", "field": "field", "fields": "fields changed",
+           "changed": "fields changed", "reviewed": "marked reviewed", "do": "action", "name": "account",
+           "address": "address", "role": "role", "old": "old note", "user_filter": "user filter",
+           "record": "record filter", "action_filter": "action filter", "since": "from", "until": "to",
+           "lines": "lines", "before": "before", "through": "through line", "hash": "hash"},
+}
+
+_IMAGE_NAMES = {"vi": {"restored": "đã phục hồi", "original": "bản quét gốc"},
+                "en": {"restored": "restored", "original": "original scan"}}
+_USER_ACTIONS = {"vi": {"add": "thêm", "role": "đổi vai trò", "password": "đặt lại mật khẩu", "disable": "khóa",
+                        "enable": "mở khóa", "unlock": "mở khóa đăng nhập"},
+                 "en": {"add": "add", "role": "role change", "password": "password reset", "disable": "disable",
+                        "enable": "enable", "unlock": "login unlock"}}
+
+
+def action_label(lang: str, action: str) -> str:
+    """An audit action in the page's language (the code itself when unknown)."""
+    return ACTION_LABELS.get(lang, ACTION_LABELS["vi"]).get(action, action)
+
+
+def audit_detail(lang: str, detail: dict[str, object]) -> str:
+    """An audit line's detail as a reader takes it: ``từ khóa: nguyen van an · số kết quả: 3``."""
+    labels = _DETAIL_LABELS.get(lang, _DETAIL_LABELS["vi"])
+    fields = FIELDS.get(lang, FIELDS["vi"])
+    parts = []
+    for key, value in detail.items():
+        text = str(value)
+        if key == "type":
+            text = type_label(lang, text)
+        elif key == "status":
+            text = STATUS.get(lang, STATUS["vi"]).get(text, text)
+        elif key in ("on", "since", "until") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            text = f"{text[8:10]}/{text[5:7]}/{text[:4]}"
+        elif key == "image":
+            text = _IMAGE_NAMES.get(lang, _IMAGE_NAMES["vi"]).get(text, text)
+        elif key in ("field", "fields", "changed"):
+            text = ", ".join(fields.get(f, f) for f in text.split(","))
+        elif key == "role":
+            text = ROLE_NAMES.get(lang, ROLE_NAMES["vi"]).get(text, text)
+        elif key == "do":
+            text = _USER_ACTIONS.get(lang, _USER_ACTIONS["vi"]).get(text, text)
+        elif key == "action_filter":
+            text = action_label(lang, text)
+        elif key == "reviewed":
+            text = "✓"
+        elif key == "hash":
+            text = text[:12] + "…"
+        parts.append(f"{labels.get(key, key)}: {text}")
+    return " · ".join(parts)
