@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup, escape
@@ -130,6 +131,7 @@ class WebState:
         )
         self.env.filters["highlight"] = highlight
         self.env.filters["vndate"] = vn_date
+        self.env.filters["localtime"] = functools.partial(local_iso, zone=ZoneInfo(settings.web.timezone))
 
     def ledger(self) -> Ledger:
         """A ledger connection for one request."""
@@ -424,7 +426,10 @@ def record_page(request: Request) -> Response:
     status = queries.doc_status({"type": rec.type, "issue_date": _field_value(rec, "issue_date"),
                                  "valid_until": _field_value(rec, "valid_until"),
                                  "revoked_on": _field_value(rec, "revoked_on")}, today)
+    review = [r for r in rec.reasons if r.startswith("review:")]
+    trace = [r for r in rec.reasons if not r.startswith("review:")]
     return render(request, "record.html", rec=rec, fields=fields, prov=prov, history=hist, status=status,
+                  review=review, trace=trace,
                   today=today, saved=small_int(request.query_params.get("saved")))
 
 
@@ -768,6 +773,20 @@ def audit_csv(store: WebStore, f: AuditFilter, lang: str) -> bytes:
                          action_label(lang, line.action), line.record_key or "", line.subject or "",
                          audit_detail(lang, line.detail), line.hash])
     return out.getvalue().encode("utf-8")
+
+
+def local_iso(value: object, *, zone: dt.tzinfo) -> str:
+    """A stored time (ISO text, UTC when it names no zone) as the office reads it; anything else as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dt.datetime):
+        return "" if value is None else str(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return local_time(value, zone=zone)
 
 
 def local_time(at: dt.datetime, *, zone: dt.tzinfo) -> str:

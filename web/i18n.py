@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from pipeline.domain import PROCEDURE_LABELS, ProcedureType
+from web.reasons import reason_vi
 
 __all__ = ["LANGS", "TEXTS", "STATUS", "FIELDS", "ROLE_NAMES", "ACTION_LABELS", "translate", "type_label", "reason_label",
            "action_label", "audit_detail"]
@@ -41,6 +42,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "access_log": "Nhật ký truy cập", "logout": "Đăng xuất", "login": "Đăng nhập",
         "username": "Tên đăng nhập", "password": "Mật khẩu", "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
         "login_blocked": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+        "review_reasons": "Cần rà soát vì", "type_confidence": "Độ tin cậy của loại thủ tục",
+        "run_running": "đang chạy", "run_completed": "hoàn tất",
         "subject_col": "Người / đơn vị", "details": "Chi tiết", "hash": "Mã băm", "all_actions": "Mọi thao tác",
         "since": "Từ ngày", "until": "Đến ngày", "record_or_person": "Hồ sơ hoặc họ tên", "export_csv": "Tải CSV",
         "audit_lines": "{n} dòng", "audit_help": "Giờ theo múi giờ {zone}. Mỗi dòng gắn mã băm với dòng trước: "
@@ -63,7 +66,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "facets_partial": "tính trên {n} kết quả đầu", "by_type": "Theo loại", "by_year": "Theo năm",
         "by_status": "Theo tình trạng", "prev": "Trang trước", "next": "Trang sau", "page": "Trang",
         "record": "Hồ sơ", "fields": "Thông tin trích xuất", "confidence": "Độ tin cậy",
-        "validity": "Hiệu lực", "reasons": "Lý do phân loại", "provenance": "Nguồn gốc",
+        "validity": "Hiệu lực", "reasons": "Lý do cần rà soát", "trace": "Dấu vết phân loại (kỹ thuật)", "provenance": "Nguồn gốc",
         "as_read": "đọc được trên trang",
         "batch": "Lô / hộp", "location": "Vị trí lưu trữ", "file": "Tệp gốc", "pages": "Trang",
         "sha256": "Mã băm SHA-256", "run": "Lần xử lý", "processed_at": "Thời điểm xử lý",
@@ -106,6 +109,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "access_log": "Access log", "logout": "Log out", "login": "Log in",
         "username": "User name", "password": "Password", "login_failed": "Wrong user name or password.",
         "login_blocked": "Too many failed logins. Please try again in 15 minutes.",
+        "review_reasons": "Needs review because", "type_confidence": "Procedure type confidence",
+        "run_running": "running", "run_completed": "completed",
         "subject_col": "Person / school", "details": "Details", "hash": "Hash", "all_actions": "All actions",
         "since": "From", "until": "To", "record_or_person": "Record or name", "export_csv": "Download CSV",
         "audit_lines": "{n} lines", "audit_help": "Times in {zone}. Each line is chained by hash to the one before: "
@@ -128,7 +133,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "facets_partial": "over the first {n} results", "by_type": "By type", "by_year": "By year",
         "by_status": "By status", "prev": "Previous", "next": "Next", "page": "Page",
         "record": "Record", "fields": "Extracted fields", "confidence": "Confidence",
-        "validity": "Validity", "reasons": "Classification reasons", "provenance": "Provenance",
+        "validity": "Validity", "reasons": "Review reasons", "trace": "Classification trace (technical)", "provenance": "Provenance",
         "as_read": "as read on the page",
         "batch": "Batch / box", "location": "Archive location", "file": "Source file", "pages": "Pages",
         "sha256": "SHA-256", "run": "Run", "processed_at": "Processed at",
@@ -182,26 +187,13 @@ def type_label(lang: str, code: str) -> str:
         return code
 
 
-# Review reasons written by pipeline/records.py, in Vietnamese for the pages.
-_REASONS_VI: tuple[tuple[str, str], ...] = (
-    (r"unknown procedure type", "chưa xác định được loại thủ tục"),
-    (r"low classification confidence ([\d.]+)", r"độ tin cậy phân loại thấp (\1)"),
-    (r"no document number found", "không tìm thấy số văn bản"),
-    (r"no issue date found", "không tìm thấy ngày ban hành"),
-    (r"page (\d+) could not be read", r"không đọc được trang \1"),
-    (r"page (\d+) OCR confidence (\d+)", r"trang \1: độ tin cậy nhận dạng chỉ \2%"),
-)
-
-
 def reason_label(lang: str, reason: str) -> str:
-    """A review reason (``review:`` prefix removed) in the page's language."""
+    """A review reason (``review:`` prefix removed) in the page's language: in Vietnamese the pipeline's
+    English translated (:mod:`web.reasons`), a reason of no known template as written."""
     text = reason.removeprefix("review:").strip()
     if lang != "vi":
         return text
-    for pattern, vi in _REASONS_VI:
-        if re.fullmatch(pattern, text):
-            return re.sub(pattern, vi, text)
-    return text
+    return reason_vi(text) or text
 
 
 #: What an audit line says was done (:data:`web.audit.ACTIONS`).
