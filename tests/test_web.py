@@ -592,8 +592,16 @@ def test_archivist_corrects_a_record_and_search_finds_the_new_value(fresh: Demo)
 def test_a_bad_value_is_refused_and_changes_nothing(fresh: Demo) -> None:
     c = client_for(fresh, "luutru")
     token = session_csrf(c)
-    r = c.post(f"/records/{fresh.an}/correct", data={"csrf": token, "issue_date": "31/02/2010"})
-    assert r.status_code == 400 and "31/02/2010" in r.text
+    r = c.post(f"/records/{fresh.an}/correct", data={"csrf": token, "issue_date": "31/02/2010",
+                                                     "subject": "Nguyễn Văn Ân"})
+    assert r.status_code == 400 and "Chưa lưu: Không phải ngày (dd/mm/yyyy): 31/02/2010." in r.text
+    # the page again, its form open and holding what was typed: nothing typed is lost
+    assert '<details class="correct-box" id="correct" open>' in r.text
+    assert 'value="31/02/2010"' in r.text and 'value="Nguyễn Văn Ân"' in r.text
+    r = c.post(f"/records/{fresh.an}/correct", data={"csrf": token, "back": "review", "revoked_on": "01/01/1900"})
+    assert r.status_code == 400 and "Ngày ngoài khoảng 1945–2100: 01/01/1900." in r.text and "Rà soát:" in r.text
+    r = c.post(f"/records/{fresh.an}/correct", data={"csrf": token, "issue_date": "x"}, params={"lang": "en"})
+    assert "Not saved: Not a date (dd/mm/yyyy): x." in r.text
     assert c.post(f"/records/{fresh.an}/correct", data={"csrf": token, "type": "bogus"}).status_code == 400
     assert c.post("/records/nope-p0001/correct", data={"csrf": token, "subject": "x"}).status_code == 404
     with Ledger(fresh.settings.ledger_path) as ledger:

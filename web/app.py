@@ -419,18 +419,24 @@ def record_page(request: Request) -> Response:
         if rec is None:
             return error(request, 404, "not_found")
         _audit(request, "view", rec=rec)
-        fields = _field_rows(ledger, rec)
-        prov = queries.provenance(ledger, rec.key)
-        hist = corrections.history(ledger, rec.key)
+        return _record_view(request, ledger, rec)
+
+
+def _record_view(request: Request, ledger: Ledger, rec: RecordRow, *, status_code: int = 200,
+                 refused: str | None = None, typed: dict[str, str] | None = None) -> Response:
+    """The record page; after a refused correction, with the message and the values typed kept in the form."""
+    fields = _field_rows(ledger, rec)
+    prov = queries.provenance(ledger, rec.key)
+    hist = corrections.history(ledger, rec.key)
     today = dt.date.today()
     status = queries.doc_status({"type": rec.type, "issue_date": _field_value(rec, "issue_date"),
                                  "valid_until": _field_value(rec, "valid_until"),
                                  "revoked_on": _field_value(rec, "revoked_on")}, today)
     review = [r for r in rec.reasons if r.startswith("review:")]
     trace = [r for r in rec.reasons if not r.startswith("review:")]
-    return render(request, "record.html", rec=rec, fields=fields, prov=prov, history=hist, status=status,
-                  review=review, trace=trace,
-                  today=today, saved=small_int(request.query_params.get("saved")))
+    return render(request, "record.html", status_code=status_code, rec=rec, fields=fields, prov=prov, history=hist,
+                  status=status, review=review, trace=trace, today=today,
+                  saved=small_int(request.query_params.get("saved")), refused=refused, typed=typed or {})
 
 
 def _page_or_404(request: Request, ledger: Ledger) -> tuple[RecordRow, images.PageFiles] | None:
@@ -515,9 +521,13 @@ def correct(request: Request) -> Response:
         try:
             changes = corrections.apply_correction(ledger, key, values, user)
         except corrections.CorrectionError as exc:
-            if not ledger.records([key]):
+            rows = ledger.records([key])
+            if not rows:
                 return error(request, 404, "not_found")
-            return render(request, "error.html", status_code=400, message=str(exc))
+            # The page again, its form holding what was typed, the reason above it: nothing typed is lost.
+            message = translate(_lang(request), f"corr_{exc.code}", **exc.params)
+            view = _review_view if form.get("back") == "review" else _record_view
+            return view(request, ledger, rows[0], status_code=400, refused=message, typed=values)
         if changes:
             _reindex(web, ledger, key)
     _audit(request, "correct", key=key, fields=",".join(c.field for c in changes), reviewed=form.get("mark_reviewed"))
@@ -559,11 +569,18 @@ def review_page(request: Request) -> Response:
         if rec is None:
             return error(request, 404, "not_found")
         _audit(request, "review", rec=rec)
-        fields = _field_rows(ledger, rec)
-        hist = corrections.history(ledger, rec.key)
+        return _review_view(request, ledger, rec)
+
+
+def _review_view(request: Request, ledger: Ledger, rec: RecordRow, *, status_code: int = 200,
+                 refused: str | None = None, typed: dict[str, str] | None = None) -> Response:
+    """The review page; after a refused correction, with the message and the values typed kept in the form."""
+    fields = _field_rows(ledger, rec)
+    hist = corrections.history(ledger, rec.key)
     reasons = [r.removeprefix("review:").strip() for r in rec.reasons if r.startswith("review:")]
-    return render(request, "review.html", rec=rec, fields=fields, history=hist, reasons=reasons,
-                  saved=small_int(request.query_params.get("saved")))
+    return render(request, "review.html", status_code=status_code, rec=rec, fields=fields, history=hist,
+                  reasons=reasons, saved=small_int(request.query_params.get("saved")), refused=refused,
+                  typed=typed or {})
 
 
 def _hand_crop(ledger: Ledger, item: queries.HandItem) -> tuple[int, int] | None:

@@ -37,6 +37,7 @@ __all__ = [
     "HandReason",
     "HistoryEntry",
     "StaleValue",
+    "CORRECTION_MESSAGES",
     "apply_correction",
     "confirm_handwritten",
     "ensure_schema",
@@ -94,12 +95,36 @@ _HAND_REASON = re.compile(
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 
 
+#: What :class:`CorrectionError` says, in English (the web app translates the code, with the same values).
+CORRECTION_MESSAGES: dict[str, str] = {
+    "not_correctable": "field {field!r} cannot be corrected",
+    "bad_type": "unknown procedure type {value!r}",
+    "bad_review_flag": "needs_review must be 0 or 1",
+    "bad_date": "not a date (dd/mm/yyyy or YYYY-MM-DD): {value!r}",
+    "date_range": "date out of range: {value!r}",
+    "too_long": "{field} is too long ({length} characters)",
+    "no_record": "no record {key!r}",
+    "digits_only": "digits only: {value!r}",
+    "no_day": "no day {day} in {month}",
+    "not_handwritten": "{field!r} is not read from handwriting",
+    "stale": "{field} is now {value!r}",
+}
+
+
 class CorrectionError(ValueError):
-    """A correction that cannot be applied (unknown record or field, bad value)."""
+    """A correction that cannot be applied (unknown record or field, bad value); :attr:`code` says which
+    (a key of :data:`CORRECTION_MESSAGES`) and :attr:`params` with what."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code, self.params = code, params
+        super().__init__(CORRECTION_MESSAGES[code].format(**params))
 
 
 class StaleValue(CorrectionError):
     """The value changed since the page showing it was made (someone else saved it)."""
+
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__("stale", field=field, value=value)
 
 
 @dataclass(frozen=True)
@@ -183,16 +208,16 @@ def normalize_value(field: str, raw: str) -> str | None:
         CorrectionError: the field is unknown or the value is not valid for it.
     """
     if field not in CORRECTABLE:
-        raise CorrectionError(f"field {field!r} cannot be corrected")
+        raise CorrectionError("not_correctable", field=field)
     value = " ".join(raw.split())
     if field == "type":
         try:
             return ProcedureType(value).value
         except ValueError as exc:
-            raise CorrectionError(f"unknown procedure type {value!r}") from exc
+            raise CorrectionError("bad_type", value=value) from exc
     if field == "needs_review":
         if value not in ("0", "1"):
-            raise CorrectionError("needs_review must be 0 or 1")
+            raise CorrectionError("bad_review_flag")
         return value
     if not value:
         return None
@@ -200,12 +225,12 @@ def normalize_value(field: str, raw: str) -> str | None:
         try:
             day = _parse_date(value)
         except ValueError as exc:
-            raise CorrectionError(f"not a date (dd/mm/yyyy or YYYY-MM-DD): {raw!r}") from exc
+            raise CorrectionError("bad_date", value=raw) from exc
         if not dt.date(1945, 1, 1) <= day <= dt.date(2100, 12, 31):
-            raise CorrectionError(f"date out of range: {raw!r}")
+            raise CorrectionError("date_range", value=raw)
         return day.isoformat()
     if len(value) > 500:
-        raise CorrectionError(f"{field} is too long ({len(value)} characters)")
+        raise CorrectionError("too_long", field=field, length=len(value))
     return value
 
 
@@ -250,7 +275,7 @@ def _apply(c: Any, key: str, wanted: Mapping[str, str | None], user: str, now: s
         "validity_years, valid_until FROM records WHERE key=?", (key,),
     ).fetchone()
     if row is None:
-        raise CorrectionError(f"no record {key!r}")
+        raise CorrectionError("no_record", key=key)
     current = {f: _as_text(row[f]) for f in CORRECTABLE}
     changes = [Change(f, current[f], v) for f, v in wanted.items() if v != current[f]]
     if not changes:
@@ -312,7 +337,7 @@ def _with_digits(field: str, value: str, digits: str) -> str:
         CorrectionError: not digits, or no such day in the value's month.
     """
     if not re.fullmatch(r"\d{1,2}" if field == "issue_date" else r"\d{1,7}", digits):
-        raise CorrectionError(f"digits only: {digits!r}")
+        raise CorrectionError("digits_only", value=digits)
     if field == "number":
         head, slash, rest = value.partition("/")
         return digits + slash + rest
@@ -320,7 +345,7 @@ def _with_digits(field: str, value: str, digits: str) -> str:
     try:
         return old.replace(day=int(digits)).isoformat()
     except ValueError as exc:
-        raise CorrectionError(f"no day {int(digits)} in {old.month:02d}/{old.year}") from exc
+        raise CorrectionError("no_day", day=int(digits), month=f"{old.month:02d}/{old.year}") from exc
 
 
 def _review_reasons(reasons: Sequence[str]) -> list[str]:
@@ -361,7 +386,7 @@ def confirm_handwritten(
         StaleValue: the value is no longer the one shown.
     """
     if field not in HAND_FIELDS:
-        raise CorrectionError(f"{field!r} is not read from handwriting")
+        raise CorrectionError("not_handwritten", field=field)
     typed = typed.strip()
     ensure_schema(ledger)
     now = _now()
@@ -369,16 +394,16 @@ def confirm_handwritten(
         row = c.execute("SELECT number, issue_date, reasons, needs_review FROM records WHERE key=?",
                         (key,)).fetchone()
         if row is None:
-            raise CorrectionError(f"no record {key!r}")
+            raise CorrectionError("no_record", key=key)
         reasons = json.loads(row["reasons"])
         by_field = handwritten_reasons(reasons)
         value = _as_text(row[field])
         if field not in by_field or not value:
-            raise CorrectionError(f"the record's {field} was not read from handwriting")
+            raise CorrectionError("not_handwritten", field=field)
         reason = by_field[field]
         digits = shown_digits(field, value, reason.digits)
         if shown is not None and shown != digits:
-            raise StaleValue(f"{field} is now {value!r}")
+            raise StaleValue(field, value)
         new_value = normalize_value(field, _with_digits(field, value, typed or digits)) or value
         wanted: dict[str, str | None] = {field: new_value}
         done = {(r["field"], r["value"]) for r in c.execute(
