@@ -6,6 +6,7 @@ are small JPEGs drawn here with the word boxes of what they show.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -24,6 +25,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from conftest import run_sohoa
 from indexing import SearchFilters, open_index, to_index_doc
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.ledger import Ledger
@@ -414,7 +416,7 @@ def test_search_without_diacritics_with_highlights_badges_and_facets(demo: Demo)
     c = client_for(demo, "tracuu")
     r = c.get("/search", params={"q": "nguyen van an"})
     assert r.status_code == 200
-    assert f'href="/records/{demo.an}"' in r.text
+    assert f'href="/records/{demo.an}?back=/search%3Fq%3Dnguyen' in r.text
     assert "<mark>Nguyễn Văn An</mark>" in r.text
     assert 'class="badge st-valid">còn hiệu lực' in r.text
     assert re.search(r'<b id="total">1</b>', r.text)
@@ -1047,3 +1049,69 @@ def test_handwritten_review_in_english(fresh: Demo) -> None:
     day = c.get("/review/handwritten", params={"after": _cursor(fresh, hd.binh, "number")}).text
     assert ">Day<" in day
     assert "not a day of month 05" in _confirm(c, day, "0").text
+
+
+# -- what clerks take away ------------------------------------------------------------------------
+
+
+def test_search_results_download_as_csv_and_excel(fresh: Demo) -> None:
+    from openpyxl import load_workbook
+
+    c = client_for(fresh, "tracuu")
+    page = c.get("/search", params={"q": "", "type": "xac_minh_van_bang"}).text
+    assert '/search/export.csv?type=xac_minh_van_bang' in page.replace("&amp;", "&")
+    r = c.get("/search/export.csv", params={"type": "xac_minh_van_bang", "on": "2020-01-01"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Người / đơn vị được cấp" and rows[0][5] == "Tình trạng tại ngày 01/01/2020"
+    assert [row[0] for row in rows[1:]] == ["Nguyễn Văn An"]
+    assert rows[1][2:6] == ["45/SGDĐT-KTKĐ", "05/07/2010", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "còn hiệu lực"]
+    assert rows[1][8] == "hop-01.tif"  # the file's name, not the server's path
+    r = c.get("/search/export.xlsx", params={"q": "truong"})
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet["A1"].value == "Người / đơn vị được cấp" and sheet["A2"].value == "Trường THCS Đằng Lâm"
+    assert c.get("/search/export.exe").status_code == 404
+    store = WebStore(fresh.settings.data_dir / "web.sqlite")
+    try:
+        last = list(store.audit.every())[-1]
+    finally:
+        store.close()
+    assert (last.action, last.detail["format"], last.detail["hits"]) == ("search_export", "xlsx", 1)
+
+
+def test_a_record_opened_from_a_search_leads_back_to_it(demo: Demo) -> None:
+    c = client_for(demo, "tracuu")
+    page = c.get("/search", params={"q": "nguyen van an", "year": "2010"}).text
+    link = re.search(r'<a class="subject" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    record = c.get(link).text
+    back = re.search(r'<a href="([^"]+)">« Kết quả tra cứu</a>', record).group(1).replace("&amp;", "&")
+    assert back.startswith("/search?q=nguyen%20van%20an&year=2010")
+    assert "Nguyễn Văn An" in c.get(back).text
+    for evil in ("https://evil.example/search", "//evil.example/search", "/records/x"):
+        assert "Kết quả tra cứu" not in c.get(f"/records/{demo.an}", params={"back": evil}).text
+
+
+def test_the_pdf_is_named_by_the_document_number(demo: Demo) -> None:
+    r = client_for(demo, "tracuu").get(f"/records/{demo.an}/record.pdf")
+    assert r.headers["content-disposition"] == (
+        "attachment; filename=\"45-SGDDT-KTKD.pdf\"; filename*=UTF-8''45-SGD%C4%90T-KTK%C4%90.pdf")
+    r = client_for(demo, "tracuu").get(f"/records/{demo.hung}/record.pdf")  # no number read
+    assert f'filename="{demo.hung}.pdf"' in r.headers["content-disposition"]
+
+
+def test_the_report_downloads_from_the_dashboard(demo: Demo) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    c = client_for(demo, "tracuu")
+    page = c.get("/dashboard", params={"on": "2012-12-31"}).text
+    assert "/dashboard/report.xlsx?on=2012-12-31" in page
+    xlsx = c.get("/dashboard/report.xlsx", params={"on": "2012-12-31"})
+    assert xlsx.status_code == 200 and 'filename="bao-cao-2012-12-31.xlsx"' in xlsx.headers["content-disposition"]
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames
+    pdf = c.get("/dashboard/report.pdf", params={"on": "2012-12-31"})
+    assert PdfReader(io.BytesIO(pdf.content)).pages
+    text = c.get("/dashboard/report.csv", params={"on": "2012-12-31"}).content.decode("utf-8")
+    cli = run_sohoa(demo.settings.data_dir, "report", "--format", "csv", "--as-of", "2012-12-31")
+    assert text.strip() == cli.stdout.strip()
+    assert c.get("/dashboard/report.docx").status_code == 404

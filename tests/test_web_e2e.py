@@ -108,7 +108,7 @@ def test_clerk_searches_without_diacritics_and_opens_the_record(server: tuple[st
     assert page.inner_text("ol.hits .badge") == "còn hiệu lực"
     shot(page, "02-search")
     page.click("ol.hits a.subject")
-    page.wait_for_url(f"{base}/records/{demo.an}")
+    page.wait_for_url(f"{base}/records/{demo.an}?back=**")
     assert page.inner_text("td.v-subject") == "Nguyễn Văn An"
     assert page.inner_text("td.v-number") == "45/SGDĐT-KTKĐ"
     page.wait_for_load_state("networkidle")

@@ -17,7 +17,9 @@ import io
 import hmac
 import re
 import secrets
+import unicodedata
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -349,37 +351,115 @@ def _parse_date(value: str | None) -> dt.date | None:
             return None
 
 
+@dataclass(frozen=True)
+class SearchAsked:
+    """A search as the URL asks it (each part checked), and the link to it with a part changed."""
+
+    q: str
+    type: str | None
+    year: int | None
+    issuer: str | None
+    status: str | None
+    on: dt.date
+    page: int
+
+    @classmethod
+    def of(cls, request: Request) -> "SearchAsked":
+        qp = request.query_params
+        return cls(q=qp.get("q", "").strip()[:200],
+                   type=qp.get("type") if qp.get("type") in {t.value for t in ProcedureType} else None,
+                   year=small_int(qp.get("year")), issuer=qp.get("issuer", "").strip()[:100] or None,
+                   status=qp.get("status") if qp.get("status") in queries.STATUSES else None,
+                   on=_parse_date(qp.get("on")) or dt.date.today(), page=small_int(qp.get("page"), least=1) or 1)
+
+    def params(self) -> dict[str, object]:
+        return {"q": self.q, "type": self.type, "year": self.year, "issuer": self.issuer, "status": self.status,
+                "on": self.on.isoformat()}
+
+    def link(self, path: str = "/search", **change: object) -> str:
+        merged = {**self.params(), "page": self.page if self.page > 1 else None, **change}
+        query = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in merged.items() if v not in ("", None))
+        return f"{path}?{query}" if query else path
+
+    def run(self, request: Request) -> queries.SearchOutcome:
+        index = open_index(_state(request).settings.resolved_index_url)
+        try:
+            return queries.search_records(index, self.q, SearchFilters(type=self.type, year=self.year,
+                                                                       issuer=self.issuer), self.status, self.on)
+        finally:
+            index.close()
+
+
 @guarded("view")
 def search_page(request: Request) -> Response:
     """One box plus filters; hits with snippets, status badges and facet counts."""
-    qp = request.query_params
-    q = qp.get("q", "").strip()[:200]
-    ptype = qp.get("type") if qp.get("type") in {t.value for t in ProcedureType} else None
-    year = small_int(qp.get("year"))
-    issuer = qp.get("issuer", "").strip()[:100] or None
-    status = qp.get("status") if qp.get("status") in queries.STATUSES else None
-    on = _parse_date(qp.get("on")) or dt.date.today()
-    page = small_int(qp.get("page"), least=1) or 1
-    index = open_index(_state(request).settings.resolved_index_url)
-    try:
-        outcome = queries.search_records(index, q, SearchFilters(type=ptype, year=year, issuer=issuer), status, on)
-    finally:
-        index.close()
+    asked = SearchAsked.of(request)
+    outcome = asked.run(request)
+    page = asked.page
     shown = outcome.hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     # Every search is personal data looked at, the empty one (a list of every record) too.
-    _audit(request, "search", q=q, type=ptype, year=year, issuer=issuer, status=status, on=on.isoformat(),
-           page=page, hits=len(outcome.hits))
-    params = {"q": q, "type": ptype or "", "year": year or "", "issuer": issuer or "", "status": status or "",
-              "on": on.isoformat()}
-
-    def link(**change: object) -> str:
-        merged = {**params, "page": "", **change}
-        return "/search?" + "&".join(f"{k}={quote(str(v), safe='')}" for k, v in merged.items() if v not in ("", None))
-
+    _audit(request, "search", **asked.params(), page=page, hits=len(outcome.hits))
     pages = (len(outcome.hits) + PAGE_SIZE - 1) // PAGE_SIZE
-    return render(request, "search.html", q=q, ptype=ptype, year=year, issuer=issuer or "", status=status,
-                  on=on, outcome=outcome, hits=shown, page=page, pages=pages, link=link,
+    return render(request, "search.html", q=asked.q, ptype=asked.type, year=asked.year, issuer=asked.issuer or "",
+                  status=asked.status, on=asked.on, outcome=outcome, hits=shown, page=page, pages=pages,
+                  link=lambda **change: asked.link(page=None, **change), here=asked.link(),
+                  export=lambda fmt: asked.link(f"/search/export.{fmt}", page=None),
                   facet_limit=queries.FACET_LIMIT)
+
+
+#: What a search's hits can be downloaded as.
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@guarded("view")
+def search_export(request: Request) -> Response:
+    """The hits of a search (every one the page counts, not only a page of them) as CSV or an Excel sheet."""
+    fmt = request.path_params["fmt"]
+    if fmt not in EXPORT_FORMATS:
+        return error(request, 404, "not_found")
+    asked = SearchAsked.of(request)
+    outcome = asked.run(request)
+    _audit(request, "search_export", **asked.params(), format=fmt, hits=len(outcome.hits))
+    lang = _lang(request)
+    fields = FIELDS[lang]
+    head = [fields["subject"], fields["type"], fields["number"], fields["issue_date"], fields["issuer"],
+            translate(lang, "status_on", on=vn_date(asked.on)), fields["needs_review"], translate(lang, "location"),
+            translate(lang, "file"), translate(lang, "pages"), translate(lang, "record_key")]
+    rows = [[h.subject or "", type_label(lang, h.type), h.number or "", vn_date(h.issue_date), h.issuer or "",
+             STATUS[lang][h.status], "✓" if h.needs_review else "", h.location or "",
+             Path(h.path).name if h.path else "", ", ".join(map(str, h.pages)), h.key] for h in outcome.hits]
+    stamp = dt.date.today().strftime("%Y%m%d")
+    name = f"tra-cuu-{stamp}.{fmt}"
+    if fmt == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")
+        csv.writer(out).writerows([head, *rows])
+        data, media = out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    else:
+        data, media = _xlsx(head, rows, translate(lang, "search")), \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def _xlsx(head: list[str], rows: list[list[str]], title: str) -> bytes:
+    """A one-sheet workbook: a bold header row, frozen, then the rows."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(head)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHIJK", (28, 26, 20, 12, 34, 14, 8, 20, 24, 8, 24)):
+        sheet.column_dimensions[column].width = width
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
 
 
 # -- records -------------------------------------------------------------------------------
@@ -422,6 +502,12 @@ def record_page(request: Request) -> Response:
         return _record_view(request, ledger, rec)
 
 
+def _back(request: Request) -> str | None:
+    """The search a record was opened from (``?back=``), to go back to; only a search of this site."""
+    target = request.query_params.get("back")
+    return target if target and target.startswith("/search") and safe_next(target) == target else None
+
+
 def _record_view(request: Request, ledger: Ledger, rec: RecordRow, *, status_code: int = 200,
                  refused: str | None = None, typed: dict[str, str] | None = None) -> Response:
     """The record page; after a refused correction, with the message and the values typed kept in the form."""
@@ -435,7 +521,7 @@ def _record_view(request: Request, ledger: Ledger, rec: RecordRow, *, status_cod
     review = [r for r in rec.reasons if r.startswith("review:")]
     trace = [r for r in rec.reasons if not r.startswith("review:")]
     return render(request, "record.html", status_code=status_code, rec=rec, fields=fields, prov=prov, history=hist,
-                  status=status, review=review, trace=trace, today=today,
+                  status=status, review=review, trace=trace, today=today, back=_back(request),
                   saved=small_int(request.query_params.get("saved")), refused=refused, typed=typed or {})
 
 
@@ -504,7 +590,17 @@ def record_pdf(request: Request) -> Response:
     _audit(request, "pdf", rec=rec)
     data = searchable_pdf(pages, dpi=web.settings.dpi, title=" ".join(x for x in (rec.number, rec.subject) if x))
     return Response(data, media_type="application/pdf",
-                    headers={"content-disposition": f'attachment; filename="{rec.key}.pdf"'})
+                    headers={"content-disposition": pdf_disposition(rec.number, rec.key)})
+
+
+def pdf_disposition(number: str | None, key: str) -> str:
+    """A download named by the document's number ("45/SGDĐT-KTKĐ" → ``45-SGDĐT-KTKĐ.pdf``, with an ASCII
+    fallback ``45-SGDDT-KTKD.pdf`` for old programs), or by the record's key when it has none."""
+    stem = re.sub(r"[^\w.&-]+", "-", number or "").strip("-.") or key
+    bare = "".join(c for c in unicodedata.normalize("NFD", stem.replace("Đ", "D").replace("đ", "d"))
+                   if unicodedata.category(c) != "Mn")
+    ascii_stem = re.sub(r"[^A-Za-z0-9.&-]+", "-", bare).strip("-.") or key
+    return f"attachment; filename=\"{ascii_stem}.pdf\"; filename*=UTF-8''{quote(stem + '.pdf', safe='')}"
 
 
 @guarded("correct")
@@ -679,6 +775,28 @@ def dashboard(request: Request) -> Response:
                   type_chart=Markup(type_chart), year_chart=Markup(year_chart))
 
 
+#: The report's formats the dashboard offers, and what each is served as.
+REPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+@guarded("view")
+def report_download(request: Request) -> Response:
+    """The quarterly report on the dashboard's date, as ``sohoa report`` writes it (counts, no personal data)."""
+    from pipeline.report import build_report, render as render_report
+
+    fmt = request.path_params["fmt"]
+    if fmt not in REPORT_TYPES:
+        return error(request, 404, "not_found")
+    lang = _lang(request)
+    on = _parse_date(request.query_params.get("on")) or dt.date.today()
+    with _state(request).ledger() as ledger:
+        out = render_report(build_report(ledger, on, lang=lang), fmt)
+    data = out if isinstance(out, bytes) else out.encode("utf-8")
+    return Response(data, media_type=REPORT_TYPES[fmt], headers={
+        "content-disposition": f'attachment; filename="bao-cao-{on.isoformat()}.{fmt}"'})
+
+
 # -- admin ------------------------------------------------------------------------------------
 
 
@@ -822,6 +940,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/login", login_submit, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/search", search_page),
+        Route("/search/export.{fmt}", search_export),
         Route("/records/{key}", record_page),
         Route("/records/{key}/pages/{page:pageno}/restored.jpg", restored_image),
         Route("/records/{key}/pages/{page:pageno}/original.jpg", original_image),
@@ -833,6 +952,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/review/handwritten", hand_review_submit, methods=["POST"]),
         Route("/review/{key}", review_page),
         Route("/dashboard", dashboard),
+        Route("/dashboard/report.{fmt}", report_download),
         Route("/admin/users", users_page, methods=["GET"]),
         Route("/admin/users", users_submit, methods=["POST"]),
         Route("/admin/access-log", access_log_page),

@@ -31,7 +31,7 @@ __all__ = ["ACTIONS", "GENESIS", "AuditLine", "AuditFilter", "AuditCheck", "Audi
            "check_file"]
 
 #: What a line says was done (labels in :mod:`web.i18n`).
-ACTIONS = ("search", "view", "page", "crop", "pdf", "review", "review-hand", "correct", "hand", "login",
+ACTIONS = ("search", "search_export", "view", "page", "crop", "pdf", "review", "review-hand", "correct", "hand", "login",
            "login_failed", "login_blocked", "logout", "user", "audit_view", "audit_export", "prune")
 
 #: The "previous hash" of the first line ever written.
