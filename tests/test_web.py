@@ -426,6 +426,19 @@ def test_search_without_diacritics_with_highlights_badges_and_facets(demo: Demo)
     assert re.search(r"Kiểm|kiểm định chất lượng giáo dục</a> <span class=\"count\">1</span>", r.text)
 
 
+def test_search_pages_through_the_hits(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("web.app.PAGE_SIZE", 2)
+    c = client_for(demo, "tracuu")
+    first = c.get("/search", params={"q": ""})
+    assert first.status_code == 200 and "Trang 1 / 2" in first.text
+    nxt = re.search(r'<a href="([^"]+)">Trang sau', first.text).group(1).replace("&amp;", "&")
+    assert "page=2" in nxt
+    second = c.get(nxt)
+    assert second.status_code == 200 and "Trang 2 / 2" in second.text and "Trang trước" in second.text
+    shown = [re.findall(r'class="subject" href="/records/([^"?]+)', r.text) for r in (first, second)]
+    assert len(shown[0]) == 2 and len(shown[1]) == 1 and not set(shown[0]) & set(shown[1])
+
+
 def test_search_filters(demo: Demo) -> None:
     c = client_for(demo, "tracuu")
     expired = c.get("/search", params={"q": "", "status": "expired", "on": "2020-01-01"}).text

@@ -402,7 +402,7 @@ def search_page(request: Request) -> Response:
     pages = (len(outcome.hits) + PAGE_SIZE - 1) // PAGE_SIZE
     return render(request, "search.html", q=asked.q, ptype=asked.type, year=asked.year, issuer=asked.issuer or "",
                   status=asked.status, on=asked.on, outcome=outcome, hits=shown, page=page, pages=pages,
-                  link=lambda **change: asked.link(page=None, **change), here=asked.link(),
+                  link=lambda **change: asked.link(**{"page": None, **change}), here=asked.link(),
                   export=lambda fmt: asked.link(f"/search/export.{fmt}", page=None),
                   facet_limit=queries.FACET_LIMIT)
 
