@@ -32,7 +32,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
-from indexing._snippet import make_snippet
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
     STATUSES,
@@ -375,8 +374,7 @@ class ElasticIndex:
         for h in res["hits"]["hits"]:
             doc = h["_source"]["doc"]
             score = float(h["_score"] if h.get("_score") is not None else (h.get("sort") or [0.0])[0] or 0.0)
-            hits.append(Hit(key=h["_id"], score=score, snippet=make_snippet(str(doc.get("text") or ""), terms),
-                            doc=doc))
+            hits.append(Hit(key=h["_id"], score=score, doc=doc, terms=tuple(terms)))
         total = res["hits"]["total"]
         return int(total["value"]) + (total["relation"] == "gte"), hits
 

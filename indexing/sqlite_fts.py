@@ -47,7 +47,6 @@ from typing import TypeVar
 from rapidfuzz.distance import OSA
 
 from indexing._fts_rows import exact_query, facet, field_text, fts_query, fts_rows, phrase_query, vocab_words
-from indexing._snippet import make_snippet
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
     TOTAL_CAP,
@@ -342,7 +341,7 @@ class SqliteIndex:
         for rowid, rank in rows:
             key, raw = stored[rowid]
             doc = json.loads(raw)
-            hits.append(Hit(key=key, score=-float(rank), snippet=make_snippet(field_text(doc, "text"), terms), doc=doc))
+            hits.append(Hit(key=key, score=-float(rank), doc=doc, terms=tuple(terms)))
         return tuple(hits)
 
     @staticmethod

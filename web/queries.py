@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from indexing import SearchFilters, SearchIndex
+from indexing import Hit, SearchFilters, SearchIndex
 from pipeline.domain import ProcedureType
 from pipeline.ledger import Ledger
 from pipeline.validity import status_on
@@ -66,8 +66,13 @@ class HitView:
     path: str | None
     pages: tuple[int, ...]
     status: str
-    snippet: str
     needs_review: bool
+    hit: Hit = field(repr=False, compare=False)
+
+    @property
+    def snippet(self) -> str:
+        """The hit's highlighted snippet, made only for the hits a page shows."""
+        return self.hit.snippet
 
 
 @dataclass
@@ -106,7 +111,7 @@ def search_records(
             key=h.key, type=str(d.get("type")), number=_s(d.get("number")), issue_date=_s(d.get("issue_date")),
             issuer=_s(d.get("issuer")), subject=_s(d.get("subject")), location=_s(d.get("location")),
             path=_s(d.get("path")), pages=tuple(int(p) for p in d.get("pages") or ()),  # type: ignore[union-attr]
-            status=st, snippet=h.snippet, needs_review=bool(d.get("needs_review")),
+            status=st, needs_review=bool(d.get("needs_review")), hit=h,
         ))
     partial = result.total > len(result.hits)
     total = result.total if not status or status == "valid" else len(hits)
