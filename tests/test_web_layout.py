@@ -6,30 +6,13 @@ Screenshots go to ``test-artifacts/web/layout/`` (those in docs/ are copies of t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from test_web import PASSWORDS, Demo, HandDemo, add_handwritten, build_demo
-from test_web_e2e import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, _serve, playwright_sync
+from test_web import PASSWORDS, Demo, HandDemo
+from test_web_e2e import ARTIFACTS, browser, hand_server  # noqa: F401 - the e2e tests' fixtures
+from test_web_e2e import pytestmark  # noqa: F401 - skipped, like them, without Chromium
 
 WIDTHS = {"pc": (1366, 768), "phone": (390, 844)}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo, HandDemo]]:
-    demo = build_demo(tmp_path_factory.mktemp("layout"))
-    hd = add_handwritten(demo)
-    for base in _serve(demo):
-        yield base, demo, hd
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_sync.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 def _logged_in(browser: object, base: str, user: str, size: tuple[int, int]) -> object:
@@ -55,8 +38,8 @@ def _sideways(page: object) -> int:
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-def test_no_page_scrolls_sideways(site: tuple[str, Demo, HandDemo], browser: object, width: str) -> None:
-    base, demo, _ = site
+def test_no_page_scrolls_sideways(hand_server: tuple[str, Demo, HandDemo], browser: object, width: str) -> None:
+    base, demo, _ = hand_server
     page = _logged_in(browser, base, "admin", WIDTHS[width])
     out = ARTIFACTS / "layout"
     out.mkdir(parents=True, exist_ok=True)
@@ -71,13 +54,26 @@ def test_no_page_scrolls_sideways(site: tuple[str, Demo, HandDemo], browser: obj
     assert not wide, f"pages wider than {WIDTHS[width][0]} px (by px): {wide}"
 
 
-def test_a_record_prints_on_one_a4_page_with_its_status(site: tuple[str, Demo, HandDemo], browser: object,
+def test_the_main_action_is_on_a_phone_s_first_screen(hand_server: tuple[str, Demo, HandDemo],
+                                                       browser: object) -> None:
+    """The first hit of a search, and the first record's "Rà soát" button in the queue, without scrolling."""
+    base, _, _ = hand_server
+    width, height = WIDTHS["phone"]
+    page = _logged_in(browser, base, "luutru", (width, height))
+    for path, first in (("/search?q=nguyen", "ol.hits li a.subject"), ("/review", "table.queue a.button")):
+        page.goto(base + path)
+        box = page.locator(first).first.bounding_box()
+        assert box and box["y"] + box["height"] <= height and box["x"] + box["width"] <= width, (path, box)
+    page.context.close()
+
+
+def test_a_record_prints_on_one_a4_page_with_its_status(hand_server: tuple[str, Demo, HandDemo], browser: object,
                                                           tmp_path: object) -> None:
     import io
 
     from pypdf import PdfReader
 
-    base, demo, _ = site
+    base, demo, _ = hand_server
     page = _logged_in(browser, base, "luutru", WIDTHS["pc"])
     page.goto(f"{base}/records/{demo.dang_lam}")
     page.wait_for_load_state("networkidle")

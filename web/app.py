@@ -804,7 +804,7 @@ def _users(request: Request, status_code: int = 200, message: str | None = None)
     store = _state(request).store
     names, addresses = store.locked()
     return render(request, "users.html", status_code=status_code, users=store.users(), roles=ROLES,
-                  message=message, locked_names=names, locked_addresses=addresses,
+                  message=message, locked=[("username", n) for n in names] + [("address", a) for a in addresses],
                   done=request.query_params.get("msg") in USER_MESSAGES)
 
 
