@@ -40,10 +40,17 @@ def _sideways(page: object) -> int:
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 def test_no_page_scrolls_sideways(hand_server: tuple[str, Demo, HandDemo], browser: object, width: str) -> None:
     base, demo, _ = hand_server
-    page = _logged_in(browser, base, "admin", WIDTHS[width])
     out = ARTIFACTS / "layout"
     out.mkdir(parents=True, exist_ok=True)
     wide = {}
+    ctx = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS[width])))  # type: ignore[attr-defined]
+    login = ctx.new_page()
+    login.goto(f"{base}/login")
+    login.screenshot(path=str(out / f"{width}-login.png"), full_page=True)
+    if (over := _sideways(login)) > 0:
+        wide["login"] = over
+    ctx.close()
+    page = _logged_in(browser, base, "admin", WIDTHS[width])
     for name, path in _pages(demo):
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
