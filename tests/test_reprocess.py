@@ -104,3 +104,25 @@ def test_a_page_that_fails_keeps_its_old_reading_and_the_others_go_on(
         after = {r["page_no"]: r["text"] for r in ledger.query(
             "SELECT p.page_no, p.text FROM pages p JOIN files f ON f.id = p.file_id WHERE f.path = ?", (str(heavy),))}
     assert after == before  # the old reading stays
+
+
+def test_the_reprocess_command_rereads_reindexes_and_says_when_a_page_failed(ingested: tuple[Settings, Path]) -> None:
+    """Through the command the README shows: the pages are read again, their records written to the index
+    again (here an index deleted beforehand), and exit 2 names a page that could not be read."""
+    from conftest import run_sohoa
+
+    settings, heavy = ingested
+    with Ledger(settings.ledger_path) as ledger:
+        subjects = [r.subject for r in ledger.records() if r.subject]
+    assert subjects
+    (settings.data_dir / "index.sqlite").unlink()
+    run = run_sohoa(settings.data_dir, "reprocess", "--batch", "hop", "--raw")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "trang 1" in run.stdout and "hồ sơ ghi lại" in run.stdout
+    for subject in subjects:
+        found = run_sohoa(settings.data_dir, "search", subject, "--json")
+        assert found.returncode == 0 and subject in found.stdout, subject
+    heavy.write_bytes(heavy.read_bytes()[:3000])  # the box's copy (not a sample), cut: its page cannot be decoded
+    failed = run_sohoa(settings.data_dir, "reprocess", "--file", str(heavy))
+    assert failed.returncode == 2, failed.stdout + failed.stderr
+    assert f"{heavy} trang 1" in failed.stdout and "failed" in failed.stdout
