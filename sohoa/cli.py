@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import logging
 import os
 import sys
 import threading
@@ -803,6 +804,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Prefect's INFO logs drown the progress bar; SOHOA_VERBOSE=1 brings them back.
     if not os.environ.get("SOHOA_VERBOSE"):
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        # The Elasticsearch client logs each retry of an unreachable node with a traceback; what failed is
+        # said once, by the error the command ends with.
+        logging.getLogger("elastic_transport").setLevel(logging.ERROR)
     # The ephemeral Prefect server would try to send telemetry; offices are often offline.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # On a machine busy reading pages the ephemeral server can take longer than Prefect's 20 s to start.
