@@ -445,3 +445,26 @@ def test_quarter_end() -> None:
     assert quarter_end(D(2026, 10, 1), previous=True) == D(2026, 9, 30)
     assert quarter_end(D(2026, 1, 2), previous=True) == D(2025, 12, 31)
     assert quarter_end(D(2026, 11, 15)) == D(2026, 12, 31) and quarter_end(D(2026, 2, 1)) == D(2026, 3, 31)
+
+
+def test_the_english_report_has_the_same_numbers_and_its_charts(ledger_path: Path) -> None:
+    """``sohoa report --lang en`` on a ledger with data, as typed: every number the Vietnamese report gives,
+    at the same place, with English labels; the HTML report's charts drawn with bars in both languages."""
+    from conftest import run_sohoa
+
+    data = ledger_path.parent
+    runs = {lang: run_sohoa(data, "report", "--as-of", AS_OF.isoformat(), "--format", "md", "--lang", lang)
+            for lang in ("vi", "en")}
+    assert all(r.returncode == 0 for r in runs.values()), {k: r.stderr for k, r in runs.items()}
+    vi, en = ([[c.strip() for c in line.strip().strip("|").split("|")] for line in runs[lang].stdout.splitlines()
+               if line.startswith("|")] for lang in ("vi", "en"))
+    assert [len(row) for row in vi] == [len(row) for row in en]
+    numbers = [(i, j) for i, row in enumerate(vi) for j, cell in enumerate(row) if re.fullmatch(r"[\d.,%]+", cell)]
+    assert len(numbers) > 20 and all(vi[i][j] == en[i][j] for i, j in numbers)
+    english = runs["en"].stdout
+    assert PROCEDURE_LABELS["en"][KD] in english and PROCEDURE_LABELS["vi"][KD] not in english
+    assert "Còn hiệu lực" not in english and "Still valid" in english
+    for lang in ("vi", "en"):
+        html = run_sohoa(data, "report", "--as-of", AS_OF.isoformat(), "--format", "html", "--lang", lang).stdout
+        charts = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+        assert len(charts) >= 2 and all("<rect" in c for c in charts), lang
