@@ -141,3 +141,26 @@ def test_remote_cluster_needs_a_reachable_prefect_api(tmp_path: Path) -> None:
         with pytest.raises(ConfigError, match="PREFECT_API_URL"):
             with prefect_api(tmp_path, remote_workers="tcp://10.0.0.5:8786"):
                 pass
+
+
+@pytest.mark.slow
+def test_the_command_starts_a_local_cluster_for_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``sohoa ingest --runner dask --workers 2`` as the README shows it: a local cluster of two processes
+    is started for the run and stopped after it; the pages are read and the records written."""
+    import shutil
+
+    from conftest import run_sohoa
+
+    box = tmp_path / "hop"
+    box.mkdir()
+    for name in ("004_mild_page.jpg", "006_mild_page.jpg"):
+        shutil.copy(SAMPLES / "scans" / name, box)
+    data = tmp_path / "data"
+    monkeypatch.setenv("DASK_LOGGING__DISTRIBUTED", "info")  # so the workers' start shows the cluster was there
+    run = run_sohoa(data, "ingest", str(box), "--batch", "hop", "--runner", "dask", "--workers", "2", "--no-progress")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stderr.count("Register worker addr") == 2, run.stderr[-3000:]
+    assert "2 trang đã đọc" in run.stdout, run.stdout
+    pages = _pages(data)
+    assert len(pages) == 2 and all(status == "done" and text for status, text in pages.values())
+    assert _records(data)
