@@ -31,14 +31,16 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 
-def run_sohoa(data_dir: Path, *args: str, stdin: str = "", timeout: float = 900
-              ) -> subprocess.CompletedProcess[str]:
-    """The real ``sohoa`` command in a subprocess, on ``data_dir`` with the embedded index and SQLite ledger."""
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data_dir)}
+def run_sohoa(data_dir: Path, *args: str, stdin: str = "", timeout: float = 900,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real ``sohoa`` command in a subprocess, on ``data_dir`` with the embedded index and SQLite ledger,
+    unless ``env`` says otherwise (``SOHOA_INDEX_URL``, ``SOHOA_LEDGER_URL``, …)."""
+    full = {**os.environ, "SOHOA_DATA_DIR": str(data_dir)}
     for name in ("SOHOA_INDEX_URL", "SOHOA_LEDGER_URL", "SOHOA_RUNNER", "SOHOA_DASK_ADDRESS"):
-        env.pop(name, None)
+        full.pop(name, None)
+    full.update(env or {})
     return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=timeout)
+                          env=full, timeout=timeout)
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ from the ledger, and ``search`` through ``--index`` or ``SOHOA_INDEX_URL``; an o
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,11 +17,7 @@ pytestmark = [pytest.mark.elasticsearch, pytest.mark.slow]
 
 def _sohoa_es(data: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """``sohoa`` with ``SOHOA_INDEX_URL`` set, as an office pointing at its cluster does."""
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data), "SOHOA_INDEX_URL": url}
-    for name in ("SOHOA_LEDGER_URL", "SOHOA_RUNNER", "SOHOA_DASK_ADDRESS"):
-        env.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=900)
+    return run_sohoa(data, *args, env={"SOHOA_INDEX_URL": url})
 
 
 def _keys(out: str) -> set[str]:

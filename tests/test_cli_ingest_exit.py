@@ -41,18 +41,11 @@ def test_exit_2_lists_the_files_set_aside_and_processes_the_rest(tmp_path: Path)
 
 
 def test_exit_1_when_the_run_fails_and_the_next_run_finishes_it(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
     with socket.socket() as s:  # a port nobody listens on: the office's Elasticsearch is down
         s.bind(("127.0.0.1", 0))
         down = f"http://127.0.0.1:{s.getsockname()[1]}/hoso"
     box, data = _box(tmp_path), tmp_path / "data"
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data), "SOHOA_INDEX_URL": down}
-    env.pop("SOHOA_LEDGER_URL", None)
-    run = subprocess.run([sys.executable, "-m", "sohoa.cli", "ingest", str(box), "--batch", "hop", "--no-progress"],
-                         capture_output=True, text=True, env=env, timeout=900)
+    run = run_sohoa(data, "ingest", str(box), "--batch", "hop", "--no-progress", env={"SOHOA_INDEX_URL": down})
     assert run.returncode == 1, run.stderr[-2000:]
     assert run.stderr.rstrip().splitlines()[-1].startswith(f"sohoa: error: Elasticsearch at {down} is unreachable")
     assert "Retrying request" not in run.stderr  # said once, not with every retry's traceback

@@ -143,13 +143,22 @@ def test_remote_cluster_needs_a_reachable_prefect_api(tmp_path: Path) -> None:
                 pass
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def ledger_url(request: pytest.FixtureRequest) -> str | None:
+    """None for the data dir's SQLite ledger, or a fresh PostgreSQL database (the README's several machines)."""
+    return None if request.param == "sqlite" else request.getfixturevalue("pg_ledger_url")
+
+
 @pytest.mark.slow
-def test_the_command_starts_a_local_cluster_for_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``sohoa ingest --runner dask --workers 2`` as the README shows it: a local cluster of two processes
-    is started for the run and stopped after it; the pages are read and the records written."""
+def test_the_command_starts_a_local_cluster_for_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         ledger_url: str | None) -> None:
+    """``sohoa ingest --runner dask --workers 2`` as the README shows it, on SQLite and on the PostgreSQL
+    ledger: a local cluster of two processes is started for the run and stopped after it; the pages are
+    read and the records written."""
     import shutil
 
     from conftest import run_sohoa
+    from pipeline.ledger import Ledger
 
     box = tmp_path / "hop"
     box.mkdir()
@@ -157,10 +166,14 @@ def test_the_command_starts_a_local_cluster_for_the_run(tmp_path: Path, monkeypa
         shutil.copy(SAMPLES / "scans" / name, box)
     data = tmp_path / "data"
     monkeypatch.setenv("DASK_LOGGING__DISTRIBUTED", "info")  # so the workers' start shows the cluster was there
-    run = run_sohoa(data, "ingest", str(box), "--batch", "hop", "--runner", "dask", "--workers", "2", "--no-progress")
+    run = run_sohoa(data, "ingest", str(box), "--batch", "hop", "--runner", "dask", "--workers", "2", "--no-progress",
+                    env={"SOHOA_LEDGER_URL": ledger_url} if ledger_url else None)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stderr.count("Register worker addr") == 2, run.stderr[-3000:]
     assert "2 trang đã đọc" in run.stdout, run.stdout
-    pages = _pages(data)
-    assert len(pages) == 2 and all(status == "done" and text for status, text in pages.values())
-    assert _records(data)
+    with Ledger(ledger_url or data / "ledger.sqlite") as ledger:
+        pages = ledger.query("SELECT status, text FROM pages")
+        assert len(pages) == 2 and all(status == "done" and text for status, text in pages)
+        assert ledger.query("SELECT count(*) FROM records")[0][0] >= 1
+    assert ledger_url is None or not (data / "ledger.sqlite").exists()
+
