@@ -204,3 +204,23 @@ def test_the_backup_keeps_the_audit_trail_and_its_last_hash(data: Path, tmp_path
     assert read_manifest(dest)["check"]["audit"] == {"lines": int(lines), "head": head, "ok": True}
     res = run_sohoa(restored, "restore", str(dest), "--lang", "en")
     assert res.returncode == 0 and "Access log (lines, hash chain): match (3)" in res.stdout, res.stdout + res.stderr
+
+
+def test_reports_are_kept_and_restore_force_replaces_a_data_dir_as_typed(data: Path, tmp_path: Path) -> None:
+    """The README's two commands: ``backup`` keeps ``reports/`` too; ``restore`` refuses a data dir that
+    holds something (exit 1, nothing touched) and ``restore --force`` replaces it."""
+    reports = data / "reports"
+    reports.mkdir(exist_ok=True)
+    (reports / "bao-cao-q3.html").write_text("<h1>Báo cáo quý III</h1>", encoding="utf-8")
+    dest, target = tmp_path / "bk", tmp_path / "target"
+    assert run_sohoa(data, "backup", str(dest)).returncode == 0
+    assert "reports/bao-cao-q3.html" in {f["path"] for f in read_manifest(dest)["files"]}
+    target.mkdir()
+    (target / "ledger.sqlite").write_bytes(b"an older ledger")
+    refused = run_sohoa(target, "restore", str(dest))
+    assert refused.returncode == 1 and "not empty" in refused.stderr, refused.stderr
+    assert (target / "ledger.sqlite").read_bytes() == b"an older ledger"
+    forced = run_sohoa(target, "restore", str(dest), "--force")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert (target / "reports" / "bao-cao-q3.html").read_text(encoding="utf-8") == "<h1>Báo cáo quý III</h1>"
+    assert _search(target, "nguyen van an") == _search(data, "nguyen van an")
