@@ -43,6 +43,16 @@ def run_sohoa(data_dir: Path, *args: str, stdin: str = "", timeout: float = 900,
                           env=full, timeout=timeout)
 
 
+@pytest.fixture(scope="session")
+def ingested_samples(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Every committed sample ingested once for the session by the README's main command (box "01"): the data
+    dir and what the command printed. Tests read it; what one adds (a backup's web.sqlite, a second run) must
+    not change what another counts."""
+    data = tmp_path_factory.mktemp("samples") / "data"
+    run = run_sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--box", "01", "--no-progress")
+    return data, run
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings on an empty data dir, one worker per core."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, run_sohoa
+from conftest import run_sohoa
 from sohoa.backup import (
     MANIFEST,
     BackupError,
@@ -32,12 +32,11 @@ pytestmark = pytest.mark.slow
 
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with every committed sample ingested (once for the module)."""
-    data = tmp_path_factory.mktemp("backup") / "data"
-    run = run_sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--no-progress")
-    assert run.returncode == 0, run.stderr[-3000:]
+@pytest.fixture
+def data(ingested_samples: tuple[Path, object]) -> Path:
+    """A data directory with every committed sample ingested (the session's, shared with test_demo.py)."""
+    data, run = ingested_samples
+    assert run.returncode == 0, run.stderr[-3000:]  # type: ignore[attr-defined]
     return data
 
 

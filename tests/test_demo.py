@@ -22,11 +22,11 @@ pytestmark = pytest.mark.slow
 
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    data = tmp_path_factory.mktemp("demo") / "data"
-    run = run_sohoa(data, "ingest", str(SAMPLES / "scans"), "--batch", "demo-hop-01", "--box", "01", "--no-progress")
-    return data, run
+@pytest.fixture
+def demo(ingested_samples: tuple[Path, subprocess.CompletedProcess[str]]
+         ) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The session's ingest of the samples (one for every test that needs it)."""
+    return ingested_samples
 
 
 def _report_counts(markdown: str) -> dict[str, int]:
