@@ -606,3 +606,14 @@ def test_a_whole_symbol_before_the_place_is_kept_as_printed() -> None:
     # Garbage glued after the symbol is still a cut: never taken as printed.
     number, note = pnd(head + "Số: 556/SGDĐT-KT&KĐC' ?D\nV/v xác minh văn bằng\n")
     assert number is None or note
+
+
+@pytest.mark.parametrize("place", DEFAULT.places, ids=lambda p: p.name)
+def test_every_province_s_department_header_reads_as_printed(place) -> None:  # type: ignore[no-untyped-def]
+    """The issuer rule's general property, beside its regression cases (mostly Hải Phòng's): the department
+    of any province or city the profile knows, its authority written short or in full, is read as printed,
+    with no review note."""
+    kind = {"tỉnh": "TỈNH", "thành phố": "THÀNH PHỐ"}[place.kind]
+    for authority in (f"UBND {kind} {place.name.upper()}", f"ỦY BAN NHÂN DÂN {kind} {place.name.upper()}"):
+        got = read_issuer(f"{authority}\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/SGDĐT-VP\nV/v xác minh văn bằng", DEFAULT)
+        assert (got.value, got.notes) == (f"{authority} / SỞ GIÁO DỤC VÀ ĐÀO TẠO", ()), authority

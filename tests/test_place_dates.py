@@ -203,3 +203,17 @@ def test_the_place_date_column_read_onto_the_number_line_keeps_its_date() -> Non
     assert parse_date_reading("Số: 840 /QĐ-UBND Hải ngày 28 tháng 11 năm 2013\nCăn cứ Luật").date == dt.date(2013, 11, 28)
     assert parse_date_reading("UBND TỈNH HÀ NAM\nHà Nam, ngày 25 tháng Ø5 năm 2011\n").date == dt.date(2011, 5, 25)
     assert parse_date_reading("Căn cứ Quyết định số 408/QĐ-UBND ngày 28 tháng 11 năm 2013\n").date is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(place=st.sampled_from(sorted({p.name for p in DEFAULT.places})),
+       day=st.dates(dt.date(2008, 1, 1), dt.date(2013, 12, 31)), padded=st.booleans(), plain=st.booleans())
+def test_a_clean_place_date_line_of_any_place_reads_its_date(place: str, day: dt.date, padded: bool,
+                                                             plain: bool) -> None:
+    """The rule's general property, beside its regression cases (which are Hải Phòng's): any place the profile
+    knows, day and month padded or not, with or without diacritics, gives its date and no note."""
+    d, m = (f"{day.day:02d}", f"{day.month:02d}") if padded else (str(day.day), str(day.month))
+    line = f"{place}, ngày {d} tháng {m} năm {day.year}"
+    if plain:
+        line = line.replace("ngày", "ngay").replace("tháng", "thang").replace("năm", "nam")
+    assert parse_date_detail(f"SỞ GIÁO DỤC VÀ ĐÀO TẠO\n{line}\nQUYẾT ĐỊNH") == (day, ""), line
