@@ -220,3 +220,26 @@ def test_a_bad_page_in_a_run_loses_nothing_and_a_transient_one_is_read_again(
         pages = ledger.pages_of(row["id"])
         assert [(p.page_no, p.status) for p in pages] == [(1, "failed")] + [(n, "done") for n in range(2, 7)]
         assert row["status"] == "failed" and summary.records_written >= 1
+
+
+@pytest.mark.slow
+def test_a_second_scan_at_other_damage_is_linked_to_the_first(tmp_path: Path, settings: Settings) -> None:
+    """Two scans of one paper as the generator makes them (other damage, skew, resolution and colour, not
+    the same file re-saved): the second scan's record is linked to the first's and counted once."""
+    from samples._generate import generate
+
+    truth = generate(tmp_path / "set", seed=20261206, n_records=3, levels=["mild"], layout="images", dpi=None,
+                     max_skew=None, clean_images=False, jobs=1, style="varied", dpis=None, colours=None, rescans=2)
+    rescans = {r["id"]: r["rescan_of"] for r in truth["records"] if r.get("rescan_of")}
+    assert len(rescans) == 2
+    run_ingest([str(tmp_path / "set" / "scans")], "hop-quet-lai", settings=settings)
+    with Ledger(settings.ledger_path) as ledger:
+        rows = ledger.query("SELECT r.key, r.duplicate_of, f.path, r.type FROM records r "
+                            "JOIN files f ON f.id = r.file_id")
+    by_file = {Path(path).name: (key, dup, type_) for key, dup, path, type_ in rows}
+    file_of = {r["id"]: Path(r["file"]).name for r in truth["records"]}
+    for rescan, original in rescans.items():  # either way round: the better reading is the one kept
+        (key_a, dup_a, _), (key_b, dup_b, _) = by_file[file_of[rescan]], by_file[file_of[original]]
+        assert dup_a == key_b or dup_b == key_a, (file_of[rescan], file_of[original], dup_a, dup_b)
+    assert Counter(t for _, dup, _, t in rows if dup is None) == Counter(
+        r["type"] for r in truth["records"] if not r.get("rescan_of"))
