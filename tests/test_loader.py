@@ -206,3 +206,27 @@ def test_truncated_jpeg_is_refused_not_half_decoded(tmp_path: Path) -> None:
     path.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
     with pytest.raises(CorruptFileError, match="cut.jpg"):
         load_page(path, 1, inspect_file(path, LIMITS), LIMITS)
+
+
+def test_a_file_that_cannot_be_read_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan the service's account may not read. As root a mode of 000 denies nothing, so the denial is
+    injected at the open the loader makes; as another user the file's mode is enough too."""
+    import os
+
+    f = tmp_path / "khoa.png"
+    Image.new("L", (64, 64), 255).save(f)
+    if os.geteuid() != 0:
+        f.chmod(0)
+        with pytest.raises(CorruptFileError, match="permission denied"):
+            inspect_file(f, LIMITS)
+        f.chmod(0o644)
+    real_open = Path.open
+
+    def denied(self: Path, *args: object, **kwargs: object) -> object:
+        if self == f:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", denied)
+    with pytest.raises(CorruptFileError, match="permission denied: the file cannot be read"):
+        inspect_file(f, LIMITS)
