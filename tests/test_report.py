@@ -340,14 +340,18 @@ def test_every_format_matches_the_ledger(ledger_path: Path, tmp_path: Path, as_o
 
 
 def test_the_boundary_day(ledger_path: Path) -> None:
-    kd = PROCEDURE_LABELS["vi"][KD]
-    on_day, after = expected(ledger_path, AS_OF), expected(ledger_path, AS_OF + dt.timedelta(days=1))
-    # the certificate valid through AS_OF is valid that day and expired the next;
-    # the one issued the day after AS_OF only counts from that day on
-    assert on_day["by_type"][kd]["Còn hiệu lực"] == 1 and on_day["by_type"][kd]["Đã số hóa"] == 2
-    assert after["by_type"][kd]["Còn hiệu lực"] == 1 and after["by_type"][kd]["Hết hiệu lực"] == 2
-    xm = PROCEDURE_LABELS["vi"][XM]
-    assert on_day["by_type"][xm]["Đã thu hồi"] == 2 and after["by_type"][xm]["Đã thu hồi"] == 3
+    """The report itself on the last day of a certificate's validity and the day after (not the test's own
+    count): the certificate valid through AS_OF is valid that day and expired the next; the one issued the
+    day after AS_OF only counts from that day on; a revocation counts from its day."""
+    def by_type(on: dt.date) -> dict[str, object]:
+        with Ledger(ledger_path) as ledger:
+            return {tc.label: tc for tc in build_report(ledger, on).by_type}
+
+    kd, xm = PROCEDURE_LABELS["vi"][KD], PROCEDURE_LABELS["vi"][XM]
+    on_day, after = by_type(AS_OF), by_type(AS_OF + dt.timedelta(days=1))
+    assert (on_day[kd].valid, on_day[kd].total) == (1, 2)
+    assert (after[kd].valid, after[kd].expired) == (1, 2)
+    assert (on_day[xm].revoked, after[xm].revoked) == (2, 3)
 
 
 def test_quarterly_paragraph_numbers(ledger_path: Path) -> None:
