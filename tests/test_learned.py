@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -126,3 +127,16 @@ def test_cli_trains_from_records_people_reviewed(tmp_path: Path) -> None:
     model = load_model(data)
     assert model is not None and model.card.version == 1 and model.card.examples == len(keys)
     assert model.card.rules_accuracy > 0.5
+
+    # From then on an ingest reads with it: the model's vote is a reason of each record the command writes.
+    from conftest import SAMPLES, run_sohoa
+
+    box = tmp_path / "hop-moi"
+    box.mkdir()
+    shutil.copy(SAMPLES / "scans" / "004_mild_page.jpg", box)
+    run = run_sohoa(data, "ingest", str(box), "--batch", "hop-moi", "--no-progress")
+    assert run.returncode == 0, run.stderr[-2000:]
+    with Ledger(data / "ledger.sqlite") as ledger:
+        new = [r for r in ledger.records() if r.batch == "hop-moi"]
+    assert new and all(any(reason.startswith("model v1: ") for reason in r.reasons) for r in new), \
+        [r.reasons for r in new]
