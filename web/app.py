@@ -18,7 +18,7 @@ import hmac
 import re
 import secrets
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -431,10 +431,7 @@ def search_export(request: Request) -> Response:
     stamp = dt.date.today().strftime("%Y%m%d")
     name = f"tra-cuu-{stamp}.{fmt}"
     if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")
-        csv.writer(out).writerows([head, *rows])
-        data, media = out.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+        data, media = _csv([head, *rows]), "text/csv; charset=utf-8"
     else:
         data, media = _xlsx(head, rows, translate(lang, "search")), \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -747,7 +744,7 @@ def hand_review_submit(request: Request) -> Response:
                               status_code=409 if isinstance(exc, corrections.StaleValue) else 400)
         if changes:
             _reindex(web, ledger, key)
-    _audit(request, "hand", key=key, field=field, changed=",".join(c.field for c in changes))
+    _audit(request, "hand", rec=rows[0], field=field, changed=",".join(c.field for c in changes))
     return onward
 
 
@@ -854,16 +851,21 @@ def _audit_filter(request: Request) -> AuditFilter:
                        since=_parse_date(qp.get("since")), until=_parse_date(qp.get("until")))
 
 
-def _filter_detail(f: AuditFilter) -> dict[str, object]:
-    """What a look at the trail looked for (it is a line of the trail too)."""
-    return {"user_filter": f.user, "record": f.record, "action_filter": f.action,
+def _filter_params(f: AuditFilter) -> dict[str, str | None]:
+    """A filter of the trail as the page's query parameters."""
+    return {"user": f.user, "record": f.record, "action": f.action,
             "since": f.since.isoformat() if f.since else None, "until": f.until.isoformat() if f.until else None}
 
 
+def _filter_detail(f: AuditFilter) -> dict[str, object]:
+    """What a look at the trail looked for (it is a line of the trail too; "user" and "action" are the line's
+    own, so the filter's are named apart)."""
+    renamed = {"user": "user_filter", "action": "action_filter"}
+    return {renamed.get(k, k): v for k, v in _filter_params(f).items()}
+
+
 def _filter_query(f: AuditFilter) -> str:
-    pairs = {"user": f.user, "record": f.record, "action": f.action,
-             "since": f.since.isoformat() if f.since else None, "until": f.until.isoformat() if f.until else None}
-    return "&".join(f"{k}={quote(v, safe='')}" for k, v in pairs.items() if v)
+    return "&".join(f"{k}={quote(v, safe='')}" for k, v in _filter_params(f).items() if v)
 
 
 @guarded("users")
@@ -898,15 +900,18 @@ def access_log_export(request: Request) -> Response:
 
 def audit_csv(store: WebStore, f: AuditFilter, lang: str) -> bytes:
     """The lines of the audit trail ``f`` selects, oldest first, as CSV with a BOM (``sohoa audit export`` too)."""
+    head = [translate(lang, k) for k in ("when", "username", "ip", "action", "record", "subject_col", "details",
+                                         "hash")]
+    return _csv([head, *([local_time(line.at, zone=store.audit.zone), line.user, line.ip,
+                          action_label(lang, line.action), line.record_key or "", line.subject or "",
+                          audit_detail(lang, line.detail), line.hash] for line in store.audit.every(f))])
+
+
+def _csv(rows: Iterable[Sequence[object]]) -> bytes:
+    """Rows as CSV in UTF-8 with a BOM, so spreadsheet programs read the diacritics."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([translate(lang, k) for k in ("when", "username", "ip", "action", "record", "subject_col",
-                                                  "details", "hash")])
-    for line in store.audit.every(f):
-        writer.writerow([local_time(line.at, zone=store.audit.zone), line.user, line.ip,
-                         action_label(lang, line.action), line.record_key or "", line.subject or "",
-                         audit_detail(lang, line.detail), line.hash])
+    csv.writer(out).writerows(rows)
     return out.getvalue().encode("utf-8")
 
 

@@ -23,6 +23,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -113,6 +114,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _stamp() -> str:
+    """Now, as a line stores it (UTC to the microsecond: lines of one second keep their order by time)."""
+    return _now().isoformat(timespec="microseconds")
+
+
 class AuditTrail:
     """The ``audit_log`` table of ``web.sqlite``, written only by appending.
 
@@ -132,17 +138,24 @@ class AuditTrail:
         """Chain the lines of the ``access_log`` of a web.sqlite from before the trail, then drop that table."""
         if not self._conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='access_log'").fetchone():
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._immediate():
             for at, user, ip, action, key in self._conn.execute(
                     "SELECT at, user, ip, action, record_key FROM access_log ORDER BY id").fetchall():
                 code, _, rest = action.partition(":")
                 self._insert(at, user, ip, code, key, None, _detail_text({"old": rest} if rest else None))
             self._conn.execute("DROP TABLE access_log")
+
+    @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        """One write transaction, taken at once (``BEGIN IMMEDIATE``): no other process appends meanwhile."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
             self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
 
     def _insert(self, at: str, user: str, ip: str, action: str, record_key: str | None, subject: str | None,
                 detail: str) -> None:
@@ -159,15 +172,8 @@ class AuditTrail:
         """Add a line at the end of the chain (one transaction: two processes never fork it)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._insert(_now().isoformat(timespec="microseconds"), user[:64], ip, action, record_key,
-                             subject, _detail_text(detail))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+        with self._immediate():
+            self._insert(_stamp(), user[:64], ip, action, record_key, subject, _detail_text(detail))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -244,22 +250,14 @@ class AuditTrail:
         hash, so the chain verifies from the first line kept.
         """
         cutoff = before.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                last = self._conn.execute("SELECT id, hash FROM audit_log WHERE at < ? AND id < "
-                                          "(SELECT max(id) FROM audit_log) ORDER BY id DESC LIMIT 1",
-                                          (cutoff,)).fetchone()
-                if last is None:
-                    self._conn.execute("COMMIT")
-                    return 0
-                gone = self._conn.execute("DELETE FROM audit_log WHERE id <= ?", (last[0],)).rowcount
-                self._insert(_now().isoformat(timespec="microseconds"), by, "-", "prune", None, None,
-                             _detail_text({"through": last[0], "hash": last[1], "lines": gone, "before": cutoff}))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+        with self._immediate():
+            last = self._conn.execute("SELECT id, hash FROM audit_log WHERE at < ? AND id < "
+                                      "(SELECT max(id) FROM audit_log) ORDER BY id DESC LIMIT 1", (cutoff,)).fetchone()
+            if last is None:
+                return 0
+            gone = self._conn.execute("DELETE FROM audit_log WHERE id <= ?", (last[0],)).rowcount
+            self._insert(_stamp(), by, "-", "prune", None, None,
+                         _detail_text({"through": last[0], "hash": last[1], "lines": gone, "before": cutoff}))
         return gone
 
 
