@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import shutil
 from dataclasses import replace
@@ -11,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HP, SAMPLES
+from conftest import HP
+from samples._content import make_record
+from samples._render import render_document
 from pipeline.classify import REVIEW_THRESHOLD, Classification
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.learned import (
@@ -28,11 +29,18 @@ from pipeline.ledger import Ledger
 pytest.importorskip("sklearn")
 
 
-def _record_texts() -> list[tuple[str, ProcedureType]]:
-    """The demo records' true texts with their types."""
-    gt = json.loads((SAMPLES / "ground_truth.json").read_text(encoding="utf-8"))
-    pages = {(f["path"], p["page"]): p["text"] for f in gt["files"] for p in f["pages"]}
-    return [("\n".join(pages[(r["file"], n)] for n in r["pages"]), ProcedureType(r["type"])) for r in gt["records"]]
+KINDS = [k for k in ProcedureType if k is not ProcedureType.KHAC]
+
+
+def _documents(seed: int, style: str, n: int) -> list[tuple[str, ProcedureType]]:
+    """``n`` generated documents of every type in turn: their true text (rendered small) and type."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        kind = KINDS[i % len(KINDS)]
+        rec = make_record(rng, kind, style=style)
+        docs.append(("\n".join(p.text for p in render_document(rec.blocks, dpi=50)), kind))
+    return docs
 
 
 def _noisy(text: str, rng: random.Random) -> str:
@@ -47,8 +55,9 @@ def _noisy(text: str, rng: random.Random) -> str:
 
 @pytest.fixture(scope="module")
 def examples() -> list[tuple[str, ProcedureType]]:
+    """60 damaged documents to train on: both wordings, other people, schools, numbers and dates."""
     rng = random.Random(5)
-    return [(_noisy(text, rng), kind) for text, kind in _record_texts() for _ in range(6)]
+    return [(_noisy(text, rng), kind) for text, kind in _documents(101, "classic", 30) + _documents(102, "varied", 30)]
 
 
 def test_model_learns_the_types_and_reports_its_accuracy(examples: list[tuple[str, ProcedureType]]) -> None:
@@ -56,10 +65,12 @@ def test_model_learns_the_types_and_reports_its_accuracy(examples: list[tuple[st
     assert model.card.examples == len(examples) and model.card.version == 1
     assert set(model.card.classes) == {k.value for _, k in examples}
     assert model.card.cv_accuracy is not None and model.card.cv_accuracy > 0.8
+    # Documents it never saw (another seed: other texts, not re-noised copies of its training set).
     rng = random.Random(99)
-    unseen = [(_noisy(text, rng), kind) for text, kind in _record_texts()]
+    unseen = [(_noisy(text, rng), kind) for text, kind in _documents(4243, "classic", 21) + _documents(4244, "varied", 21)]
+    assert not {t for t, _ in unseen} & {t for t, _ in examples}
     right = sum(model.predict(text)[0] is kind for text, kind in unseen)
-    assert right >= len(unseen) - 1
+    assert right >= 0.95 * len(unseen), f"{right} of {len(unseen)}"
 
 
 def test_too_few_or_one_type_is_refused(examples: list[tuple[str, ProcedureType]]) -> None:
@@ -95,7 +106,7 @@ def test_vote_decides_only_where_the_rules_are_unsure(examples: list[tuple[str, 
     assert unsure.type is kind and unsure.reasons[0].startswith("model v7")
 
     agree = vote(Classification(kind, 0.6, ("title",)), model, text)
-    assert agree.type is kind and agree.confidence >= p
+    assert agree.type is kind and agree.confidence >= round(p, 3)
 
     contradicted = vote(Classification(other, 0.9, ("title",)), model, text)
     assert contradicted.type is other and contradicted.confidence < REVIEW_THRESHOLD
@@ -109,7 +120,7 @@ def test_cli_trains_from_records_people_reviewed(tmp_path: Path) -> None:
     from web.corrections import apply_correction
 
     data = tmp_path / "data"
-    texts = _record_texts()
+    texts = _documents(103, "classic", 12)
     rng = random.Random(3)
     with Ledger(data / "ledger.sqlite") as ledger:
         batch = ledger.ensure_batch("hop-01")
