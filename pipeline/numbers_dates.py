@@ -157,7 +157,20 @@ def normalize_number(num: str, suffix: str, suffix_original: str | None, codes: 
     )
     if len(origs) != len(toks):
         origs = toks
-    canon = [_canonical_suffix_token(t, o, codes) for t, o in zip(toks, origs, strict=True) if t]
+    canon = []
+    i = 0
+    while i < len(toks):
+        if not toks[i]:
+            i += 1
+            continue
+        pair = f"{toks[i]}-{toks[i + 1]}" if i + 1 < len(toks) else ""
+        if pair in codes:  # a code with a hyphen of its own ("SGD-ĐT"), read without its diacritics
+            canon.append(f"{origs[i]}-{origs[i + 1]}" if f"{origs[i]}-{origs[i + 1]}" in codes.printed
+                         else codes[pair])
+            i += 2
+            continue
+        canon.append(_canonical_suffix_token(toks[i], origs[i], codes))
+        i += 1
     return "/".join(segments) + "/" + "-".join(canon)
 
 

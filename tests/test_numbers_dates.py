@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from conftest import DEFAULT, HP
 from pipeline.extract import filing_unit as _filing_unit
 from pipeline.extract import parse_number_detail
+from pipeline.folding import fold
 from pipeline.gazetteer import issuer_symbols
 from pipeline.issuers import read_issuer
 from pipeline.numbers_dates import parse_date_detail, repair_symbol, symbol_tail
@@ -302,3 +303,51 @@ def test_a_number_below_the_addressee_is_a_cited_acts() -> None:
             "số 806/CV-TCHC ngày 15/05/2012, Phòng đã kiểm tra\n")
     got = parse_number_detail(text, DEFAULT, read_issuer(text, DEFAULT))
     assert got.value == "191/PGDĐT-CM" and not got.note, got
+
+
+# --- the number rules in general: any symbol the national conventions make, not one seed's readings ------------
+
+_TYPE_CODES = sorted({code for _, code in DEFAULT.document_types})
+_BODY_CODES = sorted({c for b in DEFAULT.bodies for c in (b.code, *b.codes)})
+_UNIT_CODES = sorted(DEFAULT.unit_codes)
+_FOLDS_ALIKE = {f for f in {fold(c).lower() for c in _TYPE_CODES + _BODY_CODES + _UNIT_CODES}
+                if len({c for c in _TYPE_CODES + _BODY_CODES + _UNIT_CODES if fold(c).lower() == f}) > 1}
+
+
+@st.composite
+def _symbols(draw: st.DrawFn) -> str:
+    """A symbol as Nghị định 30/2020 builds it: [type code-]body code[-unit code], from the default profile."""
+    parts = [draw(st.none() | st.sampled_from(_TYPE_CODES)), draw(st.sampled_from(_BODY_CODES)),
+             draw(st.none() | st.sampled_from(_UNIT_CODES))]
+    return "-".join(p for p in parts if p)
+
+
+@settings(max_examples=300, deadline=None)
+@given(symbol=_symbols(), n=st.integers(1, 9999), year=st.none() | st.integers(1990, 2030),
+       so=st.sampled_from(["Số: ", "Số:", "Số ", "Số : ", "Số:  "]), slash=st.sampled_from(["/", " /", "/ "]))
+def test_any_printed_number_is_read_as_printed(symbol: str, n: int, year: int | None, so: str, slash: str) -> None:
+    printed = f"{n}/{year}/{symbol}" if year else f"{n}/{symbol}"
+    text = f"SỞ GIÁO DỤC VÀ ĐÀO TẠO\n{so}{printed.replace('/', slash, 1)}\nngày 5 tháng 7 năm 2010\n"
+    assert parse_number(text) == printed
+
+
+@settings(max_examples=300, deadline=None)
+@given(symbol=_symbols(), n=st.integers(1, 9999))
+def test_a_number_read_without_diacritics_gets_its_codes_back_or_stays_as_read(symbol: str, n: int) -> None:
+    read = fold(symbol).upper()
+    got = parse_number(f"SO GIAO DUC\nSo: {n}/{read}\n")
+    assert got is not None and fold(got).upper() == f"{n}/{read}"  # the same letters: nothing invented
+    if not any(fold(code).lower() in _FOLDS_ALIKE for code in symbol.split("-")):
+        assert got == f"{n}/{symbol}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(symbol=_symbols(), n=st.integers(1, 9999), data=st.data())
+def test_a_number_with_a_digit_lost_to_a_stain_is_not_read(symbol: str, n: int,
+                                                                        data: st.DataObject) -> None:
+    digits = str(n)
+    i = data.draw(st.integers(0, len(digits) - 1))
+    blot = data.draw(st.sampled_from(["?", "*", "~", "°", "§"]))
+    got = parse_number(f"SỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: {digits[:i]}{blot}{digits[i + 1:]}/{symbol}\n")
+    # Not the digits around the blot read as a shorter number, nor a digit made up: no number (the record says why).
+    assert got is None, got
