@@ -1,4 +1,9 @@
-"""From real Tesseract output of the heavy demo pages to records (segment → classify → extract)."""
+"""From frozen readings of the heavy demo pages to records (segment → classify → extract).
+
+The texts in ``resources/misreads/`` are one old reading of three heavy demo scans, kept for the misreads
+the rules here exist for ("ngày 2T", "rgày", "S6:"); they are not today's reading (see their README).
+Today's reading of every sample is held to "right or flagged" in ``test_demo.py``.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +17,18 @@ from pipeline.domain import ProcedureType, ValidityStatus
 from pipeline.folding import fold
 from pipeline.records import flagged_fields, PageText, build_records
 
-OCR = Path(__file__).parent / "resources" / "ocr"
+OCR = Path(__file__).parent / "resources" / "misreads"
 TODAY = dt.date(2026, 1, 1)
 
 
 def _pages(name: str) -> list[PageText]:
-    """Pages of a demo scan as the ingest read them (saved OCR text, pages split by form feeds)."""
+    """Pages of a demo scan as an old reading left them (frozen OCR text, pages split by form feeds)."""
     texts = (OCR / f"{name}.txt").read_text(encoding="utf-8").split("\f")
     return [PageText(i, t, 80.0) for i, t in enumerate(texts, start=1)]
 
 
 @pytest.mark.parametrize("name", ["002_heavy_stack", "003_heavy_record", "005_heavy_page"])
-def test_heavy_demo_pages_match_the_ground_truth(name: str, ground_truth: dict) -> None:
+def test_frozen_heavy_readings_give_the_ground_truth_or_flags(name: str, ground_truth: dict) -> None:
     truth = [r for r in ground_truth["records"] if r["file"] == f"scans/{name}" + (
         ".pdf" if "stack" in name else ".tif" if "record" in name else ".jpg")]
     records = [r for r, _ in build_records(_pages(name), TODAY, HP)]
