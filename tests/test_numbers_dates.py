@@ -351,3 +351,17 @@ def test_a_number_with_a_digit_lost_to_a_stain_is_not_read(symbol: str, n: int,
     got = parse_number(f"SỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: {digits[:i]}{blot}{digits[i + 1:]}/{symbol}\n")
     # Not the digits around the blot read as a shorter number, nor a digit made up: no number (the record says why).
     assert got is None, got
+
+
+@settings(max_examples=300, deadline=None)
+@given(symbol=_symbols(), n=st.integers(1, 9999),
+       so=st.sampled_from(["So:", "S0:", "Sô:", "Sõ:", "S6:", "Sổ:", "Số.", "Số;", "Số,"]),
+       sep=st.sampled_from(["/", " .", ".", " "]))
+def test_a_misread_so_or_slash_gives_the_number_as_printed_or_none(symbol: str, n: int, so: str, sep: str) -> None:
+    got = parse_number(f"SỞ GIÁO DỤC VÀ ĐÀO TẠO\n{so} {n}{sep}{symbol}\nV/v xác minh văn bằng\n")
+    if sep == "/":
+        assert got == f"{n}/{symbol}"
+    elif "-" in symbol:  # the slash lost: known codes joined by a hyphen may still make the number
+        assert got in (f"{n}/{symbol}", None)
+    else:  # one code after a lost slash: not sure it is a symbol
+        assert got is None
