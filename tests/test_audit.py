@@ -6,8 +6,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -175,3 +180,80 @@ def test_odd_filters_are_no_server_error(fresh: Demo) -> None:
     for params in ({"since": "hôm qua"}, {"until": "9" * 5000}, {"action": "<script>"}, {"page": "²"},
                    {"record": "%"}, {"user": "x" * 5000}):
         assert admin.get("/admin/access-log", params=params).status_code == 200, params
+
+
+def _lines_at(d: Demo, monkeypatch: pytest.MonkeyPatch, days_ago: dict[str, int]) -> None:
+    """One "view" line per record, written ``days_ago[record]`` days back (a clock set back, then restored)."""
+    import web.audit
+
+    store = _store(d)
+    try:
+        for key, days in days_ago.items():
+            then = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+            monkeypatch.setattr(web.audit, "_now", lambda then=then: then)
+            store.audit.append("tracuu", "10.0.0.1", "view", record_key=key, subject=key)
+            monkeypatch.undo()
+    finally:
+        store.close()
+
+
+def _viewed(d: Demo) -> list[str]:
+    store = _store(d)
+    try:
+        return [x.record_key for x in store.audit.every() if x.action == "view"]
+    finally:
+        store.close()
+
+
+def test_export_options_and_the_retention_setting_as_typed(fresh: Demo, monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    """`audit export --since --until --record --out`, `audit prune --days N` and SOHOA_AUDIT_RETENTION_DAYS."""
+    _lines_at(fresh, monkeypatch, {fresh.an: 400, fresh.dang_lam: 100, fresh.hung: 0})
+    data = fresh.settings.data_dir
+    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    out = tmp_path / "quy.csv"
+    res = run_sohoa(data, "audit", "export", "--since", str(today - dt.timedelta(days=150)),
+                    "--until", str(today - dt.timedelta(days=50)), "--out", str(out))
+    assert res.returncode == 0 and res.stdout == "", res.stderr
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert len(rows) == 2 and fresh.dang_lam in rows[1], rows  # the header, the line of 100 days ago only
+    by_record = run_sohoa(data, "audit", "export", "--record", fresh.an)
+    assert fresh.an in by_record.stdout and fresh.dang_lam not in by_record.stdout
+
+    kept = run_sohoa(data, "audit", "prune", env={"SOHOA_AUDIT_RETENTION_DAYS": "365"})
+    assert kept.returncode == 0 and "1 lines older than 365 days removed" in kept.stdout, kept.stdout + kept.stderr
+    assert _viewed(fresh) == [fresh.dang_lam, fresh.hung]
+    shorter = run_sohoa(data, "audit", "prune", "--days", "30")
+    assert shorter.returncode == 0 and "1 lines older than 30 days removed" in shorter.stdout
+    assert _viewed(fresh) == [fresh.hung]
+    assert run_sohoa(data, "audit", "verify").returncode == 0
+
+
+def test_serve_prunes_the_trail_at_start(fresh: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    _lines_at(fresh, monkeypatch, {fresh.an: 400, fresh.hung: 0})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SOHOA_DATA_DIR": str(fresh.settings.data_dir),
+           "SOHOA_AUDIT_RETENTION_DAYS": "365"}
+    server = subprocess.Popen([sys.executable, "-m", "sohoa.cli", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not start")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert _viewed(fresh) == [fresh.hung]
+    store = _store(fresh)
+    try:
+        assert [x.user for x in store.audit.every() if x.action == "prune"] == ["serve"]
+    finally:
+        store.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import run_sohoa
 
 
@@ -70,5 +72,46 @@ def test_unlock_lifts_a_lock_from_failed_logins(tmp_path: Path) -> None:
         assert not store.login_blocked("quantri", "10.1.1.1") and not store.login_blocked("moi", "10.1.1.2")
         assert store.locked() == ([], [])
         assert store.login("quantri", "Mat-khau-123", "10.1.1.1") is not None
+    finally:
+        store.close()
+
+
+def test_add_asks_the_password_twice_and_passwd_and_enable_work(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sohoa user add NAME --role R` as the guide shows it (the password asked twice at the terminal: the
+    terminal's answers are given here), `user passwd`, then `user disable` and `user enable`."""
+    import getpass
+
+    from sohoa.cli import main
+
+    answers: list[str] = []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": answers.pop(0))
+    monkeypatch.setenv("SOHOA_DATA_DIR", str(tmp_path))
+    answers[:] = ["Mat-khau-123", "Mat-khau-124"]
+    assert main(["user", "add", "quantri", "--role", "admin"]) == 1  # the two answers differ
+    answers[:] = ["Mat-khau-123", "Mat-khau-123"]
+    assert main(["user", "add", "quantri", "--role", "admin"]) == 0 and not answers
+    answers[:] = ["Thu-ky-luu-tru-9", "Thu-ky-luu-tru-9"]
+    assert main(["user", "add", "thuky", "--role", "clerk"]) == 0
+    answers[:] = ["Doi-mat-khau-2026", "Doi-mat-khau-2026"]
+    assert main(["user", "passwd", "thuky"]) == 0
+    assert run_sohoa(tmp_path, "user", "passwd", "thuky", "--password-stdin", stdin="123\n").returncode == 1
+    store = _store(tmp_path)
+    try:
+        assert store.login("thuky", "Thu-ky-luu-tru-9", "10.1.1.3") is None
+        assert store.login("thuky", "Doi-mat-khau-2026", "10.1.1.3") is not None
+    finally:
+        store.close()
+    assert run_sohoa(tmp_path, "user", "disable", "thuky").returncode == 0
+    store = _store(tmp_path)
+    try:
+        assert store.login("thuky", "Doi-mat-khau-2026", "10.1.1.3") is None
+    finally:
+        store.close()
+    assert run_sohoa(tmp_path, "user", "enable", "thuky").returncode == 0
+    assert "thuky\tclerk\tactive" in run_sohoa(tmp_path, "user", "list").stdout
+    store = _store(tmp_path)
+    try:
+        assert store.login("thuky", "Doi-mat-khau-2026", "10.1.1.3") is not None
     finally:
         store.close()
