@@ -107,11 +107,13 @@ def test_a_page_that_fails_keeps_its_old_reading_and_the_others_go_on(
 
 
 def test_the_reprocess_command_rereads_reindexes_and_says_when_a_page_failed(ingested: tuple[Settings, Path]) -> None:
-    """Through the command the README shows: the pages are read again, their records written to the index
-    again (here an index deleted beforehand), and exit 2 names a page that could not be read."""
+    """Through the command the README shows: its options (below), then the pages read again, their records
+    written to the index again (here an index deleted beforehand), and exit 2 naming a page that could not be
+    read."""
     from conftest import run_sohoa
 
     settings, heavy = ingested
+    _options_as_typed(settings, heavy)
     with Ledger(settings.ledger_path) as ledger:
         subjects = [r.subject for r in ledger.records() if r.subject]
     assert subjects
@@ -126,3 +128,30 @@ def test_the_reprocess_command_rereads_reindexes_and_says_when_a_page_failed(ing
     failed = run_sohoa(settings.data_dir, "reprocess", "--file", str(heavy))
     assert failed.returncode == 2, failed.stdout + failed.stderr
     assert f"{heavy} trang 1" in failed.stdout and "failed" in failed.stdout
+
+
+def _options_as_typed(settings: Settings, heavy: Path) -> None:
+    """`--record` reads that record's pages only; `--file F --page N` that page; `--lang` and `--psm` reach
+    Tesseract (a language not installed fails the page, named, exit 2; the reading kept is the old one)."""
+    from conftest import run_sohoa
+
+    with Ledger(settings.ledger_path) as ledger:
+        records = ledger.records()
+        before = {(p.file_id, p.page_no): p.text for r in records for p in ledger.pages_of(r.file_id)}
+    other = next(r for r in records if Path(r.path) != heavy)
+    one = run_sohoa(settings.data_dir, "reprocess", "--record", other.key, "--psm", "6", "--lang", "vie",
+                    "--workers", "1")
+    assert one.returncode == 0, one.stdout + one.stderr
+    read = [line for line in one.stdout.splitlines() if " trang " in line and "chất lượng" in line]
+    assert read and all(line.startswith(f"{other.path} trang ") for line in read), one.stdout
+
+    missing = run_sohoa(settings.data_dir, "reprocess", "--file", str(heavy), "--page", "1", "--lang", "xx-khong-co")
+    assert missing.returncode == 2, missing.stdout + missing.stderr
+    (line,) = [x for x in missing.stdout.splitlines() if " trang " in x and "chất lượng" in x]
+    assert line.startswith(f"{heavy} trang 1") and "failed" in line and "xx-khong-co" in missing.stdout + line
+    bad_psm = run_sohoa(settings.data_dir, "reprocess", "--file", str(heavy), "--psm", "42")
+    assert bad_psm.returncode != 0 and "psm" in (bad_psm.stdout + bad_psm.stderr).lower(), bad_psm.stderr
+    with Ledger(settings.ledger_path) as ledger:
+        heavy_id = next(r.file_id for r in ledger.records() if Path(r.path) == heavy)
+        assert {p.page_no: p.text for p in ledger.pages_of(heavy_id)} == {
+            n: t for (f, n), t in before.items() if f == heavy_id}  # a failed re-read keeps the old reading
