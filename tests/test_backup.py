@@ -211,15 +211,17 @@ def test_reports_are_kept_and_restore_force_replaces_a_data_dir_as_typed(data: P
     reports = data / "reports"
     reports.mkdir(exist_ok=True)
     (reports / "bao-cao-q3.html").write_text("<h1>Báo cáo quý III</h1>", encoding="utf-8")
-    dest, target = tmp_path / "bk", tmp_path / "target"
-    assert run_sohoa(data, "backup", str(dest)).returncode == 0
+    dest, target, nowhere = tmp_path / "bk", tmp_path / "target", tmp_path / "not-this-one"
+    # `--data-dir` after the command, as the guide types it (it wins over $SOHOA_DATA_DIR, here a wrong one)
+    assert run_sohoa(nowhere, "backup", str(dest), "--data-dir", str(data)).returncode == 0
     assert "reports/bao-cao-q3.html" in {f["path"] for f in read_manifest(dest)["files"]}
     target.mkdir()
     (target / "ledger.sqlite").write_bytes(b"an older ledger")
     refused = run_sohoa(target, "restore", str(dest))
     assert refused.returncode == 1 and "not empty" in refused.stderr, refused.stderr
     assert (target / "ledger.sqlite").read_bytes() == b"an older ledger"
-    forced = run_sohoa(target, "restore", str(dest), "--force")
+    forced = run_sohoa(nowhere, "restore", str(dest), "--data-dir", str(target), "--force")
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert (target / "reports" / "bao-cao-q3.html").read_text(encoding="utf-8") == "<h1>Báo cáo quý III</h1>"
     assert _search(target, "nguyen van an") == _search(data, "nguyen van an")
+    assert not nowhere.exists()

@@ -24,15 +24,28 @@ def test_every_command_is_wired() -> None:
     assert set(_subparsers()) == set(COMMANDS)
 
 
+def _options(parser: argparse.ArgumentParser, path: str) -> list[tuple[str, str]]:
+    """(command path, option) of a parser and of its own subcommands' (``user add --role``)."""
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                out += [(f"{path} {name}", opt) for _, opt in _options(sub, f"{path} {name}")]
+        out += [(path, opt) for opt in action.option_strings if opt not in ("-h", "--help")]
+    return out
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_command_and_options_are_in_the_readme(name: str) -> None:
+    """The command's row names every option, its subcommands' too (``user add --password-stdin``)."""
     assert f"`sohoa {name}" in README, f"README lacks a row for `sohoa {name}`"
     row = next(line for line in README.splitlines() if line.startswith(f"| `sohoa {name}"))
     for action in _subparsers()[name]._actions:
-        for opt in action.option_strings:
-            if opt in ("-h", "--help"):
-                continue
-            assert opt in row, f"`sohoa {name}` option {opt} is not documented in the README"
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices:
+                assert sub in row, f"`sohoa {name} {sub}` is not documented in the README"
+    for path, opt in _options(_subparsers()[name], name):
+        assert opt in row, f"`sohoa {path}` option {opt} is not documented in the README"
 
 
 def test_global_options_and_variables_are_documented() -> None:

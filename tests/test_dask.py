@@ -161,10 +161,12 @@ def ledger_url(request: pytest.FixtureRequest) -> str | None:
 
 @pytest.mark.slow
 def test_the_command_starts_a_local_cluster_for_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         ledger_url: str | None) -> None:
-    """``sohoa ingest --runner dask --workers 2`` as the README shows it, on SQLite and on the PostgreSQL
-    ledger: a local cluster of two processes is started for the run and stopped after it; the pages are
-    read and the records written."""
+                                                         ledger_url: str | None,
+                                                         request: pytest.FixtureRequest) -> None:
+    """``sohoa ingest --runner dask --workers 2`` as the README shows it, on SQLite: a local cluster of two
+    processes is started for the run and stopped after it. On the PostgreSQL ledger, the README's several
+    machines: ``--dask-address`` of a running cluster (it implies ``--runner dask``), whose workers read the
+    pages. Either way the pages are read and the records written."""
     import shutil
 
     from conftest import run_sohoa
@@ -175,11 +177,21 @@ def test_the_command_starts_a_local_cluster_for_the_run(tmp_path: Path, monkeypa
     for name in ("004_mild_page.jpg", "006_mild_page.jpg"):
         shutil.copy(SAMPLES / "scans" / name, box)
     data = tmp_path / "data"
-    monkeypatch.setenv("DASK_LOGGING__DISTRIBUTED", "info")  # so the workers' start shows the cluster was there
-    run = run_sohoa(data, "ingest", str(box), "--batch", "hop", "--runner", "dask", "--workers", "2", "--no-progress",
-                    env={"SOHOA_LEDGER_URL": ledger_url} if ledger_url else None)
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert run.stderr.count("Register worker addr") == 2, run.stderr[-3000:]
+    if ledger_url is None:
+        monkeypatch.setenv("DASK_LOGGING__DISTRIBUTED", "info")  # so the workers' start shows the cluster was there
+        run = run_sohoa(data, "ingest", str(box), "--batch", "hop", "--runner", "dask", "--workers", "2",
+                        "--no-progress")
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert run.stderr.count("Register worker addr") == 2, run.stderr[-3000:]
+    else:
+        c, client = request.getfixturevalue("cluster")
+        with distributed.get_task_stream(client=client) as stream:
+            run = run_sohoa(data, "ingest", str(box), "--batch", "hop", "--dask-address", c.scheduler_address,
+                            "--workers", "2", "--no-progress", env={"SOHOA_LEDGER_URL": ledger_url})
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert "Register worker addr" not in run.stderr  # no cluster of its own
+        reads = [t for t in stream.data if str(t["key"]).startswith("read_pages_task-")]
+        assert reads and {t["worker"] for t in reads} <= set(_worker_pids(client))
     assert "2 trang đã đọc" in run.stdout, run.stdout
     with Ledger(ledger_url or data / "ledger.sqlite") as ledger:
         pages = ledger.query("SELECT status, text FROM pages")

@@ -337,3 +337,23 @@ def test_sohoa_train_learns_from_the_keyboard_queue_confirmations(tmp_path: Path
                        "luutru", "2026-12-06T00:00:00+00:00"))
         fields = _confirmed_digits(ledger, [])
     assert [(f.field.kind, f.field.digits, f.digits) for f in fields] == [("day", "18", "19")]
+
+
+def test_sohoa_train_writes_the_next_digit_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`sohoa train` as typed, with handwritten numbers people confirmed: models/digits-local-v1.npz, then v2,
+    and the ingest's reading takes the newest (the page fingerprint names it)."""
+    from ocr.handwriting import digit_model_path
+    from ocr.pages import page_fingerprint
+    from sohoa.cli import main
+    from sohoa.settings import Settings
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _confirmed_ledger(data, 30)
+    before = page_fingerprint(Settings(data_dir=data))
+    assert main(["--data-dir", str(data), "train"]) == 0
+    assert "digit model v1: 30 confirmed fields" in capsys.readouterr().out
+    assert digit_model_path(data / "models").name == "digits-local-v1.npz"
+    assert page_fingerprint(Settings(data_dir=data)) != before  # pages are read with it from now on
+    assert main(["--data-dir", str(data), "train"]) == 0
+    assert digit_model_path(data / "models").name == "digits-local-v2.npz"

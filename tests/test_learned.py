@@ -134,7 +134,9 @@ def test_cli_trains_from_records_people_reviewed(tmp_path: Path) -> None:
         assert main(["--data-dir", str(data), "train"]) == 1  # nobody has reviewed anything yet
         for key, kind in keys:  # an archivist sets each type in the review queue
             apply_correction(ledger, key, {"type": kind.value, "needs_review": "0"}, "an")
-    assert main(["--data-dir", str(data), "train", "--min-examples", "20"]) == 0
+    assert main(["--data-dir", str(data), "train", "--min-examples", str(len(keys) + 1)]) == 1  # one too few
+    assert load_model(data) is None
+    assert main(["--data-dir", str(data), "train", "--min-examples", str(len(keys))]) == 0
     model = load_model(data)
     assert model is not None and model.card.version == 1 and model.card.examples == len(keys)
     assert model.card.rules_accuracy > 0.5

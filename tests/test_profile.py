@@ -162,6 +162,14 @@ def test_profile_learn_grows_a_profile_from_approved_records(tmp_path: Path) -> 
     assert learned.gazetteer.issuers[0].lines == ("ỦY BAN NHÂN DÂN", "TỈNH NAM ĐỊNH")
     assert learned.gazetteer.issuers[0].symbols == ("QĐ-UBND",)
     assert learned.gazetteer.schools == {"(learned)": ("Giao Xuân",)}
+    # The command, as typed: the new profile named, then used by name of its folder.
+    from conftest import run_sohoa
+
+    cli = run_sohoa(tmp_path, "profile", "learn", "--out", str(tmp_path / "van-phong"), "--name", "so-gd-nam-dinh")
+    assert cli.returncode == 0 and "1 issuer(s) and 1 school(s) from 1 approved record(s)" in cli.stdout, cli.stderr
+    assert load_profile(tmp_path / "van-phong").name == "so-gd-nam-dinh"
+    shown = run_sohoa(tmp_path, "--profile", str(tmp_path / "van-phong"), "profile", "show", "--json")
+    assert shown.returncode == 0 and "TỈNH NAM ĐỊNH" in shown.stdout, shown.stderr
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,89 @@
+"""Options of the README's commands that change data, each as a user types it, with its effect checked.
+
+Most read the session's ingest of the samples (``ingested_samples``) and write elsewhere; the ingest test
+reads one page of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, run_sohoa
+from ocr.pages import page_fingerprint
+from sohoa.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def data(ingested_samples: tuple[Path, subprocess.CompletedProcess[str]]) -> Path:
+    """The session's ingest of the samples (read here, never changed)."""
+    data, run = ingested_samples
+    assert run.returncode == 0, run.stderr[-3000:]
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "html"])
+def test_report_out_writes_what_the_command_prints(data: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"bao-cao.{fmt}"
+    args = ("report", "--format", fmt, "--as-of", "2026-01-01")
+    written = run_sohoa(data, *args, "--out", str(out))
+    assert written.returncode == 0 and written.stdout == "", written.stderr
+    printed = run_sohoa(data, *args)
+    assert printed.returncode == 0 and printed.stdout.strip()
+    assert out.read_text(encoding="utf-8") == printed.stdout
+
+
+def test_reindex_to_another_embedded_index_and_search_it_with_index(data: Path, tmp_path: Path) -> None:
+    """`reindex --to sqlite:///…` builds a second index from the ledger; the global `--index` searches it; the
+    data dir's own index is left as it was."""
+    own = data / "index.sqlite"
+    before = own.stat().st_mtime_ns
+    other = tmp_path / "khac" / "index.sqlite"
+    other.parent.mkdir()
+    url = f"sqlite:///{other}"
+    done = run_sohoa(data, "reindex", "--to", url)
+    assert done.returncode == 0 and f"records indexed into {url}" in done.stdout, done.stdout + done.stderr
+    with sqlite3.connect(data / "ledger.sqlite") as con:
+        kept = con.execute("SELECT count(*) FROM records WHERE duplicate_of IS NULL").fetchone()[0]
+    assert done.stdout.startswith(f"{kept} records indexed")
+    found = run_sohoa(data, "--index", url, "search", "nguyen van an", "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["hits"][0]["subject"] == "Nguyễn Văn An"
+    assert own.stat().st_mtime_ns == before
+    empty = tmp_path / "rong" / "index.sqlite"
+    nothing = run_sohoa(data, "--index", f"sqlite:///{empty}", "search", "nguyen van an", "--json")
+    assert nothing.returncode == 0 and json.loads(nothing.stdout)["hits"] == []  # the option is obeyed
+
+
+def test_ingest_location_and_profile_as_typed(tmp_path: Path) -> None:
+    """`--fonds --box --file-code` are the batch's place in the store room; `--profile` is the knowledge the
+    pages are read with (a page read with one profile is read again with another, not with the same one
+    named by $SOHOA_PROFILE)."""
+    box = tmp_path / "hop-07"
+    box.mkdir()
+    shutil.copy(SAMPLES / "scans" / "006_mild_page.jpg", box)
+    data = tmp_path / "data"
+    first = run_sohoa(data, "--profile", "hai-phong", "ingest", str(box), "--batch", "hop-07", "--fonds", "SGDĐT",
+                      "--box", "07", "--file-code", "HS-2012-03", "--workers", "1", "--no-progress")
+    assert first.returncode == 0 and " 1 trang đã đọc" in first.stdout, first.stdout + first.stderr
+    with sqlite3.connect(data / "ledger.sqlite") as con:
+        assert con.execute("SELECT fonds, box, file_code FROM batches WHERE name = 'hop-07'").fetchall() == [
+            ("SGDĐT", "07", "HS-2012-03")]
+        (settings,) = {s for (s,) in con.execute("SELECT settings FROM pages")}
+    assert settings == page_fingerprint(Settings(data_dir=data, profile="hai-phong"))
+    assert settings != page_fingerprint(Settings(data_dir=data, profile="default"))
+    same = run_sohoa(data, "ingest", str(box), "--batch", "hop-07", "--no-progress",
+                     env={"SOHOA_PROFILE": "hai-phong"})
+    assert same.returncode == 0 and " 0 trang đã đọc" in same.stdout, same.stdout + same.stderr
+    broken = tmp_path / "ho-so-loi"
+    broken.mkdir()
+    (broken / "profile.json").write_text('{"format": 1, "name": "loi", "places": "not a list"}', encoding="utf-8")
+    refused = run_sohoa(data, "--profile", str(broken), "ingest", str(box), "--batch", "hop-07", "--no-progress")
+    assert refused.returncode == 1 and "profile.json" in refused.stderr, refused.stdout + refused.stderr
