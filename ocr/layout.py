@@ -14,6 +14,7 @@ left, footer right — and texts and word boxes are put back in that order.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import cv2
 import numpy as np
@@ -50,16 +51,42 @@ _MAX_EDGE_TILT = 5.0
 #: A band of rows whose ink is nowhere thicker than this (at the layout's scale), or than half
 #: the page's median line height, is a line, not text.
 _MAX_RULE_THICKNESS = 3
+#: Fewer pixels than this on the layout's quarter-size view is a speck, not a letter or a stroke of one.
+_SPECK_AREA = 4
+#: A line whose letters fill this share of a gutter's columns runs through it (a line of the body, not
+#: the fragments of a seal's ring or a signature's strokes in the gutter of a footer).
+_THROUGH_SHARE = 0.35
 
 
-def _ink(gray: np.ndarray, factor: int) -> np.ndarray:
+def _ink(gray: np.ndarray, factor: int) -> tuple[np.ndarray, np.ndarray]:
+    """The page's ink on a view ``factor`` times smaller: specks opened away, rules and scanner edges left
+    out (for the lines); and as thresholded (for :func:`_letters`)."""
     small = cv2.resize(gray, (gray.shape[1] // factor, gray.shape[0] // factor), interpolation=cv2.INTER_AREA)
     # A fixed threshold on the restored page (paper is white there) keeps faded
     # ink, which Otsu drops; a faded stretch of a body line must not look like a gutter.
     ink = (small < 225).astype(np.uint8)
     # Specks and dust would bridge the gutter; keep letter-sized blobs and larger.
-    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    # Long rules and leftover scanner edges would cross it too.
+    return _without_rules(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))), ink
+
+
+def _letters(ink: np.ndarray) -> np.ndarray:
+    """The blobs of ``ink`` (thresholded, not opened) the size of letters or larger, rules left out.
+
+    The opening that clears specks for the lines also erases strokes one
+    pixel wide here (a thin monospace, a faded line): a line of them left a
+    false gutter through the body, whose pieces were then read as two columns
+    ("và Hiệu trưởng Trường THCS Ph" | "úc Hà chịu trách nhiệm"). Here specks
+    are left out by their area instead, so that such a line shows
+    (:func:`_two_columns`'s ``through``).
+    """
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = (stats[:, cv2.CC_STAT_AREA] >= _SPECK_AREA).astype(np.uint8)
+    keep[0] = 0
+    return _without_rules(keep[labels])
+
+
+def _without_rules(ink: np.ndarray) -> np.ndarray:
+    # Long rules and leftover scanner edges would cross a gutter too.
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(8, ink.shape[1] // 6)), np.uint8))
     # So would a scanner edge or a fold running down the page: it would join every row into one "line".
     # Deskewing tilts a scanner edge that was straight in the scan, so the edge is looked for in the
@@ -101,12 +128,14 @@ _GUTTER_INK = 160
 
 
 def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: float = 0.0,
-                 line_h: float | None = None, gutter_lines: float = WIDE_GUTTER_LINES
-                 ) -> tuple[int, int, int] | None:
+                 line_h: float | None = None, gutter_lines: float = WIDE_GUTTER_LINES,
+                 through: np.ndarray | None = None) -> tuple[int, int, int] | None:
     """The longest run of ``bands`` (in the order given) sharing one white gutter.
 
     The gutter must be wider than ``gutter_lines`` line heights (``line_h``, by
     default the median height of ``bands``) and than ``min_gutter`` (a share of the width).
+    With ``through`` (:func:`_letters`), the run ends before a band whose letters fill
+    :data:`_THROUGH_SHARE` of the gutter's columns: a line of faded or light print that ``ink`` lost.
 
     Returns ``(lines in the run, gutter left, gutter right)`` in ``ink``'s
     columns, or ``None``.
@@ -142,12 +171,26 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
             if right - left >= max(gutter_lines * line_h, min_gutter * w):
                 break
             count -= 1
+        if through is not None and count >= 2 and right - left > 2:
+            # The run ends before a line whose letters fill the gutter: light print the opening erased.
+            count = next((k for k, (t, b) in enumerate(bands[:count])
+                          if through[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE), count)
+            if count >= 2:
+                left, right = gutter(x, count)
         if count < 2 or (best is not None and count <= best[0]):
             continue
         zone = np.vstack([ink[t:b] for t, b in bands[:count]])
         if zone[:, :left].any() and zone[:, right:].any():
             best = (count, left, right)
     return best
+
+
+def _gutter(ink: np.ndarray, letters: np.ndarray, bands: list[tuple[int, int]], **kw: Any
+            ) -> tuple[int, int, int] | None:
+    """:func:`_two_columns` with the lines of light print (``letters``) ending a run; where they leave no
+    run of two lines, the run the print that shows at this size makes (a damaged page whose faint footer
+    did not show is still read in its columns)."""
+    return _two_columns(ink, bands, through=letters, **kw) or _two_columns(ink, bands, **kw)
 
 
 def _white_at_full_size(gray: np.ndarray, bands: list[tuple[int, int]], found: tuple[int, int, int],
@@ -175,7 +218,7 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     ("Nơi nhận" on the left, the signature block on the right) is the same
     from the bottom up.
     """
-    ink = _ink(gray, factor)
+    ink, thresholded = _ink(gray, factor)
     h, w = ink.shape
     # Rows of specks, dots and scraps of the scanner edge are not lines of text; nor is a band
     # no column of which holds a letter's stem (half a line's height): a tilted edge or rule
@@ -199,10 +242,12 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     # beside the header (a doodle, a stain's edge) joins its few lines into
     # one tall band, which would make the gutter look too narrow.
     line_h = float(np.median([b - t for t, b in lines])) if lines else None
-    found = _two_columns(ink, top_bands, line_h=line_h, gutter_lines=GUTTER_LINES)
+    letters = _letters(thresholded)
+    del thresholded
+    found = _gutter(ink, letters, top_bands, line_h=line_h, gutter_lines=GUTTER_LINES)
     if found and line_h and found[2] - found[1] < WIDE_GUTTER_LINES * line_h and not _white_at_full_size(
             gray, top_bands[: found[0]], found, factor, GUTTER_LINES * line_h * factor):
-        found = _two_columns(ink, top_bands, line_h=line_h)
+        found = _gutter(ink, letters, top_bands, line_h=line_h)
     used = 0
     if found:
         used, left, right = found
@@ -215,7 +260,7 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     footer = None
     # The footer's gutter is wide (the signature sits far right); a hole eaten
     # down through the body makes a narrow one, which must not split the body.
-    found = _two_columns(ink, bottom_bands, min_gutter=0.06, line_h=line_h)
+    found = _gutter(ink, letters, bottom_bands, min_gutter=0.06, line_h=line_h)
     if found:
         count, left, right = found
         first = bottom_bands[count - 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.layout import (
@@ -220,3 +221,33 @@ def test_header_columns_set_close_together_are_still_two_columns() -> None:
     lines = [ln.strip() for ln in read_page_text(page, TesseractOptions(), KNOW).text.splitlines()]
     for line in LEFT + RIGHT:
         assert line in lines, f"{line!r} not read as one line: {lines}"
+
+
+def _faded_body_over_a_footer(size: int, fill: int) -> tuple[np.ndarray, int]:
+    """Body lines in faded print (``fill`` gray, ``size`` px) above "Nơi nhận" and the signer: the page and
+    the row where the footer starts."""
+    body = ["Điều 2. Văn bằng được công nhận có giá trị sử dụng tại Việt Nam theo quy định của",
+            "pháp luật.", "Điều 3. Chánh Văn phòng, Trưởng phòng Khảo thí và Kiểm định chất lượng giáo dục",
+            "và bà Trần Khánh Giang chịu trách nhiệm thi hành Quyết định này./."]
+    font, small = ImageFont.truetype(FONT, size), ImageFont.truetype(FONT, 40)
+    bold = ImageFont.truetype(FONT.replace("Regular", "Bold"), 46)
+    img = Image.new("L", (2480, 2200), 255)
+    d = ImageDraw.Draw(img)
+    for i, line in enumerate(body * 2):
+        d.text((240, 300 + i * 70), line, font=font, fill=fill)
+    y = 300 + 8 * 70 + 40
+    for i, line in enumerate(["Nơi nhận:", "- Như Điều 3;", "- Bộ GD&ĐT (để b/c);", "- Lưu VT, CM."]):
+        d.text((240, y + i * 50), line, font=bold if i == 0 else small, fill=0)
+    d.text((1300, y), "GIÁM ĐỐC", font=bold, fill=0)
+    d.text((1250, y + 260), "Huỳnh Cẩm Gấm", font=bold, fill=0)
+    return np.asarray(img).copy(), y
+
+
+@pytest.mark.parametrize(("size", "fill"), [(38, 150), (34, 150), (38, 0)])
+def test_a_faded_body_line_is_not_split_as_the_footer(size: int, fill: int) -> None:
+    """Strokes one pixel wide on the layout's small view (faded or light print) were opened away with the
+    specks: the last body lines looked like two columns and were read in two pieces."""
+    page, footer_top = _faded_body_over_a_footer(size, fill)
+    footer = find_zones(page).footer
+    assert footer is not None and 300 + 7 * 70 + size < footer.top <= footer_top
+    assert 700 < footer.x < 1250  # between "Nơi nhận" and the signer
