@@ -42,6 +42,7 @@ class PageZones:
     header: ColumnZone | None
     footer: ColumnZone | None
     line_height: float | None = None  # the height of one text line (lower quartile), in page pixels
+    lines: int = 0  # bands of print the page holds (text lines, marks joined to them included)
 
 
 #: The steepest tilt (degrees) of a scanner edge or fold that is still removed before the gutter search.
@@ -271,7 +272,7 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     # For the size of the print, a single line: damage that joins two lines into one band
     # makes bands taller, never shorter, so the lower quartile is what one line measures.
     single = float(np.percentile([b - t for t, b in lines], 25)) * factor if lines else None
-    return PageZones(header=header, footer=footer, line_height=single)
+    return PageZones(header=header, footer=footer, line_height=single, lines=len(lines))
 
 
 def find_header_split(gray: np.ndarray, *, factor: int = 4) -> ColumnZone | None:
@@ -310,6 +311,8 @@ class PageCanvas:
     image: np.ndarray
     scale: float
     placed: tuple[tuple[int, int, int, int], ...]
+    #: Bands of print on the page (:attr:`PageZones.lines`): what a reading of it is measured against.
+    print_lines: int = 0
 
 
 def _page_zones(shape: tuple[int, ...], zones_found: PageZones) -> list[tuple[int, int, int, int]]:
@@ -376,7 +379,7 @@ def page_canvas(image: np.ndarray, options: TesseractOptions) -> PageCanvas:
     if scale < 1.0:
         canvas = cv2.resize(canvas, (max(1, round(canvas.shape[1] * scale)), max(1, round(canvas.shape[0] * scale))),
                             interpolation=cv2.INTER_AREA)
-    return PageCanvas(canvas, scale, tuple(placed))
+    return PageCanvas(canvas, scale, tuple(placed), zones_found.lines)
 
 
 def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | None) -> OcrResult:

@@ -83,6 +83,8 @@ class PageReading:
     read_s: float  # zones and header re-read
     #: The header's handwritten number, day and month as the digit reader read them.
     hand: tuple[HandField, ...] = ()
+    #: Bands of print on the page (:attr:`ocr.layout.PageCanvas.print_lines`).
+    print_lines: int = 0
 
     @property
     def result(self) -> OcrResult:
@@ -165,7 +167,8 @@ def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what
     canvas = page_canvas(restored.image, settings.tesseract)
     again = _finish(restored, canvas, run_ocr(canvas.image, settings.tesseract, what=what), settings, what=what)
     hand = hand_fields(restored.image, again.result, knowledge(settings), digit_model(settings))
-    return PageReading(restored, again, restored_at - started, time.perf_counter() - restored_at, hand)
+    return PageReading(restored, again, restored_at - started, time.perf_counter() - restored_at, hand,
+                       canvas.print_lines)
 
 
 #: Restored pixels a run of pages holds at most before Tesseract reads them (eight 300 dpi A4
@@ -207,9 +210,9 @@ def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
         agains = _reread_run([(restored, first) for (_, restored, _, _), first in zip(pending, firsts, strict=True)],
                              options, know, what=what)
         share = (time.perf_counter() - started) / len(pending)
-        for (i, restored, _, spent), again in zip(pending, agains, strict=True):
+        for (i, restored, canvas, spent), again in zip(pending, agains, strict=True):
             out[i] = again if isinstance(again, Exception) else _attempt(
-                lambda: _save(jobs[i], restored, again, spent + share))
+                lambda: _save(jobs[i], restored, again, spent + share, canvas.print_lines))
         pending.clear()
 
     held = 0
@@ -311,7 +314,7 @@ def _second_looks(pages: list[tuple[RestoredPage, OcrResult | Exception]], rerea
     return out
 
 
-def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float) -> PageOutcome:
+def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float, print_lines: int) -> PageOutcome:
     """Write a page's derived files (restored image, words) and say what reading it gave."""
     started = time.perf_counter()
     s = job.settings
@@ -329,7 +332,7 @@ def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float) -> 
         page_no=job.page_no,
         text=result.text,
         mean_conf=result.mean_conf,
-        quality=page_quality(result),
+        quality=page_quality(result, print_lines),
         word_count=len(result.words),
         rotation=restored.rotation,
         skew_deg=restored.skew_deg,

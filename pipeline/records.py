@@ -155,7 +155,7 @@ def _review_reasons(rec_type: ProcedureType, confidence: float, fields: RecordFi
             reasons.append(f"review: page {p.page_no} could not be read")
         elif p.mean_conf is not None and p.text and p.mean_conf < REVIEW_OCR_CONF:
             reasons.append(f"review: page {p.page_no} OCR confidence {p.mean_conf:.0f}")
-        elif p.quality is not None and p.text and p.quality < REVIEW_QUALITY:
+        elif p.quality is not None and p.quality < REVIEW_QUALITY:  # print read as little or nothing, too
             reasons.append(f"review: page {p.page_no} reading quality {p.quality:.2f}")
     return reasons
 

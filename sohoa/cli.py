@@ -314,18 +314,18 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
 
     def one(page_no: int) -> dict[str, object]:
         what = f"{path.name} page {page_no}"
-        rotation, skew, steps, hand = 0, 0.0, [], ()
+        rotation, skew, steps, hand, print_lines = 0, 0.0, [], (), None
         if settings.restore.enabled:
             reading = restore_and_read(lambda: load_page(path, page_no, info, settings.limits, settings.dpi),
                                        settings, what=what)
             result = reading.result
             rotation, skew, steps = reading.restored.rotation, reading.restored.skew_deg, list(reading.steps)
-            hand = reading.hand
+            hand, print_lines = reading.hand, reading.print_lines
         else:  # --raw: plain Tesseract on the page as scanned
             result = run_ocr(load_page(path, page_no, info, settings.limits, settings.dpi), settings.tesseract,
                              what=what)
         return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
-                "quality": page_quality(result), "rotation": rotation, "skew_deg": round(skew, 2), "steps": steps,
+                "quality": page_quality(result, print_lines), "rotation": rotation, "skew_deg": round(skew, 2), "steps": steps,
                 "doubtful": list(doubtful_words([(w.text, w.conf) for w in result.words])),
                 "hand": [h.to_json() for h in hand]}
 
