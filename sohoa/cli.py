@@ -325,7 +325,8 @@ def _ocr_file(path: Path, settings: Settings) -> list[dict[str, object]]:
             result = run_ocr(load_page(path, page_no, info, settings.limits, settings.dpi), settings.tesseract,
                              what=what)
         return {"page": page_no, "text": result.text, "mean_conf": round(result.mean_conf, 1),
-                "quality": page_quality(result, print_lines), "rotation": rotation, "skew_deg": round(skew, 2), "steps": steps,
+                "quality": page_quality(result, print_lines), "rotation": rotation, "skew_deg": round(skew, 2),
+                "steps": steps,
                 "doubtful": list(doubtful_words([(w.text, w.conf) for w in result.words])),
                 "hand": [h.to_json() for h in hand]}
 

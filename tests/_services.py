@@ -14,7 +14,14 @@ __all__ = ["free_port", "session_server"]
 
 
 def free_port(start: int, tries: int = 50) -> int:
-    """The first port from ``start`` on that nobody listens on."""
+    """The first port from ``start`` on that nobody listens on.
+
+    Each pytest-xdist worker (``gw0``, ``gw1``, …) starts 1000 ports further, so that two workers
+    starting their servers at once never pick the same port (nor one an Elasticsearch node takes for
+    its transport, 9300 and up).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    start += 1000 * (int(worker[2:]) if worker[2:].isdigit() else 0)
     for port in range(start, start + tries):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) != 0:

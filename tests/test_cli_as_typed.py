@@ -13,8 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from conftest import SAMPLES, run_sohoa
+from conftest import SAMPLES, render_lines, run_sohoa
 from ocr.pages import page_fingerprint
 from sohoa.settings import Settings
 
@@ -87,3 +88,26 @@ def test_ingest_location_and_profile_as_typed(tmp_path: Path) -> None:
     (broken / "profile.json").write_text('{"format": 1, "name": "loi", "places": "not a list"}', encoding="utf-8")
     refused = run_sohoa(data, "--profile", str(broken), "ingest", str(box), "--batch", "hop-07", "--no-progress")
     assert refused.returncode == 1 and "profile.json" in refused.stderr, refused.stdout + refused.stderr
+
+
+def test_the_global_index_option_is_where_ingest_and_reindex_write(data: Path, tmp_path: Path) -> None:
+    """`sohoa --index URL reindex` rebuilds that index; `sohoa --index URL ingest` adds the new records to it;
+    the data dir's own index is not touched."""
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    own = copy / "index.sqlite"
+    before = own.stat().st_mtime_ns
+    url = f"sqlite:///{tmp_path / 'khac.sqlite'}"
+    done = run_sohoa(copy, "--index", url, "reindex")
+    assert done.returncode == 0 and f"records indexed into {url}" in done.stdout, done.stdout + done.stderr
+    box = tmp_path / "hop-moi"
+    box.mkdir()
+    lines = ["SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 77/SGDĐT-KTKĐ", "V/v xác minh văn bằng",
+             "Hà Nội, ngày 05 tháng 7 năm 2010", "Sở Giáo dục và Đào tạo xác minh văn bằng của ông Lê Văn Khoa."]
+    Image.fromarray(render_lines(lines)).save(box / "xac-minh.png")
+    run = run_sohoa(copy, "--index", url, "ingest", str(box), "--batch", "hop-moi", "--no-progress")
+    assert run.returncode == 0 and " 1 trang đã đọc" in run.stdout, run.stdout + run.stderr
+    hits = json.loads(run_sohoa(copy, "--index", url, "search", "le van khoa", "--json").stdout)["hits"]
+    assert [Path(h["path"]).name for h in hits] == ["xac-minh.png"], hits
+    assert json.loads(run_sohoa(copy, "search", "le van khoa", "--json").stdout)["hits"] == []
+    assert own.stat().st_mtime_ns == before
