@@ -65,8 +65,8 @@ def test_reindex_to_another_embedded_index_and_search_it_with_index(data: Path, 
 
 def test_ingest_location_and_profile_as_typed(tmp_path: Path) -> None:
     """`--fonds --box --file-code` are the batch's place in the store room; `--profile` is the knowledge the
-    pages are read with (a page read with one profile is read again with another, not with the same one
-    named by $SOHOA_PROFILE)."""
+    pages are read with (their reading's fingerprint is that profile's, not the default's; the same profile
+    named by $SOHOA_PROFILE reads nothing again; a broken profile stops the run, naming its file)."""
     box = tmp_path / "hop-07"
     box.mkdir()
     shutil.copy(SAMPLES / "scans" / "006_mild_page.jpg", box)
