@@ -308,7 +308,7 @@ def _second_looks(pages: list[tuple[RestoredPage, OcrResult | Exception]], rerea
     for i, plan in again:
         first = cast(Reread, rereads[i])
         mine = [next(left) for _ in plan.canvases]
-        looked = _attempt(lambda p=plan, f=first, m=mine: apply_reread(p, f.result, m, share))
+        looked = _attempt(lambda p=plan, f=first, m=mine: apply_reread(p, f.result, m, share, doubted=True))
         if isinstance(looked, Reread):
             out[i] = second_look(first, looked)
     return out

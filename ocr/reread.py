@@ -76,7 +76,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -396,6 +396,13 @@ def _with_marks(new: list[OcrWord], old: tuple[OcrWord, ...]) -> list[OcrWord]:
             and fold(w.text) in spelled else w for w in new]
 
 
+def _placed(result: OcrResult, line: HeaderLine) -> HeaderLine:
+    """``line`` with the words ``result`` holds in its place now (after :func:`_put_back`)."""
+    first = line.words[0]
+    key = (first.block, first.par, first.line)
+    return replace(line, words=tuple(w for w in result.words if (w.block, w.par, w.line) == key))
+
+
 def _put_back(result: OcrResult, line: HeaderLine, new: list[OcrWord]) -> OcrResult:
     """``result`` with ``line``'s words replaced by ``new`` (given the line's place in the reading order)."""
     first = line.words[0]
@@ -596,24 +603,31 @@ def plan_reread(image: np.ndarray, result: OcrResult, knowledge: Knowledge,
                       len(checking))
 
 
-def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | None], seconds: float) -> Reread:
+def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | None], seconds: float, *,
+                 doubted: bool = False) -> Reread:
     """Put the lines the re-read settled into the page's words.
 
     Args:
         plan: What :func:`plan_reread` gave for ``result``.
         reads: Each of ``plan.canvases`` as Tesseract read it (``None``: its run failed).
         seconds: What the re-read took, kept in the :class:`Reread`.
+        doubted: The lines are read again because a check doubted them (:func:`second_look`): digits
+            the variants put in place of the page's stay doubted too.
     """
     know = plan.knowledge
     split = len(plan.reread_canvases)
     readings = place_readings(plan.reread_canvases, reads[:split], plan.boxes, plan.variants, know)
     replaced = []
+    still: list[str] = []
     for line, per_variant in zip(plan.todo, readings, strict=False):
         new = pick(line, _blots_mattered(line.kind, per_variant, plan.variants, know), know,
                    _cited_year(result, line) if line.kind == "date" else None)
         if new is not None:
             result = _put_back(result, line, new)
             replaced.append(line.kind)
+            if doubted:
+                result, changed = doubt_words(result, _changed_digits(_placed(result, line), line.words))
+                still += [line.kind] if changed else []
     for gone, per_variant in zip(plan.lost, readings[len(plan.todo):], strict=True):
         cited = latest_cited_date(result.text) if gone.kind == "date" else None
         lines = _blots_mattered(gone.kind, [band_reading(gone.kind, words, know) for words in per_variant],
@@ -623,7 +637,7 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
             result = _insert_after(result, gone.after, gone.kind, new)
             replaced.append(f"lost-{gone.kind}")
     checked = [line.kind for line in plan.todo] + [f"lost-{line.kind}" for line in plan.lost]
-    doubted = []
+    doubted = still
     if plan.checks:
         checks = place_readings(plan.canvases[split:], reads[split:], plan.check_boxes, CHECK_VARIANTS, know)
         for line, per_variant in zip(plan.checks, checks, strict=True):
@@ -634,6 +648,10 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
             if agreed is not None:  # the check's readings agree on other digits: they replace the line
                 result = _put_back(result, line, agreed)
                 replaced.append(line.kind)
+                # ... and are doubted: two readings of the digits disagree, and the page's own may be the
+                # right one (seed 75: "563" read at 90%, the checks agreeing on "568"). A person decides,
+                # with the page's reading kept beside it (OcrResult.tesseract).
+                result = doubt_words(result, _changed_digits(_placed(result, line), line.words))[0]
             elif dissents:
                 result = _doubt(result, line, dissents[0])
                 doubted.append(line.kind)
@@ -650,11 +668,14 @@ def second_look(first: Reread, again: Reread) -> Reread:
     A check is one reading against the page's: when it reads other digits,
     the line is read as a damaged one is (seed 32: the page read "tháng 03",
     the check "02", three of four variants "02"), and what the variants
-    agree on replaces it. A line they do not settle stays doubted.
+    agree on replaces it. A line they do not settle stays doubted, and so
+    does one whose digits they changed: two readings of it disagree, and the
+    page's may be the right one (seed 75: "563" read at 90%, the variants
+    agreeing on "568"). The variants agreeing with the page clear the doubt.
     """
     return Reread(again.result, first.checked + tuple(f"recheck-{k}" for k in again.checked),
                   first.replaced + again.replaced, first.seconds + again.seconds,
-                  tuple(k for k in first.doubted if k not in again.replaced))
+                  tuple(k for k in first.doubted if k not in again.replaced or k in again.doubted))
 
 
 def _dissent(line: HeaderLine, words: list[OcrWord], cited_year: int | None, knowledge: Knowledge
@@ -686,6 +707,12 @@ def doubt_words(result: OcrResult, words: Iterable[OcrWord]) -> tuple[OcrResult,
         return result, False
     return replace(result, words=tuple(replace(w, conf=DISSENT_CONF) if (w.left, w.top, w.text) in doubted else w
                                           for w in result.words)), True
+
+
+def _changed_digits(line: HeaderLine, before: Sequence[OcrWord]) -> list[OcrWord]:
+    """The words of ``line`` whose digits the words ``before`` (the page's reading of it) did not read."""
+    runs = set(re.findall(r"\d+", " ".join(w.text for w in before)))
+    return [w for w in line.words if (digits := re.findall(r"\d+", w.text)) and not set(digits) <= runs]
 
 
 def _doubt(result: OcrResult, line: HeaderLine, dissent: list[OcrWord]) -> OcrResult:
@@ -744,4 +771,5 @@ def reread_header(image: np.ndarray, result: OcrResult, options: TesseractOption
         return first
     started = time.perf_counter()
     reads = read_canvases(again.canvases, options, what=what)
-    return second_look(first, apply_reread(again, first.result, reads, time.perf_counter() - started))
+    return second_look(first, apply_reread(again, first.result, reads, time.perf_counter() - started,
+                                           doubted=True))

@@ -106,7 +106,8 @@ def test_a_confident_misread_date_is_doubted_by_the_check(clean_page: tuple[np.n
 
     The check with the English model reads "28" where this first reading has "23": the date's
     doubtful digits go below what the records stage trusts; then the line is read again as a
-    damaged one is, and the variants, agreeing on "28", put it right (seed 32's "tháng 03").
+    damaged one is, and the variants, agreeing on "28", put it right (seed 32's "tháng 03") — still
+    doubted: the page read other digits at 96%, and on seed 75 the page's were the right ones.
     """
     image, clean = clean_page
     words = tuple(replace(w, text="23", conf=96.0) if w.text == "28" else w for w in clean.words)
@@ -125,8 +126,9 @@ def test_a_confident_misread_date_is_doubted_by_the_check(clean_page: tuple[np.n
 
     again = reread_header(image, first, OPTIONS, KNOW)
     assert again.checked == ("check-number", "check-date", "recheck-date")
-    assert again.replaced == ("date",) and again.doubted == ()
+    assert again.replaced == ("date",) and again.doubted == ("date",)
     assert [line.value for line in header_lines(again.result, image.shape[0], KNOW)] == ["518/QĐ-SGDĐT", "2008-01-28"]
+    assert doubtful_words([(w.text, w.conf) for w in again.result.words]) == ("28",)
 
 
 def test_a_second_look_keeps_the_doubt_it_does_not_settle() -> None:
@@ -153,6 +155,9 @@ def test_a_confident_misread_number_is_replaced_when_both_checks_read_it(
     assert again.checked == ("check-number", "check-date") and again.replaced == ("number",)
     assert parse_number(again.result.text, KNOW.codes) == "518/QĐ-SGDĐT"
     assert again.result.text.replace("518/", "918/") == first.text
+    # Replaced, not trusted: the page read other digits, so the number goes to review (seed 75: the
+    # page's "563" was right and the checks' "568" wrong).
+    assert doubtful_words([(w.text, w.conf) for w in again.result.words]) == ("518/QĐ-SGDĐT",)
 
 
 def test_what_is_no_dissent_of_a_check() -> None:
