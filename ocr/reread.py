@@ -367,8 +367,7 @@ def _before(kind: str, value: str, cited_year: int | None) -> bool:
 
 def _cited_year(result: OcrResult, line: HeaderLine) -> int | None:
     """The latest year the page cites outside ``line`` (its own date is what is in doubt)."""
-    first = line.words[0]
-    key = (first.block, first.par, first.line)
+    key = _place(line)
     rest = [w for w in result.words if (w.block, w.par, w.line) != key]
     cited = latest_cited_date(words_to_text(rest))
     return cited.year if cited is not None else None
@@ -396,17 +395,21 @@ def _with_marks(new: list[OcrWord], old: tuple[OcrWord, ...]) -> list[OcrWord]:
             and fold(w.text) in spelled else w for w in new]
 
 
+def _place(line: HeaderLine) -> tuple[int, int, int]:
+    """The line's place in the page's reading order: Tesseract's block, paragraph and line of its first word."""
+    first = line.words[0]
+    return first.block, first.par, first.line
+
+
 def _placed(result: OcrResult, line: HeaderLine) -> HeaderLine:
     """``line`` with the words ``result`` holds in its place now (after :func:`_put_back`)."""
-    first = line.words[0]
-    key = (first.block, first.par, first.line)
+    key = _place(line)
     return replace(line, words=tuple(w for w in result.words if (w.block, w.par, w.line) == key))
 
 
 def _put_back(result: OcrResult, line: HeaderLine, new: list[OcrWord]) -> OcrResult:
     """``result`` with ``line``'s words replaced by ``new`` (given the line's place in the reading order)."""
-    first = line.words[0]
-    key = (first.block, first.par, first.line)
+    key = _place(line)
     new = [replace(w, block=key[0], par=key[1], line=key[2]) for w in _with_marks(new, line.words)]
     words: list[OcrWord] = []
     for w in result.words:
@@ -651,7 +654,7 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
                 # ... and are doubted: two readings of the digits disagree, and the page's own may be the
                 # right one (seed 75: "563" read at 90%, the checks agreeing on "568"). A person decides,
                 # with the page's reading kept beside it (OcrResult.tesseract).
-                result = doubt_words(result, _changed_digits(_placed(result, line), line.words))[0]
+                result = _doubt(result, _placed(result, line), line.words)
             elif dissents:
                 result = _doubt(result, line, dissents[0])
                 doubted.append(line.kind)
@@ -715,11 +718,9 @@ def _changed_digits(line: HeaderLine, before: Sequence[OcrWord]) -> list[OcrWord
     return [w for w in line.words if (digits := re.findall(r"\d+", w.text)) and not set(digits) <= runs]
 
 
-def _doubt(result: OcrResult, line: HeaderLine, dissent: list[OcrWord]) -> OcrResult:
+def _doubt(result: OcrResult, line: HeaderLine, dissent: Sequence[OcrWord]) -> OcrResult:
     """``result`` with the digits of ``line`` that ``dissent`` does not have doubted (:func:`doubt_words`)."""
-    runs = set(re.findall(r"\d+", " ".join(w.text for w in dissent)))
-    return doubt_words(result, [w for w in line.words
-                                if (digits := re.findall(r"\d+", w.text)) and not set(digits) <= runs])[0]
+    return doubt_words(result, _changed_digits(line, dissent))[0]
 
 
 def _blots_mattered(kind: str, per_variant: list[list[OcrWord]],

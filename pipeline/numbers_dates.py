@@ -165,8 +165,8 @@ def normalize_number(num: str, suffix: str, suffix_original: str | None, codes: 
             continue
         pair = f"{toks[i]}-{toks[i + 1]}" if i + 1 < len(toks) else ""
         if pair in codes:  # a code with a hyphen of its own ("SGD-ĐT"), read without its diacritics
-            canon.append(f"{origs[i]}-{origs[i + 1]}" if f"{origs[i]}-{origs[i + 1]}" in codes.printed
-                         else codes[pair])
+            printed = f"{origs[i]}-{origs[i + 1]}"
+            canon.append(printed if printed in codes.printed else codes[pair])
             i += 2
             continue
         canon.append(_canonical_suffix_token(toks[i], origs[i], codes))
