@@ -15,12 +15,12 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from indexing.base import exact_words, index_fold
+from indexing.base import Clause, Tier, exact_words, index_fold
 from pipeline.folding import subtokens, tokens
 
-__all__ = ["exact_query", "facet", "field_text", "fts_body", "fts_query", "fts_rows", "phrase_query", "vocab_words"]
+__all__ = ["facet", "field_text", "fts_body", "fts_query", "fts_rows", "phrase_query", "tier_match", "vocab_words"]
 
-_WORD_RE = re.compile(r"[^\W\d_]{3,}")
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _D_LETTERS = ("đ", "Đ", "Ð", "ð", "ɖ")
 
 
@@ -43,9 +43,32 @@ def phrase_query(query: str) -> str:
     return '"' + " ".join(words) + '"'
 
 
-def exact_query(query: str) -> str | None:
-    words = exact_words(query)
-    return "exact : \"" + " ".join(w.replace('"', "") for w in words) + '"' if words else None
+#: The FTS5 columns of each kind of field (:data:`indexing.base.FIELDS`).
+COLUMNS = {"name": "{subject number}", "other": "{title issuer}", "short": "{subject number title issuer}",
+           "any": "{subject number title issuer body}"}
+
+
+def _quoted(parts: Sequence[str]) -> str:
+    return '"' + " ".join(p.replace('"', "") for p in parts) + '"'
+
+
+def clause_match(clause: Clause) -> str:
+    """One clause of a ranking tier as an FTS5 expression."""
+    if clause.fields == "year":
+        return f'facets : "{facet("y", clause.terms[0][0])}"'
+    cols = "exact" if clause.exact else COLUMNS[clause.fields]
+    if clause.how == "phrase":
+        return f"{cols} : {_quoted([p for t in clause.terms for p in t])}"
+    if clause.how == "prefix":
+        return f"{cols} : (" + " AND ".join(
+            _quoted(t) + (" *" if t[0].isalpha() else "") for t in clause.terms) + ")"
+    return f"{cols} : (" + " AND ".join(_quoted(t) for t in clause.terms) + ")"
+
+
+def tier_match(tier: Tier) -> tuple[str, str]:
+    """The table (``short_fts`` or ``text_fts``) and MATCH expression of a ranking tier."""
+    table = "text_fts" if tier.body else "short_fts"
+    return table, " AND ".join(f"({clause_match(c)})" for c in tier.clauses)
 
 
 def field_text(doc: dict[str, object], name: str) -> str:
@@ -95,9 +118,13 @@ def fts_rows(rowid: int, doc: dict[str, object]) -> tuple[tuple[object, ...], tu
 
 
 def vocab_words(docs: Sequence[dict[str, object]]) -> set[str]:
-    """Folded words of 3+ letters in the documents' short fields (the fuzzy tier's vocabulary)."""
+    """Folded words of 2+ letters in the documents' short fields (the fuzzy tier's vocabulary).
+
+    The letters of a number's symbol are words too ("sgddt", "qd"), so a
+    misread symbol is found like a misread name.
+    """
     raw: set[str] = set()
     for doc in docs:
-        for f in ("subject", "title", "issuer"):
+        for f in ("subject", "number", "title", "issuer"):
             raw.update(field_text(doc, f).split())
     return {w for r in raw for w in _WORD_RE.findall(index_fold(r)) if w.isascii()}

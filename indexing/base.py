@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
-from pipeline.folding import fold, tokens
+from pipeline.folding import fold, subtokens, tokens
 from pipeline.ledger import RecordRow
 
 __all__ = [
@@ -31,6 +31,13 @@ __all__ = [
     "index_fold",
     "exact_words",
     "fuzzy_edits",
+    "fuzzy_words",
+    "SWAP_ONLY",
+    "edit_budgets",
+    "Clause",
+    "Tier",
+    "FIELDS",
+    "ranking_tiers",
     "snippet_terms",
     "STATUSES",
     "TOTAL_CAP",
@@ -44,7 +51,8 @@ STATUSES = ("valid", "expired", "revoked", "unknown")
 #: 2: an unfolded column/fields for the exact-diacritics ranking tier.
 #: 3: embedded index split into short-field and full-text FTS5 tables, contentless.
 #: 4: type, year and batch as tokens of a `facets` column of both FTS5 tables (filters inside FTS5).
-INDEX_SCHEMA_VERSION = 4
+#: 5: the fuzzy tier's vocabulary holds words of two letters and the letters of numbers.
+INDEX_SCHEMA_VERSION = 5
 
 #: Searches with a query count their matches up to this many; beyond it
 #: ``SearchResult.total`` is this number and ``total_capped`` is true ("more
@@ -153,21 +161,121 @@ class SearchIndex(Protocol):
 
 # -- query semantics shared by every backend ---------------------------------
 #
-# Ranking tiers, the same in every backend:
+# One ranking, the same in every backend (:func:`ranking_tiers` says it in
+# data, each backend translates it). A record comes in the first tier it
+# matches:
+#   0. a query that is one number ("1595/SGDĐT") finds the records with that
+#      number before those whose number holds it ("1595/SGDĐT-VP");
 #   1. the query as typed (diacritics and all) is a phrase of the record's
 #      subject, number, title or issuer — only when the query has diacritics;
-#   2. the folded query is a phrase anywhere;
-#   3. every folded word of the query occurs somewhere;
-#   4. fuzzy: every word occurs up to :func:`fuzzy_edits` edits away (OCR
-#      errors) in the subject, number, title or issuer, asked for only when
-#      tiers 1–3 fill less than a page. Not in the body text: one or two edits
-#      turn a Vietnamese syllable into many others (thi → thu, thai, tri…), so
-#      over the body nearly every record would match fuzzily.
-# Elasticsearch orders records within a tier by its relevance (BM25). The
-# embedded index uses no bm25 (FTS5 weighs a word by reading its whole posting
-# list): within tiers 2–3 records matching in subject or number come first,
-# then title or issuer, then body text only (newest first); fuzzy matches come
-# by edit distance; ties in index order.
+#   2. every word as typed is in those fields and every folded word in the
+#      subject or number ("Trần Thành" finds "Trần Văn Thành" before "Trần
+#      Thanh Linh") — only when the query has diacritics;
+#   3. the folded query is a phrase of the subject or number, then (4) of the
+#      title or issuer: a name's words in order;
+#   5. every folded word in the subject or number, then (6) in those four
+#      fields: the record is about what was typed, in any order;
+#   7. the query's words of letters are a phrase of the subject or number and
+#      a year in it is the record's year of issue ("THCS Lê Lợi 2011"); then
+#      (8) the same with its numbers anywhere ("Nguyễn Văn An 1990": the
+#      person, born in 1990), then (9) the words in any order;
+#  10. a number typed short: its digits whole and its letters the beginnings
+#      of the number's words ("1595 sgd" finds 1595/SGDĐT-VP);
+#  11. one misread letter: the query is one edit away from words of the
+#      subject or number (:func:`edit_budgets`' first level), numbers exact;
+#  12. the folded query is a phrase anywhere, the body included; then (13)
+#      every folded word anywhere: a signer's name, a school named in passing;
+#  14. fuzzy, by levels of edits (:func:`edit_budgets`: one edit in the title
+#      or issuer, then two edits, then every word up to :func:`fuzzy_edits`),
+#      the subject or number before the other short fields; asked for only
+#      when the tiers before leave the page short. Never in the body text: one or
+#      two edits turn a Vietnamese syllable into many others (thi → thu,
+#      thai, tri…), so over the body nearly every record would match.
+# Within a tier Elasticsearch orders records by its relevance (BM25, the
+# subject and number weighed most; fuzzy terms by their closeness). The
+# embedded index uses no bm25 (FTS5 weighs a word by reading its whole
+# posting list): within a tier on the short fields records come in index
+# order, within the body tiers newest first; fuzzy matches by their edits
+# from the query.
+
+#: Where a clause looks: the subject and number ("name"), the title and
+#: issuer ("other"), all four short fields ("short"), those and the body
+#: ("any"), the record's year of issue ("year"), or its whole number as
+#: :func:`number_key` makes it ("number").
+FIELDS = ("name", "other", "short", "any", "year", "number")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Words that must all be in one set of fields.
+
+    ``terms``: folded words, a code's parts together (``("1595", "sgddt",
+    "vp")``); as typed, with diacritics, when ``exact``. ``how``: ``phrase``
+    (in this order, next to each other), ``all`` (anywhere in the fields,
+    each term's parts next to each other) or ``prefix`` (each part whole if
+    a number, as the beginning of a word if letters).
+    """
+
+    terms: tuple[tuple[str, ...], ...]
+    fields: str
+    how: str
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One step of the ranking: a record is in it when it matches every clause."""
+
+    name: str
+    clauses: tuple[Clause, ...]
+
+    @property
+    def body(self) -> bool:
+        """Whether the tier reads the body text (the embedded index looks there newest first)."""
+        return any(c.fields == "any" for c in self.clauses)
+
+
+_YEAR_RE = re.compile(r"(19|20)\d\d")
+
+
+def _terms(query: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(subtokens(t)) for t in tokens(query) if subtokens(t))
+
+
+def ranking_tiers(query: str) -> list[Tier]:
+    """The exact tiers (1–12 above) of a query, in rank order; the ones that do not apply are left out."""
+    terms = _terms(query)
+    if not terms:
+        return []
+    out: list[Tier] = []
+    if len(terms) == 1 and len(terms[0]) > 1 and any(p.isdigit() for p in terms[0]):
+        out.append(Tier("the number itself", (Clause(((number_key(query),),), "number", "all"),)))
+    if words := exact_words(query):
+        typed = tuple((w,) for w in words)
+        out.append(Tier("exact phrase", (Clause(typed, "short", "phrase", exact=True),)))
+        out.append(Tier("exact words", (Clause(typed, "short", "all", exact=True), Clause(terms, "name", "all"))))
+    out += [Tier("phrase in subject or number", (Clause(terms, "name", "phrase"),)),
+            Tier("phrase in title or issuer", (Clause(terms, "other", "phrase"),)),
+            Tier("words in subject or number", (Clause(terms, "name", "all"),)),
+            Tier("words in short fields", (Clause(terms, "short", "all"),))]
+    letters = tuple(t for t in terms if len(t) == 1 and t[0].isalpha())
+    others = tuple(t for t in terms if not (len(t) == 1 and t[0].isalpha()))
+    if letters and (years := [t for t in others if len(t) == 1 and _YEAR_RE.fullmatch(t[0])]):
+        rest = tuple(t for t in others if t != years[0])
+        out.append(Tier("letters as a phrase in subject or number, issued that year",
+                        (Clause(letters, "name", "phrase"), Clause((years[0],), "year", "all"))
+                        + ((Clause(rest, "any", "all"),) if rest else ())))
+    if letters and others:
+        out += [Tier("letters as a phrase in subject or number, numbers anywhere",
+                     (Clause(letters, "name", "phrase"), Clause(others, "any", "all"))),
+                Tier("letters in subject or number, numbers anywhere",
+                     (Clause(letters, "name", "all"), Clause(others, "any", "all")))]
+    parts = [p for t in terms for p in t]
+    if any(p.isdigit() for p in parts) and any(p.isalpha() for p in parts):
+        out.append(Tier("number typed short", (Clause(tuple((p,) for p in parts if p.isalnum()), "name", "prefix"),)))
+    out += [Tier("phrase anywhere", (Clause(terms, "any", "phrase"),)),
+            Tier("words anywhere", (Clause(terms, "any", "all"),))]
+    return out
 
 
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
@@ -236,14 +344,63 @@ def exact_words(query: str) -> list[str]:
 
 
 def fuzzy_edits(token: str) -> int:
-    """How many edits a fuzzy match of a folded token allows (Elasticsearch's ``AUTO``).
+    """How many edits a fuzzy match of a folded word allows.
 
-    Numbers and codes never match fuzzily; words of 1–2 letters need an exact
-    match, 3–5 letters allow one edit, longer words two.
+    Numbers never match fuzzily (1595 and 1596 are two documents); a word of
+    one letter needs an exact match, 2–5 letters allow one edit, longer
+    words two. Elasticsearch's ``AUTO`` spares words of two letters, but a
+    Vietnamese name is mostly such words ("Lê", "Võ", "An", "Hà"), and the
+    other words of the query narrow what one edit lets in. For a word of two
+    letters the edit is one letter read as another (:data:`SWAP_ONLY`): "an"
+    may be "ah" or "en", never "ban" or "a".
     """
     if not token.isalpha():
         return 0
-    return 0 if len(token) < 3 else 1 if len(token) <= 5 else 2
+    return 0 if len(token) < 2 else 1 if len(token) <= 5 else 2
+
+
+#: Words this long or shorter match fuzzily only by one letter replaced (see :func:`fuzzy_edits`).
+SWAP_ONLY = 2
+
+
+def fuzzy_words(query: str) -> list[tuple[str, ...]]:
+    """The query's words as the fuzzy tier sees them: a code's parts each on their own, a number whole.
+
+    Examples:
+        >>> fuzzy_words("Lê Văn 1595/SCDĐT-VP 12/3")
+        [('le',), ('van',), ('1595',), ('scddt',), ('vp',), ('12', '3')]
+    """
+    out: list[tuple[str, ...]] = []
+    for tok in tokens(query):
+        parts = subtokens(tok)
+        if len(parts) > 1 and not any(fuzzy_edits(p) for p in parts):
+            out.append(tuple(parts))
+        else:
+            out += [(p,) for p in parts]
+    return out
+
+
+def edit_budgets(words: Sequence[tuple[str, ...]]) -> list[list[tuple[int, ...]]]:
+    """The levels of the fuzzy tier: the ways to spend one edit on the words, then two, then each word's most.
+
+    A record is in a level when, for one of its budgets, each word is found
+    within its share of edits (0: exactly). Empty when no word may be misread.
+
+    Examples:
+        >>> edit_budgets([("pham",), ("bao",), ("1595",)])
+        [[(1, 0, 0), (0, 1, 0)], [(1, 1, 0)]]
+    """
+    caps = [fuzzy_edits(w[0]) if len(w) == 1 else 0 for w in words]
+    n = len(caps)
+
+    def spend(*on: int, edits: int = 1) -> tuple[int, ...]:
+        return tuple(edits if j in on else 0 for j in range(n))
+
+    one = [spend(i) for i in range(n) if caps[i]]
+    two = [spend(i, edits=2) for i in range(n) if caps[i] >= 2]
+    two += [spend(i, k) for i in range(n) for k in range(i + 1, n) if caps[i] and caps[k]]
+    levels = [one, two] + ([[tuple(caps)]] if sum(caps) > 2 else [])
+    return [level for level in levels if level]
 
 
 def snippet_terms(query: str) -> list[str]:

@@ -35,18 +35,22 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
     STATUSES,
+    SWAP_ONLY,
+    Clause,
+    edit_budgets,
     TOTAL_CAP,
     CountRow,
     Hit,
     SearchFilters,
     SearchResult,
-    exact_words,
     fuzzy_edits,
+    fuzzy_words,
     index_fold,
     number_key,
+    ranking_tiers,
     snippet_terms,
 )
-from pipeline.folding import fold, subtokens, tokens
+from pipeline.folding import fold
 from sohoa.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
 
 __all__ = ["ElasticIndex", "DEFAULT_ALIAS", "MAPPINGS", "status_filters", "parse_url"]
@@ -55,12 +59,16 @@ DEFAULT_ALIAS = "sohoa-records"
 _SHORT = ("subject", "number", "title", "issuer")
 # Folded fields and their weights (the embedded index's bm25 column weights, softened).
 _FOLDED = ["subject_folded^3", "number_folded^3", "title_folded^1.5", "issuer_folded", "text_folded"]
-# Tier boosts: far above any bm25 sum, so tiers never mix (see indexing.base).
-_TIER_EXACT, _TIER_PHRASE = 100_000.0, 10_000.0
+# The folded fields of each kind of field of a ranking clause (indexing.base.FIELDS).
+_FIELDS_OF = {"name": ["subject_folded", "number_folded"], "other": ["title_folded", "issuer_folded"],
+              "short": [f"{f}_folded" for f in _SHORT], "any": [f"{f}_folded" for f in (*_SHORT, "text")]}
+# A tier's score: its rank times this, far above any bm25 sum within it, so tiers never mix.
+_TIER_STEP = 1000.0
+_TIER_EXACT = 100_000.0  # lookup: the number itself
 _UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
-# Schemas 3 and 4 changed only the embedded index's layout: a schema-2 or -3 Elasticsearch
+# Schemas 3, 4 and 5 changed only the embedded index: a schema-2, -3 or -4 Elasticsearch
 # index has the same mapping and need not be rebuilt.
-_COMPATIBLE_SCHEMAS = {2, 3, INDEX_SCHEMA_VERSION}
+_COMPATIBLE_SCHEMAS = {2, 3, 4, INDEX_SCHEMA_VERSION}
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
@@ -176,35 +184,72 @@ def _filters(f: SearchFilters) -> list[dict[str, Any]]:
     return out
 
 
-def _word_clauses(query: str, *, fuzzy: bool) -> list[dict[str, Any]]:
-    """One clause per query word, all required; codes match as phrases of their parts.
+def _clause(clause: Clause) -> dict[str, Any]:
+    """One clause of a ranking tier (:func:`indexing.base.ranking_tiers`) as a query."""
+    if clause.fields == "year":
+        return {"term": {"year": int(clause.terms[0][0])}}
+    if clause.fields == "number":
+        return {"term": {"number_key": clause.terms[0][0]}}
+    fields = list(_SHORT) if clause.exact else _FIELDS_OF[clause.fields]
+    if clause.how == "phrase":
+        return {"multi_match": {"query": " ".join(p for t in clause.terms for p in t), "type": "phrase",
+                                "fields": fields}}
+    kind = "phrase_prefix" if clause.how == "prefix" else "phrase"
+    return {"bool": {"filter": [{"multi_match": {"query": " ".join(t), "fields": fields,
+                                                 "type": kind if t[0].isalpha() else "phrase"}}
+                                for t in clause.terms]}}
 
-    The fuzzy tier looks at the short fields only (see :mod:`indexing.base`).
-    """
-    fields = _FOLDED[:-1] if fuzzy else _FOLDED
-    out: list[dict[str, Any]] = []
-    for tok in tokens(query):
-        parts = subtokens(tok)
-        if len(parts) > 1:
-            out.append({"multi_match": {"query": " ".join(parts), "type": "phrase", "fields": fields}})
-        elif fuzzy and fuzzy_edits(tok):
-            out.append({"multi_match": {"query": tok, "fields": fields, "fuzziness": "AUTO",
-                                        "prefix_length": 1}})
+
+def _budget(words: list[tuple[str, ...]], budget: tuple[int, ...], fields: list[str]) -> dict[str, Any]:
+    """Each word within its share of edits (:func:`indexing.base.edit_budgets`) in ``fields``."""
+    must: list[dict[str, Any]] = []
+    for w, edits in zip(words, budget, strict=True):
+        if len(w) > 1:  # a number such as "12/3": its parts in order, exactly
+            must.append({"multi_match": {"query": " ".join(w), "type": "phrase", "fields": fields}})
+        elif edits and len(w[0]) <= SWAP_ONLY:  # one letter read as another: "an" is "a?" or "?n"
+            must.append({"bool": {"should": [{"wildcard": {f: w[0][:i] + "?" + w[0][i + 1:]}}
+                                             for f in fields for i in range(len(w[0]))], "minimum_should_match": 1}})
+        elif edits:
+            must.append({"multi_match": {"query": w[0], "fields": fields, "fuzziness": edits, "prefix_length": 0,
+                                         "max_expansions": 200}})
         else:
-            out.append({"multi_match": {"query": tok, "fields": fields}})
-    return out
+            must.append({"multi_match": {"query": w[0], "fields": fields}})
+    return {"bool": {"must": must}}
 
 
-def _tier_clauses(query: str) -> list[dict[str, Any]]:
-    should: list[dict[str, Any]] = [{"constant_score": {
-        "filter": {"multi_match": {"query": _folded_tokens(query), "type": "phrase", "fields": _FOLDED}},
-        "boost": _TIER_PHRASE}}]
-    if words := exact_words(query):
-        phrase = " ".join(words)
-        should.append({"constant_score": {
-            "filter": {"bool": {"should": [{"match_phrase": {f: phrase}} for f in _SHORT]}},
-            "boost": _TIER_EXACT}})
-    return should
+def _level(words: list[tuple[str, ...]], level: list[tuple[int, ...]], fields: list[str]) -> dict[str, Any]:
+    return {"bool": {"should": [_budget(words, b, fields) for b in level], "minimum_should_match": 1}}
+
+
+def _tiers(query: str) -> dict[str, Any] | None:
+    """The exact tiers and tier 11 as one query: a record scores its best tier's rank, then its bm25 within it."""
+    tiers = ranking_tiers(query)
+    if not tiers:
+        return None
+    filters = [{"bool": {"filter": [_clause(c) for c in t.clauses]}} for t in tiers]
+    words = fuzzy_words(query)
+    if levels := edit_budgets(words):  # one misread letter of the subject or number, before the body
+        filters.insert(len(filters) - 2, _level(words, levels[0], _FIELDS_OF["name"]))
+    ranked = [{"constant_score": {"filter": f, "boost": _TIER_STEP * (len(filters) - i)}}
+              for i, f in enumerate(filters)]
+    return {"dis_max": {"queries": ranked}}
+
+
+def _fuzzy(query: str) -> dict[str, Any] | None:
+    """The fuzzy tier after the body: the levels of edits, the subject or number first, then closeness.
+
+    None when no word may be misread.
+    """
+    words = fuzzy_words(query)
+    levels = edit_budgets(words)
+    if not levels:
+        return None
+    steps = [(0, "short")] + [(i, cols) for i in range(1, len(levels)) for cols in ("name", "short")]
+    ranked = [{"constant_score": {"filter": _level(words, levels[i], _FIELDS_OF[cols]),
+                                  "boost": _TIER_STEP * (len(steps) - n)}} for n, (i, cols) in enumerate(steps)]
+    # Within a level, the fuzzy clauses' own scores: a word nearer to the query's scores more.
+    closeness = _budget(words, tuple(fuzzy_edits(w[0]) if len(w) == 1 else 0 for w in words), _FIELDS_OF["short"])
+    return {"bool": {"must": [{"dis_max": {"queries": ranked}}], "should": [closeness]}}
 
 
 def _result(total: int, hits: list[Hit]) -> SearchResult:
@@ -226,6 +271,8 @@ class ElasticIndex:
     def __init__(self, url: str, *, check_schema: bool = True) -> None:
         base, self.alias, self._settings = parse_url(url)
         self.url = url
+        #: The engine's own time (``took``) of the last search or lookup, summed over its requests.
+        self.last_took_ms = 0
         self._es = Elasticsearch(base, request_timeout=120, max_retries=2, retry_on_timeout=True)
         with self._guard():
             names = self._indices()
@@ -370,6 +417,7 @@ class ElasticIndex:
         with self._guard():
             res = self._es.search(index=self.alias, size=size, track_total_hits=True if exact else TOTAL_CAP,
                                   source=["doc"], **body)
+        self.last_took_ms += int(res.get("took") or 0)
         hits = []
         for h in res["hits"]["hits"]:
             doc = h["_source"]["doc"]
@@ -380,19 +428,21 @@ class ElasticIndex:
 
     def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
         """Search with the ranking tiers of :mod:`indexing.base`; an empty query lists by date, newest first."""
+        self.last_took_ms = 0
         filt = _filters(filters)
-        words = _word_clauses(query, fuzzy=False)
-        if not words:
+        tiers = _tiers(query)
+        if tiers is None:
             body = {"query": {"bool": {"filter": filt}},
                     "sort": [{"issue_date": {"order": "desc", "missing": "_last"}}, {"key": "asc"}]}
             total, hits = self._run(body, limit, [], exact=True)
             return SearchResult(total=total, hits=tuple(hits))
         terms = snippet_terms(query)
-        strict = {"bool": {"must": words, "filter": filt, "should": _tier_clauses(query)}}
+        bm25 = {"multi_match": {"query": _folded_tokens(query), "fields": _FOLDED}}
+        strict = {"bool": {"must": [tiers], "should": [bm25], "filter": filt}}
         total, hits = self._run({"query": strict, "sort": ["_score", {"key": "asc"}]}, limit, terms)
-        fuzzy = _word_clauses(query, fuzzy=True)
-        if len(hits) < limit and any(len(subtokens(t)) == 1 and fuzzy_edits(t) for t in tokens(query)):
-            body = {"query": {"bool": {"must": fuzzy, "filter": filt, "must_not": [{"bool": {"must": words}}]}},
+        fuzzy = _fuzzy(query)
+        if len(hits) < limit and fuzzy is not None:
+            body = {"query": {"bool": {"must": [fuzzy], "filter": filt, "must_not": [tiers]}},
                     "sort": ["_score", {"key": "asc"}]}
             more, extra = self._run(body, limit - len(hits), terms)
             total += more
@@ -401,6 +451,7 @@ class ElasticIndex:
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records numbered ``code`` first, then records quoting it in their text."""
+        self.last_took_ms = 0
         key = number_key(code)
         if not key:
             return SearchResult(total=0)

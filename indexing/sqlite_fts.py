@@ -44,19 +44,24 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from indexing._fts_rows import exact_query, facet, field_text, fts_query, fts_rows, phrase_query, vocab_words
+from indexing._fts_rows import COLUMNS, facet, field_text, fts_query, fts_rows, phrase_query, tier_match, vocab_words
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
+    SWAP_ONLY,
     TOTAL_CAP,
     CountRow,
     Hit,
     SearchFilters,
     SearchResult,
+    edit_budgets,
     fuzzy_edits,
+    fuzzy_words,
     index_fold,
     number_key,
+    ranking_tiers,
     snippet_terms,
 )
 from pipeline.folding import fold, subtokens, tokens
@@ -106,19 +111,23 @@ CREATE INDEX IF NOT EXISTS docs_date ON docs(issue_date, key);
 CREATE INDEX IF NOT EXISTS docs_number ON docs(number_key);
 """ + _FTS_DDL
 
-# Column sets of MATCH expressions. Every expression names its columns, so no
-# query word can match a ``facets`` token; a name or number match outranks one
-# in the title or issuer (the tiers on short fields ask _NAME_COLS first).
-_NAME_COLS = "{subject number}"
-_OTHER_COLS = "{title issuer}"
-_SHORT_COLS = "{subject number title issuer}"
-_TEXT_COLS = "{subject number title issuer body}"
+# Every MATCH expression names its columns (indexing._fts_rows.COLUMNS), so no query
+# word can match a ``facets`` token.
 _BATCH = 1000
+#: The tiers that ask for the whole query as a phrase of the short fields.
+_PHRASE_TIERS = {"exact phrase", "phrase in subject or number", "phrase in title or issuer"}
 _T = TypeVar("_T")
 #: Tiers on the body text rank at most this many candidates (the newest records
 #: containing every word); see :meth:`SqliteIndex.search`.
 BODY_WINDOW = 1000
+#: Fuzzy matches ranked by their edits at most, first indexed first, in the subject or
+#: number and again in the short fields (each read from ``bodies``: 1–3 ms a hundred).
+FUZZY_WINDOW = 300
 
+
+
+def _quote(parts: Sequence[str]) -> str:
+    return '"' + " ".join(p.replace('"', "") for p in parts) + '"'
 
 
 def _chunks(items: Iterable[dict[str, object]], size: int) -> Iterator[list[dict[str, object]]]:
@@ -148,6 +157,8 @@ class SqliteIndex:
         self._conn.execute("PRAGMA cache_size=-262144")
         self._conn.execute("PRAGMA temp_store=MEMORY")
         self._vocab: set[str] | None = None
+        self._near: tuple[int, dict[int, list[str]]] | None = None
+        self._near_rows = -1
         tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         row = self._conn.execute("SELECT value FROM meta WHERE name='schema'").fetchone() if "meta" in tables else None
         if row is None and "docs" in tables:
@@ -434,57 +445,72 @@ class SqliteIndex:
     def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
         """Search folded text; an empty query lists records matching the filters (newest first).
 
-        Hits come in the ranking tiers of :mod:`indexing.base`; the small
-        ``short_fts`` is asked first and ``text_fts`` (body text) only for
-        what the page still lacks, so a tier's records matching in their
-        short fields come before those matching in their body only. Within
-        the folded-phrase and all-words tiers, matches in the subject or
-        number come before those in the title or issuer (what bm25's column
-        weights did), then first indexed first; body-only matches come newest
-        first, looked for among the newest :data:`BODY_WINDOW` records
-        containing every word, then the next ones, until the page is full.
-        Fuzzy matches come by edit distance (every word within one edit
-        first), then first indexed first. Type, year and batch filters are
-        tokens of the FTS tables; issuer and valid-on are checked on ``docs``.
-        The total is counted by the engine up to
-        :data:`~indexing.base.TOTAL_CAP`, and not at all when every match
-        fits in the first window.
+        Hits come in the ranking tiers of :mod:`indexing.base`
+        (:func:`~indexing.base.ranking_tiers`). The tiers that do not read the
+        body, and those whose body clause only holds the query's numbers, are
+        asked in turn over the whole index, first indexed first; the last two
+        (the phrase, then every word, anywhere) rank the newest
+        :data:`BODY_WINDOW` records containing every word, then the next ones,
+        until the page is full. Fuzzy matches come by edit distance, the
+        subject or number first, then first indexed first. Type, year and
+        batch filters are tokens of the FTS tables; issuer and valid-on are
+        checked on ``docs``. The total is counted by the engine up to
+        :data:`~indexing.base.TOTAL_CAP`, and not at all when every match fits
+        in the first window.
         """
         params: dict[str, object] = {"limit": limit}
-        match = fts_query(query)
-        if not match:
+        tiers = ranking_tiers(query)
+        if not tiers:
             return self._listing(self._where(filters, params), params, limit)
         filt = "".join(f" AND {w}" for w in self._where(filters, params, fts=True))
         facet = self._facet_match(filters)
-        phrase = phrase_query(query)
-        exact = exact_query(query)
-        short = [("short_fts", exact)] if exact else []
-        # The folded phrase in the subject or number, then in the title or issuer. Asked
-        # once over all four first: a phrase of common words that no record holds costs
-        # a full evaluation (10-15 ms at a million records) each time it is asked.
-        if self._rowids("short_fts", f"{_SHORT_COLS} : {phrase}", filt, facet, params, 1):
-            short += [("short_fts", f"{_NAME_COLS} : {phrase}"), ("short_fts", f"{_OTHER_COLS} : {phrase}")]
-        rest = [
-            ("text_fts", f"{_TEXT_COLS} : {phrase}"),
-            ("short_fts", f"{_NAME_COLS} : ({match})"),
-            ("short_fts", f"{_SHORT_COLS} : ({match})"),
-        ]  # and last every word anywhere: the body window itself (see _stage)
+        # A phrase of common words that no record's short fields hold costs a full evaluation
+        # (10-15 ms at a million records) each time it is asked: ask once over all four first.
+        if not self._rowids("short_fts", f"{COLUMNS['short']} : {phrase_query(query)}", filt, facet, params, 1):
+            tiers = [t for t in tiers if t.name not in _PHRASE_TIERS]
         rows: list[tuple] = []
-        total = self._stage(short, rest, f"{_TEXT_COLS} : ({match})", filt, facet, params, limit, rows)
-        if total < limit and (levels := self._fuzzy_levels(query)):
-            # Every exact match is in rows already; fuzzy ones (short fields only) fill the page.
-            before = {r[0] for r in rows}
-            tiers = [("short_fts", f"{_SHORT_COLS} : ({expr})") for expr in levels]
-            if self._fill(tiers, filt, facet, params, limit, rows):
-                total += len(rows) - len(before)
-            else:  # records matching exactly through their body may match fuzzily too: count them once
-                widest = self._rowids("short_fts", tiers[-1][1], filt, facet, params, TOTAL_CAP + 1 + len(before))
-                total += len(set(widest) - before)
-        return SearchResult(total=min(total, TOTAL_CAP), hits=self._hits(rows, snippet_terms(query)),
+        if tiers[0].name == "the number itself":
+            extra: dict[str, object] = {"key": tiers[0].clauses[0].terms[0][0], "limit": limit}
+            cond = "".join(f" AND {w}" for w in self._where(filters, extra))
+            rows += [(r, 0.0) for (r,) in self._conn.execute(
+                f"SELECT d.rowid FROM docs d WHERE d.number_key = :key{cond} ORDER BY d.rowid LIMIT :limit", extra)]
+            tiers = tiers[1:]
+        matches = [tier_match(t) for t in tiers]
+        short, union = matches[:-2], matches[-1][1]
+        if prefix := [m for m, t in zip(matches, tiers, strict=True) if t.name == "number typed short"]:
+            union = f"({union}) OR ({prefix[0][1]})"  # its records hold no word "sgd": count them too
+        levels: list[str] | None = None
+
+        def fuzzy(*tiers: tuple[str, int]) -> None:
+            """Fill the page from fuzzy tiers (columns, level), each ranked by its edits from the query."""
+            nonlocal levels
+            if levels is None:
+                levels = self._fuzzy_levels(query)
+            for cols, level in tiers:
+                if len(rows) >= limit or level >= len(levels):
+                    return
+                found = self._rowids("short_fts", f"{COLUMNS[cols]} : ({levels[level]})", filt, facet, params,
+                                     FUZZY_WINDOW)
+                seen = {r[0] for r in rows}
+                rank = float(len(rows))
+                rows.extend([(r, rank) for r in self._by_edits(query, [r for r in found if r not in seen])
+                             ][: limit - len(rows)])
+
+        # Tier 11 (one misread letter in the subject or number) comes before the body tiers.
+        total = self._stage(short, [matches[-2]], union, filt, facet, params, limit, rows,
+                            between=lambda: fuzzy(("name", 0)))
+        fuzzy(("short", 0), ("name", 1), ("short", 1), ("name", 2), ("short", 2))
+        if len(rows) < limit:
+            total = len(rows)  # every match is on the page
+        elif levels:  # the fuzzy matches that match no exact tier, each counted once
+            widest = f"({COLUMNS['short']} : ({levels[-1]})) NOT ({union})"
+            total += self._count("text_fts", widest, filt, facet, params)
+        return SearchResult(total=min(max(total, len(rows)), TOTAL_CAP), hits=self._hits(rows, snippet_terms(query)),
                             total_capped=total > TOTAL_CAP)
 
     def _stage(self, short: list[tuple[str, str]], rest: list[tuple[str, str]], union: str, filt: str,
-               facet: str, params: dict[str, object], limit: int, rows: list[tuple]) -> int:
+               facet: str, params: dict[str, object], limit: int, rows: list[tuple],
+               between: Callable[[], None] | None = None) -> int:
         """Fill ``rows`` from the short-field tiers, then from ``rest`` within the body window.
 
         Args:
@@ -493,12 +519,16 @@ class SqliteIndex:
                 window of ``union`` is the last one.
             union: What every tier of the stage matches (``text_fts``), for
                 the window and the total.
+            between: Called when the short-field tiers leave the page short,
+                before the body tiers.
 
         Returns:
             How many records ``union`` matches (up to ``TOTAL_CAP + 1``).
         """
         total: int | None = None
         self._fill(short, filt, facet, params, limit, rows)
+        if between is not None and len(rows) < limit:
+            between()
         # Body-text tiers rank one window of candidates at a time, newest first,
         # until the page is full or the candidates run out.
         while len(rows) < limit:
@@ -531,32 +561,80 @@ class SqliteIndex:
         return SearchResult(total=total, hits=self._hits(rows.fetchall(), []))
 
     def _fuzzy_levels(self, query: str) -> list[str]:
-        """MATCH expressions where each word may also be a word of the vocabulary close to it.
+        """The levels of :func:`~indexing.base.edit_budgets` as MATCH expressions (without columns).
 
-        The first allows one edit per word, the next up to two (only words of
-        6+ letters allow two, see :func:`~indexing.base.fuzzy_edits`), so the
-        fuzzy tier comes by edit distance. Empty when no word has a neighbour.
+        A word given ``d`` edits may be any word of the vocabulary within
+        ``d`` of it (or itself); a code's letters may be misread too
+        ("1595/SCDĐT-VP"), its numbers not. Empty when no word may be misread
+        or none has a neighbour.
         """
-        words: list[tuple[str, list[tuple[int, str]]]] = []
-        for tok in tokens(query):
-            pieces = subtokens(tok)
-            near = self._near_terms(tok, k) if len(pieces) == 1 and (k := fuzzy_edits(tok)) else []
-            words.append(('"' + " ".join(p.replace('"', "") for p in pieces) + '"', near))
-        levels = sorted({d for _, near in words for d, _ in near})
-        return [" AND ".join("(" + " OR ".join([own] + [t for d, t in near if d <= level]) + ")"
-                             for own, near in words) for level in levels]
+        words = fuzzy_words(query)
+        levels = edit_budgets(words)
+        if not levels:
+            return []
+        near = [self._near_terms(w[0], fuzzy_edits(w[0])) if len(w) == 1 and fuzzy_edits(w[0]) else []
+                for w in words]
+        if not any(near):
+            return []
+
+        def one(budget: tuple[int, ...]) -> str:
+            return " AND ".join(
+                "(" + " OR ".join([_quote(w)] + [t for d, t in alt if d <= b]) + ")" if b else _quote(w)
+                for w, alt, b in zip(words, near, budget, strict=True))
+
+        return [" OR ".join(f"({one(b)})" for b in level) for level in levels]
+
+    def _by_edits(self, query: str, rowids: list[int]) -> list[int]:
+        """Fuzzy matches, fewest edits from the query first (then words in the query's order, then index order).
+
+        Each query word costs its distance to the closest word of the
+        record's subject and number (or title and issuer, one more).
+        """
+        if not rowids:
+            return []
+        marks = ",".join("?" * len(rowids))
+        docs = dict(self._conn.execute(f"SELECT rowid, doc FROM bodies WHERE rowid IN ({marks})", rowids).fetchall())
+        words = [p for tok in tokens(query) for p in subtokens(tok)]
+
+        def cost(rowid: int) -> tuple[int, int, int]:
+            doc = json.loads(docs[rowid])
+            name = tokens(" ".join(field_text(doc, f) for f in ("subject", "number")).replace("/", " ").replace("-", " "))
+            other = tokens(" ".join(field_text(doc, f) for f in ("title", "issuer")))
+            total, places = 0, []
+            for w in words:
+                near = min(((OSA.distance(w, t), i) for i, t in enumerate(name)), default=(99, 0))
+                far = min((OSA.distance(w, t) + 1 for t in other), default=99)
+                total += min(near[0], far)
+                places.append(near[1])
+            return total, sum(1 for a, b in zip(places, places[1:]) if b < a), rowid
+
+        return sorted(rowids, key=cost)
 
     def _near_terms(self, tok: str, k: int) -> list[tuple[int, str]]:
-        """``(edits, '"term"')`` of the vocabulary words within ``k`` edits of ``tok``."""
-        # Same first letter (Elasticsearch's prefix_length=1), within k edits.
-        rows = self._conn.execute(
-            "SELECT term FROM vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
-            (tok[0], chr(ord(tok[0]) + 1), len(tok) - k, len(tok) + k))
+        """``(edits, '"term"')`` of the vocabulary words within ``k`` edits of ``tok``.
+
+        Any letter may be the misread one, the first too (Elasticsearch's
+        ``prefix_length`` 0). The vocabulary is held in memory by length and
+        read again when another connection has written to the file.
+        """
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._near is None or self._near[0] != version or self._near_rows != self._vocab_rows():
+            by_len: dict[int, list[str]] = {}
+            for (t,) in self._conn.execute("SELECT term FROM vocab"):
+                by_len.setdefault(len(t), []).append(t)
+            self._near = (version, by_len)
+            self._near_rows = self._vocab_rows()
         out = []
-        for (t,) in rows:
-            if t != tok and (d := OSA.distance(tok, t, score_cutoff=k)) <= k:
-                out.append((d, f'"{t}"'))
+        for n in range(len(tok) - k, len(tok) + k + 1) if len(tok) > SWAP_ONLY else (len(tok),):
+            for t, d, _ in process.extract(tok, self._near[1].get(n, ()), scorer=OSA.distance, score_cutoff=k,
+                                           limit=None):
+                if t != tok:
+                    out.append((int(d), f'"{t}"'))
         return out
+
+    def _vocab_rows(self) -> int:
+        """How many words the vocabulary held when this connection last wrote (its own writes)."""
+        return len(self._vocab) if self._vocab is not None else -1
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records numbered ``code`` (folded, case-insensitive), then records quoting it in their text."""
@@ -566,7 +644,7 @@ class SqliteIndex:
         exact = self._conn.execute(
             f"SELECT rowid, 0.0 FROM docs WHERE number_key = ? ORDER BY key LIMIT {TOTAL_CAP + 1}", (key,)).fetchall()
         rows = exact[:limit]
-        quoted = f"{_TEXT_COLS} : {phrase_query(code)}"
+        quoted = f"{COLUMNS['any']} : {phrase_query(code)}"
         complete = self._fill([("text_fts", quoted)], "", "", {}, limit, rows)
         if complete and len(exact) <= limit:
             total = len(rows)
