@@ -127,6 +127,9 @@ class PageRun:
     recall: float = 0.0  # word_recall
     skew_error: float | None = None  # degrees between the skew found and the generator's
     turned_right: bool | None = None  # the quarter turns undone as the generator made them
+    page: str = ""  # file and page number
+    truth: str = ""  # the generator's text (for --dump)
+    read: str = ""  # what the method read (for --dump)
 
 
 class Reading(NamedTuple):
@@ -247,7 +250,8 @@ def run(roots: list[Path], methods: list[str], workers: int, limit: int | None,
         turned_right = (got.geometry[1] + tp.rotation) % 360 == 0 if got.geometry else None
         return PageRun(tp.level, method, tp.font, cer(got.text, truth), line_cer(got.text, truth), wer(got.text, truth),
                        len(_norm(truth)), len(_norm(truth).split()), time.perf_counter() - start,
-                       got.restore_s, got.ocr_s, word_recall(got.text, truth), skew_error, turned_right)
+                       got.restore_s, got.ocr_s, word_recall(got.text, truth), skew_error, turned_right,
+                       f"{tp.path.name} p{tp.page}", truth, got.text)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(one, jobs))
@@ -315,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--levels", help="only these damage levels, comma-separated (e.g. heavy)")
     ap.add_argument("--only-sohoa", action="store_true", help="skip the plain Tesseract baseline (for quick tuning)")
     ap.add_argument("--real", type=Path, help="also the transcribed real pages of this folder (../shared/real-scans)")
+    ap.add_argument("--dump", type=Path, help="write every page's truth and reading here (JSON), e.g. for "
+                    "bench/ocr_confusions.py")
     ap.add_argument("--restore-only", action="store_true",
                     help="no OCR: only how well restoration undoes the generator's skew and turns")
     args = ap.parse_args(argv)
@@ -330,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Tesseract {tesseract_version()}, {args.workers} workers, {len(runs)} page runs "
           f"in {time.perf_counter() - started:.0f} s\n")
     print(table(runs))
+    if args.dump:
+        args.dump.write_text(json.dumps([{"page": r.page, "level": r.level, "font": r.font, "method": r.method,
+                                          "truth": r.truth, "read": r.read} for r in runs], ensure_ascii=False))
     if not args.restore_only:
         print("\nOrder-free CER (each truth line against its best-matching line read) per font family:\n")
         print(font_table(runs))

@@ -65,8 +65,24 @@ def clause_match(clause: Clause) -> str:
     return f"{cols} : (" + " AND ".join(_quoted(t) for t in clause.terms) + ")"
 
 
+#: Between the two halves of a ``split`` tier's expression (see :func:`tier_match`).
+SPLIT = "\x1f"
+
+
 def tier_match(tier: Tier) -> tuple[str, str]:
-    """The table (``short_fts`` or ``text_fts``) and MATCH expression of a ranking tier."""
+    """Where a ranking tier is asked and its MATCH expression.
+
+    ``short_fts`` or ``text_fts``; or ``split`` for a tier with clauses on
+    both the short fields and the body ("Nguyễn Văn An" in the subject,
+    "1990" anywhere): its short-field expression and its body expression,
+    joined by :data:`SPLIT`, so the few records the first finds are looked
+    up in the second instead of the whole body being searched.
+    """
+    body = [c for c in tier.clauses if c.fields == "any"]
+    short = [c for c in tier.clauses if c.fields != "any"]
+    if body and short:
+        return "split", " AND ".join(f"({clause_match(c)})" for c in short) + SPLIT + " AND ".join(
+            f"({clause_match(c)})" for c in body)
     table = "text_fts" if tier.body else "short_fts"
     return table, " AND ".join(f"({clause_match(c)})" for c in tier.clauses)
 

@@ -51,7 +51,8 @@ STATUSES = ("valid", "expired", "revoked", "unknown")
 #: 2: an unfolded column/fields for the exact-diacritics ranking tier.
 #: 3: embedded index split into short-field and full-text FTS5 tables, contentless.
 #: 4: type, year and batch as tokens of a `facets` column of both FTS5 tables (filters inside FTS5).
-#: 5: the fuzzy tier's vocabulary holds words of two letters and the letters of numbers.
+#: 5: the fuzzy tier's vocabulary holds words of two letters and the letters of numbers;
+#:    short_fts has a prefix index of 2 and 3 letters (a number typed short, "1595 sgd").
 INDEX_SCHEMA_VERSION = 5
 
 #: Searches with a query count their matches up to this many; beyond it
@@ -178,19 +179,24 @@ class SearchIndex(Protocol):
 #   7. the query's words of letters are a phrase of the subject or number and
 #      a year in it is the record's year of issue ("THCS Lê Lợi 2011"); then
 #      (8) the same with its numbers anywhere ("Nguyễn Văn An 1990": the
-#      person, born in 1990), then (9) the words in any order;
-#  10. a number typed short: its digits whole and its letters the beginnings
-#      of the number's words ("1595 sgd" finds 1595/SGDĐT-VP);
-#  11. one misread letter: the query is one edit away from words of the
-#      subject or number (:func:`edit_budgets`' first level), numbers exact;
+#      person, born in 1990), then (9) the words in any order. When the
+#      query holds a year (1900–2099), 7–9 come right after 3–4 (before 2, 5
+#      and 6): a year typed beside a name is a year before it is a serial
+#      number;
+#  10. a number typed short: the serial, then words of two letters or more,
+#      each the beginning of a word of the number ("1595 sgd" finds
+#      1595/SGDĐT-VP);
+#  11. only when no record matches 0–10 (no subject, number, title or issuer
+#      holds the words: they are likely misread): fuzzy, one edit from the
+#      query, then two (:func:`edit_budgets`), in each level the subject or
+#      number before the title or issuer, fewer edits first;
 #  12. the folded query is a phrase anywhere, the body included; then (13)
 #      every folded word anywhere: a signer's name, a school named in passing;
-#  14. fuzzy, by levels of edits (:func:`edit_budgets`: one edit in the title
-#      or issuer, then two edits, then every word up to :func:`fuzzy_edits`),
-#      the subject or number before the other short fields; asked for only
-#      when the tiers before leave the page short. Never in the body text: one or
-#      two edits turn a Vietnamese syllable into many others (thi → thu,
-#      thai, tri…), so over the body nearly every record would match.
+#  14. only when no record matches 0–10 and the page is still short: fuzzy
+#      with every word up to :func:`fuzzy_edits` edits.
+# The fuzzy tiers look at the short fields only, never the body text: one or
+# two edits turn a Vietnamese syllable into many others (thi → thu, thai,
+# tri…), so over the body nearly every record would match.
 # Within a tier Elasticsearch orders records by its relevance (BM25, the
 # subject and number weighed most; fuzzy terms by their closeness). The
 # embedded index uses no bm25 (FTS5 weighs a word by reading its whole
@@ -243,36 +249,43 @@ def _terms(query: str) -> tuple[tuple[str, ...], ...]:
 
 
 def ranking_tiers(query: str) -> list[Tier]:
-    """The exact tiers (1–12 above) of a query, in rank order; the ones that do not apply are left out."""
+    """The exact tiers (0–12 above) of a query, in rank order; the ones that do not apply are left out."""
     terms = _terms(query)
     if not terms:
         return []
     out: list[Tier] = []
     if len(terms) == 1 and len(terms[0]) > 1 and any(p.isdigit() for p in terms[0]):
         out.append(Tier("the number itself", (Clause(((number_key(query),),), "number", "all"),)))
-    if words := exact_words(query):
-        typed = tuple((w,) for w in words)
+    words = exact_words(query)
+    typed = tuple((w,) for w in words)
+    exact = [Tier("exact words", (Clause(typed, "short", "all", exact=True), Clause(terms, "name", "all")))]
+    if words:
         out.append(Tier("exact phrase", (Clause(typed, "short", "phrase", exact=True),)))
-        out.append(Tier("exact words", (Clause(typed, "short", "all", exact=True), Clause(terms, "name", "all"))))
-    out += [Tier("phrase in subject or number", (Clause(terms, "name", "phrase"),)),
-            Tier("phrase in title or issuer", (Clause(terms, "other", "phrase"),)),
-            Tier("words in subject or number", (Clause(terms, "name", "all"),)),
-            Tier("words in short fields", (Clause(terms, "short", "all"),))]
+    phrases = [Tier("phrase in subject or number", (Clause(terms, "name", "phrase"),)),
+               Tier("phrase in title or issuer", (Clause(terms, "other", "phrase"),))]
     letters = tuple(t for t in terms if len(t) == 1 and t[0].isalpha())
     others = tuple(t for t in terms if not (len(t) == 1 and t[0].isalpha()))
-    if letters and (years := [t for t in others if len(t) == 1 and _YEAR_RE.fullmatch(t[0])]):
+    years = [t for t in others if len(t) == 1 and _YEAR_RE.fullmatch(t[0])]
+    split: list[Tier] = []
+    if letters and years:
         rest = tuple(t for t in others if t != years[0])
-        out.append(Tier("letters as a phrase in subject or number, issued that year",
-                        (Clause(letters, "name", "phrase"), Clause((years[0],), "year", "all"))
-                        + ((Clause(rest, "any", "all"),) if rest else ())))
+        split.append(Tier("letters as a phrase in subject or number, issued that year",
+                          (Clause(letters, "name", "phrase"), Clause((years[0],), "year", "all"))
+                          + ((Clause(rest, "any", "all"),) if rest else ())))
     if letters and others:
-        out += [Tier("letters as a phrase in subject or number, numbers anywhere",
-                     (Clause(letters, "name", "phrase"), Clause(others, "any", "all"))),
-                Tier("letters in subject or number, numbers anywhere",
-                     (Clause(letters, "name", "all"), Clause(others, "any", "all")))]
-    parts = [p for t in terms for p in t]
-    if any(p.isdigit() for p in parts) and any(p.isalpha() for p in parts):
-        out.append(Tier("number typed short", (Clause(tuple((p,) for p in parts if p.isalnum()), "name", "prefix"),)))
+        split += [Tier("letters as a phrase in subject or number, numbers anywhere",
+                       (Clause(letters, "name", "phrase"), Clause(others, "any", "all"))),
+                  Tier("letters in subject or number, numbers anywhere",
+                       (Clause(letters, "name", "all"), Clause(others, "any", "all")))]
+    whole = [Tier("words in subject or number", (Clause(terms, "name", "all"),)),
+             Tier("words in short fields", (Clause(terms, "short", "all"),))]
+    if not words:
+        exact = []
+    # A year typed beside a name is a year (of issue, of birth), before the same digits as a serial number.
+    out += phrases + split + exact + whole if years else exact + phrases + whole + split
+    if (len(terms) > 1 and len(terms[0]) == 1 and terms[0][0].isdigit()
+            and all(len(t) == 1 and t[0].isalpha() and len(t[0]) >= 2 for t in terms[1:])):
+        out.append(Tier("number typed short", (Clause(terms, "name", "prefix"),)))
     out += [Tier("phrase anywhere", (Clause(terms, "any", "phrase"),)),
             Tier("words anywhere", (Clause(terms, "any", "all"),))]
     return out
@@ -346,16 +359,18 @@ def exact_words(query: str) -> list[str]:
 def fuzzy_edits(token: str) -> int:
     """How many edits a fuzzy match of a folded word allows.
 
-    Numbers never match fuzzily (1595 and 1596 are two documents); a word of
-    one letter needs an exact match, 2–5 letters allow one edit, longer
+    Numbers never match fuzzily (1595 and 1596 are two documents), nor codes
+    of more digits than letters ("B123456"); a word with a letter read as a
+    digit ("1an", "ng6") is a word. A word of one letter needs an exact match, 2–5 letters allow one edit, longer
     words two. Elasticsearch's ``AUTO`` spares words of two letters, but a
     Vietnamese name is mostly such words ("Lê", "Võ", "An", "Hà"), and the
     other words of the query narrow what one edit lets in. For a word of two
     letters the edit is one letter read as another (:data:`SWAP_ONLY`): "an"
     may be "ah" or "en", never "ban" or "a".
     """
-    if not token.isalpha():
-        return 0
+    letters = sum(1 for ch in token if ch.isalpha())
+    if not token.isalnum() or letters <= len(token) - letters:
+        return 0  # a number, or a code such as "b123456"
     return 0 if len(token) < 2 else 1 if len(token) <= 5 else 2
 
 

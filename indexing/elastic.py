@@ -66,6 +66,8 @@ _FIELDS_OF = {"name": ["subject_folded", "number_folded"], "other": ["title_fold
 _TIER_STEP = 1000.0
 _TIER_EXACT = 100_000.0  # lookup: the number itself
 _UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
+#: Hits one request brings at most; more page by ``search_after`` (see :meth:`ElasticIndex._run`).
+PAGE = 1000
 # Schemas 3, 4 and 5 changed only the embedded index: a schema-2, -3 or -4 Elasticsearch
 # index has the same mapping and need not be rebuilt.
 _COMPATIBLE_SCHEMAS = {2, 3, 4, INDEX_SCHEMA_VERSION}
@@ -222,29 +224,27 @@ def _level(words: list[tuple[str, ...]], level: list[tuple[int, ...]], fields: l
 
 
 def _tiers(query: str) -> dict[str, Any] | None:
-    """The exact tiers and tier 11 as one query: a record scores its best tier's rank, then its bm25 within it."""
+    """The exact tiers as one query: a record scores its best tier's rank, then its bm25 within it."""
     tiers = ranking_tiers(query)
     if not tiers:
         return None
     filters = [{"bool": {"filter": [_clause(c) for c in t.clauses]}} for t in tiers]
-    words = fuzzy_words(query)
-    if levels := edit_budgets(words):  # one misread letter of the subject or number, before the body
-        filters.insert(len(filters) - 2, _level(words, levels[0], _FIELDS_OF["name"]))
     ranked = [{"constant_score": {"filter": f, "boost": _TIER_STEP * (len(filters) - i)}}
               for i, f in enumerate(filters)]
     return {"dis_max": {"queries": ranked}}
 
 
-def _fuzzy(query: str) -> dict[str, Any] | None:
-    """The fuzzy tier after the body: the levels of edits, the subject or number first, then closeness.
+def _fuzzy(query: str, levels_asked: range) -> dict[str, Any] | None:
+    """Fuzzy tiers (:mod:`indexing.base`, 11 and 14): the levels of edits asked, in each the subject or
+    number first, then closeness.
 
-    None when no word may be misread.
+    None when no word may be misread, or the query has none of those levels.
     """
     words = fuzzy_words(query)
     levels = edit_budgets(words)
-    if not levels:
+    steps = [(i, cols) for i in levels_asked if i < len(levels) for cols in ("name", "short")]
+    if not steps:
         return None
-    steps = [(0, "short")] + [(i, cols) for i in range(1, len(levels)) for cols in ("name", "short")]
     ranked = [{"constant_score": {"filter": _level(words, levels[i], _FIELDS_OF[cols]),
                                   "boost": _TIER_STEP * (len(steps) - n)}} for n, (i, cols) in enumerate(steps)]
     # Within a level, the fuzzy clauses' own scores: a word nearer to the query's scores more.
@@ -413,18 +413,50 @@ class ElasticIndex:
 
     def _run(self, body: dict[str, Any], size: int, terms: list[str], *, exact: bool = False
              ) -> tuple[int, list[Hit]]:
-        """Total (``TOTAL_CAP + 1`` when more match, unless ``exact``) and hits of one search."""
+        """Total (``TOTAL_CAP + 1`` when more match, unless ``exact``) and hits of one search.
+
+        Up to :data:`PAGE` hits come in one request; more (``sohoa search
+        --limit 50000``, past the index's ``max_result_window``) page by
+        ``search_after`` on the body's sort, inside a point in time, so every
+        page sees the same index.
+        """
+        pit: str | None = None
+        hits: list[Hit] = []
+        total = 0
+        after: list[Any] | None = None
         with self._guard():
-            res = self._es.search(index=self.alias, size=size, track_total_hits=True if exact else TOTAL_CAP,
-                                  source=["doc"], **body)
-        self.last_took_ms += int(res.get("took") or 0)
-        hits = []
-        for h in res["hits"]["hits"]:
-            doc = h["_source"]["doc"]
-            score = float(h["_score"] if h.get("_score") is not None else (h.get("sort") or [0.0])[0] or 0.0)
-            hits.append(Hit(key=h["_id"], score=score, doc=doc, terms=tuple(terms)))
-        total = res["hits"]["total"]
-        return int(total["value"]) + (total["relation"] == "gte"), hits
+            try:
+                while True:
+                    want = min(PAGE, size - len(hits))
+                    args: dict[str, Any] = {"size": want, "source": ["doc"], **body}
+                    if pit is None and size > PAGE:
+                        pit = self._es.open_point_in_time(index=self.alias, keep_alive="1m")["id"]
+                    if pit is not None:
+                        args["pit"] = {"id": pit, "keep_alive": "1m"}
+                    else:
+                        args["index"] = self.alias
+                    if after is not None:
+                        args["search_after"] = after
+                        args["track_total_hits"] = False
+                    else:
+                        args["track_total_hits"] = True if exact else TOTAL_CAP
+                    res = self._es.search(**args)
+                    self.last_took_ms += int(res.get("took") or 0)
+                    pit = res.get("pit_id", pit)
+                    if after is None:
+                        t = res["hits"]["total"]
+                        total = int(t["value"]) + (t["relation"] == "gte")
+                    page = res["hits"]["hits"]
+                    for h in page:
+                        score = float(h["_score"] if h.get("_score") is not None else (h.get("sort") or [0.0])[0]
+                                      or 0.0)
+                        hits.append(Hit(key=h["_id"], score=score, doc=h["_source"]["doc"], terms=tuple(terms)))
+                    if len(page) < want or len(hits) >= size:
+                        return total, hits
+                    after = page[-1]["sort"]
+            finally:
+                if pit is not None:
+                    self._es.close_point_in_time(id=pit)
 
     def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
         """Search with the ranking tiers of :mod:`indexing.base`; an empty query lists by date, newest first."""
@@ -440,10 +472,18 @@ class ElasticIndex:
         bm25 = {"multi_match": {"query": _folded_tokens(query), "fields": _FOLDED}}
         strict = {"bool": {"must": [tiers], "should": [bm25], "filter": filt}}
         total, hits = self._run({"query": strict, "sort": ["_score", {"key": "asc"}]}, limit, terms)
-        fuzzy = _fuzzy(query)
-        if len(hits) < limit and fuzzy is not None:
-            body = {"query": {"bool": {"must": [fuzzy], "filter": filt, "must_not": [tiers]}},
-                    "sort": ["_score", {"key": "asc"}]}
+        # No record holds the words in its short fields (every hit scored in the two body tiers):
+        # they are likely misread, and a subject one or two letters away comes first.
+        if any(h.score >= 3 * _TIER_STEP for h in hits) or (near := _fuzzy(query, range(2))) is None:
+            return _result(total, hits)
+        sort = ["_score", {"key": "asc"}]
+        more, first = self._run({"query": {"bool": {"must": [near], "filter": filt}}, "sort": sort}, limit, terms)
+        found = {h.key for h in first}
+        total += more - len(found & {h.key for h in hits})  # those found both ways, counted once
+        hits = (first + [h for h in hits if h.key not in found])[:limit]
+        far = _fuzzy(query, range(2, 3))
+        if len(hits) < limit and far is not None:  # every word up to its edits, to fill the page
+            body = {"query": {"bool": {"must": [far], "filter": filt, "must_not": [tiers, near]}}, "sort": sort}
             more, extra = self._run(body, limit - len(hits), terms)
             total += more
             hits += extra

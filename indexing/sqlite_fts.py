@@ -47,7 +47,7 @@ from typing import TypeVar
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from indexing._fts_rows import COLUMNS, facet, field_text, fts_query, fts_rows, phrase_query, tier_match, vocab_words
+from indexing._fts_rows import COLUMNS, SPLIT, facet, field_text, fts_query, fts_rows, phrase_query, tier_match, vocab_words
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
     SWAP_ONLY,
@@ -81,7 +81,7 @@ STATUS_SQL = (
 _FTS_DDL = """
 CREATE VIRTUAL TABLE IF NOT EXISTS short_fts USING fts5(
     subject, number, title, issuer, exact, facets,
-    tokenize = "unicode61 remove_diacritics 0", content = ''
+    tokenize = "unicode61 remove_diacritics 0", content = '', prefix = '2 3'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5(
     subject, number, title, issuer, body, facets,
@@ -120,6 +120,10 @@ _T = TypeVar("_T")
 #: Tiers on the body text rank at most this many candidates (the newest records
 #: containing every word); see :meth:`SqliteIndex.search`.
 BODY_WINDOW = 1000
+#: A tier on the short fields and the body looks its short-field matches up in the body
+#: when there are at most this many (about 30 µs each at a million records, measured),
+#: else it asks FTS5 for both at once.
+SPLIT_CANDIDATES = 1000
 #: Fuzzy matches ranked by their edits at most, first indexed first, in the subject or
 #: number and again in the short fields (each read from ``bodies``: 1–3 ms a hundred).
 FUZZY_WINDOW = 300
@@ -408,6 +412,18 @@ class SqliteIndex:
         ``short_fts``: first indexed first. ``text_fts``: newest first within
         the window.
         """
+        if table == "split":
+            # The records whose short fields match, then those of them whose text holds the rest.
+            short, body = expr.split(SPLIT)
+            found = self._rowids("short_fts", short, filt, facet, params, SPLIT_CANDIDATES + 1)
+            if len(found) > SPLIT_CANDIDATES:
+                return self._rowids("text_fts", f"({short}) AND ({body})", filt, facet, params, limit)
+            if not found:
+                return []
+            marks = ",".join("?" * len(found))
+            return [r for (r,) in self._conn.execute(
+                f"SELECT rowid FROM text_fts WHERE text_fts MATCH ? AND rowid IN ({marks}) ORDER BY rowid "
+                f"LIMIT {int(limit)}", [body, *found])]
         if table == "text_fts" and "lo" in params:
             # The whole window in ascending order, newest taken in Python: FTS5 reads a
             # phrase's posting lists whole when asked for descending rowids.
@@ -477,13 +493,14 @@ class SqliteIndex:
             tiers = tiers[1:]
         matches = [tier_match(t) for t in tiers]
         short, union = matches[:-2], matches[-1][1]
-        if prefix := [m for m, t in zip(matches, tiers, strict=True) if t.name == "number typed short"]:
-            union = f"({union}) OR ({prefix[0][1]})"  # its records hold no word "sgd": count them too
+        prefix = [m for m, t in zip(matches, tiers, strict=True) if t.name == "number typed short"]
         levels: list[str] | None = None
 
         def fuzzy(*tiers: tuple[str, int]) -> None:
-            """Fill the page from fuzzy tiers (columns, level), each ranked by its edits from the query."""
+            """Fill the page from fuzzy tiers (columns, level), each ranked: subject or number first, fewer edits."""
             nonlocal levels
+            if len(rows) >= limit:
+                return
             if levels is None:
                 levels = self._fuzzy_levels(query)
             for cols, level in tiers:
@@ -496,21 +513,26 @@ class SqliteIndex:
                 rows.extend([(r, rank) for r in self._by_edits(query, [r for r in found if r not in seen])
                              ][: limit - len(rows)])
 
-        # Tier 11 (one misread letter in the subject or number) comes before the body tiers.
-        total = self._stage(short, [matches[-2]], union, filt, facet, params, limit, rows,
-                            between=lambda: fuzzy(("name", 0)))
-        fuzzy(("short", 0), ("name", 1), ("short", 1), ("name", 2), ("short", 2))
-        if len(rows) < limit:
-            total = len(rows)  # every match is on the page
-        elif levels:  # the fuzzy matches that match no exact tier, each counted once
-            widest = f"({COLUMNS['short']} : ({levels[-1]})) NOT ({union})"
-            total += self._count("text_fts", widest, filt, facet, params)
+        self._fill(short, filt, facet, params, limit, rows)
+        misread = not rows  # no record holds the words in its subject, number, title or issuer
+        if misread:  # a subject one or two letters away, before the words found in passing in a text
+            fuzzy(("short", 0), ("short", 1))
+        fuzzed = {r[0] for r in rows}
+        total = self._stage([], [matches[-2]], union, filt, facet, params, limit, rows)
+        if prefix:  # its records hold no word "sgd", so none of them is in the union's count
+            total += self._count("short_fts", prefix[0][1], filt, facet, params)
+        if misread:
+            exact = {r[0] for r in rows} - fuzzed
+            fuzzy(("short", 2))  # every word up to its edits: only to fill a page still short
+            if levels:  # the fuzzy matches beyond the page too (one found both ways may count twice)
+                widest = self._rowids("short_fts", f"{COLUMNS['short']} : ({levels[-1]})", filt, facet, params,
+                                      TOTAL_CAP + 1 + len(exact))
+                total += len(set(widest) - exact)
         return SearchResult(total=min(max(total, len(rows)), TOTAL_CAP), hits=self._hits(rows, snippet_terms(query)),
                             total_capped=total > TOTAL_CAP)
 
     def _stage(self, short: list[tuple[str, str]], rest: list[tuple[str, str]], union: str, filt: str,
-               facet: str, params: dict[str, object], limit: int, rows: list[tuple],
-               between: Callable[[], None] | None = None) -> int:
+               facet: str, params: dict[str, object], limit: int, rows: list[tuple]) -> int:
         """Fill ``rows`` from the short-field tiers, then from ``rest`` within the body window.
 
         Args:
@@ -519,16 +541,12 @@ class SqliteIndex:
                 window of ``union`` is the last one.
             union: What every tier of the stage matches (``text_fts``), for
                 the window and the total.
-            between: Called when the short-field tiers leave the page short,
-                before the body tiers.
 
         Returns:
             How many records ``union`` matches (up to ``TOTAL_CAP + 1``).
         """
         total: int | None = None
         self._fill(short, filt, facet, params, limit, rows)
-        if between is not None and len(rows) < limit:
-            between()
         # Body-text tiers rank one window of candidates at a time, newest first,
         # until the page is full or the candidates run out.
         while len(rows) < limit:
@@ -585,10 +603,12 @@ class SqliteIndex:
         return [" OR ".join(f"({one(b)})" for b in level) for level in levels]
 
     def _by_edits(self, query: str, rowids: list[int]) -> list[int]:
-        """Fuzzy matches, fewest edits from the query first (then words in the query's order, then index order).
+        """Fuzzy matches: those found in the subject or number first, then fewest edits from the query,
+        then the words in the query's order, then index order.
 
         Each query word costs its distance to the closest word of the
-        record's subject and number (or title and issuer, one more).
+        record's subject and number, or of its title and issuer when nearer
+        there (the record is then found through those).
         """
         if not rowids:
             return []
@@ -596,17 +616,18 @@ class SqliteIndex:
         docs = dict(self._conn.execute(f"SELECT rowid, doc FROM bodies WHERE rowid IN ({marks})", rowids).fetchall())
         words = [p for tok in tokens(query) for p in subtokens(tok)]
 
-        def cost(rowid: int) -> tuple[int, int, int]:
+        def cost(rowid: int) -> tuple[bool, int, int, int]:
             doc = json.loads(docs[rowid])
             name = tokens(" ".join(field_text(doc, f) for f in ("subject", "number")).replace("/", " ").replace("-", " "))
             other = tokens(" ".join(field_text(doc, f) for f in ("title", "issuer")))
-            total, places = 0, []
+            total, places, elsewhere = 0, [], False
             for w in words:
                 near = min(((OSA.distance(w, t), i) for i, t in enumerate(name)), default=(99, 0))
-                far = min((OSA.distance(w, t) + 1 for t in other), default=99)
+                far = min((OSA.distance(w, t) for t in other), default=99)
+                elsewhere |= far < near[0]
                 total += min(near[0], far)
                 places.append(near[1])
-            return total, sum(1 for a, b in zip(places, places[1:]) if b < a), rowid
+            return elsewhere, total, sum(1 for a, b in zip(places, places[1:]) if b < a), rowid
 
         return sorted(rowids, key=cost)
 
