@@ -51,8 +51,8 @@ STATUSES = ("valid", "expired", "revoked", "unknown")
 #: 2: an unfolded column/fields for the exact-diacritics ranking tier.
 #: 3: embedded index split into short-field and full-text FTS5 tables, contentless.
 #: 4: type, year and batch as tokens of a `facets` column of both FTS5 tables (filters inside FTS5).
-#: 5: the fuzzy tier's vocabulary holds words of two letters and the letters of numbers;
-#:    short_fts has a prefix index of 2 and 3 letters (a number typed short, "1595 sgd").
+#: 5: the fuzzy tier's vocabulary holds words of two letters and the letters of numbers
+#:    (also how a number typed short, "1595 sgd", is spelled out).
 INDEX_SCHEMA_VERSION = 5
 
 #: Searches with a query count their matches up to this many; beyond it
