@@ -299,6 +299,17 @@ def _start_es(port: int) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
+def _drop_es(url: str, port: int | None) -> None:
+    """Delete the benchmark's index behind ``url``; stop the node started on ``port``, if one was."""
+    from indexing.elastic import ElasticIndex
+
+    idx = ElasticIndex(url, check_schema=False)
+    idx.drop()
+    idx.close()
+    if port is not None:
+        subprocess.run([str(ROOT / "scripts/elasticsearch/stop.sh"), str(port)], capture_output=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--records", type=int, default=100_000)
@@ -323,14 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             results.append(run_backend("elasticsearch", url, args.records, args.batch))
         finally:
-            from indexing.elastic import ElasticIndex
-
-            idx = ElasticIndex(url, check_schema=False)
-            idx.drop()
-            idx.close()
-            if started:
-                subprocess.run([str(ROOT / "scripts/elasticsearch/stop.sh"), str(args.es_port)],
-                               capture_output=True)
+            _drop_es(url, args.es_port if started else None)
     print(f"\nmachine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
           f"{platform.platform()}")
     print(f"records: {args.records:,} · batch {args.batch} · queries: {len(query_mix(args.records)) * 2} · "

@@ -37,7 +37,6 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,12 +45,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.index_scale import FAMILY, GIVEN, LEVELS, MIDDLE, PLACES, SENTENCES, PlainFts, _date, _pct, _start_es
+from bench.index_scale import (FAMILY, GIVEN, LEVELS, MIDDLE, PLACES, SENTENCES, PlainFts, _date, _drop_es, _pct,
+                               _start_es)
 from indexing import SearchFilters, SearchIndex, open_index
 from indexing.base import number_key
 from pipeline.folding import fold
 
-ROOT = Path(__file__).resolve().parent.parent
 
 PERSON_TYPES = [("xac_minh_van_bang", 40), ("cap_ban_sao_van_bang", 20), ("chinh_sua_van_bang", 8),
                 ("cong_nhan_van_bang_nuoc_ngoai", 4), ("khac", 6)]
@@ -385,14 +384,7 @@ def main(argv: list[str] | None = None) -> int:
                     f.unlink()
         finally:
             if es_url:
-                from indexing.elastic import ElasticIndex
-
-                idx = ElasticIndex(es_url, check_schema=False)
-                idx.drop()
-                idx.close()
-                if es_started:
-                    subprocess.run([str(ROOT / "scripts/elasticsearch/stop.sh"), str(args.es_port)],
-                                   capture_output=True)
+                _drop_es(es_url, args.es_port if es_started else None)
     report(args, qs, results, rates, cache)
     return 0
 
