@@ -468,8 +468,11 @@ class SqliteIndex:
         asked in turn over the whole index, first indexed first; the last two
         (the phrase, then every word, anywhere) rank the newest
         :data:`BODY_WINDOW` records containing every word, then the next ones,
-        until the page is full. Fuzzy matches come by edit distance, the
-        subject or number first, then first indexed first. Type, year and
+        until the page is full. When no tier on the short fields matches
+        (the words are likely misread), fuzzy matches of those fields one or
+        two edits away come before the body tiers, the subject or number
+        first, fewest edits first; more edits only fill a page still short.
+        Type, year and
         batch filters are tokens of the FTS tables; issuer and valid-on are
         checked on ``docs``. The total is counted by the engine up to
         :data:`~indexing.base.TOTAL_CAP`, and not at all when every match fits
@@ -498,14 +501,14 @@ class SqliteIndex:
         short, union = matches[:-2], matches[-1][1]
         levels: list[str] | None = None
 
-        def fuzzy(*tiers: tuple[str, int]) -> None:
+        def fuzzy(*steps: tuple[str, int]) -> None:
             """Fill the page from fuzzy tiers (columns, level), each ranked: subject or number first, fewer edits."""
             nonlocal levels
             if len(rows) >= limit:
                 return
             if levels is None:
                 levels = self._fuzzy_levels(query)
-            for cols, level in tiers:
+            for cols, level in steps:
                 if len(rows) >= limit or level >= len(levels):
                     return
                 found = self._rowids("short_fts", f"{COLUMNS[cols]} : ({levels[level]})", filt, facet, params,
