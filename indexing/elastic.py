@@ -223,15 +223,24 @@ def _level(words: list[tuple[str, ...]], level: list[tuple[int, ...]], fields: l
     return {"bool": {"should": [_budget(words, b, fields) for b in level], "minimum_should_match": 1}}
 
 
-def _tiers(query: str) -> dict[str, Any] | None:
-    """The exact tiers as one query: a record scores its best tier's rank, then its bm25 within it."""
+def _tiers(query: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
+    """The exact tiers as queries: those on the short fields, the two on the body, and what any tier matches.
+
+    In each, a record scores its best tier's rank (the same ranks in both), so
+    bm25 added within a tier never lifts it over another. None for an empty query.
+    """
     tiers = ranking_tiers(query)
     if not tiers:
         return None
     filters = [{"bool": {"filter": [_clause(c) for c in t.clauses]}} for t in tiers]
     ranked = [{"constant_score": {"filter": f, "boost": _TIER_STEP * (len(filters) - i)}}
               for i, f in enumerate(filters)]
-    return {"dis_max": {"queries": ranked}}
+    # The last tier (every word anywhere) holds every other but those that ask for a year of
+    # issue or a number typed short, whose words need not be anywhere in the text.
+    own = [f for f, t in zip(filters, tiers, strict=True) if t.name.endswith("issued that year")
+           or t.name == "number typed short"]
+    union = {"bool": {"should": [filters[-1], *own], "minimum_should_match": 1}}
+    return {"dis_max": {"queries": ranked[:-2]}}, {"dis_max": {"queries": ranked[-2:]}}, union
 
 
 def _fuzzy(query: str, levels_asked: range) -> dict[str, Any] | None:
@@ -411,7 +420,7 @@ class ElasticIndex:
 
     # -- reading --------------------------------------------------------------
 
-    def _run(self, body: dict[str, Any], size: int, terms: list[str], *, exact: bool = False
+    def _run(self, body: dict[str, Any], size: int, terms: list[str], *, exact: bool = False, count: bool = True
              ) -> tuple[int, list[Hit]]:
         """Total (``TOTAL_CAP + 1`` when more match, unless ``exact``) and hits of one search.
 
@@ -435,15 +444,16 @@ class ElasticIndex:
                         args["pit"] = {"id": pit, "keep_alive": "1m"}
                     else:
                         args["index"] = self.alias
-                    if after is not None:
-                        args["search_after"] = after
+                    if after is not None or not count:
+                        if after is not None:
+                            args["search_after"] = after
                         args["track_total_hits"] = False
                     else:
                         args["track_total_hits"] = True if exact else TOTAL_CAP
                     res = self._es.search(**args)
                     self.last_took_ms += int(res.get("took") or 0)
                     pit = res.get("pit_id", pit)
-                    if after is None:
+                    if after is None and count:
                         t = res["hits"]["total"]
                         total = int(t["value"]) + (t["relation"] == "gte")
                     page = res["hits"]["hits"]
@@ -451,7 +461,7 @@ class ElasticIndex:
                         score = float(h["_score"] if h.get("_score") is not None else (h.get("sort") or [0.0])[0]
                                       or 0.0)
                         hits.append(Hit(key=h["_id"], score=score, doc=h["_source"]["doc"], terms=tuple(terms)))
-                    if len(page) < want or len(hits) >= size:
+                    if len(page) < want or len(hits) >= size:  # (size 0: the count alone)
                         return total, hits
                     after = page[-1]["sort"]
             finally:
@@ -469,22 +479,30 @@ class ElasticIndex:
             total, hits = self._run(body, limit, [], exact=True)
             return SearchResult(total=total, hits=tuple(hits))
         terms = snippet_terms(query)
+        short, body, union = tiers
+        sort = ["_score", {"key": "asc"}]
         bm25 = {"multi_match": {"query": _folded_tokens(query), "fields": _FOLDED}}
-        strict = {"bool": {"must": [tiers], "should": [bm25], "filter": filt}}
-        total, hits = self._run({"query": strict, "sort": ["_score", {"key": "asc"}]}, limit, terms)
+        # As the embedded index does: the short fields first; the body (a phrase of common words
+        # over every text costs most) only for what the page still lacks; the total apart.
+        _, hits = self._run({"query": {"bool": {"must": [short], "should": [bm25], "filter": filt}}, "sort": sort},
+                            limit, terms, count=False)
+        total, _ = self._run({"query": {"bool": {"filter": [*filt, union]}}}, 0, terms)
+        if len(hits) < limit:
+            rest = {"bool": {"must": [body], "should": [bm25], "filter": filt, "must_not": [short]}}
+            _, more = self._run({"query": rest, "sort": sort}, limit - len(hits), terms, count=False)
+            hits += more
         # No record holds the words in its short fields (every hit scored in the two body tiers):
         # they are likely misread, and a subject one or two letters away comes first.
         if any(h.score >= 3 * _TIER_STEP for h in hits) or (near := _fuzzy(query, range(2))) is None:
             return _result(total, hits)
-        sort = ["_score", {"key": "asc"}]
         more, first = self._run({"query": {"bool": {"must": [near], "filter": filt}}, "sort": sort}, limit, terms)
         found = {h.key for h in first}
         total += more - len(found & {h.key for h in hits})  # those found both ways, counted once
         hits = (first + [h for h in hits if h.key not in found])[:limit]
         far = _fuzzy(query, range(2, 3))
         if len(hits) < limit and far is not None:  # every word up to its edits, to fill the page
-            body = {"query": {"bool": {"must": [far], "filter": filt, "must_not": [tiers, near]}}, "sort": sort}
-            more, extra = self._run(body, limit - len(hits), terms)
+            query_far = {"bool": {"must": [far], "filter": filt, "must_not": [union, near]}}
+            more, extra = self._run({"query": query_far, "sort": sort}, limit - len(hits), terms)
             total += more
             hits += extra
         return _result(total, hits)
