@@ -9,7 +9,7 @@ synthetic records (seeded; the vocabulary of :mod:`bench.index_scale`) whose
 truth it keeps — the person and the year of birth, the school, the number,
 the type and the year — with what makes ranking hard on real records: every
 record names a signer and often another person in its body, persons share
-names (about 180 records hold "Nguyễn Văn An" as subject at a million), and
+names (the median full name is the subject of 50 records at a million), and
 numbers restart every year. It then draws known items and types queries for
 them as clerks do (:func:`queries`).
 
