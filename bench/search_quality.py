@@ -146,11 +146,14 @@ def ocr_errors(text: str, n: int, r: random.Random, changes: list[tuple[str, str
     for _ in range(n):
         spots: list[tuple[int, str, str]] = []
         weights: list[float] = []
+        between = [i for i in range(1, len(out)) if out[i - 1].isalpha() and out[i].isalpha()]
         for src, dst, count in table:
-            if src:
-                at = [i for i in range(len(out) - len(src) + 1) if out[i:i + len(src)] == src and src.isalpha()]
+            if not src:
+                at = between
+            elif src.isalpha():
+                at = [i for i in range(len(out) - len(src) + 1) if out[i:i + len(src)] == src]
             else:
-                at = [i for i in range(1, len(out)) if out[i - 1].isalpha() and out[i].isalpha()]
+                continue
             for i in at:
                 spots.append((i, src, dst))
                 weights.append(count / (len(at) if not src else 1))

@@ -18,10 +18,16 @@ from functools import lru_cache
 from indexing.base import Clause, Tier, exact_words, index_fold
 from pipeline.folding import subtokens, tokens
 
-__all__ = ["facet", "field_text", "fts_body", "fts_query", "fts_rows", "phrase_query", "tier_match", "vocab_words"]
+__all__ = ["facet", "field_text", "fts_body", "fts_query", "fts_rows", "phrase_query", "quoted", "tier_match",
+           "vocab_words"]
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _D_LETTERS = ("đ", "Đ", "Ð", "ð", "ɖ")
+
+
+def quoted(parts: Sequence[str]) -> str:
+    """FTS5 phrase of words (double quotes inside them dropped): ``"123 qd sgddt"``."""
+    return '"' + " ".join(p.replace('"', "") for p in parts) + '"'
 
 
 def fts_query(query: str) -> str:
@@ -30,17 +36,12 @@ def fts_query(query: str) -> str:
     Compound tokens such as ``123/qd-sgddt`` become phrases of their parts, so
     a document number matches exactly in sequence.
     """
-    parts: list[str] = []
-    for tok in tokens(query):
-        pieces = subtokens(tok)
-        parts.append('"' + " ".join(p.replace('"', "") for p in pieces) + '"')
-    return " ".join(parts)
+    return " ".join(quoted(subtokens(tok)) for tok in tokens(query))
 
 
 def phrase_query(query: str) -> str:
     """An FTS5 MATCH expression for the whole query as one phrase."""
-    words = [p.replace('"', "") for tok in tokens(query) for p in subtokens(tok)]
-    return '"' + " ".join(words) + '"'
+    return quoted([p for tok in tokens(query) for p in subtokens(tok)])
 
 
 #: The FTS5 columns of each kind of field (:data:`indexing.base.FIELDS`).
@@ -48,21 +49,20 @@ COLUMNS = {"name": "{subject number}", "other": "{title issuer}", "short": "{sub
            "any": "{subject number title issuer body}"}
 
 
-def _quoted(parts: Sequence[str]) -> str:
-    return '"' + " ".join(p.replace('"', "") for p in parts) + '"'
-
-
 def clause_match(clause: Clause) -> str:
-    """One clause of a ranking tier as an FTS5 expression."""
+    """One clause of a ranking tier as an FTS5 expression.
+
+    A ``prefix`` clause needs the index's vocabulary to be spelled out
+    (:meth:`indexing.sqlite_fts.SqliteIndex._prefix_match`), so it is refused here.
+    """
+    if clause.how == "prefix":
+        raise ValueError("a prefix clause is spelled out from the index's vocabulary")
     if clause.fields == "year":
         return f'facets : "{facet("y", clause.terms[0][0])}"'
     cols = "exact" if clause.exact else COLUMNS[clause.fields]
     if clause.how == "phrase":
-        return f"{cols} : {_quoted([p for t in clause.terms for p in t])}"
-    if clause.how == "prefix":
-        return f"{cols} : (" + " AND ".join(
-            _quoted(t) + (" *" if t[0].isalpha() else "") for t in clause.terms) + ")"
-    return f"{cols} : (" + " AND ".join(_quoted(t) for t in clause.terms) + ")"
+        return f"{cols} : {quoted([p for t in clause.terms for p in t])}"
+    return f"{cols} : (" + " AND ".join(quoted(t) for t in clause.terms) + ")"
 
 
 #: Between the two halves of a ``split`` tier's expression (see :func:`tier_match`).

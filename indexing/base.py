@@ -34,6 +34,7 @@ __all__ = [
     "fuzzy_words",
     "SWAP_ONLY",
     "edit_budgets",
+    "edit_caps",
     "Clause",
     "Tier",
     "FIELDS",
@@ -245,7 +246,7 @@ _YEAR_RE = re.compile(r"(19|20)\d\d")
 
 
 def _terms(query: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(subtokens(t)) for t in tokens(query) if subtokens(t))
+    return tuple(tuple(parts) for t in tokens(query) if (parts := subtokens(t)))
 
 
 def ranking_tiers(query: str) -> list[Tier]:
@@ -256,10 +257,10 @@ def ranking_tiers(query: str) -> list[Tier]:
     out: list[Tier] = []
     if len(terms) == 1 and len(terms[0]) > 1 and any(p.isdigit() for p in terms[0]):
         out.append(Tier("the number itself", (Clause(((number_key(query),),), "number", "all"),)))
-    words = exact_words(query)
-    typed = tuple((w,) for w in words)
-    exact = [Tier("exact words", (Clause(typed, "short", "all", exact=True), Clause(terms, "name", "all")))]
-    if words:
+    typed = tuple((w,) for w in exact_words(query))
+    exact = [Tier("exact words", (Clause(typed, "short", "all", exact=True), Clause(terms, "name", "all")))
+             ] if typed else []
+    if typed:
         out.append(Tier("exact phrase", (Clause(typed, "short", "phrase", exact=True),)))
     phrases = [Tier("phrase in subject or number", (Clause(terms, "name", "phrase"),)),
                Tier("phrase in title or issuer", (Clause(terms, "other", "phrase"),))]
@@ -279,8 +280,6 @@ def ranking_tiers(query: str) -> list[Tier]:
                        (Clause(letters, "name", "all"), Clause(others, "any", "all")))]
     whole = [Tier("words in subject or number", (Clause(terms, "name", "all"),)),
              Tier("words in short fields", (Clause(terms, "short", "all"),))]
-    if not words:
-        exact = []
     # A year typed beside a name is a year (of issue, of birth), before the same digits as a serial number.
     out += phrases + split + exact + whole if years else exact + phrases + whole + split
     if (len(terms) > 1 and len(terms[0]) == 1 and terms[0][0].isdigit()
@@ -361,8 +360,8 @@ def fuzzy_edits(token: str) -> int:
 
     Numbers never match fuzzily (1595 and 1596 are two documents), nor codes
     of more digits than letters ("B123456"); a word with a letter read as a
-    digit ("1an", "ng6") is a word. A word of one letter needs an exact match, 2–5 letters allow one edit, longer
-    words two. Elasticsearch's ``AUTO`` spares words of two letters, but a
+    digit ("1an", "ng6") is a word. A word of one letter needs an exact
+    match, 2–5 letters allow one edit, longer words two. Elasticsearch's ``AUTO`` spares words of two letters, but a
     Vietnamese name is mostly such words ("Lê", "Võ", "An", "Hà"), and the
     other words of the query narrow what one edit lets in. For a word of two
     letters the edit is one letter read as another (:data:`SWAP_ONLY`): "an"
@@ -395,6 +394,11 @@ def fuzzy_words(query: str) -> list[tuple[str, ...]]:
     return out
 
 
+def edit_caps(words: Sequence[tuple[str, ...]]) -> tuple[int, ...]:
+    """The most edits each of :func:`fuzzy_words`' words allows (a number's parts: none)."""
+    return tuple(fuzzy_edits(w[0]) if len(w) == 1 else 0 for w in words)
+
+
 def edit_budgets(words: Sequence[tuple[str, ...]]) -> list[list[tuple[int, ...]]]:
     """The levels of the fuzzy tier: the ways to spend one edit on the words, then two, then each word's most.
 
@@ -405,7 +409,7 @@ def edit_budgets(words: Sequence[tuple[str, ...]]) -> list[list[tuple[int, ...]]
         >>> edit_budgets([("pham",), ("bao",), ("1595",)])
         [[(1, 0, 0), (0, 1, 0)], [(1, 1, 0)]]
     """
-    caps = [fuzzy_edits(w[0]) if len(w) == 1 else 0 for w in words]
+    caps = edit_caps(words)
     n = len(caps)
 
     def spend(*on: int, edits: int = 1) -> tuple[int, ...]:
@@ -414,7 +418,7 @@ def edit_budgets(words: Sequence[tuple[str, ...]]) -> list[list[tuple[int, ...]]
     one = [spend(i) for i in range(n) if caps[i]]
     two = [spend(i, edits=2) for i in range(n) if caps[i] >= 2]
     two += [spend(i, k) for i in range(n) for k in range(i + 1, n) if caps[i] and caps[k]]
-    levels = [one, two] + ([[tuple(caps)]] if sum(caps) > 2 else [])
+    levels = [one, two] + ([[caps]] if sum(caps) > 2 else [])
     return [level for level in levels if level]
 
 

@@ -38,12 +38,12 @@ from indexing.base import (
     SWAP_ONLY,
     Clause,
     edit_budgets,
+    edit_caps,
     TOTAL_CAP,
     CountRow,
     Hit,
     SearchFilters,
     SearchResult,
-    fuzzy_edits,
     fuzzy_words,
     index_fold,
     number_key,
@@ -257,7 +257,7 @@ def _fuzzy(query: str, levels_asked: range) -> dict[str, Any] | None:
     ranked = [{"constant_score": {"filter": _level(words, levels[i], _FIELDS_OF[cols]),
                                   "boost": _TIER_STEP * (len(steps) - n)}} for n, (i, cols) in enumerate(steps)]
     # Within a level, the fuzzy clauses' own scores: a word nearer to the query's scores more.
-    closeness = _budget(words, tuple(fuzzy_edits(w[0]) if len(w) == 1 else 0 for w in words), _FIELDS_OF["short"])
+    closeness = _budget(words, edit_caps(words), _FIELDS_OF["short"])
     return {"bool": {"must": [{"dis_max": {"queries": ranked}}], "should": [closeness]}}
 
 
@@ -486,14 +486,14 @@ class ElasticIndex:
         # over every text costs most) only for what the page still lacks; the total apart.
         _, hits = self._run({"query": {"bool": {"must": [short], "should": [bm25], "filter": filt}}, "sort": sort},
                             limit, terms, count=False)
+        misread = not hits  # no record holds the words in its short fields
         total, _ = self._run({"query": {"bool": {"filter": [*filt, union]}}}, 0, terms)
         if len(hits) < limit:
             rest = {"bool": {"must": [body], "should": [bm25], "filter": filt, "must_not": [short]}}
             _, more = self._run({"query": rest, "sort": sort}, limit - len(hits), terms, count=False)
             hits += more
-        # No record holds the words in its short fields (every hit scored in the two body tiers):
-        # they are likely misread, and a subject one or two letters away comes first.
-        if any(h.score >= 3 * _TIER_STEP for h in hits) or (near := _fuzzy(query, range(2))) is None:
+        # The words are likely misread: a subject one or two letters away comes first.
+        if not misread or (near := _fuzzy(query, range(2))) is None:
             return _result(total, hits)
         more, first = self._run({"query": {"bool": {"must": [near], "filter": filt}}, "sort": sort}, limit, terms)
         found = {h.key for h in first}

@@ -47,7 +47,8 @@ from typing import TypeVar
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from indexing._fts_rows import COLUMNS, SPLIT, facet, field_text, fts_query, fts_rows, phrase_query, tier_match, vocab_words
+from indexing._fts_rows import (COLUMNS, SPLIT, facet, field_text, fts_query, fts_rows, phrase_query, quoted,
+                                tier_match, vocab_words)
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
     SWAP_ONLY,
@@ -125,14 +126,10 @@ BODY_WINDOW = 1000
 #: when there are at most this many (about 30 µs each at a million records, measured),
 #: else it asks FTS5 for both at once.
 SPLIT_CANDIDATES = 1000
-#: Fuzzy matches ranked by their edits at most, first indexed first, in the subject or
-#: number and again in the short fields (each read from ``bodies``: 1–3 ms a hundred).
+#: Fuzzy matches of one level ranked by their edits at most, first indexed first
+#: (each read from ``bodies``: 1–3 ms a hundred).
 FUZZY_WINDOW = 300
 
-
-
-def _quote(parts: Sequence[str]) -> str:
-    return '"' + " ".join(p.replace('"', "") for p in parts) + '"'
 
 
 def _chunks(items: Iterable[dict[str, object]], size: int) -> Iterator[list[dict[str, object]]]:
@@ -162,8 +159,9 @@ class SqliteIndex:
         self._conn.execute("PRAGMA cache_size=-262144")
         self._conn.execute("PRAGMA temp_store=MEMORY")
         self._vocab: set[str] | None = None
+        # The vocabulary by length for the fuzzy tier, and the file's data_version it was read at;
+        # cleared when this connection changes the vocabulary (other writers change data_version).
         self._near: tuple[int, dict[int, list[str]]] | None = None
-        self._near_rows = -1
         tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         row = self._conn.execute("SELECT value FROM meta WHERE name='schema'").fetchone() if "meta" in tables else None
         if row is None and "docs" in tables:
@@ -191,7 +189,7 @@ class SqliteIndex:
             out = work(*args, **kwargs)
         except BaseException:
             c.execute("ROLLBACK")
-            self._vocab = None  # the rolled-back words may be in the cached set
+            self._vocab = self._near = None  # the rolled-back words may be in the cached sets
             raise
         c.execute("COMMIT")
         return out
@@ -242,6 +240,7 @@ class SqliteIndex:
             self._vocab = {t for (t,) in self._conn.execute("SELECT term FROM vocab")}
         new = vocab_words(docs) - self._vocab
         if new:
+            self._near = None
             self._conn.executemany("INSERT OR IGNORE INTO vocab(term) VALUES (?)", [(t,) for t in sorted(new)])
             self._vocab |= new
 
@@ -291,6 +290,7 @@ class SqliteIndex:
                 c.execute(ddl)
         c.execute("INSERT OR REPLACE INTO meta VALUES ('next_rowid', ?)", (str(next_id),))
         self._vocab = set()
+        self._near = None
 
     def clear(self) -> None:
         """Remove every document."""
@@ -602,7 +602,7 @@ class SqliteIndex:
 
         def one(budget: tuple[int, ...]) -> str:
             return " AND ".join(
-                "(" + " OR ".join([_quote(w)] + [t for d, t in alt if d <= b]) + ")" if b else _quote(w)
+                "(" + " OR ".join([quoted(w)] + [t for d, t in alt if d <= b]) + ")" if b else quoted(w)
                 for w, alt, b in zip(words, near, budget, strict=True))
 
         return [" OR ".join(f"({one(b)})" for b in level) for level in levels]
@@ -665,12 +665,11 @@ class SqliteIndex:
         read again when another connection has written to the file.
         """
         version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        if self._near is None or self._near[0] != version or self._near_rows != self._vocab_rows():
+        if self._near is None or self._near[0] != version:
             by_len: dict[int, list[str]] = {}
             for (t,) in self._conn.execute("SELECT term FROM vocab"):
                 by_len.setdefault(len(t), []).append(t)
             self._near = (version, by_len)
-            self._near_rows = self._vocab_rows()
         out = []
         for n in range(len(tok) - k, len(tok) + k + 1) if len(tok) > SWAP_ONLY else (len(tok),):
             for t, d, _ in process.extract(tok, self._near[1].get(n, ()), scorer=OSA.distance, score_cutoff=k,
@@ -678,10 +677,6 @@ class SqliteIndex:
                 if t != tok:
                     out.append((int(d), f'"{t}"'))
         return out
-
-    def _vocab_rows(self) -> int:
-        """How many words the vocabulary held when this connection last wrote (its own writes)."""
-        return len(self._vocab) if self._vocab is not None else -1
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records numbered ``code`` (folded, case-insensitive), then records quoting it in their text."""
