@@ -212,6 +212,10 @@ COLUMN_GAP_HEIGHTS = 3.0
 #: number ("Số:        /QĐ-UBND") has one word before it and stays one line.
 MIDDLE_GAP_HEIGHTS = 1.5
 MIDDLE_BAND = 0.15
+#: ... and at least this many times the line's usual (median) space: a justified line of
+#: monospace type stretches every space alike, 1.6 heights each on a short line, and none
+#: of them is a gutter.
+MIDDLE_GAP_SPACES = 2.0
 
 
 def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIGHTS) -> tuple[OcrWord, ...]:
@@ -221,7 +225,8 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     on the left and the place-date on the right, "Nơi nhận:" and the
     signer's title) into one line when the rest of the page is one column.
     A gap wider than ``gap_heights`` times the line's median word height, or
-    a narrower one in the middle of the text (:data:`MIDDLE_GAP_HEIGHTS`),
+    a narrower one in the middle of the text (:data:`MIDDLE_GAP_HEIGHTS`)
+    that is wider than the line's other spaces (:data:`MIDDLE_GAP_SPACES`),
     starts a new line (a new ``line`` number in the same block and
     paragraph, after every line number used), so each column's text is a
     line of its own. The words and their order are unchanged.
@@ -234,13 +239,15 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     for _, group in groupby(words, key=lambda w: (w.block, w.par, w.line)):
         line = list(group)
         height = float(np.median([w.height for w in line]))
+        gaps = [w.left - prev.left - prev.width for prev, w in zip(line, line[1:])]
+        space = float(np.median(gaps)) if gaps else 0.0
         current, since = line[0].line, 0
         out.append(line[0])
         for k, (prev, w) in enumerate(zip(line, line[1:]), start=1):
             end = prev.left + prev.width
             gap = w.left - end
-            middle = (gap > MIDDLE_GAP_HEIGHTS * height and abs((end + w.left) / 2 - centre) <= band
-                      and k - since >= 2 and len(line) - k >= 2)
+            middle = (gap > MIDDLE_GAP_HEIGHTS * height and gap > MIDDLE_GAP_SPACES * space
+                      and abs((end + w.left) / 2 - centre) <= band and k - since >= 2 and len(line) - k >= 2)
             if gap > gap_heights * height or middle:
                 current, next_line, since = next_line, next_line + 1, k
             out.append(w if current == w.line else replace(w, line=current))

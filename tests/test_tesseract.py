@@ -144,3 +144,15 @@ def test_header_columns_close_together_are_split_in_the_middle_of_the_text_only(
     lines = words_to_text(split_columns(row + side + blank + last + edges)).splitlines()
     assert lines[:2] == ["ĐÀO TẠO", "Độc lập"]
     assert lines[2:5] == ["Căn cứ Quyết định", "Số: /QĐ-UBND x", "Trường THCS An"]
+
+
+def test_a_justified_line_whose_spaces_are_all_stretched_wide_stays_one_line() -> None:
+    from ocr.tesseract import OcrWord, split_columns, words_to_text
+
+    # Monospace type justified on a short line: every space 1.6 word heights, the middle one too.
+    texts = ["và", "Phát", "triển", "nông", "thôn", "chi", "nhánh", "tỉnh", "Hải", "Dương"]
+    words, left = [], 0
+    for text in texts:
+        words.append(OcrWord(text, 90.0, left, 100, 20 * len(text), 32, 1, 1, 1))
+        left += 20 * len(text) + 51
+    assert words_to_text(split_columns(words)) == " ".join(texts)
