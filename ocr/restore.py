@@ -277,8 +277,9 @@ def normalize_background(gray: np.ndarray) -> np.ndarray:
 #: A round seal's radius as a share of the page's shorter side: seals are 30–45 mm across, on A4
 #: (210 mm) and A3 (297 mm) sheets, with room on both sides.
 _SEAL_RADIUS = (0.04, 0.13)
-#: Ink is darker than this on the normalised page (a red seal scanned in grey is about 120–170).
-SEAL_DARK = 170
+#: A seal's ring is darker than this on the normalised page: a red seal scanned in grey is about
+#: 120–200 (a pale one 160–200, still a picture to Tesseract's layout analysis); the paper is 230 and up.
+SEAL_DARK = 200
 #: A circle is a seal's ring when at this share of its angles there is ink within a pixel of its
 #: radius; a radius is part of a ring when this share of its circle is ink within a pixel.
 _RING_CLOSED = 0.8
