@@ -280,6 +280,10 @@ _SEAL_RADIUS = (0.04, 0.13)
 #: A seal's ring is darker than this on the normalised page: a red seal scanned in grey is about
 #: 120–200 (a pale one 160–200, still a picture to Tesseract's layout analysis); the paper is 230 and up.
 SEAL_DARK = 200
+#: A ring whose ink is this light (its median grey) is a pale seal's: the print under it is darker.
+PALE_RING = 140
+#: ... and its pixels are those no more than this much darker than its median; darker ones are print.
+PALE_MARGIN = 35
 #: A circle is a seal's ring when at this share of its angles there is ink within a pixel of its
 #: radius; a radius is part of a ring when this share of its circle is ink within a pixel.
 _RING_CLOSED = 0.8
@@ -336,7 +340,7 @@ def remove_seal_rings(gray: np.ndarray, *, factor: int | None = None) -> np.ndar
         # Hough's centre is off by a good part of the ring's width (two rings, letters on them):
         # the inkiest circle near it on the small page, then on the page itself.
         _, x, y = _inkiest(coarse, float(x), float(y), float(r), span=max(2, round(0.3 * r)))
-        erase = _ring_pixels(dark, grown, x * factor, y * factor, float(r) * factor, span=factor + 2)
+        erase = _ring_pixels(gray, dark, grown, x * factor, y * factor, float(r) * factor, span=factor + 2)
         if erase is not None:
             out = out.copy() if out is gray else out
             out[erase] = 255
@@ -369,11 +373,14 @@ def _inkiest(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
     return best
 
 
-def _ring_pixels(dark: np.ndarray, grown: np.ndarray, cx: float, cy: float, radius: float, *, span: int
-                 ) -> tuple[np.ndarray, np.ndarray] | None:
+def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, cx: float, cy: float, radius: float, *,
+                 span: int) -> tuple[np.ndarray, np.ndarray] | None:
     """The pixels (rows, columns) of the seal rings around ``(cx, cy)`` (within ``span``), or ``None``.
 
     Hough may have found either ring of a seal: the other is looked for from 0.4 to 1.6 times its radius.
+    A pale ring (:data:`PALE_RING`) is told from the print under it by its grey: its pixels go at every
+    angle, the darker ones stay. A dark ring is as dark as the print: it goes at the angles no stroke
+    crosses.
     """
     reach = int(_RING_REACH * radius)
     inner = int(0.4 * radius)
@@ -404,12 +411,24 @@ def _ring_pixels(dark: np.ndarray, grown: np.ndarray, cx: float, cy: float, radi
         while r1 < reach and own[r1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
             r1 += 1
         lo, hi = max(0, r0 - 1), min(reach, r1 + 1)
+        radii = np.arange(lo, hi + 0.5, 0.5)[:, None]
+        ys = np.round(cy + radii * np.sin(theta)).astype(np.intp)
+        xs = np.round(cx + radii * np.cos(theta)).astype(np.intp)
+        inside_page = (ys >= 0) & (xs >= 0) & (ys < dark.shape[0]) & (xs < dark.shape[1])
+        ys[~inside_page], xs[~inside_page] = -1, -1  # dropped at the end
+        values = np.where(inside_page, gray[np.maximum(ys, 0), np.maximum(xs, 0)], 255)
+        ink = values[values < SEAL_DARK]
+        ring = float(np.median(ink)) if ink.size else 255.0  # the ring's grey (the print crossing it is fewer)
+        if ring >= PALE_RING:
+            lighter = values >= ring - PALE_MARGIN
+            rows.append(ys[lighter])
+            cols.append(xs[lighter])
+            continue
         inside = polar[:, max(0, lo - _CROSSING_PX) : lo].any(axis=1)
         outside = polar[:, hi : hi + _CROSSING_PX].any(axis=1)
-        clear = theta[~(inside | outside)]
-        for rr in np.arange(lo, hi + 0.5, 0.5):
-            rows.append(np.round(cy + rr * np.sin(clear)).astype(np.intp))
-            cols.append(np.round(cx + rr * np.cos(clear)).astype(np.intp))
+        clear = ~(inside | outside)
+        rows.append(ys[:, clear].ravel())
+        cols.append(xs[:, clear].ravel())
     if not rows:
         return None
     ys, xs = np.concatenate(rows), np.concatenate(cols)
