@@ -477,7 +477,7 @@ def run_ingest(
     ``api`` is a local Prefect API server started early (see :mod:`flows.prefect_api`).
     """
     remote = settings.dask_address if settings.runner == "dask" else None
-    with prefect_api(settings.data_dir, early=api, remote_workers=remote):
+    with prefect_api(settings.data_dir, early=api, remote_workers=remote, idle_s=settings.prefect_idle_s):
         runner = task_runner(settings)
         # With threads, Tesseract processes are capped at the workers (see task_runner).
         limit_processes(settings.workers if settings.runner == "threads" else None)

@@ -149,6 +149,6 @@ def run_reprocess(pages: list[tuple[int, int]], settings: Settings, *,
     """
     if not pages:
         raise ConfigError("nothing to reprocess")
-    with prefect_api(settings.data_dir, early=api):
+    with prefect_api(settings.data_dir, early=api, idle_s=settings.prefect_idle_s):
         return reprocess.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.workers))(
             pages=pages, settings=settings)

@@ -204,6 +204,15 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--days", type=int, metavar="N",
                    help="keep the last N days (default: SOHOA_AUDIT_RETENTION_DAYS, or 1825)")
 
+    s = sub.add_parser("prefect-server", help="show or stop the data directory's local Prefect server",
+                       description="Without PREFECT_API_URL, ingest and reprocess start a local Prefect API "
+                                   "server and leave it up for the next command on the same data directory "
+                                   "until it has been idle SOHOA_PREFECT_IDLE_MINUTES (15); this shows or "
+                                   "stops it.")
+    ps = s.add_subparsers(dest="server_command", required=True, metavar="ACTION")
+    ps.add_parser("status", help="its address and process; exit 1 when none runs")
+    ps.add_parser("stop", help="stop it now; exit 1 when none was running")
+
     s = sub.add_parser("profile", help="show, check or grow the office's profile (its knowledge)",
                        description="What an office knows (places, issuers and their symbols, schools, standard "
                                    "lines, names) is a profile: show what one holds, check it, or grow it from the "
@@ -264,7 +273,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args, workers=args.workers, dask_address=args.dask_address,
                          runner=args.runner or ("dask" if args.dask_address else None))
     # Started before the flows are imported: the server starts while this process imports OpenCV and Prefect.
-    with early_local_api(settings.data_dir) as api:
+    with early_local_api(settings.data_dir, settings.prefect_idle_s) as api:
         from flows.ingest import run_ingest
 
         if settings.runner == "dask" and not os.environ.get("SOHOA_VERBOSE"):
@@ -768,7 +777,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         args, workers=args.workers, tesseract=TesseractOptions(lang=args.lang, psm=args.psm),
         restore=RestoreOptions(enabled=not args.raw),
     )
-    with early_local_api(settings.data_dir) as api:
+    with early_local_api(settings.data_dir, settings.prefect_idle_s) as api:
         from flows.reprocess import run_reprocess, select_pages
         from pipeline.ledger import Ledger
 
@@ -779,6 +788,26 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         print(f"{p.path} trang {p.page_no}: chất lượng {p.old_quality} -> {p.new_quality}; giữ: {p.kept}")
     print(f"{summary.improved}/{len(summary.pages)} trang đọc tốt hơn; {summary.records_written} hồ sơ ghi lại.")
     return 2 if any(p.kept.startswith("failed") for p in summary.pages) else 0
+
+
+def cmd_prefect_server(args: argparse.Namespace) -> int:
+    """Show or stop the data directory's shared local Prefect API server."""
+    from flows.prefect_api import shared_status, stop_shared
+
+    settings = _settings(args)
+    if args.server_command == "stop":
+        if stop_shared(settings.data_dir):
+            print(f"Đã dừng máy chủ Prefect của {settings.data_dir} / stopped")
+            return 0
+        print(f"Không có máy chủ Prefect nào đang chạy cho {settings.data_dir} / none running")
+        return 1
+    status = shared_status(settings.data_dir)
+    if status is None:
+        print(f"Không có máy chủ Prefect nào đang chạy cho {settings.data_dir} / none running")
+        return 1
+    print(f"{status['url']} (pid {status['pid']}; tự dừng sau {float(status.get('idle_s', 0)) / 60:g} phút "
+          "không dùng / stops after that many idle minutes)")
+    return 0
 
 
 COMMANDS = {
@@ -797,6 +826,7 @@ COMMANDS = {
     "restore": cmd_restore,
     "pdf": cmd_pdf,
     "train": cmd_train,
+    "prefect-server": cmd_prefect_server,
 }
 
 
@@ -808,6 +838,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The Elasticsearch client logs each retry of an unreachable node with a traceback; what failed is
         # said once, by the error the command ends with.
         logging.getLogger("elastic_transport").setLevel(logging.ERROR)
+        # Prefect's queue of events warns "Still processing items: N items remaining..." when it stops
+        # with events left, which it then sends: a note about its own shutdown, not about the run.
+        logging.getLogger("EventsWorker").setLevel(logging.ERROR)
     # The ephemeral Prefect server would try to send telemetry; offices are often offline.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # On a machine busy reading pages the ephemeral server can take longer than Prefect's 20 s to start.

@@ -96,6 +96,9 @@ class Settings(BaseModel):
     dpi: int = Field(300, ge=72, le=1200)
     #: The office's knowledge (:mod:`pipeline.profile`): a shipped profile's name, a ``profile.json`` or its folder.
     profile: str = "default"
+    #: Minutes the local Prefect API server stays up after a command for the next one on the same data
+    #: directory (:class:`flows.prefect_api.SharedApi`); 0: a server for each command, stopped after it.
+    prefect_idle_minutes: float = Field(15.0, ge=0, le=24 * 60)
     tesseract: TesseractOptions = TesseractOptions()
     restore: RestoreOptions = RestoreOptions()
     limits: Limits = Limits()
@@ -119,6 +122,8 @@ class Settings(BaseModel):
             values["dask_address"] = os.environ["SOHOA_DASK_ADDRESS"]
         if os.environ.get("SOHOA_PROFILE"):
             values["profile"] = os.environ["SOHOA_PROFILE"]
+        if os.environ.get("SOHOA_PREFECT_IDLE_MINUTES"):
+            values["prefect_idle_minutes"] = float(os.environ["SOHOA_PREFECT_IDLE_MINUTES"])
         web: dict[str, object] = {}
         if os.environ.get("SOHOA_TRUSTED_PROXIES"):
             web["trusted_proxies"] = tuple(p.strip() for p in os.environ["SOHOA_TRUSTED_PROXIES"].split(",")
@@ -131,6 +136,11 @@ class Settings(BaseModel):
             values["web"] = WebOptions(**web)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    @property
+    def prefect_idle_s(self) -> float:
+        """:attr:`prefect_idle_minutes` in seconds."""
+        return self.prefect_idle_minutes * 60.0
 
     @property
     def ledger_path(self) -> Path:

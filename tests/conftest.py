@@ -29,6 +29,8 @@ pytest_plugins = ["es_node", "pg_node"]
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+# A Prefect server for each command, stopped after it (the shared one has tests of its own in test_prefect_api.py).
+os.environ.setdefault("SOHOA_PREFECT_IDLE_MINUTES", "0")
 
 
 def run_sohoa(data_dir: Path, *args: str, stdin: str = "", timeout: float = 900,

@@ -84,3 +84,153 @@ def test_a_remote_cluster_needs_a_configured_server(tmp_path: Path, no_api: None
     with pytest.raises(ConfigError, match="PREFECT_API_URL"):
         with prefect_api(tmp_path, remote_workers="tcp://10.0.0.5:8786"):
             pass
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
+            return json.load(resp) is True
+    except OSError:
+        return False
+
+
+def _gone(pid: int, within_s: float) -> bool:
+    """Whether process ``pid`` has ended within ``within_s`` (a server this test process started and let go
+    stays a zombie until reaped: ended)."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_shared_server_outlives_the_command_and_serves_the_next(tmp_path: Path, no_api: None) -> None:
+    from flows.prefect_api import SharedApi, shared_status, state_path, stop_shared
+
+    with early_local_api(tmp_path, idle_s=600) as api:
+        assert isinstance(api, SharedApi) and not api.reused
+        with prefect_api(tmp_path, early=api) as url:
+            assert _answers(url)
+    try:
+        assert _answers(url)  # the command is over; its server is kept for the next one
+        assert json.loads(state_path(tmp_path).read_text())["pid"] == api.pid
+        with early_local_api(tmp_path, idle_s=600) as again:
+            assert isinstance(again, SharedApi) and again.reused and again.pid == api.pid
+            with prefect_api(tmp_path, early=again) as second:
+                assert second == url
+        status = shared_status(tmp_path)
+        assert status is not None and status["url"] == url
+    finally:
+        assert stop_shared(tmp_path)
+    assert _gone(api.pid, 15) and not _answers(url)
+    assert not state_path(tmp_path).exists() and shared_status(tmp_path) is None
+    assert not stop_shared(tmp_path)  # none left to stop
+
+
+def test_a_shared_server_stops_itself_once_idle(tmp_path: Path, no_api: None) -> None:
+    from flows.prefect_api import state_path
+
+    with prefect_api(tmp_path, idle_s=2.0) as url:
+        assert _answers(url)
+        pid = json.loads(state_path(tmp_path).read_text())["pid"]
+    assert _gone(pid, 60)
+    assert not state_path(tmp_path).exists()  # it forgot itself on the way out
+
+
+def test_a_kept_server_that_died_or_belongs_to_another_prefect_is_replaced(tmp_path: Path, no_api: None) -> None:
+    import os
+    import signal
+
+    from flows.prefect_api import state_path, stop_shared
+
+    with prefect_api(tmp_path, idle_s=600) as url:
+        pass
+    first = json.loads(state_path(tmp_path).read_text())
+    try:
+        os.kill(first["pid"], signal.SIGKILL)  # fault injection: killed, its address left behind
+        assert _gone(first["pid"], 15)
+        with prefect_api(tmp_path, idle_s=600) as url2:
+            assert _answers(url2)
+        second = json.loads(state_path(tmp_path).read_text())
+        assert second["pid"] != first["pid"]
+        # A server another Prefect started (here: the file says so) is stopped and replaced.
+        state_path(tmp_path).write_text(json.dumps({**second, "prefect": "0.0"}))
+        with prefect_api(tmp_path, idle_s=600) as url3:
+            assert _answers(url3)
+        assert _gone(second["pid"], 15)
+        assert json.loads(state_path(tmp_path).read_text())["pid"] not in (first["pid"], second["pid"])
+    finally:
+        stop_shared(tmp_path)
+    assert url
+
+
+def test_a_process_that_took_the_number_of_a_gone_server_is_left_alone(tmp_path: Path) -> None:
+    import os
+
+    from flows.prefect_api import shared_status, state_path, stop_shared
+
+    state_path(tmp_path).parent.mkdir(parents=True)
+    # The file names a process that is not a server of this data dir: this very test.
+    state_path(tmp_path).write_text(json.dumps({"pid": os.getpid(), "port": 1, "idle_s": 60.0}))
+    assert shared_status(tmp_path) is None
+    assert not stop_shared(tmp_path)  # and it did not signal the test
+    assert not state_path(tmp_path).exists()
+
+
+def test_idle_watch_counts_requests_in_flight() -> None:
+    import asyncio
+
+    from flows.api_server import IdleWatch
+
+    now = [100.0]
+    seen: list[float] = []
+
+    async def app(scope: dict, receive: object, send: object) -> None:
+        seen.append(watch.idle_for())  # a request in flight: not idle
+        now[0] += 5.0
+
+    watch = IdleWatch(app, clock=lambda: now[0])  # type: ignore[arg-type]
+    now[0] = 130.0
+    assert watch.idle_for() == 30.0
+    asyncio.run(watch({"type": "http"}, None, None))  # type: ignore[arg-type]
+    assert seen == [0.0] and watch.idle_for() == 0.0  # it just ended
+    now[0] += 7.0
+    assert watch.idle_for() == 7.0
+    asyncio.run(watch({"type": "lifespan"}, None, None))  # type: ignore[arg-type]
+    assert watch.idle_for() == 12.0  # the server's own start and stop are not requests
+
+
+def test_prefect_server_command_shows_and_stops_the_kept_server(tmp_path: Path) -> None:
+    from conftest import run_sohoa
+    from flows.prefect_api import stop_shared
+
+    data = tmp_path / "data"
+    (tmp_path / "empty").mkdir()
+    env = {"SOHOA_PREFECT_IDLE_MINUTES": "10", "PREFECT_API_URL": ""}
+    none = run_sohoa(data, "prefect-server", "status", env=env)
+    assert none.returncode == 1 and "none running" in none.stdout
+    try:
+        run = run_sohoa(data, "ingest", str(tmp_path / "empty"), "--batch", "b", "--no-progress", env=env)
+        assert run.returncode == 0, run.stderr
+        assert "Still processing items" not in run.stderr
+        status = run_sohoa(data, "prefect-server", "status", env=env)
+        assert status.returncode == 0 and "http://127.0.0.1:" in status.stdout
+        url = status.stdout.split()[0]
+        assert _answers(url)  # the ingest has exited; its server has not
+        again = run_sohoa(data, "ingest", str(tmp_path / "empty"), "--batch", "b2", "--no-progress", env=env)
+        assert again.returncode == 0
+        assert run_sohoa(data, "prefect-server", "status", env=env).stdout.split()[0] == url
+        stop = run_sohoa(data, "prefect-server", "stop", env=env)
+        assert stop.returncode == 0 and "stopped" in stop.stdout
+        assert not _answers(url)
+        assert run_sohoa(data, "prefect-server", "stop", env=env).returncode == 1
+    finally:
+        stop_shared(data)  # a failed assertion must not leave it running for ten minutes
