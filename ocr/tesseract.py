@@ -212,10 +212,11 @@ COLUMN_GAP_HEIGHTS = 3.0
 #: number ("Số:        /QĐ-UBND") has one word before it and stays one line.
 MIDDLE_GAP_HEIGHTS = 1.5
 MIDDLE_BAND = 0.15
-#: ... and at least this many times the line's usual (median) space: a justified line of
-#: monospace type stretches every space alike, 1.6 heights each on a short line, and none
-#: of them is a gutter.
-MIDDLE_GAP_SPACES = 2.0
+#: ... and at least this many times the line's usual (median) space: a justified line stretches
+#: every space alike (1.6 heights each on a short monospace line; its widest space is at most
+#: 1.2 times the median), none of them a gutter, while a gutter between header columns set in
+#: monospace is about twice its line's wide spaces.
+MIDDLE_GAP_SPACES = 1.5
 
 
 def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIGHTS) -> tuple[OcrWord, ...]:

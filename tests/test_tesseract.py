@@ -156,3 +156,14 @@ def test_a_justified_line_whose_spaces_are_all_stretched_wide_stays_one_line() -
         words.append(OcrWord(text, 90.0, left, 100, 20 * len(text), 32, 1, 1, 1))
         left += 20 * len(text) + 51
     assert words_to_text(split_columns(words)) == " ".join(texts)
+    # Monospace header columns: spaces of 0.9 word heights, a gutter of 1.75 between the "V/v" line and
+    # the place-date: two lines.
+    left = ["V/v", "xác", "minh", "văn", "bằng", "tốt", "nghiệp"]
+    right = ["Thanh", "Hóa,", "ngày", "26", "tháng", "8", "năm", "2008"]
+    words, x = [], 0
+    for k, text in enumerate(left + right):
+        if k == len(left):
+            x += 42 - 22
+        words.append(OcrWord(text, 90.0, x, 100, 14 * len(text), 24, 1, 1, 1))
+        x += 14 * len(text) + 22
+    assert words_to_text(split_columns(words)).splitlines() == [" ".join(left), " ".join(right)]
