@@ -20,7 +20,7 @@ page made for it. :func:`restore_page` chains them:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -648,23 +648,53 @@ def _orientation_view(level: np.ndarray, skew: float, deskewed: np.ndarray) -> n
     return rotate(big, skew) if abs(skew) >= 0.1 else big
 
 
-def upside_down(ratio: float, osd: Callable[[], Orientation | None]) -> bool:
+def upside_down(ratio: float, osd: Callable[[], Orientation | None],
+                reads: Callable[[], tuple[float, float]] | None = None) -> bool:
     """Whether a page is upside down, from its ascender ratio and, when that is not clear, Tesseract's OSD.
 
     A ratio above :data:`UPRIGHT_RATIO` is upright without asking OSD. Below
     :data:`UPSIDE_DOWN_RATIO` the page is turned unless OSD says upright
     (:data:`OSD_UPRIGHT_VETO`); in between, only OSD's clear "upside down" turns it.
+    Where neither decides (the ratio says upside down and OSD upright, less
+    surely than the veto; or the ratio is in between and OSD says upside down,
+    less surely than 3) and ``reads`` is given, the page is read both ways and
+    turned only when the turned reading is clearly the better
+    (:data:`READ_BETTER`): a short page in a typeface of long descenders
+    looks upside down to the ratio, and OSD is unsure on few lines.
 
     Args:
         ratio: :func:`ascender_ratio` of the deskewed page.
         osd: Runs Tesseract's orientation detection (only called when needed).
+        reads: How well the page reads as it is and turned (:func:`reading_score` of each); only
+            called when the cues disagree.
     """
     if ratio > UPRIGHT_RATIO:
         return False
     found = osd()
     if ratio < UPSIDE_DOWN_RATIO:
-        return not (found is not None and found.rotate == 0 and found.confidence >= OSD_UPRIGHT_VETO)
-    return found is not None and found.rotate == 180 and found.confidence >= 3.0
+        if found is not None and found.rotate == 0 and found.confidence >= OSD_UPRIGHT_VETO:
+            return False
+        if reads is not None and found is not None and found.rotate == 0 and found.confidence > 0:
+            upright, turned = reads()
+            return turned > READ_BETTER * upright
+        return True
+    if found is None or found.rotate != 180:
+        return False
+    if found.confidence < 3.0 and reads is not None and found.confidence > 0:
+        upright, turned = reads()
+        return turned > READ_BETTER * upright
+    return found.confidence >= 3.0
+
+
+#: Where the ratio and OSD disagree, the turned page must read this much better to be turned.
+READ_BETTER = 1.25
+
+
+def reading_score(words: Iterable[tuple[str, float]]) -> float:
+    """How much of a page Tesseract read with confidence: the letters of its words of two letters or more,
+    each weighed by the word's confidence (0-100). Upside-down print reads as short unsure garbage."""
+    return sum(conf / 100.0 * sum(ch.isalpha() for ch in text)
+               for text, conf in words if sum(ch.isalpha() for ch in text) >= 2)
 
 
 def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: TesseractOptions,
@@ -718,7 +748,16 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
         from ocr.tesseract import detect_orientation
 
         view = _orientation_view(level, skew, gray)
-        if upside_down(ascender_ratio(view), lambda: detect_orientation(view, tesseract, what="orientation")):
+
+        def both_ways() -> tuple[float, float]:
+            from ocr.tesseract import run_ocr_many
+
+            upright, turned = run_ocr_many([view, rotate_quarter(view, 180)], tesseract, what="orientation")
+            return (reading_score((w.text, w.conf) for w in upright.words),
+                    reading_score((w.text, w.conf) for w in turned.words))
+
+        if upside_down(ascender_ratio(view), lambda: detect_orientation(view, tesseract, what="orientation"),
+                       both_ways):
             gray = rotate_quarter(gray, 180)
             pen = rotate_quarter(pen, 180) if pen is not None else None
             rotation = (rotation + 180) % 360

@@ -129,6 +129,42 @@ def test_upside_down_decision(ratio: float, osd: Orientation | None, flip: bool)
     assert asked == ([] if ratio > 1.4 else [True])
 
 
+@pytest.mark.parametrize(
+    ("ratio", "osd", "scores", "flip"),
+    [
+        # The ratio says upside down, OSD upright but unsure: the page is read both ways.
+        (0.68, Orientation(rotate=0, confidence=0.82), (120.0, 30.0), False),  # a short mono page, upright
+        (0.68, Orientation(rotate=0, confidence=0.82), (30.0, 120.0), True),
+        (0.68, Orientation(rotate=0, confidence=0.82), (100.0, 110.0), False),  # not clearly better turned
+        # The ratio in between, OSD says upside down but unsure.
+        (0.72, Orientation(rotate=180, confidence=1.93), (20.0, 90.0), True),
+        (0.72, Orientation(rotate=180, confidence=1.93), (90.0, 20.0), False),
+    ],
+)
+def test_where_the_cues_disagree_the_better_reading_decides(ratio: float, osd: Orientation,
+                                                           scores: tuple[float, float], flip: bool) -> None:
+    assert upside_down(ratio, lambda: osd, lambda: scores) is flip
+
+
+@pytest.mark.parametrize(("ratio", "osd"), [(7.0, None), (0.5, Orientation(rotate=0, confidence=2.26)),
+                                            (0.5, None), (0.5, Orientation(rotate=180, confidence=0.98)),
+                                            (1.0, Orientation(rotate=180, confidence=5.0)), (1.0, None)])
+def test_the_page_is_read_both_ways_only_where_the_cues_disagree(ratio: float, osd: Orientation | None) -> None:
+    def reads() -> tuple[float, float]:
+        raise AssertionError("read both ways although the cues decided")
+
+    upside_down(ratio, lambda: osd, reads)
+
+
+def test_print_reads_better_upright_than_turned(text_page: np.ndarray) -> None:
+    from ocr.restore import READ_BETTER, reading_score
+
+    upright, turned = (run_ocr(page, TesseractOptions()) for page in (text_page, rotate_quarter(text_page, 180)))
+    up = reading_score((w.text, w.conf) for w in upright.words)
+    down = reading_score((w.text, w.conf) for w in turned.words)
+    assert up > READ_BETTER * down  # upside-down print is not read as print
+
+
 def test_restoration_can_be_switched_off(text_page: np.ndarray) -> None:
     restored = restore_page(text_page, RestoreOptions(enabled=False), TesseractOptions())
     assert restored.steps == ("gray",) and restored.image is text_page
