@@ -219,6 +219,64 @@ MIDDLE_BAND = 0.15
 MIDDLE_GAP_SPACES = 1.5
 
 
+#: A header line set in capitals with its columns one space apart ("… TỈNH HẢI DƯƠNG CỘNG HOÀ XÃ HỘI …")
+#: has no gap to cut at; the gutter of a line next to it (at most this many line heights above or below)
+#: tells which space is the gutter: the one under it nearest its middle.
+NEIGHBOUR_LINES = 2.5
+#: ... when at least this share of the line's letters are capitals (the issuer's lines and the motto;
+#: a line of running text beside a cut row, "… biết./." above "Nơi nhận: | KT. GIÁM ĐỐC", is not).
+CAPITALS = 0.8
+
+
+def _cuts(line: list[OcrWord], gap_heights: float, centre: float, band: float) -> list[int]:
+    """Where a line is cut (indices of the words that start a new line): gutters by their gap alone."""
+    height = float(np.median([w.height for w in line]))
+    gaps = [w.left - prev.left - prev.width for prev, w in zip(line, line[1:])]
+    space = float(np.median(gaps)) if gaps else 0.0
+    cuts: list[int] = []
+    for k, (prev, w) in enumerate(zip(line, line[1:]), start=1):
+        end = prev.left + prev.width
+        gap = w.left - end
+        since = cuts[-1] if cuts else 0
+        middle = (gap > MIDDLE_GAP_HEIGHTS * height and gap > MIDDLE_GAP_SPACES * space
+                  and abs((end + w.left) / 2 - centre) <= band and k - since >= 2 and len(line) - k >= 2)
+        if gap > gap_heights * height or middle:
+            cuts.append(k)
+    return cuts
+
+
+def _capitals(line: list[OcrWord]) -> bool:
+    letters = [ch for w in line for ch in w.text if ch.isalpha()]
+    return len(letters) >= 8 and sum(ch.isupper() for ch in letters) >= CAPITALS * len(letters)
+
+
+def _under_gutter(line: list[OcrWord], near: list[tuple[list[OcrWord], list[int]]]) -> list[int]:
+    """The cut of a capitals line without one: the space under a neighbouring line's gutter nearest its middle,
+    with two words or more on each side; none when no neighbour has a gutter over one of its spaces, or the
+    line does not reach halfway into both of the neighbour's columns (the issuer's second line, wider than
+    the number under it, ends in the gutter: it is one column)."""
+    top, height = line[0].top, max(w.height for w in line)
+    first, last = line[0].left, line[-1].left + line[-1].width
+    for other, cuts in near:
+        if not cuts or abs(other[0].top - top) > NEIGHBOUR_LINES * height:
+            continue
+        letters = [sum(ch.isalpha() for w in part for ch in w.text) for part in (other[: cuts[0]], other[cuts[0]:])]
+        if min(letters) < 3 or float(np.median([w.height for w in other])) < 0.6 * height:
+            continue  # specks read as a line: their gaps are no gutter
+        start = other[cuts[0] - 1].left + other[cuts[0] - 1].width
+        stop = other[cuts[0]].left
+        end = other[cuts[1] - 1 if len(cuts) > 1 else -1]
+        if first > start - (start - other[0].left) / 2 or last < stop + (end.left + end.width - stop) / 2:
+            continue
+        middle = (start + stop) / 2
+        spaces = [(abs((prev.left + prev.width + w.left) / 2 - middle), k)
+                  for k, (prev, w) in enumerate(zip(line, line[1:]), start=1)
+                  if start <= (prev.left + prev.width + w.left) / 2 <= stop and 2 <= k <= len(line) - 2]
+        if spaces:
+            return [min(spaces)[1]]
+    return []
+
+
 def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIGHTS) -> tuple[OcrWord, ...]:
     """Words with each line cut where a gutter runs through it.
 
@@ -230,27 +288,26 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     that is wider than the line's other spaces (:data:`MIDDLE_GAP_SPACES`),
     starts a new line (a new ``line`` number in the same block and
     paragraph, after every line number used), so each column's text is a
-    line of its own. The words and their order are unchanged.
+    line of its own. A line in capitals with no such gap, next to a line that
+    has one, is cut at its space under that gutter (:data:`NEIGHBOUR_LINES`,
+    :data:`CAPITALS`): header columns set one space apart. The words and
+    their order are unchanged.
     """
-    out: list[OcrWord] = []
-    next_line = max((w.line for w in words), default=0) + 1
     left = min((w.left for w in words), default=0)
     right = max((w.left + w.width for w in words), default=0)
     centre, band = (left + right) / 2, MIDDLE_BAND * (right - left)
-    for _, group in groupby(words, key=lambda w: (w.block, w.par, w.line)):
-        line = list(group)
-        height = float(np.median([w.height for w in line]))
-        gaps = [w.left - prev.left - prev.width for prev, w in zip(line, line[1:])]
-        space = float(np.median(gaps)) if gaps else 0.0
-        current, since = line[0].line, 0
-        out.append(line[0])
-        for k, (prev, w) in enumerate(zip(line, line[1:]), start=1):
-            end = prev.left + prev.width
-            gap = w.left - end
-            middle = (gap > MIDDLE_GAP_HEIGHTS * height and gap > MIDDLE_GAP_SPACES * space
-                      and abs((end + w.left) / 2 - centre) <= band and k - since >= 2 and len(line) - k >= 2)
-            if gap > gap_heights * height or middle:
-                current, next_line, since = next_line, next_line + 1, k
+    lines = [list(group) for _, group in groupby(words, key=lambda w: (w.block, w.par, w.line))]
+    first = [_cuts(line, gap_heights, centre, band) for line in lines]
+    cuts = [at or (_under_gutter(line, [(lines[j], first[j]) for j in (i - 1, i + 1) if 0 <= j < len(lines)])
+                   if _capitals(line) else [])
+            for i, (line, at) in enumerate(zip(lines, first, strict=True))]
+    out: list[OcrWord] = []
+    next_line = max((w.line for w in words), default=0) + 1
+    for line, at in zip(lines, cuts, strict=True):
+        current = line[0].line
+        for k, w in enumerate(line):
+            if k in at:
+                current, next_line = next_line, next_line + 1
             out.append(w if current == w.line else replace(w, line=current))
     return tuple(out)
 

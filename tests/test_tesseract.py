@@ -146,6 +146,40 @@ def test_header_columns_close_together_are_split_in_the_middle_of_the_text_only(
     assert lines[2:5] == ["Căn cứ Quyết định", "Số: /QĐ-UBND x", "Trường THCS An"]
 
 
+def test_header_columns_one_space_apart_are_cut_under_the_gutter_of_the_line_below() -> None:
+    from ocr.tesseract import OcrWord, split_columns, words_to_text
+
+    def line(spec: str, top: int, no: int) -> list[OcrWord]:
+        return [OcrWord(text, 90.0, int(a), top, int(b) - int(a), 29, 1, 1, no)
+                for text, a, b in (item.rsplit("@", 2) for item in spec.split())]
+
+    # As Tesseract read a header whose columns touch (a wide serif in bold): the issuer's line and the
+    # motto 12 px apart, like the words; below, the number and the motto's second line 244 px apart.
+    glued = line("UỶ@28@73 BAN@83@153 NHÂN@165@264 DÂN@277@347 TỈNH@358@444 HẢI@457@517 DƯƠNG@529@650 "
+                 "CỘNG@662@766 HOÀ@780@860 XÃ@871@918 HỘI@930@999 CHỦ@1013@1092 NGHĨA@1105@1227 "
+                 "VIỆT@1238@1324 NAM@1336@1421", 109, 1)
+    below = line("Số:1354/QĐ-UBND@170@509 Độc@753@830 lập@845@906 -@922@933 Tự@948@1005 do@1016@1064 "
+                 "-@1079@1091 Hạnh@1107@1216 phúc@1230@1329", 154, 2)
+    assert words_to_text(split_columns(glued + below)).splitlines() == [
+        "UỶ BAN NHÂN DÂN TỈNH HẢI DƯƠNG", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Số:1354/QĐ-UBND", "Độc lập - Tự do - Hạnh phúc"]
+    # Running text beside a cut row keeps its spaces: it is not in capitals.
+    text = line("Phòng@28@150 GD&ĐT@160@300 huyện@310@420 Lương@430@560 Sơn@570@650 thông@662@780 báo@790@860 "
+                "kết@871@918 quả@930@999 để@1013@1092 quý@1105@1227 cơ@1238@1324 quan@1336@1421", 109, 1)
+    assert words_to_text(split_columns(text + below)).splitlines()[0] == " ".join(w.text for w in text)
+    # Nor is the issuer's second line, wider than the number under it: it ends in the gutter, one column.
+    issuer = line("PHÒNG@60@200 GIÁO@212@330 DỤC@342@440 VÀ@452@505 ĐÀO@530@610 TẠO@622@700", 109, 1)
+    assert words_to_text(split_columns(issuer + below)).splitlines()[0] == "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"
+    # Nor the motto next to specks of a stain read as a "line" with wide gaps.
+    specks = [OcrWord(t, 20.0, a, 60, 12, 7, 1, 1, 0) for t, a in (("°", 861), ("k", 1088), ("~", 1215), ("_", 1322))]
+    motto = line("CỘNG@612@730 HÒA@749@837 XÃ@854@909 HỘI@927@999 CHỦ@1017@1103 NGHĨA@1122@1257 VIỆT@1271@1366 "
+                 "NAM@1382@1476", 79, 1)
+    assert words_to_text(split_columns(specks + motto)).splitlines()[-1] == " ".join(w.text for w in motto)
+    # Nor is a capitals line far from the cut one.
+    far = [OcrWord(w.text, w.conf, w.left, w.top + 400, w.width, w.height, w.block, w.par, w.line) for w in below]
+    assert words_to_text(split_columns(glued + far)).splitlines()[0] == " ".join(w.text for w in glued)
+
+
 def test_a_justified_line_whose_spaces_are_all_stretched_wide_stays_one_line() -> None:
     from ocr.tesseract import OcrWord, split_columns, words_to_text
 
