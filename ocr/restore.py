@@ -675,15 +675,18 @@ def upside_down(ratio: float, osd: Callable[[], Orientation | None],
         if found is not None and found.rotate == 0 and found.confidence >= OSD_UPRIGHT_VETO:
             return False
         if reads is not None and found is not None and found.rotate == 0 and found.confidence > 0:
-            upright, turned = reads()
-            return turned > READ_BETTER * upright
+            return _reads_better_turned(reads)
         return True
     if found is None or found.rotate != 180:
         return False
     if found.confidence < 3.0 and reads is not None and found.confidence > 0:
-        upright, turned = reads()
-        return turned > READ_BETTER * upright
+        return _reads_better_turned(reads)
     return found.confidence >= 3.0
+
+
+def _reads_better_turned(reads: Callable[[], tuple[float, float]]) -> bool:
+    upright, turned = reads()
+    return turned > READ_BETTER * upright
 
 
 #: Where the ratio and OSD disagree, the turned page must read this much better to be turned.
