@@ -207,11 +207,32 @@ def is_vietnamese_syllable(word: str) -> bool:
     if vowels.endswith(_OPEN_ENDS):
         return False
     base = "".join(ch for ch in nfd if not unicodedata.combining(ch)).replace("đ", "d")
-    return bool(_SHAPE.match(base))
+    return bool(_SHAPE.match(base)) and _vowels_of_a_syllable(vowels)
 
 
 #: Vowels that need a final consonant or glide after them (tone marks aside).
 _OPEN_ENDS = ("â", "ă", "ươ")
+#: The vowels a Vietnamese syllable can have between its initial and its final consonant (tone marks
+#: aside; after "qu" and "gi" the u and the i belong to the initial). The language's, not an office's.
+_NUCLEI = frozenset(
+    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ uy ưa ưi "
+    "ươ ưu yê iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu".split())
+#: ... and the same letters without hats and horns, as text typed or read without them has them ("nuoc").
+_BARE_NUCLEI = frozenset("".join(ch for ch in unicodedata.normalize("NFD", n) if not unicodedata.combining(ch))
+                         for n in _NUCLEI)
+_PARTS = re.compile(r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnpqrstvx])?([aăâeêioôơuưy]*)(ng|nh|ch|[cmnpt])?$")
+
+
+def _vowels_of_a_syllable(letters: str) -> bool:
+    """Whether the vowels of ``letters`` (lower case, tone marks off) are a syllable's: "uụa" ("Luụa", a misread
+    of "Lụa") has the shape of one, initial, vowels and all, but no syllable has those vowels."""
+    parts = _PARTS.match(letters)
+    if parts is None:
+        return False
+    initial, vowels, _ = parts.groups()
+    if not vowels:
+        return initial == "gi"  # "gì", "gìn": the i is the vowel
+    return vowels in _NUCLEI or (vowels.isascii() and vowels in _BARE_NUCLEI)
 
 
 def is_capitals(line: str, share: float = 0.7, min_letters: int = 3) -> bool:

@@ -77,3 +77,29 @@ def test_subtokens_and_index_tokens() -> None:
 def test_a_vowel_that_needs_a_final_is_no_syllable_without_one(word: str, ok: bool) -> None:
     """"â", "ă" and "ươ" never end a syllable: "Tâ" is what a stain left of "Tâm"."""
     assert is_vietnamese_syllable(word) is ok
+
+
+@pytest.mark.parametrize(("word", "ok"), [
+    ("Luụa", False),  # a misread "Lụa": the shape of a syllable, vowels no syllable has
+    ("Ngưuyễn", False), ("Lụa", True), ("người", True), ("rượu", True), ("khuya", True), ("khuỷu", True),
+    ("Nguyễn", True), ("quyền", True), ("giữa", True), ("gìn", True), ("hoặc", True), ("xoong", True),
+    ("nuoc", True), ("LUONG", True),  # read or typed without hats and horns: still a syllable's letters
+    ("luua", False),
+])
+def test_the_vowels_must_be_a_syllables(word: str, ok: bool) -> None:
+    assert is_vietnamese_syllable(word) is ok
+
+
+def test_a_name_with_a_syllable_no_one_has_is_not_taken_silently() -> None:
+    import datetime as dt
+
+    from conftest import DEFAULT
+    from pipeline.records import PageText, build_records, flagged_fields
+
+    text = ("SỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/SGDĐT-KTKĐ\nV/v xác minh văn bằng\nHà Nội, ngày 3 tháng 4 năm 2010\n"
+            "Kính gửi: Công ty ABC\nSở Giáo dục và Đào tạo xác minh văn bằng của bà có tên sau:\n"
+            "Họ và tên: Trần Ngọc {}\nNgày sinh: 12/3/1990\nĐã được cấp Bằng tốt nghiệp Trung học phổ thông.\n")
+    for name, flagged in (("Luụa", True), ("Lụa", False)):
+        (rec, _), = build_records([PageText(1, text.format(name), 90.0)], dt.date(2026, 1, 1), DEFAULT)
+        assert rec.fields.subject == f"Trần Ngọc {name}"
+        assert ("subject" in flagged_fields(rec.reasons)) is flagged, rec.reasons
