@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["IdleWatch", "main", "read_state", "PORT_TAKEN"]
+__all__ = ["IdleWatch", "forget", "main", "read_state", "PORT_TAKEN"]
 
 #: Exit code when the port was taken between the starter's check and the server's bind (uvicorn's own).
 PORT_TAKEN = 3
@@ -79,10 +79,10 @@ def read_state(path: Path) -> dict[str, Any] | None:
     return state
 
 
-def _forget(state: Path) -> None:
-    """Remove the state file if it still names this process (a newer server may have replaced it)."""
+def forget(state: Path, pid: int) -> None:
+    """Remove the state file if it still names server ``pid`` (a newer server may have replaced it)."""
     current = read_state(state)
-    if current is not None and current["pid"] == os.getpid():
+    if current is not None and current["pid"] == pid:
         state.unlink(missing_ok=True)
 
 
@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         server.run()
     finally:
-        _forget(args.state)
+        forget(args.state, os.getpid())
     return 0 if server.started else PORT_TAKEN
 
 

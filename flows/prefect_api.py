@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from flows.api_server import PORT_TAKEN, read_state
+from flows.api_server import PORT_TAKEN, forget, read_state
 from sohoa.errors import ConfigError
 
 __all__ = ["LocalApi", "SharedApi", "configured_api_url", "early_local_api", "prefect_api", "shared_status",
@@ -225,9 +225,7 @@ class SharedApi(LocalApi):
         if self._proc is None and self.pid and _running(self.pid, self.state_path):
             _terminate(self.pid)
         super().shutdown()
-        state = read_state(self.state_path)
-        if state is not None and state["pid"] == self.pid:
-            self.state_path.unlink(missing_ok=True)
+        forget(self.state_path, self.pid)
 
     def stop(self) -> None:
         """The command is done with the server: it stays for the next one (its log is closed here)."""

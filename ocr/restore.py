@@ -696,8 +696,8 @@ READ_BETTER = 1.25
 def reading_score(words: Iterable[tuple[str, float]]) -> float:
     """How much of a page Tesseract read with confidence: the letters of its words of two letters or more,
     each weighed by the word's confidence (0-100). Upside-down print reads as short unsure garbage."""
-    return sum(conf / 100.0 * sum(ch.isalpha() for ch in text)
-               for text, conf in words if sum(ch.isalpha() for ch in text) >= 2)
+    letters = ((sum(ch.isalpha() for ch in text), conf) for text, conf in words)
+    return sum(conf / 100.0 * n for n, conf in letters if n >= 2)
 
 
 def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: TesseractOptions,

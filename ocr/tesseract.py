@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 import pytesseract
 
+from pipeline.folding import is_capitals
 from sohoa.errors import (
     TesseractCrashError,
     TesseractNotFoundError,
@@ -228,26 +229,29 @@ NEIGHBOUR_LINES = 2.5
 CAPITALS = 0.8
 
 
+def _spaces(line: list[OcrWord]) -> list[tuple[int, int, float]]:
+    """Each space of a line: the index of the word after it, its width, and its middle."""
+    return [(k, w.left - prev.left - prev.width, (prev.left + prev.width + w.left) / 2)
+            for k, (prev, w) in enumerate(zip(line, line[1:]), start=1)]
+
+
 def _cuts(line: list[OcrWord], gap_heights: float, centre: float, band: float) -> list[int]:
     """Where a line is cut (indices of the words that start a new line): gutters by their gap alone."""
     height = float(np.median([w.height for w in line]))
-    gaps = [w.left - prev.left - prev.width for prev, w in zip(line, line[1:])]
-    space = float(np.median(gaps)) if gaps else 0.0
+    spaces = _spaces(line)
+    usual = float(np.median([gap for _, gap, _ in spaces])) if spaces else 0.0
     cuts: list[int] = []
-    for k, (prev, w) in enumerate(zip(line, line[1:]), start=1):
-        end = prev.left + prev.width
-        gap = w.left - end
+    for k, gap, middle_of_gap in spaces:
         since = cuts[-1] if cuts else 0
-        middle = (gap > MIDDLE_GAP_HEIGHTS * height and gap > MIDDLE_GAP_SPACES * space
-                  and abs((end + w.left) / 2 - centre) <= band and k - since >= 2 and len(line) - k >= 2)
+        middle = (gap > MIDDLE_GAP_HEIGHTS * height and gap > MIDDLE_GAP_SPACES * usual
+                  and abs(middle_of_gap - centre) <= band and k - since >= 2 and len(line) - k >= 2)
         if gap > gap_heights * height or middle:
             cuts.append(k)
     return cuts
 
 
 def _capitals(line: list[OcrWord]) -> bool:
-    letters = [ch for w in line for ch in w.text if ch.isalpha()]
-    return len(letters) >= 8 and sum(ch.isupper() for ch in letters) >= CAPITALS * len(letters)
+    return is_capitals(" ".join(w.text for w in line), CAPITALS, min_letters=8)
 
 
 def _under_gutter(line: list[OcrWord], near: list[tuple[list[OcrWord], list[int]]]) -> list[int]:
@@ -268,12 +272,11 @@ def _under_gutter(line: list[OcrWord], near: list[tuple[list[OcrWord], list[int]
         end = other[cuts[1] - 1 if len(cuts) > 1 else -1]
         if first > start - (start - other[0].left) / 2 or last < stop + (end.left + end.width - stop) / 2:
             continue
-        middle = (start + stop) / 2
-        spaces = [(abs((prev.left + prev.width + w.left) / 2 - middle), k)
-                  for k, (prev, w) in enumerate(zip(line, line[1:]), start=1)
-                  if start <= (prev.left + prev.width + w.left) / 2 <= stop and 2 <= k <= len(line) - 2]
-        if spaces:
-            return [min(spaces)[1]]
+        gutter = (start + stop) / 2
+        under = [(abs(middle - gutter), k) for k, _, middle in _spaces(line)
+                 if start <= middle <= stop and 2 <= k <= len(line) - 2]
+        if under:
+            return [min(under)[1]]
     return []
 
 

@@ -795,15 +795,14 @@ def cmd_prefect_server(args: argparse.Namespace) -> int:
     from flows.prefect_api import shared_status, stop_shared
 
     settings = _settings(args)
+    none = f"Không có máy chủ Prefect nào đang chạy cho {settings.data_dir} / none running"
     if args.server_command == "stop":
-        if stop_shared(settings.data_dir):
-            print(f"Đã dừng máy chủ Prefect của {settings.data_dir} / stopped")
-            return 0
-        print(f"Không có máy chủ Prefect nào đang chạy cho {settings.data_dir} / none running")
-        return 1
+        stopped = stop_shared(settings.data_dir)
+        print(f"Đã dừng máy chủ Prefect của {settings.data_dir} / stopped" if stopped else none)
+        return 0 if stopped else 1
     status = shared_status(settings.data_dir)
     if status is None:
-        print(f"Không có máy chủ Prefect nào đang chạy cho {settings.data_dir} / none running")
+        print(none)
         return 1
     print(f"{status['url']} (pid {status['pid']}; tự dừng sau {float(status.get('idle_s', 0)) / 60:g} phút "
           "không dùng / stops after that many idle minutes)")
