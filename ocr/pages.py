@@ -20,13 +20,14 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar, cast
 
 import cv2
 import numpy as np
 
+from ocr.floor import FloorDecision, FloorPlan, apply_floor, plan_floor
 from ocr.loader import FileInfo, load_page
 from ocr.postcorrect import Knowledge, knowledge_for
 from ocr.quality import page_quality
@@ -85,6 +86,8 @@ class PageReading:
     hand: tuple[HandField, ...] = ()
     #: Bands of print on the page (:attr:`ocr.layout.PageCanvas.print_lines`).
     print_lines: int = 0
+    #: The lines in doubt read again from the page as scanned (:mod:`ocr.floor`).
+    floor: tuple[FloorDecision, ...] = ()
 
     @property
     def result(self) -> OcrResult:
@@ -94,20 +97,26 @@ class PageReading:
     @property
     def steps(self) -> tuple[str, ...]:
         """Restoration steps, then the header lines read again (or checked), replaced or doubted."""
-        return _steps(self.restored, self.reread)
+        return _steps(self.restored, self.reread, self.floor)
 
 
-def _steps(restored: RestoredPage, reread: Reread) -> tuple[str, ...]:
+def _steps(restored: RestoredPage, reread: Reread, floor: Sequence[FloorDecision] = ()) -> tuple[str, ...]:
+    kept = sum(d.kept == "plain" for d in floor)
     return (restored.steps + tuple(f"reread-{k}" for k in reread.checked)
-            + tuple(f"replaced-{k}" for k in reread.replaced) + tuple(f"doubted-{k}" for k in reread.doubted))
+            + tuple(f"replaced-{k}" for k in reread.replaced) + tuple(f"doubted-{k}" for k in reread.doubted)
+            + ((f"floor-{kept}",) if kept else ()))
 
 
 def _restore(load: Callable[[], np.ndarray], settings: Settings) -> RestoredPage:
     page = load()
+    # The floor under the reading reads doubtful lines from the page as scanned, in plain gray.
+    plain = None
+    if settings.restore.enabled and settings.restore.floor:
+        plain = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) if page.ndim == 3 else page.copy()
     # Restoration starts with the stain filter that makes the ink gray (and the pen layer).
     gray, pen = split_ink(page)
     del page  # the only reference to the colour page
-    return restore_page(gray, settings.restore, settings.tesseract, pen=pen)
+    return restore_page(gray, settings.restore, settings.tesseract, pen=pen, plain=plain)
 
 
 def digit_model(settings: Settings) -> Path:
@@ -166,9 +175,11 @@ def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what
     restored_at = time.perf_counter()
     canvas = page_canvas(restored.image, settings.tesseract)
     again = _finish(restored, canvas, run_ocr(canvas.image, settings.tesseract, what=what), settings, what=what)
+    ((again, floor),) = _floor_run([(restored, again)], settings.tesseract, knowledge(settings), what=what)
+    assert isinstance(again, Reread)
     hand = hand_fields(restored.image, again.result, knowledge(settings), digit_model(settings))
     return PageReading(restored, again, restored_at - started, time.perf_counter() - restored_at, hand,
-                       canvas.print_lines)
+                       canvas.print_lines, floor)
 
 
 #: Restored pixels a run of pages holds at most before Tesseract reads them (eight 300 dpi A4
@@ -209,10 +220,12 @@ def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
                   for (_, _, canvas, _), read in zip(pending, reads, strict=True)]
         agains = _reread_run([(restored, first) for (_, restored, _, _), first in zip(pending, firsts, strict=True)],
                              options, know, what=what)
+        floored = _floor_run([(restored, again) for (_, restored, _, _), again in zip(pending, agains, strict=True)],
+                             options, know, what=what)
         share = (time.perf_counter() - started) / len(pending)
-        for (i, restored, canvas, spent), again in zip(pending, agains, strict=True):
+        for (i, restored, canvas, spent), (again, floor) in zip(pending, floored, strict=True):
             out[i] = again if isinstance(again, Exception) else _attempt(
-                lambda: _save(jobs[i], restored, again, spent + share, canvas.print_lines))
+                lambda: _save(jobs[i], restored, again, spent + share, canvas.print_lines, floor))
         pending.clear()
 
     held = 0
@@ -282,6 +295,32 @@ def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options
     return _second_looks(pages, out, options, know, what=what)
 
 
+def _floor_run(pages: list[tuple[RestoredPage, Reread | Exception]], options: TesseractOptions, know: Knowledge,
+               *, what: str) -> list[tuple[Reread | Exception, tuple[FloorDecision, ...]]]:
+    """The floor under each page's reading (:mod:`ocr.floor`): the run's lines in doubt read from the pages as
+    scanned, with one Tesseract run, and kept where Tesseract is surer of them.
+
+    Should planning or reading fail in an unforeseen way, the pages keep their reading as it was.
+    """
+    plans = [_attempt(lambda r=restored, a=again: plan_floor(r.plain, a.result, know, options.lang))
+             if isinstance(again, Reread) else None for restored, again in pages]
+    canvases = [c for plan in plans if isinstance(plan, FloorPlan) for c in plan.canvases]
+    reads = _attempt(lambda: read_canvases(canvases, options, what=f"{what} (floor)")) if canvases else []
+    if isinstance(reads, Exception):
+        _log.warning("the floor under %s was not read: %s", what, reads)
+        return [(again, ()) for _, again in pages]
+    left = iter(reads)
+    out: list[tuple[Reread | Exception, tuple[FloorDecision, ...]]] = []
+    for (_, again), plan in zip(pages, plans, strict=True):
+        if not isinstance(plan, FloorPlan) or not isinstance(again, Reread):
+            out.append((again, ()))
+            continue
+        mine = [next(left) for _ in plan.canvases]
+        applied = _attempt(lambda p=plan, a=again, m=mine: apply_floor(p, a.result, m))
+        out.append((again, ()) if isinstance(applied, Exception) else (replace(again, result=applied[0]), applied[1]))
+    return out
+
+
 def _second_looks(pages: list[tuple[RestoredPage, OcrResult | Exception]], rereads: list[Reread | Exception],
                   options: TesseractOptions, know: Knowledge, *, what: str) -> list[Reread | Exception]:
     """The lines the run's checks doubted read again with every variant, in one more Tesseract run per language.
@@ -314,7 +353,8 @@ def _second_looks(pages: list[tuple[RestoredPage, OcrResult | Exception]], rerea
     return out
 
 
-def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float, print_lines: int) -> PageOutcome:
+def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float, print_lines: int,
+          floor: Sequence[FloorDecision] = ()) -> PageOutcome:
     """Write a page's derived files (restored image, words) and say what reading it gave."""
     started = time.perf_counter()
     s = job.settings
@@ -327,7 +367,7 @@ def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float, pri
     words_path = folder / f"{stem}_words.json"
     write_atomic(image_path, _encode_jpeg(restored.image))
     hand = hand_fields(restored.image, result, knowledge(s), digit_model(s))
-    write_atomic(words_path, _words_json(result, hand))
+    write_atomic(words_path, _words_json(result, hand, floor))
     return PageOutcome(
         page_no=job.page_no,
         text=result.text,
@@ -336,7 +376,7 @@ def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float, pri
         word_count=len(result.words),
         rotation=restored.rotation,
         skew_deg=restored.skew_deg,
-        steps=_steps(restored, again),
+        steps=_steps(restored, again, floor),
         image_path=str(image_path),
         words_path=str(words_path),
         seconds=spent + time.perf_counter() - started,
@@ -361,13 +401,15 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _words_json(result: OcrResult, hand: Sequence[HandField] = ()) -> bytes:
+def _words_json(result: OcrResult, hand: Sequence[HandField] = (), floor: Sequence[FloorDecision] = ()) -> bytes:
     # vars(), not asdict(): the fields are plain values, and asdict copies each one deeply (8 ms a page).
     # Tesseract's own words are kept beside the corrected ones: post-correction is a recorded layer;
-    # the digit reader's readings of the handwritten fields are a layer of their own.
+    # the digit reader's readings of the handwritten fields are a layer of their own; so is every
+    # line the floor judged, whichever reading it kept.
     return json.dumps({"words": [vars(w) for w in result.words],
                        "tesseract": [vars(w) for w in result.tesseract],
-                       "hand": [h.to_json() for h in hand]}, ensure_ascii=False).encode()
+                       "hand": [h.to_json() for h in hand],
+                       "decisions": [d.to_json() for d in floor]}, ensure_ascii=False).encode()
 
 
 def load_hand(path: str | Path | None) -> tuple[HandField, ...]:

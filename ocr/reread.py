@@ -83,7 +83,7 @@ import numpy as np
 
 from ocr.postcorrect import Knowledge
 from ocr.swollen import swollen_digits
-from ocr.tesseract import OcrResult, OcrWord, words_to_text
+from ocr.tesseract import OcrResult, OcrWord, replace_line, words_to_text
 from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_date_detail, parse_number, unknown_codes
@@ -409,17 +409,7 @@ def _placed(result: OcrResult, line: HeaderLine) -> HeaderLine:
 
 def _put_back(result: OcrResult, line: HeaderLine, new: list[OcrWord]) -> OcrResult:
     """``result`` with ``line``'s words replaced by ``new`` (given the line's place in the reading order)."""
-    key = _place(line)
-    new = [replace(w, block=key[0], par=key[1], line=key[2]) for w in _with_marks(new, line.words)]
-    words: list[OcrWord] = []
-    for w in result.words:
-        if (w.block, w.par, w.line) == key:
-            if new:
-                words += new
-                new = []
-            continue
-        words.append(w)
-    return replace(result, text=words_to_text(words), words=tuple(words))
+    return replace_line(result, _place(line), _with_marks(new, line.words))
 
 
 # --------------------------------------------------------------------------

@@ -57,6 +57,9 @@ class RestoredPage:
     skew_deg: float = 0.0
     rotation: int = 0  # degrees clockwise applied to make the page upright
     steps: tuple[str, ...] = field(default_factory=tuple)
+    #: The page as scanned (plain gray, nothing cleaned) cropped, turned and deskewed as ``image`` is, when
+    #: asked for: what the floor under the reading reads a doubtful line from (:mod:`ocr.floor`).
+    plain: np.ndarray | None = None
 
 
 #: How much brighter blue must be than red (or, for violet, twice this than green) for pen ink.
@@ -701,7 +704,7 @@ def reading_score(words: Iterable[tuple[str, float]]) -> float:
 
 
 def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: TesseractOptions,
-                 pen: np.ndarray | None = None) -> RestoredPage:
+                 pen: np.ndarray | None = None, plain: np.ndarray | None = None) -> RestoredPage:
     """Run every restoration step on one page.
 
     Args:
@@ -710,6 +713,9 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
         options: Which steps to run and their bounds.
         tesseract: Options for the orientation check through the wrapper.
         pen: The pen half of :func:`split_ink` when ``image`` is already gray.
+        plain: The page as scanned in plain gray (the size of ``image``): it
+            is cropped, turned and deskewed with the page, nothing else, and
+            kept as :attr:`RestoredPage.plain`.
 
     Returns:
         The restored grayscale page with the skew and rotation applied, the
@@ -719,14 +725,14 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
         image, pen = split_ink(image)
     gray = image
     if not options.enabled:
-        return RestoredPage(image=gray if pen is None else cv2.min(gray, pen), steps=("gray",))
+        return RestoredPage(image=gray if pen is None else cv2.min(gray, pen), steps=("gray",), plain=plain)
     steps = ["gray"]
     gray, box = crop_paper(gray)
     if box[0] or box[1]:
         steps.append("crop")
-    if pen is not None:
-        x, y, w, h = box
-        pen = pen[y : y + h, x : x + w]
+    x, y, w, h = box
+    pen = pen[y : y + h, x : x + w] if pen is not None else None
+    plain = plain[y : y + h, x : x + w] if plain is not None else None
     gray = remove_holes(gray)
     gray = normalize_background(gray)
     steps += ["holes", "normalize"]
@@ -738,14 +744,14 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
     rotation = 0
     if options.detect_orientation and coarse_orientation(gray) == 90:
         gray = rotate_quarter(gray, 90)
-        pen = rotate_quarter(pen, 90) if pen is not None else None
+        pen, plain = (rotate_quarter(a, 90) if a is not None else None for a in (pen, plain))
         rotation = 90
         steps.append("turn90")
     skew = estimate_skew(gray, options.max_skew_deg)
     level = gray
     if abs(skew) >= 0.1:
         gray = rotate(gray, skew)
-        pen = rotate(pen, skew) if pen is not None else None
+        pen, plain = (rotate(a, skew) if a is not None else None for a in (pen, plain))
         steps.append(f"deskew{skew:+.2f}")
     if options.detect_orientation:
         from ocr.tesseract import detect_orientation
@@ -762,10 +768,10 @@ def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: Tesserac
         if upside_down(ascender_ratio(view), lambda: detect_orientation(view, tesseract, what="orientation"),
                        both_ways):
             gray = rotate_quarter(gray, 180)
-            pen = rotate_quarter(pen, 180) if pen is not None else None
+            pen, plain = (rotate_quarter(a, 180) if a is not None else None for a in (pen, plain))
             rotation = (rotation + 180) % 360
             steps.append("flip180")
     if pen is not None:
         gray = _with_pen(gray, pen)
         steps.append("pen")
-    return RestoredPage(image=gray, skew_deg=skew, rotation=rotation, steps=tuple(steps))
+    return RestoredPage(image=gray, skew_deg=skew, rotation=rotation, steps=tuple(steps), plain=plain)

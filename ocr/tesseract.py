@@ -34,7 +34,7 @@ from sohoa.errors import (
 )
 from sohoa.settings import TesseractOptions
 
-__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text"]
+__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line"]
 
 TESSERACT = "tesseract"
 
@@ -201,6 +201,20 @@ def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
         else:
             lines[-1] += " " + w.text
     return "\n".join(lines).strip()
+
+
+def replace_line(result: OcrResult, key: tuple[int, int, int], new: Sequence[OcrWord]) -> OcrResult:
+    """``result`` with the words of line ``key`` (Tesseract's block, paragraph, line) replaced by ``new``,
+    in that line's place in the reading order."""
+    placed = [replace(w, block=key[0], par=key[1], line=key[2]) for w in new]
+    words: list[OcrWord] = []
+    for w in result.words:
+        if (w.block, w.par, w.line) == key:
+            words += placed
+            placed = []
+            continue
+        words.append(w)
+    return replace(result, text=words_to_text(words), words=tuple(words))
 
 
 #: A gap between two words of one line wider than this many times the line's word height

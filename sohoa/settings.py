@@ -37,6 +37,9 @@ class RestoreOptions(BaseModel):
     enabled: bool = True
     detect_orientation: bool = True
     max_skew_deg: float = Field(10.0, ge=0, le=45)
+    #: Lines read in doubt are read again from the page as scanned, and that reading kept where
+    #: Tesseract is surer of it (:mod:`ocr.floor`).
+    floor: bool = True
 
 
 class Limits(BaseModel):
