@@ -1,7 +1,8 @@
 """Pages from file to text: load → restore → OCR → derived files.
 
 A page is read one way (restoration, zones in reading order on one canvas,
-the header's number and date lines again when unclear), by the same steps
+the header's number and date lines again when unclear, the lines in doubt
+again from the page as scanned: :mod:`ocr.floor`), by the same steps
 in :func:`restore_and_read` (one page: ``sohoa ocr``, ``bench/ocr_quality.py``)
 and :func:`read_pages` (the stage the ingest flow runs on a run of pages,
 whose canvases one Tesseract process reads). :class:`PageJob` is the one
@@ -96,7 +97,8 @@ class PageReading:
 
     @property
     def steps(self) -> tuple[str, ...]:
-        """Restoration steps, then the header lines read again (or checked), replaced or doubted."""
+        """Restoration steps, then the header lines read again (or checked), replaced or doubted, then the
+        lines the floor took from the page as scanned (``floor-N``)."""
         return _steps(self.restored, self.reread, self.floor)
 
 
@@ -183,7 +185,8 @@ def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what
 
 
 #: Restored pixels a run of pages holds at most before Tesseract reads them (eight 300 dpi A4
-#: pages; a 600 dpi A3 page, 70 million pixels, goes alone).
+#: pages; a 600 dpi A3 page, 70 million pixels, goes alone). Each page also holds its plain scan
+#: for the floor (:attr:`ocr.restore.RestoredPage.plain`), as many pixels again.
 BATCH_PIXELS = 80_000_000
 
 
