@@ -199,12 +199,35 @@ def _white_at_full_size(gray: np.ndarray, bands: list[tuple[int, int]], found: t
     """Whether the rows of ``bands`` (quarter-size) leave a white strip ``need`` pixels wide in ``gray``
     around the gutter ``found`` (``(lines, left, right)`` on the quarter-size view)."""
     _, left, right = found
-    top, bottom = bands[0][0] * factor, bands[-1][1] * factor
+    # The bands in the order given: a footer's run goes from the bottom up.
+    top, bottom = min(t for t, _ in bands) * factor, max(b for _, b in bands) * factor
     x0, x1 = max(0, (left - 1) * factor), min(gray.shape[1], (right + 2) * factor)
     white = ~(gray[top:bottom, x0:x1] < _GUTTER_INK).any(axis=0)
     run = best = 0
     for w in white:
         run = run + 1 if w else 0
+        best = max(best, run)
+    return best >= need
+
+
+#: A gutter found on the layout's small view stands when, at full size, a strip of its columns is white on
+#: at least this share of its lines (:func:`_white_lines`): a signature's flourish may cross it on a line
+#: of a footer; the letters of body lines cross every column of it on most lines (their spaces do not
+#: line up).
+WHITE_LINES = 0.75
+
+
+def _white_lines(gray: np.ndarray, bands: list[tuple[int, int]], found: tuple[int, int, int], factor: int,
+                 need: float) -> bool:
+    """Whether ``need`` neighbouring columns around the gutter ``found`` (quarter-size) are each white at full
+    size in ``gray`` on :data:`WHITE_LINES` of ``bands`` or more (:func:`_white_at_full_size` asks it of
+    every row at once)."""
+    _, left, right = found
+    x0, x1 = max(0, (left - 1) * factor), min(gray.shape[1], (right + 2) * factor)
+    white = np.mean([~(gray[t * factor : b * factor, x0:x1] < _GUTTER_INK).any(axis=0) for t, b in bands], axis=0)
+    run = best = 0
+    for share in white >= WHITE_LINES:
+        run = run + 1 if share else 0
         best = max(best, run)
     return best >= need
 
@@ -249,6 +272,9 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     if found and line_h and found[2] - found[1] < WIDE_GUTTER_LINES * line_h and not _white_at_full_size(
             gray, top_bands[: found[0]], found, factor, GUTTER_LINES * line_h * factor):
         found = _gutter(ink, letters, top_bands, line_h=line_h)
+    if found and line_h and not _white_lines(gray, top_bands[: found[0]], found, factor,
+                                             GUTTER_LINES * line_h * factor):
+        found = None  # the first lines of a monospace continuation page, cut mid-word (see the footer's)
     used = 0
     if found:
         used, left, right = found
@@ -262,6 +288,12 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     # The footer's gutter is wide (the signature sits far right); a hole eaten
     # down through the body makes a narrow one, which must not split the body.
     found = _gutter(ink, letters, bottom_bands, min_gutter=0.06, line_h=line_h)
+    # Body lines of a thin monospace face, which the opening erases at this size, leave a wide "gutter"
+    # only here: taken, it cut a page's last lines mid-word ("điện t" | "ử của Sở") and read them as a
+    # footer's two columns. A footer's gutter is white at full size too, on most of its lines.
+    if found and line_h and not _white_lines(gray, bottom_bands[: found[0]], found, factor,
+                                             GUTTER_LINES * line_h * factor):
+        found = None
     if found:
         count, left, right = found
         first = bottom_bands[count - 1]

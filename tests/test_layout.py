@@ -251,3 +251,48 @@ def test_a_faded_body_line_is_not_split_as_the_footer(size: int, fill: int) -> N
     footer = find_zones(page).footer
     assert footer is not None and 300 + 7 * 70 + size < footer.top <= footer_top
     assert 700 < footer.x < 1250  # between "Nơi nhận" and the signer
+
+
+MONO = FONT.replace("Serif", "Mono")
+#: Justified lines of a typewriter face, as on a continuation page (no header, no footer).
+MONO_BODY = ["Căn cứ Thông tư liên tịch số 35/2008/TTLT-BGDĐT-BNV ngày",
+             "14/7/2008 của Bộ Giáo dục và Đào tạo, Bộ Nội vụ hướng dẫn chức",
+             "Kết quả giải quyết thủ tục hành chính được công khai tại",
+             "trụ sở và trên trang thông tin điện tử của Sở theo quy định.",
+             "Tổ chức, cá nhân có liên quan có trách nhiệm sử dụng kết",
+             "quả giải quyết thủ tục hành chính đúng mục đích, không được"]
+
+
+def _light_monospace_page(size: int, fill: int, width: int = 1312) -> np.ndarray:
+    """A 150 dpi page of justified monospace body lines in light print."""
+    font = ImageFont.truetype(MONO, size)
+    img = Image.new("L", (width, 1824), 255)
+    d = ImageDraw.Draw(img)
+    pool = " ".join(MONO_BODY).split()
+    rng = np.random.default_rng(size + fill)
+    for i in range(40):
+        # Lines of running text: no two alike, so their spaces do not line up down the page.
+        words: list[str] = []
+        while d.textlength(" ".join(words), font=font) < 0.97 * (width - 300):  # a full line, then justified
+            words.append(str(rng.choice(pool)))
+        words.pop()
+        gap = (width - 300 - sum(d.textlength(w, font=font) for w in words)) / (len(words) - 1)
+        x = 150.0
+        for word in words:
+            d.text((x, 60 + i * int(size * 1.9)), word, font=font, fill=fill)
+            x += d.textlength(word, font=font) + gap
+    return np.asarray(img).copy()
+
+
+_ALIGNED = pytest.mark.xfail(strict=True, reason="a run of three lines whose spaces line up at full size too "
+                             "still looks like a header's gutter")
+
+
+@pytest.mark.parametrize(("size", "fill"), [(20, 150), (24, 120), (18, 150),
+                                            pytest.param(20, 120, marks=_ALIGNED), pytest.param(22, 100, marks=_ALIGNED)])
+def test_light_monospace_lines_are_not_cut_into_columns(size: int, fill: int) -> None:
+    """The thin strokes of a typewriter face are opened away on the layout's small view, where justified
+    lines then leave a wide "gutter": the lines were cut mid-word ("điện t" | "ử của Sở") and read as a
+    header's or footer's two columns. A gutter must be white at full size too."""
+    zones = find_zones(_light_monospace_page(size, fill))
+    assert zones.header is None and zones.footer is None, zones
