@@ -202,12 +202,16 @@ def _white_at_full_size(gray: np.ndarray, bands: list[tuple[int, int]], found: t
     # The bands in the order given: a footer's run goes from the bottom up.
     top, bottom = min(t for t, _ in bands) * factor, max(b for _, b in bands) * factor
     x0, x1 = max(0, (left - 1) * factor), min(gray.shape[1], (right + 2) * factor)
-    white = ~(gray[top:bottom, x0:x1] < _GUTTER_INK).any(axis=0)
+    return _longest_run(~(gray[top:bottom, x0:x1] < _GUTTER_INK).any(axis=0)) >= need
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    """The length of the longest run of true values in ``flags``."""
     run = best = 0
-    for w in white:
-        run = run + 1 if w else 0
+    for flag in flags:
+        run = run + 1 if flag else 0
         best = max(best, run)
-    return best >= need
+    return best
 
 
 #: A gutter found on the layout's small view stands when, at full size, a strip of its columns is white on
@@ -225,11 +229,7 @@ def _white_lines(gray: np.ndarray, bands: list[tuple[int, int]], found: tuple[in
     _, left, right = found
     x0, x1 = max(0, (left - 1) * factor), min(gray.shape[1], (right + 2) * factor)
     white = np.mean([~(gray[t * factor : b * factor, x0:x1] < _GUTTER_INK).any(axis=0) for t, b in bands], axis=0)
-    run = best = 0
-    for share in white >= WHITE_LINES:
-        run = run + 1 if share else 0
-        best = max(best, run)
-    return best >= need
+    return _longest_run(white >= WHITE_LINES) >= need
 
 
 def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
