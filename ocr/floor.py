@@ -42,9 +42,9 @@ __all__ = ["DOUBT_CONF", "MARGIN", "MIN_CONF", "MAX_SHARE", "COVER", "FloorDecis
 
 #: A line with a word read below this confidence is in doubt.
 DOUBT_CONF = 80.0
-#: The plain reading's mean word confidence must be this many points above the restored reading's. On
-#: the clean and mild pages of a generated set (seed 89, 41 pages, 188 lines in doubt) a plain crop read
-#: more surely by 0 points was closer to the truth 14 times and further 21; by 15 points, 5 and 2.
+#: The plain reading's mean word confidence must be this many points above the restored reading's: on
+#: generated clean and mild pages a plain crop read only a little more surely was as often further from
+#: the truth as closer (docs/benchmarks.md, "a floor under the reading").
 MARGIN = 15.0
 #: ... and none of its words below this (a line the scan's stain still garbles is no floor).
 MIN_CONF = 60.0
