@@ -425,6 +425,15 @@ def _unit_without_name(line: str) -> bool:
                              for u in _UNITS)
 
 
+def _place_without_committee(line: str) -> bool:
+    """A body's parent line read as its place alone ("QUẬN LÊ CHÂN" over "PHÒNG GIÁO DỤC - ĐÀO TẠO"): damage
+    ate the "UBND" that opens it. A party committee is named so ("TỈNH ỦY BẮC GIANG"); the place under an
+    "ỦY BAN NHÂN DÂN" line is a second line, not a parent."""
+    words = fold(line).strip(_EDGE_PUNCT).split()
+    return any(words[: len(u.split())] == u.split() and len(words) > len(u.split())
+               and words[len(u.split())] != "uy" for u in _UNITS)
+
+
 def _one_word_district(folded: str) -> bool:
     """A district named by one word ("HUYỆN THỦ"): what a stain left of "HUYỆN THỦY NGUYÊN" (a huyện's
     or quận's name has two syllables or more; "QUẬN 1" is a number)."""
@@ -503,6 +512,8 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
             notes.append(f"issuer line '{h.read}' is not clearly read (no header line the profile knows)")
         if _unit_without_name(h.read):
             notes.append(f"issuer line '{h.read}' ends in a unit without its name (a word lost?)")
+        if h is lines[0] and len(lines) > 1 and _place_without_committee(h.read):
+            notes.append(f"issuer line '{h.read}' names a place without its committee ('UBND' lost?)")
         if k is not None and k.body is not None and (longer := _one_word_longer(h.read, k.body)):
             notes.append(f"issuer line '{h.read}' may have lost a word: the body is also printed '{longer}'")
     alone = fold(lines[-1].value)

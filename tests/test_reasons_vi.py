@@ -127,6 +127,7 @@ _WRITTEN: list[tuple[str, tuple[str, ...]]] = [
      ("'UBND TỈNH HẢI DƯƠNG'", "'UBND TỈNH HẢI PHÒNG'")),
     ("issuer line 'UBN TÌNH HẢ' is not clearly read (no header line the profile knows)", ("'UBN TÌNH HẢ'",)),
     ("issuer line 'UBND TỈNH' ends in a unit without its name (a word lost?)", ("'UBND TỈNH'",)),
+    ("issuer line 'QUẬN LÊ CHÂN' names a place without its committee ('UBND' lost?)", ("'QUẬN LÊ CHÂN'",)),
     ("issuer line 'SỞ GIÁO DỤC ĐÀO TẠO' may have lost a word: the body is also printed 'SỞ GIÁO DỤC VÀ ĐÀO TẠO'",
      ("'SỞ GIÁO DỤC ĐÀO TẠO'", "'SỞ GIÁO DỤC VÀ ĐÀO TẠO'")),
     ("issuer 'ỦY BAN NHÂN DÂN' names no place (a header line lost?)", ("'ỦY BAN NHÂN DÂN'",)),

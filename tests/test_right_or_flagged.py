@@ -241,6 +241,20 @@ def test_a_header_line_ending_in_a_unit_without_its_name_is_flagged() -> None:
     assert not read_issuer("UBND TỈNH KHÁNH HÒA\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1/SGDĐT-KT\n", DEFAULT).notes
 
 
+def test_a_parent_line_read_as_its_place_alone_is_flagged() -> None:
+    """"QUẬN LÊ CHÂN" over "PHÒNG GIÁO DỤC - ĐÀO TẠO" is what damage left of "UBND QUẬN LÊ CHÂN" (seed 92):
+    kept as read, flagged. The place under "ỦY BAN NHÂN DÂN" and a party committee are printed so."""
+    for header in ("QUẬN LÊ CHÂN\nPHÒNG GIÁO DỤC - ĐÀO TẠO", "TỈNH KHÁNH HÒA\nSỞ GIÁO DỤC VÀ ĐÀO TẠO",
+                   "THÀNH PHỐ ĐÀ NẴNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO"):
+        got = read_issuer(f"{header}\nSố: 1/QĐ-PGDĐT\n", DEFAULT)
+        assert got.value == header.replace("\n", " / ")
+        assert any("without its committee" in n for n in got.notes), got
+    for header in ("ỦY BAN NHÂN DÂN\nTỈNH KHÁNH HÒA", "UBND QUẬN LÊ CHÂN\nPHÒNG GIÁO DỤC - ĐÀO TẠO",
+                   "TỈNH ỦY KHÁNH HÒA\nBAN TỔ CHỨC"):
+        got = read_issuer(f"{header}\nSố: 1/QĐ-UBND\n", DEFAULT)
+        assert not any("without its committee" in n for n in got.notes), got
+
+
 def test_a_person_is_the_labelled_name_not_a_capitalised_phrase_after_it() -> None:
     families = DEFAULT.folded_families
     # "có" read with a capital after the name in running text: the labelled name is not outvoted

@@ -128,6 +128,8 @@ REASONS_VI: tuple[tuple[re.Pattern[str], str], ...] = tuple(_template(en, vi) fo
      "dòng cơ quan ban hành '{read}' đọc không rõ (không khớp dòng nào trong cấu hình)"),
     ("issuer line '{read}' ends in a unit without its name (a word lost?)",
      "dòng cơ quan ban hành '{read}' có cấp hành chính mà thiếu tên địa danh (mất một chữ?)"),
+    ("issuer line '{read}' names a place without its committee ('UBND' lost?)",
+     "dòng cơ quan ban hành '{read}' ghi địa danh mà thiếu 'UBND' (mất một chữ?)"),
     ("issuer line '{read}' may have lost a word: the body is also printed '{longer}'",
      "dòng cơ quan ban hành '{read}' có thể bị mất một chữ: tên cơ quan này còn được in là '{longer}'"),
     ("issuer '{issuer}' names no place (a header line lost?)",
