@@ -46,7 +46,7 @@ from pipeline.profile import Profile, load_profile
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown
-from sohoa.errors import InputError, OriginalChangedError, failure_reason, is_retryable
+from sohoa.errors import ExitCode, InputError, OriginalChangedError, failure_reason, is_retryable
 from sohoa.settings import Settings
 
 __all__ = ["FileJob", "IngestSummary", "PageFailure", "build_file_records", "ingest_batch", "page_runs", "read_pages",
@@ -89,9 +89,10 @@ class IngestSummary:
     indexed: int = 0
 
     @property
-    def exit_code(self) -> int:
-        """0 when everything was processed, 2 when files or pages were set aside or an original changed."""
-        return 2 if self.quarantined or self.pages_failed or self.originals_changed else 0
+    def exit_code(self) -> ExitCode:
+        """OK when everything was processed, INCOMPLETE when files or pages were set aside or an original
+        changed."""
+        return ExitCode.INCOMPLETE if self.quarantined or self.pages_failed or self.originals_changed else ExitCode.OK
 
 
 def _retry_transient(task_obj: object, task_run: object, state: object) -> bool:

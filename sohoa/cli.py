@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sohoa import __version__
-from sohoa.errors import InputError, SohoaError
+from sohoa.errors import ExitCode, InputError, SohoaError
 from sohoa.settings import RestoreOptions, Settings, TesseractOptions
 
 if TYPE_CHECKING:
@@ -354,7 +354,7 @@ def cmd_ocr(args: argparse.Namespace) -> int:
         print(json.dumps({"file": str(args.file), "pages": pages}, ensure_ascii=False, indent=2))
     else:
         sys.stdout.write("\f".join(str(p["text"]) for p in pages) + "\n")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -387,7 +387,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for r in out:
             print(f"trang {r['pages']}: {r['type']} ({r['confidence']:.2f}) số {r['number'] or '?'} "
                   f"ngày {r['date'] or '?'} — {r['subject'] or '?'} — {r['status']}")
-    return 0
+    return ExitCode.OK
 
 
 # -- search, report, reindex --------------------------------------------------
@@ -423,7 +423,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"query": args.query, "total": result.total, "total_capped": result.total_capped,
                           "hits": rows}, ensure_ascii=False, indent=2))
-        return 0
+        return ExitCode.OK
     labels = PROCEDURE_LABELS[args.lang]
     more = ("hơn " if args.lang == "vi" else "more than ") if result.total_capped else ""
     print(f"{more}{result.total} kết quả" if args.lang == "vi" else f"{more}{result.total} results")
@@ -432,7 +432,7 @@ def cmd_search(args: argparse.Namespace) -> int:
               f"{r['issue_date'] or '?'} | {STATUS_LABELS[args.lang][str(r['status'])]}")
         print(f"  {r['location'] or r['batch']} · {r['path']} trang {r['pages']}")
         print(f"  {r['snippet']}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -443,12 +443,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print("sohoa: error: --from is after --to", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     binary = args.format in BINARY_FORMATS
     if binary and not args.out and sys.stdout.isatty():
         print(f"sohoa: error: --format {args.format} is binary: give --out FILE or redirect the output",
               file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     with Ledger(settings.ledger_target) as ledger:
         report = build_report(ledger, args.as_of or args.date_to or dt.date.today(), lang=args.lang,
                               batch=args.batch, date_from=args.date_from, date_to=args.date_to)
@@ -460,7 +460,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-    return 0
+    return ExitCode.OK
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -485,7 +485,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
             todo, gone = ledger.index_backlog()
             ledger.mark_indexed(todo, gone)
     print(f"{n} records indexed into {url}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -496,7 +496,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     settings = _settings(args)
     digits = _train_digits(settings)
     types = _train_types(settings, args.min_examples)
-    return 0 if digits or types else 1
+    return ExitCode.OK if digits or types else ExitCode.FAILED
 
 
 def _train_digits(settings: Settings) -> bool:
@@ -588,7 +588,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not args.keys and not args.batch:
         print("sohoa pdf: cần KEY hoặc --batch (give record keys or --batch)", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     args.out.mkdir(parents=True, exist_ok=True)
     written, problems = 0, 0
     with Ledger(settings.ledger_target) as ledger:
@@ -612,7 +612,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
             written += 1
             print(path)
     print(f"{written} tệp PDF đã ghi (PDF files written)", file=sys.stderr)
-    return 2 if problems else 0
+    return ExitCode.INCOMPLETE if problems else ExitCode.OK
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -622,7 +622,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     settings = _settings(args)
     result = run_backup(plan_backup(settings, args.dest))
     print(backup_summary(result, settings.data_dir, args.lang))
-    return 0
+    return ExitCode.OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -631,7 +631,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     result = run_restore(args.src, _settings(args), force=args.force)
     print(restore_summary(result, args.src, args.lang), file=sys.stdout if result.ok else sys.stderr)
-    return 0 if result.ok else 1
+    return ExitCode.OK if result.ok else ExitCode.FAILED
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -645,7 +645,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                                  if args.trusted_proxy else {})})
         settings = settings.model_copy(update={"web": web})
     serve(settings, host=args.host, port=args.port)
-    return 0
+    return ExitCode.OK
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -686,10 +686,10 @@ def cmd_user(args: argparse.Namespace) -> int:
                 print(f"{u.name}\t{u.role}\t{'active' if u.active else 'disabled'}")
     except AuthError as exc:
         print(f"sohoa: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     finally:
         store.close()
-    return 0
+    return ExitCode.OK
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -709,7 +709,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             for problem in check.problems:
                 print(f"{path}: {problem}", file=sys.stderr)
             print(f"{check.lines} lines, last hash {check.head}: {'ok' if check.ok else 'BROKEN'}")
-            return 0 if check.ok else 1
+            return ExitCode.OK if check.ok else ExitCode.FAILED
         if args.audit_command == "export":
             data = audit_csv(store, AuditFilter(user=args.user, record=args.record, since=args.since,
                                                 until=args.until), args.lang)
@@ -717,13 +717,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 args.out.write_bytes(data)
             else:
                 sys.stdout.buffer.write(data)
-            return 0
+            return ExitCode.OK
         days = args.days if args.days is not None else settings.web.audit_retention_days
         if days < 1:
             raise SohoaError("audit prune: --days must be at least 1")
         gone = store.audit.prune(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days), "cli")
         print(f"{gone} lines older than {days} days removed")
-        return 0
+        return ExitCode.OK
     finally:
         store.close()
 
@@ -740,7 +740,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
             print(f"{profile.files[-1]}: {problem}")
         print(f"profile {profile.name}: {'ok' if not problems else f'{len(problems)} problem(s)'}"
               f" ({', '.join(str(f) for f in profile.files)})")
-        return 1 if problems else 0
+        return ExitCode.FAILED if problems else ExitCode.OK
     profile = load_profile(settings.profile)
     if args.profile_command == "show":
         summary = profile.summary()
@@ -758,7 +758,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
             for key, value in summary.items():
                 if key not in ("name",):
                     print(f"  {key}: {value}")
-        return 0
+        return ExitCode.OK
     from pipeline.ledger import Ledger
     from pipeline.profile_learn import learn_profile
 
@@ -766,7 +766,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         out, added = learn_profile(profile, ledger, args.out, args.name)
     print(f"{out}: {added['issuers']} issuer(s) and {added['schools']} school(s) from "
           f"{added['records']} approved record(s), extending {profile.name}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
@@ -787,7 +787,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     for p in summary.pages:
         print(f"{p.path} trang {p.page_no}: chất lượng {p.old_quality} -> {p.new_quality}; giữ: {p.kept}")
     print(f"{summary.improved}/{len(summary.pages)} trang đọc tốt hơn; {summary.records_written} hồ sơ ghi lại.")
-    return 2 if any(p.kept.startswith("failed") for p in summary.pages) else 0
+    return ExitCode.INCOMPLETE if any(p.kept.startswith("failed") for p in summary.pages) else ExitCode.OK
 
 
 def cmd_prefect_server(args: argparse.Namespace) -> int:
@@ -799,14 +799,14 @@ def cmd_prefect_server(args: argparse.Namespace) -> int:
     if args.server_command == "stop":
         stopped = stop_shared(settings.data_dir)
         print(f"Đã dừng máy chủ Prefect của {settings.data_dir} / stopped" if stopped else none)
-        return 0 if stopped else 1
+        return ExitCode.OK if stopped else ExitCode.FAILED
     status = shared_status(settings.data_dir)
     if status is None:
         print(none)
-        return 1
+        return ExitCode.FAILED
     print(f"{status['url']} (pid {status['pid']}; tự dừng sau {float(status.get('idle_s', 0)) / 60:g} phút "
           "không dùng / stops after that many idle minutes)")
-    return 0
+    return ExitCode.OK
 
 
 COMMANDS = {
@@ -849,10 +849,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except SohoaError as exc:
         print(f"sohoa: error: {exc}", file=sys.stderr)
-        return 1 if exc.exit_code not in (1, 2) else exc.exit_code
+        return exc.exit_code if exc.exit_code in (ExitCode.FAILED, ExitCode.INCOMPLETE) else ExitCode.FAILED
     except KeyboardInterrupt:
         print("sohoa: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
 
 
 def run() -> None:

@@ -7,6 +7,8 @@ corrupt scan is never retried.
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 __all__ = [
     "SohoaError",
     "InputError",
@@ -25,16 +27,30 @@ __all__ = [
     "IndexUnavailableError",
     "IndexSchemaError",
     "ConfigError",
+    "ExitCode",
     "failure_reason",
     "is_retryable",
 ]
+
+
+class ExitCode(IntEnum):
+    """What the ``sohoa`` command's exit status says (the README gives each command's)."""
+
+    OK = 0
+    #: The command failed, or what it checks does not hold (a profile with problems, no server running).
+    FAILED = 1
+    #: The command did its work but set some of it aside: files quarantined, pages failed, an original
+    #: changed, a record unknown; the rest is done.
+    INCOMPLETE = 2
+    #: Stopped by the user (Ctrl-C: 128 + SIGINT).
+    INTERRUPTED = 130
 
 
 class SohoaError(Exception):
     """Base of every error sohoa raises on purpose."""
 
     retryable: bool = False
-    exit_code: int = 1
+    exit_code: ExitCode = ExitCode.FAILED
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
         super().__init__(message)
@@ -50,7 +66,7 @@ class SohoaError(Exception):
 class InputError(SohoaError):
     """A file that cannot be processed as given (quarantined, never retried)."""
 
-    exit_code = 2
+    exit_code = ExitCode.INCOMPLETE
 
 
 class EmptyFileError(InputError):

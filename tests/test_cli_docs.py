@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,14 @@ def test_global_options_and_variables_are_documented() -> None:
 def test_help_runs(name: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "sohoa.cli", name, "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "usage: sohoa" in proc.stdout
+
+
+def test_the_exit_statuses_the_readme_gives_are_the_commands() -> None:
+    """The README's exit statuses are :class:`sohoa.errors.ExitCode`'s, and an input error's is INCOMPLETE."""
+    from sohoa.errors import ExitCode, InputError, SohoaError
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    line = next(par for par in readme.split("\n\n") if par.startswith("Exit status"))
+    assert [int(code) for code in re.findall(r"\b(\d+)\s+(?:done|failed|interrupted)", line)] == [0, 1, 2, 130]
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 130]
+    assert InputError("x").exit_code is ExitCode.INCOMPLETE and SohoaError("x").exit_code is ExitCode.FAILED
