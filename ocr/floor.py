@@ -5,7 +5,7 @@ header thinned by the background's normalisation, a letter at the edge taken
 for a stain, a seal's ring taken off with the print it crossed. Plain
 Tesseract reads such a line from the scan as it is. So, after the page is
 read (and its header lines read again, :mod:`ocr.reread`), every line in
-doubt — a word below :data:`DOUBT_CONF` — is cut out of the page as
+doubt — a word below :data:`LINE_DOUBT_CONF` — is cut out of the page as
 scanned (:attr:`ocr.restore.RestoredPage.plain`: plain gray, cropped,
 turned and deskewed as the restored page is, nothing cleaned) and read
 again; the plain reading replaces the restored one only when Tesseract's
@@ -37,11 +37,11 @@ from ocr.reread import header_lines
 from ocr.tesseract import OcrResult, OcrWord, replace_line
 from ocr.variants import Variant, VariantCanvas, place_readings, variant_canvases
 
-__all__ = ["DOUBT_CONF", "MARGIN", "MIN_CONF", "MAX_SHARE", "COVER", "FloorDecision", "FloorPlan", "plan_floor",
+__all__ = ["LINE_DOUBT_CONF", "MARGIN", "MIN_CONF", "MAX_SHARE", "COVER", "FloorDecision", "FloorPlan", "plan_floor",
            "apply_floor"]
 
 #: A line with a word read below this confidence is in doubt.
-DOUBT_CONF = 80.0
+LINE_DOUBT_CONF = 80.0
 #: The plain reading's mean word confidence must be this many points above the restored reading's: on
 #: generated clean and mild pages a plain crop read only a little more surely was as often further from
 #: the truth as closer (docs/benchmarks.md, "a floor under the reading").
@@ -129,7 +129,7 @@ def plan_floor(plain: np.ndarray | None, result: OcrResult, knowledge: Knowledge
     header = {(line.words[0].block, line.words[0].par, line.words[0].line)
               for line in header_lines(result, plain.shape[0], knowledge) if line.words}
     doubtful = [key for key, words in lines.items()
-                if key not in header and min(w.conf for w in words) < DOUBT_CONF
+                if key not in header and min(w.conf for w in words) < LINE_DOUBT_CONF
                 and sum(ch.isalpha() for w in words for ch in w.text) >= MIN_LETTERS]
     if not doubtful or len(doubtful) > MAX_SHARE * len(lines):
         return None

@@ -12,7 +12,8 @@ where the first reading does not parse cleanly:
    Phòng,. „ay 31 tháng 12"), and whether each parsed cleanly with the
    parsers of :mod:`pipeline.numbers_dates` (a number whose symbol is a
    known code, a date read as printed) from digits Tesseract was sure of
-   (:data:`LOW_CONF`; :data:`DATE_LOW_CONF` for the date, whose misread
+   (:data:`pipeline.domain.DOUBT_CONF`, below which the records stage sends a value
+   to review; :data:`DATE_LOW_CONF` for the date, whose misread
    digits come out surer).
 2. :func:`line_box` cuts each unclean line's band out of the restored page
    (a little wider than its words: the part a stain ate was not read).
@@ -85,6 +86,7 @@ from ocr.postcorrect import Knowledge
 from ocr.swollen import swollen_digits
 from ocr.tesseract import OcrResult, OcrWord, replace_line, words_to_text
 from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
+from pipeline.domain import DOUBT_CONF
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_date_detail, parse_number, unknown_codes
 from pipeline.place_dates import latest_cited_date
@@ -111,9 +113,6 @@ __all__ = [
     "second_look",
 ]
 
-#: A digit read below this confidence makes its line worth reading again (the records
-#: stage sends such values to review: ``pipeline.records.DOUBT_CONF``).
-LOW_CONF = 60.0
 #: The same for the digits of the place-date line. A stain or a broken stroke turns
 #: the "2" of "02" into a "3", the "8" of "2008" into a "6", and Tesseract is still
 #: 80% sure of it, while most digits of a clean line are read at 90% and more.
@@ -142,8 +141,8 @@ CHECK_VARIANTS: tuple[Variant, ...] = (
     Variant("vie x2 thick", "vie", 2.0, thicken=True, kinds=("number",)),
 )
 #: The confidence a digit keeps when a check read the number or date otherwise: below what the
-#: records stage trusts (``pipeline.records.DOUBT_CONF``), so its record goes to review.
-DISSENT_CONF = LOW_CONF / 2
+#: records stage trusts (:data:`pipeline.domain.DOUBT_CONF`), so its record goes to review.
+DISSENT_CONF = DOUBT_CONF / 2
 @dataclass(frozen=True)
 class HeaderLine:
     """The number or place-date line of a header as the page read gave it."""
@@ -215,7 +214,7 @@ def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord], knowledge: Know
 
     A number is clean when every code of its symbol is known; a date when it
     was read as printed (no repair, not unreadable). Clean values also need
-    digits read at :data:`LOW_CONF` (numbers) or :data:`DATE_LOW_CONF`
+    digits read at :data:`pipeline.domain.DOUBT_CONF` (numbers) or :data:`DATE_LOW_CONF`
     (dates) or above.
     """
     text = " ".join(w.text for w in words)
@@ -224,7 +223,7 @@ def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord], knowledge: Know
         if number is None:
             return None, False, 0.0
         conf = _digit_conf(words, number.rpartition("/")[0].replace("/", ""))
-        return number, not unknown_codes(number, knowledge.codes) and conf >= LOW_CONF, conf
+        return number, not unknown_codes(number, knowledge.codes) and conf >= DOUBT_CONF, conf
     date, note = parse_date_detail(text, knowledge.places)
     if date is None:
         return None, False, 0.0

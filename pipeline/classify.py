@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from pipeline.domain import ProcedureType
+from pipeline.domain import REVIEW_CONFIDENCE, ProcedureType
 from pipeline.extract import parse_about, parse_number
 from pipeline.folding import fold, is_capitals
 from pipeline.numbers_dates import Codes
@@ -33,7 +33,6 @@ __all__ = [
     "Evidence",
     "RULES",
     "MIN_SCORE",
-    "REVIEW_THRESHOLD",
     "classify",
     "find_phrase",
     "text_scopes",
@@ -45,8 +44,6 @@ P = ProcedureType
 MIN_SCORE = 2.0
 #: Below this confidence a non-khac result is still reported as khac.
 KHAC_THRESHOLD = 0.3
-#: Below this confidence a record needs a human look.
-REVIEW_THRESHOLD = 0.5
 #: A score at which one type alone is "sure" (before subtracting rivals).
 _STRONG_SCORE = 4.0
 
@@ -165,7 +162,7 @@ class Classification:
     @property
     def needs_review(self) -> bool:
         """Whether a person should confirm the type."""
-        return self.type is ProcedureType.KHAC or self.confidence < REVIEW_THRESHOLD
+        return self.type is ProcedureType.KHAC or self.confidence < REVIEW_CONFIDENCE
 
 
 def _allowed_errors(phrase: str) -> int:

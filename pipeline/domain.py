@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 __all__ = [
+    "DOUBT_CONF",
+    "REVIEW_CONFIDENCE",
     "ProcedureType",
     "ValidityStatus",
     "PROCEDURE_LABELS",
@@ -19,6 +21,15 @@ __all__ = [
     "ClassifiedRecord",
     "HandField",
 ]
+
+
+#: A word read below this Tesseract confidence is doubtful: a number, date or name built from it sends
+#: the record to review instead of being trusted (``pipeline.records``), and a header line whose digits
+#: are read so is read again (``ocr.reread``).
+DOUBT_CONF = 60.0
+#: Below this classification confidence a record needs a human look (``pipeline.classify``,
+#: ``pipeline.records``).
+REVIEW_CONFIDENCE = 0.5
 
 
 class ProcedureType(str, Enum):

@@ -29,8 +29,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.classify import REVIEW_THRESHOLD, Classification, classify
-from pipeline.domain import ProcedureType
+from pipeline.classify import Classification, classify
+from pipeline.domain import REVIEW_CONFIDENCE, ProcedureType
 from pipeline.folding import fold
 from pipeline.profile import Profile
 
@@ -229,9 +229,9 @@ def vote(rules: Classification, model: TypeModel | None, text: str) -> Classific
         return replace(rules, confidence=round(max(rules.confidence, p), 3), reasons=(*rules.reasons, tag))
     if p < MODEL_TRUST:
         return replace(rules, reasons=(*rules.reasons, tag))
-    if rules.type is ProcedureType.KHAC or rules.confidence < REVIEW_THRESHOLD:
+    if rules.type is ProcedureType.KHAC or rules.confidence < REVIEW_CONFIDENCE:
         return replace(rules, type=guess, confidence=round(p, 3),
                        reasons=(f"{tag} (the rules were unsure: {rules.type.value} {rules.confidence:.2f})",
                                 *rules.reasons))
-    return replace(rules, confidence=round(min(rules.confidence, REVIEW_THRESHOLD - 0.01), 3),
+    return replace(rules, confidence=round(min(rules.confidence, REVIEW_CONFIDENCE - 0.01), 3),
                    reasons=(*rules.reasons, f"{tag} disagrees"))

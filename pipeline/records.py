@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.classify import classify
-from pipeline.domain import ClassifiedRecord, HandField, ProcedureType, RecordFields
+from pipeline.domain import DOUBT_CONF, REVIEW_CONFIDENCE, ClassifiedRecord, HandField, ProcedureType, RecordFields
 from pipeline.extract import extract_fields_noted, school_name_words
 from pipeline.handwritten import with_handwriting
 from pipeline.learned import TypeModel, vote
@@ -19,15 +19,10 @@ from pipeline.validity import status_on, valid_until
 
 __all__ = ["PageText", "build_records", "doubtful_words", "flagged_fields", "DOUBT_CONF", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
 
-#: Below this classification confidence a record goes to review.
-REVIEW_CONFIDENCE = 0.5
 #: Below this mean Tesseract word confidence a page sends its record to review.
 REVIEW_OCR_CONF = 60.0
 #: Below this page quality score (ocr.quality.page_quality) a page sends its record to review.
 REVIEW_QUALITY = 0.75
-#: A word read below this Tesseract confidence is doubtful: a number, date or name built from it
-#: sends the record to review instead of being trusted.
-DOUBT_CONF = 60.0
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import pytest
 from conftest import HP
 from samples._content import make_record
 from samples._render import render_document
-from pipeline.classify import REVIEW_THRESHOLD, Classification
+from pipeline.classify import Classification
+from pipeline.domain import REVIEW_CONFIDENCE
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.learned import (
     MODEL_TRUST,
@@ -109,7 +110,7 @@ def test_vote_decides_only_where_the_rules_are_unsure(examples: list[tuple[str, 
     assert agree.type is kind and agree.confidence >= round(p, 3)
 
     contradicted = vote(Classification(other, 0.9, ("title",)), model, text)
-    assert contradicted.type is other and contradicted.confidence < REVIEW_THRESHOLD
+    assert contradicted.type is other and contradicted.confidence < REVIEW_CONFIDENCE
     assert "disagrees" in contradicted.reasons[-1]
 
     assert vote(Classification(other, 0.9), None, text) == Classification(other, 0.9)
