@@ -27,7 +27,6 @@ from pipeline.place_dates import _D, fix_digits, _lines_aligned, parse_date, par
 
 __all__ = [
     "Codes",
-    "header_lines",
     "header_number_line",
     "normalize_number",
     "parse_date",
@@ -66,25 +65,6 @@ def unknown_codes(number: str, codes: Codes) -> list[str]:
 
 # The reverse of the digit look-alikes (place_dates._DIGIT_FIX), for letters of a suffix read as digits ("5GDDT").
 _LETTER_FIX = str.maketrans({"0": "o", "5": "s", "1": "i", "8": "b", "6": "g"})
-
-
-def header_lines(text: str, max_lines: int = 12) -> list[str]:
-    """The first non-empty lines of a page or record (the header zone).
-
-    Args:
-        text: Record text.
-        max_lines: How many non-empty lines to return at most.
-
-    Returns:
-        Stripped non-empty lines from the top.
-    """
-    out: list[str] = []
-    for line in text.split("\n"):
-        if line.strip():
-            out.append(line.strip())
-            if len(out) >= max_lines:
-                break
-    return out
 
 
 # --------------------------------------------------------------------------

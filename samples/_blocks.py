@@ -7,7 +7,7 @@ without drawing, and lets the renderer change without touching wording.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Union
 
 __all__ = [
@@ -145,10 +145,3 @@ class PageBreak:
 
 
 Block = Union[Paragraph, Columns, Stack, Space, PageBreak]
-
-
-@dataclass
-class Document:
-    """The blocks of one record in reading order."""
-
-    blocks: list[Block] = field(default_factory=list)

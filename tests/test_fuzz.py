@@ -38,7 +38,7 @@ from pipeline.extract import (
     parse_validity_years,
 )
 from pipeline.issuers import read_issuer
-from pipeline.numbers_dates import header_lines, snap_symbol
+from pipeline.numbers_dates import snap_symbol
 from sohoa.errors import CorruptFileError, InputError, UnsupportedFileError
 from sohoa.settings import Limits
 
@@ -254,7 +254,6 @@ def _check_parsers(text: str) -> None:
         assert value is None or isinstance(value, str)
     years = parse_validity_years(text)
     assert years is None or (isinstance(years, int) and years >= 0)
-    assert all(isinstance(line, str) for line in header_lines(text))
     for kind in (ProcedureType.XAC_MINH_VAN_BANG, ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA, ProcedureType.KHAC):
         subject = parse_subject(text, kind, HP.gazetteer)
         assert subject is None or isinstance(subject, str)
