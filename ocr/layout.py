@@ -23,7 +23,7 @@ from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, split_columns, words_to_text
 from sohoa.settings import TesseractOptions
 
-__all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "find_header_split", "ocr_scale", "PageCanvas", "page_canvas", "canvas_words", "read_page_text"]
+__all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "ocr_scale", "PageCanvas", "page_canvas", "canvas_words", "read_page_text"]
 
 
 @dataclass(frozen=True)
@@ -305,11 +305,6 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     # makes bands taller, never shorter, so the lower quartile is what one line measures.
     single = float(np.percentile([b - t for t, b in lines], 25)) * factor if lines else None
     return PageZones(header=header, footer=footer, line_height=single, lines=len(lines))
-
-
-def find_header_split(gray: np.ndarray, *, factor: int = 4) -> ColumnZone | None:
-    """The two-column header of a page, or ``None`` (a continuation page)."""
-    return find_zones(gray, factor=factor).header
 
 
 #: The smallest factor :func:`ocr_scale` shrinks a page by (a 600 dpi scan of small print).

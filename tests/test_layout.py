@@ -8,8 +8,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocr.layout import (
     CANVAS_PAD,
+    ColumnZone,
     MIN_OCR_SCALE,
-    find_header_split,
     find_zones,
     ocr_scale,
     page_canvas,
@@ -29,6 +29,11 @@ BODY = ["QUYẾT ĐỊNH", "Về việc cấp giấy chứng nhận kiểm đị
         "Điều 1. Cấp giấy chứng nhận cho Trường THCS Lê Lợi, quận Lê Chân, thành phố Hải Phòng."]
 
 
+def _header_split(page: np.ndarray) -> ColumnZone | None:
+    """The two-column header of a page, or ``None`` (a continuation page)."""
+    return find_zones(page).header
+
+
 def _page() -> np.ndarray:
     font = ImageFont.truetype(FONT, 46)
     img = Image.new("L", (2480, 1800), 255)
@@ -44,7 +49,7 @@ def _page() -> np.ndarray:
 
 
 def test_header_split_is_found_between_the_columns() -> None:
-    split = find_header_split(_page())
+    split = _header_split(_page())
     assert split is not None
     assert 1000 < split.x < 1200  # the gutter between the columns
     assert 150 + 2 * 70 + 40 < split.bottom < 520  # below the header, above the title
@@ -54,7 +59,7 @@ def test_a_scanner_edge_down_the_page_does_not_hide_the_header() -> None:
     # A dark line along the left edge, top to bottom, touches every row of text.
     page = _page()
     page[:, 20:28] = 0
-    split = find_header_split(page)
+    split = _header_split(page)
     assert split is not None and 1000 < split.x < 1200
 
 
@@ -69,7 +74,7 @@ def test_scanner_edges_tilted_by_deskewing_do_not_hide_the_header() -> None:
     for x in range(500, w - 60):
         y = 30 + int((x - 500) * np.tan(np.radians(1.2)))
         page[y : y + 3, x] = 0
-    split = find_header_split(page)
+    split = _header_split(page)
     assert split is not None and 1000 < split.x < 1200
     assert 150 + 2 * 70 + 40 < split.bottom < 520
 
@@ -82,14 +87,14 @@ def test_a_thick_scanner_edge_tilted_along_the_top_does_not_hide_the_header() ->
     for x in range(0, w):
         y = 20 + int(x * np.tan(np.radians(2.5)))
         page[y : y + 14, x] = 0
-    split = find_header_split(page)
+    split = _header_split(page)
     assert split is not None and 1000 < split.x < 1200
     assert 150 + 2 * 70 + 40 < split.bottom < 520
 
 
 def test_continuation_page_has_no_header() -> None:
     page = _page()[500:]
-    assert find_header_split(page) is None
+    assert _header_split(page) is None
 
 
 def test_fields_come_out_whole_and_in_order() -> None:
@@ -115,7 +120,7 @@ def test_a_mark_in_the_margin_beside_the_header_does_not_hide_it() -> None:
         x = 1240 - d.textlength(line, font=font) / 2 if i < 2 else 180
         d.text((x, 520 + i * 90), line, font=font, fill=0)
     d.ellipse((40, 130, 150, 340), outline=0, width=12)  # a loop of ink, not a straight edge
-    split = find_header_split(np.asarray(img).copy())
+    split = _header_split(np.asarray(img).copy())
     assert split is not None and 1040 <= split.x <= 1200
 
 
@@ -216,7 +221,7 @@ def test_header_columns_set_close_together_are_still_two_columns() -> None:
         x = 1240 - d.textlength(line, font=font) / 2 if i < 2 else 180
         d.text((x, 520 + i * 90), line, font=font, fill=0)
     page = np.asarray(img).copy()
-    split = find_header_split(page)
+    split = _header_split(page)
     assert split is not None and left_end < split.x < left_end + gutter
     lines = [ln.strip() for ln in read_page_text(page, TesseractOptions(), KNOW).text.splitlines()]
     for line in LEFT + RIGHT:
