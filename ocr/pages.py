@@ -1,11 +1,12 @@
 """Pages from file to text: load → restore → OCR → derived files.
 
-A page is read one way (restoration, zones in reading order on one canvas,
-the header's number and date lines again when unclear, the lines in doubt
-again from the page as scanned: :mod:`ocr.floor`), by the same steps
-in :func:`restore_and_read` (one page: ``sohoa ocr``, ``bench/ocr_quality.py``)
-and :func:`read_pages` (the stage the ingest flow runs on a run of pages,
-whose canvases one Tesseract process reads). :class:`PageJob` is the one
+A page is read one way: load, restore, lay out (zones in reading order on
+one canvas), then :func:`_read_run`'s stages — read, lay back, check (the
+header's number and date lines again when unclear), floor (the lines in
+doubt again from the page as scanned: :mod:`ocr.floor`) — then save. The
+same stages serve :func:`restore_and_read` (one page: ``sohoa ocr``,
+``bench/ocr_quality.py``) and :func:`read_pages` (the stage the ingest flow
+runs on a run of pages, whose canvases one Tesseract process reads). :class:`PageJob` is the one
 picklable context a worker needs (settings, file, page number);
 :func:`read_page` reads one page alone (the ingest's retry of a page).
 Derived files get fixed, sortable names under the file's content hash, e.g.
@@ -150,14 +151,6 @@ def page_fingerprint(settings: Settings) -> str:
     return hashlib.sha256(both.encode()).hexdigest()[:12]
 
 
-def _finish(restored: RestoredPage, canvas: PageCanvas, read: OcrResult, settings: Settings, *,
-            what: str) -> Reread:
-    know = knowledge(settings)
-    result = canvas_words(canvas, read, know)
-    # The number and place-date lines again, closer, when they did not read cleanly (ocr/reread.py).
-    return reread_header(restored.image, result, settings.tesseract, know, what=what)
-
-
 def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what: str) -> PageReading:
     """Restore a page and read it as the ingest does.
 
@@ -176,9 +169,9 @@ def restore_and_read(load: Callable[[], np.ndarray], settings: Settings, *, what
     restored = _restore(load, settings)
     restored_at = time.perf_counter()
     canvas = page_canvas(restored.image, settings.tesseract)
-    again = _finish(restored, canvas, run_ocr(canvas.image, settings.tesseract, what=what), settings, what=what)
-    ((again, floor),) = _floor_run([(restored, again)], settings.tesseract, knowledge(settings), what=what)
-    assert isinstance(again, Reread)
+    ((again, floor),) = _read_run([(restored, canvas)], settings.tesseract, knowledge(settings), what=what)
+    if isinstance(again, Exception):
+        raise again
     hand = hand_fields(restored.image, again.result, knowledge(settings), digit_model(settings))
     return PageReading(restored, again, restored_at - started, time.perf_counter() - restored_at, hand,
                        canvas.print_lines, floor)
@@ -210,21 +203,10 @@ def read_pages(jobs: Sequence[PageJob]) -> list[PageOutcome | Exception]:
 
     def flush() -> None:
         started = time.perf_counter()
-        options = jobs[pending[0][0]].settings.tesseract
-        know = knowledge(jobs[pending[0][0]].settings)
+        settings = jobs[pending[0][0]].settings
         what = _what(jobs[pending[0][0]]) if len(pending) == 1 else f"{len(pending)} pages"
-        try:
-            reads: list[OcrResult | Exception] = list(
-                run_ocr_many([c.image for _, _, c, _ in pending], options, what=what))
-        except Exception as exc:  # noqa: BLE001 - read alone, each page gets its own outcome
-            reads = [exc] if len(pending) == 1 else [
-                _attempt(lambda c=c, i=i: run_ocr(c.image, options, what=_what(jobs[i]))) for i, _, c, _ in pending]
-        firsts = [read if isinstance(read, Exception) else _attempt(lambda c=canvas, r=read: canvas_words(c, r, know))
-                  for (_, _, canvas, _), read in zip(pending, reads, strict=True)]
-        agains = _reread_run([(restored, first) for (_, restored, _, _), first in zip(pending, firsts, strict=True)],
-                             options, know, what=what)
-        floored = _floor_run([(restored, again) for (_, restored, _, _), again in zip(pending, agains, strict=True)],
-                             options, know, what=what)
+        floored = _read_run([(restored, canvas) for _, restored, canvas, _ in pending], settings.tesseract,
+                            knowledge(settings), what=what, names=[_what(jobs[i]) for i, _, _, _ in pending])
         share = (time.perf_counter() - started) / len(pending)
         for (i, restored, canvas, spent), (again, floor) in zip(pending, floored, strict=True):
             out[i] = again if isinstance(again, Exception) else _attempt(
@@ -265,6 +247,40 @@ def _attempt(step: Callable[[], _T]) -> _T | Exception:
         return step()
     except Exception as exc:  # noqa: BLE001 - handed back in the page's place
         return exc
+
+
+def _read_run(pages: list[tuple[RestoredPage, PageCanvas]], options: TesseractOptions, know: Knowledge, *,
+              what: str, names: Sequence[str] | None = None
+              ) -> list[tuple[Reread | Exception, tuple[FloorDecision, ...]]]:
+    """Read a run of restored pages: the stages every page goes through, in order, whether it is read alone
+    (:func:`restore_and_read`) or with the pages of an ingest run (:func:`read_pages`).
+
+    1. **read**: the pages' canvases, by one Tesseract process (:func:`ocr.tesseract.run_ocr_many`;
+       page by page when that run fails, so only the page at fault fails);
+    2. **lay back**: the zones' words put back on the page, post-corrected (:func:`ocr.layout.canvas_words`);
+    3. **check**: the header's number and place-date lines read again where unclear, checked where clean,
+       looked for where lost (:func:`_reread_run`; :mod:`ocr.reread` decides which and why);
+    4. **floor**: the lines still in doubt read from the page as scanned (:func:`_floor_run`; :mod:`ocr.floor`).
+
+    What each stage decided is recorded with the page: the reread's kinds and the floor's decisions (its
+    steps and its words file, :func:`_save`). A page that fails gets its exception in its place.
+
+    Args:
+        names: Each page's name in error messages (``what`` for all of them by default).
+    """
+    names = list(names) if names is not None else [what] * len(pages)
+    try:
+        reads: list[OcrResult | Exception] = list(run_ocr_many([c.image for _, c in pages], options, what=what))
+    except Exception as exc:  # noqa: BLE001 - read alone, each page gets its own outcome
+        reads = [exc] if len(pages) == 1 else [
+            _attempt(lambda c=canvas, n=name: run_ocr(c.image, options, what=n))
+            for (_, canvas), name in zip(pages, names, strict=True)]
+    firsts = [read if isinstance(read, Exception) else _attempt(lambda c=canvas, r=read: canvas_words(c, r, know))
+              for (_, canvas), read in zip(pages, reads, strict=True)]
+    agains = _reread_run([(restored, first) for (restored, _), first in zip(pages, firsts, strict=True)],
+                         options, know, what=what)
+    return _floor_run([(restored, again) for (restored, _), again in zip(pages, agains, strict=True)],
+                      options, know, what=what)
 
 
 def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options: TesseractOptions,
