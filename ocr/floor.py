@@ -70,9 +70,11 @@ class FloorDecision:
     kept: str  # "plain" or "restored"
 
     def to_json(self) -> dict[str, object]:
-        return {"stage": "floor", "restored": self.restored, "plain": self.plain,
-                "restored_conf": round(self.restored_conf, 1), "plain_conf": round(self.plain_conf, 1),
-                "kept": self.kept}
+        """As the page's other decisions are kept (:class:`ocr.decisions.LineDecision`), with both confidences."""
+        return {"stage": "floor", "kind": "line", "read": self.restored,
+                "why": f"a word read below {LINE_DOUBT_CONF:.0f}% confidence", "outcome": self.kept,
+                "new": self.plain, "restored_conf": round(self.restored_conf, 1),
+                "plain_conf": round(self.plain_conf, 1)}
 
 
 @dataclass(frozen=True)

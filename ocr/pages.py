@@ -386,7 +386,8 @@ def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float, pri
     words_path = folder / f"{stem}_words.json"
     write_atomic(image_path, _encode_jpeg(restored.image))
     hand = hand_fields(restored.image, result, knowledge(s), digit_model(s))
-    write_atomic(words_path, _words_json(result, hand, floor))
+    write_atomic(words_path, _words_json(result, hand, [d.to_json() for d in again.decisions]
+                                         + [d.to_json() for d in floor]))
     return PageOutcome(
         page_no=job.page_no,
         text=result.text,
@@ -420,15 +421,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _words_json(result: OcrResult, hand: Sequence[HandField] = (), floor: Sequence[FloorDecision] = ()) -> bytes:
+def _words_json(result: OcrResult, hand: Sequence[HandField] = (),
+                decisions: Sequence[dict[str, object]] = ()) -> bytes:
     # vars(), not asdict(): the fields are plain values, and asdict copies each one deeply (8 ms a page).
     # Tesseract's own words are kept beside the corrected ones: post-correction is a recorded layer;
     # the digit reader's readings of the handwritten fields are a layer of their own; so is every
-    # line the floor judged, whichever reading it kept.
+    # line the re-read, its checks and the floor looked at again, why, and what they kept.
     return json.dumps({"words": [vars(w) for w in result.words],
                        "tesseract": [vars(w) for w in result.tesseract],
                        "hand": [h.to_json() for h in hand],
-                       "decisions": [d.to_json() for d in floor]}, ensure_ascii=False).encode()
+                       "decisions": list(decisions)}, ensure_ascii=False).encode()
 
 
 def load_hand(path: str | Path | None) -> tuple[HandField, ...]:

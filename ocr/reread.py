@@ -82,6 +82,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ocr.decisions import LineDecision
 from ocr.postcorrect import Knowledge
 from ocr.swollen import swollen_digits
 from ocr.tesseract import OcrResult, OcrWord, replace_line, words_to_text
@@ -111,6 +112,7 @@ __all__ = [
     "check_box",
     "doubt_words",
     "second_look",
+    "why_unclean",
 ]
 
 #: The same for the digits of the place-date line. A stain or a broken stroke turns
@@ -168,6 +170,8 @@ class Reread:
     seconds: float = 0.0
     #: Kinds of clean lines a check read with other digits, or whose digits stand beside a swollen word.
     doubted: tuple[str, ...] = ()
+    #: Every line looked at again, why, and what came of it (kept with the page).
+    decisions: tuple[LineDecision, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -230,6 +234,18 @@ def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord], knowledge: Know
     parts = f"{date.day:02d}{date.month:02d}{date.year}{date.day}{date.month}"
     conf = _digit_conf(words, parts)
     return date.isoformat(), not note and conf >= DATE_LOW_CONF, conf
+
+
+def why_unclean(line: HeaderLine, knowledge: Knowledge) -> str:
+    """Why a number or place-date line did not read cleanly (so it is read again)."""
+    if line.value is None:
+        return f"no {line.kind} parsed from it"
+    if line.kind == "number" and (codes := unknown_codes(line.value, knowledge.codes)):
+        return f"its symbol has codes no issuer uses: {', '.join(codes)}"
+    if line.kind == "date" and (note := parse_date_detail(line.text, knowledge.places)[1]):
+        return f"the date was repaired: {note}"
+    conf = judge(line.kind, line.words, knowledge)[2]
+    return f"its digits were read at {conf:.0f}% confidence"
 
 
 def header_lines(result: OcrResult, height: int, knowledge: Knowledge) -> list[HeaderLine]:
@@ -611,15 +627,20 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
     readings = place_readings(plan.reread_canvases, reads[:split], plan.boxes, plan.variants, know)
     replaced = []
     still: list[str] = []
+    decisions: list[LineDecision] = []
+    stage = "second look" if doubted else "reread"
     for line, per_variant in zip(plan.todo, readings, strict=False):
         new = pick(line, _blots_mattered(line.kind, per_variant, plan.variants, know), know,
                    _cited_year(result, line) if line.kind == "date" else None)
+        why = "a check read other digits" if doubted else why_unclean(line, know)
         if new is not None:
             result = _put_back(result, line, new)
             replaced.append(line.kind)
             if doubted:
                 result, changed = doubt_words(result, _changed_digits(_placed(result, line), line.words))
                 still += [line.kind] if changed else []
+        decisions.append(LineDecision(stage, line.kind, line.text, why, "kept" if new is None else "replaced",
+                                      " ".join(w.text for w in new or ())))
     for gone, per_variant in zip(plan.lost, readings[len(plan.todo):], strict=True):
         cited = latest_cited_date(result.text) if gone.kind == "date" else None
         lines = _blots_mattered(gone.kind, [band_reading(gone.kind, words, know) for words in per_variant],
@@ -628,6 +649,9 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
         if new is not None:
             result = _insert_after(result, gone.after, gone.kind, new)
             replaced.append(f"lost-{gone.kind}")
+        decisions.append(LineDecision("lost", gone.kind, "", f"the page gave no {gone.kind} line; looked for "
+                                      "where the layout puts it", "not found" if new is None else "found",
+                                      " ".join(w.text for w in new or ())))
     checked = [line.kind for line in plan.todo] + [f"lost-{line.kind}" for line in plan.lost]
     doubted = still
     if plan.checks:
@@ -637,6 +661,7 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
             cited = _cited_year(result, line) if line.kind == "date" else None
             dissents = [words for words in per_variant if _dissent(line, words, cited, know) is not None]
             agreed = pick(line, dissents, know, cited)
+            outcome, new_text = "confirmed", ""
             if agreed is not None:  # the check's readings agree on other digits: they replace the line
                 result = _put_back(result, line, agreed)
                 replaced.append(line.kind)
@@ -644,14 +669,19 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
                 # right one (seed 75: "563" read at 90%, the checks agreeing on "568"). A person decides,
                 # with the page's reading kept beside it (OcrResult.tesseract).
                 result = _doubt(result, _placed(result, line), line.words)
+                outcome, new_text = "replaced", " ".join(w.text for w in agreed)
             elif dissents:
                 result = _doubt(result, line, dissents[0])
                 doubted.append(line.kind)
+                outcome, new_text = "doubted", " ".join(w.text for w in dissents[0])
             if agreed is None and line.kind == "date":  # a digit eaten beside a word the stain swelled
                 result, swelled = doubt_words(result, swollen_digits(line.words))
                 if swelled and line.kind not in doubted:
                     doubted.append(line.kind)
-    return Reread(result, tuple(checked), tuple(replaced), seconds, tuple(doubted))
+                    outcome = "doubted"
+            decisions.append(LineDecision("check", line.kind, line.text, "read cleanly: checked once more",
+                                          outcome, new_text))
+    return Reread(result, tuple(checked), tuple(replaced), seconds, tuple(doubted), tuple(decisions))
 
 
 def second_look(first: Reread, again: Reread) -> Reread:
@@ -667,7 +697,8 @@ def second_look(first: Reread, again: Reread) -> Reread:
     """
     return Reread(again.result, first.checked + tuple(f"recheck-{k}" for k in again.checked),
                   first.replaced + again.replaced, first.seconds + again.seconds,
-                  tuple(k for k in first.doubted if k not in again.replaced or k in again.doubted))
+                  tuple(k for k in first.doubted if k not in again.replaced or k in again.doubted),
+                  first.decisions + again.decisions)
 
 
 def _dissent(line: HeaderLine, words: list[OcrWord], cited_year: int | None, knowledge: Knowledge

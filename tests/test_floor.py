@@ -64,9 +64,11 @@ def test_a_line_restoration_spoiled_is_read_from_the_scan(tmp_path: Path, monkey
     assert TEXT_LINES[SPOILED] in outcome.text.splitlines(), outcome.text
     assert "floor-1" in outcome.steps, outcome.steps
     decisions = json.loads(Path(outcome.words_path).read_text(encoding="utf-8"))["decisions"]
-    kept = [d for d in decisions if d["kept"] == "plain"]
-    assert [d["plain"] for d in kept] == [TEXT_LINES[SPOILED]], decisions
-    assert kept[0]["plain_conf"] > kept[0]["restored_conf"]
+    kept = [d for d in decisions if d["stage"] == "floor" and d["outcome"] == "plain"]
+    assert [d["new"] for d in kept] == [TEXT_LINES[SPOILED]], decisions
+    assert kept[0]["plain_conf"] > kept[0]["restored_conf"] and "below 80%" in kept[0]["why"]
+    # The header's number line was read again or checked, and that decision is kept too, with its reason.
+    assert any(d["stage"] in ("reread", "check") and d["kind"] == "number" and d["why"] for d in decisions), decisions
 
     # Without the floor the spoiled line stays as it was read.
     off = Settings(data_dir=tmp_path / "off", restore=RestoreOptions(floor=False))

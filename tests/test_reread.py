@@ -32,6 +32,7 @@ from ocr.reread import (
     plan_reread,
     reread_header,
     second_look,
+    why_unclean,
 )
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import VARIANTS, Variant, read_canvases, remove_blots
@@ -571,3 +572,24 @@ def test_a_clean_line_is_checked_on_its_words_alone() -> None:
     assert (box_left, box_right) == (left - h, right + h)
     assert top < 450 < bottom
     assert box_right - box_left < line_box(line, (3508, 2480))[3] - line_box(line, (3508, 2480))[2]
+
+
+def test_every_line_looked_at_again_is_recorded_with_why_and_what_came_of_it(
+        clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    """The re-read's decisions: a damaged line's reason and outcome, a clean line's check."""
+    image, first = clean_page
+    again = reread_header(image, _t1_reading(first), OPTIONS, KNOW)
+    by_kind = {d.kind: d for d in again.decisions}
+    assert by_kind["date"].stage == "reread" and by_kind["date"].outcome == "replaced", again.decisions
+    assert "T1" in by_kind["date"].read and "1" in by_kind["date"].new and by_kind["date"].why
+    assert by_kind["number"].stage == "check" and by_kind["number"].outcome == "confirmed"
+    assert by_kind["date"].to_json()["stage"] == "reread"
+
+
+def test_why_a_line_is_unclean() -> None:
+    number = HeaderLine("number", tuple(_line_words("Số: 518/QĐ-UEL")), "518/QĐ-UEL", False)
+    assert "UEL" in why_unclean(number, KNOW)
+    date = HeaderLine("date", tuple(_line_words("Hải Phòng, ngày 28 tháng 1 năm 2008", conf=70.0)), "2008-01-28",
+                      False)
+    assert "70%" in why_unclean(date, KNOW)
+    assert "no number" in why_unclean(HeaderLine("number", tuple(_line_words("Số:")), None, False), KNOW)
