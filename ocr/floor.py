@@ -44,7 +44,7 @@ __all__ = ["LINE_DOUBT_CONF", "MARGIN", "MIN_CONF", "MAX_SHARE", "COVER", "Floor
 LINE_DOUBT_CONF = 80.0
 #: The plain reading's mean word confidence must be this many points above the restored reading's: on
 #: generated clean and mild pages a plain crop read only a little more surely was as often further from
-#: the truth as closer (docs/benchmarks.md, "a floor under the reading").
+#: the truth as closer (docs/benchmark-history.md, "Session 18: a floor under the reading").
 MARGIN = 15.0
 #: ... and none of its words below this (a line the scan's stain still garbles is no floor).
 MIN_CONF = 60.0

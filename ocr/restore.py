@@ -599,7 +599,7 @@ UPSIDE_DOWN_RATIO = 1 / UPRIGHT_RATIO
 #: OSD confidence with which "upright" overrules a low ascender ratio. A short
 #: page with a seal (its circle is ink above and below every line) can look
 #: upside down to the ratio; OSD read all 18 upside-down pages of six generated
-#: sets as such, with confidences from 1 to 19 (docs/benchmarks.md).
+#: sets as such, with confidences from 1 to 19 (docs/benchmark-history.md, OCR quality, session 4).
 OSD_UPRIGHT_VETO = 1.0
 
 
