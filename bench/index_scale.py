@@ -99,14 +99,14 @@ def _person(r: random.Random) -> str:
     return f"{r.choice(FAMILY)} {r.choice(MIDDLE)} {r.choice(GIVEN)}"
 
 
-def _date(r: random.Random, lo: int, hi: int) -> dt.date:
+def random_date(r: random.Random, lo: int, hi: int) -> dt.date:
     return dt.date(r.randint(lo, hi), r.randint(1, 12), r.randint(1, 28))
 
 
 def make_doc(i: int, r: random.Random) -> dict[str, object]:
     """One synthetic index document (the shape :func:`indexing.to_index_doc` returns)."""
     type_ = r.choices([t for t, _ in TYPES], weights=[w for _, w in TYPES])[0]
-    issued = _date(r, 2008, 2013) if r.random() > 0.03 else None
+    issued = random_date(r, 2008, 2013) if r.random() > 0.03 else None
     level, place = r.choice(LEVELS), r.choice(PLACES)
     name = _person(r)
     school = f"Trường {level} {place}"
@@ -117,9 +117,9 @@ def make_doc(i: int, r: random.Random) -> dict[str, object]:
     until = None
     if type_ in SCHOOL_TYPES and issued:
         until = issued.replace(year=issued.year + 5)
-    revoked = _date(r, 2009, 2020).isoformat() if r.random() < 0.02 else None
+    revoked = random_date(r, 2009, 2020).isoformat() if r.random() < 0.02 else None
     fill = {"n1": r.randint(1, 3000), "n2": r.randint(1, 60), "y": r.randint(2000, 2012),
-            "d": _date(r, 2005, 2012).strftime("%d/%m/%Y"), "name": name, "b": _date(r, 1970, 1998).strftime("%d/%m/%Y"),
+            "d": random_date(r, 2005, 2012).strftime("%d/%m/%Y"), "name": name, "b": random_date(r, 1970, 1998).strftime("%d/%m/%Y"),
             "place": place, "level": level, "g": r.randint(1990, 2012),
             "serial": f"{r.choice('ABCD')} {r.randint(100000, 999999)}", "n3": r.randint(1, 20000)}
     body = [f"SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG. Số: {number}. "
@@ -183,7 +183,7 @@ def query_mix(n: int, seed: int = 7) -> list[tuple[str, str, SearchFilters]]:
     return mix
 
 
-def _pct(values: list[float], p: float) -> float:
+def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
@@ -285,8 +285,8 @@ def run_backend(name: str, url: str, n: int, batch: int) -> dict[str, object]:
     size = index.disk_size()  # type: ignore[attr-defined]
     index.close()
     return {"backend": name, "records": n, "load_s": load_s, "rate": n / load_s, "cpu_rate": n / load_cpu,
-            "p50": _pct(every, 50), "p95": _pct(every, 95), "cpu50": _pct(cpu, 50), "cpu95": _pct(cpu, 95),
-            "by_kind": {k: (_pct(v, 50), _pct(v, 95)) for k, v in lat.items()},
+            "p50": percentile(every, 50), "p95": percentile(every, 95), "cpu50": percentile(cpu, 50), "cpu95": percentile(cpu, 95),
+            "by_kind": {k: (percentile(v, 50), percentile(v, 95)) for k, v in lat.items()},
             "counts_p50": statistics.median(count_ms), "counts_max": max(count_ms), "disk": size}
 
 
@@ -299,7 +299,7 @@ def _start_es(port: int) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def _drop_es(url: str, port: int | None) -> None:
+def drop_es(url: str, port: int | None) -> None:
     """Delete the benchmark's index behind ``url``; stop the node started on ``port``, if one was."""
     from indexing.elastic import ElasticIndex
 
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             results.append(run_backend("elasticsearch", url, args.records, args.batch))
         finally:
-            _drop_es(url, args.es_port if started else None)
+            drop_es(url, args.es_port if started else None)
     print(f"\nmachine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
           f"{platform.platform()}")
     print(f"records: {args.records:,} · batch {args.batch} · queries: {len(query_mix(args.records)) * 2} · "

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.index_scale import (FAMILY, GIVEN, LEVELS, MIDDLE, PLACES, SENTENCES, PlainFts, _date, _drop_es, _pct,
+from bench.index_scale import (FAMILY, GIVEN, LEVELS, MIDDLE, PLACES, SENTENCES, PlainFts, random_date, drop_es, percentile,
                                _start_es)
 from indexing import SearchFilters, SearchIndex, open_index
 from indexing.base import number_key
@@ -84,16 +84,16 @@ def make_record(i: int, r: random.Random) -> tuple[dict[str, object], Truth]:
     about_school = r.random() < 0.22
     types = SCHOOL_TYPES if about_school else PERSON_TYPES
     type_ = r.choices([t for t, _ in types], weights=[w for _, w in types])[0]
-    issued = _date(r, 2008, 2013) if r.random() > 0.03 else None
+    issued = random_date(r, 2008, 2013) if r.random() > 0.03 else None
     level, place = r.choice(LEVELS), r.choice(PLACES)
     school = f"Trường {level} {place}"
     person, signer, other = _person(r), _person(r), _person(r)
-    born = _date(r, 1970, 1998)
+    born = random_date(r, 1970, 1998)
     number = f"{r.randint(1, 3000)}/{r.choice(SYMBOLS.get(type_, ['QĐ-SGDĐT']))}"
     subject = school if about_school else person
     fill = {"n1": r.randint(1, 3000), "n2": r.randint(1, 60), "y": r.randint(2000, 2012),
-            "d": _date(r, 2005, 2012).strftime("%d/%m/%Y"), "name": other,
-            "b": _date(r, 1970, 1998).strftime("%d/%m/%Y"), "place": r.choice(PLACES), "level": r.choice(LEVELS),
+            "d": random_date(r, 2005, 2012).strftime("%d/%m/%Y"), "name": other,
+            "b": random_date(r, 1970, 1998).strftime("%d/%m/%Y"), "place": r.choice(PLACES), "level": r.choice(LEVELS),
             "g": r.randint(1990, 2012), "serial": f"{r.choice('ABCD')} {r.randint(100000, 999999)}",
             "n3": r.randint(1, 20000)}
     day = f"ngày {issued.day} tháng {issued.month} năm {issued.year}" if issued else "ngày .. tháng .. năm ...."
@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
                     f.unlink()
         finally:
             if es_url:
-                _drop_es(es_url, args.es_port if es_started else None)
+                drop_es(es_url, args.es_port if es_started else None)
     report(args, qs, results, rates, cache)
     return 0
 
@@ -406,7 +406,7 @@ def report(args: argparse.Namespace, qs: list[Query], results: dict[str, dict[st
         cells = []
         for n in names:
             s = results[n][kind]
-            cells.append(f"{s.at(1):.2f} / {s.at(10):.2f} / {s.mrr():.2f} / {_pct(s.wall_ms, 95):.0f} ms")
+            cells.append(f"{s.at(1):.2f} / {s.at(10):.2f} / {s.mrr():.2f} / {percentile(s.wall_ms, 95):.0f} ms")
         print(f"| {kind} | {sizes[len(sizes) // 2]} | " + " | ".join(cells) + " |")
     print("\n| backend | group | success@1 | success@10 | MRR | p95 | engine took p95 | index rate |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
@@ -418,9 +418,9 @@ def report(args: argparse.Namespace, qs: list[Query], results: dict[str, dict[st
                 s.ranks += results[n][k].ranks
                 s.wall_ms += results[n][k].wall_ms
                 s.took_ms += results[n][k].took_ms
-            took = f"{_pct(s.took_ms, 95):.0f} ms" if s.took_ms else "—"
+            took = f"{percentile(s.took_ms, 95):.0f} ms" if s.took_ms else "—"
             print(f"| {n} | {group} | {s.at(1):.3f} | {s.at(10):.3f} | {s.mrr():.3f} | "
-                  f"{_pct(s.wall_ms, 95):.0f} ms | {took} | {rates[n]:,.0f}/s |")
+                  f"{percentile(s.wall_ms, 95):.0f} ms | {took} | {rates[n]:,.0f}/s |")
     if cache:
         print(f"\nElasticsearch query cache after the run: {cache}")
 

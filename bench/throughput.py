@@ -280,7 +280,7 @@ def stage_times(root: Path, limit: int) -> dict[str, float]:
     import ocr.layout as layout
     import ocr.tesseract as tesseract
     from ocr.loader import inspect_file, load_page
-    from ocr.pages import _encode_jpeg, _words_json, knowledge
+    from ocr.pages import encode_jpeg, words_json, knowledge
     from ocr.restore import restore_page, split_ink
     from sohoa.settings import Settings
 
@@ -313,7 +313,7 @@ def stage_times(root: Path, limit: int) -> dict[str, float]:
                 before = spent["tesseract (process)"]
                 result = layout.read_page_text(restored.image, settings.tesseract, knowledge(settings))
                 t3 = time.perf_counter()
-                _encode_jpeg(restored.image), _words_json(result)
+                encode_jpeg(restored.image), words_json(result)
                 t4 = time.perf_counter()
                 spent["load + ink gray"] += t1 - t0
                 spent["restore (incl. any OSD run)"] += t2 - t1

@@ -45,7 +45,7 @@ from sohoa.settings import Settings, TesseractOptions
 
 _log = logging.getLogger(__name__)
 
-__all__ = ["knowledge", "page_fingerprint", "PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "digit_model", "hand_fields", "load_hand", "load_words", "word_confidences", "write_atomic"]
+__all__ = ["knowledge", "page_fingerprint", "PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "digit_model", "hand_fields", "load_hand", "load_words", "word_confidences", "write_atomic", "encode_jpeg", "words_json"]
 
 
 @dataclass(frozen=True)
@@ -384,9 +384,9 @@ def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float, pri
     stem = f"p{job.page_no:04d}_{page_fingerprint(s)}"
     image_path = folder / f"{stem}_restored.jpg"
     words_path = folder / f"{stem}_words.json"
-    write_atomic(image_path, _encode_jpeg(restored.image))
+    write_atomic(image_path, encode_jpeg(restored.image))
     hand = hand_fields(restored.image, result, knowledge(s), digit_model(s))
-    write_atomic(words_path, _words_json(result, hand, [d.to_json() for d in again.decisions]
+    write_atomic(words_path, words_json(result, hand, [d.to_json() for d in again.decisions]
                                          + [d.to_json() for d in floor]))
     return PageOutcome(
         page_no=job.page_no,
@@ -421,7 +421,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _words_json(result: OcrResult, hand: Sequence[HandField] = (),
+def words_json(result: OcrResult, hand: Sequence[HandField] = (),
                 decisions: Sequence[dict[str, object]] = ()) -> bytes:
     # vars(), not asdict(): the fields are plain values, and asdict copies each one deeply (8 ms a page).
     # Tesseract's own words are kept beside the corrected ones: post-correction is a recorded layer;
@@ -471,7 +471,7 @@ def word_confidences(path: str | Path | None) -> list[tuple[str, float]]:
     return [(str(w["text"]), float(w.get("conf", 100.0))) for w in load_words(path)]  # type: ignore[arg-type]
 
 
-def _encode_jpeg(image: np.ndarray) -> bytes:
+def encode_jpeg(image: np.ndarray) -> bytes:
     ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
     if not ok:
         raise ValueError("could not encode the restored page")

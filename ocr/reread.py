@@ -89,8 +89,8 @@ from ocr.tesseract import OcrResult, OcrWord, replace_line, words_to_text
 from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
 from pipeline.domain import DOUBT_CONF
 from pipeline.folding import fold
-from pipeline.numbers_dates import parse_date_detail, parse_number, unknown_codes
-from pipeline.place_dates import latest_cited_date
+from pipeline.numbers_dates import parse_number, unknown_codes
+from pipeline.place_dates import latest_cited_date, parse_date_detail
 from sohoa.settings import TesseractOptions
 
 __all__ = [

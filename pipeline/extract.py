@@ -27,14 +27,12 @@ from pipeline.forms import ABOUT_RE, TITLE_CODES, TITLES, looks_like_title
 from pipeline.gazetteer import Gazetteer, match_school_name
 from pipeline.issuers import IssuerReading, read_issuer, symbols_for
 from pipeline.numbers_dates import (
-    _D,
+    DIGIT,
     Codes,
     fix_digits,
-    _lines_aligned,
+    lines_aligned,
     header_number_line,
     normalize_number,
-    parse_date,
-    parse_date_detail,
     parse_number,
     repair_symbol,
     slashless_number,
@@ -42,7 +40,7 @@ from pipeline.numbers_dates import (
     symbol_tail,
     unknown_codes,
 )
-from pipeline.place_dates import parse_date_reading
+from pipeline.place_dates import parse_date, parse_date_detail, parse_date_reading
 from pipeline.profile import Profile
 
 __all__ = [
@@ -53,8 +51,6 @@ __all__ = [
     "filing_unit",
     "parse_number_detail",
     "parse_number",
-    "parse_date",
-    "parse_date_detail",
     "parse_title",
     "parse_about",
     "parse_subject",
@@ -124,7 +120,7 @@ def parse_title(text: str) -> str | None:
         The canonical printed title from :data:`TITLES`, or ``None`` (a công
         văn has no title).
     """
-    for n, (_orig, folded) in enumerate(_lines_aligned(text)):
+    for n, (_orig, folded) in enumerate(lines_aligned(text)):
         if n > 40:
             break
         line = " ".join(folded.split()).strip(" .:")
@@ -156,7 +152,7 @@ def parse_about(text: str) -> str | None:
         The text after "Về việc"/"V/v" (original spelling, whitespace
         collapsed, continued over at most one more line), or ``None``.
     """
-    lines = _lines_aligned(text)
+    lines = lines_aligned(text)
     for i, (orig, folded) in enumerate(lines[:60]):
         m = ABOUT_RE.match(folded)
         if not m:
@@ -558,7 +554,7 @@ _NUMBER_WORDS: dict[str, int] = {
 _VALIDITY_RE = re.compile(
     r"(?:gia tri|thoi han|hieu luc)"
     r"(?:\s+(?:su dung|trong|thoi han|la|toi da|vong|ke ca))*\s*[:]?\s*"
-    rf"(?:(?P<num>{_D}{{1,2}})|(?P<word>mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi))"
+    rf"(?:(?P<num>{DIGIT}{{1,2}})|(?P<word>mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi))"
     r"\s*(?:\([a-z ]{2,12}\)\s*)?[a-z]{1,2}m(?![a-z])"
 )
 

@@ -23,14 +23,12 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.folding import fold
 from pipeline.forms import BODY_START_RE, NUMBER_SLOT_RE
 # The digit look-alikes and line alignment are shared with the date parsers.
-from pipeline.place_dates import _D, fix_digits, _lines_aligned, parse_date, parse_date_detail
+from pipeline.place_dates import DIGIT, fix_digits, lines_aligned, parse_date, parse_date_detail
 
 __all__ = [
     "Codes",
     "header_number_line",
     "normalize_number",
-    "parse_date",
-    "parse_date_detail",
     "parse_number",
     "repair_symbol",
     "slashless_number",
@@ -75,7 +73,7 @@ _SUFFIX_TOKEN = r"[a-z0-9&]+"
 _NUMBER_RE = re.compile(
     # "Số" is read "So", "S0", "S6", "S8", "Sô"... (folded: s + o/0/6/8), or "5ố" before its colon.
     r"(?P<so>(?<![a-z0-9])(?:s[o068](?=[\s:;.,0-9oilsb|])|5o(?=\s*:)))\s*(?P<colon>[:;.,]?)\s*"
-    rf"(?P<num>{_D}+(?:\s{_D}+)?(?:\s*/\s*{_D}+)*)"
+    rf"(?P<num>{DIGIT}+(?:\s{DIGIT}+)?(?:\s*/\s*{DIGIT}+)*)"
     # The slash before the symbol is sometimes read ")" ("320)Đ-SGD&ĐT"), "." or not at all
     # ("762 .QĐ-SGDĐT", "79 GDĐT-KT"): then the symbol must be of known codes, joined by a hyphen.
     rf"(?P<sep>\s*[/)]\s*|\s*[.,]\s*|\s+)(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)"
@@ -185,7 +183,7 @@ def _bare_number(orig: str, fold_line: str, codes: Codes) -> str | None:
 def _number_candidates(text: str, codes: Codes) -> list[tuple[float, int, str]]:
     out: list[tuple[float, int, str]] = []
     nonempty = 0
-    for idx, (orig, fold_line) in enumerate(_lines_aligned(text)):
+    for idx, (orig, fold_line) in enumerate(lines_aligned(text)):
         if not fold_line.strip():
             continue
         nonempty += 1
@@ -303,7 +301,7 @@ def snap_symbol(number: str, symbols: Sequence[str]) -> str:
 
 
 #: The number line's start: "Số:" and the numeric part, in folded text.
-_NUMBER_HEAD_RE = re.compile(rf"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>{_D}+)")
+_NUMBER_HEAD_RE = re.compile(rf"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>{DIGIT}+)")
 #: At most this many characters of a number line after its numeric part are a symbol read.
 _TAIL_CHARS = 24
 
@@ -311,7 +309,7 @@ _TAIL_CHARS = 24
 def _number_lines(text: str, max_lines: int = 12) -> list[tuple[str, str]]:
     """(original, folded) of the header lines that open a number ("Số: 123...")."""
     out = []
-    for orig, folded in [(o, f) for o, f in _lines_aligned(text) if f.strip()][:max_lines]:
+    for orig, folded in [(o, f) for o, f in lines_aligned(text) if f.strip()][:max_lines]:
         if _NUMBER_HEAD_RE.search(folded):
             out.append((orig, folded))
     return out
@@ -325,7 +323,7 @@ def _tail(orig: str, start: int) -> str:
 
 def header_number_line(text: str, max_lines: int = 12) -> str | None:
     """The header's own "Số: …" line as read, whether its digits were read or not; ``None`` without one."""
-    for orig, folded in [(o, f) for o, f in _lines_aligned(text) if f.strip()][:max_lines]:
+    for orig, folded in [(o, f) for o, f in lines_aligned(text) if f.strip()][:max_lines]:
         if BODY_START_RE.match(folded.strip()):
             break  # the body begins: "… Công văn\nsố 806/CV-TCHC" below is a cited act's
         if NUMBER_SLOT_RE.match(folded.strip()):
@@ -405,7 +403,7 @@ def slashless_number(text: str, codes: Codes) -> tuple[str, str] | None:
         m = _SLASHLESS_RE.search(folded)
         if m is not None:
             return m.group("num"), _tail(orig, m.end())
-    for orig, folded in [(o, f) for o, f in _lines_aligned(text) if f.strip()][:12]:
+    for orig, folded in [(o, f) for o, f in lines_aligned(text) if f.strip()][:12]:
         m = _SCRAP_SO_RE.match(folded)
         if m is not None:
             return m.group("num"), _tail(orig, m.end())

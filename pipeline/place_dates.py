@@ -25,25 +25,25 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.folding import fold_aligned
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "DateReading", "fix_digits", "latest_cited_date", "parse_date", "parse_date_detail",
-           "parse_date_reading"]
+__all__ = ["DIGIT", "MAX_YEAR", "MIN_YEAR", "DateReading", "fix_digits", "latest_cited_date", "lines_aligned",
+           "parse_date", "parse_date_detail", "parse_date_reading"]
 
 #: Characters Tesseract prints instead of digits (folded, lower-case).
 _DIGIT_FIX = str.maketrans({"o": "0", "ø": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b": "8"})
-# Character class of a digit or a digit look-alike, in folded text ("ø": a slashed zero).
-_D = r"[0-9oøilsb|]"
+#: Character class of a digit or a digit look-alike, in folded text ("ø": a slashed zero).
+DIGIT = r"[0-9oøilsb|]"
 
 
 def fix_digits(raw: str) -> str:
     return re.sub(r"\s+", "", raw).translate(_DIGIT_FIX)
 
 
-def _lines_aligned(text: str) -> list[tuple[str, str]]:
+def lines_aligned(text: str) -> list[tuple[str, str]]:
     original, folded = fold_aligned(text)
     return list(zip(original.split("\n"), folded.split("\n"), strict=True))
 
-_DAY = rf"{_D}{{1,2}}"
-_YEAR = rf"{_D}(?:\s?{_D}){{3}}"
+_DAY = rf"{DIGIT}{{1,2}}"
+_YEAR = rf"{DIGIT}(?:\s?{DIGIT}){{3}}"
 #: OCR spellings of the folded words "ngay", "thang", "nam" ("rgay", "nqay",
 #: "tbang", "narn", and "9ay": "ng" read as one "9"): one letter may be wrong,
 #: the shape must stay.
@@ -512,7 +512,7 @@ def _date_candidates(text: str, cited: _Cited, places: tuple[str, ...]) -> list[
     """
     out: list[_Candidate] = []
     nonempty = 0
-    folded_lines = [line for _orig, line in _lines_aligned(text)]
+    folded_lines = [line for _orig, line in lines_aligned(text)]
     for idx, line in enumerate(folded_lines):
         if not line.strip():
             continue

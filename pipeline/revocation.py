@@ -28,7 +28,7 @@ from pipeline.extract import normalize_number
 from pipeline.folding import fold_aligned
 from pipeline.gazetteer import Gazetteer, school_identity
 from pipeline.numbers_dates import Codes
-from pipeline.place_dates import latest_cited_date
+from pipeline.place_dates import DIGIT, latest_cited_date
 from pipeline.profile import Profile
 
 __all__ = [
@@ -89,14 +89,13 @@ class Revocation:
     reason: str
 
 
-_D = r"[0-9oilsb|]"
 # Verbs on folded text: thu hồi, hủy bỏ/huỷ bỏ, bãi bỏ, thay thế, hết hiệu lực.
 _REVOKE = r"thu h[o0]i|h[uy]y b[o0]|bai b[o0]|dinh chi"
 _REPLACE = r"thay the"
 _ACT = r"(?:quyet dinh|giay chung nhan|cong van|van ban|bang cong nhan|gcn|qd)"
 _CLAUSE_RE = re.compile(
     rf"(?P<verb>{_REVOKE}|{_REPLACE})\s*(?:[a-z]+\s+){{0,4}}?{_ACT}\s*(?:[a-z]+\s+){{0,3}}?"
-    rf"s[o06]\s*[:.]?\s*(?P<num>{_D}+(?:\s*/\s*{_D}+)*)\s*/\s*(?P<suf>[a-z0-9&]+(?:\s*-\s*[a-z0-9&]+)*)"
+    rf"s[o06]\s*[:.]?\s*(?P<num>{DIGIT}+(?:\s*/\s*{DIGIT}+)*)\s*/\s*(?P<suf>[a-z0-9&]+(?:\s*-\s*[a-z0-9&]+)*)"
     rf"(?P<tail>[^\n]{{0,40}})"
 )
 

@@ -16,8 +16,6 @@ from pipeline.extract import (
     extract_fields,
     extract_fields_noted,
     parse_about,
-    parse_date,
-    parse_date_detail,
     parse_number_detail,
     parse_person,
     parse_person_detail,
@@ -29,6 +27,7 @@ from pipeline.extract import (
 from pipeline.extract import parse_number as _parse_number
 from pipeline.extract import parse_school as _parse_school
 from pipeline.folding import fold
+from pipeline.place_dates import parse_date, parse_date_detail
 from pipeline.issuers import read_issuer
 
 

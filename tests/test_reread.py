@@ -36,7 +36,8 @@ from ocr.reread import (
 )
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import VARIANTS, Variant, read_canvases, remove_blots
-from pipeline.numbers_dates import parse_date_detail, parse_number
+from pipeline.numbers_dates import parse_number
+from pipeline.place_dates import parse_date_detail
 from pipeline.records import doubtful_words
 from sohoa.settings import Settings, TesseractOptions
 
