@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.postcorrect import Knowledge
-from ocr.reread import header_lines
+from ocr.header_lines import header_lines
 from ocr.tesseract import OcrResult, OcrWord, replace_line
 from ocr.variants import Variant, VariantCanvas, place_readings, variant_canvases
 

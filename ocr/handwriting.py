@@ -486,7 +486,7 @@ def read_hand_fields(gray: np.ndarray, lines: Sequence[tuple[str, Sequence[OcrWo
     Args:
         gray: The restored page.
         lines: The header's number and place-date lines: ``(kind, words)``
-            (:func:`ocr.reread.header_lines`).
+            (:func:`ocr.header_lines.header_lines`).
         model: The digit reader (the shipped one by default).
 
     Returns:

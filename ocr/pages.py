@@ -36,7 +36,8 @@ from ocr.quality import page_quality
 from ocr.restore import RestoredPage, restore_page, split_ink
 from ocr.layout import PageCanvas, canvas_words, page_canvas
 from ocr.handwriting import digit_model_path, load_model, read_hand_fields
-from ocr.reread import Reread, RereadPlan, apply_reread, header_lines, plan_reread, reread_header, second_look
+from ocr.header_lines import header_lines
+from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_header, second_look
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
 from ocr.variants import read_canvases
 from pipeline.domain import HandField

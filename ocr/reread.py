@@ -7,13 +7,13 @@ whole field: the page read gives "Số: 880/QĐ-SGD&E," or "tháng T1". Those
 two lines alone are worth a second, closer look, and only on the pages
 where the first reading does not parse cleanly:
 
-1. :func:`header_lines` finds the number line and the place-date line among
+1. :func:`ocr.header_lines.header_lines` finds the number line and the place-date line among
    the words of the page read (also one whose "ngày" a stain ate: "Hải
    Phòng,. „ay 31 tháng 12"), and whether each parsed cleanly with the
    parsers of :mod:`pipeline.numbers_dates` (a number whose symbol is a
    known code, a date read as printed) from digits Tesseract was sure of
    (:data:`pipeline.domain.DOUBT_CONF`, below which the records stage sends a value
-   to review; :data:`DATE_LOW_CONF` for the date, whose misread
+   to review; :data:`ocr.header_lines.DATE_LOW_CONF` for the date, whose misread
    digits come out surer).
 2. :func:`line_box` cuts each unclean line's band out of the restored page
    (a little wider than its words: the part a stain ate was not read).
@@ -57,13 +57,13 @@ too (:mod:`ocr.swollen`).
 
 A line the page read lost altogether (a stain ate "Số: 811/QĐ-SGDĐT", or
 the place-date line ran into the "V/v" line at its left) is looked for
-where the layout puts it (:func:`lost_lines`): the number line in the left
+where the layout puts it (:mod:`ocr.lost_lines`): the number line in the left
 column just below the issuer's lines, the place-date line in the right
 column just below the motto, both located from the words of those lines
 that were read; only when the page text gives no value of that kind, and
 only on a page with such an anchor (never a continuation page). The band
 is read with the same variants in the same Tesseract runs, each of its
-lines judged on its own (:func:`band_reading`), and :func:`pick` decides
+lines judged on its own (:func:`ocr.lost_lines.band_reading`), and :func:`pick` decides
 as above; a value found is put in as a line of its own right below its
 anchor.
 
@@ -83,27 +83,20 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ocr.decisions import LineDecision
+from ocr.header_lines import HeaderLine, header_lines, judge, needs_reread, valid_reading, why_unclean
+from ocr.lost_lines import LostLine, band_reading, insert_after, lost_lines
 from ocr.postcorrect import Knowledge
 from ocr.swollen import swollen_digits
 from ocr.tesseract import OcrResult, OcrWord, replace_line, words_to_text
 from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
 from pipeline.domain import DOUBT_CONF
 from pipeline.folding import fold
-from pipeline.numbers_dates import parse_number, unknown_codes
-from pipeline.place_dates import latest_cited_date, parse_date_detail
+from pipeline.place_dates import latest_cited_date
 from sohoa.settings import TesseractOptions
 
 __all__ = [
-    "HeaderLine",
-    "LostLine",
     "Reread",
-    "header_lines",
-    "judge",
-    "band_reading",
     "line_box",
-    "lost_box",
-    "lost_lines",
-    "needs_reread",
     "pick",
     "RereadPlan",
     "apply_reread",
@@ -112,15 +105,8 @@ __all__ = [
     "check_box",
     "doubt_words",
     "second_look",
-    "why_unclean",
 ]
 
-#: The same for the digits of the place-date line. A stain or a broken stroke turns
-#: the "2" of "02" into a "3", the "8" of "2008" into a "6", and Tesseract is still
-#: 80% sure of it, while most digits of a clean line are read at 90% and more.
-DATE_LOW_CONF = 85.0
-#: Only words whose top is in this share of the page from the top are header words.
-HEADER_SHARE = 0.4
 #: A number line's band reaches at least this share of the page width: the left column's
 #: right side (the longest numbers, "Số: 529/SGDĐT-KT&KĐCLGD", end at 46%; the motto, in the
 #: right column, is a line higher).
@@ -146,21 +132,6 @@ CHECK_VARIANTS: tuple[Variant, ...] = (
 #: records stage trusts (:data:`pipeline.domain.DOUBT_CONF`), so its record goes to review.
 DISSENT_CONF = DOUBT_CONF / 2
 @dataclass(frozen=True)
-class HeaderLine:
-    """The number or place-date line of a header as the page read gave it."""
-
-    kind: str  # "number" or "date"
-    words: tuple[OcrWord, ...]
-    value: str | None  # the parsed number, or the date in ISO form
-    clean: bool
-
-    @property
-    def text(self) -> str:
-        """The line as read."""
-        return " ".join(w.text for w in self.words)
-
-
-@dataclass(frozen=True)
 class Reread:
     """What reading a page's header lines again did."""
 
@@ -172,116 +143,6 @@ class Reread:
     doubted: tuple[str, ...] = ()
     #: Every line looked at again, why, and what came of it (kept with the page).
     decisions: tuple[LineDecision, ...] = ()
-
-
-# --------------------------------------------------------------------------
-# Finding the lines and judging them
-# --------------------------------------------------------------------------
-
-#: "Số" opening a line, then its colon, a digit or nothing ("Số:" whose number a stain ate).
-_SO_RE = re.compile(r"^\W{0,3}(?:s[o06]|5o)(?:\s*[:;.]|\s*[0-9oilsb|]|\s*$)")
-_NUMBER_SHAPE_RE = re.compile(r"^[0-9oils]{1,5}\s*/\s*[a-z&]")
-#: "ngày" as read ("ngay", "nqay", "rgay", "9ày"), among the first words of a place-date line.
-_NGAY_RE = re.compile(r"^(?:\S+\s+){0,2}\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
-#: "tháng" and "năm" as read; "thông" (in "phổ thông năm 2012") is not "tháng".
-_THANG_NAM_RE = re.compile(r"(?<![a-z])(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
-#: The place and "ngày" ("Bạc Liêu, ngày"): a place-date line whatever follows.
-_PLACE_RE = re.compile(r"[a-z]{2,}\s*[,.]\s*\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
-#: The place, a few damaged characters where "ngày" and the day were, then "tháng" or
-#: "năm" after a number ("Hải Phòng,. „ay 31 tháng 12", "Hải Phòng, — 1 tháng 6").
-_PLACE_EATEN_RE = re.compile(r"^\W{0,3}(?:\S+\s+){0,3}\S*[a-z]{2}\s*[,.]\W*\S{0,5}\s*[0-9oilstu|]{1,2}\s*"
-                             r"(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
-
-
-#: The issuer's second line ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", read "SỞ 9ỤC VÀ ĐÀO TẠO"): its "Sở" is no "Số".
-_ISSUER_RE = re.compile(r"(?<![a-z])(?:dao tao|giao duc)(?![a-z])")
-
-
-def _lines(words: tuple[OcrWord, ...]) -> list[list[OcrWord]]:
-    """Words grouped by Tesseract line, in reading order."""
-    out: dict[tuple[int, int, int], list[OcrWord]] = {}
-    for w in words:
-        out.setdefault((w.block, w.par, w.line), []).append(w)
-    return list(out.values())
-
-
-def _digit_conf(words: tuple[OcrWord, ...] | list[OcrWord], digits: str) -> float:
-    """Lowest confidence of the words holding the digits of ``digits`` (100 without any)."""
-    confs = [w.conf for w in words if any(ch.isdigit() for ch in w.text)
-             and "".join(ch for ch in w.text if ch.isdigit()) in digits]
-    return min(confs, default=100.0)
-
-
-def judge(kind: str, words: tuple[OcrWord, ...] | list[OcrWord], knowledge: Knowledge
-          ) -> tuple[str | None, bool, float]:
-    """Parse a number or place-date line: ``(value, clean, confidence of its digits)``.
-
-    A number is clean when every code of its symbol is known; a date when it
-    was read as printed (no repair, not unreadable). Clean values also need
-    digits read at :data:`pipeline.domain.DOUBT_CONF` (numbers) or :data:`DATE_LOW_CONF`
-    (dates) or above.
-    """
-    text = " ".join(w.text for w in words)
-    if kind == "number":
-        number = parse_number(text, knowledge.codes)
-        if number is None:
-            return None, False, 0.0
-        conf = _digit_conf(words, number.rpartition("/")[0].replace("/", ""))
-        return number, not unknown_codes(number, knowledge.codes) and conf >= DOUBT_CONF, conf
-    date, note = parse_date_detail(text, knowledge.places)
-    if date is None:
-        return None, False, 0.0
-    parts = f"{date.day:02d}{date.month:02d}{date.year}{date.day}{date.month}"
-    conf = _digit_conf(words, parts)
-    return date.isoformat(), not note and conf >= DATE_LOW_CONF, conf
-
-
-def why_unclean(line: HeaderLine, knowledge: Knowledge) -> str:
-    """Why a number or place-date line did not read cleanly (so it is read again)."""
-    if line.value is None:
-        return f"no {line.kind} parsed from it"
-    if line.kind == "number" and (codes := unknown_codes(line.value, knowledge.codes)):
-        return f"its symbol has codes no issuer uses: {', '.join(codes)}"
-    if line.kind == "date" and (note := parse_date_detail(line.text, knowledge.places)[1]):
-        return f"the date was repaired: {note}"
-    conf = judge(line.kind, line.words, knowledge)[2]
-    return f"its digits were read at {conf:.0f}% confidence"
-
-
-def header_lines(result: OcrResult, height: int, knowledge: Knowledge) -> list[HeaderLine]:
-    """The number line and the place-date line of a page's header, where found.
-
-    The number line is the first header line with "Số:" (or a bare
-    "123/QĐ-…" as its first word); the place-date line the first that opens
-    with "ngày" and has "tháng" or "năm", or has the place before "ngày"
-    ("Hải Phòng, ngày"), and no "sinh" (a birth date). Only words in the
-    top :data:`HEADER_SHARE` of the page count.
-    """
-    head = tuple(w for w in result.words if w.top < HEADER_SHARE * height)
-    found: dict[str, HeaderLine] = {}
-    for words in _lines(head):
-        folded = fold(" ".join(w.text for w in words))
-        kind = None
-        if ("number" not in found and (_SO_RE.match(folded) or _NUMBER_SHAPE_RE.match(folded))
-                and not _ISSUER_RE.search(folded)):
-            kind = "number"
-        elif "date" not in found and "sinh" not in folded and _date_line(folded):
-            kind = "date"
-        if kind:
-            value, clean, _ = judge(kind, words, knowledge)
-            found[kind] = HeaderLine(kind, tuple(words), value, clean)
-    return list(found.values())
-
-
-def _date_line(folded: str) -> bool:
-    """A folded line is a place-date line: "Hải Phòng, ngày", or "ngày" opening it and "tháng" or "năm"."""
-    return (bool(_PLACE_RE.search(folded)) or bool(_PLACE_EATEN_RE.search(folded))
-            or bool(_NGAY_RE.search(folded) and _THANG_NAM_RE.search(folded)))
-
-
-def needs_reread(line: HeaderLine) -> bool:
-    """A line is read again when it did not parse cleanly."""
-    return not line.clean
 
 
 # --------------------------------------------------------------------------
@@ -348,7 +209,7 @@ def pick(line: HeaderLine, readings: list[list[OcrWord]], knowledge: Knowledge,
     valid = []
     for words in readings:
         value, _, conf = judge(line.kind, words, knowledge)
-        if (value is not None and _valid(line.kind, words, knowledge) and _printed(line.kind, value, words)
+        if (value is not None and valid_reading(line.kind, words, knowledge) and _printed(line.kind, value, words)
                 and not _before(line.kind, value, cited_year)):
             valid.append((value, conf, words))
     if not valid:
@@ -357,7 +218,7 @@ def pick(line: HeaderLine, readings: list[list[OcrWord]], knowledge: Knowledge,
     value, count = ranked[0]
     if count < MIN_AGREE or (len(ranked) > 1 and ranked[1][1] == count):
         return None
-    if value == line.value and _valid(line.kind, list(line.words), knowledge):
+    if value == line.value and valid_reading(line.kind, list(line.words), knowledge):
         return None  # the same reading, only surer: the line's own doubt stands
     return max((conf, -k, words) for k, (v, conf, words) in enumerate(valid) if v == value)[2]
 
@@ -388,15 +249,6 @@ def _cited_year(result: OcrResult, line: HeaderLine) -> int | None:
     return cited.year if cited is not None else None
 
 
-def _valid(kind: str, words: list[OcrWord], knowledge: Knowledge) -> bool:
-    """A reading parses to a value that needs no repair (the confidence of its digits aside)."""
-    text = " ".join(w.text for w in words)
-    if kind == "number":
-        number = parse_number(text, knowledge.codes)
-        return number is not None and not unknown_codes(number, knowledge.codes)
-    date, note = parse_date_detail(text, knowledge.places)
-    return date is not None and not note
-
 
 def _with_marks(new: list[OcrWord], old: tuple[OcrWord, ...]) -> list[OcrWord]:
     """``new`` with the spelling of ``old``'s words that fold the same.
@@ -425,141 +277,6 @@ def _placed(result: OcrResult, line: HeaderLine) -> HeaderLine:
 def _put_back(result: OcrResult, line: HeaderLine, new: list[OcrWord]) -> OcrResult:
     """``result`` with ``line``'s words replaced by ``new`` (given the line's place in the reading order)."""
     return replace_line(result, _place(line), _with_marks(new, line.words))
-
-
-# --------------------------------------------------------------------------
-# Lines the page read lost
-# --------------------------------------------------------------------------
-
-#: The issuer's lines, the left column's anchor: "SỞ GIÁO DỤC VÀ ĐÀO TẠO", else "UBND TỈNH …" / "THÀNH PHỐ …".
-_ISSUER_ANCHORS = (_ISSUER_RE, re.compile(r"(?<![a-z])(?:ubnd|thanh pho|tinh)(?![a-z])"))
-#: The motto, the right column's anchor: "Độc lập - Tự do - Hạnh phúc", else "CỘNG HÒA … VIỆT NAM".
-_MOTTO_ANCHORS = (re.compile(r"(?<![a-z])(?:hanh phuc|tu do|doc lap)(?![a-z])"),
-                  re.compile(r"(?<![a-z])(?:cong hoa|chu nghia|viet nam)(?![a-z])"))
-#: Where a lost line is, in line heights of its anchor below the anchor's bottom: ``(top, bottom)`` of
-#: the band for each anchor. On the seed 11 and 21 sets (150 clean lines) the number line's top is
-#: 0.3–0.8 line heights below the issuer's second line, the place-date line's 1.7–2.5 below the motto
-#: (the first line of each column is one line height higher).
-_BANDS = {"number": ((0.0, 2.4), (1.2, 3.8)), "date": ((1.0, 4.2), (2.2, 5.4))}
-
-
-@dataclass(frozen=True)
-class LostLine:
-    """A number or place-date line the page read did not give: where to read it, and where it goes."""
-
-    kind: str
-    box: tuple[int, int, int, int]  # top, bottom, left, right on the page
-    after: tuple[int, int, int]  # (block, par, line) of the anchor line the new line follows
-
-
-def _column(words: list[OcrWord], kind: str, width: int) -> list[OcrWord]:
-    """The words of a line in the column of ``kind`` (left for the number, right for the date)."""
-    if kind == "number":
-        return [w for w in words if w.left + w.width / 2 < 0.5 * width]
-    return [w for w in words if w.left + w.width / 2 >= 0.45 * width]
-
-
-def lost_box(kind: str, head: tuple[OcrWord, ...], shape: tuple[int, ...]) -> LostLine | None:
-    """Where the number (or place-date) line must be, from the issuer's (or motto's) words that were read.
-
-    The number line is in the left column just below the issuer's second
-    line ("SỞ GIÁO DỤC VÀ ĐÀO TẠO"; one line lower below "UBND THÀNH PHỐ …"
-    when only that was read); the place-date line in the right column below
-    the motto ("Độc lập - Tự do - Hạnh phúc", or "CỘNG HÒA …"), from a few
-    line heights left of the motto to the page's right edge (it may sit at
-    the right of the "V/v" line). ``None`` without an anchor: a page without
-    a header (a continuation page) has no line to find.
-    """
-    page_h, page_w = shape[:2]
-    anchors = _ISSUER_ANCHORS if kind == "number" else _MOTTO_ANCHORS
-    lines = _lines(head)
-    for anchor, (low, high) in zip(anchors, _BANDS[kind], strict=True):
-        for words in lines:
-            part = _column(words, kind, page_w)
-            if len(part) < 2 or not anchor.search(fold(" ".join(w.text for w in part))):
-                continue
-            h = float(np.median([w.height for w in part]))
-            bottom = max(w.top + w.height for w in part)
-            left = min(w.left for w in part)
-            right = max(w.left + w.width for w in part)
-            top, low_edge = bottom + int(low * h), bottom + int(high * h)
-            if kind == "number":
-                side = (max(0, left - int(2 * h)), min(page_w, max(right, int(0.3 * page_w)) + int(2 * h)))
-            else:
-                side = (max(0, left - int(4 * h)), page_w)
-            first = words[0]
-            return LostLine(kind, (max(0, top), min(page_h, low_edge), *side), (first.block, first.par, first.line))
-    return None
-
-
-def lost_lines(result: OcrResult, shape: tuple[int, ...], found: list[HeaderLine], knowledge: Knowledge
-               ) -> list[LostLine]:
-    """The number and place-date lines the page read lost, where to look for them.
-
-    A kind of line is lost when :func:`header_lines` did not find it and
-    the page text gives no value of that kind either (the records stage
-    reads the page text: a value it already finds is never put at stake).
-    """
-    kinds = {line.kind for line in found}
-    head = tuple(w for w in result.words if w.top < HEADER_SHARE * shape[0])
-    out = []
-    for kind in ("number", "date"):
-        if kind in kinds or _page_value(kind, result.text, knowledge) is not None:
-            continue
-        lost = lost_box(kind, head, shape)
-        if lost is not None:
-            out.append(lost)
-    return out
-
-
-def _page_value(kind: str, text: str, knowledge: Knowledge) -> str | None:
-    """The value of ``kind`` the records stage would read from a page's text."""
-    if kind == "number":
-        return parse_number(text, knowledge.codes)
-    date = parse_date_detail(text, knowledge.places)[0]
-    return date.isoformat() if date is not None else None
-
-
-def band_reading(kind: str, words: list[OcrWord], knowledge: Knowledge) -> list[OcrWord]:
-    """The line of a band's re-read that parses to a valid value of ``kind`` (the first), else none.
-
-    A band holds a few lines (the "V/v" line, the title's top); each is
-    judged on its own, its words left to right.
-    """
-    for line in sorted(_lines(tuple(words)), key=lambda ws: min(w.top for w in ws)):
-        line = sorted(line, key=lambda w: w.left)
-        value, _, _ = judge(kind, line, knowledge)
-        if value is not None and _valid(kind, line, knowledge):
-            return line
-    return []
-
-
-#: The words of a place-date line as the English model reads them, with their diacritics.
-_DATE_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
-
-
-def _insert_after(result: OcrResult, after: tuple[int, int, int], kind: str, new: list[OcrWord]) -> OcrResult:
-    """``result`` with ``new`` as a line of its own after the anchor line ``after``.
-
-    The new line is given the anchor's block and paragraph and a line number
-    no line of the page has, so :func:`ocr.tesseract.words_to_text` puts it
-    on a line of its own right below the anchor.
-    """
-    line_no = max((w.line for w in result.words), default=0) + 1
-    new = [replace(w, block=after[0], par=after[1], line=line_no) for w in new]
-    if kind == "date":
-        new = [replace(w, text=_DATE_WORDS.get(w.text, w.text)) for w in new]
-    words: list[OcrWord] = []
-    inside = False
-    for w in result.words:
-        key = (w.block, w.par, w.line)
-        if inside and key != after and new:
-            words += new
-            new = []
-        inside = key == after
-        words.append(w)
-    words += new
-    return replace(result, text=words_to_text(words), words=tuple(words))
 
 
 @dataclass(frozen=True)
@@ -647,7 +364,7 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
                                 plan.variants, know)
         new = pick(HeaderLine(gone.kind, (), None, False), lines, know, cited.year if cited is not None else None)
         if new is not None:
-            result = _insert_after(result, gone.after, gone.kind, new)
+            result = insert_after(result, gone.after, gone.kind, new)
             replaced.append(f"lost-{gone.kind}")
         decisions.append(LineDecision("lost", gone.kind, "", f"the page gave no {gone.kind} line; looked for "
                                       "where the layout puts it", "not found" if new is None else "found",
@@ -710,7 +427,7 @@ def _dissent(line: HeaderLine, words: list[OcrWord], cited_year: int | None, kno
     ``cited_year`` is none either (see :func:`pick`).
     """
     value = judge(line.kind, words, knowledge)[0] if words else None
-    if value is None or value == line.value or not _valid(line.kind, words, knowledge):
+    if value is None or value == line.value or not valid_reading(line.kind, words, knowledge):
         return None
     if line.kind == "number":
         return words if value.rpartition("/")[0] != (line.value or "").rpartition("/")[0] else None

@@ -13,26 +13,21 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr.layout import read_page_text
 from ocr.loader import inspect_file
 from ocr.pages import PageJob, load_words, read_page
+from ocr.header_lines import DATE_LOW_CONF, HeaderLine, header_lines, judge, why_unclean
+from ocr.lost_lines import band_reading, lost_lines
 from ocr.reread import (
-    DATE_LOW_CONF,
     DISSENT_CONF,
-    HeaderLine,
     Reread,
     _blots_mattered,
     _cited_year,
     _dissent,
     apply_reread,
-    band_reading,
     check_box,
-    header_lines,
-    judge,
     line_box,
-    lost_lines,
     pick,
     plan_reread,
     reread_header,
     second_look,
-    why_unclean,
 )
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import VARIANTS, Variant, read_canvases, remove_blots
