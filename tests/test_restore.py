@@ -8,19 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ocr.restore import (
-    ascender_ratio,
-    coarse_orientation,
-    crop_paper,
-    estimate_skew,
-    ink_gray,
-    normalize_background,
-    remove_holes,
-    restore_page,
-    rotate,
-    rotate_quarter,
-    upside_down,
-)
+from ocr.orientation import ascender_ratio, coarse_orientation, estimate_skew, rotate, rotate_quarter, upside_down
+from ocr.restore import crop_paper, ink_gray, normalize_background, remove_holes, restore_page
 from ocr.tesseract import Orientation, run_ocr
 from pipeline.folding import fold
 from sohoa.settings import RestoreOptions, TesseractOptions
@@ -157,7 +146,7 @@ def test_the_page_is_read_both_ways_only_where_the_cues_disagree(ratio: float, o
 
 
 def test_print_reads_better_upright_than_turned(text_page: np.ndarray) -> None:
-    from ocr.restore import READ_BETTER, reading_score
+    from ocr.orientation import READ_BETTER, reading_score
 
     upright, turned = (run_ocr(page, TesseractOptions()) for page in (text_page, rotate_quarter(text_page, 180)))
     up = reading_score((w.text, w.conf) for w in upright.words)
@@ -172,11 +161,11 @@ def test_restoration_can_be_switched_off(text_page: np.ndarray) -> None:
 
 @given(st.lists(st.integers(0, 255), min_size=1, max_size=400))
 def test_median_from_the_histogram_is_numpys(values: list[int]) -> None:
-    from ocr.restore import _percentile_of_hist
+    from ocr.pixels import percentile_of_hist
 
     arr = np.array(values, dtype=np.uint8)
     hist = cv2.calcHist([arr.reshape(1, -1)], [0], None, [256], [0, 256]).ravel()
-    assert _percentile_of_hist(hist, 50) == float(np.median(arr))
+    assert percentile_of_hist(hist, 50) == float(np.median(arr))
 
 
 def test_ascender_ratio_ignores_blobs_larger_than_letters() -> None:
@@ -288,7 +277,7 @@ def _signed_page(seal: bool, scale: float = 1.0, ink: int = 40) -> np.ndarray:
 
 @pytest.mark.parametrize(("scale", "ink"), [(1.0, 40), (0.5, 40), (1.0, 170)])
 def test_a_seal_in_ink_loses_its_rings_and_the_letters_crossing_them_stay(scale: float, ink: int) -> None:
-    from ocr.restore import remove_seal_rings
+    from ocr.seal import remove_seal_rings
 
     page = _signed_page(seal=True, scale=scale, ink=ink)
     unsealed = remove_seal_rings(page)
@@ -308,7 +297,7 @@ def test_a_seal_in_ink_loses_its_rings_and_the_letters_crossing_them_stay(scale:
 
 
 def test_a_page_without_a_seal_comes_back_as_it_was(text_page: np.ndarray) -> None:
-    from ocr.restore import remove_seal_rings
+    from ocr.seal import remove_seal_rings
 
     page = _signed_page(seal=False)
     assert remove_seal_rings(page) is page

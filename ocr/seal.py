@@ -1,0 +1,179 @@
+"""The rings of round seals stamped in ink over the text, taken off with the letters crossing them spared.
+
+A colour scan's red seal goes with the stain filter (:func:`ocr.restore.split_ink`);
+in a grey or 1-bit scan it is ink, and its rings touch the signer's title
+and name, so Tesseract's layout analysis takes the whole block for a
+picture. :func:`remove_seal_rings` is the restoration step that finds and
+paints them white (:func:`ocr.restore.restore_page` runs it).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr.pixels import downscale
+
+__all__ = ["PALE_MARGIN", "PALE_RING", "SEAL_DARK", "remove_seal_rings"]
+
+
+#: A round seal's radius as a share of the page's shorter side: seals are 30–45 mm across, on A4
+#: (210 mm) and A3 (297 mm) sheets, with room on both sides.
+_SEAL_RADIUS = (0.04, 0.13)
+#: A seal's ring is darker than this on the normalised page: a red seal scanned in grey is about
+#: 120–200 (a pale one 160–200, still a picture to Tesseract's layout analysis); the paper is 230 and up.
+SEAL_DARK = 200
+#: A ring whose ink is this light (its median grey) is a pale seal's: the print under it is darker.
+PALE_RING = 140
+#: ... and its pixels are those no more than this much darker than its median; darker ones are print.
+PALE_MARGIN = 35
+#: A circle is a seal's ring when at this share of its angles there is ink within a pixel of its
+#: radius; a radius is part of a ring when this share of its circle is ink within a pixel.
+_RING_CLOSED = 0.8
+_RING_PART = 0.45
+#: Another ring around the same centre (a seal's inner ring, often thinner) needs only this share.
+_RING_CONCENTRIC = 0.6
+#: A ring's band reaches out to the radii where this share of the circle is still ink.
+_RING_EDGE = 0.15
+#: A ring's band of radii is at most this share of its radius (a filled disc is not a ring).
+_RING_WIDTH = 0.08
+#: Ink this many pixels inside and outside a ring's band at one angle is a stroke crossing the ring.
+_CROSSING_PX = 3
+#: A seal's other ring is at most this many times as wide as the one found (and at least 0.4 times).
+_RING_REACH = 1.6
+#: At most this many circles are checked on a page.
+_MAX_SEALS = 4
+#: The circles are looked for on the page shrunk to about this many pixels across its shorter side.
+_SEAL_SEARCH_PX = 310
+
+
+def remove_seal_rings(gray: np.ndarray, *, factor: int | None = None) -> np.ndarray:
+    """Paint white the rings of round seals stamped over the text, sparing the strokes that cross them.
+
+    A colour scan's red seal goes with the stain filter (:func:`split_ink`);
+    in a grey or 1-bit scan it is ink, and its rings touch the signer's
+    title and name, so Tesseract's layout analysis takes the whole block for
+    a picture and reads none of it. A ring is a circle of the size of a seal
+    (:data:`_SEAL_RADIUS`) whose circumference is nearly all ink, in a thin
+    band of radii; a second ring around the same centre goes with it. The
+    band is painted white at every angle where no ink touches it from inside
+    or outside: a letter crossing or touching the ring keeps its stroke and a
+    short piece of the ring, and the ring no longer ties the block into one
+    picture-sized blob. Circles that are not such rings are left alone, so a
+    page without a seal comes back unchanged (the same array).
+    """
+    # An eighth of a 300 dpi A4 page, a quarter of a 150 dpi one: a thin ring stays dark enough to be seen.
+    factor = factor or max(2, round(min(gray.shape) / _SEAL_SEARCH_PX))
+    small = downscale(gray, factor)
+    side = min(small.shape)
+    low, high = (max(4, round(share * side)) for share in _SEAL_RADIUS)
+    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=low,
+                               param1=120, param2=30, minRadius=low, maxRadius=high)
+    if circles is None:
+        return gray
+    dark = np.where(gray < SEAL_DARK, np.uint8(255), np.uint8(0))
+    # Ink grown by a pixel to find the rings: a ring one pixel thin, sampled around a centre found to a
+    # pixel, stays whole; what a stroke crossing a ring is, the ink itself tells.
+    grown = cv2.dilate(dark, np.ones((3, 3), np.uint8))
+    # Ink anywhere in a block is ink on the small page, where the centre is looked for first.
+    coarse = np.where(cv2.resize(dark, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0,
+                      np.uint8(255), np.uint8(0))
+    out = gray
+    for x, y, r in circles[0][:_MAX_SEALS]:
+        # Hough's centre is off by a good part of the ring's width (two rings, letters on them):
+        # the inkiest circle near it on the small page, then on the page itself.
+        _, x, y = _inkiest(coarse, float(x), float(y), float(r), span=max(2, round(0.3 * r)))
+        erase = _ring_pixels(gray, dark, grown, x * factor, y * factor, float(r) * factor, span=factor + 2)
+        if erase is not None:
+            out = out.copy() if out is gray else out
+            out[erase] = 255
+    return out
+
+
+def _polar(dark: np.ndarray, cx: float, cy: float, reach: int, angles: int) -> np.ndarray:
+    """``dark`` around ``(cx, cy)`` unrolled: one row an angle, one column a pixel of radius, true for ink."""
+    return cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, cv2.WARP_POLAR_LINEAR) > 127
+
+
+def _inkiest(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
+             ) -> tuple[float, float, float]:
+    """The centre within ``span`` pixels of ``(cx, cy)`` whose inkiest circle (0.4–1.3 × ``radius``) is
+    inkiest: ``(share of it that is ink, x, y)``. Searched coarse to fine (a grid of 7 × 7, then
+    around the best point a finer one), not pixel by pixel."""
+    reach, inner = max(2, int(1.3 * radius)), int(0.4 * radius)
+
+    def cover(x: float, y: float) -> float:
+        return float(_polar(dark, x, y, reach, 360)[:, inner:].mean(axis=0).max())
+
+    best = (cover(cx, cy), cx, cy)
+    while span >= 1:
+        step = max(1, span // 3)
+        x0, y0 = best[1], best[2]
+        best = max([best] + [(cover(x0 + dx, y0 + dy), x0 + dx, y0 + dy)
+                             for dy in range(-span, span + 1, step) for dx in range(-span, span + 1, step)],
+                   key=lambda c: c[0])
+        span = step - 1 if step > 1 else 0
+    return best
+
+
+def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, cx: float, cy: float, radius: float, *,
+                 span: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The pixels (rows, columns) of the seal rings around ``(cx, cy)`` (within ``span``), or ``None``.
+
+    Hough may have found either ring of a seal: the other is looked for from 0.4 to 1.6 times its radius.
+    A pale ring (:data:`PALE_RING`) is told from the print under it by its grey: its pixels go at every
+    angle, the darker ones stay. A dark ring is as dark as the print: it goes at the angles no stroke
+    crosses.
+    """
+    reach = int(_RING_REACH * radius)
+    inner = int(0.4 * radius)
+    _, cx, cy = _inkiest(grown, cx, cy, radius, span=span)
+    angles = max(720, int(8 * reach))
+    polar = _polar(dark, cx, cy, reach, angles)
+    # Closed: at nearly every angle, ink within a pixel of one radius (the grown ink's own cover is
+    # fooled by print crossing a light red ring: the ring itself must be ink).
+    near = polar[:, :-2] | polar[:, 1:-1] | polar[:, 2:]
+    if float(near[:, inner:].mean(axis=0).max(initial=0.0)) < _RING_CLOSED:
+        return None
+    own = polar.mean(axis=0)  # the share of each circle that is ink
+    share = _polar(grown, cx, cy, reach, angles).mean(axis=0)  # ... within a pixel
+    part = share >= _RING_PART
+    part[:inner] = False
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    theta = np.arange(angles) * (2 * np.pi / angles)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], part.view(np.int8), [0]))))
+    for r0, r1 in zip(edges[::2], edges[1::2], strict=True):  # each band [r0, r1) of ring radii
+        if r1 - r0 > max(4, _RING_WIDTH * radius) or share[r0:r1].max() < _RING_CONCENTRIC:
+            continue
+        # The ring's own band (the grown ink's less a pixel each side), out to where its ink fades (the
+        # centre is a pixel off, the ring not quite round).
+        r0, r1 = min(r0 + 1, r1 - 1), max(r1 - 1, r0 + 1)
+        while r0 > inner and own[r0 - 1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
+            r0 -= 1
+        while r1 < reach and own[r1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
+            r1 += 1
+        lo, hi = max(0, r0 - 1), min(reach, r1 + 1)
+        radii = np.arange(lo, hi + 0.5, 0.5)[:, None]
+        ys = np.round(cy + radii * np.sin(theta)).astype(np.intp)
+        xs = np.round(cx + radii * np.cos(theta)).astype(np.intp)
+        inside_page = (ys >= 0) & (xs >= 0) & (ys < dark.shape[0]) & (xs < dark.shape[1])
+        ys[~inside_page], xs[~inside_page] = -1, -1  # dropped at the end
+        values = np.where(inside_page, gray[np.maximum(ys, 0), np.maximum(xs, 0)], 255)
+        ink = values[values < SEAL_DARK]
+        ring = float(np.median(ink)) if ink.size else 255.0  # the ring's grey (the print crossing it is fewer)
+        if ring >= PALE_RING:
+            lighter = values >= ring - PALE_MARGIN
+            rows.append(ys[lighter])
+            cols.append(xs[lighter])
+            continue
+        inside = polar[:, max(0, lo - _CROSSING_PX) : lo].any(axis=1)
+        outside = polar[:, hi : hi + _CROSSING_PX].any(axis=1)
+        clear = ~(inside | outside)
+        rows.append(ys[:, clear].ravel())
+        cols.append(xs[:, clear].ravel())
+    if not rows:
+        return None
+    ys, xs = np.concatenate(rows), np.concatenate(cols)
+    keep = (ys >= 0) & (xs >= 0) & (ys < dark.shape[0]) & (xs < dark.shape[1])
+    return ys[keep], xs[keep]
