@@ -37,8 +37,9 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Levenshtein
 
-from ocr.tesseract import OcrResult, OcrWord, words_to_text
-from pipeline.folding import fold, is_vietnamese_syllable
+from ocr.names import PersonNames, fix_names
+from ocr.tesseract import OcrResult, OcrWord, line_key, words_to_text
+from pipeline.folding import SYLLABLE_RE, fold, is_vietnamese_syllable
 from pipeline.numbers_dates import Codes
 from pipeline.profile import Profile
 
@@ -46,7 +47,6 @@ __all__ = [
     "ACT_END",
     "Knowledge",
     "Lexicon",
-    "PersonNames",
     "correct_result",
     "fix_characters",
     "is_garbage",
@@ -56,8 +56,6 @@ __all__ = [
     "stroke_scraps",
     "tall_strokes",
 ]
-
-_SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ class Lexicon:
             for line in text.splitlines():
                 if line.startswith("#"):
                     continue
-                found = _SYLLABLE.findall(unicodedata.normalize("NFC", line))
+                found = SYLLABLE_RE.findall(unicodedata.normalize("NFC", line))
                 sylls = [s.lower() for s in found]
                 uni.update(sylls)
                 bi.update(zip(sylls, sylls[1:]))
@@ -143,7 +141,7 @@ TALL_PRINT_CONF = 80
 
 def _large_print(word: OcrWord, lex: Lexicon | None) -> bool:
     """A confidently read word of known syllables ("GIẤY CHỨNG NHẬN" of a certificate's title)."""
-    syllables = _SYLLABLE.findall(unicodedata.normalize("NFC", word.text))
+    syllables = SYLLABLE_RE.findall(unicodedata.normalize("NFC", word.text))
     return (lex is not None and word.conf >= TALL_PRINT_CONF and bool(syllables)
             and all(lex.unigrams[syl.lower()] for syl in syllables))
 
@@ -165,10 +163,6 @@ def tall_strokes(words: Sequence[OcrWord], lex: Lexicon | None = None) -> set[in
             and not _large_print(w, lex)}
 
 
-def _line_key(word: OcrWord) -> tuple[int, int, int]:
-    return (word.block, word.par, word.line)
-
-
 def stroke_scraps(words: Sequence[OcrWord], tall: set[int]) -> set[int]:
     """Indices of the scraps Tesseract read on the same line as a pen stroke.
 
@@ -176,9 +170,9 @@ def stroke_scraps(words: Sequence[OcrWord], tall: set[int]) -> set[int]:
     tall strokes ("'", "có" at confidence 20): a word on such a line read
     below 60% confidence, or without a letter or digit, goes with the stroke.
     """
-    lines = {_line_key(words[i]) for i in tall}
+    lines = {line_key(words[i]) for i in tall}
     return {i for i, w in enumerate(words)
-            if i not in tall and _line_key(w) in lines
+            if i not in tall and line_key(w) in lines
             and (w.conf < 60 or not any(ch.isalnum() for ch in w.text)) and w.text != ACT_END}
 
 
@@ -222,7 +216,7 @@ def _fix_case(text: str, neighbours: Sequence[str] = ()) -> str:
     The case of its neighbours on the line decides ("có tÊn sau:", "PHÓ GiÁM
     ĐỐC"); without a letter beside it, the case of most of its own letters.
     """
-    m = _SYLLABLE.search(text)
+    m = SYLLABLE_RE.search(text)
     if m is None:
         return text
     core = m.group(0)
@@ -261,7 +255,7 @@ def _fix_word(text: str, prev: str | None, nxt: str | None, lex: Lexicon) -> str
     capitalised word inside a line (a name: "Văn Phong", not "Văn phòng")
     only for a spelling seen on both sides.
     """
-    m = _SYLLABLE.search(text)
+    m = SYLLABLE_RE.search(text)
     if m is None or any(ch.isalnum() for ch in text[: m.start()]):
         return text
     core = m.group(0)
@@ -294,7 +288,7 @@ def _fix_misspelling(text: str, conf: float, prev: str | None, nxt: str | None, 
     a Vietnamese syllable the lexicon saw next to one of the neighbours, so
     codes and acronyms ("PCT" is not "CT") stay.
     """
-    m = _SYLLABLE.search(text)
+    m = SYLLABLE_RE.search(text)
     if conf >= 90 or m is None or len(m.group(0)) < 3 or any(ch.isalnum() for ch in text[: m.start()]):
         return text
     core = m.group(0)
@@ -323,7 +317,7 @@ def _fix_line_start_capital(text: str, prev_word: str | None, next_word: str | N
     saw the pair with the capital ("chuẩn | Quốc gia") and saw the word
     capitalised inside a line less than a third of the time.
     """
-    m = _SYLLABLE.fullmatch(text.rstrip(",.;:"))
+    m = SYLLABLE_RE.fullmatch(text.rstrip(",.;:"))
     if m is None or prev_word is None or not text[:1].isupper() or text[1:2].isupper():
         return text
     if not (prev_word[-1:].isalpha() and prev_word.islower()) or (next_word and next_word[:1].isupper()):
@@ -333,75 +327,6 @@ def _fix_line_start_capital(text: str, prev_word: str | None, next_word: str | N
     if not lex.bigrams[(prev, syl)] or lex.capital_pairs[(prev, syl)] or 3 * lex.capitals[syl] >= lex.unigrams[syl]:
         return text
     return text[:1].lower() + text[1:]
-
-
-@dataclass(frozen=True)
-class PersonNames:
-    """Common Vietnamese family, middle and given names, and their spellings by folded letters."""
-
-    family: frozenset[str]
-    middle: frozenset[str]
-    given: frozenset[str]
-
-    def spelling(self, word: str, role: str) -> str | None:
-        """The one listed name of ``role`` with the letters of ``word``, if ``word`` is not one itself.
-
-        A family name must be a family name ("Định" is a given name, never a
-        family name: "Đinh"); a middle or given name may be either.
-        """
-        pool = {"family": self.family, "middle": self.middle, "given": self.given}[role]
-        if word in (pool if role == "family" else self.middle | self.given):
-            return None
-        found = {n for n in pool if fold(n) == fold(word)}
-        return found.pop() if len(found) == 1 else None
-
-
-    @classmethod
-    def from_roles(cls, roles: dict[str, tuple[str, ...]]) -> "PersonNames":
-        """Names by role, as a profile lists them (``person_names.tsv``)."""
-        def pool(role: str) -> frozenset[str]:
-            return frozenset(unicodedata.normalize("NFC", n) for n in roles.get(role, ()))
-
-        return cls(pool("family"), pool("middle"), pool("given"))
-
-
-#: Words after which a person's name follows.
-_NAME_CUES = frozenset({"ông", "bà", "em", "anh", "chị", "tên:"})
-
-
-def _is_name_word(text: str) -> bool:
-    return bool(_SYLLABLE.fullmatch(text)) and text[:1].isupper() and not text[1:2].isupper()
-
-
-def _fix_names(words: list[OcrWord], names: PersonNames) -> list[OcrWord]:
-    """Names read as other syllables with the same letters, put back to a common name.
-
-    A name is a run of capitalised syllables after "ông", "bà", "tên:"…, or
-    a line made of two to four capitalised syllables (the signer). Its first
-    word is a family name and its second a middle name, both from short
-    closed lists: a word that is not one of them but has the letters of
-    exactly one takes its marks ("Định" → "Đinh" first, "Vẫn" → "Văn"
-    second). Given names are too many to list and stay as read ("Án").
-    """
-    out = list(words)
-    line_len = Counter(_line_key(w) for w in words)
-    i = 0
-    while i < len(out):
-        key = _line_key(out[i])
-        cue = i > 0 and out[i - 1].text.lower() in _NAME_CUES
-        alone = (i == 0 or _line_key(out[i - 1]) != key) and 2 <= line_len[key] <= 4
-        j = i
-        while j < len(out) and _is_name_word(out[j].text) and _line_key(out[j]) == key:
-            j += 1
-        if j - i >= 2 and (cue or (alone and j - i == line_len[key])):
-            for k, role in ((i, "family"), (i + 1, "middle")):
-                new = names.spelling(out[k].text, role)
-                if new is not None:
-                    out[k] = replace(out[k], text=new)
-            i = j
-        else:
-            i += 1
-    return out
 
 
 #: A word ending an act whose "./." was read as an ellipsis: "biết..." for "biết./.".
@@ -415,7 +340,7 @@ def _mend_act_endings(words: list[OcrWord]) -> list[OcrWord]:
         last_of_par = i + 1 == len(words) or (words[i + 1].block, words[i + 1].par) != (w.block, w.par)
         if last_of_par and (m := _ELLIPSIS_END.match(w.text)):
             w = replace(w, text=m.group(1) + ACT_END)
-        if w.text == ACT_END and out and _line_key(out[-1]) == _line_key(w) and out[-1].text[-1:].isalpha():
+        if w.text == ACT_END and out and line_key(out[-1]) == line_key(w) and out[-1].text[-1:].isalpha():
             out[-1] = replace(out[-1], text=out[-1].text + ACT_END)
             continue
         out.append(w)
@@ -521,7 +446,7 @@ def _snap_lines(words: list[OcrWord], formulas: Sequence[str], lex: Lexicon) -> 
     start = 0
     while start < len(out):
         end = start
-        while end < len(out) and _line_key(out[end]) == _line_key(out[start]):
+        while end < len(out) and line_key(out[end]) == line_key(out[start]):
             end += 1
         snapped = snap_formula_line(" ".join(w.text for w in out[start:end]), formulas)
         if snapped is not None:
@@ -550,12 +475,12 @@ def correct_result(result: OcrResult, knowledge: Knowledge) -> tuple[OcrResult, 
     kept = [w for i, w in enumerate(words) if not is_garbage(w) and i not in dropped]
     # Neighbours are taken within a line, as the lexicon was learnt.
     lowered = [
-        (unicodedata.normalize("NFC", m.group(0)).lower() if (m := _SYLLABLE.search(w.text)) else None)
+        (unicodedata.normalize("NFC", m.group(0)).lower() if (m := SYLLABLE_RE.search(w.text)) else None)
         for w in kept
     ]
     out: list[OcrWord] = []
     for i, w in enumerate(kept):
-        same_line = lambda j: 0 <= j < len(kept) and _line_key(kept[j]) == _line_key(w)  # noqa: E731
+        same_line = lambda j: 0 <= j < len(kept) and line_key(kept[j]) == line_key(w)  # noqa: E731
         prev = lowered[i - 1] if same_line(i - 1) else None
         nxt = lowered[i + 1] if same_line(i + 1) else None
         fixed = _fix_case(fix_characters(w.text),
@@ -570,7 +495,7 @@ def correct_result(result: OcrResult, knowledge: Knowledge) -> tuple[OcrResult, 
             # A word alone on its line ("gia;" after "Quốc") continues the line before.
             fixed = _fix_misspelling(fixed, w.conf, lowered[i - 1], None, lex)
         out.append(replace(w, text=fixed) if fixed != w.text else w)
-    out = _fix_names(out, knowledge.names)
+    out = fix_names(out, knowledge.names)
     out = _snap_lines(_mend_act_endings(out), knowledge.formulas, lex)
     original = set(words)
     changes = len(words) - sum(w in original for w in out)

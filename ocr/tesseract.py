@@ -34,7 +34,7 @@ from sohoa.errors import (
 )
 from sohoa.settings import TesseractOptions
 
-__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line"]
+__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line", "line_key"]
 
 TESSERACT = "tesseract"
 
@@ -184,6 +184,11 @@ def parse_tsv_pages(tsv: str, pages: int) -> list[OcrResult]:
             )
         )
     return [OcrResult(text=words_to_text(page), words=tuple(page)) for page in words]
+
+
+def line_key(word: OcrWord) -> tuple[int, int, int]:
+    """The line a word was read on: Tesseract's block, paragraph and line."""
+    return (word.block, word.par, word.line)
 
 
 def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:

@@ -22,6 +22,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "SYLLABLE_RE",
     "fold",
     "fold_aligned",
     "tokens",
@@ -30,6 +31,9 @@ __all__ = [
     "is_capitals",
     "is_vietnamese_syllable",
 ]
+
+#: A run of letters: a syllable as written (digits and marks of punctuation end it).
+SYLLABLE_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # Combining-mark blocks (diacritics Tesseract may emit as separate code points).
 _COMBINING_RANGES: tuple[tuple[int, int], ...] = (
