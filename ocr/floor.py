@@ -34,7 +34,7 @@ import numpy as np
 
 from ocr.postcorrect import Knowledge
 from ocr.header_lines import header_lines
-from ocr.tesseract import OcrResult, OcrWord, replace_line
+from ocr.tesseract import OcrResult, OcrWord, group_lines, line_key, replace_line
 from ocr.variants import Variant, VariantCanvas, place_readings, variant_canvases
 
 __all__ = ["LINE_DOUBT_CONF", "MARGIN", "MIN_CONF", "MAX_SHARE", "COVER", "FloorDecision", "FloorPlan", "plan_floor",
@@ -88,13 +88,6 @@ class FloorPlan:
     knowledge: Knowledge
 
 
-def _lines(words: tuple[OcrWord, ...]) -> dict[tuple[int, int, int], list[OcrWord]]:
-    out: dict[tuple[int, int, int], list[OcrWord]] = {}
-    for w in words:
-        out.setdefault((w.block, w.par, w.line), []).append(w)
-    return out
-
-
 def _mean_conf(words: list[OcrWord]) -> float:
     return sum(w.conf for w in words) / len(words) if words else 0.0
 
@@ -127,9 +120,8 @@ def plan_floor(plain: np.ndarray | None, result: OcrResult, knowledge: Knowledge
     """
     if plain is None:
         return None
-    lines = _lines(result.words)
-    header = {(line.words[0].block, line.words[0].par, line.words[0].line)
-              for line in header_lines(result, plain.shape[0], knowledge) if line.words}
+    lines = group_lines(result.words)
+    header = {line_key(line.words[0]) for line in header_lines(result, plain.shape[0], knowledge) if line.words}
     doubtful = [key for key, words in lines.items()
                 if key not in header and min(w.conf for w in words) < LINE_DOUBT_CONF
                 and sum(ch.isalpha() for w in words for ch in w.text) >= MIN_LETTERS]
@@ -153,7 +145,7 @@ def apply_floor(plan: FloorPlan, result: OcrResult, reads: list[OcrResult | None
         The page's reading and a decision for every line judged.
     """
     readings = place_readings(list(plan.canvases), reads, list(plan.boxes), (plan.variant,), plan.knowledge)
-    lines = _lines(result.words)
+    lines = group_lines(result.words)
     decisions = []
     for key, (plain_words,) in zip(plan.keys, readings, strict=True):
         restored = lines.get(key, [])

@@ -17,14 +17,14 @@ import re
 from dataclasses import dataclass
 
 from ocr.postcorrect import Knowledge
-from ocr.tesseract import OcrResult, OcrWord
+from ocr.tesseract import OcrResult, OcrWord, group_lines
 from pipeline.domain import DOUBT_CONF
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_number, unknown_codes
 from pipeline.place_dates import parse_date_detail
 
 __all__ = ["DATE_LOW_CONF", "HEADER_SHARE", "ISSUER_RE", "HeaderLine", "header_lines", "judge", "needs_reread",
-           "tesseract_lines", "valid_reading", "why_unclean"]
+           "valid_reading", "why_unclean"]
 
 #: The same for the digits of the place-date line. A stain or a broken stroke turns
 #: the "2" of "02" into a "3", the "8" of "2008" into a "6", and Tesseract is still
@@ -65,14 +65,6 @@ _PLACE_EATEN_RE = re.compile(r"^\W{0,3}(?:\S+\s+){0,3}\S*[a-z]{2}\s*[,.]\W*\S{0,
 
 #: The issuer's second line ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", read "SỞ 9ỤC VÀ ĐÀO TẠO"): its "Sở" is no "Số".
 ISSUER_RE = re.compile(r"(?<![a-z])(?:dao tao|giao duc)(?![a-z])")
-
-
-def tesseract_lines(words: tuple[OcrWord, ...]) -> list[list[OcrWord]]:
-    """Words grouped by Tesseract line, in reading order."""
-    out: dict[tuple[int, int, int], list[OcrWord]] = {}
-    for w in words:
-        out.setdefault((w.block, w.par, w.line), []).append(w)
-    return list(out.values())
 
 
 def _digit_conf(words: tuple[OcrWord, ...] | list[OcrWord], digits: str) -> float:
@@ -129,7 +121,7 @@ def header_lines(result: OcrResult, height: int, knowledge: Knowledge) -> list[H
     """
     head = tuple(w for w in result.words if w.top < HEADER_SHARE * height)
     found: dict[str, HeaderLine] = {}
-    for words in tesseract_lines(head):
+    for words in group_lines(head).values():
         folded = fold(" ".join(w.text for w in words))
         kind = None
         if ("number" not in found and (_SO_RE.match(folded) or _NUMBER_SHAPE_RE.match(folded))

@@ -18,9 +18,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ocr.header_lines import HEADER_SHARE, ISSUER_RE, HeaderLine, judge, tesseract_lines, valid_reading
+from ocr.header_lines import HEADER_SHARE, ISSUER_RE, HeaderLine, judge, valid_reading
 from ocr.postcorrect import Knowledge
-from ocr.tesseract import OcrResult, OcrWord, words_to_text
+from ocr.tesseract import OcrResult, OcrWord, group_lines, line_key, words_to_text
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_number
 from pipeline.place_dates import parse_date_detail
@@ -68,7 +68,7 @@ def lost_box(kind: str, head: tuple[OcrWord, ...], shape: tuple[int, ...]) -> Lo
     """
     page_h, page_w = shape[:2]
     anchors = _ISSUER_ANCHORS if kind == "number" else _MOTTO_ANCHORS
-    lines = tesseract_lines(head)
+    lines = list(group_lines(head).values())
     for anchor, (low, high) in zip(anchors, _BANDS[kind], strict=True):
         for words in lines:
             part = _column(words, kind, page_w)
@@ -84,7 +84,7 @@ def lost_box(kind: str, head: tuple[OcrWord, ...], shape: tuple[int, ...]) -> Lo
             else:
                 side = (max(0, left - int(4 * h)), page_w)
             first = words[0]
-            return LostLine(kind, (max(0, top), min(page_h, low_edge), *side), (first.block, first.par, first.line))
+            return LostLine(kind, (max(0, top), min(page_h, low_edge), *side), line_key(first))
     return None
 
 
@@ -122,7 +122,7 @@ def band_reading(kind: str, words: list[OcrWord], knowledge: Knowledge) -> list[
     A band holds a few lines (the "V/v" line, the title's top); each is
     judged on its own, its words left to right.
     """
-    for line in sorted(tesseract_lines(tuple(words)), key=lambda ws: min(w.top for w in ws)):
+    for line in sorted(group_lines(words).values(), key=lambda ws: min(w.top for w in ws)):
         line = sorted(line, key=lambda w: w.left)
         value, _, _ = judge(kind, line, knowledge)
         if value is not None and valid_reading(kind, line, knowledge):
@@ -148,7 +148,7 @@ def insert_after(result: OcrResult, after: tuple[int, int, int], kind: str, new:
     words: list[OcrWord] = []
     inside = False
     for w in result.words:
-        key = (w.block, w.par, w.line)
+        key = line_key(w)
         if inside and key != after and new:
             words += new
             new = []

@@ -39,7 +39,7 @@ from ocr.handwriting import digit_model_path, load_model, read_hand_fields
 from ocr.header_lines import header_lines
 from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_header, second_look
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
-from ocr.variants import read_canvases
+from ocr.variants import VariantCanvas, read_canvases
 from pipeline.domain import HandField
 from pipeline.profile import load_profile
 from sohoa.settings import Settings, TesseractOptions
@@ -284,6 +284,18 @@ def _read_run(pages: list[tuple[RestoredPage, PageCanvas]], options: TesseractOp
                       options, know, what=what)
 
 
+def _read_plans(plans: Sequence[Sequence[VariantCanvas] | None], options: TesseractOptions, *, what: str
+                ) -> list[list[OcrResult | None] | None] | Exception:
+    """The canvases of every plan of a run read together (:func:`ocr.variants.read_canvases`: one Tesseract
+    run per language), handed back plan by plan (``None`` for no plan); the exception if that run failed."""
+    canvases = [c for plan in plans if plan is not None for c in plan]
+    reads = _attempt(lambda: read_canvases(canvases, options, what=what)) if canvases else []
+    if isinstance(reads, Exception):
+        return reads
+    left = iter(reads)
+    return [None if plan is None else [next(left) for _ in plan] for plan in plans]
+
+
 def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options: TesseractOptions,
                 know: Knowledge, *, what: str) -> list[Reread | Exception]:
     """The header lines of a run's pages read again, with one Tesseract run per language for the whole run.
@@ -295,22 +307,20 @@ def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options
     started = time.perf_counter()
     plans = [first if isinstance(first, Exception) else _attempt(
         lambda r=restored, f=first: plan_reread(r.image, f, know)) for restored, first in pages]
-    canvases = [c for plan in plans if isinstance(plan, RereadPlan) for c in plan.canvases]
-    reads = _attempt(lambda: read_canvases(canvases, options, what=what)) if canvases else []
+    reads = _read_plans([plan.canvases if isinstance(plan, RereadPlan) else None for plan in plans], options,
+                        what=what)
     if isinstance(reads, Exception):
         return [first if isinstance(first, Exception) else _attempt(
             lambda r=restored, f=first: reread_header(r.image, f, options, know, what=what))
             for restored, first in pages]
     share = (time.perf_counter() - started) / len(pages)
-    left = iter(reads)
     out: list[Reread | Exception] = []
-    for (_, first), plan in zip(pages, plans, strict=True):
+    for (_, first), plan, mine in zip(pages, plans, reads, strict=True):
         if isinstance(plan, Exception):  # the first reading failed (it is its own plan), or the plan did
             out.append(plan)
-        elif plan is None:
+        elif plan is None or mine is None:
             out.append(Reread(cast(OcrResult, first)))
         else:
-            mine = [next(left) for _ in plan.canvases]
             out.append(_attempt(lambda p=plan, f=first, m=mine: apply_reread(p, f, m, share)))
     return _second_looks(pages, out, options, know, what=what)
 
@@ -324,18 +334,16 @@ def _floor_run(pages: list[tuple[RestoredPage, Reread | Exception]], options: Te
     """
     plans = [_attempt(lambda r=restored, a=again: plan_floor(r.plain, a.result, know, options.lang))
              if isinstance(again, Reread) else None for restored, again in pages]
-    canvases = [c for plan in plans if isinstance(plan, FloorPlan) for c in plan.canvases]
-    reads = _attempt(lambda: read_canvases(canvases, options, what=f"{what} (floor)")) if canvases else []
+    reads = _read_plans([plan.canvases if isinstance(plan, FloorPlan) else None for plan in plans], options,
+                        what=f"{what} (floor)")
     if isinstance(reads, Exception):
         _log.warning("the floor under %s was not read: %s", what, reads)
         return [(again, ()) for _, again in pages]
-    left = iter(reads)
     out: list[tuple[Reread | Exception, tuple[FloorDecision, ...]]] = []
-    for (_, again), plan in zip(pages, plans, strict=True):
-        if not isinstance(plan, FloorPlan) or not isinstance(again, Reread):
+    for (_, again), plan, mine in zip(pages, plans, reads, strict=True):
+        if not isinstance(plan, FloorPlan) or not isinstance(again, Reread) or mine is None:
             out.append((again, ()))
             continue
-        mine = [next(left) for _ in plan.canvases]
         applied = _attempt(lambda p=plan, a=again, m=mine: apply_floor(p, a.result, m))
         out.append((again, ()) if isinstance(applied, Exception) else (replace(again, result=applied[0]), applied[1]))
     return out
@@ -358,15 +366,14 @@ def _second_looks(pages: list[tuple[RestoredPage, OcrResult | Exception]], rerea
                 again.append((i, plan))
     if not again:
         return rereads
-    reads = _attempt(lambda: read_canvases([c for _, plan in again for c in plan.canvases], options, what=what))
+    reads = _read_plans([plan.canvases for _, plan in again], options, what=what)
     if isinstance(reads, Exception):
         return rereads
     share = (time.perf_counter() - started) / len(again)
-    left = iter(reads)
     out = list(rereads)
-    for i, plan in again:
+    for (i, plan), mine in zip(again, reads, strict=True):
         first = cast(Reread, rereads[i])
-        mine = [next(left) for _ in plan.canvases]
+        assert mine is not None
         looked = _attempt(lambda p=plan, f=first, m=mine: apply_reread(p, f.result, m, share, doubted=True))
         if isinstance(looked, Reread):
             out[i] = second_look(first, looked)

@@ -87,7 +87,7 @@ from ocr.header_lines import HeaderLine, header_lines, judge, needs_reread, vali
 from ocr.lost_lines import LostLine, band_reading, insert_after, lost_lines
 from ocr.postcorrect import Knowledge
 from ocr.swollen import swollen_digits
-from ocr.tesseract import OcrResult, OcrWord, replace_line, words_to_text
+from ocr.tesseract import OcrResult, OcrWord, line_key, replace_line, words_to_text
 from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
 from pipeline.domain import DOUBT_CONF
 from pipeline.folding import fold
@@ -244,7 +244,7 @@ def _before(kind: str, value: str, cited_year: int | None) -> bool:
 def _cited_year(result: OcrResult, line: HeaderLine) -> int | None:
     """The latest year the page cites outside ``line`` (its own date is what is in doubt)."""
     key = _place(line)
-    rest = [w for w in result.words if (w.block, w.par, w.line) != key]
+    rest = [w for w in result.words if line_key(w) != key]
     cited = latest_cited_date(words_to_text(rest))
     return cited.year if cited is not None else None
 
@@ -265,13 +265,13 @@ def _with_marks(new: list[OcrWord], old: tuple[OcrWord, ...]) -> list[OcrWord]:
 def _place(line: HeaderLine) -> tuple[int, int, int]:
     """The line's place in the page's reading order: Tesseract's block, paragraph and line of its first word."""
     first = line.words[0]
-    return first.block, first.par, first.line
+    return line_key(first)
 
 
 def _placed(result: OcrResult, line: HeaderLine) -> HeaderLine:
     """``line`` with the words ``result`` holds in its place now (after :func:`_put_back`)."""
     key = _place(line)
-    return replace(line, words=tuple(w for w in result.words if (w.block, w.par, w.line) == key))
+    return replace(line, words=tuple(w for w in result.words if line_key(w) == key))
 
 
 def _put_back(result: OcrResult, line: HeaderLine, new: list[OcrWord]) -> OcrResult:

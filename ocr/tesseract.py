@@ -34,7 +34,7 @@ from sohoa.errors import (
 )
 from sohoa.settings import TesseractOptions
 
-__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line", "line_key"]
+__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line", "line_key", "group_lines"]
 
 TESSERACT = "tesseract"
 
@@ -191,13 +191,21 @@ def line_key(word: OcrWord) -> tuple[int, int, int]:
     return (word.block, word.par, word.line)
 
 
+def group_lines(words: Sequence[OcrWord]) -> dict[tuple[int, int, int], list[OcrWord]]:
+    """Words by the line they were read on (:func:`line_key`), lines in reading order."""
+    out: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for w in words:
+        out.setdefault(line_key(w), []).append(w)
+    return out
+
+
 def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
     """Text of words in Tesseract's reading order: a line per line, blank lines between blocks."""
     lines: list[str] = []
     current: tuple[int, int, int] | None = None
     block: int | None = None
     for w in words:
-        key = (w.block, w.par, w.line)
+        key = line_key(w)
         if key != current:
             if block is not None and w.block != block:
                 lines.append("")
@@ -214,7 +222,7 @@ def replace_line(result: OcrResult, key: tuple[int, int, int], new: Sequence[Ocr
     placed = [replace(w, block=key[0], par=key[1], line=key[2]) for w in new]
     words: list[OcrWord] = []
     for w in result.words:
-        if (w.block, w.par, w.line) == key:
+        if line_key(w) == key:
             words += placed
             placed = []
             continue
@@ -318,7 +326,7 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     left = min((w.left for w in words), default=0)
     right = max((w.left + w.width for w in words), default=0)
     centre, band = (left + right) / 2, MIDDLE_BAND * (right - left)
-    lines = [list(group) for _, group in groupby(words, key=lambda w: (w.block, w.par, w.line))]
+    lines = [list(group) for _, group in groupby(words, key=line_key)]
     first = [_cuts(line, gap_heights, centre, band) for line in lines]
     cuts = [at or (_under_gutter(line, [(lines[j], first[j]) for j in (i - 1, i + 1) if 0 <= j < len(lines)])
                    if _capitals(line) else [])
