@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from indexing.base import Clause, Tier, exact_words, index_fold
+from indexing.base import Clause, Tier, index_fold
 from pipeline.folding import subtokens, tokens
 
 __all__ = ["facet", "field_text", "fts_body", "fts_query", "fts_rows", "phrase_query", "quoted", "tier_match",

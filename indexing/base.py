@@ -30,11 +30,6 @@ __all__ = [
     "number_key",
     "index_fold",
     "exact_words",
-    "fuzzy_edits",
-    "fuzzy_words",
-    "SWAP_ONLY",
-    "edit_budgets",
-    "edit_caps",
     "Clause",
     "Tier",
     "FIELDS",
@@ -188,22 +183,25 @@ class SearchIndex(Protocol):
 #      each the beginning of a word of the number ("1595 sgd" finds
 #      1595/SGDĐT-VP);
 #  11. only when no record matches 0–10 (no subject, number, title or issuer
-#      holds the words: they are likely misread): fuzzy, one edit from the
-#      query, then two (:func:`edit_budgets`), in each level the subject or
-#      number before the title or issuer, fewer edits first;
+#      holds the words: they are likely misread): fuzzy, one or two edits
+#      from the query (:func:`indexing.fuzzy.edit_budgets`), ordered by
+#      :func:`indexing.fuzzy.fuzzy_order` (the subject or number before the
+#      title or issuer, then the nearest by an OCR-aware distance, then the
+#      words in order, then the fewest words left over);
 #  12. the folded query is a phrase anywhere, the body included; then (13)
 #      every folded word anywhere: a signer's name, a school named in passing;
 #  14. only when no record matches 0–10 and the page is still short: fuzzy
-#      with every word up to :func:`fuzzy_edits` edits.
+#      with every word up to :func:`indexing.fuzzy.fuzzy_edits` edits, then
+#      (15) every word but one (:func:`indexing.fuzzy.drop_one`: a word
+#      garbled beyond two edits), each ordered as in 11.
 # The fuzzy tiers look at the short fields only, never the body text: one or
 # two edits turn a Vietnamese syllable into many others (thi → thu, thai,
 # tri…), so over the body nearly every record would match.
 # Within a tier Elasticsearch orders records by its relevance (BM25, the
-# subject and number weighed most; fuzzy terms by their closeness). The
-# embedded index uses no bm25 (FTS5 weighs a word by reading its whole
-# posting list): within a tier on the short fields records come in index
-# order, within the body tiers newest first; fuzzy matches by their edits
-# from the query.
+# subject and number weighed most). The embedded index uses no bm25 (FTS5
+# weighs a word by reading its whole posting list): within a tier on the
+# short fields records come in index order, within the body tiers newest
+# first. Fuzzy candidates are ordered by the same key in both.
 
 #: Where a clause looks: the subject and number ("name"), the title and
 #: issuer ("other"), all four short fields ("short"), those and the body
@@ -353,73 +351,6 @@ def exact_words(query: str) -> list[str]:
     if fold(text) == " ".join(text.split()):
         return []
     return re.findall(r"\w+", text)
-
-
-def fuzzy_edits(token: str) -> int:
-    """How many edits a fuzzy match of a folded word allows.
-
-    Numbers never match fuzzily (1595 and 1596 are two documents), nor codes
-    of more digits than letters ("B123456"); a word with a letter read as a
-    digit ("1an", "ng6") is a word. A word of one letter needs an exact
-    match, 2–5 letters allow one edit, longer words two. Elasticsearch's ``AUTO`` spares words of two letters, but a
-    Vietnamese name is mostly such words ("Lê", "Võ", "An", "Hà"), and the
-    other words of the query narrow what one edit lets in. For a word of two
-    letters the edit is one letter read as another (:data:`SWAP_ONLY`): "an"
-    may be "ah" or "en", never "ban" or "a".
-    """
-    letters = sum(1 for ch in token if ch.isalpha())
-    if not token.isalnum() or letters <= len(token) - letters:
-        return 0  # a number, or a code such as "b123456"
-    return 0 if len(token) < 2 else 1 if len(token) <= 5 else 2
-
-
-#: Words this long or shorter match fuzzily only by one letter replaced (see :func:`fuzzy_edits`).
-SWAP_ONLY = 2
-
-
-def fuzzy_words(query: str) -> list[tuple[str, ...]]:
-    """The query's words as the fuzzy tier sees them: a code's parts each on their own, a number whole.
-
-    Examples:
-        >>> fuzzy_words("Lê Văn 1595/SCDĐT-VP 12/3")
-        [('le',), ('van',), ('1595',), ('scddt',), ('vp',), ('12', '3')]
-    """
-    out: list[tuple[str, ...]] = []
-    for tok in tokens(query):
-        parts = subtokens(tok)
-        if len(parts) > 1 and not any(fuzzy_edits(p) for p in parts):
-            out.append(tuple(parts))
-        else:
-            out += [(p,) for p in parts]
-    return out
-
-
-def edit_caps(words: Sequence[tuple[str, ...]]) -> tuple[int, ...]:
-    """The most edits each of :func:`fuzzy_words`' words allows (a number's parts: none)."""
-    return tuple(fuzzy_edits(w[0]) if len(w) == 1 else 0 for w in words)
-
-
-def edit_budgets(words: Sequence[tuple[str, ...]]) -> list[list[tuple[int, ...]]]:
-    """The levels of the fuzzy tier: the ways to spend one edit on the words, then two, then each word's most.
-
-    A record is in a level when, for one of its budgets, each word is found
-    within its share of edits (0: exactly). Empty when no word may be misread.
-
-    Examples:
-        >>> edit_budgets([("pham",), ("bao",), ("1595",)])
-        [[(1, 0, 0), (0, 1, 0)], [(1, 1, 0)]]
-    """
-    caps = edit_caps(words)
-    n = len(caps)
-
-    def spend(*on: int, edits: int = 1) -> tuple[int, ...]:
-        return tuple(edits if j in on else 0 for j in range(n))
-
-    one = [spend(i) for i in range(n) if caps[i]]
-    two = [spend(i, edits=2) for i in range(n) if caps[i] >= 2]
-    two += [spend(i, k) for i in range(n) for k in range(i + 1, n) if caps[i] and caps[k]]
-    levels = [one, two] + ([[caps]] if sum(caps) > 2 else [])
-    return [level for level in levels if level]
 
 
 def snippet_terms(query: str) -> list[str]:

@@ -35,21 +35,19 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
     STATUSES,
-    SWAP_ONLY,
     Clause,
-    edit_budgets,
-    edit_caps,
     TOTAL_CAP,
     CountRow,
     Hit,
     SearchFilters,
     SearchResult,
-    fuzzy_words,
     index_fold,
     number_key,
     ranking_tiers,
     snippet_terms,
 )
+from indexing.fuzzy import (FUZZY_FIELDS, SWAP_ONLY, drop_one, edit_budgets, edit_caps, fuzzy_fields, fuzzy_order,
+                            fuzzy_words, max_cost)
 from pipeline.folding import fold
 from sohoa.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
 
@@ -66,6 +64,8 @@ _FIELDS_OF = {"name": ["subject_folded", "number_folded"], "other": ["title_fold
 _TIER_STEP = 1000.0
 _TIER_EXACT = 100_000.0  # lookup: the number itself
 _UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
+#: Fuzzy matches ordered by :func:`indexing.fuzzy.fuzzy_order`: the engine's best this many.
+FUZZY_WINDOW = 300
 #: Hits one request brings at most; more page by ``search_after`` (see :meth:`ElasticIndex._run`).
 PAGE = 1000
 # Schemas 3, 4 and 5 changed only the embedded index: a schema-2, -3 or -4 Elasticsearch
@@ -208,7 +208,7 @@ def _budget(words: list[tuple[str, ...]], budget: tuple[int, ...], fields: list[
     for w, edits in zip(words, budget, strict=True):
         if len(w) > 1:  # a number such as "12/3": its parts in order, exactly
             must.append({"multi_match": {"query": " ".join(w), "type": "phrase", "fields": fields}})
-        elif edits and len(w[0]) <= SWAP_ONLY:  # one letter read as another: "an" is "a?" or "?n"
+        elif edits and len(w[0]) == SWAP_ONLY:  # one letter read as another: "an" is "a?" or "?n"
             must.append({"bool": {"should": [{"wildcard": {f: w[0][:i] + "?" + w[0][i + 1:]}}
                                              for f in fields for i in range(len(w[0]))], "minimum_should_match": 1}})
         elif edits:
@@ -243,22 +243,26 @@ def _tiers(query: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] 
     return {"dis_max": {"queries": ranked[:-2]}}, {"dis_max": {"queries": ranked[-2:]}}, union
 
 
-def _fuzzy(query: str, levels_asked: range) -> dict[str, Any] | None:
-    """Fuzzy tiers (:mod:`indexing.base`, 11 and 14): the levels of edits asked, in each the subject or
-    number first, then closeness.
+def _fuzzy(query: str, far: bool) -> dict[str, Any] | None:
+    """Fuzzy tiers (:mod:`indexing.base`, 11, 14 and 15) as one query: one or two edits from the query,
+    or (``far``) every word up to its most edits and every word but one (:func:`indexing.fuzzy.drop_one`).
 
-    None when no word may be misread, or the query has none of those levels.
+    The engine's score (a word nearer to the query's scores more) picks the
+    window that :func:`indexing.fuzzy.fuzzy_order` then orders. None when no
+    word may be misread.
     """
     words = fuzzy_words(query)
-    levels = edit_budgets(words)
-    steps = [(i, cols) for i in levels_asked if i < len(levels) for cols in ("name", "short")]
-    if not steps:
+    caps = edit_caps(query)
+    levels = edit_budgets(caps)
+    fields = _FIELDS_OF["short"]
+    asked = [_level(words, level, fields) for level in (levels[2:] if far else levels[:2])]
+    if far:
+        asked += [_budget([w for j, w in enumerate(words) if j != i], tuple(c for j, c in enumerate(caps) if j != i),
+                          fields) for i in drop_one(query)]
+    if not asked:
         return None
-    ranked = [{"constant_score": {"filter": _level(words, levels[i], _FIELDS_OF[cols]),
-                                  "boost": _TIER_STEP * (len(steps) - n)}} for n, (i, cols) in enumerate(steps)]
-    # Within a level, the fuzzy clauses' own scores: a word nearer to the query's scores more.
-    closeness = _budget(words, edit_caps(words), _FIELDS_OF["short"])
-    return {"bool": {"must": [{"dis_max": {"queries": ranked}}], "should": [closeness]}}
+    closeness = _budget(words, caps, fields)
+    return {"bool": {"must": [{"bool": {"should": asked, "minimum_should_match": 1}}], "should": [closeness]}}
 
 
 def _result(total: int, hits: list[Hit]) -> SearchResult:
@@ -420,8 +424,8 @@ class ElasticIndex:
 
     # -- reading --------------------------------------------------------------
 
-    def _run(self, body: dict[str, Any], size: int, terms: list[str], *, exact: bool = False, count: bool = True
-             ) -> tuple[int, list[Hit]]:
+    def _run(self, body: dict[str, Any], size: int, terms: list[str], *, exact: bool = False, count: bool = True,
+             source: Sequence[str] = ("doc",)) -> tuple[int, list[Hit]]:
         """Total (``TOTAL_CAP + 1`` when more match, unless ``exact``) and hits of one search.
 
         Up to :data:`PAGE` hits come in one request; more (``sohoa search
@@ -437,7 +441,7 @@ class ElasticIndex:
             try:
                 while True:
                     want = min(PAGE, size - len(hits))
-                    args: dict[str, Any] = {"size": want, "source": ["doc"], **body}
+                    args: dict[str, Any] = {"size": want, "source": list(source), **body}
                     if pit is None and size > PAGE:
                         pit = self._es.open_point_in_time(index=self.alias, keep_alive="1m")["id"]
                     if pit is not None:
@@ -493,19 +497,39 @@ class ElasticIndex:
             _, more = self._run({"query": rest, "sort": sort}, limit - len(hits), terms, count=False)
             hits += more
         # The words are likely misread: a subject one or two letters away comes first.
-        if not misread or (near := _fuzzy(query, range(2))) is None:
+        if not misread or (near := _fuzzy(query, far=False)) is None:
             return _result(total, hits)
-        more, first = self._run({"query": {"bool": {"must": [near], "filter": filt}}, "sort": sort}, limit, terms)
+        more, first = self._nearest(query, near, filt, terms, limit)
         found = {h.key for h in first}
         total += more - len(found & {h.key for h in hits})  # those found both ways, counted once
         hits = (first + [h for h in hits if h.key not in found])[:limit]
-        far = _fuzzy(query, range(2, 3))
-        if len(hits) < limit and far is not None:  # every word up to its edits, to fill the page
-            query_far = {"bool": {"must": [far], "filter": filt, "must_not": [union, near]}}
-            more, extra = self._run({"query": query_far, "sort": sort}, limit - len(hits), terms)
+        far = _fuzzy(query, far=True)
+        if len(hits) < limit and far is not None:  # every word up to its edits, or all but one, to fill the page
+            more, extra = self._nearest(query, {"bool": {"must": [far], "must_not": [union, near]}}, filt, terms,
+                                        limit - len(hits))
             total += more
             hits += extra
         return _result(total, hits)
+
+    def _nearest(self, text: str, query: dict[str, Any], filt: list[dict[str, Any]], terms: list[str], limit: int
+                 ) -> tuple[int, list[Hit]]:
+        """The fuzzy matches of ``query`` (for the query ``text``): the engine's best
+        :data:`FUZZY_WINDOW` in :func:`~indexing.fuzzy.fuzzy_order` (none over
+        :func:`~indexing.fuzzy.max_cost`), the first ``limit`` with their documents."""
+        body = {"query": {"bool": {"must": [query], "filter": filt}}, "sort": ["_score", {"key": "asc"}]}
+        total, window = self._run(body, FUZZY_WINDOW, terms, source=[f"doc.{f}" for f in FUZZY_FIELDS])
+        words = tuple(p for w in fuzzy_words(text) for p in w)
+        order = {h.key: fuzzy_order(words, *fuzzy_fields(h.doc)) for h in window}
+        top = max_cost(len(fuzzy_words(text)))
+        kept = sorted((h for h in window if order[h.key].bounded <= top), key=lambda h: order[h.key])
+        total = total if len(window) == FUZZY_WINDOW else len(kept)  # (beyond the window: the engine's count)
+        window = kept
+        keys = [h.key for h in window[:limit]]
+        if not keys:
+            return total, []
+        _, full = self._run({"query": {"ids": {"values": keys}}}, len(keys), terms, count=False)
+        by_key = {h.key: h for h in full}
+        return total, [by_key[k] for k in keys if k in by_key]
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records numbered ``code`` first, then records quoting it in their text."""

@@ -51,22 +51,20 @@ from indexing._fts_rows import (COLUMNS, SPLIT, facet, field_text, fts_query, ft
                                 tier_match, vocab_words)
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
-    SWAP_ONLY,
     TOTAL_CAP,
     CountRow,
     Hit,
     SearchFilters,
     SearchResult,
-    edit_budgets,
-    fuzzy_edits,
-    fuzzy_words,
     index_fold,
     number_key,
     Tier,
     ranking_tiers,
     snippet_terms,
 )
-from pipeline.folding import fold, subtokens, tokens
+from indexing.fuzzy import (FUZZY_FIELDS, NEAR_COST, SWAP_ONLY, Spelling, alternatives, drop_one, edit_caps,
+                            fuzzy_fields, fuzzy_order, fuzzy_words, max_cost, spellings)
+from pipeline.folding import fold
 from sohoa.errors import IndexSchemaError
 
 __all__ = ["SqliteIndex", "STATUS_SQL", "fts_query", "phrase_query", "rebuild_sqlite"]
@@ -130,6 +128,56 @@ SPLIT_CANDIDATES = 1000
 #: (each read from ``bodies``: 1–3 ms a hundred).
 FUZZY_WINDOW = 300
 
+
+#: A batch of spellings asked in one MATCH: the next cheapest, within this much of the first.
+_BATCH_SPREAD = 0.5
+#: ... and at most this many.
+_BATCH_MOST = 32
+
+
+#: A query's spellings are asked in at most this many batches (each a MATCH of 2-10 ms at a
+#: million records).
+MAX_BATCHES = 6
+
+
+def _batch_match(batch: Sequence[tuple[str | None, ...]]) -> str:
+    """A MATCH expression for a batch of spellings, those differing in one word folded into one group.
+
+    ``(a AND b AND (c OR c2 OR c3))`` finds what the three spellings' ANDs
+    find, and FTS5 reads the common words' lists once for it instead of once
+    a spelling ("van" is in the subject of one record in ten).
+    """
+    left = list(dict.fromkeys(batch))
+    groups: list[str] = []
+    while left:
+        best: list[tuple[str | None, ...]] = left[:1]
+        at = -1
+        for j in range(len(left[0])):
+            same = [s for s in left if s[:j] == left[0][:j] and s[j + 1:] == left[0][j + 1:]
+                    and (s[j] is None) == (left[0][j] is None)]
+            if len(same) > len(best):
+                best, at = same, j
+        parts = []
+        for j, w in enumerate(left[0]):
+            if j == at:
+                parts.append("(" + " OR ".join(quoted(s[j].split()) for s in best if s[j] is not None) + ")")
+            elif w is not None:
+                parts.append(quoted(w.split()))
+        groups.append("(" + " AND ".join(parts) + ")")
+        left = [s for s in left if s not in best]
+    return " OR ".join(groups)
+
+
+def _batches(asked: Sequence[Spelling]) -> Iterator[tuple[float, list[tuple[str | None, ...]]]]:
+    """Spellings in batches of about one cost, cheapest first: ``(the first's cost, spellings)``."""
+    i = 0
+    while i < len(asked):
+        first = asked[i][0]
+        j = i
+        while j < len(asked) and j - i < _BATCH_MOST and asked[j][0] <= first + _BATCH_SPREAD:
+            j += 1
+        yield first, [s[1] for s in asked[i:j]]
+        i = j
 
 
 def _chunks(items: Iterable[dict[str, object]], size: int) -> Iterator[list[dict[str, object]]]:
@@ -469,10 +517,12 @@ class SqliteIndex:
         (the phrase, then every word, anywhere) rank the newest
         :data:`BODY_WINDOW` records containing every word, then the next ones,
         until the page is full. When no tier on the short fields matches
-        (the words are likely misread), fuzzy matches of those fields one or
-        two edits away come before the body tiers, the subject or number
-        first, fewest edits first; more edits only fill a page still short.
-        Type, year and
+        (the words are likely misread), the query's spellings from the
+        vocabulary (:mod:`indexing.fuzzy`) are asked, cheapest first, in
+        batches of about one cost: those about two edits away before the
+        body tiers, farther ones and those leaving a word out only to fill a
+        page still short; each batch's records in
+        :func:`~indexing.fuzzy.fuzzy_order`. Type, year and
         batch filters are tokens of the FTS tables; issuer and valid-on are
         checked on ``docs``. The total is counted by the engine up to
         :data:`~indexing.base.TOTAL_CAP`, and not at all when every match fits
@@ -499,40 +549,46 @@ class SqliteIndex:
         prefix = [m for m, t in zip(matches, tiers, strict=True) if t.name == "number typed short" and m[1]]
         matches = [m for m in matches if m[1]]
         short, union = matches[:-2], matches[-1][1]
-        levels: list[str] | None = None
+        plan: list[Spelling] | None = None
+        fuzzy_total = 0
 
-        def fuzzy(*steps: tuple[str, int]) -> None:
-            """Fill the page from fuzzy tiers (columns, level), each ranked: subject or number first, fewer edits."""
-            nonlocal levels
+        def fuzzy(near: bool) -> None:
+            """Fill the page from the query's spellings (:mod:`indexing.fuzzy`), near ones or the rest."""
+            nonlocal plan, fuzzy_total
             if len(rows) >= limit:
                 return
-            if levels is None:
-                levels = self._fuzzy_levels(query)
-            for cols, level in steps:
-                if len(rows) >= limit or level >= len(levels):
-                    return
-                found = self._rowids("short_fts", f"{COLUMNS[cols]} : ({levels[level]})", filt, facet, params,
+            if plan is None:
+                plan = self._spellings(query)
+            asked = [s for s in plan if s[0] > 0 and (s[0] <= NEAR_COST and None not in s[1]) == near]
+            seen = {r[0] for r in rows}
+            pool: dict[int, None] = {}
+            found_at: float | None = None
+            for n, (cost, batch) in enumerate(_batches(asked)):
+                if n == MAX_BATCHES or (found_at is not None and cost > found_at + _BATCH_SPREAD * 2):
+                    break  # farther spellings would rank below those found: the page fills from other tiers
+                expr = _batch_match(batch)
+                found = self._rowids("short_fts", f"{COLUMNS['short']} : ({expr})", filt, facet, params,
                                      FUZZY_WINDOW)
-                seen = {r[0] for r in rows}
-                rank = float(len(rows))
-                rows.extend([(r, rank) for r in self._by_edits(query, [r for r in found if r not in seen])
-                             ][: limit - len(rows)])
+                pool.update((r, None) for r in found if r not in seen)
+                if found and found_at is None:
+                    found_at = cost
+                if len(rows) + len(pool) >= limit:
+                    break
+            ranked = self._by_edits(query, list(pool))
+            fuzzy_total += len(ranked)  # (those looked at: counting every match costs 10-20 ms a batch)
+            rank = float(len(rows))
+            rows.extend([(r, rank) for r in ranked][: limit - len(rows)])
 
         self._fill(short, filt, facet, params, limit, rows)
         misread = not rows  # no record holds the words in its subject, number, title or issuer
-        if misread:  # a subject one or two letters away, before the words found in passing in a text
-            fuzzy(("short", 0), ("short", 1))
-        fuzzed = {r[0] for r in rows}
+        if misread:  # a subject about two edits away, before the words found in passing in a text
+            fuzzy(near=True)
         total = self._stage([], [matches[-2]], union, filt, facet, params, limit, rows)
         if prefix:  # its records hold no word "sgd", so none of them is in the union's count
             total += self._count("short_fts", prefix[0][1], filt, facet, params)
         if misread:
-            exact = {r[0] for r in rows} - fuzzed
-            fuzzy(("short", 2))  # every word up to its edits: only to fill a page still short
-            if levels:  # the fuzzy matches beyond the page too (one found both ways may count twice)
-                widest = self._rowids("short_fts", f"{COLUMNS['short']} : ({levels[-1]})", filt, facet, params,
-                                      TOTAL_CAP + 1 + len(exact))
-                total += len(set(widest) - exact)
+            fuzzy(near=False)  # farther spellings, and all words but one: only to fill a page still short
+            total += fuzzy_total  # (one found both ways, or by two spellings' batches, may count twice)
         return SearchResult(total=min(max(total, len(rows)), TOTAL_CAP), hits=self._hits(rows, snippet_terms(query)),
                             total_capped=total > TOTAL_CAP)
 
@@ -583,58 +639,32 @@ class SqliteIndex:
             f"SELECT d.rowid, 0.0 FROM docs d{cond} ORDER BY d.issue_date DESC, d.key LIMIT :limit", params)
         return SearchResult(total=total, hits=self._hits(rows.fetchall(), []))
 
-    def _fuzzy_levels(self, query: str) -> list[str]:
-        """The levels of :func:`~indexing.base.edit_budgets` as MATCH expressions (without columns).
+    def _spellings(self, query: str) -> list[Spelling]:
+        """The ways the query may have been printed (:func:`~indexing.fuzzy.spellings`), cheapest first.
 
-        A word given ``d`` edits may be any word of the vocabulary within
-        ``d`` of it (or itself); a code's letters may be misread too
-        ("1595/SCDĐT-VP"), its numbers not. Empty when no word may be misread
-        or none has a neighbour.
+        A word given ``d`` edits (:func:`~indexing.fuzzy.fuzzy_edits`) may be
+        any word of the vocabulary within ``d`` of it; a code's letters may be
+        misread too ("1595/SCDĐT-VP"), its numbers not.
         """
         words = fuzzy_words(query)
-        levels = edit_budgets(words)
-        if not levels:
-            return []
-        near = [self._near_terms(w[0], fuzzy_edits(w[0])) if len(w) == 1 and fuzzy_edits(w[0]) else []
-                for w in words]
-        if not any(near):
-            return []
-
-        def one(budget: tuple[int, ...]) -> str:
-            return " AND ".join(
-                "(" + " OR ".join([quoted(w)] + [t for d, t in alt if d <= b]) + ")" if b else quoted(w)
-                for w, alt, b in zip(words, near, budget, strict=True))
-
-        return [" OR ".join(f"({one(b)})" for b in level) for level in levels]
+        drop = set(drop_one(query))
+        alts = [alternatives(w, self._near_terms(w[0], cap) if cap else [], j in drop)
+                for j, (w, cap) in enumerate(zip(words, edit_caps(query), strict=True))]
+        return list(spellings(alts))
 
     def _by_edits(self, query: str, rowids: list[int]) -> list[int]:
-        """Fuzzy matches: those found in the subject or number first, then fewest edits from the query,
-        then the words in the query's order, then index order.
-
-        Each query word costs its distance to the closest word of the
-        record's subject and number, or of its title and issuer when nearer
-        there (the record is then found through those).
-        """
+        """Fuzzy candidates in :func:`~indexing.fuzzy.fuzzy_order`, then index order; those costing more
+        than :func:`~indexing.fuzzy.max_cost` left out."""
         if not rowids:
             return []
         marks = ",".join("?" * len(rowids))
-        docs = dict(self._conn.execute(f"SELECT rowid, doc FROM bodies WHERE rowid IN ({marks})", rowids).fetchall())
-        words = [p for tok in tokens(query) for p in subtokens(tok)]
-
-        def cost(rowid: int) -> tuple[bool, int, int, int]:
-            doc = json.loads(docs[rowid])
-            name = tokens(" ".join(field_text(doc, f) for f in ("subject", "number")).replace("/", " ").replace("-", " "))
-            other = tokens(" ".join(field_text(doc, f) for f in ("title", "issuer")))
-            total, places, elsewhere = 0, [], False
-            for w in words:
-                near = min(((OSA.distance(w, t), i) for i, t in enumerate(name)), default=(99, 0))
-                far = min((OSA.distance(w, t) for t in other), default=99)
-                elsewhere |= far < near[0]
-                total += min(near[0], far)
-                places.append(near[1])
-            return elsewhere, total, sum(1 for a, b in zip(places, places[1:]) if b < a), rowid
-
-        return sorted(rowids, key=cost)
+        fields = ", ".join(f"json_extract(doc, '$.{f}')" for f in FUZZY_FIELDS)
+        docs = {r[0]: dict(zip(FUZZY_FIELDS, r[1:], strict=True)) for r in self._conn.execute(
+            f"SELECT rowid, {fields} FROM bodies WHERE rowid IN ({marks})", rowids)}
+        words = tuple(p for w in fuzzy_words(query) for p in w)
+        order = {r: fuzzy_order(words, *fuzzy_fields(docs[r])) for r in rowids}
+        top = max_cost(len(fuzzy_words(query)))
+        return sorted((r for r in rowids if order[r].bounded <= top), key=lambda r: (*order[r], r))
 
     def _prefix_match(self, tier: Tier) -> tuple[str, str]:
         """A number typed short ("1595 sgd") with each beginning spelled out as the vocabulary's words.
@@ -657,8 +687,8 @@ class SqliteIndex:
             parts.append("(" + " OR ".join(f'"{w}"' for w in words) + ")")
         return "short_fts", f"{COLUMNS['name']} : (" + " AND ".join(parts) + ")"
 
-    def _near_terms(self, tok: str, k: int) -> list[tuple[int, str]]:
-        """``(edits, '"term"')`` of the vocabulary words within ``k`` edits of ``tok``.
+    def _near_terms(self, tok: str, k: int) -> list[str]:
+        """The vocabulary words within ``k`` edits of ``tok`` (itself left out).
 
         Any letter may be the misread one, the first too (Elasticsearch's
         ``prefix_length`` 0). The vocabulary is held in memory by length and
@@ -671,11 +701,12 @@ class SqliteIndex:
                 by_len.setdefault(len(t), []).append(t)
             self._near = (version, by_len)
         out = []
-        for n in range(len(tok) - k, len(tok) + k + 1) if len(tok) > SWAP_ONLY else (len(tok),):
-            for t, d, _ in process.extract(tok, self._near[1].get(n, ()), scorer=OSA.distance, score_cutoff=k,
+        # (a word of two letters: one read as another; of one: one more)
+        for n in range(len(tok) - k, len(tok) + k + 1) if len(tok) != SWAP_ONLY else (len(tok),):
+            for t, _, _ in process.extract(tok, self._near[1].get(n, ()), scorer=OSA.distance, score_cutoff=k,
                                            limit=None):
                 if t != tok:
-                    out.append((int(d), f'"{t}"'))
+                    out.append(t)
         return out
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:

@@ -361,6 +361,38 @@ def test_known_items_come_first(make_url: Callable[[], str]) -> None:
         idx.close()
 
 
+MISREAD = [
+    doc("m1", "xac_minh_van_bang", "2011-01-01", None, "Nguyễn Thị Ngọc Quỳnh", "11/SGDĐT-VP"),
+    doc("m2", "xac_minh_van_bang", "2011-01-02", None, "Nguyễn Ngọc Quỳnh", "12/SGDĐT-VP"),
+    doc("m3", "xac_minh_van_bang", "2011-01-03", None, "Trần Ngọc Minh", "13/SGDĐT-VP"),
+    doc("m4", "xac_minh_van_bang", "2011-01-04", None, "Trần Ngọc Linh", "14/SGDĐT-VP"),
+    doc("m5", "xac_minh_van_bang", "2011-01-05", None, "Trần Thị Thu Nam", "15/SGDĐT-VP"),
+    doc("m6", "xac_minh_van_bang", "2011-01-06", None, "Nguyễn Thị Thu Nam", "16/QĐ-SGDĐT"),
+    doc("m7", "xac_minh_van_bang", "2011-01-07", None, "Lê Minh Giang", "17/SGDĐT-VP"),
+]
+
+
+def test_misread_names_come_nearest_first(make_url: Callable[[], str]) -> None:
+    """The fuzzy tiers (indexing.fuzzy): a misread name finds the record it most likely is."""
+    idx = open_index(make_url())
+    try:
+        idx.write(MISREAD)
+        # the name of as many words before the one with a middle name more
+        assert keys(idx.search("nguyen ngec quynh"))[:2] == ["m2", "m1"]
+        # a digit that looks like a letter is that letter before another ("1" is "l", not "m")
+        assert keys(idx.search("tran ngoc 1inh"))[:2] == ["m4", "m3"]
+        # two letters read for one ("ii" for "n") cost less than two edits
+        assert keys(idx.search("le miiih giang"))[:1] == ["m7"]
+        # a word garbled past two edits: the other words find the record, the nearest first
+        assert keys(idx.search("wvguyon thi thu nam"))[:2] == ["m6", "m5"]
+        # a number's serial stands; a letter of its symbol lost ("QĐ" read "Q") is found
+        assert keys(idx.search("16/Q-SGDĐT")) == ["m6"]
+        # but no part of a number is left out, nor a two-letter word ("an" is not "anh")
+        assert idx.search("16/QĐ-UBND").total == 0
+    finally:
+        idx.close()
+
+
 @pytest.mark.elasticsearch
 def test_elastic_deep_pages_follow_search_after(es_index_factory: Callable[[], str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:

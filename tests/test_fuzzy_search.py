@@ -1,0 +1,91 @@
+"""The fuzzy tiers' pure parts (indexing.fuzzy): distances, spellings, what may be left out, the order."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexing.fuzzy import (DROP_COST, LOOK_ALIKE_COST, alternatives, drop_one, edit_caps, fuzzy_fields, fuzzy_order,
+                            fuzzy_words, max_cost, ocr_distance, spellings)
+
+word = st.text(alphabet="abcdeghilmnoqrtuvwy0146", max_size=7)
+
+
+@given(a=word, b=word)
+def test_ocr_distance_is_at_most_plain_edits_and_zero_only_when_equal(a: str, b: str) -> None:
+    from rapidfuzz.distance import OSA
+
+    d = ocr_distance(a, b)
+    assert d <= OSA.distance(a, b)
+    assert (d == 0) == (a == b)
+    assert d >= LOOK_ALIKE_COST * abs(len(a) - len(b))  # the bound fuzzy_order prunes by
+
+
+def test_look_alikes_cost_less_than_other_letters() -> None:
+    assert ocr_distance("1inh", "linh") < ocr_distance("1inh", "minh") < ocr_distance("xinh", "minh")
+    assert ocr_distance("rnai", "mai") == ocr_distance("miiih", "minh") == LOOK_ALIKE_COST
+    assert ocr_distance("tran", "trna") == 1  # two letters swapped: one edit
+
+
+def test_noise_in_a_word_is_left_out_and_codes_split() -> None:
+    assert fuzzy_words("d_o_a thi") == [("doa",), ("thi",)]
+    assert fuzzy_words("1595/SCDĐT-VP 12/3") == [("1595",), ("scddt",), ("vp",), ("12", "3")]
+
+
+def test_edit_caps() -> None:
+    # numbers never; a letter read as a digit is still a word; a letter alone in a code may lose its neighbour
+    assert edit_caps("nguyen 1an 1595 an") == (2, 1, 0, 1)
+    assert edit_caps("2305/q-sgddt") == (0, 1, 2)
+    assert edit_caps("khac") == (1,)  # a word alone: one edit, nothing else narrows a second
+
+
+def test_what_may_be_left_out() -> None:
+    assert drop_one("wvguyon thi nam") == [0, 1, 2]
+    assert drop_one("nguyen van an") == [0, 1]  # two letters: only ever one read as another
+    assert drop_one("tran an") == []  # a word left of two is too little to go on
+    assert drop_one("16/QĐ-UBND le van") == [4]  # no part of a number
+    assert drop_one("16/QĐ-UBND le van")[0] == len(fuzzy_words("16/QĐ-UBND le van")) - 1
+
+
+def test_spellings_come_cheapest_first_within_the_bound() -> None:
+    alts = [alternatives(("tran",), [], True), alternatives(("miiih",), ["minh", "mai"], True),
+            alternatives(("giung",), ["giang", "dung"], True)]
+    got = list(spellings(alts))
+    costs = [c for c, _ in got]
+    assert costs == sorted(costs) and costs[-1] <= max_cost(3)
+    assert got[0] == (0.0, ("tran", "miiih", "giung"))
+    assert ("tran", "minh", "giang") in [s for _, s in got]
+    assert all(sum(w is None for w in s) <= 1 for _, s in got)  # at most one word left out
+    assert (DROP_COST, ("tran", "miiih", None)) in got
+
+
+def test_a_number_stands_for_itself_only() -> None:
+    assert alternatives(("12", "3"), ["13"], True) == [(0.0, "12 3")]
+
+
+def doc(subject: str, number: str = "1/SGDĐT") -> dict[str, object]:
+    return {"subject": subject, "number": number, "title": "QUYẾT ĐỊNH", "issuer": "SỞ GIÁO DỤC VÀ ĐÀO TẠO"}
+
+
+def order(query: str, d: dict[str, object]):
+    return fuzzy_order([p for w in fuzzy_words(query) for p in w], *fuzzy_fields(d))
+
+
+def test_fuzzy_order() -> None:
+    exact_length = order("nguyen ngec quynh", doc("Nguyễn Ngọc Quỳnh"))
+    longer = order("nguyen ngec quynh", doc("Nguyễn Thị Ngọc Quỳnh"))
+    assert exact_length.cost == longer.cost and exact_length < longer  # fewer words left over
+    assert order("an van nguyen", doc("Nguyễn Văn An")).out_of_order == 2
+    # a word nearer in the title than in the name: found through the title, after those found by name
+    assert order("quyet", doc("Nguyễn Văn An")).elsewhere
+    # the bound: each word at most a word left out
+    far = order("wvguyon thi thu nam", doc("Trần Thị Thu Nam"))
+    assert far.cost > far.bounded == DROP_COST
+
+
+def test_the_module_examples_hold() -> None:
+    import doctest
+
+    import indexing.fuzzy
+
+    assert doctest.testmod(indexing.fuzzy).failed == 0
