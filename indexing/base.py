@@ -49,7 +49,9 @@ STATUSES = ("valid", "expired", "revoked", "unknown")
 #: 4: type, year and batch as tokens of a `facets` column of both FTS5 tables (filters inside FTS5).
 #: 5: the fuzzy tier's vocabulary holds words of two letters and the letters of numbers
 #:    (also how a number typed short, "1595 sgd", is spelled out).
-INDEX_SCHEMA_VERSION = 5
+#: 6: Elasticsearch keeps those words too (``vocab``), for the same fuzzy spellings; the
+#:    embedded layout is unchanged (a layout-5 file is read as is).
+INDEX_SCHEMA_VERSION = 6
 
 #: Searches with a query count their matches up to this many; beyond it
 #: ``SearchResult.total`` is this number and ``total_capped`` is true ("more

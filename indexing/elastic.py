@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -46,8 +47,9 @@ from indexing.base import (
     ranking_tiers,
     snippet_terms,
 )
-from indexing.fuzzy import (FUZZY_FIELDS, SWAP_ONLY, drop_one, edit_budgets, edit_caps, fuzzy_fields, fuzzy_order,
-                            fuzzy_words, max_cost)
+from indexing._fts_rows import vocab_words
+from indexing.fuzzy import (FUZZY_FIELDS, FUZZY_WINDOW, Batch, batches, fuzzy_fields, fuzzy_order,
+                            fuzzy_words, max_cost, query_spellings)
 from pipeline.folding import fold
 from sohoa.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
 
@@ -64,19 +66,21 @@ _FIELDS_OF = {"name": ["subject_folded", "number_folded"], "other": ["title_fold
 _TIER_STEP = 1000.0
 _TIER_EXACT = 100_000.0  # lookup: the number itself
 _UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
-#: Fuzzy matches ordered by :func:`indexing.fuzzy.fuzzy_order`: the engine's best this many.
-FUZZY_WINDOW = 300
 #: Hits one request brings at most; more page by ``search_after`` (see :meth:`ElasticIndex._run`).
 PAGE = 1000
-# Schemas 3, 4 and 5 changed only the embedded index: a schema-2, -3 or -4 Elasticsearch
-# index has the same mapping and need not be rebuilt.
-_COMPATIBLE_SCHEMAS = {2, 3, 4, INDEX_SCHEMA_VERSION}
+# Schema 6 added the words of the short fields (``vocab``): an older index lacks them.
+_COMPATIBLE_SCHEMAS = {INDEX_SCHEMA_VERSION}
+#: The fuzzy tier's vocabulary is read from the node again after this many seconds (a word new
+#: to the index is spelled fuzzily after at most that long; this process's writes at once).
+VOCABULARY_SECONDS = 60.0
+#: At most this many words of the vocabulary are read (a terms aggregation's buckets).
+VOCABULARY_MOST = 50_000
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "_meta": {"schema": INDEX_SCHEMA_VERSION},
-    # The folded copies are only for matching: keep them out of _source.
-    "_source": {"excludes": ["*_folded"]},
+    # The folded copies and the words are only for matching: keep them out of _source.
+    "_source": {"excludes": ["*_folded", "vocab"]},
     "properties": {
         "key": {"type": "keyword"},
         "type": {"type": "keyword"},
@@ -90,6 +94,8 @@ MAPPINGS: dict[str, Any] = {
         "number_key": {"type": "keyword", "normalizer": "lower"},
         **{f: {"type": "text", "analyzer": "standard"} for f in _SHORT},
         **{f"{f}_folded": {"type": "text", "analyzer": "standard"} for f in (*_SHORT, "text")},
+        # The words of the short fields, for the fuzzy tier's vocabulary (a terms aggregation).
+        "vocab": {"type": "keyword"},
         "doc": {"type": "object", "enabled": False},
     },
 }
@@ -139,6 +145,7 @@ def _source(doc: dict[str, object]) -> dict[str, object]:
         "number_key": number_key(text["number"]) or None,
         **{f: text[f] for f in _SHORT},
         **{f"{f}_folded": _folded_tokens(v) for f, v in text.items()},
+        "vocab": sorted(vocab_words([doc])),
         "doc": doc,
     }
 
@@ -202,27 +209,6 @@ def _clause(clause: Clause) -> dict[str, Any]:
                                 for t in clause.terms]}}
 
 
-def _budget(words: list[tuple[str, ...]], budget: tuple[int, ...], fields: list[str]) -> dict[str, Any]:
-    """Each word within its share of edits (:func:`indexing.base.edit_budgets`) in ``fields``."""
-    must: list[dict[str, Any]] = []
-    for w, edits in zip(words, budget, strict=True):
-        if len(w) > 1:  # a number such as "12/3": its parts in order, exactly
-            must.append({"multi_match": {"query": " ".join(w), "type": "phrase", "fields": fields}})
-        elif edits and len(w[0]) == SWAP_ONLY:  # one letter read as another: "an" is "a?" or "?n"
-            must.append({"bool": {"should": [{"wildcard": {f: w[0][:i] + "?" + w[0][i + 1:]}}
-                                             for f in fields for i in range(len(w[0]))], "minimum_should_match": 1}})
-        elif edits:
-            must.append({"multi_match": {"query": w[0], "fields": fields, "fuzziness": edits, "prefix_length": 0,
-                                         "max_expansions": 200}})
-        else:
-            must.append({"multi_match": {"query": w[0], "fields": fields}})
-    return {"bool": {"must": must}}
-
-
-def _level(words: list[tuple[str, ...]], level: list[tuple[int, ...]], fields: list[str]) -> dict[str, Any]:
-    return {"bool": {"should": [_budget(words, b, fields) for b in level], "minimum_should_match": 1}}
-
-
 def _tiers(query: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
     """The exact tiers as queries: those on the short fields, the two on the body, and what any tier matches.
 
@@ -243,26 +229,35 @@ def _tiers(query: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] 
     return {"dis_max": {"queries": ranked[:-2]}}, {"dis_max": {"queries": ranked[-2:]}}, union
 
 
-def _fuzzy(query: str, far: bool) -> dict[str, Any] | None:
-    """Fuzzy tiers (:mod:`indexing.base`, 11, 14 and 15) as one query: one or two edits from the query,
-    or (``far``) every word up to its most edits and every word but one (:func:`indexing.fuzzy.drop_one`).
-
-    The engine's score (a word nearer to the query's scores more) picks the
-    window that :func:`indexing.fuzzy.fuzzy_order` then orders. None when no
-    word may be misread.
-    """
-    words = fuzzy_words(query)
-    caps = edit_caps(query)
-    levels = edit_budgets(caps)
+def _batch_query(batch: Batch) -> dict[str, Any]:
+    """A batch of spellings (:func:`indexing.fuzzy.batches`): a record whose short fields hold, for one
+    group, one of each position's words."""
     fields = _FIELDS_OF["short"]
-    asked = [_level(words, level, fields) for level in (levels[2:] if far else levels[:2])]
-    if far:
-        asked += [_budget([w for j, w in enumerate(words) if j != i], tuple(c for j, c in enumerate(caps) if j != i),
-                          fields) for i in drop_one(query)]
+
+    def one(word: str) -> dict[str, Any]:
+        return {"multi_match": {"query": word, "fields": fields, "type": "phrase"}}
+
+    def position(words: list[str]) -> dict[str, Any]:
+        return one(words[0]) if len(words) == 1 else {
+            "bool": {"should": [one(w) for w in words], "minimum_should_match": 1}}
+
+    return {"bool": {"should": [{"bool": {"filter": [position(p) for p in group]}} for group in batch],
+                     "minimum_should_match": 1}}
+
+
+def _fuzzy(plan: list[Any], near: bool) -> dict[str, Any] | None:
+    """Fuzzy tiers (:mod:`indexing.base`, 11, 14 and 15) as one query: the spellings about two edits from
+    the query (``near``), or the rest, batch by batch (:func:`indexing.fuzzy.batches`).
+
+    A record scores its first batch's rank, so the window the node returns
+    holds the cheapest batches' records first; :func:`indexing.fuzzy.fuzzy_order`
+    then orders it. None when there is no spelling to ask.
+    """
+    asked = [_batch_query(b) for _, b in batches(plan, near)]
     if not asked:
         return None
-    closeness = _budget(words, caps, fields)
-    return {"bool": {"must": [{"bool": {"should": asked, "minimum_should_match": 1}}], "should": [closeness]}}
+    return {"dis_max": {"queries": [{"constant_score": {"filter": q, "boost": _TIER_STEP * (len(asked) - i)}}
+                                    for i, q in enumerate(asked)]}}
 
 
 def _result(total: int, hits: list[Hit]) -> SearchResult:
@@ -286,6 +281,7 @@ class ElasticIndex:
         self.url = url
         #: The engine's own time (``took``) of the last search or lookup, summed over its requests.
         self.last_took_ms = 0
+        self._vocab: tuple[float, dict[int, list[str]]] | None = None  # (when read, words by length)
         self._es = Elasticsearch(base, request_timeout=120, max_retries=2, retry_on_timeout=True)
         with self._guard():
             names = self._indices()
@@ -371,6 +367,7 @@ class ElasticIndex:
         with self._guard():
             n = self._index_docs(docs, self.alias)
             self._es.indices.refresh(index=self.alias)
+        self._vocab = None
         return n
 
     def delete(self, keys: Sequence[str]) -> int:
@@ -387,12 +384,14 @@ class ElasticIndex:
                 elif result.get("status") != 404:
                     raise helpers.BulkIndexError("delete failed", [item])
             self._es.indices.refresh(index=self.alias)
+        self._vocab = None
         return n
 
     def clear(self) -> None:
         """Swap in a new empty index (no ``_delete_by_query`` needed)."""
         with self._guard():
             self._swap(self._create(with_alias=False))
+        self._vocab = None
 
     def rebuild(self, chunks: Iterable[Iterable[dict[str, object]]]) -> int:
         """Bulk-load a new versioned index, then swap the alias to it atomically.
@@ -410,6 +409,7 @@ class ElasticIndex:
                 self._es.indices.delete(index=new, ignore_unavailable=True)
                 raise
             self._swap(new)
+        self._vocab = None
         return n
 
     def drop(self) -> None:
@@ -496,20 +496,34 @@ class ElasticIndex:
             rest = {"bool": {"must": [body], "should": [bm25], "filter": filt, "must_not": [short]}}
             _, more = self._run({"query": rest, "sort": sort}, limit - len(hits), terms, count=False)
             hits += more
-        # The words are likely misread: a subject one or two letters away comes first.
-        if not misread or (near := _fuzzy(query, far=False)) is None:
-            return _result(total, hits)
-        more, first = self._nearest(query, near, filt, terms, limit)
-        found = {h.key for h in first}
-        total += more - len(found & {h.key for h in hits})  # those found both ways, counted once
-        hits = (first + [h for h in hits if h.key not in found])[:limit]
-        far = _fuzzy(query, far=True)
-        if len(hits) < limit and far is not None:  # every word up to its edits, or all but one, to fill the page
-            more, extra = self._nearest(query, {"bool": {"must": [far], "must_not": [union, near]}}, filt, terms,
-                                        limit - len(hits))
+        # The words are likely misread: a subject about two edits away comes first.
+        plan = query_spellings(query, self._vocabulary()) if misread else []
+        if (near := _fuzzy(plan, near=True)) is not None:
+            more, first = self._nearest(query, near, filt, terms, limit)
+            found = {h.key for h in first}
+            total += more - len(found & {h.key for h in hits})  # those found both ways, counted once
+            hits = (first + [h for h in hits if h.key not in found])[:limit]
+        far = _fuzzy(plan, near=False) if len(hits) < limit else None
+        if far is not None:  # farther spellings, and all words but one: to fill the page
+            seen = [h.key for h in hits]
+            more, extra = self._nearest(query, {"bool": {"must": [far], "must_not": [{"ids": {"values": seen}}]}},
+                                        filt, terms, limit - len(hits))
             total += more
             hits += extra
         return _result(total, hits)
+
+    def _vocabulary(self) -> dict[int, list[str]]:
+        """The fuzzy tier's vocabulary by length: the index's ``vocab`` words, read again after
+        :data:`VOCABULARY_SECONDS` or when this process has written."""
+        if self._vocab is None or time.monotonic() - self._vocab[0] > VOCABULARY_SECONDS:
+            with self._guard():
+                res = self._es.search(index=self.alias, size=0, aggs={
+                    "v": {"terms": {"field": "vocab", "size": VOCABULARY_MOST}}})
+            by_len: dict[int, list[str]] = {}
+            for b in res["aggregations"]["v"]["buckets"]:
+                by_len.setdefault(len(b["key"]), []).append(b["key"])
+            self._vocab = (time.monotonic(), by_len)
+        return self._vocab[1]
 
     def _nearest(self, text: str, query: dict[str, Any], filt: list[dict[str, Any]], terms: list[str], limit: int
                  ) -> tuple[int, list[Hit]]:

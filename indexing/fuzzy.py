@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from pipeline.folding import subtokens, tokens
 
@@ -39,6 +42,12 @@ __all__ = [
     "Spelling",
     "alternatives",
     "spellings",
+    "near_words",
+    "query_spellings",
+    "FUZZY_WINDOW",
+    "BATCH_SPREAD",
+    "MAX_BATCHES",
+    "batches",
     "ocr_distance",
     "FUZZY_FIELDS",
     "fuzzy_fields",
@@ -263,6 +272,97 @@ def spellings(alts: Sequence[Sequence[tuple[float, str | None]]], most: int = MA
                 if nxt not in seen:
                     seen.add(nxt)
                     heapq.heappush(heap, (cost - alts[j][at[j]][0] + alts[j][at[j] + 1][0], nxt))
+
+
+def near_words(word: str, edits: int, vocabulary: Mapping[int, Sequence[str]]) -> list[str]:
+    """The vocabulary's words (by length) within ``edits`` of ``word``, itself left out.
+
+    Any letter may be the misread one, the first too (Elasticsearch's
+    ``prefix_length`` 0); a word of two letters only by one read as another
+    (:data:`SWAP_ONLY`), a letter alone by one more.
+    """
+    out = []
+    for n in range(len(word) - edits, len(word) + edits + 1) if len(word) != SWAP_ONLY else (len(word),):
+        for t, _, _ in process.extract(word, vocabulary.get(n, ()), scorer=OSA.distance, score_cutoff=edits,
+                                       limit=None):
+            if t != word:
+                out.append(t)
+    return out
+
+
+def query_spellings(query: str, vocabulary: Mapping[int, Sequence[str]]) -> list[Spelling]:
+    """The ways the query may have been printed, from an index's vocabulary (:func:`spellings`).
+
+    A word given ``d`` edits (:func:`edit_caps`) may be any word of the
+    vocabulary within ``d`` of it; a code's letters may be misread too
+    ("1595/SCDĐT-VP"), its numbers not.
+    """
+    words = fuzzy_words(query)
+    drop = set(drop_one(query))
+    return list(spellings([alternatives(w, near_words(w[0], cap, vocabulary) if cap else [], j in drop)
+                           for j, (w, cap) in enumerate(zip(words, edit_caps(query), strict=True))]))
+
+
+#: Fuzzy candidates an index orders by :func:`fuzzy_order` at most, a batch of spellings' (each
+#: record's fields read: 1-3 ms a hundred).
+FUZZY_WINDOW = 300
+#: A batch of spellings asked at once: the next cheapest, within this much of the first ...
+BATCH_SPREAD = 0.5
+#: ... and at most this many.
+_BATCH_MOST = 32
+#: A query's spellings are asked in at most this many batches (each a MATCH of 2-10 ms at a
+#: million records).
+MAX_BATCHES = 6
+
+#: A batch as an index asks it: groups, each a list of positions, each the words any one of
+#: which a record's short fields must hold.
+Batch = list[list[list[str]]]
+
+
+def _groups(batch: Sequence[tuple[str | None, ...]]) -> Batch:
+    """A batch's spellings, those differing in one word folded into one group.
+
+    ``a AND b AND (c OR c2 OR c3)`` finds what the three spellings find, and
+    an engine reads the common words' lists once for it, not once a spelling
+    ("van" is in the subject of one record in ten).
+
+    Examples:
+        >>> _groups([("a", "b", "c"), ("a", "b", "c2"), ("a", None, "c")])
+        [[['a'], ['b'], ['c', 'c2']], [['a'], ['c']]]
+    """
+    left = list(dict.fromkeys(batch))
+    groups: Batch = []
+    while left:
+        best: list[tuple[str | None, ...]] = left[:1]
+        at = -1
+        for j in range(len(left[0])):
+            same = [s for s in left if s[:j] == left[0][:j] and s[j + 1:] == left[0][j + 1:]
+                    and (s[j] is None) == (left[0][j] is None)]
+            if len(same) > len(best):
+                best, at = same, j
+        groups.append([[x for s in best if (x := s[j]) is not None] if j == at else [w]
+                       for j, w in enumerate(left[0]) if w is not None])
+        left = [s for s in left if s not in best]
+    return groups
+
+
+def batches(plan: Sequence[Spelling], near: bool) -> Iterator[tuple[float, Batch]]:
+    """The spellings to ask, in batches of about one cost, cheapest first: ``(the first's cost, groups)``.
+
+    ``near``: those up to :data:`NEAR_COST` that leave no word out (asked
+    before the body tiers); else the rest (only to fill a page still short).
+    The query as typed (cost 0) is no spelling to ask: no record holds it.
+    At most :data:`MAX_BATCHES`.
+    """
+    asked = [s for s in plan if s[0] > 0 and (s[0] <= NEAR_COST and None not in s[1]) == near]
+    i = n = 0
+    while i < len(asked) and n < MAX_BATCHES:
+        first = asked[i][0]
+        j = i
+        while j < len(asked) and j - i < _BATCH_MOST and asked[j][0] <= first + BATCH_SPREAD:
+            j += 1
+        yield first, _groups([s[1] for s in asked[i:j]])
+        i, n = j, n + 1
 
 
 def _sub(a: str, b: str) -> float:

@@ -44,9 +44,6 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from indexing._fts_rows import (COLUMNS, SPLIT, facet, field_text, fts_query, fts_rows, phrase_query, quoted,
                                 tier_match, vocab_words)
 from indexing.base import (
@@ -62,8 +59,8 @@ from indexing.base import (
     ranking_tiers,
     snippet_terms,
 )
-from indexing.fuzzy import (FUZZY_FIELDS, NEAR_COST, SWAP_ONLY, Spelling, alternatives, drop_one, edit_caps,
-                            fuzzy_fields, fuzzy_order, fuzzy_words, max_cost, spellings)
+from indexing.fuzzy import (BATCH_SPREAD, FUZZY_FIELDS, FUZZY_WINDOW, Spelling, batches, fuzzy_fields, fuzzy_order,
+                            fuzzy_words, max_cost, query_spellings)
 from pipeline.folding import fold
 from sohoa.errors import IndexSchemaError
 
@@ -117,6 +114,8 @@ _BATCH = 1000
 #: The tiers that ask for the whole query as a phrase of the short fields.
 _PHRASE_TIERS = {"exact phrase", "phrase in subject or number", "phrase in title or issuer"}
 _T = TypeVar("_T")
+#: Schema 6 changed only the Elasticsearch mapping: a layout-5 file is read as is.
+_COMPATIBLE_SCHEMAS = {5, INDEX_SCHEMA_VERSION}
 #: Tiers on the body text rank at most this many candidates (the newest records
 #: containing every word); see :meth:`SqliteIndex.search`.
 BODY_WINDOW = 1000
@@ -124,62 +123,6 @@ BODY_WINDOW = 1000
 #: when there are at most this many (about 30 µs each at a million records, measured),
 #: else it asks FTS5 for both at once.
 SPLIT_CANDIDATES = 1000
-#: Fuzzy matches of one level ranked by their edits at most, first indexed first
-#: (each read from ``bodies``: 1–3 ms a hundred).
-FUZZY_WINDOW = 300
-
-
-#: A batch of spellings asked in one MATCH: the next cheapest, within this much of the first.
-_BATCH_SPREAD = 0.5
-#: ... and at most this many.
-_BATCH_MOST = 32
-
-
-#: A query's spellings are asked in at most this many batches (each a MATCH of 2-10 ms at a
-#: million records).
-MAX_BATCHES = 6
-
-
-def _batch_match(batch: Sequence[tuple[str | None, ...]]) -> str:
-    """A MATCH expression for a batch of spellings, those differing in one word folded into one group.
-
-    ``(a AND b AND (c OR c2 OR c3))`` finds what the three spellings' ANDs
-    find, and FTS5 reads the common words' lists once for it instead of once
-    a spelling ("van" is in the subject of one record in ten).
-    """
-    left = list(dict.fromkeys(batch))
-    groups: list[str] = []
-    while left:
-        best: list[tuple[str | None, ...]] = left[:1]
-        at = -1
-        for j in range(len(left[0])):
-            same = [s for s in left if s[:j] == left[0][:j] and s[j + 1:] == left[0][j + 1:]
-                    and (s[j] is None) == (left[0][j] is None)]
-            if len(same) > len(best):
-                best, at = same, j
-        parts = []
-        for j, w in enumerate(left[0]):
-            if j == at:
-                parts.append("(" + " OR ".join(quoted(s[j].split()) for s in best if s[j] is not None) + ")")
-            elif w is not None:
-                parts.append(quoted(w.split()))
-        groups.append("(" + " AND ".join(parts) + ")")
-        left = [s for s in left if s not in best]
-    return " OR ".join(groups)
-
-
-def _batches(asked: Sequence[Spelling]) -> Iterator[tuple[float, list[tuple[str | None, ...]]]]:
-    """Spellings in batches of about one cost, cheapest first: ``(the first's cost, spellings)``."""
-    i = 0
-    while i < len(asked):
-        first = asked[i][0]
-        j = i
-        while j < len(asked) and j - i < _BATCH_MOST and asked[j][0] <= first + _BATCH_SPREAD:
-            j += 1
-        yield first, [s[1] for s in asked[i:j]]
-        i = j
-
-
 def _chunks(items: Iterable[dict[str, object]], size: int) -> Iterator[list[dict[str, object]]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -214,7 +157,7 @@ class SqliteIndex:
         row = self._conn.execute("SELECT value FROM meta WHERE name='schema'").fetchone() if "meta" in tables else None
         if row is None and "docs" in tables:
             row = ("1",)  # a file from before the schema was recorded
-        if row is not None and int(row[0]) != INDEX_SCHEMA_VERSION:
+        if row is not None and int(row[0]) not in _COMPATIBLE_SCHEMAS:
             self._conn.close()
             raise IndexSchemaError(
                 f"{path}: index schema {row[0]} differs from {INDEX_SCHEMA_VERSION}; run `sohoa reindex`"
@@ -558,15 +501,15 @@ class SqliteIndex:
             if len(rows) >= limit:
                 return
             if plan is None:
-                plan = self._spellings(query)
-            asked = [s for s in plan if s[0] > 0 and (s[0] <= NEAR_COST and None not in s[1]) == near]
+                plan = query_spellings(query, self._vocabulary())
             seen = {r[0] for r in rows}
             pool: dict[int, None] = {}
             found_at: float | None = None
-            for n, (cost, batch) in enumerate(_batches(asked)):
-                if n == MAX_BATCHES or (found_at is not None and cost > found_at + _BATCH_SPREAD * 2):
+            for cost, batch in batches(plan, near):
+                if found_at is not None and cost > found_at + BATCH_SPREAD * 2:
                     break  # farther spellings would rank below those found: the page fills from other tiers
-                expr = _batch_match(batch)
+                expr = " OR ".join("(" + " AND ".join("(" + " OR ".join(quoted(w.split()) for w in ws) + ")"
+                                                      for ws in group) + ")" for group in batch)
                 found = self._rowids("short_fts", f"{COLUMNS['short']} : ({expr})", filt, facet, params,
                                      FUZZY_WINDOW)
                 pool.update((r, None) for r in found if r not in seen)
@@ -639,19 +582,6 @@ class SqliteIndex:
             f"SELECT d.rowid, 0.0 FROM docs d{cond} ORDER BY d.issue_date DESC, d.key LIMIT :limit", params)
         return SearchResult(total=total, hits=self._hits(rows.fetchall(), []))
 
-    def _spellings(self, query: str) -> list[Spelling]:
-        """The ways the query may have been printed (:func:`~indexing.fuzzy.spellings`), cheapest first.
-
-        A word given ``d`` edits (:func:`~indexing.fuzzy.fuzzy_edits`) may be
-        any word of the vocabulary within ``d`` of it; a code's letters may be
-        misread too ("1595/SCDĐT-VP"), its numbers not.
-        """
-        words = fuzzy_words(query)
-        drop = set(drop_one(query))
-        alts = [alternatives(w, self._near_terms(w[0], cap) if cap else [], j in drop)
-                for j, (w, cap) in enumerate(zip(words, edit_caps(query), strict=True))]
-        return list(spellings(alts))
-
     def _by_edits(self, query: str, rowids: list[int]) -> list[int]:
         """Fuzzy candidates in :func:`~indexing.fuzzy.fuzzy_order`, then index order; those costing more
         than :func:`~indexing.fuzzy.max_cost` left out."""
@@ -687,27 +617,16 @@ class SqliteIndex:
             parts.append("(" + " OR ".join(f'"{w}"' for w in words) + ")")
         return "short_fts", f"{COLUMNS['name']} : (" + " AND ".join(parts) + ")"
 
-    def _near_terms(self, tok: str, k: int) -> list[str]:
-        """The vocabulary words within ``k`` edits of ``tok`` (itself left out).
-
-        Any letter may be the misread one, the first too (Elasticsearch's
-        ``prefix_length`` 0). The vocabulary is held in memory by length and
-        read again when another connection has written to the file.
-        """
+    def _vocabulary(self) -> dict[int, list[str]]:
+        """The fuzzy tier's vocabulary by length, held in memory and read again when another
+        connection has written to the file."""
         version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if self._near is None or self._near[0] != version:
             by_len: dict[int, list[str]] = {}
             for (t,) in self._conn.execute("SELECT term FROM vocab"):
                 by_len.setdefault(len(t), []).append(t)
             self._near = (version, by_len)
-        out = []
-        # (a word of two letters: one read as another; of one: one more)
-        for n in range(len(tok) - k, len(tok) + k + 1) if len(tok) != SWAP_ONLY else (len(tok),):
-            for t, _, _ in process.extract(tok, self._near[1].get(n, ()), scorer=OSA.distance, score_cutoff=k,
-                                           limit=None):
-                if t != tok:
-                    out.append(t)
-        return out
+        return self._near[1]
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records numbered ``code`` (folded, case-insensitive), then records quoting it in their text."""

@@ -66,6 +66,22 @@ def test_old_layout_is_reported_then_rebuilt(tmp_path: Path, old: str | None) ->
         idx.close()
 
 
+def test_a_layout_5_file_is_read_as_is(tmp_path: Path) -> None:
+    """Schema 6 changed only the Elasticsearch mapping: an embedded index written by schema 5 needs no reindex."""
+    path = tmp_path / "index.sqlite"
+    SqliteIndex(path).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value = '5' WHERE name = 'schema'")
+    con.commit()
+    con.close()
+    idx = SqliteIndex(path)
+    try:
+        idx.write(DOCS)
+        assert [h.key for h in idx.search("dang lam").hits] == ["b"]
+    finally:
+        idx.close()
+
+
 _VI = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 vi_text = st.text(alphabet=st.sampled_from(list(_VI + _VI.upper() + "ÐðɖƯƠ  ,./-:;()0123456789")), max_size=80)
 
