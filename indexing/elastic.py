@@ -48,8 +48,8 @@ from indexing.base import (
     snippet_terms,
 )
 from indexing._fts_rows import vocab_words
-from indexing.fuzzy import (FUZZY_FIELDS, FUZZY_WINDOW, Batch, batches, fuzzy_fields, fuzzy_order,
-                            fuzzy_words, max_cost, query_spellings)
+from indexing.fuzzy import (FUZZY_FIELDS, FUZZY_WINDOW, Batch, Spelling, fuzzy_fields, fuzzy_order, fuzzy_words, gather,
+                            max_cost, query_spellings)
 from pipeline.folding import fold
 from sohoa.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
 
@@ -243,21 +243,6 @@ def _batch_query(batch: Batch) -> dict[str, Any]:
 
     return {"bool": {"should": [{"bool": {"filter": [position(p) for p in group]}} for group in batch],
                      "minimum_should_match": 1}}
-
-
-def _fuzzy(plan: list[Any], near: bool) -> dict[str, Any] | None:
-    """Fuzzy tiers (:mod:`indexing.base`, 11, 14 and 15) as one query: the spellings about two edits from
-    the query (``near``), or the rest, batch by batch (:func:`indexing.fuzzy.batches`).
-
-    A record scores its first batch's rank, so the window the node returns
-    holds the cheapest batches' records first; :func:`indexing.fuzzy.fuzzy_order`
-    then orders it. None when there is no spelling to ask.
-    """
-    asked = [_batch_query(b) for _, b in batches(plan, near)]
-    if not asked:
-        return None
-    return {"dis_max": {"queries": [{"constant_score": {"filter": q, "boost": _TIER_STEP * (len(asked) - i)}}
-                                    for i, q in enumerate(asked)]}}
 
 
 def _result(total: int, hits: list[Hit]) -> SearchResult:
@@ -497,19 +482,16 @@ class ElasticIndex:
             _, more = self._run({"query": rest, "sort": sort}, limit - len(hits), terms, count=False)
             hits += more
         # The words are likely misread: a subject about two edits away comes first.
-        plan = query_spellings(query, self._vocabulary()) if misread else []
-        if (near := _fuzzy(plan, near=True)) is not None:
-            more, first = self._nearest(query, near, filt, terms, limit)
+        if misread:
+            plan = query_spellings(query, self._vocabulary())
+            more, first = self._nearest(query, plan, True, filt, terms, [], limit)
             found = {h.key for h in first}
             total += more - len(found & {h.key for h in hits})  # those found both ways, counted once
             hits = (first + [h for h in hits if h.key not in found])[:limit]
-        far = _fuzzy(plan, near=False) if len(hits) < limit else None
-        if far is not None:  # farther spellings, and all words but one: to fill the page
-            seen = [h.key for h in hits]
-            more, extra = self._nearest(query, {"bool": {"must": [far], "must_not": [{"ids": {"values": seen}}]}},
-                                        filt, terms, limit - len(hits))
-            total += more
-            hits += extra
+            if len(hits) < limit:  # farther spellings, and all words but one: to fill the page
+                more, extra = self._nearest(query, plan, False, filt, terms, hits, limit - len(hits))
+                total += more
+                hits += extra
         return _result(total, hits)
 
     def _vocabulary(self) -> dict[int, list[str]]:
@@ -525,25 +507,31 @@ class ElasticIndex:
             self._vocab = (time.monotonic(), by_len)
         return self._vocab[1]
 
-    def _nearest(self, text: str, query: dict[str, Any], filt: list[dict[str, Any]], terms: list[str], limit: int
-                 ) -> tuple[int, list[Hit]]:
-        """The fuzzy matches of ``query`` (for the query ``text``): the engine's best
-        :data:`FUZZY_WINDOW` in :func:`~indexing.fuzzy.fuzzy_order` (none over
-        :func:`~indexing.fuzzy.max_cost`), the first ``limit`` with their documents."""
-        body = {"query": {"bool": {"must": [query], "filter": filt}}, "sort": ["_score", {"key": "asc"}]}
-        total, window = self._run(body, FUZZY_WINDOW, terms, source=[f"doc.{f}" for f in FUZZY_FIELDS])
+    def _nearest(self, text: str, plan: list[Spelling], near: bool, filt: list[dict[str, Any]], terms: list[str],
+                 seen: list[Hit], limit: int) -> tuple[int, list[Hit]]:
+        """The fuzzy matches of the query ``text``'s spellings (``plan``), gathered batch by batch as the
+        embedded index gathers them (:func:`~indexing.fuzzy.gather`), in
+        :func:`~indexing.fuzzy.fuzzy_order` (none over :func:`~indexing.fuzzy.max_cost`): how many, and
+        the first ``limit`` with their documents."""
+        window: dict[str, Hit] = {}
+
+        def ask(batch: Batch) -> list[str]:
+            # (in index order, as the embedded index takes its window: no scores to compute)
+            body = {"query": {"bool": {"filter": [_batch_query(batch), *filt]}}, "sort": ["_doc"]}
+            _, found = self._run(body, FUZZY_WINDOW, terms, count=False, source=[f"doc.{f}" for f in FUZZY_FIELDS])
+            window.update((h.key, h) for h in found if h.key not in window)
+            return [h.key for h in found]
+
+        pool = gather(plan, near, ask, (h.key for h in seen), limit)
         words = tuple(p for w in fuzzy_words(text) for p in w)
-        order = {h.key: fuzzy_order(words, *fuzzy_fields(h.doc)) for h in window}
+        order = {k: fuzzy_order(words, *fuzzy_fields(window[k].doc)) for k in pool}
         top = max_cost(len(fuzzy_words(text)))
-        kept = sorted((h for h in window if order[h.key].bounded <= top), key=lambda h: order[h.key])
-        total = total if len(window) == FUZZY_WINDOW else len(kept)  # (beyond the window: the engine's count)
-        window = kept
-        keys = [h.key for h in window[:limit]]
-        if not keys:
-            return total, []
-        _, full = self._run({"query": {"ids": {"values": keys}}}, len(keys), terms, count=False)
+        kept = sorted((k for k in pool if order[k].bounded <= top), key=lambda k: (order[k], k))
+        if not kept:
+            return 0, []
+        _, full = self._run({"query": {"ids": {"values": kept[:limit]}}}, limit, terms, count=False)
         by_key = {h.key: h for h in full}
-        return total, [by_key[k] for k in keys if k in by_key]
+        return len(kept), [by_key[k] for k in kept[:limit] if k in by_key]
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records numbered ``code`` first, then records quoting it in their text."""

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -48,6 +48,7 @@ __all__ = [
     "BATCH_SPREAD",
     "MAX_BATCHES",
     "batches",
+    "gather",
     "ocr_distance",
     "FUZZY_FIELDS",
     "fuzzy_fields",
@@ -363,6 +364,39 @@ def batches(plan: Sequence[Spelling], near: bool) -> Iterator[tuple[float, Batch
             j += 1
         yield first, _groups([s[1] for s in asked[i:j]])
         i, n = j, n + 1
+
+
+_K = TypeVar("_K", bound=Hashable)
+
+
+def gather(plan: Sequence[Spelling], near: bool, ask: Callable[[Batch], Sequence[_K]], seen: Iterable[_K],
+           room: int) -> list[_K]:
+    """The candidates of a query's spellings, batch by batch (:func:`batches`), as both backends gather them.
+
+    Args:
+        plan: The query's spellings (:func:`query_spellings`).
+        near: The near batches (before the body tiers), or the rest.
+        ask: One batch's records, the first :data:`FUZZY_WINDOW` in index order.
+        seen: Records already on the page.
+        room: How many the page still lacks.
+
+    Stops once ``room`` candidates are found, or when the next batch costs a
+    whole edit more than the first that found any (its records would rank
+    below those: the page fills from the other tiers).
+    """
+    skip = set(seen)
+    pool: dict[_K, None] = {}
+    found_at: float | None = None
+    for cost, batch in batches(plan, near):
+        if found_at is not None and cost > found_at + BATCH_SPREAD * 2:
+            break
+        found = ask(batch)
+        pool.update((k, None) for k in found if k not in skip)
+        if found and found_at is None:
+            found_at = cost
+        if len(pool) >= room:
+            break
+    return list(pool)
 
 
 def _sub(a: str, b: str) -> float:

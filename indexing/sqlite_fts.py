@@ -59,8 +59,8 @@ from indexing.base import (
     ranking_tiers,
     snippet_terms,
 )
-from indexing.fuzzy import (BATCH_SPREAD, FUZZY_FIELDS, FUZZY_WINDOW, Spelling, batches, fuzzy_fields, fuzzy_order,
-                            fuzzy_words, max_cost, query_spellings)
+from indexing.fuzzy import (FUZZY_FIELDS, FUZZY_WINDOW, Batch, Spelling, fuzzy_fields, fuzzy_order, fuzzy_words, gather,
+                            max_cost, query_spellings)
 from pipeline.folding import fold
 from sohoa.errors import IndexSchemaError
 
@@ -502,22 +502,14 @@ class SqliteIndex:
                 return
             if plan is None:
                 plan = query_spellings(query, self._vocabulary())
-            seen = {r[0] for r in rows}
-            pool: dict[int, None] = {}
-            found_at: float | None = None
-            for cost, batch in batches(plan, near):
-                if found_at is not None and cost > found_at + BATCH_SPREAD * 2:
-                    break  # farther spellings would rank below those found: the page fills from other tiers
+            def ask(batch: Batch) -> list[int]:
                 expr = " OR ".join("(" + " AND ".join("(" + " OR ".join(quoted(w.split()) for w in ws) + ")"
                                                       for ws in group) + ")" for group in batch)
-                found = self._rowids("short_fts", f"{COLUMNS['short']} : ({expr})", filt, facet, params,
-                                     FUZZY_WINDOW)
-                pool.update((r, None) for r in found if r not in seen)
-                if found and found_at is None:
-                    found_at = cost
-                if len(rows) + len(pool) >= limit:
-                    break
-            ranked = self._by_edits(query, list(pool))
+                return self._rowids("short_fts", f"{COLUMNS['short']} : ({expr})", filt, facet, params,
+                                    FUZZY_WINDOW)
+
+            pool = gather(plan, near, ask, (r[0] for r in rows), limit - len(rows))
+            ranked = self._by_edits(query, pool)
             fuzzy_total += len(ranked)  # (those looked at: counting every match costs 10-20 ms a batch)
             rank = float(len(rows))
             rows.extend([(r, rank) for r in ranked][: limit - len(rows)])

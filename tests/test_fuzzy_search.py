@@ -89,3 +89,22 @@ def test_the_module_examples_hold() -> None:
     import indexing.fuzzy
 
     assert doctest.testmod(indexing.fuzzy).failed == 0
+
+
+def test_batches_fold_spellings_that_differ_in_one_word() -> None:
+    from indexing.fuzzy import MAX_BATCHES, batches, near_words, query_spellings
+
+    vocabulary = {4: ["tran", "minh", "linh"], 5: ["giang"], 2: ["an", "en"]}
+    assert sorted(near_words("1inh", 1, vocabulary)) == ["linh", "minh"]
+    assert near_words("an", 1, vocabulary) == ["en"]  # two letters: one read as another, never more
+    plan = query_spellings("tran 1inh giung", vocabulary)
+    near = list(batches(plan, near=True))
+    assert near and len(near) <= MAX_BATCHES
+    costs = [c for c, _ in near]
+    assert costs == sorted(costs) and costs[0] > 0  # the query as typed is not asked again
+    # "1inh" read as linh or minh (one cost apart), asked as one group
+    assert [["tran"], ["linh", "minh"], ["giung"]] in near[0][1]
+    assert any(["giang"] in g and any("linh" in p for p in g) for _, b in near for g in b)
+    # what leaves a word out is only asked to fill a page
+    assert all(len(g) == 3 for _, b in near for g in b)
+    assert any(len(g) == 2 for _, b in batches(plan, near=False) for g in b)
