@@ -109,5 +109,7 @@ def test_the_global_index_option_is_where_ingest_and_reindex_write(data: Path, t
     assert run.returncode == 0 and " 1 trang đã đọc" in run.stdout, run.stdout + run.stderr
     hits = json.loads(run_sohoa(copy, "--index", url, "search", "le van khoa", "--json").stdout)["hits"]
     assert [Path(h["path"]).name for h in hits] == ["xac-minh.png"], hits
-    assert json.loads(run_sohoa(copy, "search", "le van khoa", "--json").stdout)["hits"] == []
+    # (the data dir's own index may offer a near name, never the new record)
+    own_hits = json.loads(run_sohoa(copy, "search", "le van khoa", "--json").stdout)["hits"]
+    assert "xac-minh.png" not in [Path(h["path"]).name for h in own_hits], own_hits
     assert own.stat().st_mtime_ns == before
