@@ -185,8 +185,8 @@ class SearchIndex(Protocol):
 #      each the beginning of a word of the number ("1595 sgd" finds
 #      1595/SGDĐT-VP);
 #  11. only when no record matches 0–10 (no subject, number, title or issuer
-#      holds the words: they are likely misread): fuzzy, one or two edits
-#      from the query (:func:`indexing.fuzzy.edit_budgets`), ordered by
+#      holds the words: they are likely misread): fuzzy, the query's
+#      spellings about two edits away (:mod:`indexing.spellings`), ordered by
 #      :func:`indexing.fuzzy.fuzzy_order` (the subject or number before the
 #      title or issuer, then the nearest by an OCR-aware distance, then the
 #      words in order, then the fewest words left over);

@@ -48,8 +48,8 @@ from indexing.base import (
     snippet_terms,
 )
 from indexing._fts_rows import vocab_words
-from indexing.fuzzy import (FUZZY_FIELDS, FUZZY_WINDOW, Batch, Spelling, fuzzy_fields, fuzzy_order, fuzzy_words, gather,
-                            max_cost, query_spellings)
+from indexing.fuzzy import FUZZY_FIELDS, fuzzy_fields, fuzzy_order, fuzzy_words, max_cost
+from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, gather, query_spellings
 from pipeline.folding import fold
 from sohoa.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
 
@@ -230,7 +230,7 @@ def _tiers(query: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] 
 
 
 def _batch_query(batch: Batch) -> dict[str, Any]:
-    """A batch of spellings (:func:`indexing.fuzzy.batches`): a record whose short fields hold, for one
+    """A batch of spellings (:func:`indexing.spellings.batches`): a record whose short fields hold, for one
     group, one of each position's words."""
     fields = _FIELDS_OF["short"]
 
@@ -510,7 +510,7 @@ class ElasticIndex:
     def _nearest(self, text: str, plan: list[Spelling], near: bool, filt: list[dict[str, Any]], terms: list[str],
                  seen: list[Hit], limit: int) -> tuple[int, list[Hit]]:
         """The fuzzy matches of the query ``text``'s spellings (``plan``), gathered batch by batch as the
-        embedded index gathers them (:func:`~indexing.fuzzy.gather`), in
+        embedded index gathers them (:func:`~indexing.spellings.gather`), in
         :func:`~indexing.fuzzy.fuzzy_order` (none over :func:`~indexing.fuzzy.max_cost`): how many, and
         the first ``limit`` with their documents."""
         window: dict[str, Hit] = {}

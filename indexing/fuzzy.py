@@ -1,28 +1,23 @@
 """The fuzzy tiers of the ranking: which words may be misread, how far, and how near a record is.
 
 A query none of whose records holds its words in the short fields is likely
-a misread ("Trần Thị Bình" read "tran thi binb"). Both backends then look
-for records whose subject, number, title or issuer hold every word within a
-few edits (:func:`edit_budgets`, the levels asked in turn), and last the
-records that hold all the words but one, the one Tesseract garbled beyond a
-few edits ("wvguyon thi thu nam"). Candidates of a level are ordered by one
-key (:func:`fuzzy_order`), the same in both backends: found in the subject
-or number first, then the nearest by :func:`ocr_distance`, then the words in
-the query's order, then the fewest words of the field left unmatched
-("nguyen ngoc quynh" finds "Nguyễn Ngọc Quỳnh" before "Nguyễn Thị Ngọc
-Quỳnh").
+a misread ("Trần Thị Bình" read "tran thi binb"). Both backends then ask the
+query's likeliest spellings (:mod:`indexing.spellings`): each word within a
+few edits (:func:`edit_caps`) or, last, left out (:func:`drop_one`: the one
+Tesseract garbled beyond a few edits, "wvguyon thi thu nam"). What they find
+is ordered by one key (:func:`fuzzy_order`), the same in both backends:
+found in the subject or number first, then the nearest by
+:func:`ocr_distance`, then the words in the query's order, then the fewest
+words of the field left unmatched ("nguyen ngoc quynh" finds "Nguyễn Ngọc
+Quỳnh" before "Nguyễn Thị Ngọc Quỳnh"); nothing over :func:`max_cost`.
 """
 
 from __future__ import annotations
 
-import heapq
 import re
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import NamedTuple, TypeVar
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from typing import NamedTuple
 
 from pipeline.folding import subtokens, tokens
 
@@ -33,22 +28,10 @@ __all__ = [
     "fuzzy_edits",
     "fuzzy_words",
     "edit_caps",
-    "edit_budgets",
     "drop_one",
     "DROP_COST",
-    "NEAR_COST",
     "MAX_COST",
     "max_cost",
-    "Spelling",
-    "alternatives",
-    "spellings",
-    "near_words",
-    "query_spellings",
-    "FUZZY_WINDOW",
-    "BATCH_SPREAD",
-    "MAX_BATCHES",
-    "batches",
-    "gather",
     "ocr_distance",
     "FUZZY_FIELDS",
     "fuzzy_fields",
@@ -151,29 +134,6 @@ def edit_caps(query: str) -> tuple[int, ...]:
     return caps
 
 
-def edit_budgets(caps: Sequence[int]) -> list[list[tuple[int, ...]]]:
-    """The levels of the fuzzy tier: the ways to spend one edit on the words, then two, then each word's most.
-
-    ``caps``: each word's most (:func:`edit_caps`). A record is in a level
-    when, for one of its budgets, each word is found within its share of
-    edits (0: exactly). Empty when no word may be misread.
-
-    Examples:
-        >>> edit_budgets((2, 1, 0))
-        [[(1, 0, 0), (0, 1, 0)], [(2, 0, 0), (1, 1, 0)], [(2, 1, 0)]]
-    """
-    n = len(caps)
-
-    def spend(*on: int, edits: int = 1) -> tuple[int, ...]:
-        return tuple(edits if j in on else 0 for j in range(n))
-
-    one = [spend(i) for i in range(n) if caps[i]]
-    two = [spend(i, edits=2) for i in range(n) if caps[i] >= 2]
-    two += [spend(i, k) for i in range(n) for k in range(i + 1, n) if caps[i] and caps[k]]
-    levels = [one, two] + ([[tuple(caps)]] if sum(caps) > 2 else [])
-    return [level for level in levels if level]
-
-
 def drop_one(query: str) -> list[int]:
     """The words (of :func:`fuzzy_words`) the last fuzzy level may leave out, one at a time: a word of
     three letters or more (a two-letter one is only ever one letter read as another: "an" is not
@@ -196,9 +156,6 @@ def drop_one(query: str) -> list[int]:
 #: What leaving a word of the query out costs: more than two edits of any word, so a record
 #: holding every word within its edits always comes first.
 DROP_COST = 2.5
-#: The spellings this near to the query (about two edits) are asked before the body tiers;
-#: farther ones, and those that leave a word out, only fill a page still short.
-NEAR_COST = 2.0
 #: No spelling costs more: a word left out and a look-alike more, or three edits; and a query of
 #: fewer words less (:func:`max_cost`).
 MAX_COST = DROP_COST + 0.5
@@ -215,190 +172,6 @@ def max_cost(words: int) -> float:
         (1.25, 2.5, 3.0)
     """
     return min(MAX_COST, WORD_COST * words)
-#: At most this many spellings of a query are asked (the nearest).
-MAX_SPELLINGS = 400
-
-
-def alternatives(word: tuple[str, ...], near: Iterable[str], droppable: bool) -> list[tuple[float, str | None]]:
-    """What a query word may have been printed as, nearest first: itself, the vocabulary's ``near``
-    words at their :func:`ocr_distance`, and ``None`` (left out) at :data:`DROP_COST` when ``droppable``.
-
-    A number's parts (``("12", "3")``) stand for themselves only.
-
-    Examples:
-        >>> alternatives(("1inh",), ["linh", "minh"], True)
-        [(0.0, '1inh'), (0.5, 'linh'), (0.75, 'minh'), (2.5, None)]
-    """
-    if len(word) > 1:
-        return [(0.0, " ".join(word))]
-    out: list[tuple[float, str | None]] = [(0.0, word[0])]
-    out += sorted((ocr_distance(word[0], t), t) for t in set(near) if t != word[0])
-    if droppable:
-        out.append((DROP_COST, None))
-    return sorted(out, key=lambda a: a[0])
-
-
-#: One way the query may have been printed: its cost and each word's spelling (None: left out).
-Spelling = tuple[float, tuple[str | None, ...]]
-
-
-def spellings(alts: Sequence[Sequence[tuple[float, str | None]]], most: int = MAX_SPELLINGS) -> Iterator[Spelling]:
-    """The ways to spell the whole query from each word's :func:`alternatives`, cheapest first.
-
-    At most one word is left out, and never every word; none costs more than :func:`max_cost`.
-
-    Examples:
-        >>> alts = [[(0.0, "tran"), (2.5, None)], [(0.0, "miiih"), (0.5, "minh"), (2.5, None)]]
-        >>> [s for s in spellings(alts)]
-        [(0.0, ('tran', 'miiih')), (0.5, ('tran', 'minh')), (2.5, ('tran', None)), (2.5, (None, 'miiih'))]
-    """
-    if not alts or not all(alts):
-        return
-    top = max_cost(len(alts))
-    start = (0,) * len(alts)
-    heap = [(sum(a[0][0] for a in alts), start)]
-    seen = {start}
-    given = 0
-    while heap and given < most:
-        cost, at = heapq.heappop(heap)
-        if cost > top:
-            return
-        words = tuple(alts[j][i][1] for j, i in enumerate(at))
-        if sum(w is None for w in words) <= min(1, len(words) - 1):
-            yield cost, words
-            given += 1
-        for j in range(len(at)):
-            if at[j] + 1 < len(alts[j]):
-                nxt = at[:j] + (at[j] + 1,) + at[j + 1:]
-                if nxt not in seen:
-                    seen.add(nxt)
-                    heapq.heappush(heap, (cost - alts[j][at[j]][0] + alts[j][at[j] + 1][0], nxt))
-
-
-def near_words(word: str, edits: int, vocabulary: Mapping[int, Sequence[str]]) -> list[str]:
-    """The vocabulary's words (by length) within ``edits`` of ``word``, itself left out.
-
-    Any letter may be the misread one, the first too (Elasticsearch's
-    ``prefix_length`` 0); a word of two letters only by one read as another
-    (:data:`SWAP_ONLY`), a letter alone by one more.
-    """
-    out = []
-    for n in range(len(word) - edits, len(word) + edits + 1) if len(word) != SWAP_ONLY else (len(word),):
-        for t, _, _ in process.extract(word, vocabulary.get(n, ()), scorer=OSA.distance, score_cutoff=edits,
-                                       limit=None):
-            if t != word:
-                out.append(t)
-    return out
-
-
-def query_spellings(query: str, vocabulary: Mapping[int, Sequence[str]]) -> list[Spelling]:
-    """The ways the query may have been printed, from an index's vocabulary (:func:`spellings`).
-
-    A word given ``d`` edits (:func:`edit_caps`) may be any word of the
-    vocabulary within ``d`` of it; a code's letters may be misread too
-    ("1595/SCDĐT-VP"), its numbers not.
-    """
-    words = fuzzy_words(query)
-    drop = set(drop_one(query))
-    return list(spellings([alternatives(w, near_words(w[0], cap, vocabulary) if cap else [], j in drop)
-                           for j, (w, cap) in enumerate(zip(words, edit_caps(query), strict=True))]))
-
-
-#: Fuzzy candidates an index orders by :func:`fuzzy_order` at most, a batch of spellings' (each
-#: record's fields read: 1-3 ms a hundred).
-FUZZY_WINDOW = 300
-#: A batch of spellings asked at once: the next cheapest, within this much of the first ...
-BATCH_SPREAD = 0.5
-#: ... and at most this many.
-_BATCH_MOST = 32
-#: A query's spellings are asked in at most this many batches (each a MATCH of 2-10 ms at a
-#: million records).
-MAX_BATCHES = 6
-
-#: A batch as an index asks it: groups, each a list of positions, each the words any one of
-#: which a record's short fields must hold.
-Batch = list[list[list[str]]]
-
-
-def _groups(batch: Sequence[tuple[str | None, ...]]) -> Batch:
-    """A batch's spellings, those differing in one word folded into one group.
-
-    ``a AND b AND (c OR c2 OR c3)`` finds what the three spellings find, and
-    an engine reads the common words' lists once for it, not once a spelling
-    ("van" is in the subject of one record in ten).
-
-    Examples:
-        >>> _groups([("a", "b", "c"), ("a", "b", "c2"), ("a", None, "c")])
-        [[['a'], ['b'], ['c', 'c2']], [['a'], ['c']]]
-    """
-    left = list(dict.fromkeys(batch))
-    groups: Batch = []
-    while left:
-        best: list[tuple[str | None, ...]] = left[:1]
-        at = -1
-        for j in range(len(left[0])):
-            same = [s for s in left if s[:j] == left[0][:j] and s[j + 1:] == left[0][j + 1:]
-                    and (s[j] is None) == (left[0][j] is None)]
-            if len(same) > len(best):
-                best, at = same, j
-        groups.append([[x for s in best if (x := s[j]) is not None] if j == at else [w]
-                       for j, w in enumerate(left[0]) if w is not None])
-        left = [s for s in left if s not in best]
-    return groups
-
-
-def batches(plan: Sequence[Spelling], near: bool) -> Iterator[tuple[float, Batch]]:
-    """The spellings to ask, in batches of about one cost, cheapest first: ``(the first's cost, groups)``.
-
-    ``near``: those up to :data:`NEAR_COST` that leave no word out (asked
-    before the body tiers); else the rest (only to fill a page still short).
-    The query as typed (cost 0) is no spelling to ask: no record holds it.
-    At most :data:`MAX_BATCHES`.
-    """
-    asked = [s for s in plan if s[0] > 0 and (s[0] <= NEAR_COST and None not in s[1]) == near]
-    i = n = 0
-    while i < len(asked) and n < MAX_BATCHES:
-        first = asked[i][0]
-        j = i
-        while j < len(asked) and j - i < _BATCH_MOST and asked[j][0] <= first + BATCH_SPREAD:
-            j += 1
-        yield first, _groups([s[1] for s in asked[i:j]])
-        i, n = j, n + 1
-
-
-_K = TypeVar("_K", bound=Hashable)
-
-
-def gather(plan: Sequence[Spelling], near: bool, ask: Callable[[Batch], Sequence[_K]], seen: Iterable[_K],
-           room: int) -> list[_K]:
-    """The candidates of a query's spellings, batch by batch (:func:`batches`), as both backends gather them.
-
-    Args:
-        plan: The query's spellings (:func:`query_spellings`).
-        near: The near batches (before the body tiers), or the rest.
-        ask: One batch's records, the first :data:`FUZZY_WINDOW` in index order.
-        seen: Records already on the page.
-        room: How many the page still lacks.
-
-    Stops once ``room`` candidates are found, or when the next batch costs a
-    whole edit more than the first that found any (its records would rank
-    below those: the page fills from the other tiers).
-    """
-    skip = set(seen)
-    pool: dict[_K, None] = {}
-    found_at: float | None = None
-    for cost, batch in batches(plan, near):
-        if found_at is not None and cost > found_at + BATCH_SPREAD * 2:
-            break
-        found = ask(batch)
-        pool.update((k, None) for k in found if k not in skip)
-        if found and found_at is None:
-            found_at = cost
-        if len(pool) >= room:
-            break
-    return list(pool)
-
-
 def _sub(a: str, b: str) -> float:
     if a == b:
         return 0.0

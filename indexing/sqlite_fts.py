@@ -59,8 +59,8 @@ from indexing.base import (
     ranking_tiers,
     snippet_terms,
 )
-from indexing.fuzzy import (FUZZY_FIELDS, FUZZY_WINDOW, Batch, Spelling, fuzzy_fields, fuzzy_order, fuzzy_words, gather,
-                            max_cost, query_spellings)
+from indexing.fuzzy import FUZZY_FIELDS, fuzzy_fields, fuzzy_order, fuzzy_words, max_cost
+from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, gather, query_spellings
 from pipeline.folding import fold
 from sohoa.errors import IndexSchemaError
 
@@ -123,6 +123,8 @@ BODY_WINDOW = 1000
 #: when there are at most this many (about 30 µs each at a million records, measured),
 #: else it asks FTS5 for both at once.
 SPLIT_CANDIDATES = 1000
+
+
 def _chunks(items: Iterable[dict[str, object]], size: int) -> Iterator[list[dict[str, object]]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -461,7 +463,7 @@ class SqliteIndex:
         :data:`BODY_WINDOW` records containing every word, then the next ones,
         until the page is full. When no tier on the short fields matches
         (the words are likely misread), the query's spellings from the
-        vocabulary (:mod:`indexing.fuzzy`) are asked, cheapest first, in
+        vocabulary (:mod:`indexing.spellings`) are asked, cheapest first, in
         batches of about one cost: those about two edits away before the
         body tiers, farther ones and those leaving a word out only to fill a
         page still short; each batch's records in
@@ -496,12 +498,13 @@ class SqliteIndex:
         fuzzy_total = 0
 
         def fuzzy(near: bool) -> None:
-            """Fill the page from the query's spellings (:mod:`indexing.fuzzy`), near ones or the rest."""
+            """Fill the page from the query's spellings (:mod:`indexing.spellings`), near ones or the rest."""
             nonlocal plan, fuzzy_total
             if len(rows) >= limit:
                 return
             if plan is None:
                 plan = query_spellings(query, self._vocabulary())
+
             def ask(batch: Batch) -> list[int]:
                 expr = " OR ".join("(" + " AND ".join("(" + " OR ".join(quoted(w.split()) for w in ws) + ")"
                                                       for ws in group) + ")" for group in batch)

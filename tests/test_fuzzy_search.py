@@ -1,12 +1,14 @@
-"""The fuzzy tiers' pure parts (indexing.fuzzy): distances, spellings, what may be left out, the order."""
+"""The fuzzy tiers' pure parts (indexing.fuzzy, indexing.spellings): distances, spellings, what may be left out,
+the order."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexing.fuzzy import (DROP_COST, LOOK_ALIKE_COST, alternatives, drop_one, edit_caps, fuzzy_fields, fuzzy_order,
-                            fuzzy_words, max_cost, ocr_distance, spellings)
+from indexing.fuzzy import (DROP_COST, LOOK_ALIKE_COST, drop_one, edit_caps, fuzzy_fields, fuzzy_order, fuzzy_words,
+                            max_cost, ocr_distance)
+from indexing.spellings import MAX_BATCHES, alternatives, batches, near_words, query_spellings, spellings
 
 word = st.text(alphabet="abcdeghilmnoqrtuvwy0146", max_size=7)
 
@@ -87,13 +89,13 @@ def test_the_module_examples_hold() -> None:
     import doctest
 
     import indexing.fuzzy
+    import indexing.spellings
 
     assert doctest.testmod(indexing.fuzzy).failed == 0
+    assert doctest.testmod(indexing.spellings).failed == 0
 
 
 def test_batches_fold_spellings_that_differ_in_one_word() -> None:
-    from indexing.fuzzy import MAX_BATCHES, batches, near_words, query_spellings
-
     vocabulary = {4: ["tran", "minh", "linh"], 5: ["giang"], 2: ["an", "en"]}
     assert sorted(near_words("1inh", 1, vocabulary)) == ["linh", "minh"]
     assert near_words("an", 1, vocabulary) == ["en"]  # two letters: one read as another, never more
