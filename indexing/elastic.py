@@ -24,7 +24,6 @@ the alias defaults to ``sohoa-records``, replicas to 0 (a single node).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,34 +35,23 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from indexing.base import (
     INDEX_SCHEMA_VERSION,
     STATUSES,
-    Clause,
     TOTAL_CAP,
     CountRow,
     Hit,
     SearchFilters,
     SearchResult,
-    index_fold,
     number_key,
-    ranking_tiers,
     snippet_terms,
 )
-from indexing._fts_rows import vocab_words
+from indexing.es_queries import (FOLDED_FIELDS, MAPPINGS, batch_query, date_range, es_document, folded_tokens,
+                                 missing, search_filters, status_filters, tier_queries)
 from indexing.fuzzy import FUZZY_FIELDS, fuzzy_fields, fuzzy_order, fuzzy_words, max_cost
 from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, gather, query_spellings
-from pipeline.folding import fold
 from sohoa.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
 
 __all__ = ["ElasticIndex", "DEFAULT_ALIAS", "MAPPINGS", "status_filters", "parse_url"]
 
 DEFAULT_ALIAS = "sohoa-records"
-_SHORT = ("subject", "number", "title", "issuer")
-# Folded fields and their weights (the embedded index's bm25 column weights, softened).
-_FOLDED = ["subject_folded^3", "number_folded^3", "title_folded^1.5", "issuer_folded", "text_folded"]
-# The folded fields of each kind of field of a ranking clause (indexing.base.FIELDS).
-_FIELDS_OF = {"name": ["subject_folded", "number_folded"], "other": ["title_folded", "issuer_folded"],
-              "short": [f"{f}_folded" for f in _SHORT], "any": [f"{f}_folded" for f in (*_SHORT, "text")]}
-# A tier's score: its rank times this, far above any bm25 sum within it, so tiers never mix.
-_TIER_STEP = 1000.0
 _TIER_EXACT = 100_000.0  # lookup: the number itself
 _UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
 #: Hits one request brings at most; more page by ``search_after`` (see :meth:`ElasticIndex._run`).
@@ -75,31 +63,6 @@ _COMPATIBLE_SCHEMAS = {INDEX_SCHEMA_VERSION}
 VOCABULARY_SECONDS = 60.0
 #: At most this many words of the vocabulary are read (a terms aggregation's buckets).
 VOCABULARY_MOST = 50_000
-
-MAPPINGS: dict[str, Any] = {
-    "dynamic": "strict",
-    "_meta": {"schema": INDEX_SCHEMA_VERSION},
-    # The folded copies and the words are only for matching: keep them out of _source.
-    "_source": {"excludes": ["*_folded", "vocab"]},
-    "properties": {
-        "key": {"type": "keyword"},
-        "type": {"type": "keyword"},
-        "year": {"type": "integer"},
-        "batch": {"type": "keyword"},
-        "issuer_key": {"type": "keyword", "normalizer": "lower"},
-        "issue_date": {"type": "date", "format": "strict_date"},
-        "valid_until": {"type": "date", "format": "strict_date"},
-        "revoked_on": {"type": "date", "format": "strict_date"},
-        "needs_review": {"type": "boolean"},
-        "number_key": {"type": "keyword", "normalizer": "lower"},
-        **{f: {"type": "text", "analyzer": "standard"} for f in _SHORT},
-        **{f"{f}_folded": {"type": "text", "analyzer": "standard"} for f in (*_SHORT, "text")},
-        # The words of the short fields, for the fuzzy tier's vocabulary (a terms aggregation).
-        "vocab": {"type": "keyword"},
-        "doc": {"type": "object", "enabled": False},
-    },
-}
-
 
 def parse_url(url: str) -> tuple[str, str, dict[str, int]]:
     """Split an index URL into the cluster URL, the alias and index settings.
@@ -119,130 +82,6 @@ def parse_url(url: str) -> tuple[str, str, dict[str, int]]:
     except ValueError as exc:
         raise ConfigError(f"bad replicas/shards in {url!r}") from exc
     return f"{parts.scheme}://{parts.netloc}", alias, settings
-
-
-_SPLIT_RE = re.compile(r"\w+")
-
-
-def _folded_tokens(text: str) -> str:
-    """The folded text as the embedded index tokenizes it, so both backends match the same words."""
-    return " ".join(_SPLIT_RE.findall(index_fold(text)))
-
-
-def _source(doc: dict[str, object]) -> dict[str, object]:
-    """The Elasticsearch document for one index document."""
-    text = {f: str(doc.get(f) or "") for f in (*_SHORT, "text")}
-    return {
-        "key": str(doc["key"]),
-        "type": doc["type"],
-        "year": doc.get("year"),
-        "batch": doc.get("batch"),
-        "issuer_key": fold(text["issuer"]) or None,
-        "issue_date": doc.get("issue_date"),
-        "valid_until": doc.get("valid_until"),
-        "revoked_on": doc.get("revoked_on"),
-        "needs_review": bool(doc.get("needs_review")),
-        "number_key": number_key(text["number"]) or None,
-        **{f: text[f] for f in _SHORT},
-        **{f"{f}_folded": _folded_tokens(v) for f, v in text.items()},
-        "vocab": sorted(vocab_words([doc])),
-        "doc": doc,
-    }
-
-
-def _range(field: str, op: str, on: dt.date) -> dict[str, Any]:
-    return {"range": {field: {op: on.isoformat(), "format": "strict_date"}}}
-
-
-def _missing(field: str) -> dict[str, Any]:
-    return {"bool": {"must_not": {"exists": {"field": field}}}}
-
-
-def status_filters(on: dt.date) -> dict[str, dict[str, Any]]:
-    """One filter per status on ``on``, mirroring :func:`pipeline.validity.status_on`.
-
-    revoked: revoked on or before ``on``; unknown: not revoked and type
-    ``khac``, no issue date, or issued after ``on``; valid: neither, and no
-    end of validity or one on or after ``on``; expired: the rest.
-    """
-    revoked = _range("revoked_on", "lte", on)
-    unknown = {"bool": {"should": [{"term": {"type": "khac"}}, _missing("issue_date"),
-                                   _range("issue_date", "gt", on)], "minimum_should_match": 1}}
-    lasting = {"bool": {"should": [_missing("valid_until"), _range("valid_until", "gte", on)],
-                        "minimum_should_match": 1}}
-    return {
-        "valid": {"bool": {"filter": [lasting], "must_not": [revoked, unknown]}},
-        "expired": {"bool": {"must_not": [revoked, unknown, lasting]}},
-        "revoked": revoked,
-        "unknown": {"bool": {"filter": [unknown], "must_not": [revoked]}},
-    }
-
-
-def _filters(f: SearchFilters) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    if f.type:
-        out.append({"term": {"type": f.type}})
-    if f.year:
-        out.append({"term": {"year": f.year}})
-    if f.issuer:
-        out.append({"match_phrase": {"issuer_folded": _folded_tokens(f.issuer)}})
-    if f.batch:
-        out.append({"term": {"batch": f.batch}})
-    if f.valid_on:
-        out += [status_filters(f.valid_on)["valid"], _range("issue_date", "lte", f.valid_on)]
-    return out
-
-
-def _clause(clause: Clause) -> dict[str, Any]:
-    """One clause of a ranking tier (:func:`indexing.base.ranking_tiers`) as a query."""
-    if clause.fields == "year":
-        return {"term": {"year": int(clause.terms[0][0])}}
-    if clause.fields == "number":
-        return {"term": {"number_key": clause.terms[0][0]}}
-    fields = list(_SHORT) if clause.exact else _FIELDS_OF[clause.fields]
-    if clause.how == "phrase":
-        return {"multi_match": {"query": " ".join(p for t in clause.terms for p in t), "type": "phrase",
-                                "fields": fields}}
-    kind = "phrase_prefix" if clause.how == "prefix" else "phrase"
-    return {"bool": {"filter": [{"multi_match": {"query": " ".join(t), "fields": fields,
-                                                 "type": kind if t[0].isalpha() else "phrase"}}
-                                for t in clause.terms]}}
-
-
-def _tiers(query: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
-    """The exact tiers as queries: those on the short fields, the two on the body, and what any tier matches.
-
-    In each, a record scores its best tier's rank (the same ranks in both), so
-    bm25 added within a tier never lifts it over another. None for an empty query.
-    """
-    tiers = ranking_tiers(query)
-    if not tiers:
-        return None
-    filters = [{"bool": {"filter": [_clause(c) for c in t.clauses]}} for t in tiers]
-    ranked = [{"constant_score": {"filter": f, "boost": _TIER_STEP * (len(filters) - i)}}
-              for i, f in enumerate(filters)]
-    # The last tier (every word anywhere) holds every other but those that ask for a year of
-    # issue or a number typed short, whose words need not be anywhere in the text.
-    own = [f for f, t in zip(filters, tiers, strict=True) if t.name.endswith("issued that year")
-           or t.name == "number typed short"]
-    union = {"bool": {"should": [filters[-1], *own], "minimum_should_match": 1}}
-    return {"dis_max": {"queries": ranked[:-2]}}, {"dis_max": {"queries": ranked[-2:]}}, union
-
-
-def _batch_query(batch: Batch) -> dict[str, Any]:
-    """A batch of spellings (:func:`indexing.spellings.batches`): a record whose short fields hold, for one
-    group, one of each position's words."""
-    fields = _FIELDS_OF["short"]
-
-    def one(word: str) -> dict[str, Any]:
-        return {"multi_match": {"query": word, "fields": fields, "type": "phrase"}}
-
-    def position(words: list[str]) -> dict[str, Any]:
-        return one(words[0]) if len(words) == 1 else {
-            "bool": {"should": [one(w) for w in words], "minimum_should_match": 1}}
-
-    return {"bool": {"should": [{"bool": {"filter": [position(p) for p in group]}} for group in batch],
-                     "minimum_should_match": 1}}
 
 
 def _result(total: int, hits: list[Hit]) -> SearchResult:
@@ -324,7 +163,7 @@ class ElasticIndex:
                                       raise_on_error=False, raise_on_exception=True, max_retries=3)
 
     def _index_docs(self, docs: Iterable[dict[str, object]], index: str) -> int:
-        actions = ({"_op_type": "index", "_index": index, "_id": str(d["key"]), "_source": _source(d)}
+        actions = ({"_op_type": "index", "_index": index, "_id": str(d["key"]), "_source": es_document(d)}
                    for d in docs)
         n, errors = 0, []
         for ok, item in self._bulk(actions):
@@ -460,8 +299,8 @@ class ElasticIndex:
     def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
         """Search with the ranking tiers of :mod:`indexing.base`; an empty query lists by date, newest first."""
         self.last_took_ms = 0
-        filt = _filters(filters)
-        tiers = _tiers(query)
+        filt = search_filters(filters)
+        tiers = tier_queries(query)
         if tiers is None:
             body = {"query": {"bool": {"filter": filt}},
                     "sort": [{"issue_date": {"order": "desc", "missing": "_last"}}, {"key": "asc"}]}
@@ -470,7 +309,7 @@ class ElasticIndex:
         terms = snippet_terms(query)
         short, body, union = tiers
         sort = ["_score", {"key": "asc"}]
-        bm25 = {"multi_match": {"query": _folded_tokens(query), "fields": _FOLDED}}
+        bm25 = {"multi_match": {"query": folded_tokens(query), "fields": FOLDED_FIELDS}}
         # As the embedded index does: the short fields first; the body (a phrase of common words
         # over every text costs most) only for what the page still lacks; the total apart.
         _, hits = self._run({"query": {"bool": {"must": [short], "should": [bm25], "filter": filt}}, "sort": sort},
@@ -517,7 +356,7 @@ class ElasticIndex:
 
         def ask(batch: Batch) -> list[str]:
             # (in index order, as the embedded index takes its window: no scores to compute)
-            body = {"query": {"bool": {"filter": [_batch_query(batch), *filt]}}, "sort": ["_doc"]}
+            body = {"query": {"bool": {"filter": [batch_query(batch), *filt]}}, "sort": ["_doc"]}
             _, found = self._run(body, FUZZY_WINDOW, terms, count=False, source=[f"doc.{f}" for f in FUZZY_FIELDS])
             window.update((h.key, h) for h in found if h.key not in window)
             return [h.key for h in found]
@@ -540,7 +379,7 @@ class ElasticIndex:
         if not key:
             return SearchResult(total=0)
         should = [{"constant_score": {"filter": {"term": {"number_key": key}}, "boost": _TIER_EXACT}},
-                  {"multi_match": {"query": _folded_tokens(code), "type": "phrase", "fields": _FOLDED}}]
+                  {"multi_match": {"query": folded_tokens(code), "type": "phrase", "fields": FOLDED_FIELDS}}]
         body = {"query": {"bool": {"should": should, "minimum_should_match": 1}},
                 "sort": ["_score", {"key": "asc"}]}
         total, hits = self._run(body, limit, snippet_terms(code))
@@ -548,7 +387,7 @@ class ElasticIndex:
 
     def counts(self, on: dt.date) -> list[CountRow]:
         """Records issued on or before ``on`` by type × year × status, in one aggregation."""
-        issued = {"bool": {"should": [_missing("issue_date"), _range("issue_date", "lte", on)],
+        issued = {"bool": {"should": [missing("issue_date"), date_range("issue_date", "lte", on)],
                            "minimum_should_match": 1}}
         aggs = {"type": {"terms": {"field": "type", "size": 1000}, "aggs": {
             "year": {"terms": {"field": "year", "size": 10_000, "missing": -1}, "aggs": {
