@@ -86,6 +86,9 @@ class Hit:
     score: float
     doc: dict[str, object]
     terms: tuple[str, ...] = ()
+    #: Found by the fuzzy tiers: the record holds a near spelling of the query, not the words as
+    #: typed (likely a misread on the page or in the query); shown as a near match.
+    near: bool = False
 
     @cached_property
     def snippet(self) -> str:

@@ -27,6 +27,7 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -370,7 +371,7 @@ class ElasticIndex:
             return 0, []
         _, full = self._run({"query": {"ids": {"values": kept[:limit]}}}, limit, terms, count=False)
         by_key = {h.key: h for h in full}
-        return len(kept), [by_key[k] for k in kept[:limit] if k in by_key]
+        return len(kept), [replace(by_key[k], near=True) for k in kept[:limit] if k in by_key]
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records numbered ``code`` first, then records quoting it in their text."""

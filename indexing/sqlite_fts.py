@@ -39,7 +39,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
@@ -338,8 +338,12 @@ class SqliteIndex:
         toks = [facet(n, v) for n, v in (("t", filters.type), ("y", filters.year), ("b", filters.batch)) if v]
         return "facets : (" + " ".join(f'"{t}"' for t in toks) + ")" if toks else ""
 
-    def _hits(self, rows: Sequence[tuple[int, float]], terms: list[str]) -> tuple[Hit, ...]:
-        """Hits for ``(rowid, rank)`` rows, in their order (rank: lower is better); only these documents are read."""
+    def _hits(self, rows: Sequence[tuple[int, float]], terms: list[str], near: Collection[int] = ()
+              ) -> tuple[Hit, ...]:
+        """Hits for ``(rowid, rank)`` rows, in their order (rank: lower is better); only these documents are read.
+
+        ``near``: the rows the fuzzy tiers found (:attr:`~indexing.base.Hit.near`).
+        """
         if not rows:
             return ()
         marks = ",".join("?" * len(rows))
@@ -350,7 +354,7 @@ class SqliteIndex:
         for rowid, rank in rows:
             key, raw = stored[rowid]
             doc = json.loads(raw)
-            hits.append(Hit(key=key, score=-float(rank), doc=doc, terms=tuple(terms)))
+            hits.append(Hit(key=key, score=-float(rank), doc=doc, terms=tuple(terms), near=rowid in near))
         return tuple(hits)
 
     @staticmethod
@@ -496,6 +500,7 @@ class SqliteIndex:
         short, union = matches[:-2], matches[-1][1]
         plan: list[Spelling] | None = None
         fuzzy_total = 0
+        fuzzed: set[int] = set()
 
         def fuzzy(near: bool) -> None:
             """Fill the page from the query's spellings (:mod:`indexing.spellings`), near ones or the rest."""
@@ -516,6 +521,7 @@ class SqliteIndex:
             fuzzy_total += len(ranked)  # (those looked at: counting every match costs 10-20 ms a batch)
             rank = float(len(rows))
             rows.extend([(r, rank) for r in ranked][: limit - len(rows)])
+            fuzzed.update(ranked)
 
         self._fill(short, filt, facet, params, limit, rows)
         misread = not rows  # no record holds the words in its subject, number, title or issuer
@@ -527,8 +533,8 @@ class SqliteIndex:
         if misread:
             fuzzy(near=False)  # farther spellings, and all words but one: only to fill a page still short
             total += fuzzy_total  # (one found both ways, or by two spellings' batches, may count twice)
-        return SearchResult(total=min(max(total, len(rows)), TOTAL_CAP), hits=self._hits(rows, snippet_terms(query)),
-                            total_capped=total > TOTAL_CAP)
+        return SearchResult(total=min(max(total, len(rows)), TOTAL_CAP),
+                            hits=self._hits(rows, snippet_terms(query), fuzzed), total_capped=total > TOTAL_CAP)
 
     def _stage(self, short: list[tuple[str, str]], rest: list[tuple[str, str]], union: str, filt: str,
                facet: str, params: dict[str, object], limit: int, rows: list[tuple]) -> int:

@@ -381,6 +381,9 @@ def test_misread_names_come_nearest_first(make_url: Callable[[], str]) -> None:
         assert keys(idx.search("nguyen ngec quynh"))[:2] == ["m2", "m1"]
         # a digit that looks like a letter is that letter before another ("1" is "l", not "m")
         assert keys(idx.search("tran ngoc 1inh"))[:2] == ["m4", "m3"]
+        # and a near spelling's hits say so; the words as typed do not
+        assert all(h.near for h in idx.search("tran ngoc 1inh").hits)
+        assert not any(h.near for h in idx.search("tran ngoc linh").hits)
         # two letters read for one ("ii" for "n") cost less than two edits
         assert keys(idx.search("le miiih giang"))[:1] == ["m7"]
         # a word garbled past two edits: the other words find the record, the nearest first

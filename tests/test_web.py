@@ -426,6 +426,18 @@ def test_search_without_diacritics_with_highlights_badges_and_facets(demo: Demo)
     assert re.search(r"Kiểm|kiểm định chất lượng giáo dục</a> <span class=\"count\">1</span>", r.text)
 
 
+def test_a_misread_query_shows_its_near_matches_as_such(demo: Demo) -> None:
+    """A near spelling's records are shown marked "gần đúng", never as if the words were found as typed."""
+    c = client_for(demo, "tracuu")
+    r = c.get("/search", params={"q": "nguyen vam an"})  # "van" misread "vam"
+    assert r.status_code == 200 and f'href="/records/{demo.an}?' in r.text
+    assert 'class="badge near"' in r.text and "gần đúng" in r.text
+    exact = c.get("/search", params={"q": "nguyen van an"})
+    assert 'class="badge near"' not in exact.text
+    english = c.get("/search", params={"q": "nguyen vam an", "lang": "en"})
+    assert "near match" in english.text
+
+
 def test_search_pages_through_the_hits(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("web.app.PAGE_SIZE", 2)
     c = client_for(demo, "tracuu")

@@ -70,6 +70,11 @@ class HitView:
     hit: Hit = field(repr=False, compare=False)
 
     @property
+    def near(self) -> bool:
+        """Found by a near spelling of the query, not its words as typed (:attr:`indexing.base.Hit.near`)."""
+        return self.hit.near
+
+    @property
     def snippet(self) -> str:
         """The hit's highlighted snippet, made only for the hits a page shows."""
         return self.hit.snippet
