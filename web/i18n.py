@@ -73,7 +73,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "any_status": "Mọi tình trạng", "on_date": "tại ngày", "find": "Tìm",
         "results": "kết quả", "more_than": "hơn", "no_results": "Không tìm thấy hồ sơ nào.",
         "near_match": "gần đúng",
-        "near_match_title": "Hồ sơ không có đúng các chữ đã gõ mà có cách viết gần nhất (có thể do đọc sai chữ trên bản quét)", "facets": "Phân loại kết quả",
+        "near_match_title": "Hồ sơ không có đúng các chữ đã gõ mà có cách viết gần nhất "
+                            "(có thể do đọc sai chữ trên bản quét)",
+        "facets": "Phân loại kết quả",
         "facets_partial": "tính trên {n} kết quả đầu", "by_type": "Theo loại", "by_year": "Theo năm",
         "by_status": "Theo tình trạng", "prev": "Trang trước", "next": "Trang sau", "page": "Trang",
         "record": "Hồ sơ", "fields": "Thông tin trích xuất", "confidence": "Độ tin cậy",
@@ -151,7 +153,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "any_status": "Any status", "on_date": "on", "find": "Search",
         "results": "results", "more_than": "more than", "no_results": "No record found.",
         "near_match": "near match",
-        "near_match_title": "The record does not hold the words as typed but the nearest spelling of them (perhaps a misread on the scan)", "facets": "Breakdown",
+        "near_match_title": "The record does not hold the words as typed but the nearest spelling of them "
+                            "(perhaps a misread on the scan)",
+        "facets": "Breakdown",
         "facets_partial": "over the first {n} results", "by_type": "By type", "by_year": "By year",
         "by_status": "By status", "prev": "Previous", "next": "Next", "page": "Page",
         "record": "Record", "fields": "Extracted fields", "confidence": "Confidence",
