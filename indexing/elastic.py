@@ -46,7 +46,7 @@ from indexing.base import (
 )
 from indexing.es_queries import (FOLDED_FIELDS, MAPPINGS, batch_query, date_range, es_document, folded_tokens,
                                  missing, search_filters, status_filters, tier_queries)
-from indexing.fuzzy import FUZZY_FIELDS, fuzzy_fields, fuzzy_order, fuzzy_words, max_cost
+from indexing.fuzzy import FUZZY_FIELDS, rank_fuzzy
 from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, gather, query_spellings
 from sohoa.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
 
@@ -350,9 +350,8 @@ class ElasticIndex:
     def _nearest(self, text: str, plan: list[Spelling], near: bool, filt: list[dict[str, Any]], terms: list[str],
                  seen: list[Hit], limit: int) -> tuple[int, list[Hit]]:
         """The fuzzy matches of the query ``text``'s spellings (``plan``), gathered batch by batch as the
-        embedded index gathers them (:func:`~indexing.spellings.gather`), in
-        :func:`~indexing.fuzzy.fuzzy_order` (none over :func:`~indexing.fuzzy.max_cost`): how many, and
-        the first ``limit`` with their documents."""
+        embedded index gathers them (:func:`~indexing.spellings.gather`) and ordered as it orders them
+        (:func:`~indexing.fuzzy.rank_fuzzy`): how many, and the first ``limit`` with their documents."""
         window: dict[str, Hit] = {}
 
         def ask(batch: Batch) -> list[str]:
@@ -363,10 +362,7 @@ class ElasticIndex:
             return [h.key for h in found]
 
         pool = gather(plan, near, ask, (h.key for h in seen), limit)
-        words = tuple(p for w in fuzzy_words(text) for p in w)
-        order = {k: fuzzy_order(words, *fuzzy_fields(window[k].doc)) for k in pool}
-        top = max_cost(len(fuzzy_words(text)))
-        kept = sorted((k for k in pool if order[k].bounded <= top), key=lambda k: (order[k], k))
+        kept = rank_fuzzy(text, {k: window[k].doc for k in pool})
         if not kept:
             return 0, []
         _, full = self._run({"query": {"ids": {"values": kept[:limit]}}}, limit, terms, count=False)

@@ -15,9 +15,9 @@ Quỳnh" before "Nguyễn Thị Ngọc Quỳnh"); nothing over :func:`max_cost`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from pipeline.folding import subtokens, tokens
 
@@ -37,6 +37,7 @@ __all__ = [
     "fuzzy_fields",
     "FuzzyMatch",
     "fuzzy_order",
+    "rank_fuzzy",
 ]
 
 #: Words this long or shorter match fuzzily only by one letter replaced (see :func:`fuzzy_edits`).
@@ -172,6 +173,8 @@ def max_cost(words: int) -> float:
         (1.25, 2.5, 3.0)
     """
     return min(MAX_COST, WORD_COST * words)
+
+
 def _sub(a: str, b: str) -> float:
     if a == b:
         return 0.0
@@ -225,7 +228,7 @@ def _words(text: str) -> tuple[str, ...]:
 FUZZY_FIELDS = ("subject", "number", "title", "issuer")
 
 
-def fuzzy_fields(doc: dict[str, object]) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
+def fuzzy_fields(doc: Mapping[str, object]) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
     """A record's words as :func:`fuzzy_order` weighs them: its subject's and its number's, field by field,
     and its title's and issuer's together."""
 
@@ -295,3 +298,16 @@ def fuzzy_order(words: Sequence[str], fields: Sequence[tuple[str, ...]], others:
     used = {f for f, _ in taken}
     left = sum(1 for f, field in enumerate(fields) if f in used for i in range(len(field)) if (f, i) not in taken)
     return FuzzyMatch(elsewhere, total, inversions, left, bounded)
+
+
+_K = TypeVar("_K", bound=Hashable)
+
+
+def rank_fuzzy(query: str, docs: Mapping[_K, Mapping[str, object]]) -> list[_K]:
+    """Fuzzy candidates (key → the record's :data:`FUZZY_FIELDS`) in :func:`fuzzy_order`, then by key; those
+    costing more than :func:`max_cost` left out. Both backends order what their spellings found by it."""
+    found = fuzzy_words(query)
+    words = tuple(p for w in found for p in w)
+    top = max_cost(len(found))
+    order = {k: fuzzy_order(words, *fuzzy_fields(d)) for k, d in docs.items()}
+    return sorted((k for k in docs if order[k].bounded <= top), key=lambda k: (order[k], k))

@@ -59,7 +59,7 @@ from indexing.base import (
     ranking_tiers,
     snippet_terms,
 )
-from indexing.fuzzy import FUZZY_FIELDS, fuzzy_fields, fuzzy_order, fuzzy_words, max_cost
+from indexing.fuzzy import FUZZY_FIELDS, rank_fuzzy
 from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, gather, query_spellings
 from pipeline.folding import fold
 from sohoa.errors import IndexSchemaError
@@ -584,18 +584,14 @@ class SqliteIndex:
         return SearchResult(total=total, hits=self._hits(rows.fetchall(), []))
 
     def _by_edits(self, query: str, rowids: list[int]) -> list[int]:
-        """Fuzzy candidates in :func:`~indexing.fuzzy.fuzzy_order`, then index order; those costing more
-        than :func:`~indexing.fuzzy.max_cost` left out."""
+        """Fuzzy candidates as :func:`~indexing.fuzzy.rank_fuzzy` orders them, their fields read from ``bodies``."""
         if not rowids:
             return []
         marks = ",".join("?" * len(rowids))
         fields = ", ".join(f"json_extract(doc, '$.{f}')" for f in FUZZY_FIELDS)
         docs = {r[0]: dict(zip(FUZZY_FIELDS, r[1:], strict=True)) for r in self._conn.execute(
             f"SELECT rowid, {fields} FROM bodies WHERE rowid IN ({marks})", rowids)}
-        words = tuple(p for w in fuzzy_words(query) for p in w)
-        order = {r: fuzzy_order(words, *fuzzy_fields(docs[r])) for r in rowids}
-        top = max_cost(len(fuzzy_words(query)))
-        return sorted((r for r in rowids if order[r].bounded <= top), key=lambda r: (*order[r], r))
+        return rank_fuzzy(query, docs)
 
     def _prefix_match(self, tier: Tier) -> tuple[str, str]:
         """A number typed short ("1595 sgd") with each beginning spelled out as the vocabulary's words.

@@ -110,3 +110,11 @@ def test_batches_fold_spellings_that_differ_in_one_word() -> None:
     # what leaves a word out is only asked to fill a page
     assert all(len(g) == 3 for _, b in near for g in b)
     assert any(len(g) == 2 for _, b in batches(plan, near=False) for g in b)
+
+
+def test_rank_fuzzy_orders_and_bounds_what_both_backends_found() -> None:
+    from indexing.fuzzy import rank_fuzzy
+
+    found = {3: doc("Nguyễn Thị Ngọc Quỳnh"), 1: doc("Nguyễn Ngọc Quỳnh"), 2: doc("Trần Văn Bình")}
+    # fewer words left over first; a record far past max_cost is no match at all
+    assert rank_fuzzy("nguyen ngec quynh", found) == [1, 3]
