@@ -3,9 +3,13 @@ the order."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexing.base import SearchIndex, SearchResult
 from indexing.fuzzy import (DROP_COST, LOOK_ALIKE_COST, drop_one, edit_caps, fuzzy_fields, fuzzy_order, fuzzy_words,
                             max_cost, ocr_distance)
 from indexing.spellings import MAX_BATCHES, alternatives, batches, near_words, query_spellings, spellings
@@ -118,3 +122,27 @@ def test_rank_fuzzy_orders_and_bounds_what_both_backends_found() -> None:
     found = {3: doc("Nguyễn Thị Ngọc Quỳnh"), 1: doc("Nguyễn Ngọc Quỳnh"), 2: doc("Trần Văn Bình")}
     # fewer words left over first; a record far past max_cost is no match at all
     assert rank_fuzzy("nguyen ngec quynh", found) == [1, 3]
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    from indexing import open_index
+
+    idx = open_index(f"sqlite:///{tmp_path_factory.mktemp('fuzzy')}/fuzz.sqlite")
+    idx.write([{"key": f"k{i}", "type": "khac", "number": f"{i}/QĐ-SGDĐT", "issue_date": None, "year": None,
+                "issuer": "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "subject": s, "title": "QUYẾT ĐỊNH", "valid_until": None,
+                "revoked_on": None, "needs_review": False, "batch": "b", "location": None, "path": "/a.pdf",
+                "pages": [1], "text": s}
+               for i, s in enumerate(["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Giang", "Trường THCS Lê Lợi"])])
+    yield idx
+    idx.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=40) | st.sampled_from(['"', 'a" OR "b', "NEAR(x y)", "^*", "nguyen AND", "1/", "-", "_ _"]))
+def test_any_query_text_is_searched_without_error(small_index: SearchIndex, text: str) -> None:
+    """User text reaches the fuzzy tier's MATCH expressions only as folded letters and digits: nothing a clerk
+    types breaks a search (FTS5's own syntax included)."""
+    result = small_index.search(text)
+    assert isinstance(result, SearchResult) and result.total >= len(result.hits)
+    assert all(isinstance(w, str) and w for s in query_spellings(text, {4: ["binh"]}) for w in s[1] if w)
