@@ -13,6 +13,7 @@ left, footer right — and texts and word boxes are put back in that order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,7 +24,8 @@ from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, split_columns, words_to_text
 from sohoa.settings import TesseractOptions
 
-__all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "ocr_scale", "PageCanvas", "page_canvas", "canvas_words", "read_page_text"]
+__all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "ocr_scale", "PageCanvas", "page_canvas", "top_down", "canvas_words",
+           "read_page_text"]
 
 
 @dataclass(frozen=True)
@@ -409,6 +411,29 @@ def page_canvas(image: np.ndarray, options: TesseractOptions) -> PageCanvas:
     return PageCanvas(canvas, scale, tuple(placed), zones_found.lines)
 
 
+def top_down(words: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
+    """``words`` with Tesseract's blocks in the canvas's order: a block goes before every block it lies
+    wholly above; blocks that share rows (columns side by side) keep Tesseract's order.
+
+    The canvas stacks a page's zones top to bottom in reading order, so a block read after one it lies
+    wholly above is out of order. Tesseract reads that way when a mark at the text's left edge (a
+    scanner's strip, a hole's rim) widens the body's block to the margin: its column analysis reads
+    the body first and the header after it, out of the parsers' reach.
+    """
+    blocks: dict[int, list[OcrWord]] = {}
+    for w in words:
+        blocks.setdefault(w.block, []).append(w)
+    spans = {b: (min(w.top for w in ws), max(w.top + w.height for w in ws)) for b, ws in blocks.items()}
+    left = list(blocks)
+    ordered: list[OcrWord] = []
+    while left:
+        # The block with the highest top has none wholly above it, so one is always found.
+        first = next(b for b in left if not any(spans[o][1] <= spans[b][0] for o in left))
+        left.remove(first)
+        ordered.extend(blocks[first])
+    return tuple(ordered)
+
+
 def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | None) -> OcrResult:
     """The words Tesseract read on ``canvas``, with boxes on the page, post-corrected with ``knowledge``.
 
@@ -422,7 +447,7 @@ def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | Non
             replace(w, left=round(w.left / scale), top=round(w.top / scale),
                     width=max(1, round(w.width / scale)), height=max(1, round(w.height / scale)))
             for w in read.words))
-    columns = split_columns(read.words)
+    columns = split_columns(top_down(read.words))
     read = OcrResult(text=words_to_text(columns), words=columns)
     raw = read.words
     if knowledge is not None:

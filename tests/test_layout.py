@@ -14,7 +14,9 @@ from ocr.layout import (
     ocr_scale,
     page_canvas,
     read_page_text,
+    top_down,
 )
+from ocr.tesseract import OcrWord
 from sohoa.settings import TesseractOptions
 
 from ocr.postcorrect import knowledge_for
@@ -301,3 +303,27 @@ def test_light_monospace_lines_are_not_cut_into_columns(size: int, fill: int) ->
     header's or footer's two columns. A gutter must be white at full size too."""
     zones = find_zones(_light_monospace_page(size, fill))
     assert zones.header is None and zones.footer is None, zones
+
+
+def _word(text: str, block: int, left: int, top: int) -> OcrWord:
+    return OcrWord(text, 95.0, left, top, 20 * len(text), 30, block, 1, 1)
+
+
+def test_a_block_read_before_the_header_it_lies_below_comes_after_it() -> None:
+    # Seen on a one-column decision: a mark at the text's left edge widened the body's block to the
+    # margin, Tesseract read that block first and the whole header after it, where no parser looked.
+    body = [_word("Căn", 1, 30, 1270), _word("cứ", 1, 100, 1270), _word("Điều", 1, 30, 1500)]
+    motto = [_word("CỘNG", 2, 500, 600)]
+    issuer = [_word("UBND", 3, 300, 800)]
+    number, date = [_word("Số:28/QĐ-SGDĐT", 4, 300, 900)], [_word("ngày", 5, 900, 905)]
+    ordered = top_down([*body, *motto, *issuer, *number, *date])
+    assert [w.text for w in ordered] == ["CỘNG", "UBND", "Số:28/QĐ-SGDĐT", "ngày", "Căn", "cứ", "Điều"]
+
+
+def test_blocks_side_by_side_keep_tesseracts_order() -> None:
+    # Columns share rows: the right one, a little higher, is not moved before the left.
+    left = [_word("UBND", 1, 100, 110), _word("SỞ", 1, 100, 160)]
+    right = [_word("CỘNG", 2, 1200, 100), _word("Độc", 2, 1200, 150)]
+    below = [_word("QUYẾT", 3, 600, 400)]
+    assert top_down([*left, *right, *below]) == (*left, *right, *below)
+    assert top_down([]) == ()
