@@ -694,7 +694,8 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Verify, export or prune the audit trail of ``web.sqlite``."""
-    from web.app import WEB_DB, audit_csv
+    from web.admin import audit_csv
+    from web.app import WEB_DB
     from web.audit import AuditFilter
     from web.auth import WebStore
 

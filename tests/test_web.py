@@ -31,8 +31,9 @@ from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.ledger import Ledger
 from sohoa.settings import Settings, WebOptions
 from web import charts, corrections, images
-from web.app import create_app, highlight, safe_next
+from web.app import create_app
 from web.auth import IDLE_MINUTES, MAX_FAILS_PER_USER, WebStore, hash_password, verify_password
+from web.formats import highlight, safe_next
 
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
 PASSWORDS = {"admin": "quan-tri-2024", "luutru": "luu-tru-2024", "tracuu": "tra-cuu-2024"}
@@ -439,7 +440,7 @@ def test_a_misread_query_shows_its_near_matches_as_such(demo: Demo) -> None:
 
 
 def test_search_pages_through_the_hits(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("web.app.PAGE_SIZE", 2)
+    monkeypatch.setattr("web.search.PAGE_SIZE", 2)
     c = client_for(demo, "tracuu")
     first = c.get("/search", params={"q": ""})
     assert first.status_code == 200 and "Trang 1 / 2" in first.text
