@@ -31,6 +31,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+if [ "${SOHOA_SETUP_TEST:-0}" = 1 ]; then
+    # The record PDFs are checked as PDF/A-2b by veraPDF (a jar from Maven Central, run with Java).
+    scripts/verapdf/fetch.sh >/dev/null
+fi
 
 PY=${PYTHON:-python3}
 if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
