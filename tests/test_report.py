@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from pipeline._report_charts import report_charts
 from pipeline._report_files import SHEET_NAMES
 from pipeline._report_tables import TEXTS, fmt_int
-from pipeline.charts import shorten, to_svg
+from pipeline.charts import shorten
 from pipeline.domain import PROCEDURE_LABELS, ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.ledger import Ledger
 from pipeline.report import FORMATS, build_report, quarterly_paragraph, render
@@ -416,12 +416,19 @@ def test_cli_writes_every_format(ledger_path: Path, tmp_path: Path, capsysbinary
     _check(read_csv(capsysbinary.readouterr().out.decode("utf-8")), expected(ledger_path, AS_OF), "csv")
 
 
-def test_pdf_reader_finds_the_tables(ledger_path: Path, tmp_path: Path) -> None:
+def test_pdf_reader_finds_the_tables_and_the_charts(ledger_path: Path, tmp_path: Path) -> None:
+    """The tables as text, and one picture per chart above its caption (the chart's title)."""
+    from pypdf import PdfReader
+
     with Ledger(ledger_path) as ledger:
-        got = read_pdf(render(build_report(ledger, AS_OF), "pdf"), tmp_path)
-    want = expected(ledger_path, AS_OF)
+        report = build_report(ledger, AS_OF)
+    data = render(report, "pdf")
+    got, want = read_pdf(data, tmp_path), expected(ledger_path, AS_OF)
     assert set(got["by_type"]) == set(want["by_type"])
     assert set(got["by_type_year"]) == set(want["by_type_year"]) and got["valid_by_type_year"]
+    pages, titles = PdfReader(io.BytesIO(data)).pages, [c.title for c in report_charts(report, "vi")]
+    assert len(titles) == 5 and all(title in " ".join(p.extract_text() for p in pages) for title in titles)
+    assert sum(len(p.images) for p in pages) == len(titles)
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -475,44 +482,16 @@ def test_the_english_report_has_the_same_numbers_and_its_charts(ledger_path: Pat
     assert "Còn hiệu lực" not in english and "Still valid" in english
     for lang in ("vi", "en"):
         html = run_sohoa(data, "report", "--as-of", AS_OF.isoformat(), "--format", "html", "--lang", lang).stdout
-        charts = {m[1]: m[0] for m in re.finditer(r'<svg class="chart" id="chart-(\w+)".*?</svg>', html, flags=re.S)}
-        assert list(charts) == ["status_by_type", "by_year", "cumulative", "daily", "batches"], lang
+        svgs = re.finditer(r'<svg class="chart" id="chart-(\w+)".*?</svg>', html, flags=re.S)
+        # What a reader sees in each chart, and can select: its <text> elements.
+        texts = {m[1]: [unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", m[0])] for m in svgs}
+        assert list(texts) == ["status_by_type", "by_year", "cumulative", "daily", "batches"], lang
         with Ledger(ledger_path) as ledger:
             report = build_report(ledger, AS_OF, lang=lang)
-        status = _svg_texts(charts["status_by_type"])
         for tc in (tc for tc in report.by_type if tc.total):
-            assert shorten(tc.label, 48) in status, (lang, tc.label)
-            assert f"{fmt_int(tc.valid, lang)} / {fmt_int(tc.total, lang)}" in status, (lang, tc.label)
-        assert {TEXTS[lang][s] for s in ("valid", "expired", "revoked", "unknown")} <= set(status)
-        assert fmt_int(report.pages_done, lang) in _svg_texts(charts["cumulative"]), lang
-        assert all(b.name in " ".join(_svg_texts(charts["batches"])) for b in report.batches), lang
+            bar = {shorten(tc.label, 48), f"{fmt_int(tc.valid, lang)} / {fmt_int(tc.total, lang)}"}
+            assert bar <= set(texts["status_by_type"]), (lang, tc.label)
+        assert {TEXTS[lang][s] for s in ("valid", "expired", "revoked", "unknown")} <= set(texts["status_by_type"])
+        assert fmt_int(report.pages_done, lang) in texts["cumulative"], lang
+        assert all(b.name in " ".join(texts["batches"]) for b in report.batches), lang
 
-
-def _svg_texts(svg: str) -> list[str]:
-    """The text a reader sees in an SVG chart (and can select): its ``<text>`` elements, unescaped."""
-    return [unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
-
-
-def test_the_pdf_report_shows_every_chart(ledger_path: Path) -> None:
-    """The PDF places one picture per chart, each above its caption (the chart's title, as text)."""
-    from pypdf import PdfReader
-
-    with Ledger(ledger_path) as ledger:
-        pdf = PdfReader(io.BytesIO(render(build_report(ledger, AS_OF), "pdf")))
-    text = " ".join(page.extract_text() for page in pdf.pages)
-    titles = [TEXTS["vi"][k] for k in ("chart_status", "chart_years", "chart_cumulative", "chart_daily",
-                                       "chart_batches")]
-    assert all(title in text for title in titles)
-    assert sum(len(page.images) for page in pdf.pages) == len(titles)
-
-
-def test_charts_drawn_at_once_keep_their_text(ledger_path: Path) -> None:
-    """Web requests draw charts on several threads: each SVG still has its labels as text, not outlines."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with Ledger(ledger_path) as ledger:
-        report = build_report(ledger, AS_OF)
-    with ThreadPoolExecutor(4) as pool:
-        svgs = list(pool.map(to_svg, report_charts(report, "vi") * 2))
-    assert all(_svg_texts(svg) for svg in svgs)
-    assert svgs[:5] == svgs[5:]  # the same report draws the same picture
