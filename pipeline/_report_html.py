@@ -11,8 +11,9 @@ import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING
 
-from pipeline._report_charts import report_charts, to_svg
+from pipeline._report_charts import report_charts
 from pipeline._report_tables import TEXTS, Table, fmt_int, report_tables
+from pipeline.charts import to_svg
 
 if TYPE_CHECKING:
     from pipeline.report import Report

@@ -1,8 +1,8 @@
 """The report as a PDF (A4, ReportLab) with the same tables and charts as the HTML page.
 
 Text is set in DejaVu Sans (or Liberation Sans), embedded, so Vietnamese
-diacritics render and can be copied or searched. The charts are the shapes of
-:mod:`pipeline._report_charts` drawn as ReportLab vector graphics.
+diacritics render and can be copied or searched. The charts are those of
+:mod:`pipeline._report_charts`, drawn by matplotlib as 200-dpi pictures.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline._report_charts import Chart, Line, Poly, Rect, Text, report_charts
+from pipeline._report_charts import report_charts
 from pipeline._report_tables import TEXTS, Table, fmt_int, report_tables
+from pipeline.charts import Chart, to_png
 
 if TYPE_CHECKING:
     from pipeline.report import Report
@@ -47,32 +48,11 @@ def _register_fonts() -> None:
     raise RuntimeError("no font with Vietnamese glyphs found: install fonts-dejavu-core or fonts-liberation2")
 
 
-def chart_drawing(chart: Chart, width: float):  # noqa: ANN201 - a ReportLab Drawing
-    """The chart's shapes as a ReportLab ``Drawing`` scaled to ``width`` points."""
-    from reportlab.graphics.shapes import Drawing, Group, PolyLine, String
-    from reportlab.graphics.shapes import Line as RLLine
-    from reportlab.graphics.shapes import Rect as RLRect
-    from reportlab.lib.colors import HexColor
+def chart_image(chart: Chart, width: float):  # noqa: ANN201 - a ReportLab Image
+    """The chart as a 200-dpi picture ``width`` points wide, its height in proportion."""
+    from reportlab.platypus import Image
 
-    s = width / chart.width
-    h = chart.height
-    group = Group()
-    for sh in chart.shapes:
-        if isinstance(sh, Rect):
-            group.add(RLRect(sh.x, h - sh.y - sh.h, sh.w, sh.h, fillColor=HexColor(sh.fill), strokeColor=None))
-        elif isinstance(sh, Line):
-            group.add(RLLine(sh.x1, h - sh.y1, sh.x2, h - sh.y2, strokeColor=HexColor(sh.stroke),
-                             strokeWidth=sh.width))
-        elif isinstance(sh, Poly):
-            pts = [v for x, y in sh.points for v in (x, h - y)]
-            group.add(PolyLine(pts, strokeColor=HexColor(sh.stroke), strokeWidth=sh.width, strokeLineJoin=1))
-        elif isinstance(sh, Text):
-            group.add(String(sh.x, h - sh.y, sh.text, fontName=_BOLD if sh.bold else _FONT, fontSize=sh.size,
-                             fillColor=HexColor(sh.fill), textAnchor=sh.anchor))
-    group.transform = (s, 0, 0, s, 0, 0)
-    drawing = Drawing(width, h * s)
-    drawing.add(group)
-    return drawing
+    return Image(io.BytesIO(to_png(chart, width)), width=width, height=width * chart.height / chart.width)
 
 
 def _styles() -> dict[str, object]:
@@ -177,7 +157,7 @@ def render_pdf(report: Report, lang: str) -> bytes:
         return [KeepTogether([Paragraph(escape(title), st["h2"]), *flows])]
 
     def figure(key: str) -> list[object]:
-        return [chart_drawing(charts[key], width), Paragraph(escape(charts[key].title), st["caption"])]
+        return [chart_image(charts[key], width), Paragraph(escape(charts[key].title), st["caption"])]
 
     story: list[object] = [
         Paragraph(escape(t["subtitle"]), st["org"]),

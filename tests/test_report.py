@@ -11,12 +11,16 @@ import sqlite3
 import subprocess
 from collections import Counter, defaultdict
 from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from pipeline._report_charts import report_charts
 from pipeline._report_files import SHEET_NAMES
+from pipeline._report_tables import TEXTS, fmt_int
+from pipeline.charts import shorten
 from pipeline.domain import PROCEDURE_LABELS, ClassifiedRecord, ProcedureType, RecordFields
 from pipeline.ledger import Ledger
 from pipeline.report import FORMATS, build_report, quarterly_paragraph, render
@@ -412,12 +416,19 @@ def test_cli_writes_every_format(ledger_path: Path, tmp_path: Path, capsysbinary
     _check(read_csv(capsysbinary.readouterr().out.decode("utf-8")), expected(ledger_path, AS_OF), "csv")
 
 
-def test_pdf_reader_finds_the_tables(ledger_path: Path, tmp_path: Path) -> None:
+def test_pdf_reader_finds_the_tables_and_the_charts(ledger_path: Path, tmp_path: Path) -> None:
+    """The tables as text, and one picture per chart above its caption (the chart's title)."""
+    from pypdf import PdfReader
+
     with Ledger(ledger_path) as ledger:
-        got = read_pdf(render(build_report(ledger, AS_OF), "pdf"), tmp_path)
-    want = expected(ledger_path, AS_OF)
+        report = build_report(ledger, AS_OF)
+    data = render(report, "pdf")
+    got, want = read_pdf(data, tmp_path), expected(ledger_path, AS_OF)
     assert set(got["by_type"]) == set(want["by_type"])
     assert set(got["by_type_year"]) == set(want["by_type_year"]) and got["valid_by_type_year"]
+    pages, titles = PdfReader(io.BytesIO(data)).pages, [c.title for c in report_charts(report, "vi")]
+    assert len(titles) == 5 and all(title in " ".join(p.extract_text() for p in pages) for title in titles)
+    assert sum(len(p.images) for p in pages) == len(titles)
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -453,7 +464,8 @@ def test_quarter_end() -> None:
 
 def test_the_english_report_has_the_same_numbers_and_its_charts(ledger_path: Path) -> None:
     """``sohoa report --lang en`` on a ledger with data, as typed: every number the Vietnamese report gives,
-    at the same place, with English labels; the HTML report's charts drawn with bars in both languages."""
+    at the same place, with English labels; the HTML report's charts show each type's label and counts, as
+    text, in both languages."""
     from conftest import run_sohoa
 
     data = ledger_path.parent
@@ -470,5 +482,16 @@ def test_the_english_report_has_the_same_numbers_and_its_charts(ledger_path: Pat
     assert "Còn hiệu lực" not in english and "Still valid" in english
     for lang in ("vi", "en"):
         html = run_sohoa(data, "report", "--as-of", AS_OF.isoformat(), "--format", "html", "--lang", lang).stdout
-        charts = re.findall(r"<svg.*?</svg>", html, flags=re.S)
-        assert len(charts) >= 2 and all("<rect" in c for c in charts), lang
+        svgs = re.finditer(r'<svg class="chart" id="chart-(\w+)".*?</svg>', html, flags=re.S)
+        # What a reader sees in each chart, and can select: its <text> elements.
+        texts = {m[1]: [unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", m[0])] for m in svgs}
+        assert list(texts) == ["status_by_type", "by_year", "cumulative", "daily", "batches"], lang
+        with Ledger(ledger_path) as ledger:
+            report = build_report(ledger, AS_OF, lang=lang)
+        for tc in (tc for tc in report.by_type if tc.total):
+            bar = {shorten(tc.label, 48), f"{fmt_int(tc.valid, lang)} / {fmt_int(tc.total, lang)}"}
+            assert bar <= set(texts["status_by_type"]), (lang, tc.label)
+        assert {TEXTS[lang][s] for s in ("valid", "expired", "revoked", "unknown")} <= set(texts["status_by_type"])
+        assert fmt_int(report.pages_done, lang) in texts["cumulative"], lang
+        assert all(b.name in " ".join(texts["batches"]) for b in report.batches), lang
+

@@ -1,29 +1,27 @@
-"""Bar charts as inline SVG, drawn on the server (no JavaScript, no library).
+"""The dashboard's bar charts, drawn by matplotlib on the server as inline SVG (no JavaScript).
 
-Each function returns SVG markup with every label escaped, ready to be put in
-a page as is.
+Each function returns SVG markup (text kept as text, every label escaped)
+ready to be put in a page as is; :mod:`pipeline.charts` holds the drawing
+style and the SVG output the report's charts share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from typing import TYPE_CHECKING
+
+from pipeline.charts import INK, Chart, Tips, nice_max, plain_axes, shorten, to_svg
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["hbar_chart", "vbar_chart", "PALETTE"]
 
 PALETTE = ("#1f6f8b", "#99a8b2", "#e6a157", "#7a9e7e", "#b5525c", "#6c5b7b", "#c0b283")
 
 
-def _nice_max(value: int) -> int:
-    """A round axis maximum at or above ``value``."""
-    if value <= 5:
-        return max(value, 1)
-    step = 10 ** (len(str(value)) - 1)
-    return ((value + step - 1) // step) * step
-
-
 def hbar_chart(items: Sequence[tuple[str, int]], *, title: str, width: int = 640, bar_h: int = 22,
-               label_w: int = 300, color: str = PALETTE[0]) -> str:
+               color: str = PALETTE[0], key: str = "hbar") -> str:
     """Horizontal bars, one per ``(label, value)``, with the value at the end.
 
     Args:
@@ -31,30 +29,33 @@ def hbar_chart(items: Sequence[tuple[str, int]], *, title: str, width: int = 640
         title: Accessible title of the chart.
         width: Total width in pixels.
         bar_h: Height of one bar.
-        label_w: Room for the labels on the left.
         color: Fill of the bars.
+        key: Prefix of the SVG's ids, unique on the page.
     """
-    top = max((v for _, v in items), default=0)
-    scale_max = _nice_max(top)
-    plot_w = width - label_w - 50
-    height = max(1, len(items)) * (bar_h + 8) + 8
-    out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-           f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
-    for i, (label, value) in enumerate(items):
-        y = 8 + i * (bar_h + 8)
-        w = 0 if scale_max == 0 else round(plot_w * value / scale_max)
-        short = label if len(label) <= 42 else label[:40] + "…"
-        out.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.72:.0f}" text-anchor="end" class="lbl">'
-                   f'{escape(short)}</text>')
-        out.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{color}" rx="2">'
-                   f'<title>{escape(label)}: {value}</title></rect>')
-        out.append(f'<text x="{label_w + w + 6}" y="{y + bar_h * 0.72:.0f}" class="val">{value}</text>')
-    out.append("</svg>")
-    return "".join(out)
+    def draw(fig: Figure) -> Tips:
+        ax = fig.add_subplot()
+        plain_axes(ax, "x")
+        ax.set_xticks([])
+        ys = range(len(items))
+        values = [v for _, v in items]
+        bars = ax.barh(ys, values, height=bar_h / (bar_h + 8), color=color)
+        tips: Tips = {}
+        top = nice_max(max(values, default=0))
+        for (label, value), bar in zip(items, bars):
+            bar.set_gid(f"tip-{len(tips)}")
+            tips[bar.get_gid()] = f"{label}: {value}"
+            ax.text(value + top * 0.01, bar.get_y() + bar.get_height() / 2, str(value), va="center", clip_on=False)
+        ax.set_yticks(list(ys), [shorten(label, 42) for label, _ in items])
+        ax.tick_params(axis="y", labelsize=12, labelcolor=INK)
+        ax.set_xlim(0, top)
+        ax.set_ylim(max(len(items), 1) - 0.5, -0.5)
+        return tips
+
+    return to_svg(Chart(key, title, width, max(1, len(items)) * (bar_h + 8) + 8, draw))
 
 
 def vbar_chart(columns: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *, title: str,
-               width: int = 640, height: int = 260) -> str:
+               width: int = 640, height: int = 260, key: str = "vbar") -> str:
     """Vertical stacked bars: one column per label, one colour per series, and a legend.
 
     Args:
@@ -63,39 +64,33 @@ def vbar_chart(columns: Sequence[str], series: Sequence[tuple[str, Sequence[int]
         title: Accessible title of the chart.
         width: Total width in pixels.
         height: Height of the plot area.
+        key: Prefix of the SVG's ids, unique on the page.
     """
-    totals = [sum(s[1][i] for s in series) for i in range(len(columns))]
-    scale_max = _nice_max(max(totals, default=0))
-    left, bottom = 40, 24
-    plot_w = width - left - 10
-    col_w = plot_w / max(1, len(columns))
-    bar_w = max(4.0, col_w * 0.6)
-    legend_h = 18 * len(series) + 8
-    full_h = height + bottom + legend_h
-    out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {full_h}" width="{width}" height="{full_h}" '
-           f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
-    out.append(f'<line x1="{left}" y1="{height}" x2="{width - 10}" y2="{height}" class="axis"/>')
-    out.append(f'<text x="{left - 6}" y="12" text-anchor="end" class="val">{scale_max}</text>')
-    out.append(f'<text x="{left - 6}" y="{height}" text-anchor="end" class="val">0</text>')
-    for i, col in enumerate(columns):
-        x = left + i * col_w + (col_w - bar_w) / 2
-        y = float(height)
+    def draw(fig: Figure) -> Tips:
+        ax = fig.add_subplot()
+        plain_axes(ax, "y")
+        xs = range(len(columns))
+        totals = [sum(values[i] for _, values in series) for i in xs]
+        scale = nice_max(max(totals, default=0))
+        tips: Tips = {}
+        bottom = [0] * len(columns)
         for k, (name, values) in enumerate(series):
-            v = values[i]
-            if not v:
-                continue
-            h = (height - 16) * v / scale_max
-            y -= h
-            out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                       f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(name)} · {escape(col)}: {v}</title></rect>')
-        if totals[i]:
-            out.append(f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" class="val">'
-                       f'{totals[i]}</text>')
-        out.append(f'<text x="{x + bar_w / 2:.1f}" y="{height + 16}" text-anchor="middle" class="lbl">'
-                   f'{escape(col)}</text>')
-    for k, (name, _) in enumerate(series):
-        y = height + bottom + 4 + 18 * k
-        out.append(f'<rect x="{left}" y="{y}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>')
-        out.append(f'<text x="{left + 18}" y="{y + 10}" class="lbl">{escape(name)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+            bars = ax.bar(xs, values, bottom=bottom, width=0.6, color=PALETTE[k % len(PALETTE)], label=name)
+            for col, v, bar in zip(columns, values, bars):
+                if v:
+                    bar.set_gid(f"tip-{len(tips)}")
+                    tips[bar.get_gid()] = f"{name} · {col}: {v}"
+            bottom = [a + b for a, b in zip(bottom, values)]
+        for x, total in zip(xs, totals):
+            if total:
+                ax.text(x, total + scale * 0.015, str(total), ha="center", va="bottom")
+        ax.set_xticks(list(xs), list(columns))
+        ax.tick_params(axis="x", labelsize=12, labelcolor=INK)
+        ax.set_ylim(0, scale)
+        ax.set_yticks([round(scale * k / 4) for k in range(5)])
+        if series:
+            ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, -0.1), fontsize=12, handlelength=1.0,
+                      handleheight=1.0)
+        return tips
+
+    return to_svg(Chart(key, title, width, height + 24 + 18 * len(series) + 8, draw))
