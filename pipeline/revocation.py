@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pipeline.domain import ProcedureType
-from pipeline.extract import normalize_number
 from pipeline.folding import fold_aligned
 from pipeline.gazetteer import Gazetteer, school_identity
-from pipeline.numbers_dates import Codes
+from pipeline.numbers_dates import Codes, normalize_number
 from pipeline.place_dates import DIGIT, latest_cited_date
 from pipeline.profile import Profile
 
