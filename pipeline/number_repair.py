@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pipeline.date_words import fix_digits
 from pipeline.folding import fold, fold_aligned
 from pipeline.forms import TITLE_CODES
 from pipeline.issuers import IssuerReading, symbols_for
@@ -28,7 +29,6 @@ from pipeline.numbers_dates import (
     symbol_tail,
     unknown_codes,
 )
-from pipeline.place_dates import fix_digits
 from pipeline.profile import Profile
 
 __all__ = ["NumberReading", "filing_unit", "other_body_note", "parse_number_detail"]

@@ -12,7 +12,7 @@ from pipeline.extract import extract_fields_noted
 from pipeline.handwritten import with_handwriting
 from pipeline.learned import TypeModel, vote
 from pipeline.folding import fold, is_vietnamese_syllable
-from pipeline.place_dates import fix_digits
+from pipeline.date_words import fix_digits
 from pipeline.profile import Profile
 from pipeline.segment import segment
 from pipeline.subject import school_name_words

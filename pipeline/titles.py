@@ -13,8 +13,8 @@ import re
 
 from rapidfuzz import fuzz
 
+from pipeline.date_words import lines_aligned
 from pipeline.forms import ABOUT_RE, TITLES, looks_like_title
-from pipeline.place_dates import lines_aligned
 
 __all__ = ["parse_about", "parse_title"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.date_words import DIGIT, fix_digits
 from pipeline.folding import fold_aligned
-from pipeline.place_dates import DIGIT, fix_digits
 
 __all__ = ["parse_validity_years"]
 
