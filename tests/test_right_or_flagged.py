@@ -22,7 +22,8 @@ from conftest import DEFAULT, ROOT, run_sohoa
 from pipeline.domain import ProcedureType
 from pipeline.extract import extract_fields_noted
 from pipeline.folding import fold
-from pipeline.issuers import is_stamp_line, read_issuer
+from pipeline.header_block import is_stamp_line
+from pipeline.issuers import read_issuer
 from pipeline.records import PageText, build_records, flagged_fields
 from pipeline.subject import parse_person_detail
 
