@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from pipeline.domain import REVIEW_CONFIDENCE, ProcedureType
-from pipeline.extract import parse_about, parse_number
 from pipeline.folding import fold, is_capitals
-from pipeline.numbers_dates import Codes
+from pipeline.numbers_dates import Codes, parse_number
 from pipeline.profile import Profile
+from pipeline.titles import parse_about
 
 __all__ = [
     "Classification",

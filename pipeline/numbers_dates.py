@@ -23,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.folding import fold
 from pipeline.forms import BODY_START_RE, NUMBER_SLOT_RE
 # The digit look-alikes and line alignment are shared with the date parsers.
-from pipeline.place_dates import DIGIT, fix_digits, lines_aligned, parse_date, parse_date_detail
+from pipeline.date_words import DIGIT, fix_digits, lines_aligned
 
 __all__ = [
     "Codes",

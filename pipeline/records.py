@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from pipeline.classify import classify
 from pipeline.domain import DOUBT_CONF, REVIEW_CONFIDENCE, ClassifiedRecord, HandField, ProcedureType, RecordFields
-from pipeline.extract import extract_fields_noted, school_name_words
+from pipeline.extract import extract_fields_noted
 from pipeline.handwritten import with_handwriting
 from pipeline.learned import TypeModel, vote
 from pipeline.folding import fold, is_vietnamese_syllable
-from pipeline.place_dates import fix_digits
+from pipeline.date_words import fix_digits
 from pipeline.profile import Profile
 from pipeline.segment import segment
+from pipeline.subject import school_name_words
 from pipeline.validity import status_on, valid_until
 
 __all__ = ["PageText", "build_records", "doubtful_words", "flagged_fields", "DOUBT_CONF", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]

@@ -23,12 +23,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from pipeline.date_words import DIGIT
 from pipeline.domain import ProcedureType
-from pipeline.extract import normalize_number
 from pipeline.folding import fold_aligned
 from pipeline.gazetteer import Gazetteer, school_identity
-from pipeline.numbers_dates import Codes
-from pipeline.place_dates import DIGIT, latest_cited_date
+from pipeline.numbers_dates import Codes, normalize_number
+from pipeline.place_dates import latest_cited_date
 from pipeline.profile import Profile
 
 __all__ = [

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from pipeline.classify import find_phrase
-from pipeline.extract import parse_number, parse_school
 from pipeline.place_dates import parse_date
 from pipeline.folding import fold, is_capitals
-from pipeline.numbers_dates import header_number_line
+from pipeline.numbers_dates import header_number_line, parse_number
 from pipeline.profile import Profile
+from pipeline.subject import parse_school
 
 __all__ = [
     "HEADER_EVIDENCE",

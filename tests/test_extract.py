@@ -11,21 +11,19 @@ from hypothesis import strategies as st
 
 from pipeline.domain import ProcedureType as P
 from conftest import DEFAULT, HP
-from pipeline.extract import (
+from pipeline.extract import extract_fields, extract_fields_noted
+from pipeline.number_repair import parse_number_detail
+from pipeline.numbers_dates import parse_number as _parse_number
+from pipeline.subject import (
     SubjectReading,
-    extract_fields,
-    extract_fields_noted,
-    parse_about,
-    parse_number_detail,
     parse_person,
     parse_person_detail,
     parse_subject,
     parse_subject_detail,
-    parse_title,
-    parse_validity_years,
 )
-from pipeline.extract import parse_number as _parse_number
-from pipeline.extract import parse_school as _parse_school
+from pipeline.subject import parse_school as _parse_school
+from pipeline.titles import parse_about, parse_title
+from pipeline.validity_period import parse_validity_years
 from pipeline.folding import fold
 from pipeline.place_dates import parse_date, parse_date_detail
 from pipeline.issuers import read_issuer

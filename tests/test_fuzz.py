@@ -26,17 +26,12 @@ from PIL import Image
 from conftest import HP, SAMPLES
 from ocr.loader import inspect_file, load_page, sniff_kind
 from pipeline.domain import ProcedureType
-from pipeline.extract import (
-    extract_fields,
-    parse_about,
-    parse_date_detail,
-    parse_number,
-    parse_person,
-    parse_school,
-    parse_subject,
-    parse_title,
-    parse_validity_years,
-)
+from pipeline.extract import extract_fields
+from pipeline.numbers_dates import parse_number
+from pipeline.place_dates import parse_date_detail
+from pipeline.subject import parse_person, parse_school, parse_subject
+from pipeline.titles import parse_about, parse_title
+from pipeline.validity_period import parse_validity_years
 from pipeline.issuers import read_issuer
 from pipeline.numbers_dates import snap_symbol
 from sohoa.errors import CorruptFileError, InputError, UnsupportedFileError

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from conftest import DEFAULT, HP
-from pipeline.extract import parse_school
 from pipeline.gazetteer import Gazetteer, Issuer, SchoolRename, issuer_symbols, match_issuer, school_identity
 from pipeline.issuers import read_issuer
 from pipeline.numbers_dates import parse_number, unknown_codes
+from pipeline.subject import parse_school
 
 SGD = "UBND THÀNH PHỐ HẢI PHÒNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO"
 UBND = "ỦY BAN NHÂN DÂN / THÀNH PHỐ HẢI PHÒNG"

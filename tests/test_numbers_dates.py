@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DEFAULT, HP
-from pipeline.extract import filing_unit as _filing_unit
-from pipeline.extract import parse_number_detail
+from pipeline.number_repair import filing_unit as _filing_unit
+from pipeline.number_repair import parse_number_detail
 from pipeline.folding import fold
 from pipeline.gazetteer import issuer_symbols
 from pipeline.issuers import read_issuer

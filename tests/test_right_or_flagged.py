@@ -20,10 +20,12 @@ from hypothesis import strategies as st
 from bench.real_scans import score_doc
 from conftest import DEFAULT, ROOT, run_sohoa
 from pipeline.domain import ProcedureType
-from pipeline.extract import extract_fields_noted, parse_person_detail
+from pipeline.extract import extract_fields_noted
 from pipeline.folding import fold
-from pipeline.issuers import is_stamp_line, read_issuer
+from pipeline.header_block import is_stamp_line
+from pipeline.issuers import read_issuer
 from pipeline.records import PageText, build_records, flagged_fields
+from pipeline.subject import parse_person_detail
 
 REAL = ROOT.parent / "shared" / "real-scans"
 PLACES = [p for p in DEFAULT.places if p.exists_on(dt.date(2012, 1, 1))]
