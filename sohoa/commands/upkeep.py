@@ -14,7 +14,8 @@ __all__ = ["BACKUP", "RESTORE", "PREFECT_SERVER", "cmd_backup", "cmd_restore", "
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Back up the data directory into DEST (see :mod:`sohoa.backup`)."""
-    from sohoa.backup import backup_summary, plan_backup, run_backup
+    from sohoa.backup.summary import backup_summary
+    from sohoa.backup.writing import plan_backup, run_backup
 
     settings = settings_from(args)
     result = run_backup(plan_backup(settings, args.dest))
@@ -24,7 +25,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Restore a backup into the data directory and check it; 1 when the check fails."""
-    from sohoa.backup import restore_summary, run_restore
+    from sohoa.backup.restore import run_restore
+    from sohoa.backup.summary import restore_summary
 
     result = run_restore(args.src, settings_from(args), force=args.force)
     print(restore_summary(result, args.src, args.lang), file=sys.stdout if result.ok else sys.stderr)
