@@ -17,15 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run_sohoa
-from sohoa.backup import (
-    MANIFEST,
-    BackupError,
-    compare_check,
-    plan_backup,
-    read_manifest,
-    run_backup,
-    run_restore,
-)
+from sohoa.backup.check import compare_check
+from sohoa.backup.manifest import MANIFEST, BackupError, read_manifest
+from sohoa.backup.restore import run_restore
+from sohoa.backup.writing import plan_backup, run_backup
 from sohoa.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -177,7 +172,7 @@ def test_elasticsearch_index_is_left_out_and_rebuilt_on_restore(data: Path, tmp_
 
 
 def test_postgresql_ledger_is_left_to_pg_dump(data: Path, tmp_path: Path) -> None:
-    from sohoa.backup import backup_summary
+    from sohoa.backup.summary import backup_summary
 
     settings = _settings(data, ledger_url="postgresql://sohoa@db.example/sohoa")
     result = run_backup(plan_backup(settings, tmp_path / "bk"))
