@@ -42,7 +42,8 @@ from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
 from pipeline.ledger import Ledger
 from pipeline.learned import TypeModel, load_model
-from pipeline.profile import Profile, load_profile
+from pipeline.profile import Profile
+from pipeline.profile_load import load_profile
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown

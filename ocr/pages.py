@@ -41,7 +41,7 @@ from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_hea
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
 from ocr.variants import VariantCanvas, read_canvases
 from pipeline.domain import HandField
-from pipeline.profile import load_profile
+from pipeline.profile_load import load_profile
 from sohoa.settings import Settings, TesseractOptions
 
 _log = logging.getLogger(__name__)

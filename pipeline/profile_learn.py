@@ -22,7 +22,8 @@ from pathlib import Path
 from pipeline.folding import fold
 from pipeline.ledger import Ledger, RecordRow
 from pipeline.extract import SCHOOL_TYPES, split_school
-from pipeline.profile import FORMAT, PROFILES_DIR, Profile, load_profile
+from pipeline.profile import Profile
+from pipeline.profile_load import FORMAT, PROFILES_DIR, load_profile
 
 __all__ = ["learn_profile", "learned_entries"]
 

@@ -376,7 +376,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
                           hand=tuple(HandField.from_json(h) for h in p["hand"]))  # type: ignore[attr-defined]
                  for p in _ocr_file(args.file, settings)]
     from pipeline.learned import load_model
-    from pipeline.profile import load_profile
+    from pipeline.profile_load import load_profile
 
     records = build_records(pages, args.on or dt.date.today(), load_profile(settings.profile),
                             load_model(settings.data_dir))
@@ -553,7 +553,7 @@ def _train_types(settings: Settings, min_examples: int) -> bool:
     """The next version of the learned type model from reviewed records."""
     from pipeline.domain import ProcedureType
     from pipeline.learned import TrainingError, next_version, save_model, train_model
-    from pipeline.profile import load_profile
+    from pipeline.profile_load import load_profile
     from pipeline.ledger import Ledger
 
     try:
@@ -730,7 +730,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_profile(args: argparse.Namespace) -> int:
     """Show, check or grow the office's profile."""
-    from pipeline.profile import check_profile, load_profile
+    from pipeline.profile import check_profile
+    from pipeline.profile_load import load_profile
 
     settings = _settings(args)
     if args.profile_command == "check":
