@@ -36,11 +36,13 @@ from pathlib import Path
 from bench._gt import Predicted, RecordScore, from_rows, score
 from ocr.layout import read_page_text
 from ocr.loader import FileInfo, inspect_file, load_page
-from ocr.pages import knowledge, load_hand, word_confidences
+from ocr.derived import load_hand, word_confidences
+from ocr.pages import knowledge
 from ocr.reread import reread_header
 from ocr.restore import restore_page, split_ink
 from pipeline.duplicates import find_duplicates
-from pipeline.profile import Profile, load_profile
+from pipeline.profile import Profile
+from pipeline.profile_load import load_profile
 from pipeline.domain import ProcedureType
 from pipeline.learned import TypeModel, train_model
 from pipeline.ledger import Ledger

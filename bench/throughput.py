@@ -280,7 +280,8 @@ def stage_times(root: Path, limit: int) -> dict[str, float]:
     import ocr.layout as layout
     import ocr.tesseract as tesseract
     from ocr.loader import inspect_file, load_page
-    from ocr.pages import encode_jpeg, words_json, knowledge
+    from ocr.derived import encode_jpeg, words_json
+    from ocr.pages import knowledge
     from ocr.restore import restore_page, split_ink
     from sohoa.settings import Settings
 

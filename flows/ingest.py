@@ -36,13 +36,15 @@ from flows.prefect_api import LocalApi, prefect_api
 from indexing import open_index, to_index_doc
 from ocr.loader import FileInfo, inspect_file
 import ocr.pages
-from ocr.pages import PageJob, PageOutcome, load_hand, page_fingerprint, read_page, word_confidences
+from ocr.derived import load_hand, word_confidences
+from ocr.pages import PageJob, PageOutcome, page_fingerprint, read_page
 from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
 from pipeline.ledger import Ledger
 from pipeline.learned import TypeModel, load_model
-from pipeline.profile import Profile, load_profile
+from pipeline.profile import Profile
+from pipeline.profile_load import load_profile
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown

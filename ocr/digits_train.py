@@ -39,8 +39,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ocr.derived import load_hand
 from ocr.handwriting import DIGIT_MODEL, DigitModel, field_digits, normalise
-from ocr.pages import load_hand
 from pipeline.domain import HandField
 
 if TYPE_CHECKING:

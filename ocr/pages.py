@@ -10,16 +10,14 @@ runs on a run of pages, whose canvases one Tesseract process reads). :class:`Pag
 picklable context a worker needs (settings, file, page number);
 :func:`read_page` reads one page alone (the ingest's retry of a page).
 Derived files get fixed, sortable names under the file's content hash, e.g.
-``derived/ab/ab12…/p0003_<settings>_restored.jpg``, and are written atomically.
+``derived/ab/ab12…/p0003_<settings>_restored.jpg``, and are written atomically
+(:mod:`ocr.derived`, which reads them back too).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import json
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +27,7 @@ from typing import TypeVar, cast
 import cv2
 import numpy as np
 
+from ocr.derived import derived_dir_for, encode_jpeg, words_json, write_atomic
 from ocr.floor import FloorDecision, FloorPlan, apply_floor, plan_floor
 from ocr.loader import FileInfo, load_page
 from ocr.postcorrect import Knowledge, knowledge_for
@@ -41,12 +40,12 @@ from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_hea
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
 from ocr.variants import VariantCanvas, read_canvases
 from pipeline.domain import HandField
-from pipeline.profile import load_profile
+from pipeline.profile_load import load_profile
 from sohoa.settings import Settings, TesseractOptions
 
 _log = logging.getLogger(__name__)
 
-__all__ = ["knowledge", "page_fingerprint", "PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "derived_dir_for", "digit_model", "hand_fields", "load_hand", "load_words", "word_confidences", "write_atomic", "encode_jpeg", "words_json"]
+__all__ = ["knowledge", "page_fingerprint", "PageJob", "PageOutcome", "PageReading", "restore_and_read", "read_page", "read_pages", "digit_model", "hand_fields"]
 
 
 @dataclass(frozen=True)
@@ -409,81 +408,6 @@ def _save(job: PageJob, restored: RestoredPage, again: Reread, spent: float, pri
         words_path=str(words_path),
         seconds=spent + time.perf_counter() - started,
     )
-
-
-def derived_dir_for(settings: Settings, sha256: str) -> Path:
-    """The folder of one source file's derived artefacts."""
-    return settings.derived_dir / sha256[:2] / sha256
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so readers see either the old or the whole new content."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def words_json(result: OcrResult, hand: Sequence[HandField] = (),
-                decisions: Sequence[dict[str, object]] = ()) -> bytes:
-    # vars(), not asdict(): the fields are plain values, and asdict copies each one deeply (8 ms a page).
-    # Tesseract's own words are kept beside the corrected ones: post-correction is a recorded layer;
-    # the digit reader's readings of the handwritten fields are a layer of their own; so is every
-    # line the re-read, its checks and the floor looked at again, why, and what they kept.
-    return json.dumps({"words": [vars(w) for w in result.words],
-                       "tesseract": [vars(w) for w in result.tesseract],
-                       "hand": [h.to_json() for h in hand],
-                       "decisions": list(decisions)}, ensure_ascii=False).encode()
-
-
-def load_hand(path: str | Path | None) -> tuple[HandField, ...]:
-    """The handwritten fields :func:`read_page` saved for a page; none when there are none or the file is gone."""
-    if path is None or not Path(path).is_file():
-        return ()
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return tuple(HandField.from_json(h) for h in data.get("hand", ())) if isinstance(data, dict) else ()
-    except (OSError, ValueError, KeyError, TypeError):
-        return ()
-
-
-def load_words(path: str | Path | None, *, layer: str = "words") -> list[dict[str, object]]:
-    """The OCR words :func:`read_page` saved for a page; none when the file is missing or unreadable.
-
-    Each is a dict with ``text``, ``conf``, ``left``, ``top``, ``width`` and ``height``.
-
-    Args:
-        path: The page's words file.
-        layer: ``"words"``, the words kept (post-corrected, header lines
-            read again), or ``"tesseract"``, Tesseract's own reading.
-    """
-    if path is None or not Path(path).is_file():
-        return []
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    if isinstance(data, list):  # written before Tesseract's own words were kept: the kept words only
-        data = {"words": data, "tesseract": []}
-    words = data.get(layer, []) if isinstance(data, dict) else []
-    return [w for w in words if isinstance(w, dict) and str(w.get("text", "")).strip()]
-
-
-def word_confidences(path: str | Path | None) -> list[tuple[str, float]]:
-    """``(text, confidence)`` of each saved word of a page (see :func:`load_words`)."""
-    return [(str(w["text"]), float(w.get("conf", 100.0))) for w in load_words(path)]  # type: ignore[arg-type]
-
-
-def encode_jpeg(image: np.ndarray) -> bytes:
-    ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
-    if not ok:
-        raise ValueError("could not encode the restored page")
-    return buf.tobytes()
 
 
 def read_page(job: PageJob) -> PageOutcome:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from pipeline.folding import fold
 from pipeline.ledger import Ledger, RecordRow
-from pipeline.profile import FORMAT, PROFILES_DIR, Profile, load_profile
+from pipeline.profile import Profile
+from pipeline.profile_load import FORMAT, PROFILES_DIR, load_profile
 from pipeline.subject import SCHOOL_TYPES, split_school
 
 __all__ = ["learn_profile", "learned_entries"]

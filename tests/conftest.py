@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.profile import load_profile
+from pipeline.profile_load import load_profile
 from sohoa.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from ocr.postcorrect import knowledge_for
 from ocr.restore import restore_page
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import read_canvases
-from pipeline.profile import load_profile
+from pipeline.profile_load import load_profile
 from sohoa.settings import RestoreOptions, Settings, TesseractOptions
 
 from conftest import FONT, TEXT_LINES, render_lines

@@ -19,9 +19,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from conftest import DEFAULT, FONT
 from ocr.digits_train import font_digits, train
-from ocr.handwriting import DIGIT_MODEL, DigitModel, field_slots, normalise, read_hand_fields, read_slot
+from ocr.hand_slots import field_slots
+from ocr.handwriting import DIGIT_MODEL, DigitModel, normalise, read_hand_fields, read_slot
 from ocr.loader import inspect_file, load_page
-from ocr.pages import hand_fields, load_hand, restore_and_read
+from ocr.derived import load_hand
+from ocr.pages import hand_fields, restore_and_read
 from ocr.tesseract import OcrWord
 from pipeline.domain import HandField, RecordFields
 from pipeline.extract import Extraction

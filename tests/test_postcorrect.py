@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conftest import DEFAULT, HP
+from ocr.lexicon import Lexicon
 from ocr.postcorrect import (
-    Lexicon,
     correct_result,
     is_garbage,
     knowledge_for,

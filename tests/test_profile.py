@@ -14,7 +14,8 @@ import pytest
 from conftest import DEFAULT, HP, ROOT, run_sohoa
 from pipeline.folding import fold
 from pipeline.issuers import read_issuer
-from pipeline.profile import PROFILES_DIR, ProfileError, check_profile, load_profile, shipped_profiles
+from pipeline.profile import check_profile
+from pipeline.profile_load import PROFILES_DIR, ProfileError, load_profile, shipped_profiles
 
 
 def test_shipped_profiles_load_and_are_sound() -> None:

@@ -12,7 +12,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocr.layout import read_page_text
 from ocr.loader import inspect_file
-from ocr.pages import PageJob, load_words, read_page
+from ocr.derived import load_words
+from ocr.pages import PageJob, read_page
 from ocr.header_lines import DATE_LOW_CONF, HeaderLine, header_lines, judge, why_unclean
 from ocr.lost_lines import band_reading, lost_lines
 from ocr.reread import (

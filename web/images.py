@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
 
-from ocr.pages import derived_dir_for, load_hand, load_words, write_atomic
+from ocr.derived import derived_dir_for, load_hand, load_words, write_atomic
 from ocr.pdf import PdfPage
 from pipeline.domain import HandField
 from pipeline.folding import fold

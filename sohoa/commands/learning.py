@@ -95,7 +95,7 @@ def _train_types(settings: Settings, min_examples: int) -> bool:
     """The next version of the learned type model from reviewed records."""
     from pipeline.domain import ProcedureType
     from pipeline.learned import TrainingError, next_version, save_model, train_model
-    from pipeline.profile import load_profile
+    from pipeline.profile_load import load_profile
     from pipeline.ledger import Ledger
 
     try:
@@ -123,7 +123,8 @@ def _train_types(settings: Settings, min_examples: int) -> bool:
 
 def cmd_profile(args: argparse.Namespace) -> int:
     """Show, check or grow the office's profile."""
-    from pipeline.profile import check_profile, load_profile
+    from pipeline.profile import check_profile
+    from pipeline.profile_load import load_profile
 
     settings = settings_from(args)
     if args.profile_command == "check":

@@ -161,7 +161,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
                           hand=tuple(HandField.from_json(h) for h in p["hand"]))  # type: ignore[attr-defined]
                  for p in _ocr_file(args.file, settings)]
     from pipeline.learned import load_model
-    from pipeline.profile import load_profile
+    from pipeline.profile_load import load_profile
 
     records = build_records(pages, args.on or dt.date.today(), load_profile(settings.profile),
                             load_model(settings.data_dir))
