@@ -83,7 +83,7 @@ CREATE INDEX IF NOT EXISTS hand_confirmations_record ON hand_confirmations(recor
 """
 
 #: Fields the digit reader may have read by hand, in the order the keyboard review shows them,
-#: with the kind of the page's hand layer they come from (:func:`ocr.pages.load_hand`).
+#: with the kind of the page's hand layer they come from (:func:`ocr.derived.load_hand`).
 HAND_FIELDS: dict[str, str] = {"number": "number", "issue_date": "day"}
 
 #: A reason written by ``pipeline.handwritten`` for a value the digit reader read:

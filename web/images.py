@@ -183,7 +183,7 @@ def locate_field(ledger: Ledger, record: RecordRow, field: str, value: str | Non
 
 
 def _handwritten_spot(words_path: Path | str | None, field: str, value: str | None, page_no: int) -> FieldSpot | None:
-    """The slot of a handwritten number or day the value was read from (:func:`ocr.pages.load_hand`)."""
+    """The slot of a handwritten number or day the value was read from (:func:`ocr.derived.load_hand`)."""
     if not value or field not in ("number", "issue_date"):
         return None
     for h in load_hand(words_path):

@@ -136,7 +136,7 @@ def tree_files(root: Path, tree: str) -> Iterator[str]:
     for dirpath, dirnames, filenames in os.walk(root / tree):
         dirnames.sort()
         for name in sorted(filenames):
-            if not name.startswith("."):  # ocr.pages.write_atomic's temporaries
+            if not name.startswith("."):  # ocr.derived.write_atomic's temporaries
                 yield (Path(dirpath) / name).relative_to(root).as_posix()
 
 
