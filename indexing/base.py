@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Protocol
 
 from pipeline.folding import fold, subtokens, tokens
-from pipeline.ledger import RecordRow
+from pipeline.ledger_rows import RecordRow
 
 __all__ = [
     "INDEX_SCHEMA_VERSION",

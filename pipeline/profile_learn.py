@@ -20,7 +20,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipeline.folding import fold
-from pipeline.ledger import Ledger, RecordRow
+from pipeline.ledger import Ledger
+from pipeline.ledger_rows import RecordRow
 from pipeline.extract import SCHOOL_TYPES, split_school
 from pipeline.profile import FORMAT, PROFILES_DIR, Profile, load_profile
 

@@ -41,7 +41,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from indexing import SearchFilters, open_index
 from ocr.pdf import searchable_pdf
 from pipeline.domain import ProcedureType
-from pipeline.ledger import Ledger, RecordRow
+from pipeline.ledger import Ledger
+from pipeline.ledger_rows import RecordRow
 from sohoa.errors import SohoaError
 from sohoa.settings import Settings
 from web import charts, corrections, images, queries
