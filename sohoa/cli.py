@@ -470,8 +470,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     atomically; the embedded index is rebuilt in one transaction (or, when
     its schema is outdated, in a new file renamed over the old one).
     """
-    from indexing import to_index_doc
-    from indexing.base import rebuild_index
+    from indexing import rebuild_index, to_index_doc
     from pipeline.ledger import Ledger
 
     settings = _settings(args)
