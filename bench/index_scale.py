@@ -48,7 +48,7 @@ from pathlib import Path
 
 from indexing import Hit, SearchFilters, SearchIndex, SearchResult, open_index
 from indexing.base import index_fold, snippet_terms
-from indexing.sqlite_fts import fts_query
+from indexing.fts_rows import fts_query
 from pipeline.folding import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -290,7 +290,11 @@ def run_backend(name: str, url: str, n: int, batch: int) -> dict[str, object]:
             "counts_p50": statistics.median(count_ms), "counts_max": max(count_ms), "disk": size}
 
 
-def _start_es(port: int) -> str:
+def start_es(port: int) -> str:
+    """Start a local Elasticsearch node on ``port`` (``scripts/elasticsearch/start.sh``); returns its URL.
+
+    The heap is ``SOHOA_ES_HEAP`` (2 GB unless set); a node that does not start ends the benchmark.
+    """
     env = {**os.environ, "SOHOA_ES_HEAP": os.environ.get("SOHOA_ES_HEAP", "2g")}
     out = subprocess.run([str(ROOT / "scripts/elasticsearch/start.sh"), str(port)], env=env,
                          capture_output=True, text=True)
@@ -329,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_backend("sqlite", f"sqlite:///{tmp}/index.sqlite", args.records, args.batch))
     if args.backend in ("es", "both"):
         started = not args.es_url
-        base = _start_es(args.es_port) if started else args.es_url.rstrip("/")
+        base = start_es(args.es_port) if started else args.es_url.rstrip("/")
         url = f"{base}/bench-scale"
         try:
             results.append(run_backend("elasticsearch", url, args.records, args.batch))

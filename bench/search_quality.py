@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.index_scale import (FAMILY, GIVEN, LEVELS, MIDDLE, PLACES, SENTENCES, PlainFts, random_date, drop_es, percentile,
-                               _start_es)
+                               start_es)
 from indexing import SearchFilters, SearchIndex, open_index
 from indexing.base import number_key
 from pipeline.folding import fold
@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         es_url = ""
         if args.backend in ("es", "both"):
             es_started = not args.es_url
-            es_url = (_start_es(args.es_port) if es_started else args.es_url.rstrip("/")) + "/bench-quality"
+            es_url = (start_es(args.es_port) if es_started else args.es_url.rstrip("/")) + "/bench-quality"
             backends.append(("elasticsearch", lambda: open_index(es_url)))
         try:
             for name, opener in backends:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from indexing.snippet import make_snippet
 from pipeline.folding import fold, subtokens, tokens
-from pipeline.ledger import RecordRow
+from pipeline.ledger_rows import RecordRow
 
 __all__ = [
     "INDEX_SCHEMA_VERSION",
@@ -25,7 +26,6 @@ __all__ = [
     "SearchResult",
     "CountRow",
     "SearchIndex",
-    "rebuild_index",
     "to_index_doc",
     "number_key",
     "index_fold",
@@ -92,8 +92,7 @@ class Hit:
 
     @cached_property
     def snippet(self) -> str:
-        from indexing._snippet import make_snippet
-
+        """A window of the record's text around the query's terms, matches marked ``[…]``."""
         text = self.doc.get("text")
         return make_snippet(str(text) if text else "", list(self.terms))
 
@@ -361,39 +360,6 @@ def exact_words(query: str) -> list[str]:
 def snippet_terms(query: str) -> list[str]:
     """Terms to highlight: the whole folded query first, then its words."""
     return [fold(query), *tokens(query)]
-
-
-def rebuild_index(url: str, chunks: Iterable[Iterable[dict[str, object]]]) -> int:
-    """Rebuild the index a URL names from ``chunks`` of documents, with no downtime.
-
-    Unlike ``open_index(url).rebuild(...)`` this also works on an index built
-    with an older schema (the reason one rebuilds): the embedded index is
-    then built in a new file that replaces the old one, Elasticsearch gets a
-    new versioned index behind its alias.
-
-    Returns:
-        How many documents were written.
-    """
-    if url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        from indexing.sqlite_fts import rebuild_sqlite
-
-        return rebuild_sqlite(Path(url[len("sqlite:///") :]), chunks)
-    from indexing import open_index
-
-    index = open_index(url) if not url.startswith(("http://", "https://")) else _open_elastic(url)
-    try:
-        return index.rebuild(chunks)
-    finally:
-        index.close()
-
-
-def _open_elastic(url: str) -> SearchIndex:
-    from indexing.elastic import ElasticIndex
-
-    # The alias may point at an index of an older schema: open without the check.
-    return ElasticIndex(url, check_schema=False)
 
 
 def to_index_doc(rec: RecordRow) -> dict[str, object]:

@@ -7,8 +7,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from indexing._fts_rows import vocab_words
 from indexing.base import INDEX_SCHEMA_VERSION, Clause, SearchFilters, index_fold, number_key, ranking_tiers
+from indexing.fts_rows import vocab_words
 from indexing.spellings import Batch
 from pipeline.folding import fold
 

@@ -11,8 +11,10 @@ finds them and does no work twice.
 
 ``Ledger(target)`` opens PostgreSQL when ``target`` is a ``postgresql://`` URL
 (several machines writing at once) and a SQLite file otherwise; the SQL here is
-written once, in the subset both understand, and ``pipeline/_ledger_db.py``
-holds what differs.
+written once, in the subset both understand, and ``pipeline/ledger_db.py``
+holds what differs. The tables are in :mod:`pipeline.ledger_schema`, the rows
+readers get in :mod:`pipeline.ledger_rows`, the records and people's
+corrections in :mod:`pipeline.ledger_records`.
 """
 
 from __future__ import annotations
@@ -21,217 +23,17 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline._ledger_db import Params, PostgresDb, SqliteDb, is_postgres_url
 from pipeline.domain import ClassifiedRecord
+from pipeline.ledger_db import Params, PostgresDb, SqliteDb, is_postgres_url
+from pipeline.ledger_records import (TOMBSTONE, approved_keys, link_records, reviewed_texts,
+                                     store_records)
+from pipeline.ledger_rows import RECORD_SQL, FileRow, PageRow, RecordRow, file_row, now, record_row
+from pipeline.ledger_schema import migrate
 
-__all__ = ["Ledger", "FileRow", "PageRow", "RecordRow", "SCHEMA_VERSION", "record_key"]
-
-SCHEMA_VERSION = 4
-
-#: Steps from each older schema version to the next.
-_MIGRATIONS = {
-    1: "ALTER TABLE pages ADD COLUMN quality REAL;",
-    2: "ALTER TABLE records ADD COLUMN duplicate_of TEXT; ALTER TABLE records ADD COLUMN link_reason TEXT;",
-    # What was read of an incomplete date, and the readings behind values the profile proposed.
-    3: "ALTER TABLE records ADD COLUMN period TEXT; ALTER TABLE records ADD COLUMN readings TEXT;",
-}
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS batches (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    fonds TEXT, box TEXT, file_code TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS files (
-    id INTEGER PRIMARY KEY,
-    sha256 TEXT NOT NULL UNIQUE,
-    size INTEGER NOT NULL,
-    path TEXT NOT NULL,
-    batch_id INTEGER NOT NULL REFERENCES batches(id),
-    kind TEXT,
-    page_count INTEGER,
-    status TEXT NOT NULL DEFAULT 'pending'
-        CHECK (status IN ('pending', 'done', 'quarantined', 'failed')),
-    error TEXT,
-    first_seen TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sightings (
-    file_id INTEGER NOT NULL REFERENCES files(id),
-    batch_id INTEGER NOT NULL REFERENCES batches(id),
-    path TEXT NOT NULL,
-    seen_at TEXT NOT NULL,
-    PRIMARY KEY (file_id, batch_id, path)
-);
-CREATE TABLE IF NOT EXISTS quarantine (
-    id INTEGER PRIMARY KEY,
-    batch_id INTEGER NOT NULL REFERENCES batches(id),
-    path TEXT NOT NULL,
-    sha256 TEXT,
-    reason TEXT NOT NULL,
-    seen_at TEXT NOT NULL,
-    UNIQUE (batch_id, path)
-);
-CREATE TABLE IF NOT EXISTS pages (
-    id INTEGER PRIMARY KEY,
-    file_id INTEGER NOT NULL REFERENCES files(id),
-    page_no INTEGER NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
-    settings TEXT NOT NULL,
-    text TEXT NOT NULL DEFAULT '',
-    mean_conf REAL,
-    quality REAL,
-    word_count INTEGER,
-    rotation INTEGER, skew_deg REAL,
-    image_path TEXT, words_path TEXT,
-    error TEXT,
-    seconds REAL,
-    run_id INTEGER,
-    updated_at TEXT NOT NULL,
-    UNIQUE (file_id, page_no)
-);
-CREATE TABLE IF NOT EXISTS records (
-    id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,
-    file_id INTEGER NOT NULL REFERENCES files(id),
-    batch_id INTEGER NOT NULL REFERENCES batches(id),
-    first_page INTEGER NOT NULL,
-    pages TEXT NOT NULL,
-    type TEXT NOT NULL,
-    confidence REAL NOT NULL,
-    reasons TEXT NOT NULL,
-    number TEXT, issue_date TEXT, issuer TEXT, subject TEXT, title TEXT,
-    validity_years INTEGER,
-    valid_until TEXT,
-    revoked_on TEXT,
-    duplicate_of TEXT,
-    link_reason TEXT,
-    period TEXT,
-    readings TEXT,
-    needs_review INTEGER NOT NULL DEFAULT 0,
-    indexed INTEGER NOT NULL DEFAULT 0,
-    text TEXT NOT NULL,
-    run_id INTEGER,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    UNIQUE (file_id, first_page)
-);
-CREATE INDEX IF NOT EXISTS records_type_date ON records(type, issue_date);
-CREATE INDEX IF NOT EXISTS records_unindexed ON records(indexed) WHERE indexed = 0;
--- Keys of removed records the index has not yet been told about.
-CREATE TABLE IF NOT EXISTS tombstones (key TEXT PRIMARY KEY, at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    batch_id INTEGER NOT NULL REFERENCES batches(id),
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
-    settings TEXT NOT NULL,
-    pages_total INTEGER NOT NULL DEFAULT 0,
-    summary TEXT
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    run_id INTEGER,
-    kind TEXT NOT NULL,
-    file_id INTEGER,
-    page_no INTEGER,
-    message TEXT NOT NULL
-);
-"""
-
-
-#: Record columns a person may correct (web/corrections.py keeps the history in
-#: table ``corrections``); machine results never overwrite a corrected value.
-CORRECTABLE_COLUMNS = frozenset({
-    "type", "number", "issue_date", "issuer", "subject", "title", "revoked_on", "needs_review", "valid_until",
-})
-
-
-_TOMBSTONE = "INSERT INTO tombstones(key, at) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET at=excluded.at"
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def record_key(sha256: str, first_page: int) -> str:
-    """Stable id of a record: its file's hash and its first page."""
-    return f"{sha256[:16]}-p{first_page:04d}"
-
-
-@dataclass(frozen=True)
-class FileRow:
-    """A source file as the ledger knows it."""
-
-    id: int
-    sha256: str
-    size: int
-    path: str
-    batch_id: int
-    kind: str | None
-    page_count: int | None
-    status: str
-    error: str | None
-
-
-@dataclass(frozen=True)
-class PageRow:
-    """One page's OCR outcome."""
-
-    file_id: int
-    page_no: int
-    status: str
-    settings: str
-    text: str
-    mean_conf: float | None
-    image_path: str | None
-    error: str | None
-    quality: float | None = None
-    words_path: str | None = None
-
-
-@dataclass(frozen=True)
-class RecordRow:
-    """One record with its provenance, as stored."""
-
-    id: int
-    key: str
-    file_id: int
-    batch: str
-    fonds: str | None
-    box: str | None
-    file_code: str | None
-    path: str
-    sha256: str
-    pages: tuple[int, ...]
-    type: str
-    confidence: float
-    reasons: tuple[str, ...]
-    number: str | None
-    issue_date: dt.date | None
-    issuer: str | None
-    subject: str | None
-    title: str | None
-    valid_until: dt.date | None
-    revoked_on: dt.date | None
-    needs_review: bool
-    text: str
-    duplicate_of: str | None = None
-    #: What was read of an incomplete date ("2025-02"): ``issue_date`` is then ``None``.
-    period: str | None = None
-    #: Field -> the value as read, where the field holds a value the profile proposed.
-    read: dict[str, str] = field(default_factory=dict)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+__all__ = ["Ledger"]
 
 
 class Ledger:
@@ -253,18 +55,10 @@ class Ledger:
             self.path = Path(target)
         self.dialect = self._db.dialect
         try:
-            self._migrate()
+            migrate(self._db)
         except BaseException:
             self._db.close()
             raise
-
-    def _migrate(self) -> None:
-        version = self._db.schema_version()
-        if version == SCHEMA_VERSION:
-            return
-        if version > SCHEMA_VERSION:
-            raise RuntimeError(f"{self._db}: ledger schema {version} is newer than this sohoa ({SCHEMA_VERSION})")
-        self._db.upgrade(_SCHEMA, _MIGRATIONS, SCHEMA_VERSION)
 
     def close(self) -> None:
         """Close the connection."""
@@ -305,7 +99,7 @@ class Ledger:
                 "ON CONFLICT(name) DO UPDATE SET fonds=coalesce(excluded.fonds, batches.fonds), "
                 "box=coalesce(excluded.box, batches.box), "
                 "file_code=coalesce(excluded.file_code, batches.file_code)",
-                (name, fonds, box, file_code, _now()),
+                (name, fonds, box, file_code, now()),
             )
             return int(c.execute("SELECT id FROM batches WHERE name=?", (name,)).fetchone()[0])
 
@@ -314,7 +108,7 @@ class Ledger:
         with self.transaction() as c:
             return int(c.execute(
                 "INSERT INTO runs(batch_id, started_at, settings) VALUES (?,?,?) RETURNING id",
-                (batch_id, _now(), settings),
+                (batch_id, now(), settings),
             ).fetchone()[0])
 
     def set_run_total(self, run_id: int, pages_total: int) -> None:
@@ -327,7 +121,7 @@ class Ledger:
         with self.transaction() as c:
             c.execute(
                 "UPDATE runs SET finished_at=?, status=?, summary=? WHERE id=?",
-                (_now(), status, json.dumps(summary, ensure_ascii=False), run_id),
+                (now(), status, json.dumps(summary, ensure_ascii=False), run_id),
             )
 
     def run_progress(self, run_id: int) -> tuple[int, int]:
@@ -345,7 +139,7 @@ class Ledger:
         with self.transaction() as c:
             c.execute(
                 "INSERT INTO events(at, run_id, kind, file_id, page_no, message) VALUES (?,?,?,?,?,?)",
-                (_now(), run_id, kind, file_id, page_no, message),
+                (now(), run_id, kind, file_id, page_no, message),
             )
 
     # -- files ------------------------------------------------------------
@@ -357,20 +151,20 @@ class Ledger:
             The file and whether it is new to the ledger.
         """
         with self.transaction() as c:
-            now = _now()
+            stamp = now()
             cur = c.execute(
                 "INSERT INTO files(sha256, size, path, batch_id, first_seen, updated_at) VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT(sha256) DO NOTHING",
-                (sha256, size, path, batch_id, now, now),
+                (sha256, size, path, batch_id, stamp, stamp),
             )
             new = cur.rowcount == 1
             row = c.execute("SELECT * FROM files WHERE sha256=?", (sha256,)).fetchone()
             c.execute(
                 "INSERT INTO sightings(file_id, batch_id, path, seen_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
-                (row["id"], batch_id, path, now),
+                (row["id"], batch_id, path, stamp),
             )
             c.execute("DELETE FROM quarantine WHERE batch_id=? AND path=?", (batch_id, path))
-        return self._file(row), new
+        return file_row(row), new
 
     def supersede(self, batch_id: int, path: str, file_id: int) -> list[str]:
         """Retire what an earlier content of ``path`` in this batch produced.
@@ -393,22 +187,15 @@ class Ledger:
                     continue
                 keys = [r[0] for r in c.execute("SELECT key FROM records WHERE file_id=?", (old_id,))]
                 c.execute("DELETE FROM records WHERE file_id=?", (old_id,))
-                c.executemany(_TOMBSTONE, [(k, _now()) for k in keys])
+                c.executemany(TOMBSTONE, [(k, now()) for k in keys])
                 c.execute("UPDATE files SET error=?, updated_at=? WHERE id=?",
-                          (f"superseded: {path} now holds another scan", _now(), old_id))
+                          (f"superseded: {path} now holds another scan", now(), old_id))
                 removed += keys
         return removed
 
-    @staticmethod
-    def _file(row: Any) -> FileRow:  # noqa: ANN401 - a row of either database
-        return FileRow(
-            id=row["id"], sha256=row["sha256"], size=row["size"], path=row["path"], batch_id=row["batch_id"],
-            kind=row["kind"], page_count=row["page_count"], status=row["status"], error=row["error"],
-        )
-
     def get_file(self, file_id: int) -> FileRow:
         """A file by id."""
-        return self._file(self.query("SELECT * FROM files WHERE id=?", (file_id,))[0])
+        return file_row(self.query("SELECT * FROM files WHERE id=?", (file_id,))[0])
 
     def set_file(self, file_id: int, *, status: str, kind: str | None = None, page_count: int | None = None,
                  error: str | None = None) -> None:
@@ -417,7 +204,7 @@ class Ledger:
             c.execute(
                 "UPDATE files SET status=?, kind=coalesce(?, kind), page_count=coalesce(?, page_count), "
                 "error=?, updated_at=? WHERE id=?",
-                (status, kind, page_count, error, _now(), file_id),
+                (status, kind, page_count, error, now(), file_id),
             )
 
     def quarantine(self, batch_id: int, path: str, reason: str, sha256: str | None = None) -> None:
@@ -427,7 +214,7 @@ class Ledger:
                 "INSERT INTO quarantine(batch_id, path, sha256, reason, seen_at) VALUES (?,?,?,?,?) "
                 "ON CONFLICT(batch_id, path) DO UPDATE SET reason=excluded.reason, sha256=excluded.sha256, "
                 "seen_at=excluded.seen_at",
-                (batch_id, path, sha256, reason, _now()),
+                (batch_id, path, sha256, reason, now()),
             )
 
     # -- pages ------------------------------------------------------------
@@ -459,7 +246,7 @@ class Ledger:
                 "error=excluded.error, seconds=excluded.seconds, run_id=excluded.run_id, "
                 "updated_at=excluded.updated_at",
                 (file_id, page_no, status, settings, text, mean_conf, quality, word_count, rotation, skew_deg,
-                 image_path, words_path, error, seconds, run_id, _now()),
+                 image_path, words_path, error, seconds, run_id, now()),
             )
 
     def pages_of(self, file_id: int) -> list[PageRow]:
@@ -481,58 +268,15 @@ class Ledger:
         """Store the records found in a file, replacing what an earlier run found.
 
         Records are keyed by ``(file, first_page)`` so an unchanged record keeps
-        its id; records that no longer exist are removed.
+        its id; records that no longer exist are removed. People's corrections
+        are put back over what the run read.
 
         Returns:
             Keys written and keys removed (for the index).
         """
         sha = self.get_file(file_id).sha256
-        now = _now()
-        written: list[str] = []
         with self.transaction() as c:
-            old = {r[0] for r in c.execute("SELECT key FROM records WHERE file_id=?", (file_id,))}
-            for rec, text in records:
-                key = record_key(sha, rec.pages[0])
-                f = rec.fields
-                c.execute(
-                    "INSERT INTO records(key, file_id, batch_id, first_page, pages, type, confidence, reasons, "
-                    "number, issue_date, issuer, subject, title, validity_years, valid_until, needs_review, text, "
-                    "run_id, created_at, updated_at, period, readings) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                    "ON CONFLICT(key) DO UPDATE SET pages=excluded.pages, type=excluded.type, "
-                    "confidence=excluded.confidence, reasons=excluded.reasons, number=excluded.number, "
-                    "issue_date=excluded.issue_date, issuer=excluded.issuer, subject=excluded.subject, "
-                    "title=excluded.title, validity_years=excluded.validity_years, "
-                    "valid_until=excluded.valid_until, needs_review=excluded.needs_review, text=excluded.text, "
-                    "run_id=excluded.run_id, updated_at=excluded.updated_at, period=excluded.period, "
-                    "readings=excluded.readings, indexed=0",
-                    (key, file_id, batch_id, rec.pages[0], json.dumps(list(rec.pages)), rec.type.value,
-                     rec.confidence, json.dumps(list(rec.reasons), ensure_ascii=False), f.number,
-                     f.date.isoformat() if f.date else None, f.issuer, f.subject, f.title, f.validity_years,
-                     rec.valid_until.isoformat() if rec.valid_until else None, int(rec.needs_review), text,
-                     run_id, now, now, f.period, json.dumps(rec.read, ensure_ascii=False) if rec.read else None),
-                )
-                written.append(key)
-            self._reapply_corrections(c, written)
-            removed = sorted(old - set(written))
-            for key in removed:
-                c.execute("DELETE FROM records WHERE key=?", (key,))
-                c.execute(_TOMBSTONE, (key, now))
-            for key in written:
-                c.execute("DELETE FROM tombstones WHERE key=?", (key,))
-        return written, removed
-
-    def _corrections(self, c: Any, keys: Sequence[str] | None = None) -> dict[str, dict[str, object]]:
-        """The latest corrected value of each corrected field, per record key."""
-        if not self._db.has_table(c, "corrections"):
-            return {}
-        rows = c.execute("SELECT record_key, field, new_value FROM corrections ORDER BY id").fetchall()
-        wanted = set(keys) if keys is not None else None
-        latest: dict[str, dict[str, object]] = {}
-        for key, fld, value in rows:
-            if fld in CORRECTABLE_COLUMNS and (wanted is None or key in wanted):
-                latest.setdefault(key, {})[fld] = int(value) if fld == "needs_review" and value is not None else value
-        return latest
+            return store_records(self._db, c, sha, file_id, batch_id, records, run_id)
 
     def reviewed_records(self) -> list[tuple[str, str]]:
         """(text, type) of every record a person corrected or approved (duplicates left out).
@@ -541,13 +285,7 @@ class Ledger:
         :mod:`pipeline.learned`.
         """
         with self.transaction() as c:
-            if not self._db.has_table(c, "corrections"):
-                return []
-            rows = c.execute(
-                "SELECT r.text, r.type FROM records r WHERE r.duplicate_of IS NULL AND EXISTS "
-                "(SELECT 1 FROM corrections k WHERE k.record_key = r.key) ORDER BY r.id"
-            ).fetchall()
-        return [(str(text or ""), str(kind)) for text, kind in rows]
+            return reviewed_texts(self._db, c)
 
     def approved_records(self) -> list[RecordRow]:
         """The records a person reviewed and left needing no more review (duplicates left out).
@@ -556,19 +294,8 @@ class Ledger:
         office's profile may learn (:mod:`pipeline.profile_learn`).
         """
         with self.transaction() as c:
-            if not self._db.has_table(c, "corrections"):
-                return []
-            keys = [str(k) for (k,) in c.execute(
-                "SELECT r.key FROM records r WHERE r.duplicate_of IS NULL AND r.needs_review = 0 AND EXISTS "
-                "(SELECT 1 FROM corrections k WHERE k.record_key = r.key) ORDER BY r.id").fetchall()]
+            keys = approved_keys(self._db, c)
         return self.records(keys) if keys else []
-
-    def _reapply_corrections(self, c: Any, keys: Sequence[str]) -> None:  # noqa: ANN401
-        """Put people's corrections back over what a machine run just wrote."""
-        for key, fields in self._corrections(c, keys).items():
-            for fld, value in fields.items():
-                # fld is one of CORRECTABLE_COLUMNS, never outside input.
-                c.execute(f"UPDATE records SET {fld}=? WHERE key=?", (value, key))
 
     # -- index bookkeeping -------------------------------------------------
 
@@ -602,22 +329,8 @@ class Ledger:
         Returns:
             How many records changed; they are queued for the index.
         """
-        changed = 0
         with self.transaction() as c:
-            corrected = self._corrections(c)
-            for key, dup, rev in c.execute("SELECT key, duplicate_of, revoked_on FROM records").fetchall():
-                new_dup = duplicates.get(key, (None, None))[0]
-                new_rev = revocations[key][0].isoformat() if key in revocations else None
-                if "revoked_on" in corrected.get(key, {}):
-                    new_rev = corrected[key]["revoked_on"]  # a person's word wins
-                if (dup, rev) == (new_dup, new_rev):
-                    continue
-                reason = "; ".join(x for x in (duplicates.get(key, (None, ""))[1],
-                                               revocations.get(key, (None, ""))[1]) if x) or None
-                c.execute("UPDATE records SET duplicate_of=?, revoked_on=?, link_reason=?, indexed=0 WHERE key=?",
-                          (new_dup, new_rev, reason, key))
-                changed += 1
-        return changed
+            return link_records(self._db, c, duplicates, revocations)
 
     def mark_all_unindexed(self) -> None:
         """Forget what the index holds (before a rebuild)."""
@@ -625,42 +338,24 @@ class Ledger:
             c.execute("UPDATE records SET indexed=0")
             c.execute("DELETE FROM tombstones")
 
-    _RECORD_SQL = (
-        "SELECT r.*, b.name AS batch, b.fonds, b.box, b.file_code, f.path, f.sha256 "
-        "FROM records r JOIN files f ON f.id = r.file_id JOIN batches b ON b.id = r.batch_id"
-    )
-
-    @staticmethod
-    def _record(row: Any) -> RecordRow:  # noqa: ANN401 - a row of either database
-        return RecordRow(
-            id=row["id"], key=row["key"], file_id=row["file_id"], batch=row["batch"], fonds=row["fonds"],
-            box=row["box"], file_code=row["file_code"], path=row["path"], sha256=row["sha256"],
-            pages=tuple(json.loads(row["pages"])), type=row["type"], confidence=row["confidence"],
-            reasons=tuple(json.loads(row["reasons"])), number=row["number"], issue_date=_date(row["issue_date"]),
-            issuer=row["issuer"], subject=row["subject"], title=row["title"],
-            valid_until=_date(row["valid_until"]), revoked_on=_date(row["revoked_on"]),
-            needs_review=bool(row["needs_review"]), text=row["text"], duplicate_of=row["duplicate_of"],
-            period=row["period"], read=json.loads(row["readings"]) if row["readings"] else {},
-        )
-
     def records(self, keys: Sequence[str] | None = None) -> list[RecordRow]:
         """Records with provenance: all, or those with the given keys."""
         if keys is None:
-            rows = self.query(self._RECORD_SQL + " ORDER BY r.id")
+            rows = self.query(RECORD_SQL + " ORDER BY r.id")
         else:
             rows = []
             for i in range(0, len(keys), 500):
                 chunk = list(keys[i : i + 500])
                 marks = ",".join("?" * len(chunk))
-                rows += self.query(self._RECORD_SQL + f" WHERE r.key IN ({marks}) ORDER BY r.id", chunk)
-        return [self._record(r) for r in rows]
+                rows += self.query(RECORD_SQL + f" WHERE r.key IN ({marks}) ORDER BY r.id", chunk)
+        return [record_row(r) for r in rows]
 
     def iter_records(self, chunk: int = 1000) -> Iterator[list[RecordRow]]:
         """All records in chunks, for reindexing without holding them all."""
         last = 0
         while True:
-            rows = self.query(self._RECORD_SQL + " WHERE r.id > ? ORDER BY r.id LIMIT ?", (last, chunk))
+            rows = self.query(RECORD_SQL + " WHERE r.id > ? ORDER BY r.id LIMIT ?", (last, chunk))
             if not rows:
                 return
-            yield [self._record(r) for r in rows]
+            yield [record_row(r) for r in rows]
             last = rows[-1]["id"]

@@ -20,7 +20,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipeline.folding import fold
-from pipeline.ledger import Ledger, RecordRow
+from pipeline.ledger import Ledger
+from pipeline.ledger_rows import RecordRow
 from pipeline.profile import Profile
 from pipeline.profile_load import FORMAT, PROFILES_DIR, load_profile
 from pipeline.subject import SCHOOL_TYPES, split_school

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from indexing import SearchFilters, SearchIndex, open_index
-from indexing.base import rebuild_index
+from indexing import SearchFilters, SearchIndex, open_index, rebuild_index
 from pipeline.domain import ProcedureType
 from pipeline.validity import status_on, valid_until
 
@@ -158,8 +157,9 @@ def test_total_counted_up_to_the_cap(make_url: Callable[[], str], monkeypatch: p
     """Beyond TOTAL_CAP matches the total is the cap and says so; below it, it is exact."""
     import indexing.elastic
     import indexing.sqlite_fts
+    import indexing.sqlite_match
 
-    for module in (indexing.sqlite_fts, indexing.elastic):
+    for module in (indexing.sqlite_fts, indexing.sqlite_match, indexing.elastic):
         monkeypatch.setattr(module, "TOTAL_CAP", 3)
     idx = open_index(make_url())
     try:

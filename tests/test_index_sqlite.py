@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-import indexing.sqlite_fts
-from indexing import SearchFilters, open_index
-from indexing.base import rebuild_index
-from indexing._fts_rows import fts_body
-from indexing.sqlite_fts import STATUS_SQL, SqliteIndex, fts_query
+import indexing.sqlite_match
+from indexing import SearchFilters, open_index, rebuild_index
+from indexing.fts_rows import fts_body, fts_query
+from indexing.sqlite_fts import SqliteIndex
+from indexing.sqlite_match import facet_match, filter_sql
+from indexing.sqlite_schema import STATUS_SQL
 from pipeline.domain import ProcedureType
 from pipeline.folding import fold
 from pipeline.validity import status_on, valid_until
@@ -115,17 +116,17 @@ def test_rewrites_leave_no_stale_entries(index: SqliteIndex) -> None:
         index._conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
     # the facets of the deleted versions went too: only "z" carries type khac
     assert index._conn.execute("SELECT count(*) FROM text_fts WHERE text_fts MATCH ?",
-                               (SqliteIndex._facet_match(SearchFilters(type="khac")),)).fetchone()[0] == 2
+                               (facet_match(SearchFilters(type="khac")),)).fetchone()[0] == 2
 
 
 def test_filters_are_tokens_of_the_fts_tables(index: SqliteIndex) -> None:
     """Type, year and batch filters are answered inside FTS5; issuer and valid-on on ``docs``."""
     params: dict[str, object] = {}
-    assert SqliteIndex._where(SearchFilters(type="khac", year=2010, batch="hop-01"), params, fts=True) == []
-    facet = SqliteIndex._facet_match(SearchFilters(type="xac_minh_van_bang", year=2010, batch="hop-01"))
+    assert filter_sql(SearchFilters(type="khac", year=2010, batch="hop-01"), params, fts=True) == []
+    facet = facet_match(SearchFilters(type="xac_minh_van_bang", year=2010, batch="hop-01"))
     got = index._conn.execute("SELECT rowid FROM short_fts WHERE short_fts MATCH ?", (facet,)).fetchall()
     assert [index._conn.execute("SELECT key FROM docs WHERE rowid=?", r).fetchone()[0] for r in got] == ["a"]
-    assert len(SqliteIndex._where(SearchFilters(issuer="x", valid_on=dt.date(2015, 1, 1)), {}, fts=True)) == 2
+    assert len(filter_sql(SearchFilters(issuer="x", valid_on=dt.date(2015, 1, 1)), {}, fts=True)) == 2
 
 
 def test_body_tiers_rank_within_a_window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,7 +134,7 @@ def test_body_tiers_rank_within_a_window(tmp_path: Path, monkeypatch: pytest.Mon
 
     The same records as the contract's test_body_matches_after_short_field_matches, with a window of 3.
     """
-    monkeypatch.setattr(indexing.sqlite_fts, "BODY_WINDOW", 3)
+    monkeypatch.setattr(indexing.sqlite_match, "BODY_WINDOW", 3)
     idx = SqliteIndex(tmp_path / "w.sqlite")
     try:
         idx.write([doc(f"k{i}", "xac_minh_van_bang", "2011-01-01", None, f"Trần Thị {i}", f"{i}/SGDĐT",

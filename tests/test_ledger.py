@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ledger as mod
-from pipeline._ledger_db import pg_ddl, to_pyformat
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-from pipeline.ledger import Ledger, record_key
+from pipeline.ledger import Ledger
+from pipeline.ledger_db import pg_ddl, to_pyformat
+from pipeline.ledger_rows import record_key
+from pipeline.ledger_schema import SCHEMA, SCHEMA_VERSION
 
 from conftest import SAMPLES
 
@@ -76,15 +77,15 @@ def test_ddl_gets_identity_keys_and_64_bit_numbers() -> None:
 def test_empty_database_gets_the_schema_once(target: str | Path) -> None:
     with Ledger(target) as ledger:
         assert {"batches", "files", "sightings", "pages", "records", "tombstones", "runs", "events"} <= _tables(ledger)
-        assert ledger._db.schema_version() == mod.SCHEMA_VERSION
+        assert ledger._db.schema_version() == SCHEMA_VERSION
         ledger.ensure_batch("hop-01")
     with Ledger(target) as again:  # reopening neither migrates again nor loses data
-        assert again._db.schema_version() == mod.SCHEMA_VERSION
+        assert again._db.schema_version() == SCHEMA_VERSION
         assert [r["name"] for r in again.query("SELECT name FROM batches")] == ["hop-01"]
 
 
 def test_an_older_schema_is_migrated(target: str | Path) -> None:
-    old = (mod._SCHEMA.replace("    quality REAL,\n", "").replace("    duplicate_of TEXT,\n    link_reason TEXT,\n", "")
+    old = (SCHEMA.replace("    quality REAL,\n", "").replace("    duplicate_of TEXT,\n    link_reason TEXT,\n", "")
            .replace("    period TEXT,\n    readings TEXT,\n", ""))
     if isinstance(target, Path):
         import sqlite3
@@ -99,7 +100,7 @@ def test_an_older_schema_is_migrated(target: str | Path) -> None:
             con.execute(pg_ddl(old) + "CREATE TABLE schema_version (version INTEGER NOT NULL);"
                         "INSERT INTO schema_version VALUES (1);")
     with Ledger(target) as ledger:
-        assert ledger._db.schema_version() == mod.SCHEMA_VERSION
+        assert ledger._db.schema_version() == SCHEMA_VERSION
         b = ledger.ensure_batch("hop-01")
         f, _ = ledger.register_file("e" * 64, 1, "/x.pdf", b)
         ledger.save_page(f.id, 1, status="done", settings="s", run_id=None, text="a", quality=0.91)
@@ -114,7 +115,7 @@ def test_sqlite_ledger_is_in_wal_mode(tmp_path: Path) -> None:
     with Ledger(tmp_path / "l.sqlite") as ledger:
         assert ledger.query("PRAGMA journal_mode")[0][0] == "wal"
     with Ledger(tmp_path / "l.sqlite") as again:  # reopening does not migrate twice
-        assert again.query("PRAGMA user_version")[0][0] == mod.SCHEMA_VERSION
+        assert again.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION
 
 
 def test_iter_records_in_chunks(ledger: Ledger) -> None:

@@ -21,7 +21,8 @@ from ocr.derived import derived_dir_for, load_hand, load_words, write_atomic
 from ocr.pdf import PdfPage
 from pipeline.domain import HandField
 from pipeline.folding import fold
-from pipeline.ledger import Ledger, RecordRow
+from pipeline.ledger import Ledger
+from pipeline.ledger_rows import RecordRow
 from sohoa.settings import Settings
 
 __all__ = [

@@ -26,7 +26,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.domain import ProcedureType
-from pipeline.ledger import Ledger, RecordRow
+from pipeline.ledger import Ledger
+from pipeline.ledger_rows import RecordRow
 from sohoa.settings import Settings
 from web.auth import Session, WebStore, can
 from web.formats import MAX_DIGITS, highlight, local_iso, shown_path, vn_date

@@ -112,7 +112,7 @@ def run_restore(src: Path, settings: Settings, force: bool = False) -> RestoreRe
 
 def _rebuild_index(target: Path) -> int:
     """Build the embedded index of a restored data directory from its ledger (duplicates left out)."""
-    from indexing.base import rebuild_index, to_index_doc
+    from indexing import rebuild_index, to_index_doc
     from pipeline.ledger import Ledger
 
     with Ledger(target / "ledger.sqlite") as ledger:

@@ -66,7 +66,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     its schema is outdated, in a new file renamed over the old one).
     """
     from indexing import to_index_doc
-    from indexing.base import rebuild_index
+    from indexing import rebuild_index
     from pipeline.ledger import Ledger
 
     settings = settings_from(args)

@@ -34,7 +34,7 @@ from typing import Any
 
 from sohoa.errors import ConfigError
 
-__all__ = ["PostgresDb", "Row", "SqliteDb", "is_postgres_url", "pg_ddl", "to_pyformat"]
+__all__ = ["Params", "PostgresDb", "Row", "SqliteDb", "is_postgres_url", "pg_ddl", "to_pyformat"]
 
 Params = Sequence[object] | Mapping[str, object]
 

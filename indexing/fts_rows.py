@@ -1,9 +1,9 @@
 """What the embedded index's FTS5 tables hold for a record, and the MATCH expressions of a query.
 
-:mod:`indexing.sqlite_fts` writes and searches; this module only turns a
-stored document into the rows of ``short_fts`` and ``text_fts`` (the same
-rows a delete has to repeat, the tables being contentless) and a user's
-query into FTS5 syntax. The folding here is part of the index's schema: it
+:mod:`indexing.sqlite_write` writes and :mod:`indexing.sqlite_fts` searches;
+this module only turns a stored document into the rows of ``short_fts`` and
+``text_fts`` (the same rows a delete has to repeat, the tables being
+contentless) and a user's query into FTS5 syntax. The folding here is part of the index's schema: it
 must not change without a schema bump.
 """
 
@@ -53,7 +53,7 @@ def clause_match(clause: Clause) -> str:
     """One clause of a ranking tier as an FTS5 expression.
 
     A ``prefix`` clause needs the index's vocabulary to be spelled out
-    (:meth:`indexing.sqlite_fts.SqliteIndex._prefix_match`), so it is refused here.
+    (:func:`indexing.sqlite_match.prefix_match`), so it is refused here.
     """
     if clause.how == "prefix":
         raise ValueError("a prefix clause is spelled out from the index's vocabulary")

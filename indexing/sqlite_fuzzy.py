@@ -1,0 +1,76 @@
+"""The embedded index's fuzzy tiers: a misread query's spellings asked of ``short_fts``, batch by batch.
+
+Only when no record holds the query's words in its short fields: the
+spellings :func:`indexing.spellings.query_spellings` finds in the
+vocabulary are asked cheapest first (:func:`indexing.spellings.gather`),
+and each batch's records come in :func:`indexing.fuzzy.rank_fuzzy`'s order,
+their fields read from ``bodies``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from indexing.fts_rows import COLUMNS, quoted
+from indexing.fuzzy import FUZZY_FIELDS, rank_fuzzy
+from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, gather, query_spellings
+from indexing.sqlite_match import rowids
+
+__all__ = ["FuzzyTiers", "by_edits"]
+
+
+def by_edits(conn: sqlite3.Connection, query: str, found: list[int]) -> list[int]:
+    """Fuzzy candidates as :func:`~indexing.fuzzy.rank_fuzzy` orders them, their fields read from ``bodies``."""
+    if not found:
+        return []
+    marks = ",".join("?" * len(found))
+    fields = ", ".join(f"json_extract(doc, '$.{f}')" for f in FUZZY_FIELDS)
+    docs = {r[0]: dict(zip(FUZZY_FIELDS, r[1:], strict=True)) for r in conn.execute(
+        f"SELECT rowid, {fields} FROM bodies WHERE rowid IN ({marks})", found)}
+    return rank_fuzzy(query, docs)
+
+
+class FuzzyTiers:
+    """The fuzzy tiers of one search, filling its page from the query's spellings.
+
+    Args:
+        conn: The index's connection.
+        query: The query as typed.
+        vocabulary: The index's words by length, read only when a spelling is first needed.
+        filt: The search's conditions on ``docs`` (:func:`indexing.sqlite_match.filter_sql`).
+        facet: Its filters as a ``facets`` expression (:func:`indexing.sqlite_match.facet_match`).
+        params: Their parameters.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, query: str, vocabulary: Callable[[], dict[int, list[str]]],
+                 filt: str, facet: str, params: dict[str, object]) -> None:
+        self._conn = conn
+        self._query = query
+        self._vocabulary = vocabulary
+        self._filt, self._facet, self._params = filt, facet, params
+        self._plan: list[Spelling] | None = None
+        #: How many records the tiers looked at (counting every match costs 10-20 ms a batch).
+        self.total = 0
+        #: The rows they found (:attr:`indexing.base.Hit.near`).
+        self.found: set[int] = set()
+
+    def fill(self, near: bool, rows: list[tuple], limit: int) -> None:
+        """Append to ``rows`` the records of the near spellings (``near``) or of the rest, up to ``limit``."""
+        if len(rows) >= limit:
+            return
+        if self._plan is None:
+            self._plan = query_spellings(self._query, self._vocabulary())
+
+        def ask(batch: Batch) -> list[int]:
+            expr = " OR ".join("(" + " AND ".join("(" + " OR ".join(quoted(w.split()) for w in ws) + ")"
+                                                  for ws in group) + ")" for group in batch)
+            return rowids(self._conn, "short_fts", f"{COLUMNS['short']} : ({expr})", self._filt, self._facet,
+                          self._params, FUZZY_WINDOW)
+
+        pool = gather(self._plan, near, ask, (r[0] for r in rows), limit - len(rows))
+        ranked = by_edits(self._conn, self._query, pool)
+        self.total += len(ranked)
+        rank = float(len(rows))
+        rows.extend([(r, rank) for r in ranked][: limit - len(rows)])
+        self.found.update(ranked)
