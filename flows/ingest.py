@@ -1,6 +1,9 @@
 """The ingest flow: a box of scans → ledger → records → index.
 
-Tasks only wire the stages of ``ocr/`` and ``pipeline/``. Each task run costs
+Tasks only wire the stages of ``ocr/`` and ``pipeline/``; what the run keeps
+in the ledger and its summary (files set aside, pages read or failed, records
+counted, originals checked, the run closed) is kept by a plain
+:class:`flows.ingest_run.IngestRun`. Each task run costs
 Prefect some 25–35 ms of CPU (mostly its server's), which per page or per
 file would compete with Tesseract for no gain, so tasks take runs of work:
 pages are read in runs (restore + OCR, the expensive part, in parallel) that
@@ -24,7 +27,6 @@ import datetime as dt
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -32,9 +34,9 @@ from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from flows.ingest_run import FileJob, IngestRun, IngestSummary, PageFailure, inspect_one
 from flows.prefect_api import LocalApi, prefect_api
 from indexing import open_index, to_index_doc
-from ocr.loader import FileInfo, inspect_file
 import ocr.pages
 from ocr.derived import load_hand, word_confidences
 from ocr.pages import PageJob, PageOutcome, page_fingerprint, read_page
@@ -48,53 +50,11 @@ from pipeline.profile_load import load_profile
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
 from pipeline.report import build_report, render_markdown
-from sohoa.errors import ExitCode, InputError, OriginalChangedError, failure_reason, is_retryable
+from sohoa.errors import failure_reason, is_retryable
 from sohoa.settings import Settings
 
-__all__ = ["FileJob", "IngestSummary", "PageFailure", "build_file_records", "ingest_batch", "page_runs", "read_pages",
-           "run_ingest", "task_runner", "verify_original"]
-
-
-@dataclass(frozen=True)
-class FileJob:
-    """A file accepted for this run, the pages it still needs read, and whether its records need building.
-
-    A file can have every page read and still lack records: a run killed
-    between its last page and its records. ``build`` catches that up.
-    """
-
-    file_id: int
-    path: Path
-    sha256: str
-    info: FileInfo
-    todo: tuple[int, ...]
-    build: bool = True
-
-
-@dataclass
-class IngestSummary:
-    """What one run did; the CLI prints it and picks the exit code from it."""
-
-    run_id: int = 0
-    batch: str = ""
-    files_seen: int = 0
-    files_new: int = 0
-    files_unchanged: int = 0
-    pages_read: int = 0
-    pages_skipped: int = 0
-    pages_failed: list[tuple[str, int, str]] = field(default_factory=list)
-    quarantined: list[tuple[str, str]] = field(default_factory=list)
-    originals_changed: list[tuple[str, str]] = field(default_factory=list)
-    records_written: int = 0
-    records_removed: int = 0
-    linked: int = 0
-    indexed: int = 0
-
-    @property
-    def exit_code(self) -> ExitCode:
-        """OK when everything was processed, INCOMPLETE when files or pages were set aside or an original
-        changed."""
-        return ExitCode.INCOMPLETE if self.quarantined or self.pages_failed or self.originals_changed else ExitCode.OK
+__all__ = ["build_file_records", "ingest_batch", "page_runs", "read_pages", "run_ingest", "task_runner",
+           "verify_original"]
 
 
 def _retry_transient(task_obj: object, task_run: object, state: object) -> bool:
@@ -106,51 +66,10 @@ def _retry_transient(task_obj: object, task_run: object, state: object) -> bool:
     return False
 
 
-def inspect_one(path: str, batch_id: int, settings: Settings) -> FileJob | tuple[str, str]:
-    """Hash a file, register it and decide which of its pages need reading.
-
-    Returns:
-        A :class:`FileJob`, or ``(path, reason)`` when the file is quarantined.
-    """
-    p = Path(path)
-    with Ledger(settings.ledger_target) as ledger:
-        try:
-            sha = sha256_file(p)
-        except OSError as exc:
-            reason = f"cannot be read: {exc.strerror or exc}"
-            ledger.quarantine(batch_id, path, reason)
-            return (path, reason)
-        row, _new = ledger.register_file(sha, p.stat().st_size, path, batch_id)
-        if superseded := ledger.supersede(batch_id, path, row.id):
-            ledger.event("original_changed", f"{path} changed since it was first seen; "
-                         f"{len(superseded)} earlier record(s) superseded", file_id=row.id)
-        try:
-            info = inspect_file(p, settings.limits, settings.dpi)
-        except InputError as exc:
-            ledger.set_file(row.id, status="quarantined", error=exc.message)
-            ledger.quarantine(batch_id, path, exc.message, sha)
-            return (path, exc.message)
-        done = ledger.pages_done(row.id, page_fingerprint(settings))
-        todo = tuple(n for n in range(1, info.pages + 1) if n not in done)
-        if not todo and row.status == "done":
-            return FileJob(row.id, p, sha, info, (), build=False)
-        ledger.set_file(row.id, status="pending", kind=info.kind, page_count=info.pages)
-        return FileJob(row.id, p, sha, info, todo)
-
-
 @task(name="inspect-files")
 def inspect_task(paths: list[str], batch_id: int, settings: Settings) -> list[FileJob | tuple[str, str]]:
-    """:func:`inspect_one` for a share of the batch's files (one task per worker, not per file)."""
+    """:func:`flows.ingest_run.inspect_one` for a share of the batch's files (one task per worker, not per file)."""
     return [inspect_one(p, batch_id, settings) for p in paths]
-
-
-@dataclass(frozen=True)
-class PageFailure:
-    """A page that could not be read: why, and whether reading it again may help."""
-
-    page_no: int
-    reason: str
-    retryable: bool
 
 
 #: Most pages one read task takes (see :func:`page_runs`).
@@ -345,73 +264,42 @@ def ingest_batch(
         What the run did, also published as Prefect artifacts.
     """
     settings = settings or Settings.from_env()
-    log = get_run_logger()
     today = dt.date.today()
-    summary = IngestSummary(batch=batch)
-    fingerprint = page_fingerprint(settings)
     with Ledger(settings.ledger_target) as ledger:
-        batch_id = ledger.ensure_batch(batch, fonds=fonds, box=box, file_code=file_code)
-        run_id = ledger.start_run(batch_id, fingerprint)
-        summary.run_id = run_id
-        found = discover(Path(p) for p in paths)
-        summary.files_seen = len(found)
-        for d in found:
-            if d.problem:
-                ledger.quarantine(batch_id, str(d.path), d.problem)
-                summary.quarantined.append((str(d.path), d.problem))
-        readable = [str(d.path) for d in found if not d.problem]
+        run = IngestRun(ledger, batch, page_fingerprint(settings), fonds=fonds, box=box, file_code=file_code,
+                        log=get_run_logger())
+        readable = run.discovered(discover(Path(p) for p in paths))
         # Each task costs Prefect's server some 30 ms of CPU: files are inspected in one share per thread.
         shares = _shares(readable, settings.workers + 1)
-        inspected = [inspect_task.submit(share, batch_id, settings) for share in shares]
-        jobs: list[FileJob] = []
-        for fut in inspected:
-            for out in fut.result():
-                if isinstance(out, FileJob):
-                    jobs.append(out)
-                else:
-                    summary.quarantined.append(out)
-                    log.warning("quarantined %s: %s", *out)
-        total = sum(len(j.todo) for j in jobs)
-        ledger.set_run_total(run_id, total)
-        summary.files_unchanged = sum(1 for j in jobs if not j.build)
-        summary.files_new = len(jobs) - summary.files_unchanged
-        summary.pages_skipped = sum(j.info.pages - len(j.todo) for j in jobs)
+        inspected = [inspect_task.submit(share, run.batch_id, settings) for share in shares]
+        jobs = run.inspected(out for fut in inspected for out in fut.result())
         progress = create_progress_artifact(0.0, key=_key("progress", batch), description=f"Batch {batch}: pages read")
 
-        owner = {(j.path, n): j for j in jobs for n in j.todo}
-        page_jobs = [PageJob(j.path, j.sha256, j.info, n, settings) for j in jobs for n in j.todo]
         # A file's records are built as soon as its last page is saved, while other pages are still read.
-        left = {j.file_id: len(j.todo) for j in jobs}
-        caught_up = [j.file_id for j in jobs if j.build and not j.todo]
-        rec_futures = [records_task.submit(caught_up, run_id, settings, today)] if caught_up else []
-        done, shown = 0, 0.0
-        for settled in read_in_runs(page_jobs, settings.workers):
+        caught_up = run.caught_up()
+        rec_futures = [records_task.submit(caught_up, run.run_id, settings, today)] if caught_up else []
+        shown = 0.0
+        for settled in read_in_runs(run.page_jobs(settings), settings.workers):
             complete = []
             for page, result in settled:
-                j = owner[(page.path, page.page_no)]
-                _save_page(ledger, summary, j, page.page_no, result, fingerprint, run_id)
-                done += 1
-                left[j.file_id] -= 1
+                if (file_id := run.save(page, result)) is not None:
+                    complete.append(file_id)
                 # Each update is a call to Prefect's server: every 2 s is enough for a progress bar.
-                if done == total or time.monotonic() - shown >= 2.0:
+                if run.done == run.total or time.monotonic() - shown >= 2.0:
                     shown = time.monotonic()
-                    update_progress_artifact(progress, 100.0 * done / max(total, 1),
-                                             description=f"Batch {batch}: {done} of {total} pages read")
-                if left[j.file_id] == 0 and j.build:
-                    complete.append(j.file_id)
+                    update_progress_artifact(progress, 100.0 * run.done / max(run.total, 1),
+                                             description=f"Batch {batch}: {run.done} of {run.total} pages read")
             if complete:
-                rec_futures.append(records_task.submit(complete, run_id, settings, today))
+                rec_futures.append(records_task.submit(complete, run.run_id, settings, today))
 
         for fut in rec_futures:
-            written, removed = fut.result()
-            summary.records_written += written
-            summary.records_removed += removed
-        summary.linked = links_task(settings)
-        summary.indexed = index_task(settings)
-        _verify_originals(ledger, jobs, run_id, summary)
-        if total == 0:
+            run.records_built(*fut.result())
+        linked = links_task(settings)
+        indexed = index_task(settings)
+        run.originals_checked(verify_task.submit(run.originals()).result() if jobs else [])
+        if run.total == 0:
             update_progress_artifact(progress, 100.0)
-        ledger.finish_run(run_id, "completed", asdict(summary))
+        summary = run.close(linked, indexed)
         report = build_report(ledger, as_of=today)
     create_markdown_artifact(render_markdown(report, lang="vi"), key=_key("report", batch),
                              description="Báo cáo số hóa")
@@ -420,43 +308,6 @@ def ingest_batch(
         key=_key("counts", batch), description="Số hồ sơ theo loại thủ tục",
     )
     return summary
-
-
-def _save_page(ledger: Ledger, summary: IngestSummary, j: FileJob, n: int, result: PageOutcome | PageFailure,
-               fingerprint: str, run_id: int) -> None:
-    """Keep a page's reading, or why it failed, in the ledger and the run's summary."""
-    if isinstance(result, PageOutcome):
-        ledger.save_page(
-            j.file_id, n, status="done", settings=fingerprint, run_id=run_id, text=result.text,
-            mean_conf=result.mean_conf, quality=result.quality, word_count=result.word_count,
-            rotation=result.rotation, skew_deg=result.skew_deg, image_path=result.image_path,
-            words_path=result.words_path, seconds=result.seconds,
-        )
-        summary.pages_read += 1
-        return
-    ledger.save_page(j.file_id, n, status="failed", settings=fingerprint, run_id=run_id, error=result.reason)
-    ledger.event("page_failed", result.reason, run_id=run_id, file_id=j.file_id, page_no=n)
-    summary.pages_failed.append((str(j.path), n, result.reason))
-    get_run_logger().warning("%s page %d failed: %s", j.path, n, result.reason)
-
-
-def _verify_originals(ledger: Ledger, jobs: list[FileJob], run_id: int, summary: IngestSummary) -> None:
-    """Re-hash every original this run accepted; log and count those that changed.
-
-    Originals are only ever opened for reading, so a change means another
-    program wrote the file while the run read it: what the ledger holds for
-    it may mix two contents. The file is marked failed; the next run sees its
-    new hash and reads it again.
-    """
-    reasons = verify_task.submit([(str(j.path), j.sha256) for j in jobs]).result() if jobs else []
-    for j, reason in zip(jobs, reasons, strict=True):
-        if reason is None:
-            continue
-        err = OriginalChangedError(reason, path=str(j.path))
-        ledger.event("original_modified", str(err), run_id=run_id, file_id=j.file_id)
-        ledger.set_file(j.file_id, status="failed", error=reason)
-        summary.originals_changed.append((str(j.path), reason))
-        get_run_logger().warning("original changed during the run: %s", err)
 
 
 def _shares(items: list[str], n: int) -> list[list[str]]:

@@ -18,8 +18,8 @@ Two styles:
   ``python -m samples.generate --demo``) uses it and stays byte for byte
   the same.
 
-The generator's names are its own (``samples/_vocab.py`` for the classic
-style, ``samples/_names.py`` and ``samples/_places.py`` for the varied
+The generator's names are its own (``samples/vocab.py`` for the classic
+style, ``samples/names.py`` and ``samples/places.py`` for the varied
 one); nothing is shared with the reading code's knowledge. For tests that
 check this, the package exposes:
 
@@ -39,19 +39,16 @@ See ``docs/samples.md`` for the ground-truth format and the options.
 
 from __future__ import annotations
 
-from samples._content import GENERATED_TYPES, STYLES, RecordContent, make_record
-from samples._damage import (
+from samples.record import RecordContent
+from samples.styles import GENERATED_TYPES, STYLES, make_record
+from samples.ageing import SCANNER_DARK, bleed_through, fading, foxing, mold, termite_holes, yellowing
+from samples.damage import (
     LEVELS,
-    SCANNER_DARK,
     STRIP_SIDES,
     DamagedPage,
     add_strips,
-    bleed_through,
     blur,
     damage_page,
-    fading,
-    foxing,
-    mold,
     pick_rotation,
     pick_skew_angle,
     pick_strips,
@@ -61,26 +58,22 @@ from samples._damage import (
     scanner_strips,
     skew,
     skew_by,
-    termite_holes,
-    yellowing,
 )
-from samples._look import CLASSIC_LOOK, FONT_FAMILIES, Look, random_look
-from samples._output import COLOUR_MODES, to_colour_mode
-from samples._render import RenderedPage, layout_document, render_document
+from samples.look import CLASSIC_LOOK, FONT_FAMILIES, Look, random_look
+from samples.output import COLOUR_MODES, to_colour_mode
+from samples.render import RenderedPage, layout_document, render_document
 from samples._vocabulary import could_be_generated_name, generator_vocabulary
-from samples._generate import (
+from samples.generator import (
     CLASSIC_VERSION,
     DEFAULT_DPIS,
     DEMO_DPI,
     DEMO_SEED,
     GENERATOR_VERSION,
     SAMPLES_DIR,
-    FileSpec,
-    RecordSpec,
-    demo_plan,
     generate,
     generate_demo,
 )
+from samples.plan import FileSpec, RecordSpec, demo_plan
 
 __all__ = [
     "GENERATED_TYPES",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from samples import _names as N
-from samples import _vocab as V
-from samples._places import PROVINCES
+from samples import names as N
+from samples import vocab as V
+from samples.places import PROVINCES
 
 __all__ = ["generator_vocabulary", "could_be_generated_name"]
 
@@ -45,7 +45,7 @@ def generator_vocabulary(style: str = "varied") -> dict[str, frozenset[str]]:
     """The names a style of the generator can print.
 
     The ``classic`` style (the committed demo set) prints the Hải Phòng
-    schools and names of :mod:`samples._vocab`, which the reading code's
+    schools and names of :mod:`samples.vocab`, which the reading code's
     first knowledge was written from; the ``varied`` style has its own
     lists, which exclude the classic proper names.
 

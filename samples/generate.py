@@ -7,7 +7,7 @@ Examples::
     python -m samples.generate --out /tmp/rescans --records 40 --rescans 8 --dpis 150,200
     python -m samples.generate --out /tmp/old --records 40 --style classic
 
-The work is done by :func:`samples.generate` (``samples/_generate.py``).
+The work is done by :func:`samples.generate` (``samples/generator.py``).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from samples._content import STYLES
-from samples._generate import (
+from samples.generator import (
     DEFAULT_DPIS, LAYOUTS, SAMPLES_DIR, generate, generate_demo, keep_freed_memory,
 )
-from samples._output import COLOUR_MODES
+from samples.output import COLOUR_MODES
+from samples.styles import STYLES
 
 __all__ = ["main"]
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HP
-from samples._content import make_record
-from samples._render import render_document
+from samples import make_record, render_document
 from pipeline.classify import Classification
 from pipeline.domain import REVIEW_CONFIDENCE
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields

@@ -55,10 +55,10 @@ from samples import (
     to_colour_mode,
     yellowing,
 )
-from samples._headers import HEADER_LAYOUTS
-from samples._output import read_scan_pages
-from samples._places import old_spelling
 from samples.generate import main
+from samples.headers import HEADER_LAYOUTS
+from samples.output import read_scan_pages
+from samples.places import old_spelling
 
 EFFECTS = (yellowing, foxing, mold, termite_holes, fading, bleed_through, blur,
            scanner_noise, scanner_border)

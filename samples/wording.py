@@ -2,7 +2,7 @@
 
 Each builder draws an issuer (a provincial Department of Education, a
 provincial People's Committee or a district education office, as
-competence goes), a :class:`~samples._look.Look`, a header layout and,
+competence goes), a :class:`~samples.look.Look`, a header layout and,
 for every part of the text that offices phrase differently (title, "Về
 việc"/"V/v" line, the sentences naming the person or the school), one of
 three or more wordings. The choices are recorded in the record's
@@ -23,13 +23,13 @@ import random
 
 from pipeline.domain import ProcedureType
 
-from samples import _headers as H
-from samples._content import RecordContent, random_date
-from samples._draft import Draft
-from samples._look import random_look
-from samples._places import Issuer, pgd_issuer, pick_province, sgd_issuer, ubnd_issuer
-from samples._wording_people import person_decision, verification
-from samples._wording_schools import accreditation, national_standard
+from samples import headers as H
+from samples.record import RecordContent, random_date
+from samples.draft import Draft
+from samples.look import random_look
+from samples.places import Issuer, pgd_issuer, pick_province, sgd_issuer, ubnd_issuer
+from samples.wording_people import person_decision, verification
+from samples.wording_schools import accreditation, national_standard
 
 __all__ = ["make_varied_record"]
 

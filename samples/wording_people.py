@@ -15,16 +15,16 @@ import random
 
 from pipeline.domain import ProcedureType
 
-from samples import _headers as H
-from samples import _names as N
-from samples import _vocab as V
-from samples._blocks import Block, Paragraph, Space
-from samples._content import MISSPELLINGS, Person, misspell
-from samples._draft import (
+from samples import headers as H
+from samples import names as N
+from samples import vocab as V
+from samples.blocks import Block, Paragraph, Space
+from samples.record import MISSPELLINGS, Person, misspell
+from samples.draft import (
     Draft, article, before, decides, decision_title, draw_number, executors, first_page,
     legal_bases, proposal, recipients, vn_date,
 )
-from samples._places import Issuer, pick_province
+from samples.places import Issuer, pick_province
 
 __all__ = ["verification", "person_decision"]
 

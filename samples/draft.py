@@ -12,10 +12,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from samples import _headers as H
-from samples._blocks import Block, Paragraph
-from samples._look import Look
-from samples._places import Issuer
+from samples import headers as H
+from samples.blocks import Block, Paragraph
+from samples.look import Look
+from samples.places import Issuer
 
 __all__ = [
     "Draft", "vn_date", "before", "draw_number", "first_page", "decision_title", "legal_bases",

@@ -18,8 +18,9 @@ Two styles (see ``docs/samples.md``):
   (:func:`generate_demo`) stays byte for byte the same.
 
 Records are planned in the main process (content, then a layout pass
-without drawing for the page counts); each file is then rendered, damaged
-and written by one job, in worker processes when ``jobs > 1``.
+without drawing for the page counts, then the files: :mod:`samples.plan`);
+each file is then rendered, damaged and written by one job, in worker
+processes when ``jobs > 1``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import json
 import random
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -37,12 +38,12 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from pipeline.domain import ProcedureType
-
-from samples._content import GENERATED_TYPES, STYLES, RecordContent, make_record
-from samples._damage import LEVELS, damage_page
-from samples._output import COLOUR_MODES, to_colour_mode, write_scan
-from samples._render import RenderedPage, layout_document, render_document
+from samples.damage import LEVELS, damage_page
+from samples.output import COLOUR_MODES, to_colour_mode, write_scan
+from samples.plan import FilePlan, FileSpec, demo_plan, plan_files, record_specs
+from samples.record import RecordContent
+from samples.render import RenderedPage, layout_document, render_document
+from samples.styles import STYLES, make_record
 
 __all__ = [
     "GENERATOR_VERSION",
@@ -52,9 +53,6 @@ __all__ = [
     "DEFAULT_DPIS",
     "SAMPLES_DIR",
     "LAYOUTS",
-    "RecordSpec",
-    "FileSpec",
-    "demo_plan",
     "generate",
     "generate_demo",
     "keep_freed_memory",
@@ -70,65 +68,11 @@ DEMO_MAX_SKEW = 4.0
 DEMO_DPI = 200
 #: Resolutions a varied file is scanned at, unless told otherwise.
 DEFAULT_DPIS: tuple[int, ...] = (150, 200, 240, 300)
-#: Relative frequency of the colour modes of varied files.
-_COLOUR_WEIGHTS: dict[str, int] = {"colour": 6, "grey": 3, "bilevel": 2}
 SAMPLES_DIR = Path(__file__).resolve().parent
 _EXT = {"tiff": "tif"}
 LAYOUTS: tuple[str, ...] = ("mixed", "pdf", "tiff", "images")
 
-#: Relative frequency of the types after the first round (verifications dominate).
-_TYPE_WEIGHTS: dict[ProcedureType, int] = {
-    ProcedureType.XAC_MINH_VAN_BANG: 5,
-    ProcedureType.KIEM_DINH_CHAT_LUONG: 1,
-    ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA: 2,
-    ProcedureType.CAP_BAN_SAO_VAN_BANG: 2,
-    ProcedureType.CHINH_SUA_VAN_BANG: 1,
-    ProcedureType.CONG_NHAN_VAN_BANG_NUOC_NGOAI: 1,
-}
 
-
-@dataclass(frozen=True)
-class RecordSpec:
-    """What to generate for one record; unset fields are drawn at random."""
-
-    type: ProcedureType
-    person: str | None = None
-    school: str | None = None
-    long_body: int | None = None
-    certificate: bool | None = None
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """One scan file: its format, damage level and records in page order.
-
-    Attributes:
-        fmt: ``pdf``, ``tiff``, ``jpg`` or ``png``.
-        level: ``clean``, ``mild`` or ``heavy``.
-        records: The records stacked in the file.
-        rotations: Forced quarter rotations, by 1-based page number in the file.
-        label: Short word used in the file name.
-    """
-
-    fmt: str
-    level: str
-    records: tuple[RecordSpec, ...]
-    rotations: dict[int, int] = field(default_factory=dict)
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class _FilePlan:
-    """One file of a set before it is written: what it holds and how it is scanned."""
-
-    fmt: str
-    level: str
-    records: tuple[int, ...]
-    label: str
-    rotations: dict[int, int] | None
-    dpi: int
-    colour: str
-    rescan_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -152,66 +96,7 @@ class _FileJob:
     extended: bool
 
 
-def demo_plan() -> list[FileSpec]:
-    """The small committed demo set: about 20 pages, every generated type."""
-    P = ProcedureType
-    return [
-        FileSpec("pdf", "mild", (
-            RecordSpec(P.XAC_MINH_VAN_BANG, person="Nguyễn Văn An", long_body=0),
-            RecordSpec(P.KIEM_DINH_CHAT_LUONG, school="Trường Tiểu học Đằng Lâm",
-                       long_body=0, certificate=True),
-            RecordSpec(P.CAP_BAN_SAO_VAN_BANG, long_body=0),
-            RecordSpec(P.CHINH_SUA_VAN_BANG, long_body=7),
-            RecordSpec(P.CONG_NHAN_VAN_BANG_NUOC_NGOAI, long_body=0),
-        ), label="stack"),
-        FileSpec("pdf", "heavy", (
-            RecordSpec(P.CONG_NHAN_CHUAN_QUOC_GIA, school="Trường THCS Đông Khê", long_body=7),
-            RecordSpec(P.XAC_MINH_VAN_BANG, long_body=7),
-            RecordSpec(P.CAP_BAN_SAO_VAN_BANG, long_body=7),
-        ), rotations={3: 180}, label="stack"),
-        FileSpec("tiff", "heavy", (
-            RecordSpec(P.KIEM_DINH_CHAT_LUONG, school="Trường THPT Đồ Sơn", long_body=0,
-                       certificate=True),
-        ), label="record"),
-        FileSpec("jpg", "mild", (RecordSpec(P.XAC_MINH_VAN_BANG, long_body=0),), label="page"),
-        FileSpec("jpg", "heavy", (RecordSpec(P.CONG_NHAN_CHUAN_QUOC_GIA, long_body=0),),
-                 label="page"),
-        FileSpec("jpg", "mild", (RecordSpec(P.XAC_MINH_VAN_BANG, person="Trần Thị Hằng",
-                                            long_body=0),), label="page"),
-    ]
 
-
-def _random_types(rng: random.Random, n: int) -> list[ProcedureType]:
-    first = list(GENERATED_TYPES)
-    rng.shuffle(first)
-    kinds = list(_TYPE_WEIGHTS)
-    weights = [_TYPE_WEIGHTS[k] for k in kinds]
-    rest = rng.choices(kinds, weights=weights, k=max(0, n - len(first)))
-    return (first + rest)[:n]
-
-
-def _group(rng: random.Random, page_counts: Sequence[int], levels: Sequence[str],
-           layout: str) -> list[tuple[str, str, list[int]]]:
-    """Split records (by index) into files: (format, level, record indices)."""
-    files: list[tuple[str, str, list[int]]] = []
-    i = 0
-    while i < len(page_counts):
-        level = rng.choice(list(levels))
-        kind = layout
-        if layout == "mixed":
-            kind = rng.choices(("pdf", "tiff", "images"), weights=(5, 2, 3))[0]
-        if kind == "images" and page_counts[i] == 1:
-            files.append((rng.choice(("jpg", "jpg", "png")), level, [i]))
-            i += 1
-            continue
-        if kind == "images" or kind == "tiff":
-            take = 1 if layout != "tiff" else rng.randint(1, 2)
-            fmt = "tiff"
-        else:
-            take, fmt = rng.randint(2, 5), "pdf"
-        files.append((fmt, level, list(range(i, min(i + take, len(page_counts))))))
-        i += take
-    return files
 
 
 def _scale(image: np.ndarray, factor: float) -> np.ndarray:
@@ -314,14 +199,6 @@ def _record_json(rid: str, rec: RecordContent, path: str, pages: list[int], leve
     return out
 
 
-def _pick_dpi(rng: random.Random, dpis: Sequence[int]) -> int:
-    return dpis[0] if len(dpis) == 1 else rng.choice(list(dpis))
-
-
-def _pick_colour(rng: random.Random, colours: Sequence[str]) -> str:
-    return rng.choices(list(colours), weights=[_COLOUR_WEIGHTS[c] for c in colours])[0]
-
-
 def _check(levels: Sequence[str], layout: str, style: str, dpis: Sequence[int],
            colours: Sequence[str], rescans: int) -> None:
     bad = [lv for lv in levels if lv not in LEVELS]
@@ -397,32 +274,12 @@ def generate(
     out = Path(out_dir)
     rng = random.Random(seed)
     render_dpi = max(dpi_set)
-    if plan is None:
-        specs = [RecordSpec(t) for t in _random_types(rng, n_records)]
-    else:
-        specs = [r for f in plan for r in f.records]
+    specs = record_specs(rng, n_records, plan)
     records = [make_record(rng, s.type, person=s.person, school=s.school, long_body=s.long_body,
                            certificate=s.certificate, style=style) for s in specs]
     counts = [len(layout_document(r.blocks, render_dpi, r.look)) for r in records]
-    if plan is None:
-        groups = _group(rng, counts, levels, layout)
-        labels = ["stack" if f == "pdf" else "record" if f == "tiff" else "page"
-                  for f, _, _ in groups]
-        rotations: list[dict[int, int] | None] = [None for _ in groups]
-    else:
-        groups, start = [], 0
-        for f in plan:
-            groups.append((f.fmt, f.level, list(range(start, start + len(f.records)))))
-            start += len(f.records)
-        labels = [f.label or f.fmt for f in plan]
-        rotations = [dict(f.rotations) for f in plan]
-    files = []
-    for i, (fmt, lv, idxs) in enumerate(groups):
-        fdpi, colour = _file_scan(rng, varied, dpi_set, colour_set)
-        files.append(_FilePlan(_bilevel_format(fmt, colour), lv, tuple(idxs), labels[i],
-                               rotations[i], fdpi, colour))
-    if varied and rescans:
-        files += _rescan_files(rng, counts, levels, dpi_set, colour_set, rescans)
+    files = plan_files(rng, counts, plan, levels=levels, layout=layout, varied=varied, dpis=dpi_set,
+                       colours=colour_set, rescans=rescans)
     file_jobs = [_FileJob(
         index=fi, rel=f"scans/{fi + 1:03d}_{f.level}_{f.label}.{_EXT.get(f.fmt, f.fmt)}",
         fmt=f.fmt, level=f.level, records=tuple(records[i] for i in f.records),
@@ -434,40 +291,9 @@ def generate(
                         page_entries)
 
 
-def _file_scan(rng: random.Random, varied: bool, dpis: Sequence[int],
-               colours: Sequence[str]) -> tuple[int, str]:
-    """Resolution and colour mode of one file (drawn only in the varied style)."""
-    if not varied:
-        return dpis[0], "colour"
-    return _pick_dpi(rng, dpis), _pick_colour(rng, colours)
-
-
-def _bilevel_format(fmt: str, colour: str) -> str:
-    """A JPEG cannot be 1-bit: a bilevel single page is written as PNG."""
-    return "png" if colour == "bilevel" and fmt == "jpg" else fmt
-
-
-def _rescan_files(rng: random.Random, counts: Sequence[int], levels: Sequence[str],
-                  dpis: Sequence[int], colours: Sequence[str], n: int) -> list[_FilePlan]:
-    """Second scans of ``n`` papers (records), one file each."""
-    chosen = sorted(rng.sample(range(len(counts)), k=min(n, len(counts))))
-    out = []
-    # A second scan of a paper always differs from the first: prefer a damaged
-    # level (a "clean" scan is the rendered page itself).
-    damaged = [lv for lv in levels if lv != "clean"] or list(levels)
-    for i in chosen:
-        level = rng.choice(damaged)
-        fmt = rng.choice(("jpg", "png")) if counts[i] == 1 and rng.random() < 0.5 \
-            else rng.choice(("pdf", "tiff"))
-        dpi, colour = _pick_dpi(rng, dpis), _pick_colour(rng, colours)
-        out.append(_FilePlan(_bilevel_format(fmt, colour), level, (i,), "rescan", None, dpi,
-                             colour, rescan_of=i))
-    return out
-
-
 def _write_truth(out: Path, seed: int, style: str, render_dpi: int,
                  records: Sequence[RecordContent], counts: Sequence[int],
-                 files: list[_FilePlan], file_jobs: list[_FileJob],
+                 files: list[FilePlan], file_jobs: list[_FileJob],
                  page_entries: list[list[dict]]) -> dict:
     varied = style == "varied"
     truth: dict = {"generator_version": GENERATOR_VERSION if varied else CLASSIC_VERSION}

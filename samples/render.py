@@ -4,7 +4,7 @@ The renderer is deterministic: the same blocks, look and dpi give the same
 pixels. Each page's ground-truth text is the list of drawn lines in reading
 order (for two-column blocks: the left column, then the right one).
 
-A :class:`~samples._look.Look` sets the font family, margins and line
+A :class:`~samples.look.Look` sets the font family, margins and line
 spacing; the default is the classic look. :func:`layout_document` runs the
 same layout without drawing, for the page count and text of a record.
 """
@@ -20,10 +20,10 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from samples._blocks import (
+from samples.blocks import (
     Block, Columns, Line, PageBreak, Paragraph, Signature, Space, Stack, Style,
 )
-from samples._look import CLASSIC_LOOK, FontFamily, Look
+from samples.look import CLASSIC_LOOK, FontFamily, Look
 
 __all__ = ["RenderedPage", "PageGeometry", "render_document", "layout_document", "FONT_DIR"]
 

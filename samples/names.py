@@ -8,7 +8,7 @@ made of two syllables ("Yên Phúc", "Tân Hòa"), or for kindergartens a
 flower or bird name ("Hoa Sen"), sometimes with a branch suffix ("A", "số 2").
 
 The lists are this package's own and exclude the proper names of the
-classic style (:mod:`samples._vocab`), which are the Hải Phòng names the
+classic style (:mod:`samples.vocab`), which are the Hải Phòng names the
 reading code was first written on. :func:`school_proper_names` and
 :func:`could_be_person_name` describe everything the varied style can print.
 """
@@ -18,7 +18,8 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 
-from samples import _vocab as V
+from samples import vocab as V
+from samples.places import PROVINCES
 
 __all__ = [
     "FAMILY_WEIGHTS",
@@ -142,10 +143,6 @@ PROVINCE_NAMES: tuple[str, ...] = (
 def _classic_names() -> frozenset[str]:
     """Names a varied school never takes: the classic style's schools and districts,
     the provinces, and the districts the varied style names."""
-    # Imported here: _places imports nothing from this module, but keeping the
-    # import local makes the dependency one-way and explicit.
-    from samples._places import PROVINCES
-
     names = {n for names in V.SCHOOL_NAMES.values() for n in names}
     names |= {d for p in PROVINCES for d, _ in p.districts}
     return frozenset(names | set(V.DISTRICTS) | set(PROVINCE_NAMES))

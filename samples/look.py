@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from samples._blocks import Style
+from samples.blocks import Style
 
 __all__ = [
     "FontFamily",

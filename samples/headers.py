@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from samples._blocks import Block, Columns, Line, Paragraph, Signature, Space, Stack
-from samples._look import Look
-from samples._names import random_name
-from samples._places import Issuer, old_spelling
+from samples.blocks import Block, Columns, Line, Paragraph, Signature, Space, Stack
+from samples.look import Look
+from samples.names import random_name
+from samples.places import Issuer, old_spelling
 
 __all__ = [
     "HEADER_LAYOUTS",

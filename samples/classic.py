@@ -1,57 +1,34 @@
-"""Wording of synthetic records: one builder per procedure type.
+"""Records of the classic style: the single Hải Phòng look, one builder per procedure type.
 
 Every builder is a function of a ``random.Random`` (and optional fixed
-fields), so the same seed always gives the same record. The result is a
-:class:`RecordContent`: the metadata the ground truth needs plus the layout
-blocks in reading order.
+fields), so the same seed always gives the same record; they draw from it
+exactly as the first generator did, so the committed demo set stays the
+same. The result is a :class:`~samples.record.RecordContent`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline.domain import ProcedureType
 
-from samples import _vocab as V
-from samples._blocks import Block, Columns, Line, PageBreak, Paragraph, Signature, Space
-from samples._look import CLASSIC_LOOK, Look
+from samples import vocab as V
+from samples.blocks import Block, Columns, Line, PageBreak, Paragraph, Signature, Space
+from samples.record import Person, RecordContent, misspell, random_date
 
 __all__ = [
-    "Person",
     "School",
-    "RecordContent",
-    "GENERATED_TYPES",
-    "STYLES",
+    "make_classic_record",
     "random_person",
     "random_school",
-    "random_date",
-    "make_record",
-    "add_years",
 ]
-
-#: The procedure types the generator writes (every type except ``khac``).
-GENERATED_TYPES: tuple[ProcedureType, ...] = tuple(
-    t for t in ProcedureType if t is not ProcedureType.KHAC
-)
-#: ``classic``: one Hải Phòng look (the demo set); ``varied``: many offices' paper.
-STYLES: tuple[str, ...] = ("classic", "varied")
 
 SGD_ISSUER = ("UBND THÀNH PHỐ HẢI PHÒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO")
 UBND_ISSUER = ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HẢI PHÒNG")
 HEADER_PT = 12.5
 SMALL_PT = 11.0
-
-
-@dataclass(frozen=True)
-class Person:
-    """A citizen named in a person-procedure."""
-
-    name: str
-    male: bool
-    birth: dt.date
-    birth_place: str
 
 
 @dataclass(frozen=True)
@@ -66,71 +43,6 @@ class School:
     def district_label(self) -> str:
         """District as printed, e.g. ``quận Lê Chân``."""
         return f"{V.DISTRICTS[self.district]} {self.district}"
-
-
-@dataclass(frozen=True)
-class RecordContent:
-    """One synthetic record: ground-truth fields, look and layout blocks.
-
-    Attributes:
-        type: Procedure type.
-        number: Normalized number (``123/QĐ-SGDĐT``).
-        date: Signing date.
-        issuer: Header lines of the issuer as printed, joined with `` / ``.
-        subject: The person's or the school's full name.
-        validity_years: Validity period, None if it never expires.
-        blocks: Layout blocks in reading order.
-        look: Font family, margins and sizes to render with.
-        header_layout: ``two_column``, ``one_column`` or ``number_under_title``.
-        place: The place named on the place-date line.
-        wording: Which phrasing of each part was used (``classic`` for the
-            classic style; ``part:index`` pairs for the varied one).
-    """
-
-    type: ProcedureType
-    number: str
-    date: dt.date
-    issuer: str
-    subject: str
-    validity_years: int | None
-    blocks: tuple[Block, ...] = field(repr=False)
-    look: Look = CLASSIC_LOOK
-    header_layout: str = "two_column"
-    place: str = "Hải Phòng"
-    wording: str = "classic"
-
-    @property
-    def valid_until(self) -> dt.date | None:
-        """Signing date plus the validity period, or None if it never expires."""
-        if self.validity_years is None:
-            return None
-        return add_years(self.date, self.validity_years)
-
-
-def add_years(date: dt.date, years: int) -> dt.date:
-    """Add whole years; 29 February falls back to 28 February.
-
-    Args:
-        date: Start date.
-        years: Number of years to add.
-
-    Returns:
-        The same day and month ``years`` later.
-    """
-    try:
-        return date.replace(year=date.year + years)
-    except ValueError:
-        return date.replace(year=date.year + years, day=28)
-
-
-def random_date(rng: random.Random, first: int = 2008, last: int = 2013) -> dt.date:
-    """A working day between 1 January ``first`` and 31 December ``last``."""
-    start = dt.date(first, 1, 1).toordinal()
-    end = dt.date(last, 12, 31).toordinal()
-    while True:
-        day = dt.date.fromordinal(rng.randint(start, end))
-        if day.weekday() < 5:
-            return day
 
 
 def random_person(rng: random.Random, name: str | None = None, year: int = 2010) -> Person:
@@ -511,23 +423,7 @@ def _person_decision(rng: random.Random, d: dt.date, name: str | None, extra: in
     return RecordContent(kind, number, d, " / ".join(SGD_ISSUER), subject, None, tuple(blocks))
 
 
-#: Marks and letters a clerk gets wrong when a name is misspelt on a diploma.
-MISSPELLINGS: dict[str, str] = {"ễ": "ể", "ă": "â", "ư": "u", "ơ": "o", "ấ": "ầ", "ạ": "ả", "à": "á",
-                                "Đ": "D", "ũ": "ù", "ị": "i", "ồ": "ổ", "y": "i", "i": "y"}
-
-
-def misspell(rng: random.Random, name: str, swaps: dict[str, str] = MISSPELLINGS) -> str:
-    """A name with one letter or mark wrong (one of ``swaps``), or an "h" added when none applies."""
-    chars = list(name)
-    spots = [i for i, c in enumerate(chars) if c in swaps]
-    if not spots:
-        return name + "h"
-    i = rng.choice(spots)
-    chars[i] = swaps[chars[i]]
-    return "".join(chars)
-
-
-def make_record(
+def make_classic_record(
     rng: random.Random,
     kind: ProcedureType,
     *,
@@ -536,14 +432,8 @@ def make_record(
     school: str | None = None,
     long_body: int | None = None,
     certificate: bool | None = None,
-    style: str = "classic",
 ) -> RecordContent:
-    """Build one record of a procedure type.
-
-    The classic style draws from ``rng`` exactly as it always has, so the
-    demo set stays the same; the varied style
-    (:func:`samples._wording.make_varied_record`) draws issuers, looks,
-    layouts and wordings.
+    """Build one record of a procedure type in the classic style.
 
     Args:
         rng: Random source; the same state gives the same record.
@@ -553,19 +443,10 @@ def make_record(
         school: Fixed full school name ("Trường THCS Lê Lợi") for the school types.
         long_body: Number of extra neutral paragraphs (more pages); random when None.
         certificate: For accreditation, add the certificate page; random when None.
-        style: ``classic`` or ``varied`` (see :data:`STYLES`).
 
     Returns:
         The record's fields and layout blocks.
     """
-    if style == "varied":
-        # Imported here: the varied builders use this module's Person and RecordContent.
-        from samples._wording import make_varied_record
-
-        return make_varied_record(rng, kind, date=date, person=person, school=school,
-                                  long_body=long_body, certificate=certificate)
-    if style != "classic":
-        raise ValueError(f"unknown style {style!r}; choose from {STYLES}")
     d = date or random_date(rng)
     extra = long_body if long_body is not None else rng.choice((0, 0, 0, 1, 2, 7))
     if kind is ProcedureType.XAC_MINH_VAN_BANG:

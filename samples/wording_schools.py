@@ -13,15 +13,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from samples import _headers as H
-from samples import _names as N
-from samples import _vocab as V
-from samples._blocks import Block, PageBreak, Paragraph, Space
-from samples._draft import (
+from samples import headers as H
+from samples import names as N
+from samples import vocab as V
+from samples.blocks import Block, PageBreak, Paragraph, Space
+from samples.draft import (
     Draft, article, before, decides, decision_title, draw_number, executors, first_page,
     legal_bases, proposal, recipients, vn_date,
 )
-from samples._places import Province
+from samples.places import Province
 
 __all__ = ["VariedSchool", "accreditation", "national_standard"]
 
