@@ -18,7 +18,8 @@ from pathlib import Path
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.ingest import PageFailure, index_task, read_in_runs, records_task
+from flows.ingest import index_task, read_in_runs, records_task
+from flows.ingest_run import PageFailure
 from flows.prefect_api import LocalApi, prefect_api
 from ocr.loader import inspect_file
 from ocr.pages import PageJob, page_fingerprint
