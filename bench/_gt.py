@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.folding import fold
-from pipeline.ledger_rows import RecordRow
+from ledger.rows import RecordRow
 from pipeline.records import flagged_fields
 
 __all__ = ["FIELDS", "Predicted", "RecordScore", "from_rows", "score", "score_records"]

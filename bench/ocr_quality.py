@@ -52,7 +52,7 @@ from ocr.loader import inspect_file, load_page
 from ocr.pages import restore_and_read
 from ocr.restore import restore_page
 from ocr.tesseract import run_ocr, tesseract_version
-from sohoa.settings import Settings
+from core.settings import Settings
 
 __all__ = ["cer", "wer", "main"]
 

@@ -180,7 +180,7 @@ def _hand_rows(doc: Doc, page: Path, dpi: int) -> list[HandRow]:
     from ocr.loader import inspect_file, load_page
     from ocr.pages import restore_and_read
     from ocr.tesseract import read_digits
-    from sohoa.settings import Settings
+    from core.settings import Settings
 
     want = _hand_truth(doc.truth)
     if not want:

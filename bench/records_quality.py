@@ -45,10 +45,10 @@ from pipeline.profile import Profile
 from pipeline.profile_load import load_profile
 from pipeline.domain import ProcedureType
 from pipeline.learned import TypeModel, train_model
-from pipeline.ledger import Ledger
+from ledger import Ledger
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
-from sohoa.settings import Settings
+from core.settings import Settings
 
 Pipeline = Callable[[Sequence[PageText]], list[tuple[tuple[int, ...], str, str | None, dt.date | None,
                                                       str | None, str | None]]]

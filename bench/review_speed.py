@@ -153,8 +153,8 @@ def build_data_dir(root: Path, fields: int, wrong: float, seed: int) -> tuple[ob
     """
     from indexing import open_index, to_index_doc
     from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-    from pipeline.ledger import Ledger
-    from sohoa.settings import Settings
+    from ledger import Ledger
+    from core.settings import Settings
     from web.auth import WebStore
 
     rng = random.Random(seed)
@@ -308,7 +308,7 @@ def run_baseline(page: object, base: str, truth: dict[str, Truth]) -> FlowResult
 
 
 def _check(settings: object, truths: list[Truth], result: FlowResult) -> None:
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
     from web.corrections import hand_confirmations
 
     want = {t.key: f"{t.digits}/{t.symbol}" for t in truths}

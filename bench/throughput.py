@@ -157,7 +157,7 @@ def ensure_set(root: Path, generate: Sequence[str] = GENERATE) -> None:
 
 def _extract_pages(root: Path, out: Path) -> list[Path]:
     from ocr.loader import inspect_file, load_page
-    from sohoa.settings import Settings
+    from core.settings import Settings
 
     truth = json.loads((root / "ground_truth.json").read_text(encoding="utf-8"))
     settings = Settings()
@@ -283,7 +283,7 @@ def stage_times(root: Path, limit: int) -> dict[str, float]:
     from ocr.derived import encode_jpeg, words_json
     from ocr.pages import knowledge
     from ocr.restore import restore_page, split_ink
-    from sohoa.settings import Settings
+    from core.settings import Settings
 
     settings = Settings()
     spent: Counter[str] = Counter()

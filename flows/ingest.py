@@ -43,15 +43,15 @@ from ocr.pages import PageJob, PageOutcome, page_fingerprint, read_page
 from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
-from pipeline.ledger import Ledger
+from ledger import Ledger
 from pipeline.learned import TypeModel, load_model
 from pipeline.profile import Profile
 from pipeline.profile_load import load_profile
 from pipeline.records import PageText, build_records, doubtful_words
 from pipeline.revocation import find_revocations
-from pipeline.report import build_report, render_markdown
-from sohoa.errors import failure_reason, is_retryable
-from sohoa.settings import Settings
+from reporting.report import build_report, render_markdown
+from core.errors import failure_reason, is_retryable
+from core.settings import Settings
 
 __all__ = ["build_file_records", "ingest_batch", "page_runs", "read_pages", "run_ingest", "task_runner",
            "verify_original"]

@@ -21,9 +21,9 @@ from pathlib import Path
 from ocr.loader import FileInfo, inspect_file
 from ocr.pages import PageJob, PageOutcome, page_fingerprint
 from pipeline.discover import Discovered, sha256_file
-from pipeline.ledger import Ledger
-from sohoa.errors import ExitCode, InputError, OriginalChangedError
-from sohoa.settings import Settings
+from ledger import Ledger
+from core.errors import ExitCode, InputError, OriginalChangedError
+from core.settings import Settings
 
 __all__ = ["FileJob", "IngestRun", "IngestSummary", "PageFailure", "inspect_one"]
 

@@ -33,7 +33,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from flows.api_server import PORT_TAKEN, forget, read_state
-from sohoa.errors import ConfigError
+from core.errors import ConfigError
 
 __all__ = ["LocalApi", "SharedApi", "configured_api_url", "early_local_api", "prefect_api", "shared_status",
            "state_path", "stop_shared"]

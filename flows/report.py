@@ -1,6 +1,6 @@
 """The report flow: the quarterly report from the ledger, as files and Prefect artifacts.
 
-It only wires :mod:`pipeline.report`: one task computes the numbers, one task
+It only wires :mod:`reporting.report`: one task computes the numbers, one task
 per format writes a file, and the flow publishes a markdown artifact and
 table artifacts under stable keys, so the Prefect UI keeps their history
 from one run (one quarter) to the next.
@@ -24,9 +24,10 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from pipeline.ledger import Ledger
-from pipeline.report import FORMATS, Report, build_report, render, render_markdown
-from sohoa.settings import Settings
+from ledger import Ledger
+from reporting.model import Report
+from reporting.report import FORMATS, build_report, render, render_markdown
+from core.settings import Settings
 
 __all__ = ["report_flow", "build_report_task", "write_report_task", "quarter_end", "artifact_key", "report_name",
            "EXTENSIONS", "MARKDOWN_KEY", "TYPES_KEY", "BATCHES_KEY"]

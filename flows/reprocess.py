@@ -23,9 +23,9 @@ from flows.ingest_run import PageFailure
 from flows.prefect_api import LocalApi, prefect_api
 from ocr.loader import inspect_file
 from ocr.pages import PageJob, page_fingerprint
-from pipeline.ledger import Ledger
-from sohoa.errors import ConfigError
-from sohoa.settings import Settings
+from ledger import Ledger
+from core.errors import ConfigError
+from core.settings import Settings
 
 __all__ = ["PageChoice", "ReprocessSummary", "select_pages", "reprocess", "run_reprocess"]
 

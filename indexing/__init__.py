@@ -19,7 +19,7 @@ from indexing.base import (
     SearchResult,
     to_index_doc,
 )
-from sohoa.errors import ConfigError
+from core.errors import ConfigError
 
 __all__ = [
     "INDEX_SCHEMA_VERSION",

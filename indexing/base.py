@@ -17,7 +17,7 @@ from typing import Protocol
 
 from indexing.snippet import make_snippet
 from pipeline.folding import fold, subtokens, tokens
-from pipeline.ledger_rows import RecordRow
+from ledger.rows import RecordRow
 
 __all__ = [
     "INDEX_SCHEMA_VERSION",

@@ -48,7 +48,7 @@ from indexing.es_queries import (FOLDED_FIELDS, MAPPINGS, batch_query, date_rang
                                  missing, search_filters, status_filters, tier_queries)
 from indexing.fuzzy import FUZZY_FIELDS, rank_fuzzy
 from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, gather, query_spellings
-from sohoa.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
+from core.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
 
 __all__ = ["ElasticIndex", "DEFAULT_ALIAS", "MAPPINGS", "status_filters", "parse_url"]
 

@@ -31,7 +31,7 @@ from indexing.sqlite_fuzzy import FuzzyTiers
 from indexing.sqlite_match import count_matches, facet_match, fill, fill_stage, filter_sql, prefix_match, rowids
 from indexing.sqlite_schema import STATUS_SQL
 from indexing.sqlite_write import SqliteStore
-from sohoa.errors import IndexSchemaError
+from core.errors import IndexSchemaError
 
 __all__ = ["SqliteIndex", "rebuild_sqlite"]
 

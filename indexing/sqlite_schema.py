@@ -30,7 +30,7 @@ import sqlite3
 from pathlib import Path
 
 from indexing.base import INDEX_SCHEMA_VERSION
-from sohoa.errors import IndexSchemaError
+from core.errors import IndexSchemaError
 
 __all__ = ["STATUS_SQL", "FTS_DDL", "SCHEMA", "COMPATIBLE_SCHEMAS", "connect"]
 

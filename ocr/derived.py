@@ -22,7 +22,7 @@ import numpy as np
 
 from ocr.tesseract import OcrResult
 from pipeline.domain import HandField
-from sohoa.settings import Settings
+from core.settings import Settings
 
 __all__ = ["derived_dir_for", "encode_jpeg", "load_hand", "load_words", "word_confidences", "words_json",
            "write_atomic"]

@@ -44,7 +44,7 @@ from ocr.handwriting import DIGIT_MODEL, DigitModel, field_digits, normalise
 from pipeline.domain import HandField
 
 if TYPE_CHECKING:
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
 
 __all__ = ["Confirmed", "Learned", "augment", "calibrate", "confirmed_digits", "confirmed_fields", "font_digits", "learn_confirmed",
            "load_idx", "main", "train"]

@@ -22,7 +22,7 @@ import numpy as np
 
 from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, split_columns, words_to_text
-from sohoa.settings import TesseractOptions
+from core.settings import TesseractOptions
 
 __all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "ocr_scale", "PageCanvas", "page_canvas", "top_down", "canvas_words",
            "read_page_text"]

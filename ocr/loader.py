@@ -2,7 +2,7 @@
 
 Supported: PDF (rendered with pdf2image/poppler), TIFF (multi-frame), JPEG and
 PNG. The type is decided by the file's content, not its name. Every problem
-with an input becomes an :class:`~sohoa.errors.InputError` naming the file
+with an input becomes an :class:`~core.errors.InputError` naming the file
 and the reason, whatever the decoders raise on damaged bytes (the fuzz tests
 in ``tests/test_fuzz.py`` hold the loader to that).
 """
@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from sohoa.errors import (
+from core.errors import (
     CorruptFileError,
     DecompressionBombError,
     EmptyFileError,
@@ -32,7 +32,7 @@ from sohoa.errors import (
     TooManyPagesError,
     UnsupportedFileError,
 )
-from sohoa.settings import Limits
+from core.settings import Limits
 
 if TYPE_CHECKING:
     from pypdf import PdfReader

@@ -41,7 +41,7 @@ from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
 from ocr.variants import VariantCanvas, read_canvases
 from pipeline.domain import HandField
 from pipeline.profile_load import load_profile
-from sohoa.settings import Settings, TesseractOptions
+from core.settings import Settings, TesseractOptions
 
 _log = logging.getLogger(__name__)
 

@@ -92,7 +92,7 @@ from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_
 from pipeline.domain import DOUBT_CONF
 from pipeline.folding import fold
 from pipeline.place_dates import latest_cited_date
-from sohoa.settings import TesseractOptions
+from core.settings import TesseractOptions
 
 __all__ = [
     "Reread",

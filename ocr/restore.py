@@ -38,7 +38,7 @@ from ocr.orientation import (
 )
 from ocr.pixels import downscale, percentile_of_hist
 from ocr.seal import remove_seal_rings
-from sohoa.settings import RestoreOptions, TesseractOptions
+from core.settings import RestoreOptions, TesseractOptions
 
 __all__ = [
     "RestoredPage",

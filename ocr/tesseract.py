@@ -3,7 +3,7 @@
 Only this module runs Tesseract. It always passes a timeout, limits OpenMP to
 the configured number of threads (pages run in parallel instead), treats an
 empty page as a valid empty result, and turns failures into the typed errors
-of :mod:`sohoa.errors`.
+of :mod:`core.errors`.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ import numpy as np
 import pytesseract
 
 from pipeline.folding import is_capitals
-from sohoa.errors import (
+from core.errors import (
     TesseractCrashError,
     TesseractNotFoundError,
     TesseractTimeoutError,
 )
-from sohoa.settings import TesseractOptions
+from core.settings import TesseractOptions
 
 __all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line", "line_key", "group_lines"]
 

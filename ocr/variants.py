@@ -22,8 +22,8 @@ import numpy as np
 
 from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, run_ocr_many
-from sohoa.errors import OcrError
-from sohoa.settings import TesseractOptions
+from core.errors import OcrError
+from core.settings import TesseractOptions
 
 __all__ = [
     "GAP",

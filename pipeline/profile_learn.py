@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from pipeline.folding import fold
-from pipeline.ledger import Ledger
-from pipeline.ledger_rows import RecordRow
 from pipeline.profile import Profile
 from pipeline.profile_load import FORMAT, PROFILES_DIR, load_profile
 from pipeline.subject import SCHOOL_TYPES, split_school
@@ -37,7 +37,16 @@ def _extends(profile: Profile) -> str:
     return top.parent.name if top.parent.parent == PROFILES_DIR else str(top)
 
 
-def learned_entries(profile: Profile, records: list[RecordRow]) -> tuple[list[dict], dict[str, list[str]]]:
+class ApprovedRecord(Protocol):
+    """What learning reads of a record people approved (the ledger's rows have it)."""
+
+    type: str
+    number: str | None
+    issuer: str | None
+    subject: str | None
+
+
+def learned_entries(profile: Profile, records: Sequence[ApprovedRecord]) -> tuple[list[dict], dict[str, list[str]]]:
     """The issuers and schools of approved records that the profile does not hold yet.
 
     Returns:
@@ -65,12 +74,13 @@ def learned_entries(profile: Profile, records: list[RecordRow]) -> tuple[list[di
     return issuers, ({"(learned)": schools} if schools else {})
 
 
-def learn_profile(profile: Profile, ledger: Ledger, out: Path, name: str | None = None) -> tuple[Path, dict[str, int]]:
-    """Write a profile extending ``profile`` with what the ledger's approved records confirm.
+def learn_profile(profile: Profile, records: Sequence[ApprovedRecord], out: Path, name: str | None = None
+                  ) -> tuple[Path, dict[str, int]]:
+    """Write a profile extending ``profile`` with what the approved records confirm.
 
     Args:
         profile: The office's current profile.
-        ledger: The ledger to read approved records from.
+        records: The records people approved (:meth:`ledger.Ledger.approved_records`).
         out: A folder for the new ``profile.json`` (created).
         name: The new profile's name (default: the folder's).
 
@@ -78,7 +88,6 @@ def learn_profile(profile: Profile, ledger: Ledger, out: Path, name: str | None 
         The ``profile.json`` written (it loads: it is checked before this
         returns) and how many records, issuers and schools it adds.
     """
-    records = ledger.approved_records()
     issuers, schools = learned_entries(profile, records)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "profile.json"

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from pipeline.folding import fold
 from pipeline.gazetteer import District, Gazetteer, Issuer, SchoolRename, parse_symbols
 from pipeline.profile import Body, Place, Profile
-from sohoa.errors import ConfigError
+from core.errors import ConfigError
 
 __all__ = [
     "DEFAULT_PROFILE",

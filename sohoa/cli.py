@@ -19,7 +19,7 @@ from pathlib import Path
 from sohoa import __version__
 from sohoa.commands import learning, outputs, reading, searching, upkeep, webapp
 from sohoa.commands.base import Command
-from sohoa.errors import ExitCode, SohoaError
+from core.errors import ExitCode, SohoaError
 
 __all__ = ["COMMANDS", "main", "build_parser", "run"]
 

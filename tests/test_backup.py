@@ -21,7 +21,7 @@ from sohoa.backup.check import compare_check
 from sohoa.backup.manifest import MANIFEST, BackupError, read_manifest
 from sohoa.backup.restore import run_restore
 from sohoa.backup.writing import plan_backup, run_backup
-from sohoa.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.slow
 

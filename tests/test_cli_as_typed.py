@@ -17,7 +17,7 @@ from PIL import Image
 
 from conftest import SAMPLES, render_lines, run_sohoa
 from ocr.pages import page_fingerprint
-from sohoa.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.slow
 

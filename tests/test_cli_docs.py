@@ -61,8 +61,8 @@ def test_help_runs(name: str) -> None:
 
 
 def test_the_exit_statuses_the_readme_gives_are_the_commands() -> None:
-    """The README's exit statuses are :class:`sohoa.errors.ExitCode`'s, and an input error's is INCOMPLETE."""
-    from sohoa.errors import ExitCode, InputError, SohoaError
+    """The README's exit statuses are :class:`core.errors.ExitCode`'s, and an input error's is INCOMPLETE."""
+    from core.errors import ExitCode, InputError, SohoaError
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     line = next(par for par in readme.split("\n\n") if par.startswith("Exit status"))

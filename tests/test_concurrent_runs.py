@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES
-from pipeline.ledger import Ledger
+from ledger import Ledger
 
 pytestmark = pytest.mark.slow
 

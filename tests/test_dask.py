@@ -21,8 +21,8 @@ from flows.prefect_api import prefect_api
 from ocr.loader import FileInfo
 from ocr.pages import PageJob
 from sohoa.cli import build_parser
-from sohoa.errors import ConfigError
-from sohoa.settings import Settings, TesseractOptions
+from core.errors import ConfigError
+from core.settings import Settings, TesseractOptions
 
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("prefect_dask")
@@ -170,7 +170,7 @@ def test_the_command_starts_a_local_cluster_for_the_run(tmp_path: Path, monkeypa
     import shutil
 
     from conftest import run_sohoa
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
 
     box = tmp_path / "hop"
     box.mkdir()

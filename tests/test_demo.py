@@ -18,7 +18,7 @@ import pytest
 from conftest import SAMPLES, run_sohoa
 from pipeline.domain import PROCEDURE_LABELS, ProcedureType
 from pipeline.folding import fold
-from pipeline.ledger import Ledger
+from ledger import Ledger
 from pipeline.records import flagged_fields
 
 pytestmark = pytest.mark.slow

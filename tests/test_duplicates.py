@@ -192,7 +192,7 @@ def test_renewal_for_the_same_school_replaces_the_older_result() -> None:
 def test_reindex_leaves_duplicates_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from indexing import open_index
     from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
     from sohoa.cli import main
 
     data = tmp_path / "data"

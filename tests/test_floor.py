@@ -20,7 +20,7 @@ from ocr.restore import restore_page
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
 from ocr.variants import read_canvases
 from pipeline.profile_load import load_profile
-from sohoa.settings import RestoreOptions, Settings, TesseractOptions
+from core.settings import RestoreOptions, Settings, TesseractOptions
 
 from conftest import FONT, TEXT_LINES, render_lines
 

@@ -12,9 +12,9 @@ import pytest
 from flows.ingest import MAX_PAGES_PER_TASK, index_task, page_runs, run_ingest
 from indexing import SearchFilters, open_index
 from pipeline.discover import sha256_file
-from pipeline.ledger import Ledger
-from pipeline.report import build_report
-from sohoa.settings import Settings
+from ledger import Ledger
+from reporting.report import build_report
+from core.settings import Settings
 
 from conftest import SAMPLES
 
@@ -186,7 +186,7 @@ def test_a_bad_page_in_a_run_loses_nothing_and_a_transient_one_is_read_again(
     is saved once, and the file's records are built from the pages read.
     """
     import ocr.pages
-    from sohoa.errors import CorruptFileError, TesseractCrashError
+    from core.errors import CorruptFileError, TesseractCrashError
 
     assert page_runs(6, 1)[0] == 2
     box = tmp_path / "box"

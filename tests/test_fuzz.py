@@ -2,7 +2,7 @@
 
 Loader contract: for any bytes, under any of the names a scan may have,
 ``inspect_file`` (and ``load_page`` on what it accepts) either succeeds or
-raises an :class:`~sohoa.errors.InputError` whose message names the file and
+raises an :class:`~core.errors.InputError` whose message names the file and
 the reason; never another exception, never a hang. Parsers: any text
 (random bytes decoded, any Unicode, pathological repetitions) gives a value of
 the documented type, quickly. Every test has a bounded number of examples and
@@ -34,8 +34,8 @@ from pipeline.titles import parse_about, parse_title
 from pipeline.validity_period import parse_validity_years
 from pipeline.issuers import read_issuer
 from pipeline.numbers_dates import snap_symbol
-from sohoa.errors import CorruptFileError, InputError, UnsupportedFileError
-from sohoa.settings import Limits
+from core.errors import CorruptFileError, InputError, UnsupportedFileError
+from core.settings import Limits
 
 LIMITS = Limits()
 #: PDFs are rendered at a low resolution: the contract is about bytes, not pixels.

@@ -29,7 +29,7 @@ from pipeline.domain import HandField, RecordFields
 from pipeline.extract import Extraction
 from pipeline.handwritten import with_handwriting
 from pipeline.records import PageText, build_records
-from sohoa.settings import Settings
+from core.settings import Settings
 
 
 def _word(text: str, left: int, width: int, top: int = 100, height: int = 50, conf: float = 95) -> OcrWord:
@@ -267,7 +267,7 @@ def _confirmed_ledger(root: Path, n: int) -> Path:
     """A ledger of ``n`` approved one-page records whose handwritten number the reader read (as ingest saves it)."""
     from ocr.handwriting import load_model
     from pipeline.domain import ClassifiedRecord, ProcedureType
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
     from web.corrections import apply_correction
 
     rng = np.random.default_rng(3)
@@ -297,7 +297,7 @@ def _confirmed_ledger(root: Path, n: int) -> Path:
 def test_confirmed_fields_teach_and_calibrate_a_local_model(tmp_path: Path) -> None:
     from ocr.digits_train import confirmed_fields, learn_confirmed
     from ocr.handwriting import digit_model_path, load_model
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
 
     with Ledger(_confirmed_ledger(tmp_path, 30)) as ledger:
         fields = confirmed_fields(ledger)
@@ -325,7 +325,7 @@ def test_sohoa_train_says_when_no_handwriting_was_confirmed(tmp_path: Path, caps
 def test_sohoa_train_learns_from_the_keyboard_queue_confirmations(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """Fields confirmed in /review/handwritten count even while their record waits for other reasons."""
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
     from sohoa.commands.learning import confirmed_digits
     from web.corrections import ensure_schema
 
@@ -347,7 +347,7 @@ def test_sohoa_train_writes_the_next_digit_model(tmp_path: Path, capsys: pytest.
     from ocr.handwriting import digit_model_path
     from ocr.pages import page_fingerprint
     from sohoa.cli import main
-    from sohoa.settings import Settings
+    from core.settings import Settings
 
     data = tmp_path / "data"
     data.mkdir()

@@ -23,7 +23,7 @@ from indexing.sqlite_schema import STATUS_SQL
 from pipeline.domain import ProcedureType
 from pipeline.folding import fold
 from pipeline.validity import status_on, valid_until
-from sohoa.errors import IndexSchemaError
+from core.errors import IndexSchemaError
 from test_index_contract import DOCS, doc
 
 

@@ -14,9 +14,9 @@ from flows.ingest_run import FileJob, IngestRun, PageFailure, inspect_one
 from ocr.loader import FileInfo
 from ocr.pages import PageJob, PageOutcome, page_fingerprint
 from pipeline.discover import Discovered
-from pipeline.ledger import Ledger
-from sohoa.errors import ExitCode
-from sohoa.settings import Settings
+from ledger import Ledger
+from core.errors import ExitCode
+from core.settings import Settings
 
 from conftest import SAMPLES
 

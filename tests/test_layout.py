@@ -17,7 +17,7 @@ from ocr.layout import (
     top_down,
 )
 from ocr.tesseract import OcrWord
-from sohoa.settings import TesseractOptions
+from core.settings import TesseractOptions
 
 from ocr.postcorrect import knowledge_for
 from conftest import FONT, HP

@@ -24,7 +24,7 @@ from pipeline.learned import (
     train_model,
     vote,
 )
-from pipeline.ledger import Ledger
+from ledger import Ledger
 
 pytest.importorskip("sklearn")
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-from pipeline.ledger import Ledger
-from pipeline.ledger_db import pg_ddl, to_pyformat
-from pipeline.ledger_rows import record_key
-from pipeline.ledger_schema import SCHEMA, SCHEMA_VERSION
+from ledger import Ledger
+from ledger.db import pg_ddl, to_pyformat
+from ledger.rows import record_key
+from ledger.schema import SCHEMA, SCHEMA_VERSION
 
 from conftest import SAMPLES
 
@@ -240,7 +240,7 @@ def test_duplicates_leave_the_index_and_revocations_are_kept(ledger: Ledger) -> 
 
 
 def test_runs_events_quarantine_and_report_queries(ledger: Ledger) -> None:
-    from pipeline.report import build_report
+    from reporting.report import build_report
 
     b = ledger.ensure_batch("hop-01")
     run = ledger.start_run(b, "fp")
@@ -337,8 +337,8 @@ def test_ingest_of_the_samples_on_postgres_counts_as_on_sqlite(
     both ledgers are compared on identical OCR text.
     """
     from flows.ingest import links_task, records_task, run_ingest
-    from pipeline.report import build_report
-    from sohoa.settings import Settings
+    from reporting.report import build_report
+    from core.settings import Settings
 
     # A stack of five records and a heavy two-page record: the ledger's work, not the reading, is compared.
     box = tmp_path / "hop-01"

@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from ocr.loader import inspect_file, load_page, sniff_kind
-from sohoa.errors import (
+from core.errors import (
     CorruptFileError,
     DecompressionBombError,
     EmptyFileError,
@@ -22,7 +22,7 @@ from sohoa.errors import (
     TooManyPagesError,
     UnsupportedFileError,
 )
-from sohoa.settings import Limits
+from core.settings import Limits
 
 LIMITS = Limits()
 

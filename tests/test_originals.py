@@ -16,7 +16,7 @@ from conftest import SAMPLES
 from flows.ingest import run_ingest, verify_original
 from ocr.pages import PageJob, PageOutcome
 from sohoa import cli
-from sohoa.settings import Settings
+from core.settings import Settings
 
 PAGES = ("004_mild_page.jpg", "006_mild_page.jpg")  # the two quickest sample pages
 

@@ -11,8 +11,8 @@ import ocr.tesseract as tess
 from conftest import SAMPLES
 from ocr.loader import inspect_file
 from ocr.pages import PageJob, PageOutcome, read_pages
-from sohoa.errors import CorruptFileError, TesseractCrashError
-from sohoa.settings import Settings
+from core.errors import CorruptFileError, TesseractCrashError
+from core.settings import Settings
 
 STACK = SAMPLES / "scans" / "002_heavy_stack.pdf"
 

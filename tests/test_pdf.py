@@ -19,7 +19,7 @@ from PIL import Image
 from conftest import ROOT, SAMPLES, run_sohoa
 from ocr.pdf import PdfPage, searchable_pdf
 from pipeline.folding import fold
-from pipeline.ledger import Ledger
+from ledger import Ledger
 from web.images import pdf_pages
 
 # What veraPDF reports for each file: whether it complies, and the clauses of the rules it failed.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows.prefect_api import LocalApi, configured_api_url, early_local_api, prefect_api
-from sohoa.errors import ConfigError
+from core.errors import ConfigError
 
 
 @pytest.fixture

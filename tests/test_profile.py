@@ -145,7 +145,7 @@ def test_profile_commands(tmp_path: Path) -> None:
 
 def test_profile_learn_grows_a_profile_from_approved_records(tmp_path: Path) -> None:
     from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
     from pipeline.profile_learn import learn_profile
     from web.corrections import apply_correction
 
@@ -157,7 +157,7 @@ def test_profile_learn_grows_a_profile_from_approved_records(tmp_path: Path) -> 
             subject="Trường THCS Giao Xuân"), needs_review=True)
         (key,), _ = ledger.replace_records(f.id, batch, [(rec, "text")], run_id=None)
         apply_correction(ledger, key, {"needs_review": "0"}, "archivist")
-        out, added = learn_profile(DEFAULT, ledger, tmp_path / "learned")
+        out, added = learn_profile(DEFAULT, ledger.approved_records(), tmp_path / "learned")
     assert added == {"records": 1, "issuers": 1, "schools": 1}
     learned = load_profile(out)
     assert learned.gazetteer.issuers[0].lines == ("ỦY BAN NHÂN DÂN", "TỈNH NAM ĐỊNH")

@@ -7,7 +7,7 @@ import numpy as np
 from ocr.quality import is_vietnamese_syllable, page_quality
 from ocr.tesseract import OcrResult, OcrWord, run_ocr
 from pipeline.records import REVIEW_QUALITY
-from sohoa.settings import TesseractOptions
+from core.settings import TesseractOptions
 
 
 def _result(text: str, conf: float) -> OcrResult:

@@ -23,7 +23,7 @@ from ocr.layout import read_page_text
 from ocr.loader import inspect_file, load_page
 from ocr.restore import restore_page
 from pipeline.records import PageText, build_records, doubtful_words
-from sohoa.settings import Settings
+from core.settings import Settings
 
 #: The Hải Phòng office's reading knowledge (the documents here are its).
 KNOW = knowledge_for(HP)

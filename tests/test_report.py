@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline._report_charts import report_charts
-from pipeline._report_files import SHEET_NAMES
-from pipeline._report_tables import TEXTS, fmt_int
-from pipeline.charts import shorten
+from reporting._charts import report_charts
+from reporting._files import SHEET_NAMES
+from reporting._tables import TEXTS, fmt_int
+from reporting.plotting import shorten
 from pipeline.domain import PROCEDURE_LABELS, ClassifiedRecord, ProcedureType, RecordFields
-from pipeline.ledger import Ledger
-from pipeline.report import FORMATS, build_report, quarterly_paragraph, render
+from ledger import Ledger
+from reporting.model import quarterly_paragraph
+from reporting.report import FORMATS, build_report, render
 
 AS_OF = dt.date(2026, 6, 30)
 XM, KD, CN = ProcedureType.XAC_MINH_VAN_BANG, ProcedureType.KIEM_DINH_CHAT_LUONG, ProcedureType.CONG_NHAN_CHUAN_QUOC_GIA
@@ -437,7 +438,7 @@ def test_report_flow_writes_files_and_artifacts(ledger_path: Path, tmp_path: Pat
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     from flows.report import MARKDOWN_KEY, TYPES_KEY, report_flow
-    from sohoa.settings import Settings
+    from core.settings import Settings
 
     settings = Settings(data_dir=ledger_path.parent)
     written = report_flow(as_of=AS_OF, formats=list(FORMATS), out_dir=str(tmp_path / "out"), settings=settings)

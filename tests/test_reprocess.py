@@ -9,9 +9,9 @@ import pytest
 
 from flows.ingest import run_ingest
 from flows.reprocess import run_reprocess, select_pages
-from pipeline.ledger import Ledger
-from sohoa.errors import ConfigError
-from sohoa.settings import RestoreOptions, Settings, TesseractOptions
+from ledger import Ledger
+from core.errors import ConfigError
+from core.settings import RestoreOptions, Settings, TesseractOptions
 
 from conftest import SAMPLES
 
@@ -78,7 +78,7 @@ def test_a_page_that_fails_keeps_its_old_reading_and_the_others_go_on(
 ) -> None:
     """Two pages read in one run: the heavy one cannot be decoded this time, the other is read again."""
     import ocr.pages
-    from sohoa.errors import CorruptFileError
+    from core.errors import CorruptFileError
 
     settings, heavy = ingested
     real_load = ocr.pages.load_page

@@ -35,7 +35,7 @@ from ocr.variants import VARIANTS, Variant, read_canvases, remove_blots
 from pipeline.numbers_dates import parse_number
 from pipeline.place_dates import parse_date_detail
 from pipeline.records import doubtful_words
-from sohoa.settings import Settings, TesseractOptions
+from core.settings import Settings, TesseractOptions
 
 from ocr.postcorrect import knowledge_for
 from conftest import HP, SAMPLES

@@ -12,7 +12,7 @@ from ocr.orientation import ascender_ratio, coarse_orientation, estimate_skew, r
 from ocr.restore import crop_paper, ink_gray, normalize_background, remove_holes, restore_page
 from ocr.tesseract import Orientation, run_ocr
 from pipeline.folding import fold
-from sohoa.settings import RestoreOptions, TesseractOptions
+from core.settings import RestoreOptions, TesseractOptions
 
 
 @pytest.mark.parametrize("angle", [4.0, -2.5, 7.0])
@@ -226,7 +226,7 @@ def test_bold_print_as_wide_as_a_hole_is_read_not_erased(size: int) -> None:
     # A certificate's bold title at 300 dpi, or a bold header scanned at 600 dpi: strokes as wide
     # as a small hole, but letters in a row; a hole of the same darkness on its own still goes.
     from ocr.pages import restore_and_read
-    from sohoa.settings import Settings
+    from core.settings import Settings
 
     page = _bold_lines(size, ["GIẤY CHỨNG NHẬN", "SỞ GIÁO DỤC"])
     cv2.circle(page, (2100, 1400), 45, 20, -1)
@@ -313,7 +313,7 @@ def test_the_signer_under_a_seal_in_ink_is_read(ink: int) -> None:
     # Tesseract's layout analysis took the signer's block touched by the rings for a picture
     # and read none of it: neither the title nor the name. A pale seal (170, 190 once normalised) too.
     from ocr.pages import restore_and_read
-    from sohoa.settings import Settings
+    from core.settings import Settings
 
     reading = restore_and_read(lambda: _signed_page(seal=True, ink=ink), Settings(), what="signed page")
     text = fold(reading.result.text)

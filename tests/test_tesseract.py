@@ -7,8 +7,8 @@ import pytest
 
 import ocr.tesseract as tess
 from ocr.tesseract import parse_tsv, run_ocr, run_ocr_many
-from sohoa.errors import TesseractCrashError, TesseractNotFoundError, TesseractTimeoutError
-from sohoa.settings import TesseractOptions
+from core.errors import TesseractCrashError, TesseractNotFoundError, TesseractTimeoutError
+from core.settings import TesseractOptions
 
 
 def test_reads_vietnamese_text(text_page: np.ndarray) -> None:

@@ -28,8 +28,8 @@ with warnings.catch_warnings():
 from conftest import run_sohoa
 from indexing import SearchFilters, open_index, to_index_doc
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-from pipeline.ledger import Ledger
-from sohoa.settings import Settings, WebOptions
+from ledger import Ledger
+from core.settings import Settings, WebOptions
 from web import charts, corrections, images
 from web.app import create_app
 from web.auth import IDLE_MINUTES, MAX_FAILS_PER_USER, WebStore, hash_password, verify_password

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ledger import Ledger
+from ledger import Ledger
 from test_web import PASSWORDS, Demo, HandDemo, add_handwritten, build_demo
 from web import corrections
 

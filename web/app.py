@@ -20,7 +20,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from sohoa.settings import Settings
+from core.settings import Settings
 from web import admin, dashboard, login, records, review, search
 from web.auth import WebStore
 from web.pages import SecurityHeaders, WebState

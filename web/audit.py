@@ -12,7 +12,7 @@ the last hash, to be noted (the backup manifest keeps them too) and compared
 later.
 
 Times are stored in UTC and shown in the office's time zone
-(:attr:`sohoa.settings.WebOptions.timezone`).
+(:attr:`core.settings.WebOptions.timezone`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The dashboard's bar charts, drawn by matplotlib on the server as inline SVG (no JavaScript).
 
 Each function returns SVG markup (text kept as text, every label escaped)
-ready to be put in a page as is; :mod:`pipeline.charts` holds the drawing
+ready to be put in a page as is; :mod:`reporting.plotting` holds the drawing
 style and the SVG output the report's charts share.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipeline.charts import INK, Chart, Tips, nice_max, plain_axes, shorten, to_svg
+from reporting.plotting import INK, Chart, Tips, nice_max, plain_axes, shorten, to_svg
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

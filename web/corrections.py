@@ -25,7 +25,7 @@ from typing import Any
 
 from indexing import SearchIndex, to_index_doc
 from pipeline.domain import HandField, ProcedureType
-from pipeline.ledger import Ledger
+from ledger import Ledger
 from pipeline.validity import valid_until
 
 __all__ = [

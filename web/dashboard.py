@@ -26,7 +26,7 @@ REPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshe
 @guarded("view")
 def dashboard(request: Request) -> Response:
     """Progress of the campaign and still-valid counts by type and year, with charts."""
-    from pipeline.report import build_report
+    from reporting.report import build_report
 
     lang = lang_of(request)
     on = parse_date(request.query_params.get("on")) or dt.date.today()
@@ -47,7 +47,7 @@ def dashboard(request: Request) -> Response:
 @guarded("view")
 def report_download(request: Request) -> Response:
     """The quarterly report on the dashboard's date, as ``sohoa report`` writes it (counts, no personal data)."""
-    from pipeline.report import build_report, render as render_report
+    from reporting.report import build_report, render as render_report
 
     fmt = request.path_params["fmt"]
     if fmt not in REPORT_TYPES:

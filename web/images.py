@@ -21,9 +21,9 @@ from ocr.derived import derived_dir_for, load_hand, load_words, write_atomic
 from ocr.pdf import PdfPage
 from pipeline.domain import HandField
 from pipeline.folding import fold
-from pipeline.ledger import Ledger
-from pipeline.ledger_rows import RecordRow
-from sohoa.settings import Settings
+from ledger import Ledger
+from ledger.rows import RecordRow
+from core.settings import Settings
 
 __all__ = [
     "Box",

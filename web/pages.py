@@ -26,9 +26,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.domain import ProcedureType
-from pipeline.ledger import Ledger
-from pipeline.ledger_rows import RecordRow
-from sohoa.settings import Settings
+from ledger import Ledger
+from ledger.rows import RecordRow
+from core.settings import Settings
 from web.auth import Session, WebStore, can
 from web.formats import MAX_DIGITS, highlight, local_iso, shown_path, vn_date
 from web.i18n import FIELDS, LANGS, ROLE_NAMES, STATUS, reason_label, translate, type_label
@@ -121,7 +121,7 @@ def lang_of(request: Request) -> str:
 
 
 def client_ip(request: Request) -> str:
-    """The client's address (the one a trusted proxy names: :class:`sohoa.settings.WebOptions`)."""
+    """The client's address (the one a trusted proxy names: :class:`core.settings.WebOptions`)."""
     return request.client.host if request.client else "?"
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from indexing import Hit, SearchFilters, SearchIndex
 from pipeline.domain import ProcedureType
-from pipeline.ledger import Ledger
+from ledger import Ledger
 from pipeline.validity import status_on
 from web.corrections import HAND_FIELDS, ensure_schema, handwritten_reasons, shown_digits
 

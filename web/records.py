@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from ocr.pdf import searchable_pdf
-from pipeline.ledger import Ledger
-from pipeline.ledger_rows import RecordRow
-from sohoa.errors import SohoaError
+from ledger import Ledger
+from ledger.rows import RecordRow
+from core.errors import SohoaError
 from web import corrections, images, queries
 from web.formats import safe_next, small_int
 from web.pages import error, guarded, note_audit, render, web_state

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from indexing import open_index
-from pipeline.ledger import Ledger
-from pipeline.ledger_rows import RecordRow
+from ledger import Ledger
+from ledger.rows import RecordRow
 from web import corrections, images, queries
 from web.formats import small_int
 from web.i18n import translate

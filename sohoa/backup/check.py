@@ -2,7 +2,7 @@
 
 At backup time the copy's ledger and index are opened and their counts
 (records by type × year × status on the backup's date, computed as
-:mod:`pipeline.report` does) and a handful of searches go into the manifest;
+:mod:`reporting.report` does) and a handful of searches go into the manifest;
 after a restore the same are computed on the restored copy and compared.
 The derived files the ledger names are counted too (how many are missing).
 """
@@ -39,8 +39,8 @@ class CheckItem:
 
 
 def _ledger_values(path: Path, on: dt.date) -> dict[str, object]:
-    from pipeline.ledger import Ledger
-    from pipeline.report import build_report
+    from ledger import Ledger
+    from reporting.report import build_report
 
     with Ledger(path) as ledger:
         cube = build_report(ledger, on).cube

@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sohoa.errors import SohoaError
+from core.errors import SohoaError
 
 __all__ = [
     "MANIFEST", "FORMAT", "FORMAT_VERSION", "DATABASES", "TREES", "BackupError", "FileEntry",

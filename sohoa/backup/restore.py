@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sohoa.backup.check import CheckItem, compare_check, derived_relative, missing_derived
 from sohoa.backup.manifest import DATABASES, TREES, BackupError, copy_file, read_manifest, verify_files
-from sohoa.settings import Settings
+from core.settings import Settings
 
 __all__ = ["RestoreResult", "run_restore"]
 
@@ -113,7 +113,7 @@ def run_restore(src: Path, settings: Settings, force: bool = False) -> RestoreRe
 def _rebuild_index(target: Path) -> int:
     """Build the embedded index of a restored data directory from its ledger (duplicates left out)."""
     from indexing import rebuild_index, to_index_doc
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
 
     with Ledger(target / "ledger.sqlite") as ledger:
         return rebuild_index(f"sqlite:///{(target / 'index.sqlite').resolve()}",

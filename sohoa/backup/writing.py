@@ -21,7 +21,7 @@ from sohoa.backup.manifest import (
     file_entry,
     write_manifest,
 )
-from sohoa.settings import Settings
+from core.settings import Settings
 
 __all__ = ["BackupPlan", "BackupResult", "plan_backup", "backup_database", "run_backup"]
 
@@ -143,7 +143,7 @@ def tree_files(root: Path, tree: str) -> Iterator[str]:
 def _index_current(path: Path) -> bool:
     """Whether the embedded index at ``path`` has this sohoa's schema."""
     from indexing.sqlite_fts import SqliteIndex
-    from sohoa.errors import IndexSchemaError
+    from core.errors import IndexSchemaError
 
     try:
         SqliteIndex(path).close()

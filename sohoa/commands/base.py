@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sohoa.settings import Settings
+from core.settings import Settings
 
 __all__ = ["Command", "iso_date", "settings_from"]
 
@@ -21,7 +21,7 @@ class Command:
         help: The line ``sohoa --help`` shows for it.
         description: The paragraph its own ``--help`` opens with.
         arguments: Adds its arguments (and subcommands) to its parser.
-        run: Does the work; returns the exit status (:class:`sohoa.errors.ExitCode`).
+        run: Does the work; returns the exit status (:class:`core.errors.ExitCode`).
     """
 
     name: str

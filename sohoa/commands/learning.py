@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sohoa.commands.base import Command, settings_from
-from sohoa.errors import ExitCode
-from sohoa.settings import Settings
+from core.errors import ExitCode
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from ocr.digits_train import Confirmed
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
 
 __all__ = ["TRAIN", "PROFILE", "cmd_train", "cmd_profile", "confirmed_digits"]
 
@@ -37,7 +37,7 @@ def _train_digits(settings: Settings) -> bool:
     from ocr.handwriting import LOCAL_MODEL_GLOB, DigitModel
     from ocr.pages import digit_model
     from pipeline.learned import models_dir
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
 
     with Ledger(settings.ledger_target) as ledger:
         fields = confirmed_digits(ledger, confirmed_fields(ledger))
@@ -96,7 +96,7 @@ def _train_types(settings: Settings, min_examples: int) -> bool:
     from pipeline.domain import ProcedureType
     from pipeline.learned import TrainingError, next_version, save_model, train_model
     from pipeline.profile_load import load_profile
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
 
     try:
         importlib.import_module("sklearn")  # only whether it is there: train_model uses it
@@ -153,11 +153,11 @@ def cmd_profile(args: argparse.Namespace) -> int:
                 if key not in ("name",):
                     print(f"  {key}: {value}")
         return ExitCode.OK
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
     from pipeline.profile_learn import learn_profile
 
     with Ledger(settings.ledger_target) as ledger:
-        out, added = learn_profile(profile, ledger, args.out, args.name)
+        out, added = learn_profile(profile, ledger.approved_records(), args.out, args.name)
     print(f"{out}: {added['issuers']} issuer(s) and {added['schools']} school(s) from "
           f"{added['records']} approved record(s), extending {profile.name}")
     return ExitCode.OK

@@ -8,15 +8,15 @@ import sys
 from pathlib import Path
 
 from sohoa.commands.base import Command, iso_date, settings_from
-from sohoa.errors import ExitCode
+from core.errors import ExitCode
 
 __all__ = ["REPORT", "PDF", "cmd_report", "cmd_pdf"]
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Print or write the report."""
-    from pipeline.ledger import Ledger
-    from pipeline.report import BINARY_FORMATS, build_report, render
+    from ledger import Ledger
+    from reporting.report import BINARY_FORMATS, build_report, render
 
     settings = settings_from(args)
     if args.date_from and args.date_to and args.date_from > args.date_to:
@@ -44,7 +44,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     """Write ``KEY.pdf`` for each record asked for; exit 2 if one has no page image."""
     from ocr.pdf import searchable_pdf
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
     from web.images import pdf_pages
 
     settings = settings_from(args)

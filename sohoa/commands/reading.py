@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sohoa.commands.base import Command, iso_date, settings_from
-from sohoa.errors import ExitCode, InputError, SohoaError
-from sohoa.settings import RestoreOptions, Settings, TesseractOptions
+from core.errors import ExitCode, InputError, SohoaError
+from core.settings import RestoreOptions, Settings, TesseractOptions
 
 __all__ = ["INGEST", "OCR", "CLASSIFY", "REPROCESS", "cmd_ingest", "cmd_ocr", "cmd_classify", "cmd_reprocess"]
 
@@ -25,7 +25,7 @@ def _progress(settings: Settings, batch: str, stop: threading.Event) -> None:
     """Draw a progress bar from the ledger while the flow runs."""
     from tqdm import tqdm
 
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
 
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     bar = None
@@ -188,7 +188,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     )
     with early_local_api(settings.data_dir, settings.prefect_idle_s) as api:
         from flows.reprocess import run_reprocess, select_pages
-        from pipeline.ledger import Ledger
+        from ledger import Ledger
 
         with Ledger(settings.ledger_target) as ledger:
             pages = select_pages(ledger, record=args.record, file=args.file, page=args.page, batch=args.batch)

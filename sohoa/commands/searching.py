@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 from sohoa.commands.base import Command, iso_date, settings_from
-from sohoa.errors import ExitCode
+from core.errors import ExitCode
 
 __all__ = ["SEARCH", "REINDEX", "STATUS_LABELS", "cmd_search", "cmd_reindex"]
 STATUS_LABELS = {
@@ -67,7 +67,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     """
     from indexing import to_index_doc
     from indexing import rebuild_index
-    from pipeline.ledger import Ledger
+    from ledger import Ledger
 
     settings = settings_from(args)
     url = args.to_url or settings.resolved_index_url

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sohoa.commands.base import Command, settings_from
-from sohoa.errors import ExitCode
+from core.errors import ExitCode
 
 __all__ = ["BACKUP", "RESTORE", "PREFECT_SERVER", "cmd_backup", "cmd_restore", "cmd_prefect_server"]
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sohoa.commands.base import Command, settings_from
-from sohoa.errors import ExitCode, SohoaError
+from core.errors import ExitCode, SohoaError
 
 __all__ = ["SERVE", "USER", "AUDIT", "cmd_serve", "cmd_user", "cmd_audit"]
 

@@ -20,10 +20,10 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from pipeline._report_tables import TEXTS, report_tables
+from reporting._tables import TEXTS, report_tables
 
 if TYPE_CHECKING:
-    from pipeline.report import Report
+    from reporting.model import Report
 
 __all__ = ["CSV_COLUMNS", "SHEET_NAMES", "csv_rows", "render_csv", "render_xlsx"]
 
@@ -97,7 +97,7 @@ def render_xlsx(report: Report, lang: str) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from pipeline.report import quarterly_paragraph
+    from reporting.model import quarterly_paragraph
 
     t = TEXTS[lang]
     names = SHEET_NAMES[lang]

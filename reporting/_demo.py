@@ -4,10 +4,10 @@ Several boxes digitized over a few months of working days, records of every
 procedure type issued mostly in 2008–2013 (recognitions and accreditations
 also recently, as a box of renewals would hold), some revoked, some needing review,
 a few failed pages and quarantined files, the last boxes still in progress.
-It is written through :class:`pipeline.ledger.Ledger` and then back-dated in
+It is written through :class:`ledger.ledger.Ledger` and then back-dated in
 SQL, because the ledger stamps rows with the current time.
 
-Run ``python -m pipeline._report_demo DATA_DIR`` to write ``DATA_DIR/ledger.sqlite``.
+Run ``python -m reporting._demo DATA_DIR`` to write ``DATA_DIR/ledger.sqlite``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from pipeline.domain import ClassifiedRecord, ProcedureType, RecordFields
-from pipeline.ledger import Ledger
+from ledger import Ledger
 from pipeline.validity import valid_until
 
 __all__ = ["make_demo_ledger"]

@@ -4,7 +4,7 @@ Machine results never overwrite what a person corrected: every write of a
 file's records puts the latest corrected values back (:func:`reapply_corrections`),
 and a revocation date a person gave wins over the one the links found.
 Each function runs inside the caller's write transaction ``c``
-(:meth:`pipeline.ledger.Ledger.transaction`); ``db`` tells whether the
+(:meth:`ledger.ledger.Ledger.transaction`); ``db`` tells whether the
 ``corrections`` table exists yet (web/corrections.py creates it on first use).
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.domain import ClassifiedRecord
-from pipeline.ledger_db import PostgresDb, SqliteDb
-from pipeline.ledger_rows import now, record_key
+from ledger.db import PostgresDb, SqliteDb
+from ledger.rows import now, record_key
 
 __all__ = ["CORRECTABLE_COLUMNS", "TOMBSTONE", "approved_keys", "corrections", "link_records", "reapply_corrections",
            "reviewed_texts", "store_records"]
@@ -36,7 +36,7 @@ Db = SqliteDb | PostgresDb
 
 def store_records(db: Db, c: Any, sha256: str, file_id: int, batch_id: int,  # noqa: ANN401 - either connection
                   records: Sequence[tuple[ClassifiedRecord, str]], run_id: int | None) -> tuple[list[str], list[str]]:
-    """Write a file's records over what an earlier run found (see :meth:`pipeline.ledger.Ledger.replace_records`).
+    """Write a file's records over what an earlier run found (see :meth:`ledger.ledger.Ledger.replace_records`).
 
     Returns:
         Keys written and keys removed (tombstoned for the index).
@@ -119,7 +119,7 @@ def approved_keys(db: Db, c: Any) -> list[str]:  # noqa: ANN401
 
 def link_records(db: Db, c: Any, duplicates: dict[str, tuple[str, str]],  # noqa: ANN401
                  revocations: dict[str, tuple[dt.date, str]]) -> int:
-    """Set which records duplicate others and which were revoked (see :meth:`pipeline.ledger.Ledger.apply_links`).
+    """Set which records duplicate others and which were revoked (see :meth:`ledger.ledger.Ledger.apply_links`).
 
     Returns:
         How many records changed; they are queued for the index.

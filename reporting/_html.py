@@ -1,7 +1,7 @@
 """The report as one self-contained HTML page: inline CSS, inline SVG charts, no script, no network.
 
 Every table is ``<table id="t-<key>">`` with the keys of
-:func:`pipeline._report_tables.report_tables`; numeric cells carry the class
+:func:`reporting._tables.report_tables`; numeric cells carry the class
 ``n``. The page prints well (A4) from any browser.
 """
 
@@ -11,12 +11,12 @@ import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING
 
-from pipeline._report_charts import report_charts
-from pipeline._report_tables import TEXTS, Table, fmt_int, report_tables
-from pipeline.charts import to_svg
+from reporting._charts import report_charts
+from reporting._tables import TEXTS, Table, fmt_int, report_tables
+from reporting.plotting import to_svg
 
 if TYPE_CHECKING:
-    from pipeline.report import Report
+    from reporting.model import Report
 
 __all__ = ["render_html"]
 
@@ -117,7 +117,7 @@ def _meta(report: Report, lang: str) -> str:
 
 def render_html(report: Report, lang: str) -> str:
     """The whole report as one HTML document in ``lang``."""
-    from pipeline.report import quarterly_paragraph
+    from reporting.model import quarterly_paragraph
 
     t = TEXTS[lang]
     tables = {tb.key: tb for tb in report_tables(report, lang)}

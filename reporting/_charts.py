@@ -1,8 +1,8 @@
 """The report's charts, drawn with matplotlib for both the HTML and the PDF report.
 
-Each function returns a :class:`pipeline.charts.Chart` whose drawing lays the
-report's numbers on a matplotlib figure; :func:`pipeline.charts.to_svg` makes
-the inline SVG of the HTML page and :func:`pipeline.charts.to_png` the picture
+Each function returns a :class:`reporting.plotting.Chart` whose drawing lays the
+report's numbers on a matplotlib figure; :func:`reporting.plotting.to_svg` makes
+the inline SVG of the HTML page and :func:`reporting.plotting.to_png` the picture
 of the PDF, so both formats show the same chart.
 """
 
@@ -12,15 +12,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipeline._report_tables import TEXTS, bucket_years, fmt_int, year_label, years_of
-from pipeline.charts import INK, Chart, Tips, nice_max, plain_axes, shorten
+from reporting._tables import TEXTS, bucket_years, fmt_int, year_label, years_of
+from reporting.plotting import INK, Chart, Tips, nice_max, plain_axes, shorten
 from pipeline.domain import PROCEDURE_LABELS, ProcedureType
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from pipeline.report import Report
+    from reporting.model import Report
 
 __all__ = ["report_charts", "STATUS_COLORS", "TYPE_COLORS"]
 

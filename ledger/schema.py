@@ -1,13 +1,13 @@
 """The ledger's tables, and the steps that bring an older ledger up to them.
 
-One script, in the SQL both engines understand (:mod:`pipeline.ledger_db`
+One script, in the SQL both engines understand (:mod:`ledger.db`
 turns it into PostgreSQL's DDL); a database records which version it holds,
 and :func:`migrate` runs the steps from there.
 """
 
 from __future__ import annotations
 
-from pipeline.ledger_db import PostgresDb, SqliteDb
+from ledger.db import PostgresDb, SqliteDb
 
 __all__ = ["SCHEMA_VERSION", "MIGRATIONS", "SCHEMA", "migrate"]
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pipeline.domain import PROCEDURE_LABELS, ProcedureType
 
 if TYPE_CHECKING:
-    from pipeline.report import DayCount, Report
+    from reporting.model import DayCount, Report
 
 __all__ = ["TEXTS", "CAMPAIGN_YEARS", "BEFORE", "AFTER", "Table", "fmt_int", "year_key", "bucket_years", "years_of",
            "year_label", "monthly", "report_tables"]

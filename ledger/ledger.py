@@ -11,10 +11,10 @@ finds them and does no work twice.
 
 ``Ledger(target)`` opens PostgreSQL when ``target`` is a ``postgresql://`` URL
 (several machines writing at once) and a SQLite file otherwise; the SQL here is
-written once, in the subset both understand, and ``pipeline/ledger_db.py``
-holds what differs. The tables are in :mod:`pipeline.ledger_schema`, the rows
-readers get in :mod:`pipeline.ledger_rows`, the records and people's
-corrections in :mod:`pipeline.ledger_records`.
+written once, in the subset both understand, and ``ledger/db.py``
+holds what differs. The tables are in :mod:`ledger.schema`, the rows
+readers get in :mod:`ledger.rows`, the records and people's
+corrections in :mod:`ledger.records`.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.domain import ClassifiedRecord
-from pipeline.ledger_db import Params, PostgresDb, SqliteDb, is_postgres_url
-from pipeline.ledger_records import (TOMBSTONE, approved_keys, link_records, reviewed_texts,
+from ledger.db import Params, PostgresDb, SqliteDb, is_postgres_url
+from ledger.records import (TOMBSTONE, approved_keys, link_records, reviewed_texts,
                                      store_records)
-from pipeline.ledger_rows import RECORD_SQL, FileRow, PageRow, RecordRow, file_row, now, record_row
-from pipeline.ledger_schema import migrate
+from ledger.rows import RECORD_SQL, FileRow, PageRow, RecordRow, file_row, now, record_row
+from ledger.schema import migrate
 
 __all__ = ["Ledger"]
 

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sohoa.errors import ConfigError
+from core.errors import ConfigError
 
 __all__ = ["Params", "PostgresDb", "Row", "SqliteDb", "is_postgres_url", "pg_ddl", "to_pyformat"]
 

@@ -152,7 +152,7 @@ class Settings(BaseModel):
 
     @property
     def ledger_target(self) -> str | Path:
-        """What :class:`pipeline.ledger.Ledger` opens: a PostgreSQL URL or the SQLite path."""
+        """What :class:`ledger.ledger.Ledger` opens: a PostgreSQL URL or the SQLite path."""
         return self.ledger_url or self.ledger_path
 
     @property

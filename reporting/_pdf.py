@@ -2,7 +2,7 @@
 
 Text is set in DejaVu Sans (or Liberation Sans), embedded, so Vietnamese
 diacritics render and can be copied or searched. The charts are those of
-:mod:`pipeline._report_charts`, drawn by matplotlib as 200-dpi pictures.
+:mod:`reporting._charts`, drawn by matplotlib as 200-dpi pictures.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline._report_charts import report_charts
-from pipeline._report_tables import TEXTS, Table, fmt_int, report_tables
-from pipeline.charts import Chart, to_png
+from reporting._charts import report_charts
+from reporting._tables import TEXTS, Table, fmt_int, report_tables
+from reporting.plotting import Chart, to_png
 
 if TYPE_CHECKING:
-    from pipeline.report import Report
+    from reporting.model import Report
 
 __all__ = ["render_pdf", "FONT_CANDIDATES"]
 
@@ -130,7 +130,7 @@ def render_pdf(report: Report, lang: str) -> bytes:
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
     from xml.sax.saxutils import escape
 
-    from pipeline.report import quarterly_paragraph
+    from reporting.model import quarterly_paragraph
 
     _register_fonts()
     t = TEXTS[lang]
