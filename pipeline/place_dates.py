@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.date_repair import Cited, repair_place_date, repaired_line_date, signing_line_shape
 from pipeline.date_words import DAY, DIGIT, MAX_YEAR, MIN_YEAR, YEAR, fix_digits, lines_aligned, to_date
 from pipeline.folding import fold_aligned
-from pipeline.patterns import NAM, NAM_DAMAGED, NGAY, PLACE_RE, SO, SO_PUNCT, THANG
+from pipeline.patterns import HEADER_LINES, NAM, NAM_DAMAGED, NGAY, PLACE_RE, SO, SO_PUNCT, THANG
 
 __all__ = ["DateReading", "latest_cited_date", "parse_date", "parse_date_detail", "parse_date_reading"]
 
@@ -43,9 +43,10 @@ _LOOSE_WORD_DATE_RE = re.compile(
     rf"{THANG}\s*[:.]?\s*(?P<m>[^\s,.]{{1,3}})\s*[,.]?\s*"
     rf"(?:{NAM_DAMAGED}\s*[:.,]?\s*(?P<y>[^\s,.]{{2,5}}(?:\s?[0-9oilsb|]){{0,2}})|(?<=[\s.,])(?P<y4>[0-9]{{4}})(?![0-9]))"
 )
-#: The place-date line is among the first lines of a page: the header's (an e-signature banner, a copy
-#: stamp or a long "V/v …" subject can come before it).
-TOP_LINES = 16
+#: The place-date line is among the first lines of a page: the header window and four lines more.
+#: It is the right column's last line, which an interleaved page reads after the whole left column:
+#: a long "V/v …" subject there comes before it too (with an e-signature banner or a copy stamp).
+PLACE_DATE_LINES = HEADER_LINES + 4
 #: Score of a place-date line that was found but could not be read: above
 #: any date of the body, below a readable place-date line on a later page.
 _UNREADABLE_SCORE = 3.9
@@ -177,7 +178,7 @@ def _date_candidates(text: str, cited: Cited, places: tuple[str, ...]) -> list[_
         if not line.strip():
             continue
         nonempty += 1
-        top = nonempty <= TOP_LINES
+        top = nonempty <= PLACE_DATE_LINES
         found_before = len(out)
         for regex, base in ((_WORD_DATE_RE, 1.0), (_NUM_DATE_RE, 0.0)):
             for m in regex.finditer(line):

@@ -30,7 +30,7 @@ from pipeline.classify import find_phrase
 from pipeline.place_dates import parse_date
 from pipeline.folding import fold, is_capitals
 from pipeline.numbers_dates import header_number_line, parse_number
-from pipeline.patterns import MOTTO, NGAY, PLACE
+from pipeline.patterns import HEADER_LINES, MOTTO, NGAY, PLACE
 from pipeline.profile import Profile
 from pipeline.subject import parse_school
 
@@ -45,8 +45,8 @@ __all__ = [
     "segment_with_reasons",
 ]
 
-#: How many non-empty lines count as "the top of the page".
-TOP_LINES = 15
+#: How many non-empty lines count as "the top of the page": the header window and the title below it.
+TOP_LINES = HEADER_LINES + 3
 #: Score at which a page starts a new record.
 START_THRESHOLD = 3.0
 

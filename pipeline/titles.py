@@ -19,8 +19,8 @@ from pipeline.patterns import ABOUT_RE
 
 __all__ = ["parse_about", "parse_title"]
 
-#: The title is among this many lines at the top (blank ones included): below the header, a banner
-#: and stamps; lower, "QUYẾT ĐỊNH:" opens a decision's articles.
+#: The title is among this many lines at the top (blank ones included), below the header, a banner
+#: and stamps; a công văn has none, and a short capital line further down is the body's.
 _TITLE_LINES = 41
 #: The "V/v" line is among this many lines at the top (blank ones included): under the number in a
 #: công văn, under the title and its subtitle in a decision, below a long header.
