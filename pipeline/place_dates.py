@@ -60,6 +60,10 @@ _BIRTH_RE = re.compile(r"(sinh|ns|n/s)\b[^\n]{0,12}$")
 _CITATION_RE = re.compile(r"\b(so|ky|cap|luc|tu|den|truoc|sau)\s*[:]?\s*$")
 #: "… số 12/QĐ-UBND ngày" before a date: the date of the act cited, not the signing date.
 _CITED_ACT_RE = re.compile(rf"\b{SO}\s*[:]?\s*\S+\s+(?:{NGAY}\s*)?$")
+#: "valid until …" ("đến ngày", "hết hạn", "tới"): the date after it is later than the signing.
+_UNTIL_RE = re.compile(rf"\b(?:den|het han|toi)\s*(?:{NGAY})?\s*$")
+#: "ngày" right before a date written with slashes ("ngày 05/7/2010").
+_NGAY_BEFORE_RE = re.compile(rf"(?<![a-z]){NGAY}\s*$")
 #: A legal basis of an act, up to its semicolon: "Căn cứ Quyết định số … ngày 07/7/2008 …;".
 _BASIS_RE = re.compile(r"\bcan cu\b[^;]{0,400};")
 
@@ -89,7 +93,7 @@ def _latest_in(folded: str, *, bases: bool) -> dt.date | None:
     for line in folded.split("\n"):
         for regex in (_WORD_DATE_RE, _NUM_DATE_RE):
             for m in regex.finditer(line):
-                if re.search(r"\b(den|het han|toi)\s*(ngay)?\s*$", line[: m.start()]):
+                if _UNTIL_RE.search(line[: m.start()]):
                     continue  # "valid until ..." is after the signing
                 d = to_date(m.group("d"), m.group("m"), m.group("y"))
                 if d is not None:
@@ -199,7 +203,7 @@ def _date_candidates(text: str, cited: Cited, places: tuple[str, ...]) -> list[_
                     score -= 2.0
                 if score < 2.0 and _NUMBER_LINE_START_RE.match(before):
                     score += 2.0  # "Số: 840/QĐ-UBND Hải ngày 28 tháng 11 …": the place-date column, its place cut
-                if regex is _NUM_DATE_RE and re.search(r"\bngay\s*$", before):
+                if regex is _NUM_DATE_RE and _NGAY_BEFORE_RE.search(before):
                     score += 1.0
                 # "B" for a digit may be an 8, a 6 or a 3 under a stain (seed 18: "ngày 0B" printed 06):
                 # the value is kept, the record goes to review. O, I, l and S are the usual, safe look-alikes.
