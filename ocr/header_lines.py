@@ -21,6 +21,7 @@ from ocr.tesseract import OcrResult, OcrWord, group_lines
 from pipeline.domain import DOUBT_CONF
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_number, unknown_codes
+from pipeline.patterns import NAM_WORD, NGAY_WORD, PLACE, SO, SO_PUNCT, THANG_WORD
 from pipeline.place_dates import parse_date_detail
 
 __all__ = ["DATE_LOW_CONF", "HEADER_SHARE", "ISSUER_RE", "HeaderLine", "header_lines", "judge", "needs_reread",
@@ -49,18 +50,17 @@ class HeaderLine:
 
 
 #: "Số" opening a line, then its colon, a digit or nothing ("Số:" whose number a stain ate).
-_SO_RE = re.compile(r"^\W{0,3}(?:s[o06]|5o)(?:\s*[:;.]|\s*[0-9oilsb|]|\s*$)")
+_SO_RE = re.compile(rf"^\W{{0,3}}{SO}(?:\s*{SO_PUNCT}|\s*[0-9oilsb|]|\s*$)")
 _NUMBER_SHAPE_RE = re.compile(r"^[0-9oils]{1,5}\s*/\s*[a-z&]")
-#: "ngày" as read ("ngay", "nqay", "rgay", "9ày"), among the first words of a place-date line.
-_NGAY_RE = re.compile(r"^(?:\S+\s+){0,2}\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
-#: "tháng" and "năm" as read; "thông" (in "phổ thông năm 2012") is not "tháng".
-_THANG_NAM_RE = re.compile(r"(?<![a-z])(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
+#: "ngày" among the first words of a place-date line.
+_NGAY_RE = re.compile(rf"^(?:\S+\s+){{0,2}}\W*{NGAY_WORD}")
+_THANG_NAM_RE = re.compile(f"{THANG_WORD}|{NAM_WORD}")
 #: The place and "ngày" ("Bạc Liêu, ngày"): a place-date line whatever follows.
-_PLACE_RE = re.compile(r"[a-z]{2,}\s*[,.]\s*\W*(?:[nrpm][gq]ay|9ay|ng[a-z]y)(?![a-z])")
-#: The place, a few damaged characters where "ngày" and the day were, then "tháng" or
-#: "năm" after a number ("Hải Phòng,. „ay 31 tháng 12", "Hải Phòng, — 1 tháng 6").
+_PLACE_RE = re.compile(rf"{PLACE}\s*\W*{NGAY_WORD}")
+#: The place (its start may be garbled), a few damaged characters where "ngày" and the day were,
+#: then "tháng" or "năm" after a number ("Hải Phòng,. „ay 31 tháng 12", "Hải Phòng, — 1 tháng 6").
 _PLACE_EATEN_RE = re.compile(r"^\W{0,3}(?:\S+\s+){0,3}\S*[a-z]{2}\s*[,.]\W*\S{0,5}\s*[0-9oilstu|]{1,2}\s*"
-                             r"(?:t[hb]a?ng|n[a-z]m)(?![a-z])")
+                             rf"(?:{THANG_WORD}|{NAM_WORD})")
 
 
 #: The issuer's second line ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", read "SỞ 9ỤC VÀ ĐÀO TẠO"): its "Sở" is no "Số".

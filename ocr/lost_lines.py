@@ -23,6 +23,7 @@ from ocr.postcorrect import Knowledge
 from ocr.tesseract import OcrResult, OcrWord, group_lines, line_key, words_to_text
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_number
+from pipeline.patterns import MOTTO_LINE_RES
 from pipeline.place_dates import parse_date_detail
 
 __all__ = ["LostLine", "band_reading", "insert_after", "lost_box", "lost_lines"]
@@ -30,8 +31,7 @@ __all__ = ["LostLine", "band_reading", "insert_after", "lost_box", "lost_lines"]
 #: The issuer's lines, the left column's anchor: "SỞ GIÁO DỤC VÀ ĐÀO TẠO", else "UBND TỈNH …" / "THÀNH PHỐ …".
 _ISSUER_ANCHORS = (ISSUER_RE, re.compile(r"(?<![a-z])(?:ubnd|thanh pho|tinh)(?![a-z])"))
 #: The motto, the right column's anchor: "Độc lập - Tự do - Hạnh phúc", else "CỘNG HÒA … VIỆT NAM".
-_MOTTO_ANCHORS = (re.compile(r"(?<![a-z])(?:hanh phuc|tu do|doc lap)(?![a-z])"),
-                  re.compile(r"(?<![a-z])(?:cong hoa|chu nghia|viet nam)(?![a-z])"))
+_MOTTO_ANCHORS = (MOTTO_LINE_RES[1], MOTTO_LINE_RES[0])
 #: Where a lost line is, in line heights of its anchor below the anchor's bottom: ``(top, bottom)`` of
 #: the band for each anchor. On the seed 11 and 21 sets (150 clean lines) the number line's top is
 #: 0.3–0.8 line heights below the issuer's second line, the place-date line's 1.7–2.5 below the motto

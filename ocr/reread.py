@@ -7,30 +7,18 @@ whole field: the page read gives "Số: 880/QĐ-SGD&E," or "tháng T1". Those
 two lines alone are worth a second, closer look, and only on the pages
 where the first reading does not parse cleanly:
 
-1. :func:`ocr.header_lines.header_lines` finds the number line and the place-date line among
-   the words of the page read (also one whose "ngày" a stain ate: "Hải
-   Phòng,. „ay 31 tháng 12"), and whether each parsed cleanly with the
-   parsers of :mod:`pipeline.numbers_dates` (a number whose symbol is a
-   known code, a date read as printed) from digits Tesseract was sure of
-   (:data:`pipeline.domain.DOUBT_CONF`, below which the records stage sends a value
-   to review; :data:`ocr.header_lines.DATE_LOW_CONF` for the date, whose misread
-   digits come out surer).
+1. :func:`ocr.header_lines.header_lines` finds the two lines among the words
+   of the page read, and whether each parsed cleanly from digits Tesseract
+   was sure of.
 2. :func:`line_box` cuts each unclean line's band out of the restored page
    (a little wider than its words: the part a stain ate was not read).
-3. :mod:`ocr.variants` reads the bands again as
-   :data:`VARIANTS` of the same crop (as is, upscaled, upscaled with
-   strokes thickened, and, for the place-date line only, with Tesseract's
-   English model, which reads the italic "1" that the Vietnamese one reads
-   "T1"; and, for the place-date line where its crop has an ink blot, all
-   four again without the blot, which a digit it only touched reads
-   without, on canvases of their own; such a reading votes only for a
-   value the crop with the blot did not read): the crops of a
-   language are stacked on one canvas (the blot crops on another), and
-   all the canvases of a language are read by one Tesseract run, so a page
-   costs one Tesseract run per language it needs. The ingest plans the
-   re-read of a whole run of pages (:func:`plan_reread`), reads all their
-   canvases with one run per language and applies each page's readings
-   (:func:`apply_reread`).
+3. :mod:`ocr.variants` reads the bands again as :data:`VARIANTS` of the
+   same crop (as is, upscaled, thickened, the English model for the
+   place-date line's italic "1", without an ink blot), all the crops of a
+   language stacked on canvases read by one Tesseract run. The ingest
+   plans the re-read of a whole run of pages (:func:`plan_reread`), reads
+   their canvases with one run per language and applies each page's
+   readings (:func:`apply_reread`).
 4. :func:`pick` lets every reading that parses to a valid value vote; the
    line's words are replaced only when at least :data:`MIN_AGREE` readings
    agree on a value no other value ties with, and it differs from the
@@ -57,15 +45,8 @@ too (:mod:`ocr.swollen`).
 
 A line the page read lost altogether (a stain ate "Số: 811/QĐ-SGDĐT", or
 the place-date line ran into the "V/v" line at its left) is looked for
-where the layout puts it (:mod:`ocr.lost_lines`): the number line in the left
-column just below the issuer's lines, the place-date line in the right
-column just below the motto, both located from the words of those lines
-that were read; only when the page text gives no value of that kind, and
-only on a page with such an anchor (never a continuation page). The band
-is read with the same variants in the same Tesseract runs, each of its
-lines judged on its own (:func:`ocr.lost_lines.band_reading`), and :func:`pick` decides
-as above; a value found is put in as a line of its own right below its
-anchor.
+where the layout puts it (:mod:`ocr.lost_lines`); its band is read with the
+same variants in the same Tesseract runs, and :func:`pick` decides as above.
 
 The replaced words carry their own confidences and boxes, so the words
 JSON and the page text the records stage reads (it never sees images) are

@@ -48,6 +48,13 @@ KHAC_THRESHOLD = 0.3
 _STRONG_SCORE = 4.0
 
 _SCOPES = ("title", "about", "number", "header", "body")
+#: The "title" scope: the capital lines among this many non-empty lines at the top. The title and
+#: its subtitle stand below the header and its banner, the issuer's capital lines above them.
+_TITLE_SCOPE_LINES = 25
+#: The "header" scope: the short lines among this many non-empty lines at the top, where the issuer
+#: is named. Narrower than the header window (:data:`pipeline.patterns.HEADER_LINES`): its last
+#: lines may be the body's first, whose "Căn cứ … của Ủy ban nhân dân" names no issuer.
+_HEADER_SCOPE_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -217,7 +224,7 @@ def text_scopes(text: str, codes: Codes) -> dict[str, str]:
     """
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     title_lines = []
-    for ln in lines[:25]:
+    for ln in lines[:_TITLE_SCOPE_LINES]:
         if is_capitals(ln, min_letters=6):
             title_lines.append(ln)
     about = parse_about(text) or ""
@@ -227,7 +234,7 @@ def text_scopes(text: str, codes: Codes) -> dict[str, str]:
         "about": fold(about),
         "number": fold(number),
         # Header lines are short; long lines near the top are body paragraphs.
-        "header": "\n".join(fold(ln) for ln in lines[:10] if len(ln) <= 80),
+        "header": "\n".join(fold(ln) for ln in lines[:_HEADER_SCOPE_LINES] if len(ln) <= 80),
         "body": fold(text),
     }
 

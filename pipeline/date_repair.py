@@ -16,7 +16,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from pipeline.date_words import DAY, MAX_YEAR, MIN_YEAR, NAM, NGAY, PLACE_RE, THANG, YEAR, fix_digits, to_date
+from pipeline.date_words import DAY, MAX_YEAR, MIN_YEAR, YEAR, fix_digits, to_date
+from pipeline.patterns import NAM, NGAY, PLACE, PLACE_RE, THANG
 
 __all__ = ["Cited", "consistent", "repair_place_date", "repaired_line_date", "signing_line_shape"]
 
@@ -183,7 +184,7 @@ def _damaged_nam(gap: str) -> bool:
 #: the place, a few damaged characters, then a *two-digit* day (a single digit
 #: may be what is left of two: "— 1 tháng 6" was the 4th), "tháng", month, "năm", year.
 _EATEN_NGAY_RE = re.compile(
-    rf"^\W{{0,3}}(?P<place>[a-z]{{2,}}(?:\s[a-z]{{2,}}){{0,3}})\s*[,.]+(?P<gap>[^\n]{{0,8}}?)(?<=\s)"
+    rf"^\W{{0,3}}{PLACE}[,.]*(?P<gap>[^\n]{{0,8}}?)(?<=\s)"
     rf"(?P<d>[0-9]{{2}})\s*[,.]?\s*{THANG}\s*[:.]?\s*(?P<m>{DAY})\s*[,.]?\s*"
     rf"{NAM}\s*[:.]?\s*(?P<y>{YEAR})(?![0-9])"
 )
@@ -272,7 +273,7 @@ def _merged_place_date(line: str, later_than: Cited, places: tuple[str, ...]) ->
 #: A place-date line cut after its day, the rest of it read as another line (a termite
 #: tunnel's rim through the line: Tesseract reads the two sides as two blocks).
 _PLACE_DAY_ONLY_RE = re.compile(
-    rf"^\W{{0,3}}[a-z]{{2,}}(?:\s[a-z]{{2,}}){{0,3}}\s*[,.]\s*{NGAY}\s*[:.]?\s*(?P<d>[0-9]{{1,2}})\s*[,.]?\s*$")
+    rf"^\W{{0,3}}{PLACE}\s*{NGAY}\s*[:.]?\s*(?P<d>[0-9]{{1,2}})\s*[,.]?\s*$")
 #: The other piece: nothing but "tháng", a whole month, "năm" and a whole year.
 _MONTH_YEAR_ONLY_RE = re.compile(
     rf"^\W{{0,3}}{THANG}\s*[:.]?\s*(?P<m>[0-9]{{1,2}})\s*[,.]?\s*{NAM}\s*[:.]?\s*(?P<y>[0-9]{{4}})\W{{0,2}}$")
@@ -332,7 +333,7 @@ _NGAY_WORD_RE = re.compile(rf"(?<![a-z]){NGAY}(?![a-z])")
 #: A place-date line with "ngày" and part of the day eaten ("Hải Phòng, — 1 tháng 6 năm
 #: 2012"): unreadable, but still the signing line, not to be outranked by a cited date.
 _EATEN_LINE_RE = re.compile(
-    r"^\W{0,3}[a-z]{2,}(?:\s[a-z]{2,}){0,3}\s*[,.]+[^\n]{0,8}?(?<![0-9])[0-9]{1,2}\s*[,.]?\s*"
+    rf"^\W{{0,3}}{PLACE}[,.]*[^\n]{{0,8}}?(?<![0-9])[0-9]{{1,2}}\s*[,.]?\s*"
     rf"{THANG}\s*[:.]?\s*\S{{1,3}}\s*[,.]?\s*{NAM}"
 )
 

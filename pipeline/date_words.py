@@ -3,9 +3,9 @@
 The shared ground of the date parsers (:mod:`pipeline.place_dates`,
 :mod:`pipeline.date_repair`) and of the number parsers
 (:mod:`pipeline.numbers_dates`): the look-alikes Tesseract prints for
-digits, the OCR spellings of the folded words "ngày", "tháng", "năm" as
-pattern fragments, the place before a date, and a date made of the three
-numbers read.
+digits, a day and a year as pattern fragments, and a date made of the three
+numbers read. The words around them ("ngày", "tháng", "năm", the place)
+are in :mod:`pipeline.patterns`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import re
 
 from pipeline.folding import fold_aligned
 
-__all__ = ["DAY", "DIGIT", "MAX_YEAR", "MIN_YEAR", "NAM", "NGAY", "PLACE_RE", "THANG", "YEAR", "fix_digits",
-           "lines_aligned", "to_date"]
+__all__ = ["DAY", "DIGIT", "MAX_YEAR", "MIN_YEAR", "YEAR", "fix_digits", "lines_aligned", "to_date"]
 
 #: Characters Tesseract prints instead of digits (folded, lower-case).
 _DIGIT_FIX = str.maketrans({"o": "0", "ø": "0", "i": "1", "l": "1", "|": "1", "s": "5", "b": "8"})
@@ -52,14 +51,6 @@ def lines_aligned(text: str) -> list[tuple[str, str]]:
 
 DAY = rf"{DIGIT}{{1,2}}"
 YEAR = rf"{DIGIT}(?:\s?{DIGIT}){{3}}"
-#: OCR spellings of the folded words "ngay", "thang", "nam" ("rgay", "nqay",
-#: "tbang", "narn", and "9ay": "ng" read as one "9"): one letter may be wrong,
-#: the shape must stay.
-NGAY = r"(?:(?:n\s?g|r\s?g|n\s?q|m\s?g|n\s?y)\s?[a-z]{1,2}|(?<![0-9])9a[yv])"
-THANG = r"t\s?[hbk]\s?[a-z]{2,3}"
-NAM = r"n\s?[a-z]\s?(?:m|rn)"
-#: A place before a date: a few words and a comma ("Hải Phòng,").
-PLACE_RE = re.compile(r"[a-z]{2,}(?:\s[a-z]{2,}){0,3}\s*[,.]\s*$")
 
 MIN_YEAR = 1945
 MAX_YEAR = 2100

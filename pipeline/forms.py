@@ -1,19 +1,16 @@
-"""The fixed parts of a Vietnamese administrative document, as OCR reads them (folded).
+"""The titles of a Vietnamese administrative document, and the type code each gives its number.
 
-One place for the patterns every parser shares: the document's titles and
-the type code each gives its number's symbol, the "Về việc" / "V/v"
-subject line, and the header's "Số:" line whether its digits were read or
-not. They are the form of a document under Nghị định 30/2020/NĐ-CP, not
-any office's knowledge (that is the profile's, :mod:`pipeline.profile`).
+They are the form of a document under Nghị định 30/2020/NĐ-CP, not any
+office's knowledge (that is the profile's, :mod:`pipeline.profile`); the
+patterns of its other fixed parts ("Số:", "ngày … tháng … năm", "V/v") are
+in :mod:`pipeline.patterns`.
 """
 
 from __future__ import annotations
 
-import re
-
 from rapidfuzz import fuzz
 
-__all__ = ["ABOUT_RE", "BODY_START_RE", "NUMBER_SLOT_RE", "TITLES", "TITLE_CODES", "looks_like_title"]
+__all__ = ["TITLES", "TITLE_CODES", "looks_like_title"]
 
 #: Centred document titles: canonical printed form -> folded aliases.
 TITLES: dict[str, tuple[str, ...]] = {
@@ -54,24 +51,6 @@ TITLE_CODES: dict[str, str] = {
     "CHỈ THỊ": "CT",
     "HƯỚNG DẪN": "HD",
 }
-
-#: "Về việc" and "V/v" as OCR reads them: "V/ xác minh" (the second "v" lost), "V+$v" (the slash garbled).
-ABOUT_RE = re.compile(r"^\s*(?:v[e\u00ea]\s*v[i1l]?[e3]c|v\s*[/l1|]\s*[vy]|v\s*[/+$|]{1,3}\s*[vy]?(?=\s))\s*[:.]?\s*")
-
-#: A header line that opens with "Số" (a scrap before it at most) and has a slash soon after, digits
-#: read or not ("Số: /QĐ-UBND" of a number never written in, "Số: 43† /QĐ-UBND" or "Số:0/ /QĐ-UBND" of a
-#: handwritten one),
-#: or digits and a hyphenated symbol with the slash read "." or lost ("Số: 79 GDĐT-KT"), or "Số"
-#: read as a scrap glued to the digits or a short word ("S&533/QĐ-UBND", "võ 191 /PGDĐT-CM").
-NUMBER_SLOT_RE = re.compile(r"^(?:(?:\S{1,3}\s+)?\W{0,3}s[o06]\s*[:;.]?\s*(?:[^\n]{0,12}?[/)]\s*[a-z]"
-                            r"|[0-9]{1,5}(?:\s*[.,]\s*|\s+)[a-z&]{2,}[a-z0-9&]*\s*-)"
-                            r"|[\W_]{0,3}(?:s[^\w\s]|[a-z]{1,3}\s+)[0-9]{1,5}\s*/\s*[a-z])")
-
-
-#: A line where the header is over and the body begins: the addressee ("Kính gửi:") or the legal
-#: bases ("Căn cứ …"). The document's number is printed above it; a "số …" below is a cited act's.
-BODY_START_RE = re.compile(r"^\W{0,3}(?:kinh gui|can cu)\b")
-
 
 def looks_like_title(folded_line: str) -> bool:
     """Whether a folded line is one of the :data:`TITLES` (a letter or two misread)."""

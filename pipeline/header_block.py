@@ -16,7 +16,8 @@ import unicodedata
 from rapidfuzz import fuzz
 
 from pipeline.folding import fold, is_capitals
-from pipeline.forms import ABOUT_RE, NUMBER_SLOT_RE, looks_like_title
+from pipeline.forms import looks_like_title
+from pipeline.patterns import ABOUT_RE, HEADER_LINES, MOTTO, NGAY_WORD, NUMBER_SLOT_RE, PLACE
 from pipeline.profile import Profile
 
 __all__ = ["EDGE_PUNCT", "NUMBERED_UNITS", "UPPER_SHARE", "header_block", "is_stamp_line"]
@@ -24,10 +25,6 @@ __all__ = ["EDGE_PUNCT", "NUMBERED_UNITS", "UPPER_SHARE", "header_block", "is_st
 #: A header line is upper case: at least this share of its letters are capitals.
 UPPER_SHARE = 0.7
 
-_MOTTO_PHRASES = (
-    "cong hoa xa hoi chu nghia viet nam",
-    "doc lap - tu do - hanh phuc",
-)
 #: Punctuation around a word of a header line, stripped before it is compared.
 EDGE_PUNCT = " .,;:-_|'`\"“”‘’()[]{}"
 
@@ -35,7 +32,7 @@ EDGE_PUNCT = " .,;:-_|'`\"“”‘’()[]{}"
 def _cut_right_column(line: str, folded: str) -> tuple[str, str]:
     """The line without the right-hand header (motto, place-date) read on the same OCR line."""
     cut = len(folded)
-    for phrase in _MOTTO_PHRASES:
+    for phrase in MOTTO:
         if len(folded.strip()) < 8:
             break
         if len(folded.strip()) < len(phrase):
@@ -46,7 +43,7 @@ def _cut_right_column(line: str, folded: str) -> tuple[str, str]:
         al = fuzz.partial_ratio_alignment(phrase, folded)
         if al is not None and al.score >= 80:
             cut = min(cut, al.dest_start)
-    m = re.search(r"(?:^|\s)[a-z]+(?: [a-z]+){0,3}\s*[,.]\s*ngay\b", folded)
+    m = re.search(rf"(?:^|\s){PLACE}\s*{NGAY_WORD}", folded)
     if m:
         cut = min(cut, m.start())
     # The motto's start read after the left column's words, the rest of it damaged ("… CỘNG HÒA XÃ HỘI CI").
@@ -92,13 +89,12 @@ def _without_lower_tail(line: str) -> str:
     return re.sub(r"^\W+|\W+$", "", " ".join(words)) if words else ""
 
 
-def header_block(text: str, profile: Profile, max_lines: int = 12) -> list[str]:
+def header_block(text: str, profile: Profile) -> list[str]:
     """The left header's upper-case lines above the number, as read (banner, stamps and motto left out).
 
     Args:
         text: Page or record text.
         profile: The office's profile (its e-signature and stamp labels).
-        max_lines: How many non-empty lines of the page's top are looked at.
 
     Returns:
         The lines, top to bottom; the issuer is the last of them
@@ -112,9 +108,9 @@ def header_block(text: str, profile: Profile, max_lines: int = 12) -> list[str]:
         if not raw.strip():
             continue
         seen += 1
-        if seen > max_lines:
+        if seen > HEADER_LINES:
             # An incoming-mail stamp read just below takes its office's name (the last line kept) with it.
-            if seen > max_lines + _STAMP_NAME_GAP:
+            if seen > HEADER_LINES + _STAMP_NAME_GAP:
                 break
             if is_stamp_line(raw, profile):
                 if at and seen - at[-1] <= _STAMP_NAME_GAP:

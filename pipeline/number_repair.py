@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.date_words import fix_digits
 from pipeline.folding import fold, fold_aligned
@@ -23,15 +26,13 @@ from pipeline.numbers_dates import (
     Codes,
     header_number_line,
     parse_number,
-    repair_symbol,
     slashless_number,
-    snap_symbol,
     symbol_tail,
     unknown_codes,
 )
 from pipeline.profile import Profile
 
-__all__ = ["NumberReading", "filing_unit", "other_body_note", "parse_number_detail"]
+__all__ = ["NumberReading", "filing_unit", "other_body_note", "parse_number_detail", "repair_symbol", "snap_symbol"]
 
 _FILING_RE = re.compile(r"\blu[u]?\s*[:.;]?\s*vt\s*[,.;]\s*(?P<unit>[a-z&]{2,12})\b")
 
@@ -53,6 +54,125 @@ def filing_unit(text: str, codes: Codes) -> str | None:
         if m is not None and m.group("unit") in codes:
             return codes[m.group("unit")]
     return None
+
+
+#: Share of a symbol's letters that may be misread for :func:`snap_symbol`.
+SYMBOL_ERRORS = 0.45
+
+
+def snap_symbol(number: str, symbols: Sequence[str]) -> str:
+    """Give a number the issuer's symbol it was misread from.
+
+    An issuing body numbers its acts with a handful of symbols ("QĐ-UBND",
+    "SGDĐT-KTKĐ"); a stain turns "QĐ-UBND" into "QĐ-UEL" or "KT&KĐCLGD" into
+    "KT&KĐCLC". When the symbol as read is none of ``symbols`` but is within
+    :data:`SYMBOL_ERRORS` of exactly one of them — at least two edits closer
+    than any other, so a guess between two symbols is never made — that
+    symbol replaces it (one edit away and no other symbol as close also
+    does). The numeric part is never touched.
+
+    Args:
+        number: A normalised number, e.g. ``"748/QĐ-UEL"``.
+        symbols: The printed symbols of the issuer (or of all known issuers).
+
+    Returns:
+        The number, snapped or as it was.
+    """
+    head, sep, symbol = number.rpartition("/")
+    if not sep or not symbols or symbol in symbols:
+        return number
+    read = fold(symbol)
+    ranked = sorted((Levenshtein.distance(read, fold(s)), s) for s in symbols)
+    best_d, best = ranked[0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else None
+    if best_d > SYMBOL_ERRORS * len(fold(best)):
+        return number
+    if runner_up is not None and runner_up - best_d < (1 if best_d == 1 else 2):
+        return number
+    return f"{head}/{best}"
+
+
+
+def _shape(read: str, known: str) -> tuple[int, int, int, int]:
+    """``(prefix, suffix, read gap, known gap)``: ``read`` as ``known`` with one block damaged."""
+    p = 0
+    while p < min(len(read), len(known)) and read[p] == known[p]:
+        p += 1
+    sfx = 0
+    while sfx < min(len(read), len(known)) - p and read[-1 - sfx] == known[-1 - sfx]:
+        sfx += 1
+    return p, sfx, len(read) - p - sfx, len(known) - p - sfx
+
+
+def _narrow(cands: list[str], prefer: Sequence[str]) -> list[str]:
+    """Candidates left after each preference that keeps at least one ("QĐ-…", "…-KTKĐ")."""
+    for pref in prefer:
+        kept = [c for c in cands if c.startswith(pref + "-") or c.endswith("-" + pref)]
+        if kept:
+            cands = kept
+    return cands
+
+
+def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ()) -> str | None:
+    """The known symbol a damaged one was, when the damage leaves one answer.
+
+    A termite hole or a stain takes out one stretch of a symbol. ``read`` is
+    compared (folded) with each known symbol as that symbol with one block
+    lost or replaced by garbage:
+
+    * a *fragment* — ``read`` is the start ("SGDĐT" of "SGDĐT-KTKĐ", cut at
+      the page edge) or the end ("UBND" of "QĐ-UBND") of a symbol — says
+      nothing about how much was lost: every symbol it fits is a candidate;
+    * otherwise the symbols whose surviving start and end cover at least
+      half of them (and three characters) are ranked by the size of the
+      damaged block, read and known ("QĐ-UEL D" is "QĐ-UBND" with "BN" read
+      "EL "); only the smallest is a candidate, and only if no other symbol
+      ties with it; when only a start survived, the rest garbage of another
+      length ("SGDĐ. `“ ý"), every symbol with that start is a candidate.
+
+    Several candidates are narrowed by ``prefer``, codes the rest of the
+    document names (the title's type code "QĐ", the filing unit of "Lưu:
+    VT, KTKĐ"), each applied only when it keeps one at least; the symbol is
+    returned only when one candidate remains. A read that is already one of
+    ``symbols`` is returned as is.
+
+    Args:
+        read: The symbol as read, garbage included ("SGDĐ_ Á<TKĐ").
+        symbols: The known symbols (the issuer's, in use on the date).
+        prefer: Codes that break a tie, in order.
+
+    Returns:
+        One of ``symbols``, or ``None``.
+    """
+    if read in symbols:
+        return read
+    r = fold(read).strip(" .,;:'`|_-")
+    if len(r) < 2 or not symbols:
+        return None
+    fragments, ranked, shapes = [], [], {}
+    for sym in symbols:
+        k = fold(sym)
+        p, sfx, gap_r, gap_k = shapes[sym] = _shape(r, k)
+        if gap_r == 0 and gap_k > 0 and (sfx == 0 or p == 0):
+            fragments.append(sym)
+        elif p + sfx >= max(3, (len(k) + 1) // 2) and gap_r <= len(k):
+            ranked.append((gap_r + gap_k, sym))
+    if fragments:
+        cands = fragments
+    elif ranked:
+        best = min(cost for cost, _ in ranked)
+        cands = [sym for cost, sym in ranked if cost == best]
+        if all(shapes[c][1] == 0 and shapes[c][2] != shapes[c][3] for c in cands):
+            # Only a start survived, garbage after it of another length than the rest of the
+            # candidate ("SGDĐ. `“ ý"): every symbol with that start fits as well, a long one too
+            # ("SGDĐT-KTKĐ", not only the short "SGDĐT-VP"). A rest read as many letters as it has
+            # ("QĐ-SGDBM": "BM" for "ĐT") is evidence for that symbol.
+            start = min(shapes[c][0] for c in cands)
+            cands = [sym for sym in symbols if shapes[sym][0] >= start]
+    else:
+        return None
+    cands = _narrow(cands, prefer)
+    return cands[0] if len(cands) == 1 else None
 
 
 def _damaged(number: str, symbols: tuple[str, ...], codes: Codes) -> bool:

@@ -5,34 +5,32 @@ The two fields that must be *exactly* right: both are read on folded text
 (O→0, l/I/|→1, S→5, B→8), known suffix tokens of a number given back their
 printed form (QĐ, SGDĐT, KTKĐ, …), and the signing date taken from the
 place-date line ("Hải Phòng, ngày 05 tháng 7 năm 2010") rather than from
-the acts the body cites. When the place-date line is there but cannot be
-read, the date is ``None`` (the record goes to review) unless one safe
-repair makes it consistent with the rest of the text.
+the acts the body cites.
 
-The date parsers live in :mod:`pipeline.place_dates` and are re-exported
-here; :mod:`pipeline.extract` re-exports the public functions.
+Here the number: :func:`parse_number` reads it, :func:`slashless_number`
+and :func:`symbol_tail` give what a damaged one leaves for
+:mod:`pipeline.number_repair` to repair. The "Số:" label and the header
+window are :mod:`pipeline.patterns`'; the dates are read in
+:mod:`pipeline.place_dates`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.folding import fold
-from pipeline.forms import BODY_START_RE, NUMBER_SLOT_RE
 # The digit look-alikes and line alignment are shared with the date parsers.
 from pipeline.date_words import DIGIT, fix_digits, lines_aligned
+from pipeline.patterns import BODY_START_RE, HEADER_LINES, NUMBER_SLOT_RE, SO_LABEL, SO_PUNCT
 
 __all__ = [
     "Codes",
     "header_number_line",
     "normalize_number",
     "parse_number",
-    "repair_symbol",
     "slashless_number",
-    "snap_symbol",
     "symbol_tail",
     "unknown_codes",
 ]
@@ -61,7 +59,7 @@ def unknown_codes(number: str, codes: Codes) -> list[str]:
 # OCR confusions
 # --------------------------------------------------------------------------
 
-# The reverse of the digit look-alikes (place_dates._DIGIT_FIX), for letters of a suffix read as digits ("5GDDT").
+# The reverse of the digit look-alikes (:func:`pipeline.date_words.fix_digits`), for letters of a suffix read as digits ("5GDDT").
 _LETTER_FIX = str.maketrans({"0": "o", "5": "s", "1": "i", "8": "b", "6": "g"})
 
 
@@ -71,8 +69,8 @@ _LETTER_FIX = str.maketrans({"0": "o", "5": "s", "1": "i", "8": "b", "6": "g"})
 
 _SUFFIX_TOKEN = r"[a-z0-9&]+"
 _NUMBER_RE = re.compile(
-    # "Số" is read "So", "S0", "S6", "S8", "Sô"... (folded: s + o/0/6/8), or "5ố" before its colon.
-    r"(?P<so>(?<![a-z0-9])(?:s[o068](?=[\s:;.,0-9oilsb|])|5o(?=\s*:)))\s*(?P<colon>[:;.,]?)\s*"
+    # "Số" then a space, its colon or a digit: not "sơ" or "sổ" ("so" too) of a word in the body.
+    rf"(?P<so>{SO_LABEL})(?=[\s:;.,0-9oilsb|])\s*(?P<colon>{SO_PUNCT}?)\s*"
     rf"(?P<num>{DIGIT}+(?:\s{DIGIT}+)?(?:\s*/\s*{DIGIT}+)*)"
     # The slash before the symbol is sometimes read ")" ("320)Đ-SGD&ĐT"), "." or not at all
     # ("762 .QĐ-SGDĐT", "79 GDĐT-KT"): then the symbol must be of known codes, joined by a hyphen.
@@ -187,9 +185,9 @@ def _number_candidates(text: str, codes: Codes) -> list[tuple[float, int, str]]:
         if not fold_line.strip():
             continue
         nonempty += 1
-        if nonempty <= 12 and BODY_START_RE.match(fold_line.strip()):
-            nonempty = 13  # the body begins ("Kính gửi:", "Căn cứ"): no line below is the header's
-        if nonempty <= 12 and (bare := _bare_number(orig, fold_line, codes)):
+        if nonempty <= HEADER_LINES and BODY_START_RE.match(fold_line.strip()):
+            nonempty = HEADER_LINES + 1  # the body begins ("Kính gửi:", "Căn cứ"): no line below is the header's
+        if nonempty <= HEADER_LINES and (bare := _bare_number(orig, fold_line, codes)):
             # Below any "Số:" line of the header (2.5 and more), above a "số …" opening a line of the body.
             out.append((2.0, idx, bare))
         for m in _NUMBER_RE.finditer(fold_line):
@@ -209,7 +207,7 @@ def _number_candidates(text: str, codes: Codes) -> list[tuple[float, int, str]]:
                     normalize_number(num, suffix, orig[m.start("suf"):m.end("suf")], codes), codes)):
                 continue  # no slash read: only a symbol of known codes ("QĐ-SGDĐT") makes it a number
             if _cut_short(fold_line, m.start("num")):
-                if nonempty <= 12:  # the header's own number, its first digits lost: none rather than a part
+                if nonempty <= HEADER_LINES:  # the header's own number, its first digits lost: none rather than a part
                     out.append((4.5, idx, ""))
                 continue
             score = 0.0
@@ -218,7 +216,7 @@ def _number_candidates(text: str, codes: Codes) -> list[tuple[float, int, str]]:
                 score += 1.0
             if m.group("colon"):
                 score += 1.0
-            if nonempty <= 12:
+            if nonempty <= HEADER_LINES:
                 score += 1.5  # the header of the record's first page
             elif not fold_line[:start].strip():
                 score += 1.0
@@ -264,52 +262,21 @@ def parse_number(text: str, codes: Codes, *, skip: tuple[str, ...] = ()) -> str 
     return best[2]
 
 
-#: Share of a symbol's letters that may be misread for :func:`snap_symbol`.
-SYMBOL_ERRORS = 0.45
-
-
-def snap_symbol(number: str, symbols: Sequence[str]) -> str:
-    """Give a number the issuer's symbol it was misread from.
-
-    An issuing body numbers its acts with a handful of symbols ("QĐ-UBND",
-    "SGDĐT-KTKĐ"); a stain turns "QĐ-UBND" into "QĐ-UEL" or "KT&KĐCLGD" into
-    "KT&KĐCLC". When the symbol as read is none of ``symbols`` but is within
-    :data:`SYMBOL_ERRORS` of exactly one of them — at least two edits closer
-    than any other, so a guess between two symbols is never made — that
-    symbol replaces it (one edit away and no other symbol as close also
-    does). The numeric part is never touched.
-
-    Args:
-        number: A normalised number, e.g. ``"748/QĐ-UEL"``.
-        symbols: The printed symbols of the issuer (or of all known issuers).
-
-    Returns:
-        The number, snapped or as it was.
-    """
-    head, sep, symbol = number.rpartition("/")
-    if not sep or not symbols or symbol in symbols:
-        return number
-    read = fold(symbol)
-    ranked = sorted((Levenshtein.distance(read, fold(s)), s) for s in symbols)
-    best_d, best = ranked[0]
-    runner_up = ranked[1][0] if len(ranked) > 1 else None
-    if best_d > SYMBOL_ERRORS * len(fold(best)):
-        return number
-    if runner_up is not None and runner_up - best_d < (1 if best_d == 1 else 2):
-        return number
-    return f"{head}/{best}"
-
-
 #: The number line's start: "Số:" and the numeric part, in folded text.
-_NUMBER_HEAD_RE = re.compile(rf"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>{DIGIT}+)")
+_NUMBER_HEAD_RE = re.compile(rf"{SO_LABEL}\s*{SO_PUNCT}?\s*(?P<num>{DIGIT}+)")
 #: At most this many characters of a number line after its numeric part are a symbol read.
 _TAIL_CHARS = 24
 
 
-def _number_lines(text: str, max_lines: int = 12) -> list[tuple[str, str]]:
+def _header(text: str) -> list[tuple[str, str]]:
+    """(original, folded) of the non-empty lines of the header window (:data:`pipeline.patterns.HEADER_LINES`)."""
+    return [(o, f) for o, f in lines_aligned(text) if f.strip()][:HEADER_LINES]
+
+
+def _number_lines(text: str) -> list[tuple[str, str]]:
     """(original, folded) of the header lines that open a number ("Số: 123...")."""
     out = []
-    for orig, folded in [(o, f) for o, f in lines_aligned(text) if f.strip()][:max_lines]:
+    for orig, folded in _header(text):
         if _NUMBER_HEAD_RE.search(folded):
             out.append((orig, folded))
     return out
@@ -321,9 +288,9 @@ def _tail(orig: str, start: int) -> str:
     return " ".join(rest.split()[:3])[:_TAIL_CHARS].strip(" .,;:'`|_")
 
 
-def header_number_line(text: str, max_lines: int = 12) -> str | None:
+def header_number_line(text: str) -> str | None:
     """The header's own "Số: …" line as read, whether its digits were read or not; ``None`` without one."""
-    for orig, folded in [(o, f) for o, f in lines_aligned(text) if f.strip()][:max_lines]:
+    for orig, folded in _header(text):
         if BODY_START_RE.match(folded.strip()):
             break  # the body begins: "… Công văn\nsố 806/CV-TCHC" below is a cited act's
         if NUMBER_SLOT_RE.match(folded.strip()):
@@ -358,17 +325,17 @@ def symbol_tail(text: str, head: str) -> str | None:
 #: A number line whose slash went with the start of the symbol: "Số: 1406 UBND", "Số: 270 -UBND",
 #: or only the foot of the slash left, read as a comma stuck to the digits ("Số: 341, „&ĐT-KTKĐ").
 _SLASHLESS_RE = re.compile(
-    r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,4})(?: +-?(?=[a-z])|, +(?=\S*[a-z]\S*[a-z]))")
+    rf"{SO_LABEL}\s*{SO_PUNCT}?\s*(?P<num>[0-9]{{1,4}})(?: +-?(?=[a-z])|, +(?=\S*[a-z]\S*[a-z]))")
 #: A number line whose slash alone is lost, the digits glued to the symbol's first code
 #: ("Số: 416QĐ-SGDĐT"); that code must be a whole known one (see :func:`slashless_number`).
-_GLUED_RE = re.compile(r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,5})(?P<code>[a-z&]{2,6})-")
+_GLUED_RE = re.compile(rf"{SO_LABEL}\s*{SO_PUNCT}?\s*(?P<num>[0-9]{{1,5}})(?P<code>[a-z&]{{2,6}})-")
 #: A header line whose "Số:" is broken in two scraps, its "S" and its "ố" ("Ố s 597/QĐ-SGD&E"),
 #: then a whole number (a space before it, its slash after it) and a symbol starting with a letter.
 _SCRAP_SO_RE = re.compile(r"^\W{0,2}(?:s[:;.,]?\s+o|o[:;.,]?\s+s)[:;.,]?\s+(?P<num>[0-9]{1,5})\s*/\s*(?=[a-z])")
 #: A number line whose digits and slash are whole but whose symbol starts under a stain, garbage
 #: before its first letter ("Số:486/% ”)ĐTI-KTKĐ"): the digits stand right after "Số:".
 _GARBLED_START_RE = re.compile(
-    r"(?<![a-z0-9])s[o06]\s*[:;.,]?\s*(?P<num>[0-9]{1,5})\s*/\s*(?=[^\sa-z0-9&][^a-z]{0,3}[a-z])")
+    rf"{SO_LABEL}\s*{SO_PUNCT}?\s*(?P<num>[0-9]{{1,5}})\s*/\s*(?=[^\sa-z0-9&][^a-z]{{0,3}}[a-z])")
 
 
 def slashless_number(text: str, codes: Codes) -> tuple[str, str] | None:
@@ -397,13 +364,13 @@ def slashless_number(text: str, codes: Codes) -> tuple[str, str] | None:
     Returns:
         ``(numeric part, tail as printed)`` or ``None``; :func:`parse_number`
         does not read these (the symbol has to be repaired, or at least
-        confirmed, from the issuer's: see :func:`repair_symbol`).
+        confirmed, from the issuer's: see :func:`pipeline.number_repair.repair_symbol`).
     """
     for orig, folded in _number_lines(text):
         m = _SLASHLESS_RE.search(folded)
         if m is not None:
             return m.group("num"), _tail(orig, m.end())
-    for orig, folded in [(o, f) for o, f in lines_aligned(text) if f.strip()][:12]:
+    for orig, folded in _header(text):
         m = _SCRAP_SO_RE.match(folded)
         if m is not None:
             return m.group("num"), _tail(orig, m.end())
@@ -415,85 +382,3 @@ def slashless_number(text: str, codes: Codes) -> tuple[str, str] | None:
         if m is not None and m.group("code") in codes:
             return m.group("num"), _tail(orig, m.start("code"))
     return None
-
-
-def _shape(read: str, known: str) -> tuple[int, int, int, int]:
-    """``(prefix, suffix, read gap, known gap)``: ``read`` as ``known`` with one block damaged."""
-    p = 0
-    while p < min(len(read), len(known)) and read[p] == known[p]:
-        p += 1
-    sfx = 0
-    while sfx < min(len(read), len(known)) - p and read[-1 - sfx] == known[-1 - sfx]:
-        sfx += 1
-    return p, sfx, len(read) - p - sfx, len(known) - p - sfx
-
-
-def _narrow(cands: list[str], prefer: Sequence[str]) -> list[str]:
-    """Candidates left after each preference that keeps at least one ("QĐ-…", "…-KTKĐ")."""
-    for pref in prefer:
-        kept = [c for c in cands if c.startswith(pref + "-") or c.endswith("-" + pref)]
-        if kept:
-            cands = kept
-    return cands
-
-
-def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ()) -> str | None:
-    """The known symbol a damaged one was, when the damage leaves one answer.
-
-    A termite hole or a stain takes out one stretch of a symbol. ``read`` is
-    compared (folded) with each known symbol as that symbol with one block
-    lost or replaced by garbage:
-
-    * a *fragment* — ``read`` is the start ("SGDĐT" of "SGDĐT-KTKĐ", cut at
-      the page edge) or the end ("UBND" of "QĐ-UBND") of a symbol — says
-      nothing about how much was lost: every symbol it fits is a candidate;
-    * otherwise the symbols whose surviving start and end cover at least
-      half of them (and three characters) are ranked by the size of the
-      damaged block, read and known ("QĐ-UEL D" is "QĐ-UBND" with "BN" read
-      "EL "); only the smallest is a candidate, and only if no other symbol
-      ties with it; when only a start survived, the rest garbage of another
-      length ("SGDĐ. `“ ý"), every symbol with that start is a candidate.
-
-    Several candidates are narrowed by ``prefer``, codes the rest of the
-    document names (the title's type code "QĐ", the filing unit of "Lưu:
-    VT, KTKĐ"), each applied only when it keeps one at least; the symbol is
-    returned only when one candidate remains. A read that is already one of
-    ``symbols`` is returned as is.
-
-    Args:
-        read: The symbol as read, garbage included ("SGDĐ_ Á<TKĐ").
-        symbols: The known symbols (the issuer's, in use on the date).
-        prefer: Codes that break a tie, in order.
-
-    Returns:
-        One of ``symbols``, or ``None``.
-    """
-    if read in symbols:
-        return read
-    r = fold(read).strip(" .,;:'`|_-")
-    if len(r) < 2 or not symbols:
-        return None
-    fragments, ranked, shapes = [], [], {}
-    for sym in symbols:
-        k = fold(sym)
-        p, sfx, gap_r, gap_k = shapes[sym] = _shape(r, k)
-        if gap_r == 0 and gap_k > 0 and (sfx == 0 or p == 0):
-            fragments.append(sym)
-        elif p + sfx >= max(3, (len(k) + 1) // 2) and gap_r <= len(k):
-            ranked.append((gap_r + gap_k, sym))
-    if fragments:
-        cands = fragments
-    elif ranked:
-        best = min(cost for cost, _ in ranked)
-        cands = [sym for cost, sym in ranked if cost == best]
-        if all(shapes[c][1] == 0 and shapes[c][2] != shapes[c][3] for c in cands):
-            # Only a start survived, garbage after it of another length than the rest of the
-            # candidate ("SGDĐ. `“ ý"): every symbol with that start fits as well, a long one too
-            # ("SGDĐT-KTKĐ", not only the short "SGDĐT-VP"). A rest read as many letters as it has
-            # ("QĐ-SGDBM": "BM" for "ĐT") is evidence for that symbol.
-            start = min(shapes[c][0] for c in cands)
-            cands = [sym for sym in symbols if shapes[sym][0] >= start]
-    else:
-        return None
-    cands = _narrow(cands, prefer)
-    return cands[0] if len(cands) == 1 else None

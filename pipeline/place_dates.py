@@ -23,20 +23,9 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.date_repair import Cited, repair_place_date, repaired_line_date, signing_line_shape
-from pipeline.date_words import (
-    DAY,
-    MAX_YEAR,
-    MIN_YEAR,
-    NAM,
-    NGAY,
-    PLACE_RE,
-    THANG,
-    YEAR,
-    fix_digits,
-    lines_aligned,
-    to_date,
-)
+from pipeline.date_words import DAY, DIGIT, MAX_YEAR, MIN_YEAR, YEAR, fix_digits, lines_aligned, to_date
 from pipeline.folding import fold_aligned
+from pipeline.patterns import HEADER_LINES, NAM, NAM_DAMAGED, NGAY, PLACE_RE, SO, SO_PUNCT, THANG
 
 __all__ = ["DateReading", "latest_cited_date", "parse_date", "parse_date_detail", "parse_date_reading"]
 
@@ -46,19 +35,18 @@ _WORD_DATE_RE = re.compile(
     rf"{THANG}\s*[:.,]?\s*(?P<m>{DAY})\s*[,.]?\s*"
     rf"{NAM}\s*[:.,]?\s*(?P<y>{YEAR})(?![0-9])"
 )
-#: "năm" as a damaged line may read it: a letter more between its "n" and "m" ("nềšm").
-_LOOSE_NAM = r"n\s?[a-z]{1,2}\s?(?:m|rn)"
 #: The same line with any short token in place of the numbers: a place-date
 #: line whose digits are unreadable ("ngày 2T tháng 08 năm 2008").
 #: "năm" may be gone altogether when a whole four-digit year follows ("tháng 1 .2011").
 _LOOSE_WORD_DATE_RE = re.compile(
     rf"{NGAY}\s*[:.]?\s*(?P<d>[^\s,.]{{1,3}})?\s*[,.]?\s*"
     rf"{THANG}\s*[:.]?\s*(?P<m>[^\s,.]{{1,3}})\s*[,.]?\s*"
-    rf"(?:{_LOOSE_NAM}\s*[:.,]?\s*(?P<y>[^\s,.]{{2,5}}(?:\s?[0-9oilsb|]){{0,2}})|(?<=[\s.,])(?P<y4>[0-9]{{4}})(?![0-9]))"
+    rf"(?:{NAM_DAMAGED}\s*[:.,]?\s*(?P<y>[^\s,.]{{2,5}}(?:\s?[0-9oilsb|]){{0,2}})|(?<=[\s.,])(?P<y4>[0-9]{{4}})(?![0-9]))"
 )
-#: The place-date line is among the first lines of a page: the header's (an e-signature banner, a copy
-#: stamp or a long "V/v …" subject can come before it).
-TOP_LINES = 16
+#: The place-date line is among the first lines of a page: the header window and four lines more.
+#: It is the right column's last line, which an interleaved page reads after the whole left column:
+#: a long "V/v …" subject there comes before it too (with an e-signature banner or a copy stamp).
+PLACE_DATE_LINES = HEADER_LINES + 4
 #: Score of a place-date line that was found but could not be read: above
 #: any date of the body, below a readable place-date line on a later page.
 _UNREADABLE_SCORE = 3.9
@@ -67,10 +55,15 @@ _NUM_DATE_RE = re.compile(
 )
 #: A line that opens with the header's number ("Số: 840/QĐ-UBND …"): what follows it on the line is the
 #: right column, the place-date line.
-_NUMBER_LINE_START_RE = re.compile(r"\W{0,3}s[o0]\s*[:;.]?\s*[0-9oøilsb|]{1,5}\s*/\s*[a-z&]")
+_NUMBER_LINE_START_RE = re.compile(rf"\W{{0,3}}{SO}\s*{SO_PUNCT}?\s*{DIGIT}{{1,5}}\s*/\s*[a-z&]")
 _BIRTH_RE = re.compile(r"(sinh|ns|n/s)\b[^\n]{0,12}$")
 _CITATION_RE = re.compile(r"\b(so|ky|cap|luc|tu|den|truoc|sau)\s*[:]?\s*$")
-_CITED_ACT_RE = re.compile(r"\bs[o0]\s*[:]?\s*\S+\s+(?:ngay\s*)?$")
+#: "… số 12/QĐ-UBND ngày" before a date: the date of the act cited, not the signing date.
+_CITED_ACT_RE = re.compile(rf"\b{SO}\s*[:]?\s*\S+\s+(?:{NGAY}\s*)?$")
+#: "valid until …" ("đến ngày", "hết hạn", "tới"): the date after it is later than the signing.
+_UNTIL_RE = re.compile(rf"\b(?:den|het han|toi)\s*(?:{NGAY})?\s*$")
+#: "ngày" right before a date written with slashes ("ngày 05/7/2010").
+_NGAY_BEFORE_RE = re.compile(rf"(?<![a-z]){NGAY}\s*$")
 #: A legal basis of an act, up to its semicolon: "Căn cứ Quyết định số … ngày 07/7/2008 …;".
 _BASIS_RE = re.compile(r"\bcan cu\b[^;]{0,400};")
 
@@ -100,7 +93,7 @@ def _latest_in(folded: str, *, bases: bool) -> dt.date | None:
     for line in folded.split("\n"):
         for regex in (_WORD_DATE_RE, _NUM_DATE_RE):
             for m in regex.finditer(line):
-                if re.search(r"\b(den|het han|toi)\s*(ngay)?\s*$", line[: m.start()]):
+                if _UNTIL_RE.search(line[: m.start()]):
                     continue  # "valid until ..." is after the signing
                 d = to_date(m.group("d"), m.group("m"), m.group("y"))
                 if d is not None:
@@ -189,7 +182,7 @@ def _date_candidates(text: str, cited: Cited, places: tuple[str, ...]) -> list[_
         if not line.strip():
             continue
         nonempty += 1
-        top = nonempty <= TOP_LINES
+        top = nonempty <= PLACE_DATE_LINES
         found_before = len(out)
         for regex, base in ((_WORD_DATE_RE, 1.0), (_NUM_DATE_RE, 0.0)):
             for m in regex.finditer(line):
@@ -210,7 +203,7 @@ def _date_candidates(text: str, cited: Cited, places: tuple[str, ...]) -> list[_
                     score -= 2.0
                 if score < 2.0 and _NUMBER_LINE_START_RE.match(before):
                     score += 2.0  # "Số: 840/QĐ-UBND Hải ngày 28 tháng 11 …": the place-date column, its place cut
-                if regex is _NUM_DATE_RE and re.search(r"\bngay\s*$", before):
+                if regex is _NUM_DATE_RE and _NGAY_BEFORE_RE.search(before):
                     score += 1.0
                 # "B" for a digit may be an 8, a 6 or a 3 under a stain (seed 18: "ngày 0B" printed 06):
                 # the value is kept, the record goes to review. O, I, l and S are the usual, safe look-alikes.

@@ -30,6 +30,7 @@ from pipeline.classify import find_phrase
 from pipeline.place_dates import parse_date
 from pipeline.folding import fold, is_capitals
 from pipeline.numbers_dates import header_number_line, parse_number
+from pipeline.patterns import HEADER_LINES, MOTTO, NGAY, PLACE
 from pipeline.profile import Profile
 from pipeline.subject import parse_school
 
@@ -44,16 +45,16 @@ __all__ = [
     "segment_with_reasons",
 ]
 
-#: How many non-empty lines count as "the top of the page".
-TOP_LINES = 15
+#: How many non-empty lines count as "the top of the page": the header window and the title below it.
+TOP_LINES = HEADER_LINES + 3
 #: Score at which a page starts a new record.
 START_THRESHOLD = 3.0
 
 #: name -> (folded phrases, weight, minimum fuzzy score). Phrase evidence is
 #: matched per line, so a header interleaved on one OCR line still counts.
 HEADER_EVIDENCE: dict[str, tuple[tuple[str, ...], float, float]] = {
-    "motto": (("cong hoa xa hoi chu nghia viet nam",), 2.0, 80.0),
-    "motto_2": (("doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc"), 1.5, 80.0),
+    "motto": ((MOTTO[0],), 2.0, 80.0),
+    "motto_2": ((MOTTO[1], MOTTO[1].replace(" -", "")), 1.5, 80.0),
     # The bodies of the profile are added to these (see _evidence).
     "issuer": (("ubnd", "uy ban nhan dan", "so giao duc va dao tao", "bo giao duc va dao tao"), 1.0, 85.0),
     "title": (
@@ -86,8 +87,8 @@ class PageDecision:
 
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
-# "<place>, ngày" with the OCR spellings of "ngày" ("rgày", "nqày").
-_PLACE_DATE_RE = re.compile(r"[a-z]{2,} [a-z]{2,}\s*[,.]\s*(?:n\s?g|r\s?g|n\s?q|m\s?g)\s?[a-z]{1,2}\b")
+#: "<place>, ngày": a line that may be the place-date line (:func:`parse_date` reads it).
+_PLACE_DATE_RE = re.compile(rf"{PLACE}\s*{NGAY}")
 
 
 def is_blank(text: str) -> bool:
@@ -182,9 +183,14 @@ _ANNEX_RE = re.compile(r"\bkem\s+theo\s+(?:quyet\s+dinh|cong\s+van|thong\s+tu|ng
                        r"|^\W*phu\s+luc\b")
 
 
+#: An annex says so in its first lines, above its own title; lower, "kèm theo …" is running text
+#: or a table's row.
+_ANNEX_LINES = 8
+
+
 def _annex(text: str) -> str | None:
     """The line that makes a page an annex of the act before it, or ``None``."""
-    for line in _top(text)[:8]:
+    for line in _top(text)[:_ANNEX_LINES]:
         if _ANNEX_RE.search(fold(line)):
             return line.strip()
     return None

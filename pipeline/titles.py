@@ -14,9 +14,17 @@ import re
 from rapidfuzz import fuzz
 
 from pipeline.date_words import lines_aligned
-from pipeline.forms import ABOUT_RE, TITLES, looks_like_title
+from pipeline.forms import TITLES, looks_like_title
+from pipeline.patterns import ABOUT_RE
 
 __all__ = ["parse_about", "parse_title"]
+
+#: The title is among this many lines at the top (blank ones included), below the header, a banner
+#: and stamps; a công văn has none, and a short capital line further down is the body's.
+_TITLE_LINES = 41
+#: The "V/v" line is among this many lines at the top (blank ones included): under the number in a
+#: công văn, under the title and its subtitle in a decision, below a long header.
+_ABOUT_LINES = 60
 
 
 def parse_title(text: str) -> str | None:
@@ -29,9 +37,7 @@ def parse_title(text: str) -> str | None:
         The canonical printed title from :data:`TITLES`, or ``None`` (a công
         văn has no title).
     """
-    for n, (_orig, folded) in enumerate(lines_aligned(text)):
-        if n > 40:
-            break
+    for _orig, folded in lines_aligned(text)[:_TITLE_LINES]:
         line = " ".join(folded.split()).strip(" .:")
         if not line or len(line) > 60:
             continue
@@ -62,7 +68,7 @@ def parse_about(text: str) -> str | None:
         collapsed, continued over at most one more line), or ``None``.
     """
     lines = lines_aligned(text)
-    for i, (orig, folded) in enumerate(lines[:60]):
+    for i, (orig, folded) in enumerate(lines[:_ABOUT_LINES]):
         m = ABOUT_RE.match(folded)
         if not m:
             continue

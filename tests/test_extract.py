@@ -464,7 +464,7 @@ def test_parse_date_repairs_italic_one_read_as_t(line: str, body: str, expected:
 
 def test_snap_symbol_repairs_a_misread_symbol_of_the_issuer() -> None:
     from pipeline.issuers import symbols_for
-    from pipeline.numbers_dates import snap_symbol
+    from pipeline.number_repair import snap_symbol
 
     so = symbols_for(read_issuer("UBND THÀNH PHỐ HẢI PHÒNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1/QĐ-SGDĐT", HP), HP)
     assert "SGDĐT-KT&KĐCLGD" in so
@@ -475,7 +475,7 @@ def test_snap_symbol_repairs_a_misread_symbol_of_the_issuer() -> None:
 
 
 def test_snap_symbol_never_guesses_between_two_symbols() -> None:
-    from pipeline.numbers_dates import snap_symbol
+    from pipeline.number_repair import snap_symbol
 
     # "QĐ-UEL" is 2 edits from "QĐ-UB" and 3 from "QĐ-UBND": no snap.
     assert snap_symbol("748/QĐ-UEL", ("QĐ-UBND", "QĐ-UB")) == "748/QĐ-UEL"

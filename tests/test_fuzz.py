@@ -33,7 +33,7 @@ from pipeline.subject import parse_person, parse_school, parse_subject
 from pipeline.titles import parse_about, parse_title
 from pipeline.validity_period import parse_validity_years
 from pipeline.issuers import read_issuer
-from pipeline.numbers_dates import snap_symbol
+from pipeline.number_repair import snap_symbol
 from core.errors import CorruptFileError, InputError, UnsupportedFileError
 from core.settings import Limits
 

@@ -19,7 +19,8 @@ from pipeline.number_repair import parse_number_detail
 from pipeline.folding import fold
 from pipeline.gazetteer import issuer_symbols
 from pipeline.issuers import read_issuer
-from pipeline.numbers_dates import repair_symbol, symbol_tail
+from pipeline.number_repair import repair_symbol
+from pipeline.numbers_dates import symbol_tail
 from pipeline.place_dates import parse_date_detail
 from pipeline.numbers_dates import parse_number as _parse_number
 from pipeline.numbers_dates import slashless_number as _slashless_number

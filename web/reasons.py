@@ -72,7 +72,7 @@ REASONS_VI: tuple[tuple[re.Pattern[str], str], ...] = tuple(_template(en, vi) fo
     ("date {date} read from handwriting ({digits}, confidence {confidence}: {each}); Tesseract read '{read}'",
      "ngày ban hành {date} đọc từ chữ viết tay ({digits}, độ tin cậy {confidence}: {each}); "
      "Tesseract đọc được '{read}'"),
-    # pipeline/extract.py: parse_person_detail
+    # pipeline/subject.py: parse_person_detail
     ("subject: the name '{name}' does not begin with a family name the profile knows",
      "người được cấp: tên '{name}' không bắt đầu bằng một họ có trong cấu hình"),
     ("subject: the name '{name}' is also read '{longer}' (a word lost?)",
@@ -81,19 +81,19 @@ REASONS_VI: tuple[tuple[re.Pattern[str], str], ...] = tuple(_template(en, vi) fo
      "người được cấp: tên '{name}' có chữ cái đứng riêng ({letters}), một chữ bị hỏng?"),
     ("subject: the name '{name}' was read only before a damaged word (its last word lost?)",
      "người được cấp: tên '{name}' chỉ đọc được phần trước một chữ bị hỏng (mất chữ cuối?)"),
-    # pipeline/extract.py: parse_school_detail
+    # pipeline/subject.py: parse_school_detail
     ("subject '{read}' kept as printed; the profile has '{profile}'",
      "đơn vị được cấp '{read}' giữ nguyên như bản in; cấu hình ghi '{profile}'"),
     ("subject read '{read}', the profile's school '{profile}' put in its place",
      "đơn vị được cấp đọc được là '{read}', đã thay bằng tên trường trong cấu hình '{profile}'"),
-    # pipeline/extract.py: _odd_numeric, _other_type, _other_body
+    # pipeline/number_repair.py: _odd_numeric, _other_type, _other_body
     ("number {number}: '{numeric}' is no number and year (misread?)",
      "số văn bản {number}: '{numeric}' không phải dạng số và năm (đọc sai?)"),
     ("number {number}: its type code {code} is not the title's ({title_code})",
      "số văn bản {number}: mã loại văn bản {code} không khớp với tên loại ở tiêu đề ({title_code})"),
     ("number {number}: its body code {codes} is not the issuer's ({issuer_code})",
      "số văn bản {number}: mã cơ quan {codes} không phải của cơ quan ban hành ({issuer_code})"),
-    # pipeline/extract.py: parse_number_detail, _number_reading
+    # pipeline/number_repair.py: parse_number_detail, _number_reading
     ("number {number} read inside a line, not on a header's 'Số:' line",
      "số văn bản {number} đọc được trong nội dung, không phải trên dòng 'Số:' ở phần đầu văn bản"),
     ("number unreadable on the header line '{line}'",
@@ -109,7 +109,7 @@ REASONS_VI: tuple[tuple[re.Pattern[str], str], ...] = tuple(_template(en, vi) fo
      "ký hiệu của số {number} có thể bị cắt mất một phần (cơ quan ban hành dùng {longer})"),
     ("number symbol of {number} is the start or end of the issuer's",
      "ký hiệu của số {number} chỉ là phần đầu hoặc phần cuối ký hiệu của cơ quan ban hành"),
-    # pipeline/extract.py: extract_fields_noted
+    # pipeline/number_repair.py: other_body_note
     ("issuer {issuer}: the number {number} is another body's (a header line lost?)",
      "cơ quan ban hành {issuer}: số {number} là của cơ quan khác (mất một dòng ở phần đầu văn bản?)"),
     # pipeline/issuers.py: read_issuer, enacting_issuer
