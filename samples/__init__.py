@@ -7,7 +7,7 @@ rotation, blur, noise, dark scanner-bed borders), with exact ground truth.
 
 Two styles:
 
-- ``varied`` (default of :func:`generate` and the CLI): issuers of many
+- ``varied`` (default of :func:`samples.generator.generate` and the CLI): issuers of many
   provinces and district offices, seven font families, varied margins,
   three header layouts, several wordings per procedure type, 150–300 dpi
   colour, grey or bilevel files, bed strips along any side, and optional
@@ -70,7 +70,6 @@ from samples.generator import (
     DEMO_SEED,
     GENERATOR_VERSION,
     SAMPLES_DIR,
-    generate,
     generate_demo,
 )
 from samples.plan import FileSpec, RecordSpec, demo_plan
@@ -122,6 +121,5 @@ __all__ = [
     "FileSpec",
     "RecordSpec",
     "demo_plan",
-    "generate",
     "generate_demo",
 ]

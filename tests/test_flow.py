@@ -226,7 +226,7 @@ def test_a_bad_page_in_a_run_loses_nothing_and_a_transient_one_is_read_again(
 def test_a_second_scan_at_other_damage_is_linked_to_the_first(tmp_path: Path, settings: Settings) -> None:
     """Two scans of one paper as the generator makes them (other damage, skew, resolution and colour, not
     the same file re-saved): the second scan's record is linked to the first's and counted once."""
-    from samples import generate
+    from samples.generator import generate
 
     truth = generate(tmp_path / "set", seed=20261206, n_records=3, levels=["mild"], layout="images", dpi=None,
                      max_skew=None, clean_images=False, jobs=1, style="varied", dpis=None, colours=None, rescans=2)

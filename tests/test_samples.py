@@ -38,7 +38,6 @@ from samples import (
     demo_plan,
     fading,
     foxing,
-    generate,
     generator_vocabulary,
     layout_document,
     make_record,
@@ -56,6 +55,7 @@ from samples import (
     yellowing,
 )
 from samples.generate import main
+from samples.generator import generate
 from samples.headers import HEADER_LAYOUTS
 from samples.output import read_scan_pages
 from samples.places import old_spelling
