@@ -20,7 +20,7 @@ where the first reading does not parse cleanly:
    their canvases with one run per language and applies each page's
    readings (:func:`apply_reread`).
 4. :func:`pick` lets every reading that parses to a valid value vote; the
-   line's words are replaced only when at least :data:`MIN_AGREE` readings
+   line's words are replaced only when at least :data:`ocr.votes.MIN_AGREE` readings
    agree on a value no other value ties with, and it differs from the
    first reading's (or that one needed a repair). On the tuning set's 179
    header lines no wrong value ever won such a vote. A date of a year
@@ -57,18 +57,18 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ocr.decisions import LineDecision
-from ocr.header_lines import HeaderLine, header_lines, judge, needs_reread, valid_reading, why_unclean
+from ocr.header_lines import HeaderLine, header_lines, judge, needs_reread, why_unclean
 from ocr.lost_lines import LostLine, band_reading, insert_after, lost_lines
 from ocr.postcorrect import Knowledge
 from ocr.swollen import swollen_digits
 from ocr.tesseract import OcrResult, OcrWord, line_key, replace_line, words_to_text
+from ocr.votes import confirmed, dissent, pick
 from ocr.variants import VARIANTS, Variant, VariantCanvas, place_readings, read_canvases, variant_canvases
 from pipeline.domain import DOUBT_CONF
 from pipeline.folding import fold
@@ -92,8 +92,6 @@ __all__ = [
 #: right side (the longest numbers, "Số: 529/SGDĐT-KT&KĐCLGD", end at 46%; the motto, in the
 #: right column, is a line higher).
 NUMBER_RIGHT = 0.47
-#: A re-read value replaces the line only when this many variants read it.
-MIN_AGREE = 2
 #: The readings that check a header line read cleanly. The place-date line: the English model,
 #: whose mistakes are not the Vietnamese one's, on the band as is; over 1,071 clean place-date
 #: lines of fourteen tuning sets it never read another valid date where the first reading was
@@ -167,59 +165,6 @@ def check_box(line: HeaderLine, shape: tuple[int, ...]) -> tuple[int, int, int, 
             min(page_h, max(w.top + w.height for w in line.words) + pad_y),
             max(0, min(w.left for w in line.words) - pad_x),
             min(page_w, max(w.left + w.width for w in line.words) + pad_x))
-
-
-def pick(line: HeaderLine, readings: list[list[OcrWord]], knowledge: Knowledge,
-         cited_year: int | None = None) -> list[OcrWord] | None:
-    """The re-read words to put in place of ``line``'s, or ``None`` to keep them.
-
-    Every reading that parses to a valid value votes for it (a number whose
-    symbol is made of known codes, a date read as printed, whatever the
-    confidence of its digits). The value with the most votes replaces the
-    line's only when at least :data:`MIN_AGREE` readings agree on it, no
-    other value has as many, and it differs from the line's own value; the
-    reading with the surest digits is put in, with its own confidences (a
-    doubtful digit still sends the record to review).
-
-    A date of a year earlier than ``cited_year``, the latest year the rest
-    of the page cites, does not vote: an act cites only what came before it
-    (three variants read "2006" for the 2008 of a decision citing a request
-    of April 2008). Nor does a date whose day, month or year the reading
-    has only as look-alikes or glued pieces (:func:`_printed`).
-    """
-    valid = []
-    for words in readings:
-        value, _, conf = judge(line.kind, words, knowledge)
-        if (value is not None and valid_reading(line.kind, words, knowledge) and _printed(line.kind, value, words)
-                and not _before(line.kind, value, cited_year)):
-            valid.append((value, conf, words))
-    if not valid:
-        return None
-    ranked = Counter(value for value, _, _ in valid).most_common()
-    value, count = ranked[0]
-    if count < MIN_AGREE or (len(ranked) > 1 and ranked[1][1] == count):
-        return None
-    if value == line.value and valid_reading(line.kind, list(line.words), knowledge):
-        return None  # the same reading, only surer: the line's own doubt stands
-    return max((conf, -k, words) for k, (v, conf, words) in enumerate(valid) if v == value)[2]
-
-
-def _printed(kind: str, value: str, words: list[OcrWord]) -> bool:
-    """A date's day, month and year each stand in the reading as digits of their own.
-
-    The parser reads look-alikes and glued pieces as digits ("năm 201 |" as
-    2011, "tháng l2" as 12): on a page read that is the best guess, in a vote
-    it is a second voice for a digit no reading saw.
-    """
-    if kind != "date":
-        return True
-    runs = {int(run) for run in re.findall(r"\d+", " ".join(w.text for w in words))}
-    return {int(part) for part in value.split("-")} <= runs
-
-
-def _before(kind: str, value: str, cited_year: int | None) -> bool:
-    """A date value (ISO) of a year earlier than ``cited_year``."""
-    return kind == "date" and cited_year is not None and int(value[:4]) < cited_year
 
 
 def _cited_year(result: OcrResult, line: HeaderLine) -> int | None:
@@ -328,16 +273,22 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
     decisions: list[LineDecision] = []
     stage = "second look" if doubted else "reread"
     for line, per_variant in zip(plan.todo, readings, strict=False):
-        new = pick(line, _blots_mattered(line.kind, per_variant, plan.variants, know), know,
-                   _cited_year(result, line) if line.kind == "date" else None)
+        votes = _blots_mattered(line.kind, per_variant, plan.variants, know)
+        cited = _cited_year(result, line) if line.kind == "date" else None
+        new = pick(line, votes, know, cited)
         why = "a check read other digits" if doubted else why_unclean(line, know)
+        outcome = "kept" if new is None else "replaced"
+        if new is None and not doubted and line.value is not None and not confirmed(line, votes, know, cited):
+            # Read again for a doubt no reading settled: its least sure digits stay as read, doubted.
+            result, changed = doubt_words(result, _least_sure_digits(line))
+            outcome = "doubted" if changed else outcome
         if new is not None:
             result = _put_back(result, line, new)
             replaced.append(line.kind)
             if doubted:
                 result, changed = doubt_words(result, _changed_digits(_placed(result, line), line.words))
                 still += [line.kind] if changed else []
-        decisions.append(LineDecision(stage, line.kind, line.text, why, "kept" if new is None else "replaced",
+        decisions.append(LineDecision(stage, line.kind, line.text, why, outcome,
                                       " ".join(w.text for w in new or ())))
     for gone, per_variant in zip(plan.lost, readings[len(plan.todo):], strict=True):
         cited = latest_cited_date(result.text) if gone.kind == "date" else None
@@ -357,7 +308,7 @@ def apply_reread(plan: RereadPlan, result: OcrResult, reads: list[OcrResult | No
         for line, per_variant in zip(plan.checks, checks, strict=True):
             checked.append(f"check-{line.kind}")
             cited = _cited_year(result, line) if line.kind == "date" else None
-            dissents = [words for words in per_variant if _dissent(line, words, cited, know) is not None]
+            dissents = [words for words in per_variant if dissent(line, words, cited, know) is not None]
             agreed = pick(line, dissents, know, cited)
             outcome, new_text = "confirmed", ""
             if agreed is not None:  # the check's readings agree on other digits: they replace the line
@@ -399,22 +350,11 @@ def second_look(first: Reread, again: Reread) -> Reread:
                   first.decisions + again.decisions)
 
 
-def _dissent(line: HeaderLine, words: list[OcrWord], cited_year: int | None, knowledge: Knowledge
-             ) -> list[OcrWord] | None:
-    """A check's reading of a clean line when it reads other digits; else ``None``.
-
-    Other digits: another valid, printed date, or a valid number (known codes) whose numeric part
-    differs (a symbol read otherwise is no dissent). A date of a year earlier than
-    ``cited_year`` is none either (see :func:`pick`).
-    """
-    value = judge(line.kind, words, knowledge)[0] if words else None
-    if value is None or value == line.value or not valid_reading(line.kind, words, knowledge):
-        return None
-    if line.kind == "number":
-        return words if value.rpartition("/")[0] != (line.value or "").rpartition("/")[0] else None
-    if not _printed(line.kind, value, words) or _before(line.kind, value, cited_year):
-        return None
-    return words
+def _least_sure_digits(line: HeaderLine) -> list[OcrWord]:
+    """The words of ``line`` holding digits read with its lowest confidence (what made it unclean)."""
+    digits = [w for w in line.words if any(c.isdigit() for c in w.text)]
+    lowest = min((w.conf for w in digits), default=0.0)
+    return [w for w in digits if w.conf == lowest]
 
 
 def doubt_words(result: OcrResult, words: Iterable[OcrWord]) -> tuple[OcrResult, bool]:

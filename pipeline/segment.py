@@ -197,6 +197,10 @@ def _annex(text: str) -> str | None:
 
 
 _CERTIFICATE_TITLES = ("giay chung nhan", "bang cong nhan")
+#: A certificate for the school a decision just before it grants one to, dated less than this many
+#: days from the decision, is that decision's: its own certificate is signed with it, and another
+#: decision's for the same school (a renewal) comes years later.
+CERTIFICATE_DAYS = 31
 _DECISION_TITLES = ("quyet dinh",)
 
 
@@ -238,18 +242,23 @@ def _certificate_of(page: _PageKind, record: _PageKind) -> str | None:
     """Why a certificate page belongs to the decision before it, or ``None``.
 
     The same signing date is enough. When one of the two dates could not be
-    read, the decision must grant a certificate ("cấp Giấy chứng nhận …")
-    and name the same school as the certificate page.
+    read, or they are less than :data:`CERTIFICATE_DAYS` apart (a day's digit
+    is the likeliest misread on a damaged page), the decision must grant a
+    certificate ("cấp Giấy chứng nhận …") and name the same school as the
+    certificate page.
     """
     if page.kind != "certificate" or record.kind != "decision":
         return None
     if page.date is not None and page.date == record.date:
         return f"certificate of the decision dated {page.date.isoformat()}: joins it"
-    if (page.date is None or record.date is None) and record.grants_certificate:
-        if page.school is not None and record.school is not None and (
-            fuzz.ratio(page.school, record.school) >= 85
-        ):
-            return "certificate for the same school as the decision (a date unreadable): joins it"
+    if not record.grants_certificate or page.school is None or record.school is None or (
+            fuzz.ratio(page.school, record.school) < 85):
+        return None
+    if page.date is None or record.date is None:
+        return "certificate for the same school as the decision (a date unreadable): joins it"
+    if abs((page.date - record.date).days) < CERTIFICATE_DAYS:
+        return (f"certificate for the same school as the decision, dated {page.date.isoformat()} against "
+                f"{record.date.isoformat()} (one may be misread): joins it")
     return None
 
 

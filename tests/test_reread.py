@@ -21,16 +21,15 @@ from ocr.reread import (
     Reread,
     _blots_mattered,
     _cited_year,
-    _dissent,
     apply_reread,
     check_box,
     line_box,
-    pick,
     plan_reread,
     reread_header,
     second_look,
 )
 from ocr.tesseract import OcrResult, OcrWord, words_to_text
+from ocr.votes import dissent, pick
 from ocr.variants import VARIANTS, Variant, read_canvases, remove_blots
 from pipeline.numbers_dates import parse_number
 from pipeline.place_dates import parse_date_detail
@@ -160,15 +159,15 @@ def test_a_confident_misread_number_is_replaced_when_both_checks_read_it(
 
 def test_what_is_no_dissent_of_a_check() -> None:
     line = HeaderLine("date", tuple(_words("Hải Phòng, ngày 04 tháng 6 năm 2012")), "2012-06-04", True)
-    assert _dissent(line, _words("Hai Phong, ngay 03 thang 6 nam 2012"), None, KNOW) is not None
-    assert _dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2012"), None, KNOW) is None  # the same date
-    assert _dissent(line, _words("Hai Phong, ngay 0 thang 6 nam"), None, KNOW) is None  # no date
-    assert _dissent(line, _words("Hai Phong, ngay l3 thang 6 nam 2012"), None, KNOW) is None  # "l3": 13 only by a look-alike
-    assert _dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2006"), 2008, KNOW) is None  # before what the page cites
-    assert _dissent(line, [], None, KNOW) is None  # the check's run failed
+    assert dissent(line, _words("Hai Phong, ngay 03 thang 6 nam 2012"), None, KNOW) is not None
+    assert dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2012"), None, KNOW) is None  # the same date
+    assert dissent(line, _words("Hai Phong, ngay 0 thang 6 nam"), None, KNOW) is None  # no date
+    assert dissent(line, _words("Hai Phong, ngay l3 thang 6 nam 2012"), None, KNOW) is None  # "l3": 13 only by a look-alike
+    assert dissent(line, _words("Hai Phong, ngay 04 thang 6 nam 2006"), 2008, KNOW) is None  # before what the page cites
+    assert dissent(line, [], None, KNOW) is None  # the check's run failed
     number = HeaderLine("number", tuple(_words("Số: 858/SGDĐT-KTKĐ")), "858/SGDĐT-KTKĐ", True)
-    assert _dissent(number, _words("Số: 958/SGDĐT-KTKĐ"), None, KNOW) is not None
-    assert _dissent(number, _words("Số: 858/SGD&ĐT-KTKĐ"), None, KNOW) is None  # only the symbol read otherwise
+    assert dissent(number, _words("Số: 958/SGDĐT-KTKĐ"), None, KNOW) is not None
+    assert dissent(number, _words("Số: 858/SGD&ĐT-KTKĐ"), None, KNOW) is None  # only the symbol read otherwise
 
 
 def _words(text: str) -> list[OcrWord]:
@@ -216,7 +215,10 @@ def test_a_failing_second_look_keeps_the_first_reading(clean_page: tuple[np.ndar
     first = OcrResult(text=words_to_text(first.words), words=first.words)
     # A language model that is not installed: Tesseract fails, the page does not.
     again = reread_header(image, first, OPTIONS, KNOW, variants=(Variant("missing", "xx-not-installed", 2.0),))
-    assert again.checked == ("date", "check-number") and again.replaced == () and again.result is first
+    assert again.checked == ("date", "check-number") and again.replaced == () and again.result.text == first.text
+    # The doubt that sent the line back is not settled: its least sure digits go to review.
+    assert [d.outcome for d in again.decisions if d.kind == "date"] == ["doubted"]
+    assert doubtful_words([(w.text, w.conf) for w in again.result.words])
 
 
 def _t1_reading(clean: OcrResult) -> OcrResult:
@@ -590,3 +592,30 @@ def test_why_a_line_is_unclean() -> None:
                       False)
     assert "70%" in why_unclean(date, KNOW)
     assert "no number" in why_unclean(HeaderLine("number", tuple(_line_words("Số:")), None, False), KNOW)
+
+
+def _day_doubted(clean: OcrResult, conf: float) -> OcrResult:
+    words = tuple(replace(w, conf=conf) if w.text == "28" else w for w in clean.words)
+    return OcrResult(text=words_to_text(words), words=words)
+
+
+def test_a_doubt_no_reading_settles_sends_the_digits_to_review(clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    """The day read at 78%: above what the records stage doubts, below what is clean. When no reading
+    of the line again agrees with it (here every variant's run failed), it is kept as read but doubted."""
+    image, clean = clean_page
+    first = _day_doubted(clean, 78.0)
+    assert doubtful_words([(w.text, w.conf) for w in first.words]) == ()
+    plan = plan_reread(image, first, KNOW)
+    assert plan is not None
+    again = apply_reread(plan, first, [None] * len(plan.canvases), 0.0)
+    assert parse_date_detail(again.result.text, KNOW.places)[0] == dt.date(2008, 1, 28)
+    assert doubtful_words([(w.text, w.conf) for w in again.result.words]) == ("28",)
+    assert [d.outcome for d in again.decisions if d.kind == "date"] == ["doubted"]
+
+
+def test_a_doubt_the_readings_settle_as_read_is_not_sent_to_review(clean_page: tuple[np.ndarray, OcrResult]) -> None:
+    image, clean = clean_page
+    again = reread_header(image, _day_doubted(clean, 78.0), OPTIONS, KNOW)
+    assert "date" in again.checked and "date" not in again.replaced
+    assert doubtful_words([(w.text, w.conf) for w in again.result.words]) == ()
+    assert [d.outcome for d in again.decisions if d.kind == "date"] == ["kept"]

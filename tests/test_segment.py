@@ -146,6 +146,14 @@ def test_certificate_joins_its_decision_when_a_date_is_unreadable() -> None:
     assert segment([decision, other_school], HP) == [(1,), (2,)]
     with_rgay = certificate.replace("ngày ??", "rgày 22")  # the OCR of the demo's TIFF
     assert segment([decision, with_rgay], HP) == [(1, 2)]
+    # A day misread on either page ("28" for "29"): the same school, a certificate the decision grants.
+    a_day_off = segment_with_reasons([decision, certificate.replace("ngày ??", "ngày 23")], HP)
+    assert [d.starts_record for d in a_day_off] == [True, False]
+    assert "one may be misread" in a_day_off[1].reasons[-1]
+    # Years apart it is another decision's (a renewal), and another school's is never joined.
+    assert segment([decision, certificate.replace("ngày ?? tháng 5 năm 2009", "ngày 22 tháng 5 năm 2014")],
+                   HP) == [(1,), (2,)]
+    assert segment([decision, other_school.replace("ngày ??", "ngày 23")], HP) == [(1,), (2,)]
 
 
 def test_a_decision_whose_title_line_is_stained_still_takes_its_certificate() -> None:

@@ -15,8 +15,6 @@ set -euo pipefail
 
 VERSION="${SOHOA_ES_VERSION:-8.19.21}"
 CACHE="${SOHOA_ES_CACHE:-$HOME/.cache/sohoa/elasticsearch}"
-MVN="${MVN:-mvn}"
-DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:${VERSION}:zip"
 
 ES_HOME="$CACHE/elasticsearch-$VERSION"
@@ -27,45 +25,22 @@ if [[ -f "$MARKER" ]]; then
     exit 0
 fi
 
-mkdir -p "$CACHE"
-# Serialize concurrent fetches (e.g. parallel test sessions).
-exec 9>"$CACHE/.fetch-$VERSION.lock"
-if command -v flock >/dev/null 2>&1; then
-    flock 9
-fi
+# shellcheck source=../lib/maven_fetch.sh
+source "$(dirname "$0")/../lib/maven_fetch.sh"
+cache_lock "$CACHE" "$VERSION"
 if [[ -f "$MARKER" ]]; then
     echo "$ES_HOME"
     exit 0
 fi
-
-for tool in "$MVN" unzip; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "fetch.sh: '$tool' is required (apt-get install maven unzip)" >&2
-        exit 1
-    fi
-done
+if ! command -v unzip >/dev/null 2>&1; then
+    echo "fetch.sh: 'unzip' is required (apt-get install unzip)" >&2
+    exit 1
+fi
 
 WORK="$(mktemp -d "$CACHE/.fetch-$VERSION.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
-
-echo "fetch.sh: downloading $ARTIFACT from Maven Central ..." >&2
-# -B: batch mode, no colours; -q keeps the output small. The zip also lands
-# in the local Maven repository (~/.m2), so a second fetch works offline.
-if ! "$MVN" -B -Dstyle.color=never "$DEP_PLUGIN:copy" \
-        -Dartifact="$ARTIFACT" \
-        -DoutputDirectory="$WORK" \
-        -Dmdep.overWriteReleases=false >"$WORK/mvn.log" 2>&1; then
-    tail -n 40 "$WORK/mvn.log" >&2
-    echo "fetch.sh: maven could not fetch $ARTIFACT" >&2
-    exit 1
-fi
-
+maven_copy "$ARTIFACT" "$WORK" "elasticsearch-$VERSION.zip"
 ZIP="$WORK/elasticsearch-$VERSION.zip"
-if [[ ! -f "$ZIP" ]]; then
-    echo "fetch.sh: expected $ZIP after mvn dependency:copy" >&2
-    ls -la "$WORK" >&2
-    exit 1
-fi
 
 echo "fetch.sh: unpacking ..." >&2
 unzip -q "$ZIP" -d "$WORK/unpacked"

@@ -18,8 +18,6 @@ set -euo pipefail
 
 VERSION="${SOHOA_VERAPDF_VERSION:-1.28.2}"
 CACHE="${SOHOA_VERAPDF_CACHE:-$HOME/.cache/sohoa/verapdf}"
-MVN="${MVN:-mvn}"
-DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 ARTIFACT="org.verapdf.apps:greenfield-apps:${VERSION}:jar"
 
 JAR="$CACHE/greenfield-apps-$VERSION.jar"
@@ -29,42 +27,17 @@ if [[ -f "$JAR" ]]; then
     exit 0
 fi
 
-mkdir -p "$CACHE"
-# Serialize concurrent fetches (e.g. parallel test sessions).
-exec 9>"$CACHE/.fetch-$VERSION.lock"
-if command -v flock >/dev/null 2>&1; then
-    flock 9
-fi
+# shellcheck source=../lib/maven_fetch.sh
+source "$(dirname "$0")/../lib/maven_fetch.sh"
+cache_lock "$CACHE" "$VERSION"
 if [[ -f "$JAR" ]]; then
     echo "$JAR"
     exit 0
 fi
 
-if ! command -v "$MVN" >/dev/null 2>&1; then
-    echo "fetch.sh: '$MVN' is required (apt-get install maven)" >&2
-    exit 1
-fi
-
 WORK="$(mktemp -d "$CACHE/.fetch-$VERSION.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
-
-echo "fetch.sh: downloading $ARTIFACT from Maven Central ..." >&2
-# -B: batch mode, no colours. The jar also lands in the local Maven
-# repository (~/.m2), so a second fetch works offline.
-if ! "$MVN" -B -Dstyle.color=never "$DEP_PLUGIN:copy" \
-        -Dartifact="$ARTIFACT" \
-        -DoutputDirectory="$WORK" \
-        -Dmdep.overWriteReleases=false >"$WORK/mvn.log" 2>&1; then
-    tail -n 40 "$WORK/mvn.log" >&2
-    echo "fetch.sh: maven could not fetch $ARTIFACT" >&2
-    exit 1
-fi
-
-if [[ ! -f "$WORK/greenfield-apps-$VERSION.jar" ]]; then
-    echo "fetch.sh: expected greenfield-apps-$VERSION.jar after mvn dependency:copy" >&2
-    ls -la "$WORK" >&2
-    exit 1
-fi
+maven_copy "$ARTIFACT" "$WORK" "greenfield-apps-$VERSION.jar"
 # The rename is the completion marker: a jar in the cache is a whole one.
 chmod a+r "$WORK/greenfield-apps-$VERSION.jar"
 mv "$WORK/greenfield-apps-$VERSION.jar" "$JAR"
