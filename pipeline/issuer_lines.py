@@ -238,6 +238,21 @@ def opens_header(line: str, profile: Profile) -> bool:
 _UNITS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
 
 
+#: What an issuer's line prints besides letters, digits and spaces ("UBND TP. HẢI PHÒNG",
+#: "SỞ GIÁO DỤC - ĐÀO TẠO", "SỞ GD&ĐT", "(cũ)").
+_HEADER_MARKS = frozenset("-&.,()/")
+
+
+def stray_marks(line: str) -> str:
+    """The marks in an issuer's line that no header line prints (a colon, a quote, a bar): ink, a stain or
+    a hole's rim read as print, which the profile's fuzzy match does not see. Empty when there is none.
+
+    Args:
+        line: A header line as kept.
+    """
+    return "".join(dict.fromkeys(c for c in line if not (c.isalnum() or c.isspace() or c in _HEADER_MARKS)))
+
+
 def unit_without_name(line: str) -> bool:
     """A people's committee line that ends in its unit and no name ("UBND TỈNH"): damage ate the
     place's name. (Other bodies are named so: "BỘ CHỈ HUY QUÂN SỰ TỈNH".)

@@ -47,6 +47,7 @@ from pipeline.issuer_lines import (
     opens_header,
     place_without_committee,
     recognise,
+    stray_marks,
     unit_without_name,
     vocabulary,
 )
@@ -129,6 +130,8 @@ def read_issuer(text: str, profile: Profile, on: dt.date | None = None) -> Issue
             notes.append(f"issuer line '{h.read}' kept as printed; the profile has '{k.printed}'")
         elif not h.clear:
             notes.append(f"issuer line '{h.read}' is not clearly read (no header line the profile knows)")
+        if h.how != "corrected" and (marks := stray_marks(h.value)):
+            notes.append(f"issuer line '{h.value}' holds marks no header line prints ({marks})")
         if unit_without_name(h.read):
             notes.append(f"issuer line '{h.read}' ends in a unit without its name (a word lost?)")
         if h is lines[0] and len(lines) > 1 and place_without_committee(h.read):

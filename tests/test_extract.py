@@ -614,3 +614,12 @@ def test_every_province_s_department_header_reads_as_printed(place) -> None:  # 
     for authority in (f"UBND {kind} {place.name.upper()}", f"ỦY BAN NHÂN DÂN {kind} {place.name.upper()}"):
         got = read_issuer(f"{authority}\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/SGDĐT-VP\nV/v xác minh văn bằng", DEFAULT)
         assert (got.value, got.notes) == (f"{authority} / SỞ GIÁO DỤC VÀ ĐÀO TẠO", ()), authority
+
+
+def test_an_issuer_line_with_a_mark_no_header_prints_is_flagged() -> None:
+    """Seed 96: "HUYỆN THUỶ: NGUYÊN", a stain read as a colon, matched the profile's line and was kept silently."""
+    got = read_issuer("UỶ BAN NHÂN DÂN HUYỆN THUỶ: NGUYÊN\nPHÒNG GIÁO DỤC - ĐÀO TẠO\nSố: 12/PGDĐT", DEFAULT)
+    assert got.value == "UỶ BAN NHÂN DÂN HUYỆN THUỶ: NGUYÊN / PHÒNG GIÁO DỤC - ĐÀO TẠO"
+    assert got.notes == ("issuer line 'UỶ BAN NHÂN DÂN HUYỆN THUỶ: NGUYÊN' holds marks no header line prints (:)",)
+    clean = read_issuer("UBND TP. HẢI PHÒNG\nSỞ GD&ĐT\nSố: 12/SGDĐT-VP", DEFAULT)
+    assert not any("marks" in n for n in clean.notes)

@@ -127,6 +127,8 @@ _WRITTEN: list[tuple[str, tuple[str, ...]]] = [
     ("issuer line 'UBND TỈNH HẢI DƯƠNG' kept as printed; the profile has 'UBND TỈNH HẢI PHÒNG'",
      ("'UBND TỈNH HẢI DƯƠNG'", "'UBND TỈNH HẢI PHÒNG'")),
     ("issuer line 'UBN TÌNH HẢ' is not clearly read (no header line the profile knows)", ("'UBN TÌNH HẢ'",)),
+    ("issuer line 'UBND HUYỆN THUỶ: NGUYÊN' holds marks no header line prints (:)",
+     ("'UBND HUYỆN THUỶ: NGUYÊN'", "(:)")),
     ("issuer line 'UBND TỈNH' ends in a unit without its name (a word lost?)", ("'UBND TỈNH'",)),
     ("issuer line 'QUẬN LÊ CHÂN' names a place without its committee ('UBND' lost?)", ("'QUẬN LÊ CHÂN'",)),
     ("issuer line 'SỞ GIÁO DỤC ĐÀO TẠO' may have lost a word: the body is also printed 'SỞ GIÁO DỤC VÀ ĐÀO TẠO'",

@@ -126,6 +126,8 @@ REASONS_VI: tuple[tuple[re.Pattern[str], str], ...] = tuple(_template(en, vi) fo
      "dòng cơ quan ban hành '{read}' giữ nguyên như bản in; cấu hình ghi '{profile}'"),
     ("issuer line '{read}' is not clearly read (no header line the profile knows)",
      "dòng cơ quan ban hành '{read}' đọc không rõ (không khớp dòng nào trong cấu hình)"),
+    ("issuer line '{read}' holds marks no header line prints ({marks})",
+     "dòng cơ quan ban hành '{read}' có ký tự mà phần đầu văn bản không in ({marks})"),
     ("issuer line '{read}' ends in a unit without its name (a word lost?)",
      "dòng cơ quan ban hành '{read}' có cấp hành chính mà thiếu tên địa danh (mất một chữ?)"),
     ("issuer line '{read}' names a place without its committee ('UBND' lost?)",
