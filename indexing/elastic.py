@@ -50,7 +50,7 @@ from indexing.fuzzy import FUZZY_FIELDS, rank_fuzzy
 from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, gather, query_spellings
 from core.errors import ConfigError, IndexSchemaError, IndexUnavailableError, SohoaError
 
-__all__ = ["ElasticIndex", "DEFAULT_ALIAS", "MAPPINGS", "status_filters", "parse_url"]
+__all__ = ["ElasticIndex", "DEFAULT_ALIAS", "parse_url"]
 
 DEFAULT_ALIAS = "sohoa-records"
 _TIER_EXACT = 100_000.0  # lookup: the number itself

@@ -13,7 +13,7 @@ import re
 from ocr.tesseract import OcrResult
 from pipeline.folding import is_vietnamese_syllable
 
-__all__ = ["is_vietnamese_syllable", "page_quality"]
+__all__ = ["page_quality"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 

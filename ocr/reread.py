@@ -78,7 +78,6 @@ from core.settings import TesseractOptions
 __all__ = [
     "Reread",
     "line_box",
-    "pick",
     "RereadPlan",
     "apply_reread",
     "plan_reread",

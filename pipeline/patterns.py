@@ -7,7 +7,10 @@ the parsers accept and why each is there; the parsers
 (:mod:`pipeline.numbers_dates`, :mod:`pipeline.place_dates`,
 :mod:`pipeline.date_repair`, :mod:`pipeline.header_block`,
 :mod:`pipeline.segment`, :mod:`pipeline.titles`, :mod:`ocr.header_lines`,
-:mod:`ocr.lost_lines`) build on these and no copy of their own. All
+:mod:`ocr.lost_lines`, :mod:`pipeline.revocation`) build on these and keep no copy
+of their own. :mod:`ocr.hand_slots` alone keeps looser word forms: it finds the
+typed words around a handwritten slot one word at a time, digits glued to
+them ("ngày15", "Số:12"), and needs where in the word each ends. All
 patterns match folded text (see :mod:`pipeline.folding`: lower case, no
 diacritics, "đ" as "d"). The titles and their type codes are the form's
 vocabulary, in :mod:`pipeline.forms`.

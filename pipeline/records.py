@@ -18,7 +18,7 @@ from pipeline.segment import segment
 from pipeline.subject import school_name_words
 from pipeline.validity import status_on, valid_until
 
-__all__ = ["PageText", "build_records", "doubtful_words", "flagged_fields", "DOUBT_CONF", "REVIEW_CONFIDENCE", "REVIEW_OCR_CONF"]
+__all__ = ["PageText", "build_records", "doubtful_words", "flagged_fields", "REVIEW_OCR_CONF"]
 
 #: Below this mean Tesseract word confidence a page sends its record to review.
 REVIEW_OCR_CONF = 60.0

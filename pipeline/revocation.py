@@ -29,6 +29,7 @@ from pipeline.folding import fold_aligned
 from pipeline.gazetteer import Gazetteer, school_identity
 from pipeline.numbers_dates import Codes, normalize_number
 from pipeline.place_dates import latest_cited_date
+from pipeline.patterns import SO, SO_PUNCT
 from pipeline.profile import Profile
 
 __all__ = [
@@ -95,7 +96,7 @@ _REPLACE = r"thay the"
 _ACT = r"(?:quyet dinh|giay chung nhan|cong van|van ban|bang cong nhan|gcn|qd)"
 _CLAUSE_RE = re.compile(
     rf"(?P<verb>{_REVOKE}|{_REPLACE})\s*(?:[a-z]+\s+){{0,4}}?{_ACT}\s*(?:[a-z]+\s+){{0,3}}?"
-    rf"s[o06]\s*[:.]?\s*(?P<num>{DIGIT}+(?:\s*/\s*{DIGIT}+)*)\s*/\s*(?P<suf>[a-z0-9&]+(?:\s*-\s*[a-z0-9&]+)*)"
+    rf"{SO}\s*{SO_PUNCT}?\s*(?P<num>{DIGIT}+(?:\s*/\s*{DIGIT}+)*)\s*/\s*(?P<suf>[a-z0-9&]+(?:\s*-\s*[a-z0-9&]+)*)"
     rf"(?P<tail>[^\n]{{0,40}})"
 )
 

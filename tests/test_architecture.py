@@ -7,7 +7,7 @@ The layers, bottom to top (a module may import its own layer and those below it)
 2. ``ocr`` (the reading of pages), ``indexing`` (the search index), ``ledger`` (what was read and
    decided, in SQLite or PostgreSQL), ``reporting`` (the quarterly report);
 3. ``flows``: Prefect wires the stages;
-4. ``web`` and ``sohoa`` (the CLI) at the top, ``samples`` (the generator) and ``bench`` apart.
+4. ``web`` and ``samples`` (the generator); 5. ``sohoa`` (the CLI) at the top; 6. ``bench``.
 """
 
 from __future__ import annotations

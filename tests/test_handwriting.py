@@ -326,7 +326,7 @@ def test_sohoa_train_learns_from_the_keyboard_queue_confirmations(tmp_path: Path
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """Fields confirmed in /review/handwritten count even while their record waits for other reasons."""
     from ledger import Ledger
-    from sohoa.commands.learning import confirmed_digits
+    from sohoa.commands.learning import confirmed_hand_fields
     from web.corrections import ensure_schema
 
     with Ledger(_confirmed_ledger(tmp_path, 2)) as ledger:
@@ -337,7 +337,7 @@ def test_sohoa_train_learns_from_the_keyboard_queue_confirmations(tmp_path: Path
                       "confirmed, value, \"user\", at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                       (key, "issue_date", "day", 1, "[48, 118, 900, 990]", "18", 0.9, "19", "2025-02-19",
                        "luutru", "2026-12-06T00:00:00+00:00"))
-        fields = confirmed_digits(ledger, [])
+        fields = confirmed_hand_fields(ledger, [])
     assert [(f.field.kind, f.field.digits, f.digits) for f in fields] == [("day", "18", "19")]
 
 

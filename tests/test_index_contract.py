@@ -290,7 +290,8 @@ def test_engine_status_agrees_with_status_on(make_url: Callable[[], str], recs: 
 @given(recs=st.lists(records, min_size=60, max_size=60), on=days)
 def test_elastic_status_per_doc(es_url: str, recs: list, on: dt.date) -> None:
     """Each document's status as the Elasticsearch filters compute it equals status_on's."""
-    from indexing.elastic import ElasticIndex, status_filters
+    from indexing.elastic import ElasticIndex
+    from indexing.es_queries import status_filters
 
     docs, expected = [], {}
     for i, (type_, issued, years, revoked) in enumerate(recs):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocr.quality import is_vietnamese_syllable, page_quality
+from ocr.quality import page_quality
+from pipeline.folding import is_vietnamese_syllable
 from ocr.tesseract import OcrResult, OcrWord, run_ocr
 from pipeline.records import REVIEW_QUALITY
 from core.settings import TesseractOptions

@@ -29,7 +29,6 @@ __all__ = [
     "Box",
     "PageFiles",
     "page_files",
-    "load_words",
     "field_targets",
     "find_value",
     "FieldSpot",

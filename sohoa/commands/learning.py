@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ocr.digits_train import Confirmed
     from ledger import Ledger
 
-__all__ = ["TRAIN", "PROFILE", "cmd_train", "cmd_profile", "confirmed_digits"]
+__all__ = ["TRAIN", "PROFILE", "cmd_train", "cmd_profile", "confirmed_hand_fields"]
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -40,7 +40,7 @@ def _train_digits(settings: Settings) -> bool:
     from ledger import Ledger
 
     with Ledger(settings.ledger_target) as ledger:
-        fields = confirmed_digits(ledger, confirmed_fields(ledger))
+        fields = confirmed_hand_fields(ledger, confirmed_fields(ledger))
     if not fields:
         print("sohoa train: chưa có số/ngày viết tay nào được xác nhận (no confirmed handwritten field yet)",
               file=sys.stderr)
@@ -60,7 +60,7 @@ def _train_digits(settings: Settings) -> bool:
     return True
 
 
-def confirmed_digits(ledger: Ledger, approved: list[Confirmed]) -> list[Confirmed]:
+def confirmed_hand_fields(ledger: Ledger, approved: list[Confirmed]) -> list[Confirmed]:
     """The handwritten fields to learn digits from: the approved records', and those confirmed in review.
 
     A field confirmed in the keyboard review queue counts when its page image
