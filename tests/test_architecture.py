@@ -44,7 +44,7 @@ def _modules() -> dict[str, Path]:
 
 
 @cache
-def _imports(module: str) -> tuple[tuple[str, str | None, int], ...]:
+def _all_imports(module: str) -> tuple[tuple[str, str | None, int], ...]:
     """(imported module, imported name or None, line) of every import in ``module``, at any depth."""
     path = _modules()[module]
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -61,7 +61,12 @@ def _imports(module: str) -> tuple[tuple[str, str | None, int], ...]:
             for alias in node.names:
                 sub = f"{base}.{alias.name}"
                 found.append((sub, None, node.lineno) if sub in _modules() else (base, alias.name, node.lineno))
-    return tuple((m, n, line) for m, n, line in found if m.split(".")[0] in LAYERS)
+    return tuple(found)
+
+
+def _imports(module: str) -> tuple[tuple[str, str | None, int], ...]:
+    """The imports of ``module`` (:func:`_all_imports`) from sohoa's own packages."""
+    return tuple((m, n, line) for m, n, line in _all_imports(module) if m.split(".")[0] in LAYERS)
 
 
 def test_no_module_is_over_the_limit() -> None:
@@ -127,16 +132,5 @@ def test_nothing_private_is_imported_across_modules() -> None:
 def test_stages_never_import_prefect(package: str) -> None:
     # STYLE.md: pipeline/, ocr/ and indexing/ never import Prefect; flows/ wraps them.
     heavy = [f"{m}:{line}" for m in _modules() if m.split(".")[0] == package
-             for imported, line in _raw_imports(m) if imported.split(".")[0] == "prefect"]
+             for imported, _, line in _all_imports(m) if imported.split(".")[0] == "prefect"]
     assert not heavy, heavy
-
-
-def _raw_imports(module: str) -> list[tuple[str, int]]:
-    tree = ast.parse(_modules()[module].read_text(encoding="utf-8"))
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out += [(a.name, node.lineno) for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            out.append((node.module, node.lineno))
-    return out
