@@ -23,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 # The digit look-alikes and line alignment are shared with the date parsers.
 from pipeline.date_words import DIGIT, fix_digits, lines_aligned
-from pipeline.patterns import BODY_START_RE, HEADER_LINES, NUMBER_SLOT_RE, SO_LABEL, SO_PUNCT
+from pipeline.patterns import BODY_START_RE, HEADER_LINES, NUMBER_SLOT_RE, SO_LABEL, SO_PUNCT, SO_SCRAP
 
 __all__ = [
     "Codes",
@@ -153,8 +153,9 @@ def normalize_number(num: str, suffix: str, suffix_original: str | None, codes: 
 #: A header line that is a number and nothing else: its "Số:" was eaten ("1919/QĐ-UBND"),
 #: or is a scrap of up to three characters before the colon ("3ố: 231/QĐ-SGDĐT"), or its "S"
 #: and a scrap before a space, the colon under a blot ("S§ 849/QĐ-SGD&ĐT"), or glued to the
-#: digits ("S&533/QĐ-UBND"), or a word of up to three letters it was read as ("võ 191 /PGDĐT-CM").
-_BARE_NUMBER_RE = re.compile(rf"^[\W_]{{0,3}}(?:\S{{1,3}}\s*:\s*|s[^\s0-9]{{0,2}}\s+|s[^\w\s]|[a-z]{{1,3}}\s+)?"
+#: digits ("S&533/QĐ-UBND"), or a word or scrap of up to three characters it was read as ("võ 191
+#: /PGDĐT-CM", "3ố 703 /QĐ-SGDĐT").
+_BARE_NUMBER_RE = re.compile(rf"^[\W_]{{0,3}}(?:\S{{1,3}}\s*:\s*|s[^\s0-9]{{0,2}}\s+|s[^\w\s]|{SO_SCRAP}\s+)?"
                              rf"(?P<num>[0-9]{{1,5}})\s*/\s*"
                              rf"(?P<suf>{_SUFFIX_TOKEN}(?:\s*-\s*{_SUFFIX_TOKEN})*)\W{{0,2}}$")
 

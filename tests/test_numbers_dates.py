@@ -292,6 +292,8 @@ def test_a_number_whose_first_digits_are_lost_is_none(text: str, expected: str |
         # "Số" read as a scrap glued to the digits or as a short word.
         ("_ S&533/QĐ-UBND", "533/QĐ-UBND"),
         ("võ 191 /PGDĐT-CM", "191/PGDĐT-CM"),
+        ("3ố 703 /QĐ-SGDĐT", "703/QĐ-SGDĐT"),  # a tear took the "S", its scrap read as a digit
+        ("3ố 703 /QĐ-ZZQ", None),  # a symbol no one knows: no number without its label
     ],
 )
 def test_a_number_line_whose_slash_or_so_was_misread(text: str, expected: str | None) -> None:

@@ -52,12 +52,14 @@ def test_so_label_not_inside_a_word_or_number():
 
 
 @pytest.mark.parametrize("line", ["Số: 123/QĐ-SGDĐT", "S0; 12/QĐ-UBND", "Số, 4/QĐ-UBND", "Số: /QĐ-UBND",
-                                  "Số: 79 GDĐT-KT", "S&533/QĐ-UBND", "võ 191 /PGDĐT-CM", "S8: 12/QĐ-UBND"])
+                                  "Số: 79 GDĐT-KT", "S&533/QĐ-UBND", "võ 191 /PGDĐT-CM", "S8: 12/QĐ-UBND",
+                                  "3ố 703 /QĐ-SGDĐT"])
 def test_number_slot(line):
     assert NUMBER_SLOT_RE.match(fold(line))
 
 
-@pytest.mark.parametrize("line", ["SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Quyết định số 12 của", "Hải Phòng, ngày 5 tháng 7"])
+@pytest.mark.parametrize("line", ["SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Quyết định số 12 của", "Hải Phòng, ngày 5 tháng 7",
+                                  "12 703/QĐ-SGDĐT"])
 def test_number_slot_not(line):
     assert not NUMBER_SLOT_RE.match(fold(line))
 
