@@ -36,6 +36,17 @@ def _symbol(number: str | None, text: str) -> str | None:
     return m.group("symbol") if m else None
 
 
+#: A digit the reader gives no better than even odds is no evidence against Tesseract's reading.
+_EVEN_ODDS = 0.5
+
+
+def _likely_digits(hand: HandField) -> str:
+    """The reader's digits without those it gives no better than even odds ("7118" at 1, 1, 1, 0.40: "711")."""
+    if len(hand.probabilities) != len(hand.digits):
+        return hand.digits
+    return "".join(d for d, p in zip(hand.digits, hand.probabilities) if p > _EVEN_ODDS)
+
+
 def _why(kind: str, value: str, hand: HandField, read: str | None) -> str:
     doubt = ", ".join(f"{p:.2f}" for p in hand.probabilities)
     return (f"{kind} {value} read from handwriting ({hand.digits}, confidence {hand.confidence:.2f}: {doubt}); "
@@ -56,8 +67,11 @@ def _number(found: Extraction, hand: HandField, text: str, doubted: bool) -> Ext
         return found
     if hand.written is False and fields.number is not None:
         return found  # typed digits under a stain: Tesseract's reading, doubtful or not, is the one to check
-    if head == hand.digits:
-        return found  # both readers agree; the doubt stays for a person to clear
+    if head is not None and head in (hand.digits, _likely_digits(hand)):
+        # Both readers agree, on every digit or on every digit the reader gives better than even odds
+        # ("7118" with its "8" at 0.40 over Tesseract's "711": a speck read as a digit); the doubt
+        # stays for a person to clear.
+        return found
     symbol = _symbol(fields.number, text)
     value = f"{hand.digits}/{symbol}" if symbol else hand.digits
     read = found.read.get("number") or fields.number or header_number_line(text)

@@ -212,6 +212,16 @@ def test_digits_tesseract_read_with_confidence_stay() -> None:
     assert doubted.fields.number == "1908/SGDĐT-CTrTT" and doubted.read["number"] == "1906/SGDĐT-CTrTT"
 
 
+def test_a_digit_the_reader_doubts_is_no_evidence_against_tesseracts() -> None:
+    """"7118" with its last digit at 0.40 agrees with Tesseract's "711" on every digit it is sure of."""
+    found = Extraction(RecordFields(number="711/QĐ-SGDĐT"), ("number 711/QĐ-SGDĐT read with low confidence",))
+    speck = HandField("number", "7118", 0.40, (10, 60, 100, 200), (1.0, 1.0, 1.0, 0.40))
+    assert with_handwriting(found, [speck], _TEXT) == found
+    # A digit it is sure of that Tesseract did not read still makes the two disagree.
+    other = HandField("number", "7118", 0.80, (10, 60, 100, 200), (1.0, 1.0, 1.0, 0.80))
+    assert with_handwriting(found, [other], _TEXT).fields.number == "7118/QĐ-SGDĐT"
+
+
 def test_a_typed_slot_only_fills_what_tesseract_could_not_read() -> None:
     typed = HandField("number", "221", 0.9, (10, 60, 100, 200), (0.9,), written=False)
     doubted = Extraction(RecordFields(number="421/QĐ-SGDĐT"))
