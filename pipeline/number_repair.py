@@ -124,9 +124,11 @@ def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ())
       the page edge) or the end ("UBND" of "QĐ-UBND") of a symbol — says
       nothing about how much was lost: every symbol it fits is a candidate;
     * otherwise the symbols whose surviving start and end cover at least
-      half of them (and three characters) are ranked by the size of the
-      damaged block, read and known ("QĐ-UEL D" is "QĐ-UBND" with "BN" read
-      "EL "); only the smallest is a candidate, and only if no other symbol
+      half of them (and three characters) are ranked by the edits that turn
+      the damaged block read into the known one, then by the size of the two
+      blocks ("QĐ-UEL D" is "QĐ-UBND" with "BN" read "EL "; "Q12-SGDDĐT" is
+      three edits from "QĐ-SGDĐT", four from "QĐ-GDĐT", whose block is
+      shorter); only the best is a candidate, and only if no other symbol
       ties with it; when only a start survived, the rest garbage of another
       length ("SGDĐ. `“ ý"), every symbol with that start is a candidate.
 
@@ -156,7 +158,7 @@ def repair_symbol(read: str, symbols: Sequence[str], prefer: Sequence[str] = ())
         if gap_r == 0 and gap_k > 0 and (sfx == 0 or p == 0):
             fragments.append(sym)
         elif p + sfx >= max(3, (len(k) + 1) // 2) and gap_r <= len(k):
-            ranked.append((gap_r + gap_k, sym))
+            ranked.append(((Levenshtein.distance(r[p:len(r) - sfx], k[p:len(k) - sfx]), gap_r + gap_k), sym))
     if fragments:
         cands = fragments
     elif ranked:

@@ -71,6 +71,9 @@ BODY = "Căn cứ Quyết định số 1218/2008/QĐ-UBND ngày 07/7/2008 của 
         ("SGDĐ. `“ ý", SGD_SYMBOLS, ("VP",), "SGDĐT-VP"),
         # The rest read as as many letters as a symbol has there (seed 28: "BM" for "ĐT").
         ("QĐ-SGDBM", SGD_SYMBOLS, ("QĐ",), "QĐ-SGDĐT"),
+        # "Đ" read "12" and a letter read twice (seed 99): the fewest edits decide, not the shortest block
+        # ("Q12-SGDDĐT" is a longer block away from "QĐ-SGDĐT" than from "QĐ-GDĐT", but two edits closer).
+        ("Q12-SGDDĐT", (*SGD_SYMBOLS, "QĐ-GDĐT"), ("QĐ",), "QĐ-SGDĐT"),
         # Nothing to break the tie: no guess.
         ("SGDĐT", SGD_SYMBOLS, (), None),
         ("SGDĐ. `“ ý", SGD_SYMBOLS, (), None),
