@@ -7,7 +7,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from indexing.base import INDEX_SCHEMA_VERSION, Clause, SearchFilters, index_fold, number_key, ranking_tiers
+from indexing.base import (INDEX_SCHEMA_VERSION, Clause, SearchFilters, index_fold, number_key, ranking_tiers,
+                           subject_ends)
 from indexing.fts_rows import vocab_words
 from indexing.spellings import Batch
 from pipeline.folding import fold
@@ -41,6 +42,8 @@ MAPPINGS: dict[str, Any] = {
         "revoked_on": {"type": "date", "format": "strict_date"},
         "needs_review": {"type": "boolean"},
         "number_key": {"type": "keyword", "normalizer": "lower"},
+        # The subject's first and last folded words, "nguyen an" (indexing.base.subject_ends).
+        "subject_ends": {"type": "keyword"},
         **{f: {"type": "text", "analyzer": "standard"} for f in SHORT_FIELDS},
         **{f"{f}_folded": {"type": "text", "analyzer": "standard"} for f in (*SHORT_FIELDS, "text")},
         # The words of the short fields, for the fuzzy tier's vocabulary (a terms aggregation).
@@ -71,6 +74,7 @@ def es_document(doc: dict[str, object]) -> dict[str, object]:
         "revoked_on": doc.get("revoked_on"),
         "needs_review": bool(doc.get("needs_review")),
         "number_key": number_key(text["number"]) or None,
+        "subject_ends": " ".join(ends) if (ends := subject_ends(text["subject"])) else None,
         **{f: text[f] for f in SHORT_FIELDS},
         **{f"{f}_folded": folded_tokens(v) for f, v in text.items()},
         "vocab": sorted(vocab_words([doc])),
@@ -127,6 +131,8 @@ def clause_query(clause: Clause) -> dict[str, Any]:
         return {"term": {"year": int(clause.terms[0][0])}}
     if clause.fields == "number":
         return {"term": {"number_key": clause.terms[0][0]}}
+    if clause.fields == "ends":
+        return {"term": {"subject_ends": " ".join(clause.terms[0])}}
     fields = list(SHORT_FIELDS) if clause.exact else FIELDS_OF[clause.fields]
     if clause.how == "phrase":
         return {"multi_match": {"query": " ".join(p for t in clause.terms for p in t), "type": "phrase",
