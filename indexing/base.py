@@ -34,6 +34,8 @@ __all__ = [
     "Tier",
     "FIELDS",
     "ranking_tiers",
+    "name_ends",
+    "subject_ends",
     "snippet_terms",
     "STATUSES",
     "TOTAL_CAP",
@@ -51,7 +53,9 @@ STATUSES = ("valid", "expired", "revoked", "unknown")
 #:    (also how a number typed short, "1595 sgd", is spelled out).
 #: 6: Elasticsearch keeps those words too (``vocab``), for the same fuzzy spellings; the
 #:    embedded layout is unchanged (a layout-5 file is read as is).
-INDEX_SCHEMA_VERSION = 6
+#: 7: the subject's first and last words (:func:`name_ends`) are kept as one term in both backends,
+#:    for the tiers that anchor a name at its family and given name.
+INDEX_SCHEMA_VERSION = 7
 
 #: Searches with a query count their matches up to this many; beyond it
 #: ``SearchResult.total`` is this number and ``total_capped`` is true ("more
@@ -165,6 +169,16 @@ class SearchIndex(Protocol):
 # One ranking, the same in every backend (:func:`ranking_tiers` says it in
 # data, each backend translates it). A record comes in the first tier it
 # matches:
+#   A. a query of two words or more, all of letters (a name, a school), whose
+#      first and last words are the subject's first and last (:func:`name_ends`):
+#      a Vietnamese name is known by its family name and its given name, the
+#      last word, and a clerk leaves the middle name out ("Nguyễn An" for
+#      "Nguyễn Văn An"), never the given name. In turn: the words as typed
+#      (diacritics) a phrase, then (B) anywhere in the short fields; then (C)
+#      the folded words a phrase of the subject (the whole name), then (D) in
+#      it in any place. So "Nguyễn An" finds "Nguyễn Văn An" before "Nguyễn An
+#      Khang", whose given name is Khang. A–B only when the query has
+#      diacritics; none of A–D when it holds a number;
 #   0. a query that is one number ("1595/SGDĐT") finds the records with that
 #      number before those whose number holds it ("1595/SGDĐT-VP");
 #   1. the query as typed (diacritics and all) is a phrase of the record's
@@ -209,9 +223,10 @@ class SearchIndex(Protocol):
 
 #: Where a clause looks: the subject and number ("name"), the title and
 #: issuer ("other"), all four short fields ("short"), those and the body
-#: ("any"), the record's year of issue ("year"), or its whole number as
-#: :func:`number_key` makes it ("number").
-FIELDS = ("name", "other", "short", "any", "year", "number")
+#: ("any"), the record's year of issue ("year"), its whole number as
+#: :func:`number_key` makes it ("number"), or the subject's first and last
+#: words (:func:`name_ends`; the clause's one term is that pair: "ends").
+FIELDS = ("name", "other", "short", "any", "year", "number", "ends")
 
 
 @dataclass(frozen=True)
@@ -251,8 +266,43 @@ def _terms(query: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(parts) for t in tokens(query) if (parts := subtokens(t)))
 
 
+def name_ends(words: Sequence[str]) -> tuple[str, str] | None:
+    """The first and last of a field's folded words, as the "ends" clauses compare them (None when empty).
+
+    Examples:
+        >>> name_ends(["nguyen", "van", "an"]), name_ends(["an"]), name_ends([])
+        (('nguyen', 'an'), ('an', 'an'), None)
+    """
+    return (words[0], words[-1]) if words else None
+
+
+_FIELD_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def subject_ends(subject: str) -> tuple[str, str] | None:
+    """What a record's "ends" clauses are compared with: its subject's first and last folded words.
+
+    Examples:
+        >>> subject_ends("Trường THCS Lê Lợi"), subject_ends("")
+        (('truong', 'loi'), None)
+    """
+    return name_ends(_FIELD_WORD_RE.findall(index_fold(subject)))
+
+
+def _anchored(terms: tuple[tuple[str, ...], ...], typed: tuple[tuple[str, ...], ...]) -> list[Tier]:
+    """Tiers A–D: the query's first and last words are the subject's (a name's family and given name)."""
+    if len(terms) < 2 or not all(len(t) == 1 and t[0].isalpha() for t in terms):
+        return []
+    ends = Clause((name_ends([t[0] for t in terms]),), "ends", "all")  # type: ignore[arg-type]
+    out = [Tier("whole name as typed", (Clause(typed, "short", "phrase", exact=True), ends)),
+           Tier("family and given name as typed", (Clause(typed, "short", "all", exact=True),
+                                                    Clause(terms, "name", "all"), ends))] if typed else []
+    return out + [Tier("whole name", (Clause(terms, "name", "phrase"), ends)),
+                  Tier("family and given name", (Clause(terms, "name", "all"), ends))]
+
+
 def ranking_tiers(query: str) -> list[Tier]:
-    """The exact tiers (0–12 above) of a query, in rank order; the ones that do not apply are left out."""
+    """The exact tiers (A–D and 0–13 above) of a query, in rank order; the ones that do not apply are left out."""
     terms = _terms(query)
     if not terms:
         return []
@@ -262,6 +312,7 @@ def ranking_tiers(query: str) -> list[Tier]:
     typed = tuple((w,) for w in exact_words(query))
     exact = [Tier("exact words", (Clause(typed, "short", "all", exact=True), Clause(terms, "name", "all")))
              ] if typed else []
+    out += _anchored(terms, typed)
     if typed:
         out.append(Tier("exact phrase", (Clause(typed, "short", "phrase", exact=True),)))
     phrases = [Tier("phrase in subject or number", (Clause(terms, "name", "phrase"),)),

@@ -354,9 +354,12 @@ class ElasticIndex:
         (:func:`~indexing.fuzzy.rank_fuzzy`): how many, and the first ``limit`` with their documents."""
         window: dict[str, Hit] = {}
 
-        def ask(batch: Batch) -> list[str]:
+        def ask(batch: Batch, how: str) -> list[str]:
+            query = batch_query(batch, how)
+            if query is None:
+                return []
             # (in index order, as the embedded index takes its window: no scores to compute)
-            body = {"query": {"bool": {"filter": [batch_query(batch), *filt]}}, "sort": ["_doc"]}
+            body = {"query": {"bool": {"filter": [query, *filt]}}, "sort": ["_doc"]}
             _, found = self._run(body, FUZZY_WINDOW, terms, count=False, source=[f"doc.{f}" for f in FUZZY_FIELDS])
             window.update((h.key, h) for h in found if h.key not in window)
             return [h.key for h in found]

@@ -7,9 +7,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from indexing.base import INDEX_SCHEMA_VERSION, Clause, SearchFilters, index_fold, number_key, ranking_tiers
+from indexing.base import (INDEX_SCHEMA_VERSION, Clause, SearchFilters, index_fold, number_key, ranking_tiers,
+                           subject_ends)
 from indexing.fts_rows import vocab_words
-from indexing.spellings import Batch
+from indexing.spellings import Batch, anchors, ends_pairs
 from pipeline.folding import fold
 
 __all__ = ["SHORT_FIELDS", "FOLDED_FIELDS", "FIELDS_OF", "TIER_STEP", "MAPPINGS", "folded_tokens", "es_document",
@@ -41,6 +42,8 @@ MAPPINGS: dict[str, Any] = {
         "revoked_on": {"type": "date", "format": "strict_date"},
         "needs_review": {"type": "boolean"},
         "number_key": {"type": "keyword", "normalizer": "lower"},
+        # The subject's first and last folded words, "nguyen an" (indexing.base.subject_ends).
+        "subject_ends": {"type": "keyword"},
         **{f: {"type": "text", "analyzer": "standard"} for f in SHORT_FIELDS},
         **{f"{f}_folded": {"type": "text", "analyzer": "standard"} for f in (*SHORT_FIELDS, "text")},
         # The words of the short fields, for the fuzzy tier's vocabulary (a terms aggregation).
@@ -71,6 +74,7 @@ def es_document(doc: dict[str, object]) -> dict[str, object]:
         "revoked_on": doc.get("revoked_on"),
         "needs_review": bool(doc.get("needs_review")),
         "number_key": number_key(text["number"]) or None,
+        "subject_ends": " ".join(ends) if (ends := subject_ends(text["subject"])) else None,
         **{f: text[f] for f in SHORT_FIELDS},
         **{f"{f}_folded": folded_tokens(v) for f, v in text.items()},
         "vocab": sorted(vocab_words([doc])),
@@ -127,6 +131,8 @@ def clause_query(clause: Clause) -> dict[str, Any]:
         return {"term": {"year": int(clause.terms[0][0])}}
     if clause.fields == "number":
         return {"term": {"number_key": clause.terms[0][0]}}
+    if clause.fields == "ends":
+        return {"term": {"subject_ends": " ".join(clause.terms[0])}}
     fields = list(SHORT_FIELDS) if clause.exact else FIELDS_OF[clause.fields]
     if clause.how == "phrase":
         return {"multi_match": {"query": " ".join(p for t in clause.terms for p in t), "type": "phrase",
@@ -157,10 +163,13 @@ def tier_queries(query: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, 
     return {"dis_max": {"queries": ranked[:-2]}}, {"dis_max": {"queries": ranked[-2:]}}, union
 
 
-def batch_query(batch: Batch) -> dict[str, Any]:
-    """A batch of spellings (:func:`indexing.spellings.batches`): a record whose short fields hold, for one
-    group, one of each position's words."""
-    fields = FIELDS_OF["short"]
+def batch_query(batch: Batch, how: str = "short") -> dict[str, Any] | None:
+    """A batch of spellings (:func:`indexing.spellings.batches`): a record whose subject or number (``how``
+    "name") or short fields ("short") hold, for one group, one of each position's words; "ends": only the
+    groups :func:`indexing.spellings.anchors` allows, in the short fields, the subject beginning and
+    ending with one of their :func:`indexing.spellings.ends_pairs`. None when nothing is to be asked."""
+    anchored = how == "ends"
+    fields = FIELDS_OF["name" if how == "name" else "short"]
 
     def one(word: str) -> dict[str, Any]:
         return {"multi_match": {"query": word, "fields": fields, "type": "phrase"}}
@@ -169,7 +178,11 @@ def batch_query(batch: Batch) -> dict[str, Any]:
         return one(words[0]) if len(words) == 1 else {
             "bool": {"should": [one(w) for w in words], "minimum_should_match": 1}}
 
-    return {"bool": {"should": [{"bool": {"filter": [position(p) for p in group]}} for group in batch],
-                     "minimum_should_match": 1}}
+    def ends(group: list[list[str]]) -> list[dict[str, Any]]:
+        return [{"terms": {"subject_ends": [f"{a} {b}" for a, b in ends_pairs(group)]}}] if anchored else []
+
+    groups = [{"bool": {"filter": [*ends(group), *(position(p) for p in group if p)]}}
+              for group in batch if not anchored or anchors(group)]
+    return {"bool": {"should": groups, "minimum_should_match": 1}} if groups else None
 
 

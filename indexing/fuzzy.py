@@ -40,7 +40,8 @@ __all__ = [
     "rank_fuzzy",
 ]
 
-#: Words this long or shorter match fuzzily only by one letter replaced (see :func:`fuzzy_edits`).
+#: Words this long or shorter match fuzzily only by one letter replaced or lost, never one added
+#: (see :func:`fuzzy_edits`).
 SWAP_ONLY = 2
 
 #: Letters and digits of Latin print that look alike, one string or two for another
@@ -78,8 +79,10 @@ def fuzzy_edits(token: str) -> int:
     match, 2–3 letters allow one edit, longer words two (Tesseract drops or
     splits letters: "nguyen" read "uyen", "minh" read "miiih"; but see
     :func:`edit_caps` for a word alone). For a word of
-    two letters the edit is one letter read as another (:data:`SWAP_ONLY`):
-    "an" may be "ah" or "en", never "ban" or "a". Elasticsearch's ``AUTO``
+    two letters the edit is one letter read as another or one lost
+    (:data:`SWAP_ONLY`): "an" may be "ah" or "en", or "anh" printed with its
+    "n" lost (as "anh" typed finds "ah" read in the index), never "a".
+    Elasticsearch's ``AUTO``
     spares words of two letters, but a Vietnamese name is mostly such words
     ("Lê", "Võ", "An", "Hà"), and the other words of the query narrow what
     one edit lets in.

@@ -26,10 +26,14 @@ __all__ = [
     "spellings",
     "near_words",
     "query_spellings",
+    "known",
     "FUZZY_WINDOW",
     "BATCH_SPREAD",
     "MAX_BATCHES",
     "Batch",
+    "ASKS",
+    "anchors",
+    "ends_pairs",
     "batches",
     "gather",
 ]
@@ -42,19 +46,23 @@ NEAR_COST = 2.0
 MAX_SPELLINGS = 400
 
 
-def alternatives(word: tuple[str, ...], near: Iterable[str], droppable: bool) -> list[tuple[float, str | None]]:
-    """What a query word may have been printed as, nearest first: itself, the vocabulary's ``near``
-    words at their :func:`ocr_distance`, and ``None`` (left out) at :data:`DROP_COST` when ``droppable``.
+def alternatives(word: tuple[str, ...], near: Iterable[str], droppable: bool,
+                 known: bool = True) -> list[tuple[float, str | None]]:
+    """What a query word may have been printed as, nearest first: itself (when ``known``), the
+    vocabulary's ``near`` words at their :func:`ocr_distance`, and ``None`` (left out) at
+    :data:`DROP_COST` when ``droppable``.
 
     A number's parts (``("12", "3")``) stand for themselves only.
 
     Examples:
         >>> alternatives(("1inh",), ["linh", "minh"], True)
         [(0.0, '1inh'), (0.5, 'linh'), (0.75, 'minh'), (2.5, None)]
+        >>> alternatives(("miiih",), ["minh"], False, known=False)
+        [(0.5, 'minh')]
     """
     if len(word) > 1:
         return [(0.0, " ".join(word))]
-    out: list[tuple[float, str | None]] = [(0.0, word[0])]
+    out: list[tuple[float, str | None]] = [(0.0, word[0])] if known else []
     out += sorted((ocr_distance(word[0], t), t) for t in set(near) if t != word[0])
     if droppable:
         out.append((DROP_COST, None))
@@ -102,11 +110,12 @@ def near_words(word: str, edits: int, vocabulary: Mapping[int, Sequence[str]]) -
     """The vocabulary's words (by length) within ``edits`` of ``word``, itself left out.
 
     Any letter may be the misread one, the first too (Elasticsearch's
-    ``prefix_length`` 0); a word of two letters only by one read as another
-    (:data:`SWAP_ONLY`), a letter alone by one more.
+    ``prefix_length`` 0); a word of two letters (:data:`SWAP_ONLY`) only by
+    one read as another or one lost ("ah" printed "anh": the same edit as
+    "anh" typed for an "ah" in the index), never one added.
     """
     out = []
-    for n in range(len(word) - edits, len(word) + edits + 1) if len(word) != SWAP_ONLY else (len(word),):
+    for n in range(len(word) - edits, len(word) + edits + 1) if len(word) != SWAP_ONLY else (SWAP_ONLY, SWAP_ONLY + 1):
         for t, _, _ in process.extract(word, vocabulary.get(n, ()), scorer=OSA.distance, score_cutoff=edits,
                                        limit=None):
             if t != word:
@@ -123,8 +132,22 @@ def query_spellings(query: str, vocabulary: Mapping[int, Sequence[str]]) -> list
     """
     words = fuzzy_words(query)
     drop = set(drop_one(query))
-    return list(spellings([alternatives(w, near_words(w[0], cap, vocabulary) if cap else [], j in drop)
+    return list(spellings([alternatives(w, near_words(w[0], cap, vocabulary) if cap else [], j in drop,
+                                        known(w[0], vocabulary))
                            for j, (w, cap) in enumerate(zip(words, edit_caps(query), strict=True))]))
+
+
+def known(word: str, vocabulary: Mapping[int, Sequence[str]]) -> bool:
+    """Whether a record's short fields may hold ``word`` as typed: a word of the vocabulary, or one of
+    another shape than its words (a number, a letter alone, "1an"), which the vocabulary does not list.
+
+    A word of letters the vocabulary lacks is in no record: every spelling
+    holding it would be asked for nothing ("huywvuh duc tram" is "duc tram"
+    with a word left out, or a near spelling of "huywvuh").
+    """
+    if not (len(word) >= 2 and word.isascii() and word.isalpha()):
+        return True
+    return word in vocabulary.get(len(word), ())
 
 
 #: Fuzzy candidates an index orders by :func:`fuzzy_order` at most, a batch of spellings' (each
@@ -138,9 +161,36 @@ _BATCH_MOST = 32
 #: million records).
 MAX_BATCHES = 6
 
-#: A batch as an index asks it: groups, each a list of positions, each the words any one of
-#: which a record's short fields must hold.
+#: A batch as an index asks it: groups, each a list of positions (one a query word), each the
+#: words any one of which a record's short fields must hold; an empty position is a word left out.
 Batch = list[list[list[str]]]
+
+#: An anchored ask names at most this many (first word, last word) pairs a group (:func:`ends_pairs`).
+MOST_PAIRS = 128
+
+
+def anchors(group: Sequence[Sequence[str]]) -> bool:
+    """Whether a group's records may be asked anchored (:func:`ends_pairs`): two positions or more, the
+    first and the last not left out and words of letters (a name: its family and its given name).
+
+    Examples:
+        >>> anchors([["pham"], ["thi"], ["van", "an"]]), anchors([[], ["thi"], ["van"]]), anchors([["12 3"], ["qd"]])
+        (True, False, False)
+    """
+    return (len(group) >= 2 and bool(group[0]) and bool(group[-1])
+            and all(w.isalpha() for w in (*group[0], *group[-1])))
+
+
+def ends_pairs(group: Sequence[Sequence[str]]) -> list[tuple[str, str]]:
+    """The (first, last) words a record's subject must begin and end with to be an anchored match of
+    ``group`` (:func:`indexing.base.subject_ends`), at most :data:`MOST_PAIRS`.
+
+    A misread name keeps its order: its family name first, its given name
+    last. Asking those first finds "Phạm Thị Vân" for "pthum thi van" among
+    the many records whose words are "thu", "thi" and "van" in another order
+    ("Trần Thị Thu Vân"), which fill a window in index order otherwise.
+    """
+    return [(a, b) for a in group[0] for b in group[-1]][:MOST_PAIRS]
 
 
 def _groups(batch: Sequence[tuple[str | None, ...]]) -> Batch:
@@ -152,7 +202,7 @@ def _groups(batch: Sequence[tuple[str | None, ...]]) -> Batch:
 
     Examples:
         >>> _groups([("a", "b", "c"), ("a", "b", "c2"), ("a", None, "c")])
-        [[['a'], ['b'], ['c', 'c2']], [['a'], ['c']]]
+        [[['a'], ['b'], ['c', 'c2']], [['a'], [], ['c']]]
     """
     left = list(dict.fromkeys(batch))
     groups: Batch = []
@@ -164,8 +214,8 @@ def _groups(batch: Sequence[tuple[str | None, ...]]) -> Batch:
                     and (s[j] is None) == (left[0][j] is None)]
             if len(same) > len(best):
                 best, at = same, j
-        groups.append([[x for s in best if (x := s[j]) is not None] if j == at else [w]
-                       for j, w in enumerate(left[0]) if w is not None])
+        groups.append([[x for s in best if (x := s[j]) is not None] if j == at else [w] if w is not None else []
+                       for j, w in enumerate(left[0])])
         left = [s for s in left if s not in best]
     return groups
 
@@ -192,20 +242,32 @@ def batches(plan: Sequence[Spelling], near: bool) -> Iterator[tuple[float, Batch
 _K = TypeVar("_K", bound=Hashable)
 
 
-def gather(plan: Sequence[Spelling], near: bool, ask: Callable[[Batch], Sequence[_K]], seen: Iterable[_K],
+#: How a batch is asked, in turn, while the page lacks records: the subject beginning and ending as a
+#: spelling's name does (:func:`ends_pairs`), the words in the subject or number, in any short field.
+#: The order :func:`indexing.fuzzy.fuzzy_order` ranks them in: the first asks fill the window of
+#: :data:`FUZZY_WINDOW` with what comes first ("duc" and "tram" are in every record's short fields,
+#: the issuer "Sở Giáo dục …" holding "duc").
+ASKS = ("ends", "name", "short")
+
+
+def gather(plan: Sequence[Spelling], near: bool, ask: Callable[[Batch, str], Sequence[_K]], seen: Iterable[_K],
            room: int) -> list[_K]:
     """The candidates of a query's spellings, batch by batch (:func:`batches`), as both backends gather them.
 
     Args:
         plan: The query's spellings (:func:`query_spellings`).
         near: The near batches (before the body tiers), or the rest.
-        ask: One batch's records, the first :data:`FUZZY_WINDOW` in index order.
+        ask: One batch's records, the first :data:`FUZZY_WINDOW` in index order, asked one way of
+            :data:`ASKS`: "ends", only those of its groups that :func:`anchors` allows and only
+            records whose subject begins and ends with one of their :func:`ends_pairs`; "name", the
+            words in the subject or number; "short", in any of the four short fields.
         seen: Records already on the page.
         room: How many the page still lacks.
 
-    Stops once ``room`` candidates are found, or when the next batch costs a
-    whole edit more than the first that found any (its records would rank
-    below those: the page fills from the other tiers).
+    Each batch is asked each way of :data:`ASKS` in turn while the page
+    lacks records. Stops once ``room`` candidates are found, or when the
+    next batch costs a whole edit more than the first that found any (its
+    records would rank below those: the page fills from the other tiers).
     """
     skip = set(seen)
     pool: dict[_K, None] = {}
@@ -213,10 +275,13 @@ def gather(plan: Sequence[Spelling], near: bool, ask: Callable[[Batch], Sequence
     for cost, batch in batches(plan, near):
         if found_at is not None and cost > found_at + BATCH_SPREAD * 2:
             break
-        found = ask(batch)
-        pool.update((k, None) for k in found if k not in skip)
-        if found and found_at is None:
-            found_at = cost
-        if len(pool) >= room:
-            break
+        for how in ASKS:
+            if how == "ends" and not any(anchors(g) for g in batch):
+                continue
+            found = ask(batch, how)
+            pool.update((k, None) for k in found if k not in skip)
+            if found and found_at is None:
+                found_at = cost
+            if len(pool) >= room:
+                return list(pool)
     return list(pool)

@@ -36,7 +36,8 @@ from core.errors import IndexSchemaError
 __all__ = ["SqliteIndex", "rebuild_sqlite"]
 
 #: The tiers that ask for the whole query as a phrase of the short fields.
-_PHRASE_TIERS = {"exact phrase", "phrase in subject or number", "phrase in title or issuer"}
+_PHRASE_TIERS = {"whole name as typed", "whole name", "exact phrase", "phrase in subject or number",
+                 "phrase in title or issuer"}
 
 
 class SqliteIndex(SqliteStore):

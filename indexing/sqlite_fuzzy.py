@@ -12,12 +12,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from indexing.fts_rows import COLUMNS, quoted
+from indexing.fts_rows import COLUMNS, ends_term, quoted
 from indexing.fuzzy import FUZZY_FIELDS, rank_fuzzy
-from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, gather, query_spellings
+from indexing.spellings import FUZZY_WINDOW, Batch, Spelling, anchors, ends_pairs, gather, query_spellings
 from indexing.sqlite_match import rowids
 
-__all__ = ["FuzzyTiers", "by_edits"]
+__all__ = ["FuzzyTiers", "by_edits", "batch_match"]
 
 
 def by_edits(conn: sqlite3.Connection, query: str, found: list[int]) -> list[int]:
@@ -29,6 +29,28 @@ def by_edits(conn: sqlite3.Connection, query: str, found: list[int]) -> list[int
     docs = {r[0]: dict(zip(FUZZY_FIELDS, r[1:], strict=True)) for r in conn.execute(
         f"SELECT rowid, {fields} FROM bodies WHERE rowid IN ({marks})", found)}
     return rank_fuzzy(query, docs)
+
+
+def batch_match(batch: Batch, how: str) -> str:
+    """A batch of spellings as one MATCH expression of ``short_fts`` ('' when nothing is to be asked).
+
+    Each group: one of each position's words in the subject or number
+    (``how`` "name") or the short fields ("short"); "ends": only the groups
+    :func:`~indexing.spellings.anchors` allows, in the short fields, their
+    subject's first and last words one of :func:`~indexing.spellings.ends_pairs`
+    (the ``ends`` column's one term each).
+    """
+    anchored = how == "ends"
+    out = []
+    for group in batch:
+        if anchored and not anchors(group):
+            continue
+        words = " AND ".join("(" + " OR ".join(quoted(w.split()) for w in ws) + ")" for ws in group if ws)
+        expr = f"{COLUMNS['name' if how == 'name' else 'short']} : ({words})"
+        if anchored:
+            expr += " AND ends : (" + " OR ".join(f'"{ends_term(a, b)}"' for a, b in ends_pairs(group)) + ")"
+        out.append(f"({expr})")
+    return " OR ".join(out)
 
 
 class FuzzyTiers:
@@ -62,11 +84,10 @@ class FuzzyTiers:
         if self._plan is None:
             self._plan = query_spellings(self._query, self._vocabulary())
 
-        def ask(batch: Batch) -> list[int]:
-            expr = " OR ".join("(" + " AND ".join("(" + " OR ".join(quoted(w.split()) for w in ws) + ")"
-                                                  for ws in group) + ")" for group in batch)
-            return rowids(self._conn, "short_fts", f"{COLUMNS['short']} : ({expr})", self._filt, self._facet,
-                          self._params, FUZZY_WINDOW)
+        def ask(batch: Batch, how: str) -> list[int]:
+            expr = batch_match(batch, how)
+            return rowids(self._conn, "short_fts", expr, self._filt, self._facet, self._params,
+                          FUZZY_WINDOW) if expr else []
 
         pool = gather(self._plan, near, ask, (r[0] for r in rows), limit - len(rows))
         ranked = by_edits(self._conn, self._query, pool)

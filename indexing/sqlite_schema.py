@@ -1,14 +1,15 @@
 """The embedded index's file: its tables, and opening it (a new file gets them, an old one is checked).
 
-Layout (schema 4), built so that a search at a million records reads little:
+Layout (schema 7), built so that a search at a million records reads little:
 
 * ``docs``: one narrow row per record (key, facets, dates, folded issuer,
   number key) — filters, counts and joins read only this table;
 * ``bodies``: the stored document (JSON), read only for the page of hits;
 * ``short_fts``: the short fields (subject, number, title, issuer), folded
   by :mod:`pipeline.folding`, plus an unfolded lower-cased copy (``exact``)
-  for the exact-diacritics tier. Small, so names and numbers are ranked on
-  short posting lists;
+  for the exact-diacritics tier, and the subject's first and last words as
+  one term (``ends``: a name's family and given name). Small, so names and
+  numbers are ranked on short posting lists;
 * ``text_fts``: the short fields again and the body text, for "anywhere"
   matches. The body is folded by FTS5's ``unicode61 remove_diacritics 2``
   (after ``đ``→``d`` in Python), which gives the same tokens as
@@ -45,7 +46,7 @@ STATUS_SQL = (
 
 FTS_DDL = """
 CREATE VIRTUAL TABLE IF NOT EXISTS short_fts USING fts5(
-    subject, number, title, issuer, exact, facets,
+    subject, number, title, issuer, exact, ends, facets,
     tokenize = "unicode61 remove_diacritics 0", content = ''
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5(
@@ -76,8 +77,8 @@ CREATE INDEX IF NOT EXISTS docs_date ON docs(issue_date, key);
 CREATE INDEX IF NOT EXISTS docs_number ON docs(number_key);
 """ + FTS_DDL
 
-#: Schema 6 changed only the Elasticsearch mapping: a layout-5 file is read as is.
-COMPATIBLE_SCHEMAS = {5, INDEX_SCHEMA_VERSION}
+#: The schemas whose files this code reads (7 added ``short_fts.ends``).
+COMPATIBLE_SCHEMAS = {INDEX_SCHEMA_VERSION}
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -67,20 +67,16 @@ def test_old_layout_is_reported_then_rebuilt(tmp_path: Path, old: str | None) ->
         idx.close()
 
 
-def test_a_layout_5_file_is_read_as_is(tmp_path: Path) -> None:
-    """Schema 6 changed only the Elasticsearch mapping: an embedded index written by schema 5 needs no reindex."""
+def test_a_file_of_an_older_layout_is_refused(tmp_path: Path) -> None:
+    """Schema 7 added ``short_fts.ends``: a file written by schema 6 is refused with the command that rebuilds it."""
     path = tmp_path / "index.sqlite"
     SqliteIndex(path).close()
     con = sqlite3.connect(path)
-    con.execute("UPDATE meta SET value = '5' WHERE name = 'schema'")
+    con.execute("UPDATE meta SET value = '6' WHERE name = 'schema'")
     con.commit()
     con.close()
-    idx = SqliteIndex(path)
-    try:
-        idx.write(DOCS)
-        assert [h.key for h in idx.search("dang lam").hits] == ["b"]
-    finally:
-        idx.close()
+    with pytest.raises(IndexSchemaError, match="sohoa reindex"):
+        SqliteIndex(path)
 
 
 _VI = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
