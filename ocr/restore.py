@@ -252,6 +252,33 @@ def _without_letters(thick: np.ndarray, dark: np.ndarray) -> np.ndarray:
     return holes
 
 
+#: Dark areas wider than this share of the page's width all round (1.4 mm on an A4 page, thicker than
+#: the strokes of any print) are blots, or holes the scanner's lid shows black.
+BLOT_WIDTH = 1 / 150
+#: Darker than this is a blot's core on the normalized page.
+_BLOT_DARK = 100
+
+
+def _without_blots(norm: np.ndarray) -> np.ndarray | None:
+    """A mask of ``norm`` without its blots (0 on them), or ``None`` when it has none.
+
+    A page with faded print and black termite holes at its edge had its
+    ink's dark percentile taken from the holes: the print was hardly
+    stretched, and Tesseract read nothing of it. Only where the print
+    without the blots is faded (:data:`_FADED`) and with them is not does
+    the blot-free percentile replace the page's; elsewhere a page is
+    stretched as before.
+    """
+    small = downscale(norm, 4)
+    dark = (small < _BLOT_DARK).astype(np.uint8)
+    size = max(3, round(small.shape[1] * BLOT_WIDTH))
+    blots = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+    if not blots.any():
+        return None
+    keep = (1 - cv2.dilate(blots, np.ones((3, 3), np.uint8))) * 255
+    return cv2.resize(keep, (norm.shape[1], norm.shape[0]), interpolation=cv2.INTER_NEAREST)
+
+
 def normalize_background(gray: np.ndarray) -> np.ndarray:
     """Flatten the paper to white, keeping ink contrast (stains, yellowing, light).
 
@@ -265,13 +292,29 @@ def normalize_background(gray: np.ndarray) -> np.ndarray:
     cv2.max(background, 1, dst=background)
     norm = cv2.divide(gray, background, dst=background, scale=255)
     # Stretch faded ink: map a dark percentile of the ink to black (from the histogram: no copy of the ink).
-    hist = cv2.calcHist([norm], [0], None, [256], [0, 256]).ravel()
-    if hist[:200].sum() > 0.002 * norm.size:
-        low = percentile_of_hist(hist[:200], 5)
-        if low > 20:
-            lut = np.clip((np.arange(256) - low) * 255.0 / max(1.0, 230 - low), 0, 255).astype(np.uint8)
-            norm = cv2.LUT(norm, lut, dst=norm)
+    low = _ink_low(norm)
+    if low is not None and low <= _FADED:
+        # Blots and holes the scanner's lid shows black are not ink: their black can hide faded print.
+        mask = _without_blots(norm)
+        blot_free = _ink_low(norm, mask) if mask is not None else None
+        if blot_free is not None and blot_free > _FADED:
+            low = blot_free
+    if low is not None and low > 20:
+        lut = np.clip((np.arange(256) - low) * 255.0 / max(1.0, 230 - low), 0, 255).astype(np.uint8)
+        norm = cv2.LUT(norm, lut, dst=norm)
     return norm
+
+
+#: Print whose dark percentile (:func:`_ink_low`) is lighter than mid-gray is faded.
+_FADED = 100
+
+
+def _ink_low(norm: np.ndarray, mask: np.ndarray | None = None) -> float | None:
+    """The 5th percentile of the ink (darker than 200) under ``mask``; ``None`` for a page with next to none."""
+    hist = cv2.calcHist([norm], [0], mask, [256], [0, 256]).ravel()
+    if hist[:200].sum() <= 0.002 * norm.size:
+        return None
+    return percentile_of_hist(hist[:200], 5)
 
 
 def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: TesseractOptions,

@@ -78,6 +78,20 @@ def test_faded_ink_is_darkened(text_page: np.ndarray) -> None:
     assert out[ink].mean() < faded[ink].mean() - 60
 
 
+def test_faded_ink_beside_black_blots_is_darkened(text_page: np.ndarray) -> None:
+    """Termite trails the scanner's lid shows black held the ink's darkest pixels: the faded print was not
+    stretched, and Tesseract read nothing of the page (seed 100). The blots do not count for the stretch."""
+    faded = (255 - (255 - text_page.astype(np.float32)) * 0.3).astype(np.uint8)
+    blotted = faded.copy()
+    for y in range(200, faded.shape[0] - 200, 90):  # trails along both edges, thinner than the closing
+        cv2.line(blotted, (30, y), (60, y + 60), 0, 22)
+        cv2.line(blotted, (faded.shape[1] - 60, y), (faded.shape[1] - 30, y + 60), 0, 22)
+    ink = text_page < 100
+    assert (blotted < 100).sum() > 0.05 * (blotted < 200).sum()  # the blots are the ink's darkest 5%
+    out = normalize_background(blotted)
+    assert out[ink].mean() < faded[ink].mean() - 60
+
+
 def test_restore_page_reads_a_tilted_stained_page(text_page: np.ndarray) -> None:
     tilted = rotate(text_page, 3.0)
     bgr = cv2.cvtColor(tilted, cv2.COLOR_GRAY2BGR).astype(np.float32) * np.array([0.75, 0.9, 1.0], np.float32)
