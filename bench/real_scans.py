@@ -77,7 +77,7 @@ class FieldScore:
 def _first_page(doc: Doc, cache: Path, dpi: int) -> Path:
     if doc.path.suffix.lower() != ".pdf":
         return doc.path
-    out = cache / doc.path.stem
+    out = cache / f"{doc.path.stem}-{dpi}dpi"  # a page made at another resolution is another page
     png = out.with_suffix(".png")
     if not png.exists():
         subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile", str(doc.path),
