@@ -363,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, Scores]] = {}
     rates: dict[str, float] = {}
     cache: dict[str, int] = {}
+    if args.work_dir is not None:
+        Path(args.work_dir).mkdir(parents=True, exist_ok=True)  # "--work-dir /tmp/sq" on a fresh machine
     with tempfile.TemporaryDirectory(dir=args.work_dir) as tmp:
         backends: list[tuple[str, Callable[[], SearchIndex]]] = []
         if args.backend in ("sqlite", "both"):
