@@ -279,11 +279,25 @@ def _without_blots(norm: np.ndarray) -> np.ndarray | None:
     return cv2.resize(keep, (norm.shape[1], norm.shape[0]), interpolation=cv2.INTER_NEAREST)
 
 
+#: Print whose dark percentile (:func:`_ink_low`) is lighter than mid-gray is faded.
+_FADED = 100
+
+
+def _ink_low(norm: np.ndarray, mask: np.ndarray | None = None) -> float | None:
+    """The 5th percentile of the ink (darker than 200) under ``mask``; ``None`` for a page with next to none."""
+    hist = cv2.calcHist([norm], [0], mask, [256], [0, 256]).ravel()
+    if hist[:200].sum() <= 0.002 * norm.size:
+        return None
+    return percentile_of_hist(hist[:200], 5)
+
+
 def normalize_background(gray: np.ndarray) -> np.ndarray:
     """Flatten the paper to white, keeping ink contrast (stains, yellowing, light).
 
     The paper is estimated by a grey-level closing wider than any stroke, on a
-    quarter-size image for speed, and the page is divided by it.
+    quarter-size image for speed, and the page is divided by it. Faded ink is
+    then stretched: a dark percentile of it mapped to black, blots left out of
+    that percentile where they would hide faded print (:func:`_without_blots`).
     """
     small = downscale(gray, 4)
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
@@ -303,18 +317,6 @@ def normalize_background(gray: np.ndarray) -> np.ndarray:
         lut = np.clip((np.arange(256) - low) * 255.0 / max(1.0, 230 - low), 0, 255).astype(np.uint8)
         norm = cv2.LUT(norm, lut, dst=norm)
     return norm
-
-
-#: Print whose dark percentile (:func:`_ink_low`) is lighter than mid-gray is faded.
-_FADED = 100
-
-
-def _ink_low(norm: np.ndarray, mask: np.ndarray | None = None) -> float | None:
-    """The 5th percentile of the ink (darker than 200) under ``mask``; ``None`` for a page with next to none."""
-    hist = cv2.calcHist([norm], [0], mask, [256], [0, 256]).ravel()
-    if hist[:200].sum() <= 0.002 * norm.size:
-        return None
-    return percentile_of_hist(hist[:200], 5)
 
 
 def restore_page(image: np.ndarray, options: RestoreOptions, tesseract: TesseractOptions,
