@@ -265,6 +265,21 @@ def _other_type(number: str, title: str | None, profile: Profile) -> str:
     return f"number {number}: its type code {codes[0]} is not the title's ({want})"
 
 
+def _type_twice(number: str, profile: Profile) -> str:
+    """Why a symbol is not whole: a document type's code after another's ("QĐ-PG" of "QĐ-PGD&ĐT" cut
+    short, "PG" a type's code too), where the issuing body's code stands in every symbol, or ``""``.
+
+    A code that is also a body's or a unit's ("PC", pháp chế) is not taken for a type's.
+    """
+    codes = number.rpartition("/")[2].split("-")
+    types = {c for _, c in profile.document_types}
+    others = {c for b in profile.bodies for c in (b.code, *b.codes)} | set(profile.unit_codes)
+    for first, second in zip(codes, codes[1:]):
+        if first in types and second in types and second not in others:
+            return f"number {number}: '{second}' after the type code {first} is no body's code (cut short?)"
+    return ""
+
+
 def _other_body(number: str, issuer: IssuerReading | None, profile: Profile) -> str:
     """Why a number cannot be its issuer's: another body's code and none of the issuer's ("QĐ-PGDĐT" under
     "SỞ GIÁO DỤC VÀ ĐÀO TẠO", an "S" read "p"), or ``""``."""
@@ -391,7 +406,7 @@ def _number_reading(text: str, profile: Profile, issuer: IssuerReading | None,
         return NumberReading(f"{found[0]}/{fixed}", read,
                              f"number {found[0]}/{fixed} proposed from the issuer's symbols (read 'Số: {read}')")
     odd = _odd_numeric(number, date) or ("" if unknown_codes(number, codes) else (
-        _other_type(number, title, profile) or _other_body(number, issuer, profile)))
+        _other_type(number, title, profile) or _other_body(number, issuer, profile) or _type_twice(number, profile)))
     if odd:
         return NumberReading(number, None, odd)
     head, _, symbol = number.rpartition("/")

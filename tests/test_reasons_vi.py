@@ -23,7 +23,7 @@ import pytest
 
 from conftest import HP
 from pipeline.domain import HandField, ProcedureType, RecordFields
-from pipeline.number_repair import NumberReading, _odd_numeric, _other_body, _other_type
+from pipeline.number_repair import NumberReading, _odd_numeric, _other_body, _other_type, _type_twice
 from pipeline.handwritten import _why
 from pipeline.issuers import IssuerReading
 from pipeline.place_dates import DateReading
@@ -86,6 +86,7 @@ def _made_by_helpers() -> list[tuple[str, tuple[str, ...]]]:
         (_other_type("12/CT-SGDĐT", "QUYẾT ĐỊNH", HP), ("12/CT-SGDĐT", "CT", "QĐ")),
         (_other_body("12/QĐ-PGDĐT", IssuerReading("SỞ GIÁO DỤC VÀ ĐÀO TẠO", None, body=sgd), HP),
          ("12/QĐ-PGDĐT", "PGDĐT", "SGDĐT")),
+        (_type_twice("272/QĐ-PG", HP), ("272/QĐ-PG", "PG", "QĐ")),
     ]
 
 

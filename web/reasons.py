@@ -86,13 +86,15 @@ REASONS_VI: tuple[tuple[re.Pattern[str], str], ...] = tuple(_template(en, vi) fo
      "đơn vị được cấp '{read}' giữ nguyên như bản in; cấu hình ghi '{profile}'"),
     ("subject read '{read}', the profile's school '{profile}' put in its place",
      "đơn vị được cấp đọc được là '{read}', đã thay bằng tên trường trong cấu hình '{profile}'"),
-    # pipeline/number_repair.py: _odd_numeric, _other_type, _other_body
+    # pipeline/number_repair.py: _odd_numeric, _other_type, _other_body, _type_twice
     ("number {number}: '{numeric}' is no number and year (misread?)",
      "số văn bản {number}: '{numeric}' không phải dạng số và năm (đọc sai?)"),
     ("number {number}: its type code {code} is not the title's ({title_code})",
      "số văn bản {number}: mã loại văn bản {code} không khớp với tên loại ở tiêu đề ({title_code})"),
     ("number {number}: its body code {codes} is not the issuer's ({issuer_code})",
      "số văn bản {number}: mã cơ quan {codes} không phải của cơ quan ban hành ({issuer_code})"),
+    ("number {number}: '{code}' after the type code {type_code} is no body's code (cut short?)",
+     "số văn bản {number}: '{code}' sau mã loại văn bản {type_code} không phải mã cơ quan nào (bị cắt mất?)"),
     # pipeline/number_repair.py: parse_number_detail, _number_reading
     ("number {number} read inside a line, not on a header's 'Số:' line",
      "số văn bản {number} đọc được trong nội dung, không phải trên dòng 'Số:' ở phần đầu văn bản"),
