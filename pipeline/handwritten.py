@@ -67,10 +67,12 @@ def _number(found: Extraction, hand: HandField, text: str, doubted: bool) -> Ext
         return found
     if hand.written is False and fields.number is not None:
         return found  # typed digits under a stain: Tesseract's reading, doubtful or not, is the one to check
-    if head is not None and head in (hand.digits, _likely_digits(hand)):
+    if head is not None and (head in (hand.digits, _likely_digits(hand)) or
+                             (head.isdigit() and hand.confidence <= _EVEN_ODDS)):
         # Both readers agree, on every digit or on every digit the reader gives better than even odds
-        # ("7118" with its "8" at 0.40 over Tesseract's "711": a speck read as a digit); the doubt
-        # stays for a person to clear.
+        # ("7118" with its "8" at 0.40 over Tesseract's "711": a speck read as a digit), or the reader
+        # is no surer of its reading than a coin ("2071" at 0.48 over Tesseract's "402"): Tesseract's
+        # digits stay, and their doubt for a person to clear.
         return found
     symbol = _symbol(fields.number, text)
     value = f"{hand.digits}/{symbol}" if symbol else hand.digits

@@ -220,6 +220,10 @@ def test_a_digit_the_reader_doubts_is_no_evidence_against_tesseracts() -> None:
     # A digit it is sure of that Tesseract did not read still makes the two disagree.
     other = HandField("number", "7118", 0.80, (10, 60, 100, 200), (1.0, 1.0, 1.0, 0.80))
     assert with_handwriting(found, [other], _TEXT).fields.number == "7118/QĐ-SGDĐT"
+    # A reading the reader gives no better than even odds as a whole ("2071" at 0.48, seed 103) does
+    # not overrule Tesseract's digits either.
+    coin = HandField("number", "2071", 0.48, (10, 60, 100, 200), (0.56, 1.0, 0.87, 0.99))
+    assert with_handwriting(found, [coin], _TEXT) == found
 
 
 def test_a_typed_slot_only_fills_what_tesseract_could_not_read() -> None:
