@@ -259,8 +259,7 @@ def _other_type(number: str, title: str | None, profile: Profile) -> str:
     "QUYẾT ĐỊNH", a "QĐ" damaged), or no "QĐ" in a decision's, or ``""``."""
     want = TITLE_CODES.get(title or "")
     codes = number.rpartition("/")[2].split("-")
-    types = {c for _, c in profile.document_types}
-    if want is None or want in codes or not codes or (codes[0] not in types and want != "QĐ"):
+    if want is None or want in codes or not codes or (codes[0] not in profile.type_codes and want != "QĐ"):
         return ""
     return f"number {number}: its type code {codes[0]} is not the title's ({want})"
 
@@ -272,8 +271,7 @@ def _type_twice(number: str, profile: Profile) -> str:
     A code that is also a body's or a unit's ("PC", pháp chế) is not taken for a type's.
     """
     codes = number.rpartition("/")[2].split("-")
-    types = {c for _, c in profile.document_types}
-    others = {c for b in profile.bodies for c in (b.code, *b.codes)} | set(profile.unit_codes)
+    types, others = profile.type_codes, profile.body_codes | set(profile.unit_codes)
     for first, second in zip(codes, codes[1:]):
         if first in types and second in types and second not in others:
             return f"number {number}: '{second}' after the type code {first} is no body's code (cut short?)"
@@ -288,7 +286,7 @@ def _other_body(number: str, issuer: IssuerReading | None, profile: Profile) -> 
         return ""
     codes = set(number.rpartition("/")[2].split("-"))
     own = {body.code, *body.codes}
-    others = {c for b in profile.bodies if b is not body for c in (b.code, *b.codes)} - own
+    others = profile.body_codes - own
     if codes & own or not codes & others:
         return ""
     return (f"number {number}: its body code {', '.join(sorted(codes & others))} is not the issuer's "

@@ -138,6 +138,16 @@ class Profile:
         return tuple(dict.fromkeys(printed))
 
     @cached_property
+    def type_codes(self) -> frozenset[str]:
+        """The document types' codes ("QĐ", "KH", …), as printed."""
+        return frozenset(c for _, c in self.document_types)
+
+    @cached_property
+    def body_codes(self) -> frozenset[str]:
+        """Every issuing body's codes ("SGDĐT", "SGD&ĐT", "UBND", …), as printed."""
+        return frozenset(c for b in self.bodies for c in (b.code, *b.codes))
+
+    @cached_property
     def folded_places(self) -> tuple[str, ...]:
         """The places' names, folded (place-date lines are matched on folded text)."""
         return tuple(fold(p.name) for p in self.places)
