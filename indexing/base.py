@@ -279,14 +279,17 @@ def name_ends(words: Sequence[str]) -> tuple[str, str] | None:
 _FIELD_WORD_RE = re.compile(r"[^\W_]+")
 
 
-def subject_ends(subject: str) -> tuple[str, str] | None:
+def subject_ends(subject: str, *, folded: bool = False) -> tuple[str, str] | None:
     """What a record's "ends" clauses are compared with: its subject's first and last folded words.
 
+    ``folded``: the subject is already :func:`index_fold`'s (the embedded index's row holds it so),
+    and is not folded again on the writing path.
+
     Examples:
-        >>> subject_ends("Trường THCS Lê Lợi"), subject_ends("")
-        (('truong', 'loi'), None)
+        >>> subject_ends("Trường THCS Lê Lợi"), subject_ends("truong thcs le loi", folded=True), subject_ends("")
+        (('truong', 'loi'), ('truong', 'loi'), None)
     """
-    return name_ends(_FIELD_WORD_RE.findall(index_fold(subject)))
+    return name_ends(_FIELD_WORD_RE.findall(subject if folded else index_fold(subject)))
 
 
 def _anchored(terms: tuple[tuple[str, ...], ...], typed: tuple[tuple[str, ...], ...]) -> list[Tier]:

@@ -146,7 +146,7 @@ def fts_rows(rowid: int, doc: dict[str, object]) -> tuple[tuple[object, ...], tu
     folded = [index_fold(s) for s in short]
     exact = unicodedata.normalize("NFC", " \n ".join(short)).lower()
     facets = _facets(doc)
-    pair = subject_ends(folded[0])  # (folding is idempotent: the folded subject is folded again cheaply)
+    pair = subject_ends(folded[0], folded=True)
     ends = ends_term(*pair) if pair else ""
     return (rowid, *folded, exact, ends, facets), (rowid, *folded, fts_body(doc), facets)
 
