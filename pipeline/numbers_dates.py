@@ -324,9 +324,10 @@ def symbol_tail(text: str, head: str) -> str | None:
 
 
 #: A number line whose slash went with the start of the symbol: "Số: 1406 UBND", "Số: 270 -UBND",
-#: or only the foot of the slash left, read as a comma stuck to the digits ("Số: 341, „&ĐT-KTKĐ").
+#: or only the foot of the slash left, read as a comma stuck to the digits ("Số: 341, „&ĐT-KTKĐ"),
+#: or the slash read as a colon or semicolon between the digits and a letter ("Số: 678:QĐ-SG1& T").
 _SLASHLESS_RE = re.compile(
-    rf"{SO_LABEL}\s*{SO_PUNCT}?\s*(?P<num>[0-9]{{1,4}})(?: +-?(?=[a-z])|, +(?=\S*[a-z]\S*[a-z]))")
+    rf"{SO_LABEL}\s*{SO_PUNCT}?\s*(?P<num>[0-9]{{1,4}})(?: +-?(?=[a-z])|, +(?=\S*[a-z]\S*[a-z])|[:;](?=[a-z]))")
 #: A number line whose slash alone is lost, the digits glued to the symbol's first code
 #: ("Số: 416QĐ-SGDĐT"); that code must be a whole known one (see :func:`slashless_number`).
 _GLUED_RE = re.compile(rf"{SO_LABEL}\s*{SO_PUNCT}?\s*(?P<num>[0-9]{{1,5}})(?P<code>[a-z&]{{2,6}})-")
@@ -347,7 +348,8 @@ def slashless_number(text: str, codes: Codes) -> tuple[str, str] | None:
     * the slash was lost with the start of the symbol ("Số: 1406 UBND"):
       the digits are followed by a space and a word that starts with a
       letter, or by a comma (the foot of the slash) and a space before a
-      tail with letters ("Số: 341, „&ĐT-KTKĐ");
+      tail with letters ("Số: 341, „&ĐT-KTKĐ"), or the slash was read as a
+      colon or semicolon glued to both ("Số: 678:QĐ-SG1& T");
     * "Số:" is broken in two scraps, "S" and "ố" in either order ("Ố s
       597/QĐ-SGD&E"; one scrap alone may be a digit look-alike): the
       digits stand between a space and their slash;

@@ -230,6 +230,9 @@ def test_a_date_earlier_than_what_the_act_cites_is_noted() -> None:
         # The slash lost with "QĐ", a dash left (seed 30, 022); the slash alone lost (seed 30, 015).
         ("Số: 270 -UBND", ("270", "UBND")),
         ("Số: 416QĐ-SGDĐT", ("416", "QĐ-SGDĐT")),
+        # The slash read as a colon between the digits and the symbol (seed 104, 010).
+        ("Số: 678:QĐ-SG1& T", ("678", "QĐ-SG1& T")),
+        ("Số: 678; QĐ-SGDĐT", None),  # a space after it: a word of its own, not the slash
         # Digits with something else stuck to them, or after one scrap that may be a digit: nothing.
         ("Sở: 65,.5»GDĐT-KT&KĐCLGD", None),  # "65" was "63": the digit next to the damage is not sure
         ("Số 529_ ,DĐT-KT&KĐCLGD", None),
@@ -252,6 +255,7 @@ def test_slashless_number_shapes(number_line: str, expected: tuple[str, str] | N
         ("Ố s 597/QĐ-SGD&E `", "QUYẾT ĐỊNH", dt.date(2012, 9, 18), "597/QĐ-SGD&ĐT"),
         ("Số:486/% ”)ĐTI-KTKĐ", None, dt.date(2012, 9, 18), "486/SGDĐT-KTKĐ"),
         ("Số: 416QĐ-SGDĐT", "QUYẾT ĐỊNH", dt.date(2011, 6, 8), "416/QĐ-SGDĐT"),
+        ("Số: 678:QĐ-SG1& T", "QUYẾT ĐỊNH", dt.date(2011, 3, 4), "678/QĐ-SGD&ĐT"),
         # The tail repairs to no known symbol: no number rather than a guess.
         ("Ố s 597/XYZ", "QUYẾT ĐỊNH", dt.date(2012, 9, 18), None),
     ],
