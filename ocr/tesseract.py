@@ -282,7 +282,8 @@ def _capitals(line: list[OcrWord]) -> bool:
 
 
 def _under_gutter(line: list[OcrWord], near: list[tuple[list[OcrWord], list[int]]]) -> list[int]:
-    """The cut of a capitals line without one: the space under a neighbouring line's gutter nearest its middle,
+    """The cut of a capitals line without one: the space under a neighbouring line's gutter (reaching into it)
+    nearest its middle,
     with two words or more on each side; none when no neighbour has a gutter over one of its spaces, or the
     line does not reach halfway into both of the neighbour's columns (the issuer's second line, wider than
     the number under it, ends in the gutter: it is one column)."""
@@ -300,8 +301,10 @@ def _under_gutter(line: list[OcrWord], near: list[tuple[list[OcrWord], list[int]
         if first > start - (start - other[0].left) / 2 or last < stop + (end.left + end.width - stop) / 2:
             continue
         gutter = (start + stop) / 2
-        under = [(abs(middle - gutter), k) for k, _, middle in _spaces(line)
-                 if start <= middle <= stop and 2 <= k <= len(line) - 2]
+        # A space that reaches into the gutter: set one space apart, the columns' space may end just
+        # where the neighbour's gutter begins ("… HƯNG CỘNG HÒA …" over "… ĐÀO TẠO   Độc lập …").
+        under = [(abs(middle - gutter), k) for k, gap, middle in _spaces(line)
+                 if middle - gap / 2 <= stop and middle + gap / 2 >= start and 2 <= k <= len(line) - 2]
         if under:
             return [min(under)[1]]
     return []

@@ -163,6 +163,15 @@ def test_header_columns_one_space_apart_are_cut_under_the_gutter_of_the_line_bel
     assert words_to_text(split_columns(glued + below)).splitlines() == [
         "UỶ BAN NHÂN DÂN TỈNH HẢI DƯƠNG", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Số:1354/QĐ-UBND", "Độc lập - Tự do - Hạnh phúc"]
+    # The columns' space ends where the gutter of the line below begins, not inside it (OCR seed 101, 008).
+    touching = line("ỦY@125@176 BAN@190@268 NHÂN@282@391 DÂN@408@487 HUYỆN@502@635 NGHÌA@651@771 HƯNG@786@895 "
+                    "CỘNG@913@1039 HÒA@1058@1152 XÃ@1169@1223 HỘI@1240@1322 CHỦ@1340@1435 NGHĨA@1453@1601 "
+                    "VIỆT@1614@1719 NAM@1734@1836", 346, 1)
+    second = line("PHÒNG@117@302 GIÁO@322@461 DỤC@470@584 VÀ@598@657 ĐÀO@683@780 TẠO@802@905 Độc@1017@1109 "
+                  "lập@1131@1206 -@1226@1239 Tự@1259@1329 do@1343@1401 -@1422@1435 Hạnh@1457@1592 phúc@1611@1733",
+                  397, 2)
+    assert words_to_text(split_columns(touching + second)).splitlines()[:2] == [
+        "ỦY BAN NHÂN DÂN HUYỆN NGHÌA HƯNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
     # Running text beside a cut row keeps its spaces: it is not in capitals.
     text = line("Phòng@28@150 GD&ĐT@160@300 huyện@310@420 Lương@430@560 Sơn@570@650 thông@662@780 báo@790@860 "
                 "kết@871@918 quả@930@999 để@1013@1092 quý@1105@1227 cơ@1238@1324 quan@1336@1421", 109, 1)
