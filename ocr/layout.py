@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from ocr.postcorrect import Knowledge, correct_result
-from ocr.tesseract import OcrResult, OcrWord, run_ocr, split_columns, words_to_text
+from ocr.tesseract import OcrResult, OcrWord, drop_twice_read, run_ocr, split_columns, words_to_text
 from core.settings import TesseractOptions
 
 __all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "ocr_scale", "PageCanvas", "page_canvas", "top_down", "canvas_words",
@@ -437,9 +437,11 @@ def top_down(words: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
 def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | None) -> OcrResult:
     """The words Tesseract read on ``canvas``, with boxes on the page, post-corrected with ``knowledge``.
 
-    Each word goes back by the shift of the zone nearest its centre.
-    Tesseract's own words are kept in :attr:`OcrResult.tesseract`; without
-    ``knowledge`` they are the words.
+    Each word goes back by the shift of the zone nearest its centre. A
+    line read twice is kept once (:func:`~ocr.tesseract.drop_twice_read`).
+    Tesseract's own words, both readings included, are kept in
+    :attr:`OcrResult.tesseract`; without ``knowledge`` and with no line read
+    twice they are the words.
     """
     scale = canvas.scale
     if scale < 1.0:
@@ -447,9 +449,10 @@ def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | Non
             replace(w, left=round(w.left / scale), top=round(w.top / scale),
                     width=max(1, round(w.width / scale)), height=max(1, round(w.height / scale)))
             for w in read.words))
-    columns = split_columns(top_down(read.words))
+    raw = split_columns(top_down(read.words))
+    # A line of print Tesseract read twice is read once; the words it gave stay in ``raw``.
+    columns = split_columns(top_down(drop_twice_read(read.words)))
     read = OcrResult(text=words_to_text(columns), words=columns)
-    raw = read.words
     if knowledge is not None:
         read = correct_result(read, knowledge)[0]
 

@@ -52,6 +52,7 @@ __all__ = [
     "fix_characters",
     "is_garbage",
     "knowledge_for",
+    "flat_strokes",
     "lone_specks",
     "snap_formula_line",
     "stroke_scraps",
@@ -117,6 +118,29 @@ def tall_strokes(words: Sequence[OcrWord], lex: Lexicon | None = None) -> set[in
     return {i for i, w in enumerate(words)
             if w.height >= limit and not (w.conf >= 60 and _NUMBER.fullmatch(w.text))
             and not _large_print(w, lex)}
+
+
+#: A word this many times the page's median word height or less is no print: the smallest letters
+#: ("ư", "a") stand half the height of a line's capitals; a rule, a fold or a scanner strip's edge is a
+#: few pixels tall and as long as a line.
+FLAT_WORD_RATIO = 0.3
+#: ... when it holds this many letters or digits, doubted (a dash or a dot is as flat, and print),
+#: and is at least this many median word heights long.
+_FLAT_LETTERS = 3
+_FLAT_LENGTH = 2.0
+
+
+def flat_strokes(words: Sequence[OcrWord]) -> set[int]:
+    """Indices of doubtful words far flatter than the page's text and long: a rule or an edge read as
+    letters ("T"r-_~-—ẶÉKXKẶÏ…" at confidence 0, 769 x 6 px under 46 px print)."""
+    heights = sorted(w.height for w in words if w.text.strip())
+    if len(heights) < _MIN_WORDS_FOR_HEIGHT:
+        return set()
+    median = heights[len(heights) // 2]
+    # Long, too: Tesseract may give a word it read right a box of a few pixels ("PHỔ" at 6 x 2).
+    return {i for i, w in enumerate(words)
+            if w.height <= FLAT_WORD_RATIO * median and w.width >= _FLAT_LENGTH * median and w.conf < 60
+            and sum(ch.isalnum() for ch in w.text) >= _FLAT_LETTERS}
 
 
 def stroke_scraps(words: Sequence[OcrWord], tall: set[int]) -> set[int]:
@@ -333,7 +357,7 @@ def correct_result(result: OcrResult, knowledge: Knowledge) -> tuple[OcrResult, 
     lex = knowledge.lexicon
     words = result.words
     tall = tall_strokes(words, lex)
-    dropped = tall | stroke_scraps(words, tall) | lone_specks(words)
+    dropped = tall | stroke_scraps(words, tall) | lone_specks(words) | flat_strokes(words)
     kept = [w for i, w in enumerate(words) if not is_garbage(w) and i not in dropped]
     # Neighbours are taken within a line, as the lexicon was learnt.
     lowered = [

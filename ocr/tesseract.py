@@ -34,7 +34,7 @@ from core.errors import (
 )
 from core.settings import TesseractOptions
 
-__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line", "line_key", "group_lines"]
+__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line", "line_key", "group_lines", "drop_twice_read", "split_columns"]
 
 TESSERACT = "tesseract"
 
@@ -308,6 +308,53 @@ def _under_gutter(line: list[OcrWord], near: list[tuple[list[OcrWord], list[int]
         if under:
             return [min(under)[1]]
     return []
+
+
+#: Two lines read on the same row and across the same columns are one line of print read twice when
+#: they overlap this share of the lower one's height and of the narrower one's width...
+TWICE_OVERLAP = 0.6
+#: ... and each holds this many words and letters: a scribble read over a signer's name is the
+#: post-correction's (:mod:`ocr.postcorrect`); a "Số" under a speck is not judged here.
+TWICE_WORDS = 4
+TWICE_LETTERS = 10
+
+
+def _extent(line: Sequence[OcrWord]) -> tuple[float, float, int, int]:
+    """A line's rows, its words' median top and bottom (a mark at its end makes one word tall), and columns."""
+    return (float(np.median([w.top for w in line])), float(np.median([w.top + w.height for w in line])),
+            min(w.left for w in line), max(w.left + w.width for w in line))
+
+
+def _evidence(line: Sequence[OcrWord]) -> float:
+    """Letters and digits read, each weighed by its word's confidence."""
+    return sum(w.conf / 100 * sum(ch.isalnum() for ch in w.text) for w in line)
+
+
+def drop_twice_read(words: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
+    """Words without the lesser of two readings of one line of print.
+
+    Tesseract may find one line twice when a tall mark touches it (a seal's
+    ring over "… Xây lắp Thanh Hóa được biết./."): two lines on the same row,
+    across the same columns, their words interleaved, each missing some of
+    the other's. The reading with less evidence (:func:`_evidence`) goes;
+    the words of every other line stay, in their order.
+    """
+    lines = group_lines(words)
+    sized = {k: line for k, line in lines.items()
+             if len(line) >= TWICE_WORDS and sum(ch.isalnum() for w in line for ch in w.text) >= TWICE_LETTERS}
+    keys = list(sized)
+    dropped: set[tuple[int, int, int]] = set()
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if a in dropped or b in dropped:
+                continue
+            (at, ab, al, ar), (bt, bb, bl, br) = _extent(sized[a]), _extent(sized[b])
+            rows = min(ab, bb) - max(at, bt)
+            cols = min(ar, br) - max(al, bl)
+            if (rows >= TWICE_OVERLAP * max(min(ab - at, bb - bt), 1)
+                    and cols >= TWICE_OVERLAP * max(min(ar - al, br - bl), 1)):
+                dropped.add(min((a, b), key=lambda k: _evidence(sized[k])))
+    return tuple(w for w in words if line_key(w) not in dropped)
 
 
 def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIGHTS) -> tuple[OcrWord, ...]:

@@ -10,6 +10,7 @@ from ocr.postcorrect import (
     correct_result,
     is_garbage,
     knowledge_for,
+    flat_strokes,
     lone_specks,
     snap_formula_line,
     stroke_scraps,
@@ -88,6 +89,22 @@ def test_signature_strokes_far_taller_than_the_text_are_dropped() -> None:
     assert fixed.text.startswith("Điều 1. Cấp bản sao văn bằng")
     # Too few words for a median: nothing is judged by height.
     assert tall_strokes([*body[:5], scribble]) == set()
+
+
+def test_a_rule_read_as_letters_far_flatter_than_the_text_is_dropped() -> None:
+    # OCR seed 97, 012: a scanner strip's edge read as a 36-character "word" 6 px tall, at confidence 0.
+    body = [replace(w, height=46) for w in _line("Điều 1. Cấp bản sao văn bằng tốt nghiệp trung học phổ thông")]
+    rule = OcrWord('T"r-_~-—ẶÉKXKẶÏẶÏ----ằẶằ—=.-e=axam®m', 0.0, 1424, 191, 769, 6, 1, 1, 9)
+    # A dash is as flat, and print; so is a flat word read with confidence.
+    dash = OcrWord("-", 40.0, 10, 300, 14, 5, 1, 2, 1)
+    sure = OcrWord("ười", 91.0, 40, 300, 60, 12, 1, 2, 1)
+    # Nor a word read right that Tesseract gave a box of a few pixels (OCR seed 97, 036).
+    tiny = OcrWord("PHỔ", 56.7, 441, 352, 6, 2, 1, 3, 1)
+    words = [*body, rule, dash, sure, tiny]
+    assert flat_strokes(words) == {len(body)}
+    fixed, _ = correct_result(OcrResult(words_to_text(words), tuple(words)), KNOW)
+    assert "axam" not in fixed.text and fixed.text.startswith("Điều 1. Cấp bản sao")
+    assert flat_strokes([*body[:5], rule]) == set()  # too few words for a median
 
 
 def test_a_title_in_large_print_read_with_confidence_is_not_a_stroke() -> None:

@@ -210,3 +210,31 @@ def test_a_justified_line_whose_spaces_are_all_stretched_wide_stays_one_line() -
         words.append(OcrWord(text, 90.0, x, 100, 14 * len(text), 24, 1, 1, 1))
         x += 14 * len(text) + 22
     assert words_to_text(split_columns(words)).splitlines() == [" ".join(left), " ".join(right)]
+
+
+def test_a_line_read_twice_is_kept_once_the_reading_with_more_evidence() -> None:
+    from ocr.tesseract import OcrWord, drop_twice_read, words_to_text
+
+    def line(spec: str, top: int, par: int) -> list[OcrWord]:
+        return [OcrWord(text, float(conf), int(a), top, int(b) - int(a), 17, 20, par, 1)
+                for text, a, b, conf in (item.rsplit("@", 3) for item in spec.split())]
+
+    # OCR seed 101, 036: a seal's ring touches the line; Tesseract found it twice, words interleaved.
+    above = line("văn@197@230@95 bằng@235@280@95 đúng@285@330@95 với@335@370@95 sổ@375@400@95 "
+                 "gốc@405@440@95", 1766, 3)
+    first = line("Sở@248@295@93 GD&@317@333@93 ða@469@471@5 trả@493@497@97 lời@513@549@97 đế@565@581@79 "
+                 "Cô@589@614@97 y@664@666@60 Cố@675@701@97 phần@723@743@93 Xâyả@785@827@65 óa@942@946@92 "
+                 "được@967@993@93 biết./.@1014@1079@89", 1801, 4)
+    second = line("3D&ĐT@291@368@79 Thanh@374@437@96 Hóa@446@485@96 trả@500@517@97 lời@547@550@97 "
+                  "để@571@581@89 Công@605@642@97 ty@649@664@97 Cố@691@702@91 phần@711@757@97 Xây@766@803@78 "
+                  "lắp@813@843@78 Thanh@853@909@96 Hóa@923@959@97 lợc@993@1015@30 biết./@1037@1071@88", 1801, 5)
+    below = line("Nơi@197@230@95 nhận:@235@290@95", 1966, 6)
+    kept = words_to_text(list(drop_twice_read(above + first + second + below))).split("\n")
+    assert [x for x in kept if x] == ["văn bằng đúng với sổ gốc",
+                                      "3D&ĐT Thanh Hóa trả lời để Công ty Cố phần Xây lắp Thanh Hóa lợc biết./",
+                                      "Nơi nhận:"]
+    # Lines one above the other, or side by side on one row (header columns), are different print, a
+    # mark at their right end stretching their extents over each other or not (OCR seed 101, 021).
+    marked = [*above, OcrWord("\\", 20.0, 1880, 1700, 20, 120, 20, 3, 1)]
+    beside = [OcrWord(w.text, w.conf, w.left + 1200, w.top, w.width, w.height, 20, 7, 1) for w in second]
+    assert drop_twice_read(marked + second + beside + below) == tuple(marked + second + beside + below)
