@@ -130,15 +130,22 @@ GUTTER_LINES = 0.75
 _GUTTER_INK = 160
 
 
+#: A column beside a gutter holds ink across at least this many line heights (a word) of its width.
+_SIDE_LINES = 1.5
+
+
 def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: float = 0.0,
                  line_h: float | None = None, gutter_lines: float = WIDE_GUTTER_LINES,
-                 through: np.ndarray | None = None) -> tuple[int, int, int] | None:
+                 through: np.ndarray | None = None, between: np.ndarray | None = None
+                 ) -> tuple[int, int, int] | None:
     """The longest run of ``bands`` (in the order given) sharing one white gutter.
 
     The gutter must be wider than ``gutter_lines`` line heights (``line_h``, by
     default the median height of ``bands``) and than ``min_gutter`` (a share of the width).
     With ``through`` (:func:`_letters`), the run ends before a band whose letters fill
     :data:`_THROUGH_SHARE` of the gutter's columns: a line of faded or light print that ``ink`` lost.
+    With ``between`` (the same letters), it ends before such a line lying between two of its
+    bands, so faint that it made no band (:func:`_before_light_line`).
 
     Returns ``(lines in the run, gutter left, gutter right)`` in ``ink``'s
     columns, or ``None``.
@@ -147,6 +154,7 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
         return None
     w = ink.shape[1]
     margin = max(2, w // 150)
+    light = text_lines(between) if between is not None else []
     line_h = line_h or float(np.median([b - t for t, b in bands]))
 
     def gutter(x: int, count: int) -> tuple[int, int]:
@@ -175,25 +183,52 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
                 break
             count -= 1
         if through is not None and count >= 2 and right - left > 2:
-            # The run ends before a line whose letters fill the gutter: light print the opening erased.
+            # The run ends before a line whose letters fill the gutter: light print the opening erased,
+            # in one of its bands or between two of them (a faded body line that made no band at all).
             count = next((k for k, (t, b) in enumerate(bands[:count])
                           if through[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE), count)
             if count >= 2:
                 left, right = gutter(x, count)
+        if between is not None and count >= 2 and right - left > 2:
+            count = _before_light_line(between, light, bands, count, (left, right))
+            if count >= 2:
+                left, right = gutter(x, count)
         if count < 2 or (best is not None and count <= best[0]):
             continue
+        # Print on both sides, a word's width of it or more: a speck, a blot or pieces of the paper's edge
+        # at the margin beside a centred motto are no column.
         zone = np.vstack([ink[t:b] for t, b in bands[:count]])
-        if zone[:, :left].any() and zone[:, right:].any():
+        if (np.count_nonzero(zone[:, :left].any(axis=0)) >= _SIDE_LINES * line_h
+                and np.count_nonzero(zone[:, right:].any(axis=0)) >= _SIDE_LINES * line_h):
             best = (count, left, right)
     return best
+
+
+def _before_light_line(through: np.ndarray, light: list[tuple[int, int]], bands: list[tuple[int, int]], count: int,
+                       gutter: tuple[int, int]) -> int:
+    """How many of the run's first ``count`` bands come before a line of ``light`` print lying between two of
+    them whose letters fill :data:`_THROUGH_SHARE` of the ``gutter``'s columns (``count``: none does).
+
+    The bands are in the run's order, top down (a header) or bottom up (a footer).
+    """
+    left, right = gutter
+    for k in range(1, count):
+        top = min(bands[k - 1][1], bands[k][1])
+        bottom = max(bands[k - 1][0], bands[k][0])
+        if any(top <= t and b <= bottom and through[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE
+               for t, b in light):
+            return k
+    return count
 
 
 def _gutter(ink: np.ndarray, letters: np.ndarray, bands: list[tuple[int, int]], **kw: Any
             ) -> tuple[int, int, int] | None:
     """:func:`_two_columns` with the lines of light print (``letters``) ending a run; where they leave no
     run of two lines, the run the print that shows at this size makes (a damaged page whose faint footer
-    did not show is still read in its columns)."""
-    return _two_columns(ink, bands, through=letters, **kw) or _two_columns(ink, bands, **kw)
+    did not show is still read in its columns), short of a light line crossing its gutter between two of
+    its bands (a faded body line is no footer's)."""
+    return (_two_columns(ink, bands, through=letters, between=letters, **kw)
+            or _two_columns(ink, bands, between=letters, **kw))
 
 
 def _white_at_full_size(gray: np.ndarray, bands: list[tuple[int, int]], found: tuple[int, int, int],
@@ -270,6 +305,8 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     line_h = float(np.median([b - t for t, b in lines])) if lines else None
     letters = _letters(thresholded)
     del thresholded
+    # Lines of light print too, for where a zone ends: a faded line that made no band is not cut in two.
+    light = text_lines(letters)
     found = _gutter(ink, letters, top_bands, line_h=line_h, gutter_lines=GUTTER_LINES)
     if found and line_h and found[2] - found[1] < WIDE_GUTTER_LINES * line_h and not _white_at_full_size(
             gray, top_bands[: found[0]], found, factor, GUTTER_LINES * line_h * factor):
@@ -282,6 +319,7 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
         used, left, right = found
         last = top_bands[used - 1][1]
         nxt = lines[lines.index(top_bands[used - 1]) + 1][0] if top_bands[used - 1] != lines[-1] else h
+        nxt = min([nxt, *(t for t, _ in light if t >= last)])
         header = ColumnZone(top=0, bottom=(last + nxt) // 2 * factor, x=(left + right) // 2 * factor)
 
     rest = lines[lines.index(top_bands[used - 1]) + 1 :] if used else lines
@@ -301,6 +339,7 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
         first = bottom_bands[count - 1]
         idx = lines.index(first)
         prev = lines[idx - 1][1] if idx > 0 else 0
+        prev = max([prev, *(b for _, b in light if b <= first[0])])
         footer = ColumnZone(top=(prev + first[0]) // 2 * factor, bottom=gray.shape[0],
                             x=(left + right) // 2 * factor)
     # For the size of the print, a single line: damage that joins two lines into one band

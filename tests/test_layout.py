@@ -327,3 +327,52 @@ def test_blocks_side_by_side_keep_tesseracts_order() -> None:
     below = [_word("QUYẾT", 3, 600, 400)]
     assert top_down([*left, *right, *below]) == (*left, *right, *below)
     assert top_down([]) == ()
+
+
+def test_pieces_of_the_paper_edge_beside_a_centred_motto_are_no_header_column() -> None:
+    """OCR seed 106, 010: a motto set above the issuer, centred, and the paper's edge at the left margin,
+    broken into short pieces: a two-column header was found between them and cut the issuer's lines."""
+    font = ImageFont.truetype(FONT, 46)
+    img = Image.new("L", (2480, 1800), 255)
+    d = ImageDraw.Draw(img)
+    for i, line in enumerate(RIGHT[:2]):
+        d.text((1240 - d.textlength(line, font=font) / 2, 150 + i * 70), line, font=font, fill=0)
+    for i, line in enumerate(LEFT[:2]):
+        d.text((300, 320 + i * 70), line, font=font, fill=0)
+    for i, line in enumerate(BODY):
+        d.text((180, 520 + i * 90), line, font=font, fill=0)
+    for top in (140, 215, 330, 400):
+        d.rectangle((120, top, 127, top + 40), fill=0)  # the edge, in pieces shorter than a rule
+    page = np.asarray(img).copy()
+    assert find_zones(page).header is None
+    lines = [ln.strip() for ln in read_page_text(page, TesseractOptions(), KNOW).text.splitlines()]
+    assert LEFT[0] in lines and LEFT[1] in lines
+
+
+def test_a_faded_body_line_between_two_bands_ends_the_footer() -> None:
+    """OCR seed 106, 010: body lines so faded that they made no band of the layout's small view lay between
+    the footer and body lines whose own faded middle left a gap over the footer's gutter: the body was
+    taken for the footer's two columns and every line of it read in two pieces; and the footer, once
+    found below them, must not start inside the last faded line either."""
+    font, bold = ImageFont.truetype(FONT, 34), ImageFont.truetype(FONT.replace("Regular", "Bold"), 46)
+    img = Image.new("L", (2480, 2000), 255)
+    d = ImageDraw.Draw(img)
+    for i, line in enumerate(LEFT):
+        d.text((560 - d.textlength(line, font=bold) / 2, 100 + i * 70), line, font=bold, fill=0)
+    for i, line in enumerate(RIGHT):
+        d.text((1720 - d.textlength(line, font=bold) / 2, 100 + i * 70), line, font=bold, fill=0)
+    d.text((1240 - d.textlength("QUYẾT ĐỊNH", font=bold) / 2, 360), "QUYẾT ĐỊNH", font=bold, fill=0)
+    faint = "Sau khi kiểm tra hồ sơ lưu trữ, Phòng Giáo dục và Đào tạo huyện xác nhận: bà Nguyễn Hồng"
+    for i in range(3):
+        y = 460 + i * 140
+        d.text((240, y), "Điều 3. Chánh Văn phòng", font=font, fill=0)
+        d.text((1460, y), "chịu trách nhiệm thi hành.", font=font, fill=0)
+        d.text((240, y + 70), faint, font=font, fill=175)
+    y = 460 + 3 * 140
+    for i, line in enumerate(["Nơi nhận:", "- Như Điều 3;", "- Lưu VT, CM."]):
+        d.text((240, y + i * 50), line, font=bold if i == 0 else font, fill=0)
+    d.text((1460, y), "GIÁM ĐỐC", font=bold, fill=0)
+    d.text((1420, y + 260), "Huỳnh Cẩm Gấm", font=bold, fill=0)
+    footer = find_zones(np.asarray(img).copy()).footer
+    faded_bottom = 460 + 2 * 140 + 70 + 34
+    assert footer is not None and faded_bottom < footer.top <= y
