@@ -199,9 +199,31 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
         # at the margin beside a centred motto are no column.
         zone = np.vstack([ink[t:b] for t, b in bands[:count]])
         if (np.count_nonzero(zone[:, :left].any(axis=0)) >= _SIDE_LINES * line_h
-                and np.count_nonzero(zone[:, right:].any(axis=0)) >= _SIDE_LINES * line_h):
+                and np.count_nonzero(zone[:, right:].any(axis=0)) >= _SIDE_LINES * line_h
+                and not _spaces_lined_up(ink if between is None else between, bands[:count], left, right, line_h)):
             best = (count, left, right)
     return best
+
+
+#: A gutter narrower than this many line heights (:data:`WIDE_GUTTER_LINES`), that every line of its run
+#: with print on both sides reaches on both sides, is a space between words lined up down a few lines (see
+#: :func:`_spaces_lined_up`): two spaces of a typewriter face side by side are a line height wide.
+_SPACE_LINES = WIDE_GUTTER_LINES
+
+
+def _spaces_lined_up(ink: np.ndarray, bands: list[tuple[int, int]], left: int, right: int, line_h: float) -> bool:
+    """Whether the gutter ``[left, right]`` of ``bands`` is a narrow space that the print on both sides
+    (``ink``: the letters, light strokes kept) reaches on every line holding both: justified lines of a typewriter face whose spaces line up
+    ("… để thẩm | định." over "… sót, tổ | chức, …"). A header's columns are each centred: their lines
+    end and begin at different places, only the widest at the gutter.
+    """
+    if right - left >= _SPACE_LINES * line_h:
+        return False
+    reach = max(2, round(line_h))
+    both = [(ink[t:b, max(0, left - reach):left].any(), ink[t:b, right + 1:right + 1 + reach].any(),
+             ink[t:b, :left].any() and ink[t:b, right + 1:].any()) for t, b in bands]
+    held = [(l, r) for l, r, two in both if two]
+    return bool(held) and all(l and r for l, r in held)
 
 
 def _before_light_line(through: np.ndarray, light: list[tuple[int, int]], bands: list[tuple[int, int]], count: int,

@@ -209,16 +209,20 @@ def test_two_columns_sharing_one_row_under_a_centred_header_come_out_as_two_line
 
 def test_header_columns_set_close_together_are_still_two_columns() -> None:
     # The left column ends a little over a line's height before the right one starts:
-    # read straight across, "UBND … HẢI PHÒNG CỘNG HÒA …" was one line.
+    # read straight across, "UBND … HẢI PHÒNG CỘNG HÒA …" was one line. Each column is centred,
+    # as headers are set (lines that all reach the gutter on both sides are a typewriter's spaces).
     font = ImageFont.truetype(FONT, 46)
     img = Image.new("L", (2480, 1500), 255)
     d = ImageDraw.Draw(img)
-    left_end = max(d.textlength(line, font=font) for line in LEFT) + 150
+    left_width = max(d.textlength(line, font=font) for line in LEFT)
+    right_width = max(d.textlength(line, font=font) for line in RIGHT)
+    left_end = left_width + 150
     gutter = 60  # about 1.3 text lines (a line of this print is 46 pixels tall)
     for i, line in enumerate(LEFT):
-        d.text((left_end - d.textlength(line, font=font), 150 + i * 70), line, font=font, fill=0)
+        d.text((left_end - (left_width + d.textlength(line, font=font)) / 2, 150 + i * 70), line, font=font, fill=0)
     for i, line in enumerate(RIGHT):
-        d.text((left_end + gutter, 150 + i * 70), line, font=font, fill=0)
+        d.text((left_end + gutter + (right_width - d.textlength(line, font=font)) / 2, 150 + i * 70), line,
+               font=font, fill=0)
     for i, line in enumerate(BODY):
         x = 1240 - d.textlength(line, font=font) / 2 if i < 2 else 180
         d.text((x, 520 + i * 90), line, font=font, fill=0)
@@ -376,3 +380,26 @@ def test_a_faded_body_line_between_two_bands_ends_the_footer() -> None:
     footer = find_zones(np.asarray(img).copy()).footer
     faded_bottom = 460 + 2 * 140 + 70 + 34
     assert footer is not None and faded_bottom < footer.top <= y
+
+
+def test_two_justified_lines_whose_spaces_line_up_are_no_header() -> None:
+    """OCR seed 106, 036 (a continuation page in a typewriter face): the first two lines' spaces lined up
+    under the page number, a "gutter" under a line's height wide that both lines' words reach on both
+    sides; the lines were read cut in two ("… để thẩm" | "định.")."""
+    font = ImageFont.truetype(MONO, 30)
+    img = Image.new("L", (2024, 1400), 255)
+    d = ImageDraw.Draw(img)
+    d.text((1000, 120), "2", font=font, fill=0)
+    space = d.textlength(" ", font=font)
+    rows = [("chuyển đến bộ phận chuyên môn để thẩm", "định. Hồ sơ gồm có bản sao văn"),
+            ("    Trường hợp phát hiện sai sót, tổ", "chức, cá nhân phản ánh kịp"),
+            ("thời về Sở Giáo dục và Đào tạo Hải Phòng để được xem xét, giải", ""),
+            ("quyết theo quy định của pháp luật.", "")]
+    at = 260 + d.textlength(rows[0][0], font=font) + space
+    for i, (head, tail) in enumerate(rows):
+        if tail:
+            d.text((at - space - d.textlength(head, font=font), 260 + i * 75), head, font=font, fill=120)
+            d.text((at, 260 + i * 75), tail, font=font, fill=120)
+        else:
+            d.text((260, 260 + i * 75), head, font=font, fill=120)
+    assert find_zones(np.asarray(img).copy()).header is None
