@@ -205,6 +205,9 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
     return best
 
 
+#: A faded line that a zone must end clear of holds letters across at least this many line heights (about a
+#: dozen letters); lighter scraps of print or marks between two zones leave their end where it was.
+_LIGHT_LINE_LINES = 8.0
 #: A gutter narrower than this many line heights (:data:`WIDE_GUTTER_LINES`), that every line of its run
 #: with print on both sides reaches on both sides, is a space between words lined up down a few lines (see
 #: :func:`_spaces_lined_up`): two spaces of a typewriter face side by side are a line height wide.
@@ -328,7 +331,9 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     letters = _letters(thresholded)
     del thresholded
     # Lines of light print too, for where a zone ends: a faded line that made no band is not cut in two.
-    light = text_lines(letters)
+    # A line's worth of letters, not a mark or a word's scraps (a zone's end moved by those reads worse).
+    light = [(t, b) for t, b in text_lines(letters)
+             if line_h and np.count_nonzero(letters[t:b].any(axis=0)) >= _LIGHT_LINE_LINES * line_h]
     found = _gutter(ink, letters, top_bands, line_h=line_h, gutter_lines=GUTTER_LINES)
     if found and line_h and found[2] - found[1] < WIDE_GUTTER_LINES * line_h and not _white_at_full_size(
             gray, top_bands[: found[0]], found, factor, GUTTER_LINES * line_h * factor):
