@@ -57,7 +57,7 @@ def test_a_kept_index_is_searched_again_and_latency_is_given_by_kind(capsys: pyt
         return [line.split("|")[3].rsplit("/", 1)[0] for line in out.splitlines() if line.startswith("| name")]
 
     assert ranks(first) == ranks(again.out)
-    assert "| kind | sqlite p50 / p95 |" in again.out
+    assert "| kind | sqlite p50 / p95 / CPU p95 |" in again.out
     for kind in KINDS:  # scores and p95, then p50 / p95
         assert sum(line.startswith(f"| {kind} | ") for line in again.out.splitlines()) == 2
 
