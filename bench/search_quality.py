@@ -20,8 +20,19 @@ gives them; the same number, or the same serial with a symbol that begins
 with what was typed). A query is a success at k when one of them is among
 the first k hits. Per kind of query and backend: success@1, success@10, the
 mean reciprocal rank of the first right record (0 past the page of 20), and
-the p95 wall time of the search (a page of 20 hits, snippets read). For
+the p95 wall time of the search (a page of 20 hits, snippets read), and of
+this process's CPU time (an embedded search's whole work, SQLite included:
+the steadier figure on a machine shared with other work). For
 Elasticsearch also the node's own ``took`` (p95) and its query cache.
+
+Latency by kind: the p50 and p95 of each kind's searches on each backend,
+so the kinds that make a group's p95 can be told apart.
+
+``--keep`` (with ``--work-dir``) keeps the embedded index as
+``<work-dir>/sqlite-<records>-<seed>.sqlite`` and a later run with the
+same records and seed searches it again without writing it (its writing
+rate is then not measured, "—"): the ranking or the search code can be
+changed and measured again on the same index in a minute.
 
 Backends: the embedded index (``sqlite``), Elasticsearch (a node started
 with ``scripts/elasticsearch/start.sh`` unless ``--es-url``) and the baseline
@@ -42,7 +53,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.index_scale import (FAMILY, GIVEN, LEVELS, MIDDLE, PLACES, SENTENCES, PlainFts, random_date, drop_es, percentile,
@@ -267,6 +278,9 @@ class Scores:
     ranks: list[int | None]
     wall_ms: list[float]
     took_ms: list[float]
+    #: This process's CPU time: all of an embedded search's work (SQLite runs in it), steadier than the wall
+    #: time on a machine shared with other work; for Elasticsearch only the client's part.
+    cpu_ms: list[float] = field(default_factory=list)
 
     def at(self, k: int) -> float:
         return sum(1 for x in self.ranks if x is not None and x <= k) / len(self.ranks)
@@ -310,13 +324,14 @@ def run_queries(index: SearchIndex, qs: list[Query]) -> dict[str, Scores]:
         index.search(q.text, q.filters)
     out: dict[str, Scores] = {}
     for q in qs:
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         result = index.search(q.text, q.filters, limit=20)
         _ = [h.snippet for h in result.hits]
         wall = (time.perf_counter() - t) * 1000
         s = out.setdefault(q.kind, Scores([], [], []))
         s.ranks.append(rank_of([h.key for h in result.hits], q.right))
         s.wall_ms.append(wall)
+        s.cpu_ms.append((time.process_time() - cpu) * 1000)
         took = getattr(index, "last_took_ms", None)
         if took is not None:
             s.took_ms.append(float(took))
@@ -348,7 +363,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work-dir", type=Path, help="where the SQLite indexes go (default: a temp dir)")
     p.add_argument("--es-url", help="a running cluster (default: start a node)")
     p.add_argument("--es-port", type=int, default=9270)
+    p.add_argument("--keep", action="store_true",
+                   help="keep the embedded index in --work-dir and search it again on a later run (see above)")
     args = p.parse_args(argv)
+    if args.keep and args.work_dir is None:
+        p.error("--keep needs --work-dir")
 
     started = time.perf_counter()
     truths = [record_at(i, args.seed)[1] for i in range(args.records)]
@@ -365,12 +384,13 @@ def main(argv: list[str] | None = None) -> int:
     cache: dict[str, int] = {}
     if args.work_dir is not None:
         Path(args.work_dir).mkdir(parents=True, exist_ok=True)  # "--work-dir /tmp/sq" on a fresh machine
+    kept = Path(args.work_dir or ".") / f"sqlite-{args.records}-{args.seed}.sqlite"
     with tempfile.TemporaryDirectory(dir=args.work_dir) as tmp:
         backends: list[tuple[str, Callable[[], SearchIndex]]] = []
         if args.backend in ("sqlite", "both"):
             if not args.no_baseline:
                 backends.append(("plain-fts5", lambda: PlainFts(Path(tmp) / "plain.sqlite")))  # type: ignore
-            backends.append(("sqlite", lambda: open_index(f"sqlite:///{tmp}/index.sqlite")))
+            backends.append(("sqlite", lambda: open_index(f"sqlite:///{kept if args.keep else f'{tmp}/index.sqlite'}")))
         es_started = False
         es_url = ""
         if args.backend in ("es", "both"):
@@ -380,7 +400,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for name, opener in backends:
                 index = opener()
-                rates[name] = load(index, docs, args.batch, name)
+                if name == "sqlite" and args.keep and index.doc_count() == args.records:
+                    print(f"  {name}: searching the kept index {kept}", file=sys.stderr)
+                else:
+                    if name == "sqlite" and args.keep:
+                        index.clear()  # a run that stopped half way, or another set
+                    rates[name] = load(index, docs, args.batch, name)
                 results[name] = run_queries(index, qs)
                 if name == "elasticsearch":
                     cache = _es_cache(es_url)
@@ -410,8 +435,8 @@ def report(args: argparse.Namespace, qs: list[Query], results: dict[str, dict[st
             s = results[n][kind]
             cells.append(f"{s.at(1):.2f} / {s.at(10):.2f} / {s.mrr():.2f} / {percentile(s.wall_ms, 95):.0f} ms")
         print(f"| {kind} | {sizes[len(sizes) // 2]} | " + " | ".join(cells) + " |")
-    print("\n| backend | group | success@1 | success@10 | MRR | p95 | engine took p95 | index rate |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("\n| backend | group | success@1 | success@10 | MRR | p95 | engine took p95 | CPU p95 | index rate |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for n in names:
         for group in ("typed right", "OCR errors"):
             kinds = {q.kind for q in qs if q.group == group}
@@ -420,9 +445,24 @@ def report(args: argparse.Namespace, qs: list[Query], results: dict[str, dict[st
                 s.ranks += results[n][k].ranks
                 s.wall_ms += results[n][k].wall_ms
                 s.took_ms += results[n][k].took_ms
+                s.cpu_ms += results[n][k].cpu_ms
             took = f"{percentile(s.took_ms, 95):.0f} ms" if s.took_ms else "—"
+            rate = f"{rates[n]:,.0f}/s" if n in rates else "—"
             print(f"| {n} | {group} | {s.at(1):.3f} | {s.at(10):.3f} | {s.mrr():.3f} | "
-                  f"{percentile(s.wall_ms, 95):.0f} ms | {took} | {rates[n]:,.0f}/s |")
+                  f"{percentile(s.wall_ms, 95):.0f} ms | {took} | {percentile(s.cpu_ms, 95):.0f} ms | {rate} |")
+    print("\n| kind | " + " | ".join(f"{n} p50 / p95" + (" (took)" if any(results[n][k].took_ms for k in KINDS)
+                                                          else "") + " / CPU p95" for n in names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for kind in KINDS:
+        cells = []
+        for n in names:
+            s = results[n][kind]
+            cell = f"{percentile(s.wall_ms, 50):.0f} / {percentile(s.wall_ms, 95):.0f} ms"
+            if s.took_ms:
+                cell += f" ({percentile(s.took_ms, 50):.0f} / {percentile(s.took_ms, 95):.0f})"
+            cell += f" / {percentile(s.cpu_ms, 95):.0f} ms"
+            cells.append(cell)
+        print(f"| {kind} | " + " | ".join(cells) + " |")
     if cache:
         print(f"\nElasticsearch query cache after the run: {cache}")
 

@@ -62,7 +62,6 @@ _NOISE_RE = re.compile(r"[^0-9a-z]")
 _PAIRS = {frozenset(p) for p in LOOK_ALIKE if len(p[0]) == len(p[1]) == 1}
 _MULTI = [(a, b) for a, b in LOOK_ALIKE if len(a) + len(b) > 2] + [
     (b, a) for a, b in LOOK_ALIKE if len(a) + len(b) > 2]
-_MULTI_SET = set(_MULTI)
 
 
 def fuzzy_word(word: str) -> str:
@@ -188,6 +187,27 @@ def _sub(a: str, b: str) -> float:
     return 1.0
 
 
+#: What replacing one letter or digit of a folded word by another costs (:func:`_sub`), looked up
+#: in the distance's inner loop instead of computed there (that loop is most of a misread query's time).
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SUBS = {a: {b: _sub(a, b) for b in _ALPHABET} for a in _ALPHABET}
+
+
+def _jumps(typed: str, word: str) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """Where a look-alike of several letters (:data:`LOOK_ALIKE`, "rn" for "m") ends in both words:
+    ``(i, j)`` → the lengths ``(la, lb)`` of ``typed[i - la:i]`` and ``word[j - lb:j]`` it replaces."""
+    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for a, b in _MULTI:
+        if a in typed and b in word:
+            la, lb = len(a), len(b)
+            ends = [j for j in range(lb, len(word) + 1) if word[j - lb:j] == b]
+            for i in range(la, len(typed) + 1):
+                if typed[i - la:i] == a:
+                    for j in ends:
+                        out.setdefault((i, j), []).append((la, lb))
+    return out
+
+
 @lru_cache(maxsize=65536)
 def ocr_distance(typed: str, word: str) -> float:
     """Edits from ``typed`` to ``word``, a look-alike replaced costing less than another letter.
@@ -205,20 +225,31 @@ def ocr_distance(typed: str, word: str) -> float:
     if typed == word:
         return 0.0
     n, m = len(typed), len(word)
-    rules = [(len(a), len(b)) for a, b in _MULTI if a in typed and b in word]
-    d = [[float(i + j) if not (i and j) else 0.0 for j in range(m + 1)] for i in range(n + 1)]
+    jumps = _jumps(typed, word)
+    d = [[float(j) for j in range(m + 1)]]
     for i in range(1, n + 1):
-        row, up, x = d[i], d[i - 1], typed[i - 1]
+        x = typed[i - 1]
+        subs = _SUBS.get(x, {})
+        up = d[i - 1]
+        row = [float(i)]
+        left = float(i)
         for j in range(1, m + 1):
             y = word[j - 1]
-            best = min(up[j] + 1, row[j - 1] + 1, up[j - 1] + (0.0 if x == y else _sub(x, y)))
-            if i > 1 and j > 1 and x == word[j - 2] and typed[i - 2] == y:
-                best = min(best, d[i - 2][j - 2] + 1)
-            for la, lb in rules:
-                if (i >= la and j >= lb and d[i - la][j - lb] + LOOK_ALIKE_COST < best
-                        and (typed[i - la:i], word[j - lb:j]) in _MULTI_SET):
-                    best = d[i - la][j - lb] + LOOK_ALIKE_COST
-            row[j] = best
+            best = up[j] + 1
+            if left + 1 < best:
+                best = left + 1
+            c = up[j - 1] if x == y else up[j - 1] + (subs[y] if y in subs else _sub(x, y))
+            if c < best:
+                best = c
+            if i > 1 and j > 1 and x == word[j - 2] and typed[i - 2] == y and d[i - 2][j - 2] + 1 < best:
+                best = d[i - 2][j - 2] + 1
+            if jumps and (i, j) in jumps:
+                for la, lb in jumps[i, j]:
+                    if d[i - la][j - lb] + LOOK_ALIKE_COST < best:
+                        best = d[i - la][j - lb] + LOOK_ALIKE_COST
+            row.append(best)
+            left = best
+        d.append(row)
     return d[n][m]
 
 
@@ -242,11 +273,12 @@ def fuzzy_fields(doc: Mapping[str, object]) -> tuple[list[tuple[str, ...]], tupl
 
 
 @lru_cache(maxsize=65536)
-def _nearest(words: tuple[str, ...], field: tuple[str, ...]) -> tuple[tuple[float, int], ...]:
-    """Each query word's :func:`ocr_distance` to the nearest word of ``field``, and that word's place."""
+def _nearest(words: tuple[str, ...], field: tuple[str, ...], caps: tuple[float, ...]) -> tuple[tuple[float, int], ...]:
+    """Each query word's :func:`ocr_distance` to the nearest word of ``field`` and that word's place, when
+    nearer than its cap; ``(cap, -1)`` when no word of the field is (a cap of 99: none)."""
     out = []
-    for w in words:
-        best = (99.0, 0)
+    for w, cap in zip(words, caps, strict=True):
+        best = (cap, -1)
         for i, t in enumerate(field):
             # Every letter added or lost costs at least a look-alike's, every letter of a word for a
             # number's digit too.
@@ -285,8 +317,15 @@ def fuzzy_order(words: Sequence[str], fields: Sequence[tuple[str, ...]], others:
     fuzzy match at all.
     """
     words = tuple(words)
-    per_field = [_nearest(words, f) for f in fields]
-    far = _nearest(words, others)
+    # A word's place in a later field, or in the title or issuer, matters only when nearer than in the
+    # fields before it (ties go to the first): each is asked only for words nearer than that, which
+    # spares the distances to every record's own serial number ("1595" of each number differs).
+    caps = (99.0,) * len(words)
+    per_field = []
+    for field in fields:
+        per_field.append(nearest := _nearest(words, field, caps))
+        caps = tuple(min(c, d) for c, (d, _) in zip(caps, nearest, strict=True))
+    far = _nearest(words, others, caps)
     total = bounded = 0.0
     places, elsewhere, taken = [], False, set()
     for k in range(len(words)):

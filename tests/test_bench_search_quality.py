@@ -40,6 +40,28 @@ def test_the_benchmark_prints_every_kind(capsys: pytest.CaptureFixture[str], tmp
     assert ours >= plain  # the tiers beat bm25 on what a clerk types, even on 2,000 records
 
 
+def test_a_kept_index_is_searched_again_and_latency_is_given_by_kind(capsys: pytest.CaptureFixture[str],
+                                                                     tmp_path) -> None:
+    args = ["--records", "1500", "--per-kind", "2", "--backend", "sqlite", "--no-baseline", "--seed", "5",
+            "--work-dir", str(tmp_path), "--keep"]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    assert (tmp_path / "sqlite-1500-5.sqlite").exists()
+    assert main(args) == 0
+    again = capsys.readouterr()
+    assert "searching the kept index" in again.err  # not written a second time: no writing rate
+    rows = [line for line in again.out.splitlines() if line.startswith("| sqlite | typed right")]
+    assert rows and rows[0].rstrip(" |").endswith("—")
+
+    def ranks(out: str) -> list[str]:  # the same index, the same queries: the same success rates
+        return [line.split("|")[3].rsplit("/", 1)[0] for line in out.splitlines() if line.startswith("| name")]
+
+    assert ranks(first) == ranks(again.out)
+    assert "| kind | sqlite p50 / p95 / CPU p95 |" in again.out
+    for kind in KINDS:  # scores and p95, then p50 / p95
+        assert sum(line.startswith(f"| {kind} | ") for line in again.out.splitlines()) == 2
+
+
 def test_confusions_are_learned_from_aligned_words() -> None:
     from bench.ocr_confusions import changes, learn, word_pairs
 

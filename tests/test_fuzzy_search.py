@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexing.base import SearchIndex, SearchResult
-from indexing.fuzzy import (DROP_COST, LOOK_ALIKE_COST, drop_one, edit_caps, fuzzy_fields, fuzzy_order, fuzzy_words,
-                            max_cost, ocr_distance)
+from indexing.fuzzy import (DROP_COST, LOOK_ALIKE_COST, FuzzyMatch, drop_one, edit_caps, fuzzy_fields, fuzzy_order,
+                            fuzzy_words, max_cost, ocr_distance)
 from indexing.spellings import (ASKS, MAX_BATCHES, Batch, alternatives, anchors, batches, ends_pairs, gather, near_words,
                                 query_spellings, spellings)
 
@@ -26,6 +26,40 @@ def test_ocr_distance_is_at_most_plain_edits_and_zero_only_when_equal(a: str, b:
     assert d <= OSA.distance(a, b)
     assert (d == 0) == (a == b)
     assert d >= LOOK_ALIKE_COST * abs(len(a) - len(b))  # the bound fuzzy_order prunes by
+
+
+def _edits(typed: str, word: str) -> float:
+    """The distance as its docstring defines it, every cell and every look-alike tried (the reference)."""
+    from indexing.fuzzy import DIGIT_COST, LOOK_ALIKE
+
+    pairs = {frozenset(p) for p in LOOK_ALIKE if len(p[0]) == len(p[1]) == 1}
+    multi = {p for a, b in LOOK_ALIKE if len(a) + len(b) > 2 for p in ((a, b), (b, a))}
+
+    def sub(a: str, b: str) -> float:
+        return 0.0 if a == b else LOOK_ALIKE_COST if frozenset((a, b)) in pairs else (
+            DIGIT_COST if a.isdigit() != b.isdigit() else 1.0)
+
+    d = {(i, j): float(i + j) for i in range(len(typed) + 1) for j in range(len(word) + 1) if not (i and j)}
+    for i in range(1, len(typed) + 1):
+        for j in range(1, len(word) + 1):
+            best = min(d[i - 1, j] + 1, d[i, j - 1] + 1, d[i - 1, j - 1] + sub(typed[i - 1], word[j - 1]))
+            if i > 1 and j > 1 and typed[i - 1] == word[j - 2] and typed[i - 2] == word[j - 1]:
+                best = min(best, d[i - 2, j - 2] + 1)
+            for la in (1, 2):
+                for lb in (1, 2):
+                    if i >= la and j >= lb and (typed[i - la:i], word[j - lb:j]) in multi:
+                        best = min(best, d[i - la, j - lb] + LOOK_ALIKE_COST)
+            d[i, j] = best
+    return d[len(typed), len(word)]
+
+
+@given(a=word, b=word)
+@settings(max_examples=500)
+def test_ocr_distance_is_the_defined_one(a: str, b: str) -> None:
+    # the distance's inner loop is written for speed (a misread query computes hundreds); same values
+    assert ocr_distance(a, b) == _edits(a, b)
+    assert ocr_distance("nguyeii", "nguyen") == _edits("nguyeii", "nguyen") == LOOK_ALIKE_COST
+    assert ocr_distance("clvvrn", "dwm") == _edits("clvvrn", "dwm") == 3 * LOOK_ALIKE_COST
 
 
 def test_look_alikes_cost_less_than_other_letters() -> None:
@@ -88,6 +122,42 @@ def test_fuzzy_order() -> None:
     # the bound: each word at most a word left out
     far = order("wvguyon thi thu nam", doc("Trần Thị Thu Nam"))
     assert far.cost > far.bounded == DROP_COST
+
+
+def _order_everywhere(words: list[str], fields: list[tuple[str, ...]], others: tuple[str, ...]) -> FuzzyMatch:
+    """fuzzy_order as its docstring says it, every distance computed (the reference)."""
+
+    def nearest(w: str, field: tuple[str, ...]) -> tuple[float, int]:
+        return min(((ocr_distance(w, t), i) for i, t in enumerate(field)), default=(99.0, 0))
+
+    total = bounded = 0.0
+    places, elsewhere, taken = [], False, set()
+    for w in words:
+        d, f, i = min((nearest(w, field)[0], f, nearest(w, field)[1]) for f, field in enumerate(fields))
+        far = nearest(w, others)[0]
+        elsewhere |= far < d
+        total += min(d, far)
+        bounded += min(d, far, DROP_COST)
+        places.append((f, i))
+        if d <= far:
+            taken.add((f, i))
+    inversions = sum(1 for a, b in zip(places, places[1:]) if b < a)
+    used = {f for f, _ in taken}
+    left = sum(1 for f, field in enumerate(fields) if f in used for i in range(len(field)) if (f, i) not in taken)
+    return FuzzyMatch(elsewhere, total, inversions, left, bounded)
+
+
+names = st.lists(st.sampled_from(["nguyen", "tran", "thi", "van", "an", "anh", "minh", "rnai", "1595", "qd", "sgddt",
+                                  "quyet", "dinh", "so", "giao", "duc"]) | word, max_size=5)
+
+
+@given(query=names.filter(bool), subject=names, number=names, others=names)
+@settings(max_examples=300)
+def test_fuzzy_order_asks_later_fields_only_for_nearer_words(query: list[str], subject: list[str], number: list[str],
+                                                             others: list[str]) -> None:
+    # a later field (the number, the title and issuer) is searched only below the nearest so far: same order
+    fields = [tuple(subject), tuple(number)]
+    assert fuzzy_order(query, fields, tuple(others)) == _order_everywhere(query, fields, tuple(others))
 
 
 def test_the_module_examples_hold() -> None:

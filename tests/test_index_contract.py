@@ -429,6 +429,43 @@ def test_misread_names_come_nearest_first(make_url: Callable[[], str]) -> None:
 
 
 @pytest.mark.elasticsearch
+def test_elastic_asks_together_what_it_needs_together(es_index_factory: Callable[[], str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The short-field tiers and the total in one request (``_msearch``), a misread name's batch asked all
+    ways in one: fewer round trips, the same pages as each search on its own."""
+    from bench.search_quality import queries, record_at
+    from indexing.elastic import ElasticIndex
+
+    made = [record_at(i, 5) for i in range(600)]
+    idx = open_index(es_index_factory())
+    try:
+        idx.write([d for d, _ in made] + MISREAD)
+        qs = [(q.text, q.filters) for q in queries([t for _, t in made], 3, 6)]
+        qs += [("nguyen ngec quynh", SearchFilters()), ("wvguyon thi thu nam", SearchFilters())]
+        requests: list[str] = []
+        perform = idx._es.perform_request
+
+        def counted(method: str, path: str, *args: object, **kwargs: object):  # the real node answers
+            requests.append(path)
+            return perform(method, path, *args, **kwargs)
+
+        monkeypatch.setattr(idx._es, "perform_request", counted)
+        together = [idx.search(text, f) for text, f in qs]
+        n_together = len(requests)
+        assert any(p.endswith("/_msearch") for p in requests)
+        requests.clear()
+        with monkeypatch.context() as m:  # every search a request of its own, as before
+            m.setattr(ElasticIndex, "_run_many", lambda self, reqs, terms: [
+                self._run(b, n, terms, count=c, source=src) for b, n, c, src in reqs])
+            alone = [idx.search(text, f) for text, f in qs]
+        assert [keys(r) for r in together] == [keys(r) for r in alone]
+        assert [r.total for r in together] == [r.total for r in alone]
+        assert n_together <= len(requests) - len(qs)  # at least one round trip fewer a search
+    finally:
+        idx.close()
+
+
+@pytest.mark.elasticsearch
 def test_elastic_deep_pages_follow_search_after(es_index_factory: Callable[[], str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """More hits than one request brings page by search_after in a point in time: the same hits, in order."""

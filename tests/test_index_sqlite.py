@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
+import indexing.sqlite_fts
 import indexing.sqlite_match
 from indexing import SearchFilters, open_index, rebuild_index
 from indexing.fts_rows import fts_body, fts_query
@@ -173,3 +174,51 @@ def _shared_index(factory: pytest.TempPathFactory) -> SqliteIndex:
     if "i" not in _SHARED:
         _SHARED["i"] = SqliteIndex(factory.mktemp("status") / "i.sqlite")
     return _SHARED["i"]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteIndex, list]:
+    """2,000 records as bench/search_quality.py makes them (names shared, signers in the body), and its queries."""
+    from bench.search_quality import queries, record_at
+
+    made = [record_at(i, 5) for i in range(2000)]
+    idx = SqliteIndex(tmp_path_factory.mktemp("gen") / "g.sqlite")
+    idx.write([d for d, _ in made])
+    yield idx, queries([t for _, t in made], 6, 6)
+    idx.close()
+
+
+def test_tiers_within_the_words_are_asked_among_their_few_records(generated, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When fewer records than a page hold the query's words in their short fields, the tiers that ask those
+    words and more are asked among those records only (or not at all): the same pages as asking each in full."""
+    idx, qs = generated
+    for limit in (5, 20):
+        pages = [idx.search(q.text, q.filters, limit=limit) for q in qs]
+        with monkeypatch.context() as m:
+            m.setattr(indexing.sqlite_fts, "within", lambda tier, words: False)  # every tier asked in full
+            full = [idx.search(q.text, q.filters, limit=limit) for q in qs]
+        assert [[h.key for h in p.hits] for p in pages] == [[h.key for h in p.hits] for p in full]
+        assert [p.total for p in pages] == [p.total for p in full]
+
+
+def test_words_no_short_field_holds_spare_the_tiers_within_them(generated) -> None:
+    from indexing.base import ranking_tiers
+    from indexing.fts_rows import tier_match
+    from indexing.sqlite_match import within
+
+    idx, _ = generated
+    query = "Giám Đốc Sở"  # in every issuer and signature, never all three words in a short field
+    tiers = ranking_tiers(query)
+    words = next(t for t in tiers if t.name == "words in short fields")
+    probes = [t for t in tiers if t.name in ("words in subject or number", "words in short fields")]
+    spared = [tier_match(t)[1] for t in tiers if within(t, words) and t not in probes]
+    assert len(spared) >= 2  # exact words, the phrase in the subject or number
+    asked: list[str] = []
+    idx._conn.set_trace_callback(asked.append)
+    try:
+        hits = idx.search(query).hits
+    finally:
+        idx._conn.set_trace_callback(None)
+    assert hits  # found in the body
+    assert all(any(tier_match(t)[1] in s for s in asked) for t in probes)  # each once, for a page
+    assert not [e for e in spared if any(e in s for s in asked)]
