@@ -36,14 +36,19 @@ def _header_split(page: np.ndarray) -> ColumnZone | None:
     return find_zones(page).header
 
 
+def _draw_header(d: ImageDraw.ImageDraw, font: ImageFont.FreeTypeFont, top: int) -> None:
+    """The two header columns, each line centred in its column, from row ``top``."""
+    for i, line in enumerate(LEFT):
+        d.text((560 - d.textlength(line, font=font) / 2, top + i * 70), line, font=font, fill=0)
+    for i, line in enumerate(RIGHT):
+        d.text((1720 - d.textlength(line, font=font) / 2, top + i * 70), line, font=font, fill=0)
+
+
 def _page() -> np.ndarray:
     font = ImageFont.truetype(FONT, 46)
     img = Image.new("L", (2480, 1800), 255)
     d = ImageDraw.Draw(img)
-    for i, line in enumerate(LEFT):
-        d.text((560 - d.textlength(line, font=font) / 2, 150 + i * 70), line, font=font, fill=0)
-    for i, line in enumerate(RIGHT):
-        d.text((1720 - d.textlength(line, font=font) / 2, 150 + i * 70), line, font=font, fill=0)
+    _draw_header(d, font, 150)
     for i, line in enumerate(BODY):
         x = 1240 - d.textlength(line, font=font) / 2 if i < 2 else 180
         d.text((x, 520 + i * 90), line, font=font, fill=0)
@@ -361,10 +366,7 @@ def test_a_faded_body_line_between_two_bands_ends_the_footer() -> None:
     font, bold = ImageFont.truetype(FONT, 34), ImageFont.truetype(FONT.replace("Regular", "Bold"), 46)
     img = Image.new("L", (2480, 2000), 255)
     d = ImageDraw.Draw(img)
-    for i, line in enumerate(LEFT):
-        d.text((560 - d.textlength(line, font=bold) / 2, 100 + i * 70), line, font=bold, fill=0)
-    for i, line in enumerate(RIGHT):
-        d.text((1720 - d.textlength(line, font=bold) / 2, 100 + i * 70), line, font=bold, fill=0)
+    _draw_header(d, bold, 100)
     d.text((1240 - d.textlength("QUYẾT ĐỊNH", font=bold) / 2, 360), "QUYẾT ĐỊNH", font=bold, fill=0)
     faint = "Sau khi kiểm tra hồ sơ lưu trữ, Phòng Giáo dục và Đào tạo huyện xác nhận: bà Nguyễn Hồng"
     for i in range(3):
