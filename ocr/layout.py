@@ -200,7 +200,8 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
         zone = np.vstack([ink[t:b] for t, b in bands[:count]])
         if (np.count_nonzero(zone[:, :left].any(axis=0)) >= _SIDE_LINES * line_h
                 and np.count_nonzero(zone[:, right:].any(axis=0)) >= _SIDE_LINES * line_h
-                and not _spaces_lined_up(ink if between is None else between, bands[:count], left, right, line_h)):
+                and not _spaces_lined_up(ink if between is None else between, bands[:count], left, right,
+                                         line_h)):
             best = (count, left, right)
     return best
 
@@ -214,11 +215,12 @@ _LIGHT_LINE_LINES = 8.0
 _SPACE_LINES = WIDE_GUTTER_LINES
 
 
-def _spaces_lined_up(ink: np.ndarray, bands: list[tuple[int, int]], left: int, right: int, line_h: float) -> bool:
+def _spaces_lined_up(ink: np.ndarray, bands: list[tuple[int, int]], left: int, right: int,
+                     line_h: float) -> bool:
     """Whether the gutter ``[left, right]`` of ``bands`` is a narrow space that the print on both sides
-    (``ink``: the letters, light strokes kept) reaches on every line holding both: justified lines of a typewriter face whose spaces line up
-    ("… để thẩm | định." over "… sót, tổ | chức, …"). A header's columns are each centred: their lines
-    end and begin at different places, only the widest at the gutter.
+    (``ink``: the letters, light strokes kept) reaches on every line holding both: justified lines of a
+    typewriter face whose spaces line up ("… để thẩm | định." over "… sót, tổ | chức, …"). A header's
+    columns are each centred: their lines end and begin at different places, only the widest at the gutter.
     """
     if right - left >= _SPACE_LINES * line_h:
         return False
