@@ -113,7 +113,8 @@ def test_several_pages_in_one_run_read_as_they_do_alone(text_page: np.ndarray) -
 
 
 def test_a_gutter_through_a_line_starts_a_new_line_and_word_spaces_do_not() -> None:
-    from ocr.tesseract import OcrWord, split_columns, words_to_text
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import split_columns
 
     def word(text: str, left: int, line: int = 1) -> OcrWord:
         return OcrWord(text, 90.0, left, 100, 20 * len(text), 40, 1, 1, line)
@@ -128,7 +129,8 @@ def test_a_gutter_through_a_line_starts_a_new_line_and_word_spaces_do_not() -> N
 
 
 def test_header_columns_close_together_are_split_in_the_middle_of_the_text_only() -> None:
-    from ocr.tesseract import OcrWord, split_columns, words_to_text
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import split_columns
 
     def word(text: str, left: int, line: int) -> OcrWord:
         return OcrWord(text, 90.0, left, 40 * line, 20 * len(text), 40, 1, 1, line)
@@ -147,7 +149,8 @@ def test_header_columns_close_together_are_split_in_the_middle_of_the_text_only(
 
 
 def test_header_columns_one_space_apart_are_cut_under_the_gutter_of_the_line_below() -> None:
-    from ocr.tesseract import OcrWord, split_columns, words_to_text
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import split_columns
 
     def line(spec: str, top: int, no: int) -> list[OcrWord]:
         return [OcrWord(text, 90.0, int(a), top, int(b) - int(a), 29, 1, 1, no)
@@ -190,7 +193,8 @@ def test_header_columns_one_space_apart_are_cut_under_the_gutter_of_the_line_bel
 
 
 def test_a_justified_line_whose_spaces_are_all_stretched_wide_stays_one_line() -> None:
-    from ocr.tesseract import OcrWord, split_columns, words_to_text
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import split_columns
 
     # Monospace type justified on a short line: every space 1.6 word heights, the middle one too.
     texts = ["và", "Phát", "triển", "nông", "thôn", "chi", "nhánh", "tỉnh", "Hải", "Dương"]
@@ -213,7 +217,8 @@ def test_a_justified_line_whose_spaces_are_all_stretched_wide_stays_one_line() -
 
 
 def test_a_line_read_twice_is_kept_once_the_reading_with_more_evidence() -> None:
-    from ocr.tesseract import OcrWord, drop_twice_read, words_to_text
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import drop_twice_read
 
     def line(spec: str, top: int, par: int) -> list[OcrWord]:
         return [OcrWord(text, float(conf), int(a), top, int(b) - int(a), 17, 20, par, 1)

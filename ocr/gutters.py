@@ -1,0 +1,213 @@
+"""Gutters between two columns of print, found on the layout's small view of a page (:mod:`ocr.layout`).
+
+A gutter is a white strip that a run of text lines leaves empty, with print on
+both sides (:func:`find_gutter`); it stands when it is white at full size too
+(:func:`white_at_full_size`, :func:`white_lines`). Faded print the small view
+lost still ends a run (``through``, ``between``), and spaces that a typewriter's
+justified lines line up are no gutter (:func:`_spaces_lined_up`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["GUTTER_LINES", "WHITE_LINES", "WIDE_GUTTER_LINES", "find_gutter", "text_lines", "white_at_full_size",
+           "white_lines"]
+
+#: A line whose letters fill this share of a gutter's columns runs through it (a line of the body, not
+#: the fragments of a seal's ring or a signature's strokes in the gutter of a footer).
+_THROUGH_SHARE = 0.35
+
+
+def text_lines(ink: np.ndarray, *, min_height: int = 4) -> list[tuple[int, int]]:
+    """Row bands ``(top, bottom)`` that hold ink, in page order."""
+    rows = ink.sum(axis=1) > max(2, ink.shape[1] // 400)
+    bands: list[tuple[int, int]] = []
+    start = None
+    for i, on in enumerate(rows):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            if i - start >= min_height:
+                bands.append((start, i))
+            start = None
+    if start is not None and len(rows) - start >= min_height:
+        bands.append((start, len(rows)))
+    return bands
+
+
+#: A gutter between two columns is at least this many text lines wide (a line: a band of ink,
+#: marks included) on the layout's quarter-size view: a word space is a third of one.
+WIDE_GUTTER_LINES = 1.5
+#: Header columns set close together leave 0.8-1.5 lines, and were read straight across; a gutter
+#: down to this many lines is taken when it is white at full size too (:func:`white_at_full_size`).
+#: On a small print's quarter-size view a word space can look that wide (a poem's verses, a 100 dpi
+#: scan), and a speck in a damaged gutter ends it: either way the page is read as before.
+GUTTER_LINES = 0.75
+#: Darker than this is ink when a narrow gutter is checked at full size (the restored paper is white).
+_GUTTER_INK = 160
+
+
+#: A column beside a gutter holds ink across at least this many line heights (a word) of its width.
+_SIDE_LINES = 1.5
+
+
+def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: float = 0.0,
+                 line_h: float | None = None, gutter_lines: float = WIDE_GUTTER_LINES,
+                 through: np.ndarray | None = None, between: np.ndarray | None = None
+                 ) -> tuple[int, int, int] | None:
+    """The longest run of ``bands`` (in the order given) sharing one white gutter.
+
+    The gutter must be wider than ``gutter_lines`` line heights (``line_h``, by
+    default the median height of ``bands``) and than ``min_gutter`` (a share of the width).
+    With ``through`` (:func:`ocr.layout._letters`), the run ends before a band whose letters fill
+    :data:`_THROUGH_SHARE` of the gutter's columns: a line of faded or light print that ``ink`` lost.
+    With ``between`` (the same letters), it ends before such a line lying between two of its
+    bands, so faint that it made no band (:func:`_before_light_line`).
+
+    Returns ``(lines in the run, gutter left, gutter right)`` in ``ink``'s
+    columns, or ``None``.
+    """
+    if len(bands) < 2:
+        return None
+    w = ink.shape[1]
+    margin = max(2, w // 150)
+    light = text_lines(between) if between is not None else []
+    line_h = line_h or float(np.median([b - t for t, b in bands]))
+
+    def gutter(x: int, count: int) -> tuple[int, int]:
+        rows = [ink[t:b] for t, b in bands[:count]]
+        cols = np.vstack(rows).sum(axis=0)
+        left = right = x
+        while left > 0 and cols[left - 1] == 0:
+            left -= 1
+        while right < w - 1 and cols[right + 1] == 0:
+            right += 1
+        return left, right
+
+    best: tuple[int, int, int] | None = None
+    for x in range(int(0.25 * w), int(0.60 * w), max(1, w // 200)):
+        count = 0
+        for top, bottom in bands:
+            if ink[top:bottom, x - margin : x + margin].any():
+                break
+            count += 1
+        # A word space can look like a gutter on one line; a real gutter is wider
+        # than a line is tall, over every line of the run.
+        left = right = x
+        while count >= 2:
+            left, right = gutter(x, count)
+            if right - left >= max(gutter_lines * line_h, min_gutter * w):
+                break
+            count -= 1
+        if through is not None and count >= 2 and right - left > 2:
+            # The run ends before a line whose letters fill the gutter: light print the opening erased,
+            # in one of its bands or between two of them (a faded body line that made no band at all).
+            count = next((k for k, (t, b) in enumerate(bands[:count])
+                          if through[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE), count)
+            if count >= 2:
+                left, right = gutter(x, count)
+        if between is not None and count >= 2 and right - left > 2:
+            count = _before_light_line(between, light, bands, count, (left, right))
+            if count >= 2:
+                left, right = gutter(x, count)
+        if count < 2 or (best is not None and count <= best[0]):
+            continue
+        # Print on both sides, a word's width of it or more: a speck, a blot or pieces of the paper's edge
+        # at the margin beside a centred motto are no column.
+        zone = np.vstack([ink[t:b] for t, b in bands[:count]])
+        if (np.count_nonzero(zone[:, :left].any(axis=0)) >= _SIDE_LINES * line_h
+                and np.count_nonzero(zone[:, right:].any(axis=0)) >= _SIDE_LINES * line_h
+                and not _spaces_lined_up(ink if between is None else between, bands[:count], left, right,
+                                         line_h)):
+            best = (count, left, right)
+    return best
+
+
+#: A gutter narrower than this many line heights (:data:`WIDE_GUTTER_LINES`), that every line of its run
+#: with print on both sides reaches on both sides, is a space between words lined up down a few lines (see
+#: :func:`_spaces_lined_up`): two spaces of a typewriter face side by side are a line height wide.
+_SPACE_LINES = WIDE_GUTTER_LINES
+
+
+def _spaces_lined_up(ink: np.ndarray, bands: list[tuple[int, int]], left: int, right: int,
+                     line_h: float) -> bool:
+    """Whether the gutter ``[left, right]`` of ``bands`` is a narrow space that the print on both sides
+    (``ink``: the letters, light strokes kept) reaches on every line holding both: justified lines of a
+    typewriter face whose spaces line up ("… để thẩm | định." over "… sót, tổ | chức, …"). A header's
+    columns are each centred: their lines end and begin at different places, only the widest at the gutter.
+    """
+    if right - left >= _SPACE_LINES * line_h:
+        return False
+    reach = max(2, round(line_h))
+    both = [(ink[t:b, max(0, left - reach):left].any(), ink[t:b, right + 1:right + 1 + reach].any(),
+             ink[t:b, :left].any() and ink[t:b, right + 1:].any()) for t, b in bands]
+    held = [(l, r) for l, r, two in both if two]
+    return bool(held) and all(l and r for l, r in held)
+
+
+def _before_light_line(through: np.ndarray, light: list[tuple[int, int]], bands: list[tuple[int, int]], count: int,
+                       gutter: tuple[int, int]) -> int:
+    """How many of the run's first ``count`` bands come before a line of ``light`` print lying between two of
+    them whose letters fill :data:`_THROUGH_SHARE` of the ``gutter``'s columns (``count``: none does).
+
+    The bands are in the run's order, top down (a header) or bottom up (a footer).
+    """
+    left, right = gutter
+    for k in range(1, count):
+        top = min(bands[k - 1][1], bands[k][1])
+        bottom = max(bands[k - 1][0], bands[k][0])
+        if any(top <= t and b <= bottom and through[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE
+               for t, b in light):
+            return k
+    return count
+
+
+def find_gutter(ink: np.ndarray, letters: np.ndarray, bands: list[tuple[int, int]], **kw: Any
+            ) -> tuple[int, int, int] | None:
+    """:func:`_two_columns` with the lines of light print (``letters``) ending a run; where they leave no
+    run of two lines, the run the print that shows at this size makes (a damaged page whose faint footer
+    did not show is still read in its columns), short of a light line crossing its gutter between two of
+    its bands (a faded body line is no footer's)."""
+    return (_two_columns(ink, bands, through=letters, between=letters, **kw)
+            or _two_columns(ink, bands, between=letters, **kw))
+
+
+def white_at_full_size(gray: np.ndarray, bands: list[tuple[int, int]], found: tuple[int, int, int],
+                        factor: int, need: float) -> bool:
+    """Whether the rows of ``bands`` (quarter-size) leave a white strip ``need`` pixels wide in ``gray``
+    around the gutter ``found`` (``(lines, left, right)`` on the quarter-size view)."""
+    _, left, right = found
+    # The bands in the order given: a footer's run goes from the bottom up.
+    top, bottom = min(t for t, _ in bands) * factor, max(b for _, b in bands) * factor
+    x0, x1 = max(0, (left - 1) * factor), min(gray.shape[1], (right + 2) * factor)
+    return _longest_run(~(gray[top:bottom, x0:x1] < _GUTTER_INK).any(axis=0)) >= need
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    """The length of the longest run of true values in ``flags``."""
+    run = best = 0
+    for flag in flags:
+        run = run + 1 if flag else 0
+        best = max(best, run)
+    return best
+
+
+#: A gutter found on the layout's small view stands when, at full size, a strip of its columns is white on
+#: at least this share of its lines (:func:`white_lines`): a signature's flourish may cross it on a line
+#: of a footer; the letters of body lines cross every column of it on most lines (their spaces do not
+#: line up).
+WHITE_LINES = 0.75
+
+
+def white_lines(gray: np.ndarray, bands: list[tuple[int, int]], found: tuple[int, int, int], factor: int,
+                 need: float) -> bool:
+    """Whether ``need`` neighbouring columns around the gutter ``found`` (quarter-size) are each white at full
+    size in ``gray`` on :data:`WHITE_LINES` of ``bands`` or more (:func:`white_at_full_size` asks it of
+    every row at once)."""
+    _, left, right = found
+    x0, x1 = max(0, (left - 1) * factor), min(gray.shape[1], (right + 2) * factor)
+    white = np.mean([~(gray[t * factor : b * factor, x0:x1] < _GUTTER_INK).any(axis=0) for t, b in bands], axis=0)
+    return _longest_run(white >= WHITE_LINES) >= need

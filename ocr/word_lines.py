@@ -1,0 +1,182 @@
+"""Lines of words as Tesseract read them, mended: a line read across two columns cut at their gutter
+(:func:`split_columns`), a line read twice kept once (:func:`drop_twice_read`).
+
+Pure functions of :class:`~ocr.tesseract.OcrWord` lists; :func:`ocr.layout.canvas_words` runs them on
+every page read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from itertools import groupby
+
+import numpy as np
+
+from ocr.tesseract import OcrWord, group_lines, line_key
+from pipeline.folding import is_capitals
+
+__all__ = ["CAPITALS", "COLUMN_GAP_HEIGHTS", "MIDDLE_BAND", "MIDDLE_GAP_HEIGHTS", "MIDDLE_GAP_SPACES", "NEIGHBOUR_LINES",
+           "TWICE_LETTERS", "TWICE_OVERLAP", "TWICE_WORDS", "drop_twice_read", "split_columns"]
+
+
+#: A gap between two words of one line wider than this many times the line's word height
+#: is a gutter between two columns, not a space (a justified line stretches its spaces to
+#: about one height; the number and the place-date of a header sit 5–10 heights apart).
+COLUMN_GAP_HEIGHTS = 3.0
+#: Header columns set close together leave a narrower gap, in the middle of the text: a gap this many
+#: word heights wide whose middle is within :data:`MIDDLE_BAND` of the text's centre (a share of the
+#: text's width), with two words or more on each side, is a gutter too. A blank left for a handwritten
+#: number ("Số:        /QĐ-UBND") has one word before it and stays one line.
+MIDDLE_GAP_HEIGHTS = 1.5
+MIDDLE_BAND = 0.15
+#: ... and at least this many times the line's usual (median) space: a justified line stretches
+#: every space alike (1.6 heights each on a short monospace line; its widest space is at most
+#: 1.2 times the median), none of them a gutter, while a gutter between header columns set in
+#: monospace is about twice its line's wide spaces.
+MIDDLE_GAP_SPACES = 1.5
+
+
+#: A header line set in capitals with its columns one space apart ("… TỈNH HẢI DƯƠNG CỘNG HOÀ XÃ HỘI …")
+#: has no gap to cut at; the gutter of a line next to it (at most this many line heights above or below)
+#: tells which space is the gutter: the one under it nearest its middle.
+NEIGHBOUR_LINES = 2.5
+#: ... when at least this share of the line's letters are capitals (the issuer's lines and the motto;
+#: a line of running text beside a cut row, "… biết./." above "Nơi nhận: | KT. GIÁM ĐỐC", is not).
+CAPITALS = 0.8
+
+
+def _spaces(line: list[OcrWord]) -> list[tuple[int, int, float]]:
+    """Each space of a line: the index of the word after it, its width, and its middle."""
+    return [(k, w.left - prev.left - prev.width, (prev.left + prev.width + w.left) / 2)
+            for k, (prev, w) in enumerate(zip(line, line[1:]), start=1)]
+
+
+def _cuts(line: list[OcrWord], gap_heights: float, centre: float, band: float) -> list[int]:
+    """Where a line is cut (indices of the words that start a new line): gutters by their gap alone."""
+    height = float(np.median([w.height for w in line]))
+    spaces = _spaces(line)
+    usual = float(np.median([gap for _, gap, _ in spaces])) if spaces else 0.0
+    cuts: list[int] = []
+    for k, gap, middle_of_gap in spaces:
+        since = cuts[-1] if cuts else 0
+        middle = (gap > MIDDLE_GAP_HEIGHTS * height and gap > MIDDLE_GAP_SPACES * usual
+                  and abs(middle_of_gap - centre) <= band and k - since >= 2 and len(line) - k >= 2)
+        if gap > gap_heights * height or middle:
+            cuts.append(k)
+    return cuts
+
+
+def _capitals(line: list[OcrWord]) -> bool:
+    return is_capitals(" ".join(w.text for w in line), CAPITALS, min_letters=8)
+
+
+def _under_gutter(line: list[OcrWord], near: list[tuple[list[OcrWord], list[int]]]) -> list[int]:
+    """The cut of a capitals line without one: the space under a neighbouring line's gutter (reaching into it)
+    nearest its middle,
+    with two words or more on each side; none when no neighbour has a gutter over one of its spaces, or the
+    line does not reach halfway into both of the neighbour's columns (the issuer's second line, wider than
+    the number under it, ends in the gutter: it is one column)."""
+    top, height = line[0].top, max(w.height for w in line)
+    first, last = line[0].left, line[-1].left + line[-1].width
+    for other, cuts in near:
+        if not cuts or abs(other[0].top - top) > NEIGHBOUR_LINES * height:
+            continue
+        letters = [sum(ch.isalpha() for w in part for ch in w.text) for part in (other[: cuts[0]], other[cuts[0]:])]
+        if min(letters) < 3 or float(np.median([w.height for w in other])) < 0.6 * height:
+            continue  # specks read as a line: their gaps are no gutter
+        start = other[cuts[0] - 1].left + other[cuts[0] - 1].width
+        stop = other[cuts[0]].left
+        end = other[cuts[1] - 1 if len(cuts) > 1 else -1]
+        if first > start - (start - other[0].left) / 2 or last < stop + (end.left + end.width - stop) / 2:
+            continue
+        gutter = (start + stop) / 2
+        # A space that reaches into the gutter: set one space apart, the columns' space may end just
+        # where the neighbour's gutter begins ("… HƯNG CỘNG HÒA …" over "… ĐÀO TẠO   Độc lập …").
+        under = [(abs(middle - gutter), k) for k, gap, middle in _spaces(line)
+                 if middle - gap / 2 <= stop and middle + gap / 2 >= start and 2 <= k <= len(line) - 2]
+        if under:
+            return [min(under)[1]]
+    return []
+
+
+#: Two lines read on the same row and across the same columns are one line of print read twice when
+#: they overlap this share of the lower one's height and of the narrower one's width...
+TWICE_OVERLAP = 0.6
+#: ... and each holds this many words and letters: a scribble read over a signer's name is the
+#: post-correction's (:mod:`ocr.postcorrect`); a "Số" under a speck is not judged here.
+TWICE_WORDS = 4
+TWICE_LETTERS = 10
+
+
+def _extent(line: Sequence[OcrWord]) -> tuple[float, float, int, int]:
+    """A line's rows, its words' median top and bottom (a mark at its end makes one word tall), and columns."""
+    return (float(np.median([w.top for w in line])), float(np.median([w.top + w.height for w in line])),
+            min(w.left for w in line), max(w.left + w.width for w in line))
+
+
+def _evidence(line: Sequence[OcrWord]) -> float:
+    """Letters and digits read, each weighed by its word's confidence."""
+    return sum(w.conf / 100 * sum(ch.isalnum() for ch in w.text) for w in line)
+
+
+def drop_twice_read(words: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
+    """Words without the lesser of two readings of one line of print.
+
+    Tesseract may find one line twice when a tall mark touches it (a seal's
+    ring over "… Xây lắp Thanh Hóa được biết./."): two lines on the same row,
+    across the same columns, their words interleaved, each missing some of
+    the other's. The reading with less evidence (:func:`_evidence`) goes;
+    the words of every other line stay, in their order.
+    """
+    lines = group_lines(words)
+    sized = {k: line for k, line in lines.items()
+             if len(line) >= TWICE_WORDS and sum(ch.isalnum() for w in line for ch in w.text) >= TWICE_LETTERS}
+    keys = list(sized)
+    dropped: set[tuple[int, int, int]] = set()
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if a in dropped or b in dropped:
+                continue
+            (at, ab, al, ar), (bt, bb, bl, br) = _extent(sized[a]), _extent(sized[b])
+            rows = min(ab, bb) - max(at, bt)
+            cols = min(ar, br) - max(al, bl)
+            if (rows >= TWICE_OVERLAP * max(min(ab - at, bb - bt), 1)
+                    and cols >= TWICE_OVERLAP * max(min(ar - al, br - bl), 1)):
+                dropped.add(min((a, b), key=lambda k: _evidence(sized[k])))
+    return tuple(w for w in words if line_key(w) not in dropped)
+
+
+def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIGHTS) -> tuple[OcrWord, ...]:
+    """Words with each line cut where a gutter runs through it.
+
+    Tesseract joins the pieces of two columns that share a row (the number
+    on the left and the place-date on the right, "Nơi nhận:" and the
+    signer's title) into one line when the rest of the page is one column.
+    A gap wider than ``gap_heights`` times the line's median word height, or
+    a narrower one in the middle of the text (:data:`MIDDLE_GAP_HEIGHTS`)
+    that is wider than the line's other spaces (:data:`MIDDLE_GAP_SPACES`),
+    starts a new line (a new ``line`` number in the same block and
+    paragraph, after every line number used), so each column's text is a
+    line of its own. A line in capitals with no such gap, next to a line that
+    has one, is cut at its space under that gutter (:data:`NEIGHBOUR_LINES`,
+    :data:`CAPITALS`): header columns set one space apart. The words and
+    their order are unchanged.
+    """
+    left = min((w.left for w in words), default=0)
+    right = max((w.left + w.width for w in words), default=0)
+    centre, band = (left + right) / 2, MIDDLE_BAND * (right - left)
+    lines = [list(group) for _, group in groupby(words, key=line_key)]
+    first = [_cuts(line, gap_heights, centre, band) for line in lines]
+    cuts = [at or (_under_gutter(line, [(lines[j], first[j]) for j in (i - 1, i + 1) if 0 <= j < len(lines)])
+                   if _capitals(line) else [])
+            for i, (line, at) in enumerate(zip(lines, first, strict=True))]
+    out: list[OcrWord] = []
+    next_line = max((w.line for w in words), default=0) + 1
+    for line, at in zip(lines, cuts, strict=True):
+        current = line[0].line
+        for k, w in enumerate(line):
+            if k in at:
+                current, next_line = next_line, next_line + 1
+            out.append(w if current == w.line else replace(w, line=current))
+    return tuple(out)
