@@ -3,7 +3,7 @@
 A gutter is a white strip that a run of text lines leaves empty, with print on
 both sides (:func:`find_gutter`); it stands when it is white at full size too
 (:func:`white_at_full_size`, :func:`white_lines`). Faded print the small view
-lost still ends a run (``through``, ``between``), and spaces that a typewriter's
+lost still ends a run, in one of its bands or between two, and spaces that a typewriter's
 justified lines line up are no gutter (:func:`_spaces_lined_up`).
 """
 
@@ -54,18 +54,19 @@ _GUTTER_INK = 160
 _SIDE_LINES = 1.5
 
 
-def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: float = 0.0,
-                 line_h: float | None = None, gutter_lines: float = WIDE_GUTTER_LINES,
-                 through: np.ndarray | None = None, between: np.ndarray | None = None
+def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], letters: np.ndarray,
+                 letter_lines: list[tuple[int, int]], *, through: bool, min_gutter: float = 0.0,
+                 line_h: float | None = None, gutter_lines: float = WIDE_GUTTER_LINES
                  ) -> tuple[int, int, int] | None:
     """The longest run of ``bands`` (in the order given) sharing one white gutter.
 
     The gutter must be wider than ``gutter_lines`` line heights (``line_h``, by
     default the median height of ``bands``) and than ``min_gutter`` (a share of the width).
-    With ``through`` (:func:`ocr.layout._letters`), the run ends before a band whose letters fill
-    :data:`_THROUGH_SHARE` of the gutter's columns: a line of faded or light print that ``ink`` lost.
-    With ``between`` (the same letters), it ends before such a line lying between two of its
-    bands, so faint that it made no band (:func:`_before_light_line`).
+    ``letters`` (:func:`ocr.layout._letters`) keeps the light print that ``ink`` lost, and
+    ``letter_lines`` are its lines (:func:`text_lines`). The run ends before a line of them lying
+    between two of its bands, so faint that it made no band, whose letters fill
+    :data:`_THROUGH_SHARE` of the gutter's columns (:func:`_before_light_line`); with ``through``,
+    before a band whose letters do, too.
 
     Returns ``(lines in the run, gutter left, gutter right)`` in ``ink``'s
     columns, or ``None``.
@@ -74,7 +75,6 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
         return None
     w = ink.shape[1]
     margin = max(2, w // 150)
-    light = text_lines(between) if between is not None else []
     line_h = line_h or float(np.median([b - t for t, b in bands]))
 
     def gutter(x: int, count: int) -> tuple[int, int]:
@@ -102,15 +102,15 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
             if right - left >= max(gutter_lines * line_h, min_gutter * w):
                 break
             count -= 1
-        if through is not None and count >= 2 and right - left > 2:
+        if through and count >= 2 and right - left > 2:
             # The run ends before a line whose letters fill the gutter: light print the opening erased,
             # in one of its bands or between two of them (a faded body line that made no band at all).
             count = next((k for k, (t, b) in enumerate(bands[:count])
-                          if through[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE), count)
+                          if letters[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE), count)
             if count >= 2:
                 left, right = gutter(x, count)
-        if between is not None and count >= 2 and right - left > 2:
-            count = _before_light_line(between, light, bands, count, (left, right))
+        if count >= 2 and right - left > 2:
+            count = _before_light_line(letters, letter_lines, bands, count, (left, right))
             if count >= 2:
                 left, right = gutter(x, count)
         if count < 2 or (best is not None and count <= best[0]):
@@ -120,8 +120,7 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], *, min_gutter: f
         zone = np.vstack([ink[t:b] for t, b in bands[:count]])
         if (np.count_nonzero(zone[:, :left].any(axis=0)) >= _SIDE_LINES * line_h
                 and np.count_nonzero(zone[:, right:].any(axis=0)) >= _SIDE_LINES * line_h
-                and not _spaces_lined_up(ink if between is None else between, bands[:count], left, right,
-                                         line_h)):
+                and not _spaces_lined_up(letters, bands[:count], left, right, line_h)):
             best = (count, left, right)
     return best
 
@@ -148,7 +147,7 @@ def _spaces_lined_up(ink: np.ndarray, bands: list[tuple[int, int]], left: int, r
     return bool(held) and all(l and r for l, r in held)
 
 
-def _before_light_line(through: np.ndarray, light: list[tuple[int, int]], bands: list[tuple[int, int]], count: int,
+def _before_light_line(letters: np.ndarray, light: list[tuple[int, int]], bands: list[tuple[int, int]], count: int,
                        gutter: tuple[int, int]) -> int:
     """How many of the run's first ``count`` bands come before a line of ``light`` print lying between two of
     them whose letters fill :data:`_THROUGH_SHARE` of the ``gutter``'s columns (``count``: none does).
@@ -159,20 +158,20 @@ def _before_light_line(through: np.ndarray, light: list[tuple[int, int]], bands:
     for k in range(1, count):
         top = min(bands[k - 1][1], bands[k][1])
         bottom = max(bands[k - 1][0], bands[k][0])
-        if any(top <= t and b <= bottom and through[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE
+        if any(top <= t and b <= bottom and letters[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE
                for t, b in light):
             return k
     return count
 
 
-def find_gutter(ink: np.ndarray, letters: np.ndarray, bands: list[tuple[int, int]], **kw: Any
-            ) -> tuple[int, int, int] | None:
-    """:func:`_two_columns` with the lines of light print (``letters``) ending a run; where they leave no
-    run of two lines, the run the print that shows at this size makes (a damaged page whose faint footer
-    did not show is still read in its columns), short of a light line crossing its gutter between two of
-    its bands (a faded body line is no footer's)."""
-    return (_two_columns(ink, bands, through=letters, between=letters, **kw)
-            or _two_columns(ink, bands, between=letters, **kw))
+def find_gutter(ink: np.ndarray, letters: np.ndarray, letter_lines: list[tuple[int, int]],
+                bands: list[tuple[int, int]], **kw: Any) -> tuple[int, int, int] | None:
+    """:func:`_two_columns` with the lines of light print (``letters``, its lines ``letter_lines``) ending a
+    run; where they leave no run of two lines, the run the print that shows at this size makes (a damaged
+    page whose faint footer did not show is still read in its columns), short of a light line crossing its
+    gutter between two of its bands (a faded body line is no footer's)."""
+    return (_two_columns(ink, bands, letters, letter_lines, through=True, **kw)
+            or _two_columns(ink, bands, letters, letter_lines, through=False, **kw))
 
 
 def white_at_full_size(gray: np.ndarray, bands: list[tuple[int, int]], found: tuple[int, int, int],

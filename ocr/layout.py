@@ -144,12 +144,13 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     del thresholded
     # Lines of light print too, for where a zone ends: a faded line that made no band is not cut in two.
     # A line's worth of letters, not a mark or a word's scraps (a zone's end moved by those reads worse).
-    light = [(t, b) for t, b in text_lines(letters)
+    letter_lines = text_lines(letters)
+    light = [(t, b) for t, b in letter_lines
              if line_h and np.count_nonzero(letters[t:b].any(axis=0)) >= _LIGHT_LINE_LINES * line_h]
-    found = find_gutter(ink, letters, top_bands, line_h=line_h, gutter_lines=GUTTER_LINES)
+    found = find_gutter(ink, letters, letter_lines, top_bands, line_h=line_h, gutter_lines=GUTTER_LINES)
     if found and line_h and found[2] - found[1] < WIDE_GUTTER_LINES * line_h and not white_at_full_size(
             gray, top_bands[: found[0]], found, factor, GUTTER_LINES * line_h * factor):
-        found = find_gutter(ink, letters, top_bands, line_h=line_h)
+        found = find_gutter(ink, letters, letter_lines, top_bands, line_h=line_h)
     if found and line_h and not white_lines(gray, top_bands[: found[0]], found, factor,
                                              GUTTER_LINES * line_h * factor):
         found = None  # the first lines of a monospace continuation page, cut mid-word (see the footer's)
@@ -166,7 +167,7 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     footer = None
     # The footer's gutter is wide (the signature sits far right); a hole eaten
     # down through the body makes a narrow one, which must not split the body.
-    found = find_gutter(ink, letters, bottom_bands, min_gutter=0.06, line_h=line_h)
+    found = find_gutter(ink, letters, letter_lines, bottom_bands, min_gutter=0.06, line_h=line_h)
     # Body lines of a thin monospace face, which the opening erases at this size, leave a wide "gutter"
     # only here: taken, it cut a page's last lines mid-word ("điện t" | "ử của Sở") and read them as a
     # footer's two columns. A footer's gutter is white at full size too, on most of its lines.
@@ -329,7 +330,8 @@ def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | Non
             for w in read.words))
     raw = split_columns(top_down(read.words))
     # A line of print Tesseract read twice is read once; the words it gave stay in ``raw``.
-    columns = split_columns(top_down(drop_twice_read(read.words)))
+    once = drop_twice_read(read.words)
+    columns = raw if len(once) == len(read.words) else split_columns(top_down(once))
     read = OcrResult(text=words_to_text(columns), words=columns)
     if knowledge is not None:
         read = correct_result(read, knowledge)[0]

@@ -103,6 +103,12 @@ def _large_print(word: OcrWord, lex: Lexicon | None) -> bool:
             and all(lex.unigrams[syl.lower()] for syl in syllables))
 
 
+def _median_height(words: Sequence[OcrWord]) -> int | None:
+    """The page's median word height, or ``None`` when too few words give a reliable one."""
+    heights = sorted(w.height for w in words if w.text.strip())
+    return heights[len(heights) // 2] if len(heights) >= _MIN_WORDS_FOR_HEIGHT else None
+
+
 def tall_strokes(words: Sequence[OcrWord], lex: Lexicon | None = None) -> set[int]:
     """Indices of the words far taller than the page's text: signature strokes.
 
@@ -111,10 +117,10 @@ def tall_strokes(words: Sequence[OcrWord], lex: Lexicon | None = None) -> set[in
     large. So does a title in large print: a word of syllables ``lex`` knows,
     read with confidence (a stroke read as letters is doubted or no word).
     """
-    heights = sorted(w.height for w in words if w.text.strip())
-    if len(heights) < _MIN_WORDS_FOR_HEIGHT:
+    median = _median_height(words)
+    if median is None:
         return set()
-    limit = TALL_WORD_RATIO * heights[len(heights) // 2]
+    limit = TALL_WORD_RATIO * median
     return {i for i, w in enumerate(words)
             if w.height >= limit and not (w.conf >= 60 and _NUMBER.fullmatch(w.text))
             and not _large_print(w, lex)}
@@ -133,10 +139,9 @@ _FLAT_LENGTH = 2.0
 def flat_strokes(words: Sequence[OcrWord]) -> set[int]:
     """Indices of doubtful words far flatter than the page's text and long: a rule or an edge read as
     letters ("T"r-_~-—ẶÉKXKẶÏ…" at confidence 0, 769 x 6 px under 46 px print)."""
-    heights = sorted(w.height for w in words if w.text.strip())
-    if len(heights) < _MIN_WORDS_FOR_HEIGHT:
+    median = _median_height(words)
+    if median is None:
         return set()
-    median = heights[len(heights) // 2]
     # Long, too: Tesseract may give a word it read right a box of a few pixels ("PHỔ" at 6 x 2).
     return {i for i, w in enumerate(words)
             if w.height <= FLAT_WORD_RATIO * median and w.width >= _FLAT_LENGTH * median and w.conf < 60

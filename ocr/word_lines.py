@@ -129,16 +129,16 @@ def drop_twice_read(words: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
     the other's. The reading with less evidence (:func:`_evidence`) goes;
     the words of every other line stay, in their order.
     """
-    lines = group_lines(words)
-    sized = {k: line for k, line in lines.items()
+    sized = {k: line for k, line in group_lines(words).items()
              if len(line) >= TWICE_WORDS and sum(ch.isalnum() for w in line for ch in w.text) >= TWICE_LETTERS}
+    extents = {k: _extent(line) for k, line in sized.items()}
     keys = list(sized)
     dropped: set[tuple[int, int, int]] = set()
     for i, a in enumerate(keys):
         for b in keys[i + 1:]:
             if a in dropped or b in dropped:
                 continue
-            (at, ab, al, ar), (bt, bb, bl, br) = _extent(sized[a]), _extent(sized[b])
+            (at, ab, al, ar), (bt, bb, bl, br) = extents[a], extents[b]
             rows = min(ab, bb) - max(at, bt)
             cols = min(ar, br) - max(al, bl)
             if (rows >= TWICE_OVERLAP * max(min(ab - at, bb - bt), 1)

@@ -71,8 +71,8 @@ SO_SCRAP = r"[a-z0-9]{0,2}[a-z]"
 #: A header line that opens with "Số" (a scrap before it at most) and has a slash soon after, digits
 #: read or not ("Số: /QĐ-UBND" of a number never written in, "Số: 43† /QĐ-UBND" or "Số:0/ /QĐ-UBND" of a
 #: handwritten one), or digits and a hyphenated symbol with the slash read "." or ":" or lost ("Số: 79
-#: GDĐT-KT", "Số: 678:QĐ-SG1& T"), or "Số" read as a scrap glued to the digits or a short word ("S&533/QĐ-UBND", "võ 191
-#: /PGDĐT-CM", "3ố 703 /QĐ-SGDĐT": a tear took the "S", its scrap read as a digit).
+#: GDĐT-KT", "Số: 678:QĐ-SG1& T"), or "Số" read as a scrap glued to the digits or a short word
+#: ("S&533/QĐ-UBND", "võ 191 /PGDĐT-CM", "3ố 703 /QĐ-SGDĐT": a tear took the "S", its scrap read as a digit).
 NUMBER_SLOT_RE = re.compile(rf"^(?:(?:\S{{1,3}}\s+)?\W{{0,3}}{SO}\s*{SO_PUNCT}?\s*(?:[^\n]{{0,12}}?[/)]\s*[a-z]"
                             r"|[0-9]{1,5}(?:\s*[.,]\s*|[:;]|\s+)[a-z&]{2,}[a-z0-9&]*\s*-)"
                             rf"|[\W_]{{0,3}}(?:s[^\w\s]|{SO_SCRAP}\s+)[0-9]{{1,5}}\s*/\s*[a-z])")
