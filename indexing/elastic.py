@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -87,6 +87,19 @@ def parse_url(url: str) -> tuple[str, str, dict[str, int]]:
 
 def _result(total: int, hits: list[Hit]) -> SearchResult:
     return SearchResult(total=min(total, TOTAL_CAP), hits=tuple(hits), total_capped=total > TOTAL_CAP)
+
+
+def _total(res: Mapping[str, Any]) -> int:
+    """A search response's count of matches: ``TOTAL_CAP + 1`` when it stopped counting at the cap."""
+    t = res["hits"]["total"]
+    return int(t["value"]) + (t["relation"] == "gte")
+
+
+def _hits(page: Sequence[Mapping[str, Any]], terms: Sequence[str]) -> list[Hit]:
+    """A response's hits, scored by ``_score``, or by their first sort value when sorted by field."""
+    return [Hit(key=h["_id"], score=float(h["_score"] if h.get("_score") is not None
+                                          else (h.get("sort") or [0.0])[0] or 0.0),
+                doc=h["_source"]["doc"], terms=tuple(terms)) for h in page]
 
 
 class ElasticIndex:
@@ -283,13 +296,9 @@ class ElasticIndex:
                     self.last_took_ms += int(res.get("took") or 0)
                     pit = res.get("pit_id", pit)
                     if after is None and count:
-                        t = res["hits"]["total"]
-                        total = int(t["value"]) + (t["relation"] == "gte")
+                        total = _total(res)
                     page = res["hits"]["hits"]
-                    for h in page:
-                        score = float(h["_score"] if h.get("_score") is not None else (h.get("sort") or [0.0])[0]
-                                      or 0.0)
-                        hits.append(Hit(key=h["_id"], score=score, doc=h["_source"]["doc"], terms=tuple(terms)))
+                    hits += _hits(page, terms)
                     if len(page) < want or len(hits) >= size:  # (size 0: the count alone)
                         return total, hits
                     after = page[-1]["sort"]
@@ -319,13 +328,7 @@ class ElasticIndex:
             if "error" in r:
                 raise SohoaError(f"Elasticsearch at {self.url} refused a search: {r['error']}")
             self.last_took_ms += int(r.get("took") or 0)
-            total = 0
-            if count:
-                t = r["hits"]["total"]
-                total = int(t["value"]) + (t["relation"] == "gte")
-            out.append((total, [Hit(key=h["_id"], score=float(h["_score"] if h.get("_score") is not None
-                                                                   else (h.get("sort") or [0.0])[0] or 0.0),
-                                    doc=h["_source"]["doc"], terms=tuple(terms)) for h in r["hits"]["hits"]]))
+            out.append((_total(r) if count else 0, _hits(r["hits"]["hits"], terms)))
         return out
 
     def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
