@@ -129,6 +129,8 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], letters: np.ndar
 #: with print on both sides reaches on both sides, is a space between words lined up down a few lines (see
 #: :func:`_spaces_lined_up`): two spaces of a typewriter face side by side are a line height wide.
 _SPACE_LINES = WIDE_GUTTER_LINES
+#: A band at most this many line heights tall holds one line of print.
+_SINGLE_LINE = 1.5
 
 
 def _spaces_lined_up(ink: np.ndarray, bands: list[tuple[int, int]], left: int, right: int,
@@ -141,8 +143,11 @@ def _spaces_lined_up(ink: np.ndarray, bands: list[tuple[int, int]], left: int, r
     if right - left >= _SPACE_LINES * line_h:
         return False
     reach = max(2, round(line_h))
+    # A band taller than a line holds lines set close together (a header's first two): whether each of them
+    # reaches the gutter cannot be told from it, so it is no evidence either way.
+    single = [(t, b) for t, b in bands if b - t <= _SINGLE_LINE * line_h]
     both = [(ink[t:b, max(0, left - reach):left].any(), ink[t:b, right + 1:right + 1 + reach].any(),
-             ink[t:b, :left].any() and ink[t:b, right + 1:].any()) for t, b in bands]
+             ink[t:b, :left].any() and ink[t:b, right + 1:].any()) for t, b in single]
     held = [(l, r) for l, r, two in both if two]
     return bool(held) and all(l and r for l, r in held)
 
