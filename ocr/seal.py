@@ -121,8 +121,8 @@ def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, cx: floa
     """The pixels (rows, columns) of the seal rings around ``(cx, cy)`` (within ``span``), or ``None``.
 
     Hough may have found either ring of a seal: the other is looked for from 0.4 to 1.6 times its radius.
-    A pale ring (:data:`PALE_RING`) is told from the print under it by its grey: its pixels go at every
-    angle, the darker ones stay. A dark ring is as dark as the print: it goes at the angles no stroke
+    A pale seal (:data:`PALE_RING`, the grey of its palest ring) is told from the print under it by its
+    grey: its rings' pixels go at every angle, the darker ones stay. A dark ring is as dark as the print: it goes at the angles no stroke
     crosses.
     """
     reach = int(_RING_REACH * radius)
@@ -139,8 +139,7 @@ def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, cx: floa
     share = _polar(grown, cx, cy, reach, angles).mean(axis=0)  # ... within a pixel
     part = share >= _RING_PART
     part[:inner] = False
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
+    bands: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray, float]] = []
     theta = np.arange(angles) * (2 * np.pi / angles)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], part.view(np.int8), [0]))))
     for r0, r1 in zip(edges[::2], edges[1::2], strict=True):  # each band [r0, r1) of ring radii
@@ -162,8 +161,15 @@ def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, cx: floa
         values = np.where(inside_page, gray[np.maximum(ys, 0), np.maximum(xs, 0)], 255)
         ink = values[values < SEAL_DARK]
         ring = float(np.median(ink)) if ink.size else 255.0  # the ring's grey (the print crossing it is fewer)
-        if ring >= PALE_RING:
-            lighter = values >= ring - PALE_MARGIN
+        bands.append((lo, hi, ys, xs, values, ring))
+    # The rings of one seal are of one ink; print along a ring (a signer's title and name, the seal's star)
+    # makes it look darker, never lighter, so the palest ring's grey is the seal's.
+    seal = max((ring for *_, ring in bands), default=255.0)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    for lo, hi, ys, xs, values, _ in bands:
+        if seal >= PALE_RING:
+            lighter = values >= seal - PALE_MARGIN
             rows.append(ys[lighter])
             cols.append(xs[lighter])
             continue

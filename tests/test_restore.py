@@ -310,6 +310,25 @@ def test_a_seal_in_ink_loses_its_rings_and_the_letters_crossing_them_stay(scale:
     assert np.array_equal(unsealed[:top], page[:top])
 
 
+def test_print_along_a_pale_seals_inner_ring_stays() -> None:
+    """OCR seed 109, 029: a pale seal's inner ring ran along the signer's title and name, whose print made
+    that ring look dark, and it was erased as a dark ring is, the letters along it with it ("PHÙ G'ÁM
+    ĐỐC"). The rings of one seal are one ink: the palest ring's grey tells the print from the seal."""
+    from ocr.seal import remove_seal_rings
+
+    page = _signed_page(seal=True, ink=170)
+    stroke = np.full_like(page, 255)
+    cv2.ellipse(stroke, (1540, 1080), (175, 175), 0, 20, 260, 30, 5)  # dark print along most of the inner ring
+    page = np.minimum(page, stroke)
+    unsealed = remove_seal_rings(page)
+    along = stroke < 128
+    assert np.count_nonzero(unsealed[along] < 128) >= 0.95 * np.count_nonzero(along)
+    angles = np.linspace(0, 2 * np.pi, 720, endpoint=False)
+    ys = np.round(1080 + 250 * np.sin(angles)).astype(int)
+    xs = np.round(1540 + 250 * np.cos(angles)).astype(int)
+    assert (cv2.erode(unsealed, np.ones((3, 3), np.uint8))[ys, xs] < 205).mean() < 0.3  # the outer ring went
+
+
 def test_a_page_without_a_seal_comes_back_as_it_was(text_page: np.ndarray) -> None:
     from ocr.seal import remove_seal_rings
 
