@@ -160,7 +160,7 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
         last = top_bands[used - 1][1]
         nxt = lines[lines.index(top_bands[used - 1]) + 1][0] if top_bands[used - 1] != lines[-1] else h
         nxt = min([nxt, *(t for t, _ in light if t >= last)])
-        header = ColumnZone(top=0, bottom=(last + nxt) // 2 * factor, x=(left + right) // 2 * factor)
+        header = ColumnZone(top=0, bottom=_clear_row(letters, last, nxt) * factor, x=(left + right) // 2 * factor)
 
     rest = lines[lines.index(top_bands[used - 1]) + 1 :] if used else lines
     bottom_bands = list(reversed(rest))[:16]
@@ -180,12 +180,28 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
         idx = lines.index(first)
         prev = lines[idx - 1][1] if idx > 0 else 0
         prev = max([prev, *(b for _, b in light if b <= first[0])])
-        footer = ColumnZone(top=(prev + first[0]) // 2 * factor, bottom=gray.shape[0],
+        footer = ColumnZone(top=_clear_row(letters, prev, first[0]) * factor, bottom=gray.shape[0],
                             x=(left + right) // 2 * factor)
     # For the size of the print, a single line: damage that joins two lines into one band
     # makes bands taller, never shorter, so the lower quartile is what one line measures.
     single = float(np.percentile([b - t for t, b in lines], 25)) * factor if lines else None
     return PageZones(header=header, footer=footer, line_height=single, lines=len(lines))
+
+
+def _clear_row(letters: np.ndarray, top: int, bottom: int) -> int:
+    """Where a zone ends between rows ``top`` and ``bottom``: halfway, or where that row holds print (a line
+    too faint or small to count among the page's lines, a number under the issuer), in the middle of the
+    white run of rows nearest to it, so that no line is cut in two."""
+    mid = int(top + bottom) // 2
+    rows = letters[top:bottom].sum(axis=1) > max(2, letters.shape[1] // 400)
+    if bottom <= top or not rows[mid - top]:
+        return mid
+    edges = np.flatnonzero(np.diff(np.concatenate(([1], rows.view(np.int8), [1]))))
+    runs = [(top + a, top + b) for a, b in zip(edges[::2], edges[1::2], strict=True)]  # white rows [a, b)
+    if not runs:
+        return mid
+    a, b = min(runs, key=lambda r: (abs((r[0] + r[1]) // 2 - mid), r[0] - r[1]))
+    return int(a + b) // 2
 
 
 #: The smallest factor :func:`ocr_scale` shrinks a page by (a 600 dpi scan of small print).

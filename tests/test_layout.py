@@ -338,6 +338,43 @@ def test_blocks_side_by_side_keep_tesseracts_order() -> None:
     assert top_down([]) == ()
 
 
+def _close_set_header() -> tuple[np.ndarray, list[str], list[str], int]:
+    """A header whose columns' first two lines are set close together (one band of the layout's small view),
+    each column centred, the gutter about 1.4 text lines: the page, its columns' lines, the gutter's left."""
+    font, bold = ImageFont.truetype(FONT, 40), ImageFont.truetype(FONT.replace("Regular", "Bold"), 40)
+    left = ["ỦY BAN NHÂN DÂN HUYỆN VĂN LÂM", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Số: 217 /QĐ-GDĐT"]
+    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    img = Image.new("L", (2480, 1500), 255)
+    d = ImageDraw.Draw(img)
+    faces = [font, bold, font]
+    left_width = max(d.textlength(line, font=f) for line, f in zip(left, faces, strict=True))
+    right_width = d.textlength(right[0], font=bold)
+    left_end, gutter = 620 + left_width / 2, 56
+    for (line, f), y in zip(zip(left, faces, strict=True), (150, 186, 270), strict=True):
+        d.text((left_end - (left_width + d.textlength(line, font=f)) / 2, y), line, font=f, fill=0)
+    for line, y in zip(right, (150, 186), strict=True):
+        d.text((left_end + gutter + (right_width - d.textlength(line, font=bold)) / 2, y), line, font=bold, fill=0)
+    date = "Văn Lâm, ngày 4 tháng 12 năm 2013"
+    d.text((left_end + gutter + (right_width - d.textlength(date, font=font)) / 2, 330), date, font=font, fill=0)
+    for i, line in enumerate(BODY):
+        x = 1240 - d.textlength(line, font=font) / 2 if i < 2 else 180
+        d.text((x, 520 + i * 90), line, font=font, fill=0)
+    return np.asarray(img).copy(), left, right, int(left_end)
+
+
+def test_header_lines_set_close_together_are_no_typewriters_spaces() -> None:
+    """OCR seed 109, 012: the columns' first two lines made one band of the small view, that band reached a
+    narrow gutter on both sides, and the gutter was taken for a typewriter's spaces lined up: the header
+    was read straight across ("ỦY BAN NHÂN DÂN HUYỆN VĂN LÂM CỘNG HÒA …"). A band of two lines tells
+    nothing of whether each line reaches the gutter."""
+    page, left, right, left_end = _close_set_header()
+    split = _header_split(page)
+    assert split is not None and left_end < split.x < left_end + 56
+    lines = [ln.strip() for ln in read_page_text(page, TesseractOptions(), KNOW).text.splitlines()]
+    for line in left[:2] + right:
+        assert line in lines, f"{line!r} not read as one line: {lines}"
+
+
 def test_pieces_of_the_paper_edge_beside_a_centred_motto_are_no_header_column() -> None:
     """OCR seed 106, 010: a motto set above the issuer, centred, and the paper's edge at the left margin,
     broken into short pieces: a two-column header was found between them and cut the issuer's lines."""
@@ -405,3 +442,18 @@ def test_two_justified_lines_whose_spaces_line_up_are_no_header() -> None:
         else:
             d.text((260, 260 + i * 75), head, font=font, fill=120)
     assert find_zones(np.asarray(img).copy()).header is None
+
+
+def test_a_zone_ends_in_white_rows_not_through_a_line() -> None:
+    """OCR seed 106, 011: a number line too small and faint to count among the page's lines lay halfway
+    between the header's last line and the next one; the header ended through it, and its two halves were
+    read as "CÃ Q//Ø1E\\ 'PVT'" and "VU O/Á/1/7Á717171". A zone now ends in the white rows nearest halfway."""
+    from ocr.layout import _clear_row
+
+    letters = np.zeros((200, 400), np.uint8)
+    letters[98:104, 40:160] = 1  # the faint line, between rows 93 and 108
+    end = _clear_row(letters, 93, 108)
+    assert not letters[end].any() and (93 <= end < 98 or 104 <= end < 108)
+    assert _clear_row(letters, 60, 90) == 75  # halfway, where that is white
+    letters[60:90, 40:160] = 1
+    assert _clear_row(letters, 60, 90) == 75  # no white row at all: halfway still
