@@ -50,6 +50,7 @@ __all__ = [
     "Knowledge",
     "correct_result",
     "fix_characters",
+    "in_print_flow",
     "is_garbage",
     "knowledge_for",
     "flat_strokes",
@@ -159,6 +160,36 @@ def stroke_scraps(words: Sequence[OcrWord], tall: set[int]) -> set[int]:
     return {i for i, w in enumerate(words)
             if i not in tall and line_key(w) in lines
             and (w.conf < 60 or not any(ch.isalnum() for ch in w.text)) and w.text != ACT_END}
+
+
+#: A confident word beside a doubted one: Tesseract is sure of this word.
+_SURE_CONF = 80
+#: The doubted word is of that word's size (its height within this ratio either way), on its baseline
+#: (its top within this share of a height) and a word space away (a gap of at most one height).
+_SAME_SIZE = 1.3
+_SAME_TOP = 0.25
+
+
+def in_print_flow(words: Sequence[OcrWord]) -> set[int]:
+    """Indices of doubted words with a letter or digit set as the print beside them: as tall as a word
+    of their line read surely, on its baseline, a space from it, on a line of two such words or more
+    ("(để b/©);": "b/©);" at 25%, its "c" read as a symbol). A stain, a seal's ring or a signature is
+    not cut to a line's print."""
+    sure = Counter(line_key(w) for w in words if w.conf >= _SURE_CONF and any(ch.isalnum() for ch in w.text))
+    keep: set[int] = set()
+    for i, w in enumerate(words):
+        # A line of print holds two sure words or more (a page number alone is no line's flow).
+        if w.conf >= 60 or not any(ch.isalnum() for ch in w.text) or w.height <= 0 or sure[line_key(w)] < 2:
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(words) or line_key(words[j]) != line_key(w) or words[j].conf < _SURE_CONF:
+                continue
+            n = words[j]
+            gap = w.left - (n.left + n.width) if j < i else n.left - (w.left + w.width)
+            if (1 / _SAME_SIZE <= w.height / max(1, n.height) <= _SAME_SIZE
+                    and abs(w.top - n.top) <= _SAME_TOP * n.height and 0 <= gap <= n.height):
+                keep.add(i)
+    return keep
 
 
 def lone_specks(words: Sequence[OcrWord]) -> set[int]:
@@ -363,7 +394,8 @@ def correct_result(result: OcrResult, knowledge: Knowledge) -> tuple[OcrResult, 
     words = result.words
     tall = tall_strokes(words, lex)
     dropped = tall | stroke_scraps(words, tall) | lone_specks(words) | flat_strokes(words)
-    kept = [w for i, w in enumerate(words) if not is_garbage(w) and i not in dropped]
+    printed = in_print_flow(words)
+    kept = [w for i, w in enumerate(words) if (i in printed or not is_garbage(w)) and i not in dropped]
     # Neighbours are taken within a line, as the lexicon was learnt.
     lowered = [
         (unicodedata.normalize("NFC", m.group(0)).lower() if (m := SYLLABLE_RE.search(w.text)) else None)

@@ -8,6 +8,7 @@ from conftest import DEFAULT, HP
 from ocr.lexicon import Lexicon
 from ocr.postcorrect import (
     correct_result,
+    in_print_flow,
     is_garbage,
     knowledge_for,
     flat_strokes,
@@ -68,6 +69,23 @@ def test_stain_and_signature_garbage_is_dropped() -> None:
     # A doubted word in brackets and sentence marks is print ("- Bộ GD&ĐT (để b/c);").
     assert not is_garbage(OcrWord("b/c);", 40.0, 0, 0, 5, 1, 1, 1, 1))
     assert is_garbage(OcrWord("));", 40.0, 0, 0, 3, 1, 1, 1, 1))
+
+
+def test_a_doubted_word_set_in_a_line_of_print_is_kept() -> None:
+    """OCR seed 109, 029: "- Bộ GD&ĐT (để b/©);", the last word at 25% with its "c" read as a symbol, was
+    dropped as a stain's garbage. As tall as the print beside it, on its baseline and a space from it, it
+    is print; the same scrap beside a lone page number, off the baseline or far from the words, is not."""
+    line = [OcrWord(t, 93.0, x, 1906, w, 30, 3, 1, 1) for t, x, w in (("-", 275, 8), ("Bộ", 295, 36),
+                                                                         ("GD&ĐT", 341, 117), ("(để", 467, 41))]
+    scrap = OcrWord("b/©);", 25.0, 519, 1906, 56, 30, 3, 1, 1)
+    assert in_print_flow([*line, scrap]) == {4}
+    assert in_print_flow([*line, replace(scrap, top=1930)]) == set()  # below the baseline
+    assert in_print_flow([*line, replace(scrap, left=600)]) == set()  # far from the last word
+    assert in_print_flow([*line, replace(scrap, height=60)]) == set()  # twice the print's height
+    assert in_print_flow([*line, replace(scrap, text="©);")]) == set()  # no letter or digit
+    page_number = OcrWord("2", 83.0, 943, 946, 28, 32, 10, 1, 1)
+    assert in_print_flow([page_number, OcrWord("à`", 0.0, 880, 951, 34, 39, 10, 1, 1)]) == set()
+    assert "b/c);" in _text([*line, scrap]).split()
 
 
 def test_signature_strokes_far_taller_than_the_text_are_dropped() -> None:
