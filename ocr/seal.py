@@ -35,6 +35,10 @@ _RING_PART = 0.45
 _RING_CONCENTRIC = 0.6
 #: A ring's band reaches out to the radii where this share of the circle is still ink.
 _RING_EDGE = 0.15
+#: A ring's band is measured in the sectors of its circle (this many) where it runs alone, no more of their
+#: ink than this share a band's width away from it (:func:`_ring_alone`).
+_SECTORS = 16
+_ALONE_INK = 0.05
 #: A ring's band of radii is at most this share of its radius (a filled disc is not a ring).
 _RING_WIDTH = 0.08
 #: Ink this many pixels inside and outside a ring's band at one angle is a stroke crossing the ring.
@@ -81,9 +85,12 @@ def remove_seal_rings(gray: np.ndarray, *, factor: int | None = None) -> np.ndar
     out = gray
     for x, y, r in circles[0][:_MAX_SEALS]:
         # Hough's centre is off by a good part of the ring's width (two rings, letters on them):
-        # the inkiest circle near it on the small page, then on the page itself.
-        _, x, y = _inkiest(coarse, float(x), float(y), float(r), span=max(2, round(0.3 * r)))
-        erase = _ring_pixels(gray, dark, grown, x * factor, y * factor, float(r) * factor, span=factor + 2)
+        # the inkiest circle near it on the small page, then on the page itself. On the small page the
+        # signer's lines are solid bars that a circle off the ring's centre may follow further than the
+        # ring (a thin ring of a 1-bit scan): the page itself is searched around Hough's centre too.
+        _, near_x, near_y = _inkiest(coarse, float(x), float(y), float(r), span=max(2, round(0.3 * r)))
+        starts = ((near_x * factor, near_y * factor), (float(x) * factor, float(y) * factor))
+        erase = _ring_pixels(gray, dark, grown, starts, float(r) * factor, span=factor + 2)
         if erase is not None:
             out = out.copy() if out is gray else out
             out[erase] = 255
@@ -116,9 +123,29 @@ def _inkiest(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
     return best
 
 
-def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, cx: float, cy: float, radius: float, *,
-                 span: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """The pixels (rows, columns) of the seal rings around ``(cx, cy)`` (within ``span``), or ``None``.
+def _ring_alone(polar: np.ndarray, r0: int, r1: int, inner: int) -> np.ndarray:
+    """The rows (angles) of ``polar`` in the sectors where the ring of radii ``[r0, r1)`` runs alone, or all.
+
+    The signer's lines along the top and bottom of a ring are ink at many radii in a few sectors: counted,
+    they would widen the ring's band over their letters, which would go with it. Alone is no ink a band's
+    width or more away from the ring, inside or out (the ring off its centre by a pixel or two is nearer).
+    """
+    w = max(2, r1 - r0)
+    alone = [rows for rows in np.array_split(np.arange(len(polar)), _SECTORS)
+             if _share(polar[rows][:, max(inner, r0 - 3 * w) : max(inner, r0 - w)]) < _ALONE_INK
+             and _share(polar[rows][:, r1 + w : r1 + 3 * w]) < _ALONE_INK]
+    return polar[np.concatenate(alone)] if len(alone) >= _SECTORS // 4 else polar
+
+
+def _share(ink: np.ndarray) -> float:
+    """The share of ``ink`` that is true (0 when empty)."""
+    return float(ink.mean()) if ink.size else 0.0
+
+
+def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, starts: tuple[tuple[float, float], ...],
+                 radius: float, *, span: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The pixels (rows, columns) of the seal rings around the inkiest centre within ``span`` of one of
+    ``starts``, or ``None``.
 
     Hough may have found either ring of a seal: the other is looked for from 0.4 to 1.6 times its radius.
     A pale seal (:data:`PALE_RING`, the grey of its palest ring) is told from the print under it by its
@@ -127,7 +154,7 @@ def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, cx: floa
     """
     reach = int(_RING_REACH * radius)
     inner = int(0.4 * radius)
-    _, cx, cy = _inkiest(grown, cx, cy, radius, span=span)
+    _, cx, cy = max((_inkiest(grown, x, y, radius, span=span) for x, y in starts), key=lambda c: c[0])
     angles = max(720, int(8 * reach))
     polar = _polar(dark, cx, cy, reach, angles)
     # Closed: at nearly every angle, ink within a pixel of one radius (the grown ink's own cover is
@@ -135,7 +162,6 @@ def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, cx: floa
     near = polar[:, :-2] | polar[:, 1:-1] | polar[:, 2:]
     if float(near[:, inner:].mean(axis=0).max(initial=0.0)) < _RING_CLOSED:
         return None
-    own = polar.mean(axis=0)  # the share of each circle that is ink
     share = _polar(grown, cx, cy, reach, angles).mean(axis=0)  # ... within a pixel
     part = share >= _RING_PART
     part[:inner] = False
@@ -148,6 +174,7 @@ def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, cx: floa
         # The ring's own band (the grown ink's less a pixel each side), out to where its ink fades (the
         # centre is a pixel off, the ring not quite round).
         r0, r1 = min(r0 + 1, r1 - 1), max(r1 - 1, r0 + 1)
+        own = _ring_alone(polar, r0, r1, inner).mean(axis=0)  # the share of each circle that is ink
         while r0 > inner and own[r0 - 1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):
             r0 -= 1
         while r1 < reach and own[r1] >= _RING_EDGE and r1 - r0 < 2 * max(4, _RING_WIDTH * radius):

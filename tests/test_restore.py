@@ -329,6 +329,22 @@ def test_print_along_a_pale_seals_inner_ring_stays() -> None:
     assert (cv2.erode(unsealed, np.ones((3, 3), np.uint8))[ys, xs] < 205).mean() < 0.3  # the outer ring went
 
 
+def test_a_rings_band_is_measured_where_it_runs_alone() -> None:
+    """OCR seed 106, 007 (1-bit, 150 dpi): the signer's title and name run along the top and bottom of a thin
+    ring; counted, their ink widened the ring's band over their letters, which went with it ("TƯ ỜNC
+    PHÒNG", the name lost). The band is measured in the sectors where the ring runs alone."""
+    from ocr.seal import _ring_alone
+
+    polar = np.zeros((720, 200), bool)
+    polar[:, 100:103] = True  # the ring, at every angle
+    polar[:90, 80:125] = True  # a line of print along it, over two of sixteen sectors
+    polar[360:450, 80:125] = True
+    alone = _ring_alone(polar, 100, 103, 40)
+    assert len(alone) == 720 - 180 and not alone[:, 80:95].any()
+    polar[:, 80:125] = True  # print all around: no sector is alone, every angle counts
+    assert len(_ring_alone(polar, 100, 103, 40)) == 720
+
+
 def test_a_page_without_a_seal_comes_back_as_it_was(text_page: np.ndarray) -> None:
     from ocr.seal import remove_seal_rings
 
