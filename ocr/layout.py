@@ -106,6 +106,10 @@ def _without_rules(ink: np.ndarray) -> np.ndarray:
 _LIGHT_LINE_LINES = 8.0
 
 
+#: The size of the print is measured on at least this many bands (:attr:`PageZones.line_height`).
+_SIZE_LINES = 3
+
+
 def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
     """Find the two-column header at the top and footer at the bottom of a page.
 
@@ -184,7 +188,9 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
                             x=(left + right) // 2 * factor)
     # For the size of the print, a single line: damage that joins two lines into one band
     # makes bands taller, never shorter, so the lower quartile is what one line measures.
-    single = float(np.percentile([b - t for t, b in lines], 25)) * factor if lines else None
+    # Two or fewer bands tell nothing of the print: on a page of faint print, marks (a termite's trail, a
+    # blot) may be all that made bands, and the page was shrunk by their height to nothing readable.
+    single = float(np.percentile([b - t for t, b in lines], 25)) * factor if len(lines) >= _SIZE_LINES else None
     return PageZones(header=header, footer=footer, line_height=single, lines=len(lines))
 
 

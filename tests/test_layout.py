@@ -457,3 +457,19 @@ def test_a_zone_ends_in_white_rows_not_through_a_line() -> None:
     assert _clear_row(letters, 60, 90) == 75  # halfway, where that is white
     letters[60:90, 40:160] = 1
     assert _clear_row(letters, 60, 90) == 75  # no white row at all: halfway still
+
+
+def test_two_marks_tell_nothing_of_the_size_of_the_print() -> None:
+    """OCR seed 110, 010 p2: a continuation page of faint print whose only bands on the layout's small view
+    were a termite's trail at the top and at the bottom; the print was taken to be their height (128 px),
+    the page shrunk to a quarter for Tesseract, and nothing was read. Two bands or fewer give no size."""
+    img = Image.new("L", (1400, 1830), 255)
+    d = ImageDraw.Draw(img)
+    d.rectangle((300, 40, 420, 170), fill=0)  # two blots, each as wide as a word
+    d.rectangle((900, 1650, 1020, 1780), fill=0)
+    font = ImageFont.truetype(FONT, 24)
+    for i, line in enumerate(["Nơi nhận:", "- Như Điều 3;", "- Lưu VT, CM."]):
+        d.text((150, 300 + i * 40), line, font=font, fill=215)  # faded: no band on the small view
+    zones = find_zones(np.asarray(img).copy())
+    assert zones.lines <= 2 and zones.line_height is None
+    assert ocr_scale(zones.line_height, 38) == 1.0
