@@ -95,6 +95,15 @@ def _polar(dark: np.ndarray, cx: float, cy: float, reach: int, angles: int) -> n
     return cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, cv2.WARP_POLAR_LINEAR) > 127
 
 
+def _best_circle(dark: np.ndarray, cx: float, cy: float, reach: int, inner: int, angles: int = 360) -> float:
+    """The largest share of ink on a circle around ``(cx, cy)`` of radius ``inner`` to ``reach``:
+    ``_polar(dark, cx, cy, reach, angles)[:, inner:].mean(axis=0).max()``, the ink counted by OpenCV (the
+    search calls it some 250 times a page; numpy's mean over booleans took a third of its time)."""
+    polar = cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, cv2.WARP_POLAR_LINEAR)
+    ink = cv2.threshold(polar[:, inner:], 127, 1, cv2.THRESH_BINARY)[1]
+    return float(cv2.reduce(ink, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).max()) / angles
+
+
 def _inkiest(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
              ) -> tuple[float, float, float]:
     """The centre within ``span`` pixels of ``(cx, cy)`` whose inkiest circle (0.4–1.3 × ``radius``) is
@@ -103,7 +112,7 @@ def _inkiest(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
     reach, inner = max(2, int(1.3 * radius)), int(0.4 * radius)
 
     def cover(x: float, y: float) -> float:
-        return float(_polar(dark, x, y, reach, 360)[:, inner:].mean(axis=0).max())
+        return _best_circle(dark, x, y, reach, inner)
 
     best = (cover(cx, cy), cx, cy)
     while span >= 1:
