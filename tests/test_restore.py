@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ocr.orientation import ascender_ratio, coarse_orientation, estimate_skew, rotate, rotate_quarter, upside_down
-from ocr.pixels import components
+from ocr.pixels import components, opencv_threads
 from ocr.seal import _best_circle
 from ocr.restore import _upscale_nearest, crop_paper, ink_gray, normalize_background, remove_holes, restore_page
 from ocr.tesseract import Orientation, run_ocr
@@ -365,3 +365,10 @@ def test_a_circles_ink_counted_by_opencv_is_numpys_mean(cx: float, cy: float, re
     cv2.circle(dark, (150, 120), 60, 255, 2)
     polar = cv2.warpPolar(dark, (reach, 360), (cx, cy), reach, cv2.WARP_POLAR_LINEAR) > 127
     assert _best_circle(dark, cx, cy, reach, inner) == float(polar[:, inner:].mean(axis=0).max())
+
+
+def test_opencv_works_on_one_thread_inside_the_block_and_as_before_after() -> None:
+    before = cv2.getNumThreads()
+    with opencv_threads(1):
+        assert cv2.getNumThreads() == 1
+    assert cv2.getNumThreads() == before
