@@ -23,6 +23,7 @@ Everything a task receives pickles (paths, ids, :class:`Settings`,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import time
@@ -40,6 +41,7 @@ from indexing import open_index, to_index_doc
 import ocr.pages
 from ocr.derived import load_hand, word_confidences
 from ocr.pages import PageJob, PageOutcome, page_fingerprint, read_page
+from ocr.pixels import opencv_threads
 from ocr.tesseract import limit_processes
 from pipeline.discover import discover, sha256_file
 from pipeline.duplicates import find_duplicates
@@ -333,12 +335,15 @@ def run_ingest(
     remote = settings.dask_address if settings.runner == "dask" else None
     with prefect_api(settings.data_dir, early=api, remote_workers=remote, idle_s=settings.prefect_idle_s):
         runner = task_runner(settings)
-        # With threads, Tesseract processes are capped at the workers (see task_runner).
-        limit_processes(settings.workers if settings.runner == "threads" else None)
+        threads = settings.runner == "threads"
+        # With threads, Tesseract processes are capped at the workers (see task_runner), and OpenCV works in
+        # the thread that restores a page: the other cores are Tesseract's.
+        limit_processes(settings.workers if threads else None)
         try:
-            return ingest_batch.with_options(task_runner=runner)(
-                paths=paths, batch=batch, fonds=fonds, box=box, file_code=file_code, settings=settings
-            )
+            with opencv_threads(1) if threads else contextlib.nullcontext():
+                return ingest_batch.with_options(task_runner=runner)(
+                    paths=paths, batch=batch, fonds=fonds, box=box, file_code=file_code, settings=settings
+                )
         finally:
             limit_processes(None)
 

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from ocr.gutters import GUTTER_LINES, WIDE_GUTTER_LINES, find_gutter, text_lines, white_at_full_size, white_lines
+from ocr.pixels import components
 from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, words_to_text
 from ocr.word_lines import drop_twice_read, split_columns
@@ -80,7 +81,7 @@ def _letters(ink: np.ndarray) -> np.ndarray:
     are left out by their area instead, so that such a line shows
     (:func:`ocr.gutters.find_gutter`'s ``through``).
     """
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = components(ink)
     keep = (stats[:, cv2.CC_STAT_AREA] >= _SPECK_AREA).astype(np.uint8)
     keep[0] = 0
     return _without_rules(keep[labels])

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from ocr.pixels import downscale
+from ocr.pixels import components, downscale
 
 if TYPE_CHECKING:
     from ocr.tesseract import Orientation
@@ -34,7 +34,7 @@ def _binary_small(gray: np.ndarray, factor: int = 4) -> np.ndarray:
 
 def _without_edge_blobs(ink: np.ndarray) -> np.ndarray:
     """``ink`` (0/255) without the connected blobs that touch the image's border."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = components(ink)
     x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
     right, bottom = x + stats[:, cv2.CC_STAT_WIDTH], y + stats[:, cv2.CC_STAT_HEIGHT]
     h, w = ink.shape
@@ -90,7 +90,7 @@ def _letter_centres(gray: np.ndarray, factor: int = 2) -> np.ndarray:
     """Centres of letter-sized ink blobs on a downscaled page, as an (n, 2) array of x, y."""
     small = downscale(gray, factor)
     _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    _, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, centroids = components(ink)
     h, w = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
     area = stats[:, cv2.CC_STAT_AREA]
     letter = (h >= 4) & (h <= 40) & (w >= 2) & (w <= 40) & (area >= 8)
@@ -142,7 +142,7 @@ def ascender_ratio(gray: np.ndarray) -> float:
     """
     small = downscale(gray, 2)
     _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = components(ink)
     letter = (stats[:, cv2.CC_STAT_HEIGHT] < 40) & (stats[:, cv2.CC_STAT_WIDTH] < 60)
     # The larger blobs are few: clearing each inside its box costs less than a lookup per pixel.
     for k in np.nonzero(~letter[1:])[0] + 1:
@@ -211,7 +211,7 @@ ORIENTATION_LETTER_PX = 30
 def _letter_height(gray: np.ndarray) -> float:
     """Median height of the letter-like blobs of a page, in pixels (0 without any)."""
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, _ = components(ink)
     h, w, area = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA]
     letters = h[(h >= 4) & (h <= 300) & (w <= 3 * h) & (area >= 8)]
     return float(np.median(letters)) if len(letters) else 0.0

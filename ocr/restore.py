@@ -21,6 +21,7 @@ page made for it. :func:`restore_page` chains them:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import cv2
@@ -36,7 +37,7 @@ from ocr.orientation import (
     rotate_quarter,
     upside_down,
 )
-from ocr.pixels import downscale, percentile_of_hist
+from ocr.pixels import components, downscale, percentile_of_hist
 from ocr.seal import remove_seal_rings
 from core.settings import RestoreOptions, TesseractOptions
 
@@ -152,8 +153,15 @@ def crop_paper(gray: np.ndarray, *, margin: int = 4) -> tuple[np.ndarray, tuple[
     # Only the crop is scaled up, taking the pixels nearest-neighbour resizing of the whole mask would.
     rows = (np.arange(y, y + h) * (small.shape[0] / gray.shape[0])).astype(np.intp)
     cols = (np.arange(x, x + w) * (small.shape[1] / gray.shape[1])).astype(np.intp)
-    mask = outside[rows[:, None], cols[None, :]]
+    mask = _upscale_nearest(outside, rows, cols)
     return cv2.max(gray[y : y + h, x : x + w], mask, dst=mask), (x, y, w, h)
+
+
+def _upscale_nearest(small: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``small[rows[:, None], cols[None, :]]`` for nondecreasing ``rows``: the columns are taken on the
+    small rows once, then each row repeated (a page-sized fancy index cost 30-70 ms, this 3-7)."""
+    first = int(rows[0])
+    return np.take(np.take(small[first : int(rows[-1]) + 1], cols, axis=1), rows - first, axis=0)
 
 
 def remove_holes(gray: np.ndarray, *, dark: int = 70, min_width_px: int = 16, rim_px: int = 8) -> np.ndarray:
@@ -171,14 +179,15 @@ def remove_holes(gray: np.ndarray, *, dark: int = 70, min_width_px: int = 16, ri
     small = downscale(gray, 2)
     radius = max(2, min_width_px // 4)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    dark_mask = (small < dark).astype(np.uint8)
+    # Thresholds, not numpy's comparisons (a tenth of the time): 1 below ``dark``, 1 above the paper's median + 12.
+    dark_mask = cv2.threshold(small, dark - 1, 1, cv2.THRESH_BINARY_INV)[1]
     holes = _without_letters(cv2.morphologyEx(dark_mask, cv2.MORPH_OPEN, disc), dark_mask)
     # The median from the histogram (no sort of the page): the 50th percentile is numpy's median.
     paper = percentile_of_hist(cv2.calcHist([small], [0], None, [256], [0, 256]).ravel(), 50)
     if paper <= 240:  # on white paper a white hole cannot be told apart, and needs no cleaning
-        bright = cv2.morphologyEx((small > paper + 12).astype(np.uint8), cv2.MORPH_OPEN,
-                                  np.ones((5, 5), np.uint8))
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
+        above = cv2.threshold(small, math.floor(paper + 12), 1, cv2.THRESH_BINARY)[1]
+        bright = cv2.morphologyEx(above, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+        n, labels, stats, _ = components(bright)
         big = (stats[:, cv2.CC_STAT_AREA] >= 100) & (stats[:, cv2.CC_STAT_AREA] < 0.2 * small.size)
         big[0] = False
         holes |= big[labels].astype(np.uint8)
@@ -216,7 +225,7 @@ def _without_letters(thick: np.ndarray, dark: np.ndarray) -> np.ndarray:
     """
     if not thick.any():
         return thick
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    n, labels, stats, _ = components(dark)
     top, left = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_LEFT]
     height, width = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
     bottom, right = top + height, left + width

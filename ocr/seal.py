@@ -75,13 +75,14 @@ def remove_seal_rings(gray: np.ndarray, *, factor: int | None = None) -> np.ndar
                                param1=120, param2=30, minRadius=low, maxRadius=high)
     if circles is None:
         return gray
-    dark = np.where(gray < SEAL_DARK, np.uint8(255), np.uint8(0))
+    # 255 where the page is darker than SEAL_DARK (a threshold, not numpy's where: 1 ms a page, not 25).
+    dark = cv2.threshold(gray, SEAL_DARK - 1, 255, cv2.THRESH_BINARY_INV)[1]
     # Ink grown by a pixel to find the rings: a ring one pixel thin, sampled around a centre found to a
     # pixel, stays whole; what a stroke crossing a ring is, the ink itself tells.
     grown = cv2.dilate(dark, np.ones((3, 3), np.uint8))
     # Ink anywhere in a block is ink on the small page, where the centre is looked for first.
-    coarse = np.where(cv2.resize(dark, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0,
-                      np.uint8(255), np.uint8(0))
+    coarse = cv2.threshold(cv2.resize(dark, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA), 0, 255,
+                           cv2.THRESH_BINARY)[1]
     out = gray
     for x, y, r in circles[0][:_MAX_SEALS]:
         # Hough's centre is off by a good part of the ring's width (two rings, letters on them):
@@ -102,6 +103,15 @@ def _polar(dark: np.ndarray, cx: float, cy: float, reach: int, angles: int) -> n
     return cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, cv2.WARP_POLAR_LINEAR) > 127
 
 
+def _best_circle(dark: np.ndarray, cx: float, cy: float, reach: int, inner: int, angles: int = 360) -> float:
+    """The largest share of ink on a circle around ``(cx, cy)`` of radius ``inner`` to ``reach``:
+    ``_polar(dark, cx, cy, reach, angles)[:, inner:].mean(axis=0).max()``, the ink counted by OpenCV (the
+    search calls it some 250 times a page; numpy's mean over booleans took a third of its time)."""
+    polar = cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, cv2.WARP_POLAR_LINEAR)
+    ink = cv2.threshold(polar[:, inner:], 127, 1, cv2.THRESH_BINARY)[1]
+    return float(cv2.reduce(ink, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).max()) / angles
+
+
 def _inkiest(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
              ) -> tuple[float, float, float]:
     """The centre within ``span`` pixels of ``(cx, cy)`` whose inkiest circle (0.4–1.3 × ``radius``) is
@@ -110,7 +120,7 @@ def _inkiest(dark: np.ndarray, cx: float, cy: float, radius: float, *, span: int
     reach, inner = max(2, int(1.3 * radius)), int(0.4 * radius)
 
     def cover(x: float, y: float) -> float:
-        return float(_polar(dark, x, y, reach, 360)[:, inner:].mean(axis=0).max())
+        return _best_circle(dark, x, y, reach, inner)
 
     best = (cover(cx, cy), cx, cy)
     while span >= 1:

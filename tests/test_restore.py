@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ocr.orientation import ascender_ratio, coarse_orientation, estimate_skew, rotate, rotate_quarter, upside_down
-from ocr.restore import crop_paper, ink_gray, normalize_background, remove_holes, restore_page
+from ocr.pixels import components, opencv_threads
+from ocr.seal import _best_circle
+from ocr.restore import _upscale_nearest, crop_paper, ink_gray, normalize_background, remove_holes, restore_page
 from ocr.tesseract import Orientation, run_ocr
 from pipeline.folding import fold
 from core.settings import RestoreOptions, TesseractOptions
@@ -46,6 +48,16 @@ def test_crop_paper_from_dark_scanner_bed(text_page: np.ndarray) -> None:
     assert abs(cw - w) < 60 and abs(ch - h) < 60
     # No dark bed left along the edges of the crop.
     assert cropped[:5].mean() > 200 and cropped[:, -5:].mean() > 200
+
+
+@pytest.mark.parametrize("shape", [(37, 29), (250, 180), (3, 7)])
+def test_upscaling_the_bed_mask_takes_the_pixels_a_fancy_index_takes(shape: tuple[int, int]) -> None:
+    small = np.random.default_rng(sum(shape)).integers(0, 256, shape, dtype=np.uint8)
+    for factor, start in ((4.0, 0), (4.0, 5), (3.97, 2)):
+        size = int(shape[0] * factor) - start - 1, int(shape[1] * factor) - start - 1
+        rows = (np.arange(start, start + size[0]) / factor).astype(np.intp)
+        cols = (np.arange(start, start + size[1]) / factor).astype(np.intp)
+        assert np.array_equal(_upscale_nearest(small, rows, cols), small[rows[:, None], cols[None, :]])
 
 
 def test_coloured_stains_fade_but_ink_stays(text_page: np.ndarray) -> None:
@@ -368,3 +380,30 @@ def test_the_signer_under_a_seal_in_ink_is_read(ink: int) -> None:
     text = fold(reading.result.text)
     assert "seal" in reading.restored.steps
     assert "giam doc" in text and "nguyen thi hanh" in text, reading.result.text
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_components_are_opencvs_default_labelling(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    ink = cv2.dilate((rng.random((301, 407)) > 0.985).astype(np.uint8), np.ones((3, 5), np.uint8))
+    ink[rng.random(ink.shape) > 0.97] = 1
+    got, want = components(ink), cv2.connectedComponentsWithStats(ink, connectivity=8)
+    assert got[0] == want[0]
+    for a, b in zip(got[1:], want[1:], strict=True):
+        assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(("cx", "cy", "reach", "inner"), [(150.0, 120.0, 90, 36), (203.4, 97.8, 61, 18)])
+def test_a_circles_ink_counted_by_opencv_is_numpys_mean(cx: float, cy: float, reach: int, inner: int) -> None:
+    rng = np.random.default_rng(reach)
+    dark = np.where(rng.random((260, 330)) > 0.6, np.uint8(255), np.uint8(0))
+    cv2.circle(dark, (150, 120), 60, 255, 2)
+    polar = cv2.warpPolar(dark, (reach, 360), (cx, cy), reach, cv2.WARP_POLAR_LINEAR) > 127
+    assert _best_circle(dark, cx, cy, reach, inner) == float(polar[:, inner:].mean(axis=0).max())
+
+
+def test_opencv_works_on_one_thread_inside_the_block_and_as_before_after() -> None:
+    before = cv2.getNumThreads()
+    with opencv_threads(1):
+        assert cv2.getNumThreads() == 1
+    assert cv2.getNumThreads() == before
