@@ -47,6 +47,9 @@ _CROSSING_PX = 3
 _RING_REACH = 1.6
 #: At most this many circles are checked on a page.
 _MAX_SEALS = 4
+#: How a page is unrolled around a centre: linearly in radius, and no ink where a circle leaves the page
+#: (without the fill, those points took whatever the new array's memory held).
+_POLAR = cv2.WARP_POLAR_LINEAR | cv2.WARP_FILL_OUTLIERS
 #: The circles are looked for on the page shrunk to about this many pixels across its shorter side.
 _SEAL_SEARCH_PX = 310
 
@@ -100,14 +103,14 @@ def remove_seal_rings(gray: np.ndarray, *, factor: int | None = None) -> np.ndar
 
 def _polar(dark: np.ndarray, cx: float, cy: float, reach: int, angles: int) -> np.ndarray:
     """``dark`` around ``(cx, cy)`` unrolled: one row an angle, one column a pixel of radius, true for ink."""
-    return cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, cv2.WARP_POLAR_LINEAR) > 127
+    return cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, _POLAR) > 127
 
 
 def _best_circle(dark: np.ndarray, cx: float, cy: float, reach: int, inner: int, angles: int = 360) -> float:
     """The largest share of ink on a circle around ``(cx, cy)`` of radius ``inner`` to ``reach``:
     ``_polar(dark, cx, cy, reach, angles)[:, inner:].mean(axis=0).max()``, the ink counted by OpenCV (the
     search calls it some 250 times a page; numpy's mean over booleans took a third of its time)."""
-    polar = cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, cv2.WARP_POLAR_LINEAR)
+    polar = cv2.warpPolar(dark, (reach, angles), (cx, cy), reach, _POLAR)
     ink = cv2.threshold(polar[:, inner:], 127, 1, cv2.THRESH_BINARY)[1]
     return float(cv2.reduce(ink, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).max()) / angles
 

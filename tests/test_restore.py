@@ -407,3 +407,13 @@ def test_opencv_works_on_one_thread_inside_the_block_and_as_before_after() -> No
     with opencv_threads(1):
         assert cv2.getNumThreads() == 1
     assert cv2.getNumThreads() == before
+
+
+def test_a_circle_leaving_the_page_finds_no_ink_beyond_it() -> None:
+    """Unrolled around a centre near the edge, the points off the page are no ink: without OpenCV's fill
+    they took whatever the new array's memory held, so a seal's search could depend on what ran before."""
+    from ocr.seal import _polar
+
+    for _ in range(5):
+        np.full((4000, 4000), 255, np.uint8)  # memory that a new array may reuse
+        assert not _polar(np.zeros((60, 60), np.uint8), 3.0, 3.0, 50, 360).any()
