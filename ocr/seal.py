@@ -162,8 +162,8 @@ def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, starts: 
 
     Hough may have found either ring of a seal: the other is looked for from 0.4 to 1.6 times its radius.
     A pale seal (:data:`PALE_RING`, the grey of its palest ring) is told from the print under it by its
-    grey: its rings' pixels go at every angle, the darker ones stay. A dark ring is as dark as the print: it goes at the angles no stroke
-    crosses.
+    grey: its rings' pixels go at every angle, the darker ones stay. A dark ring is as dark as the print:
+    it goes at the angles no stroke crosses.
     """
     reach = int(_RING_REACH * radius)
     inner = int(0.4 * radius)
