@@ -13,29 +13,24 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GUTTER_LINES", "WHITE_LINES", "WIDE_GUTTER_LINES", "find_gutter", "text_lines", "white_at_full_size",
-           "white_lines"]
+from ocr.pixels import true_runs
+
+__all__ = ["GUTTER_LINES", "WHITE_LINES", "WIDE_GUTTER_LINES", "find_gutter", "print_rows", "text_lines",
+           "white_at_full_size", "white_lines"]
 
 #: A line whose letters fill this share of a gutter's columns runs through it (a line of the body, not
 #: the fragments of a seal's ring or a signature's strokes in the gutter of a footer).
 _THROUGH_SHARE = 0.35
 
 
+def print_rows(ink: np.ndarray) -> np.ndarray:
+    """Whether each row of ``ink`` holds print: more of it than a few specks' worth."""
+    return ink.sum(axis=1) > max(2, ink.shape[1] // 400)
+
+
 def text_lines(ink: np.ndarray, *, min_height: int = 4) -> list[tuple[int, int]]:
-    """Row bands ``(top, bottom)`` that hold ink, in page order."""
-    rows = ink.sum(axis=1) > max(2, ink.shape[1] // 400)
-    bands: list[tuple[int, int]] = []
-    start = None
-    for i, on in enumerate(rows):
-        if on and start is None:
-            start = i
-        elif not on and start is not None:
-            if i - start >= min_height:
-                bands.append((start, i))
-            start = None
-    if start is not None and len(rows) - start >= min_height:
-        bands.append((start, len(rows)))
-    return bands
+    """Row bands ``(top, bottom)`` that hold ink (:func:`print_rows`), in page order."""
+    return [(t, b) for t, b in true_runs(print_rows(ink)) if b - t >= min_height]
 
 
 #: A gutter between two columns is at least this many text lines wide (a line: a band of ink,
@@ -192,11 +187,7 @@ def white_at_full_size(gray: np.ndarray, bands: list[tuple[int, int]], found: tu
 
 def _longest_run(flags: np.ndarray) -> int:
     """The length of the longest run of true values in ``flags``."""
-    run = best = 0
-    for flag in flags:
-        run = run + 1 if flag else 0
-        best = max(best, run)
-    return best
+    return max((b - a for a, b in true_runs(flags)), default=0)
 
 
 #: A gutter found on the layout's small view stands when, at full size, a strip of its columns is white on

@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ocr.gutters import GUTTER_LINES, WIDE_GUTTER_LINES, find_gutter, text_lines, white_at_full_size, white_lines
-from ocr.pixels import components
+from ocr.gutters import (GUTTER_LINES, WIDE_GUTTER_LINES, find_gutter, print_rows, text_lines, white_at_full_size,
+                         white_lines)
+from ocr.pixels import components, true_runs
 from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, words_to_text
 from ocr.word_lines import drop_twice_read, split_columns
@@ -200,11 +201,10 @@ def _clear_row(letters: np.ndarray, top: int, bottom: int) -> int:
     too faint or small to count among the page's lines, a number under the issuer), in the middle of the
     white run of rows nearest to it, so that no line is cut in two."""
     mid = int(top + bottom) // 2
-    rows = letters[top:bottom].sum(axis=1) > max(2, letters.shape[1] // 400)
+    rows = print_rows(letters[top:bottom])
     if bottom <= top or not rows[mid - top]:
         return mid
-    edges = np.flatnonzero(np.diff(np.concatenate(([1], rows.view(np.int8), [1]))))
-    runs = [(top + a, top + b) for a, b in zip(edges[::2], edges[1::2], strict=True)]  # white rows [a, b)
+    runs = [(top + a, top + b) for a, b in true_runs(~rows)]  # white rows [a, b)
     if not runs:
         return mid
     a, b = min(runs, key=lambda r: (abs((r[0] + r[1]) // 2 - mid), r[0] - r[1]))

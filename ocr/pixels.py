@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import cv2
 import numpy as np
 
-__all__ = ["components", "downscale", "opencv_threads", "percentile_of_hist"]
+__all__ = ["components", "downscale", "opencv_threads", "percentile_of_hist", "true_runs"]
 
 
 def downscale(gray: np.ndarray, factor: int) -> np.ndarray:
@@ -27,6 +27,12 @@ def components(ink: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray
     """
     n, labels, stats, centroids = cv2.connectedComponentsWithStatsWithAlgorithm(ink, 8, cv2.CV_32S, cv2.CCL_GRANA)
     return n, labels, stats, centroids
+
+
+def true_runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of true values of the 1-D boolean ``flags``, each ``[start, end)``, in order."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.view(np.int8), [0]))))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def percentile_of_hist(hist: np.ndarray, q: float) -> float:
