@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr.pixels import downscale
+from ocr.pixels import downscale, true_runs
 
 __all__ = ["PALE_MARGIN", "PALE_RING", "SEAL_DARK", "remove_seal_rings"]
 
@@ -93,7 +93,8 @@ def remove_seal_rings(gray: np.ndarray, *, factor: int | None = None) -> np.ndar
         # signer's lines are solid bars that a circle off the ring's centre may follow further than the
         # ring (a thin ring of a 1-bit scan): the page itself is searched around Hough's centre too.
         _, near_x, near_y = _inkiest(coarse, float(x), float(y), float(r), span=max(2, round(0.3 * r)))
-        starts = ((near_x * factor, near_y * factor), (float(x) * factor, float(y) * factor))
+        # (once when the small page's search stayed at Hough's centre)
+        starts = tuple(dict.fromkeys(((near_x * factor, near_y * factor), (float(x) * factor, float(y) * factor))))
         erase = _ring_pixels(gray, dark, grown, starts, float(r) * factor, span=factor + 2)
         if erase is not None:
             out = out.copy() if out is gray else out
@@ -144,10 +145,10 @@ def _ring_alone(polar: np.ndarray, r0: int, r1: int, inner: int) -> np.ndarray:
     width or more away from the ring, inside or out (the ring off its centre by a pixel or two is nearer).
     """
     w = max(2, r1 - r0)
-    alone = [rows for rows in np.array_split(np.arange(len(polar)), _SECTORS)
-             if _share(polar[rows][:, max(inner, r0 - 3 * w) : max(inner, r0 - w)]) < _ALONE_INK
-             and _share(polar[rows][:, r1 + w : r1 + 3 * w]) < _ALONE_INK]
-    return polar[np.concatenate(alone)] if len(alone) >= _SECTORS // 4 else polar
+    alone = [sector for sector in np.array_split(polar, _SECTORS)
+             if _share(sector[:, max(inner, r0 - 3 * w) : max(inner, r0 - w)]) < _ALONE_INK
+             and _share(sector[:, r1 + w : r1 + 3 * w]) < _ALONE_INK]
+    return np.concatenate(alone) if len(alone) >= _SECTORS // 4 else polar
 
 
 def _share(ink: np.ndarray) -> float:
@@ -180,8 +181,7 @@ def _ring_pixels(gray: np.ndarray, dark: np.ndarray, grown: np.ndarray, starts: 
     part[:inner] = False
     bands: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray, float]] = []
     theta = np.arange(angles) * (2 * np.pi / angles)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], part.view(np.int8), [0]))))
-    for r0, r1 in zip(edges[::2], edges[1::2], strict=True):  # each band [r0, r1) of ring radii
+    for r0, r1 in true_runs(part):  # each band [r0, r1) of ring radii
         if r1 - r0 > max(4, _RING_WIDTH * radius) or share[r0:r1].max() < _RING_CONCENTRIC:
             continue
         # The ring's own band (the grown ink's less a pixel each side), out to where its ink fades (the
