@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocr.pixels import components
 from ocr.tesseract import OcrWord
 from pipeline.folding import fold
 
@@ -89,7 +90,7 @@ def _slash_x(gray: np.ndarray, top: int, bottom: int, left: int, right: int, h: 
     if band.size == 0 or int(band.max()) - int(band.min()) < 40:
         return None
     _, ink = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = components(ink)
     for i in sorted(range(1, n), key=lambda k: -int(stats[k][0] + stats[k][2])):
         x, y, w, hh, _area = (int(v) for v in stats[i])
         if not (0.6 * h <= hh <= 1.6 * h and w <= 0.55 * hh):

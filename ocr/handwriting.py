@@ -36,6 +36,7 @@ import cv2
 import numpy as np
 
 from ocr.hand_slots import Slot, field_slots
+from ocr.pixels import components
 from ocr.tesseract import OcrWord
 from pipeline.domain import HandField
 
@@ -178,7 +179,7 @@ class _Blob:
 def _blobs(ink: np.ndarray, slot: Slot, x0: int) -> tuple[list[_Blob], np.ndarray]:
     """The strokes of a slot's ink that may be digits, strokes overlapping sideways merged, left to right."""
     h = slot.line_height
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = components(ink)
     blobs = []
     for i in range(1, n):
         x, y, w, hh, area = (int(v) for v in stats[i])
