@@ -1,7 +1,8 @@
 """What the reading decided about a page's lines, kept with the page.
 
 The stages that may read a line again — the header re-read and its checks
-(:mod:`ocr.reread`) and the floor (:mod:`ocr.floor`) — each decide, line by
+(:mod:`ocr.reread`), the floor (:mod:`ocr.floor`) and the print no word
+covered (:mod:`ocr.unread`) — each decide, line by
 line, whether to look again, why, and what to keep. Every such decision is a
 :class:`LineDecision` saved in the page's words file (``"decisions"``), so a
 reviewer or a developer sees why a number or a line reads as it does.
@@ -20,7 +21,7 @@ class LineDecision:
 
     #: "reread" (a header line that did not read cleanly), "lost" (one the page did not give), "check"
     #: (a clean one read once more), "second look" (a checked line read again), "floor" (a line in doubt
-    #: read from the page as scanned).
+    #: read from the page as scanned), "unread" (print no word covered, read alone).
     stage: str
     kind: str  # "number", "date" or "line"
     read: str  # the line as it stood ("" for a lost line)

@@ -3,7 +3,8 @@
 A page is read one way: load, restore, lay out (zones in reading order on
 one canvas), then :func:`_read_run`'s stages — read, lay back, check (the
 header's number and date lines again when unclear), floor (the lines in
-doubt again from the page as scanned: :mod:`ocr.floor`) — then save. The
+doubt again from the page as scanned: :mod:`ocr.floor`), unread (print no
+word covers, read alone: :mod:`ocr.unread`) — then save. The
 same stages serve :func:`restore_and_read` (one page: ``sohoa ocr``,
 ``bench/ocr_quality.py``) and :func:`read_pages` (the stage the ingest flow
 runs on a run of pages, whose canvases one Tesseract process reads). :class:`PageJob` is the one
@@ -38,6 +39,7 @@ from ocr.handwriting import digit_model_path, load_model, read_hand_fields
 from ocr.header_lines import header_lines
 from ocr.reread import Reread, RereadPlan, apply_reread, plan_reread, reread_header, second_look
 from ocr.tesseract import OcrResult, run_ocr, run_ocr_many
+from ocr.unread import UnreadPlan, apply_unread, plan_unread
 from ocr.variants import VariantCanvas, read_canvases
 from pipeline.domain import HandField
 from pipeline.profile_load import load_profile
@@ -99,15 +101,17 @@ class PageReading:
     @property
     def steps(self) -> tuple[str, ...]:
         """Restoration steps, then the header lines read again (or checked), replaced or doubted, then the
-        lines the floor took from the page as scanned (``floor-N``)."""
+        lines the floor took from the page as scanned (``floor-N``), then the print no word covered that was
+        read surely (``unread-N``, :mod:`ocr.unread`)."""
         return _steps(self.restored, self.reread, self.floor)
 
 
 def _steps(restored: RestoredPage, reread: Reread, floor: Sequence[FloorDecision] = ()) -> tuple[str, ...]:
     kept = sum(d.kept == "plain" for d in floor)
+    found = sum(d.stage == "unread" and d.outcome == "found" for d in reread.decisions)
     return (restored.steps + tuple(f"reread-{k}" for k in reread.checked)
             + tuple(f"replaced-{k}" for k in reread.replaced) + tuple(f"doubted-{k}" for k in reread.doubted)
-            + ((f"floor-{kept}",) if kept else ()))
+            + ((f"floor-{kept}",) if kept else ()) + ((f"unread-{found}",) if found else ()))
 
 
 def _restore(load: Callable[[], np.ndarray], settings: Settings) -> RestoredPage:
@@ -260,7 +264,8 @@ def _read_run(pages: list[tuple[RestoredPage, PageCanvas]], options: TesseractOp
     2. **lay back**: the zones' words put back on the page, post-corrected (:func:`ocr.layout.canvas_words`);
     3. **check**: the header's number and place-date lines read again where unclear, checked where clean,
        looked for where lost (:func:`_reread_run`; :mod:`ocr.reread` decides which and why);
-    4. **floor**: the lines still in doubt read from the page as scanned (:func:`_floor_run`; :mod:`ocr.floor`).
+    4. **floor**: the lines still in doubt read from the page as scanned (:func:`_floor_run`; :mod:`ocr.floor`);
+    5. **unread**: print no word covers, read alone in the floor's Tesseract run (:mod:`ocr.unread`).
 
     What each stage decided is recorded with the page: the reread's kinds and the floor's decisions (its
     steps and its words file, :func:`_save`). A page that fails gets its exception in its place.
@@ -326,25 +331,36 @@ def _reread_run(pages: list[tuple[RestoredPage, OcrResult | Exception]], options
 
 def _floor_run(pages: list[tuple[RestoredPage, Reread | Exception]], options: TesseractOptions, know: Knowledge,
                *, what: str) -> list[tuple[Reread | Exception, tuple[FloorDecision, ...]]]:
-    """The floor under each page's reading (:mod:`ocr.floor`): the run's lines in doubt read from the pages as
-    scanned, with one Tesseract run, and kept where Tesseract is surer of them.
+    """The last looks at each page's reading, read by one Tesseract run for the whole run of pages: the floor
+    (:mod:`ocr.floor`: the lines in doubt read from the pages as scanned, kept where Tesseract is surer of
+    them), then the print no word covers (:mod:`ocr.unread`: read alone, kept where read surely; its
+    decisions join the page's others in :attr:`ocr.reread.Reread.decisions`).
 
     Should planning or reading fail in an unforeseen way, the pages keep their reading as it was.
     """
     plans = [_attempt(lambda r=restored, a=again: plan_floor(r.plain, a.result, know, options.lang))
              if isinstance(again, Reread) else None for restored, again in pages]
-    reads = _read_plans([plan.canvases if isinstance(plan, FloorPlan) else None for plan in plans], options,
+    unread = [_attempt(lambda r=restored, a=again: plan_unread(r.image, a.result, know, options.lang))
+              if isinstance(again, Reread) else None for restored, again in pages]
+    reads = _read_plans([plan.canvases if isinstance(plan, FloorPlan) else None for plan in plans]
+                        + [plan.canvases if isinstance(plan, UnreadPlan) else None for plan in unread], options,
                         what=f"{what} (floor)")
     if isinstance(reads, Exception):
         _log.warning("the floor under %s was not read: %s", what, reads)
         return [(again, ()) for _, again in pages]
     out: list[tuple[Reread | Exception, tuple[FloorDecision, ...]]] = []
-    for (_, again), plan, mine in zip(pages, plans, reads, strict=True):
-        if not isinstance(plan, FloorPlan) or not isinstance(again, Reread) or mine is None:
-            out.append((again, ()))
-            continue
-        applied = _attempt(lambda p=plan, a=again, m=mine: apply_floor(p, a.result, m))
-        out.append((again, ()) if isinstance(applied, Exception) else (replace(again, result=applied[0]), applied[1]))
+    for (_, again), plan, mine, missed, theirs in zip(pages, plans, reads[: len(pages)], unread,
+                                                      reads[len(pages):], strict=True):
+        floor: tuple[FloorDecision, ...] = ()
+        if isinstance(plan, FloorPlan) and isinstance(again, Reread) and mine is not None:
+            applied = _attempt(lambda p=plan, a=again, m=mine: apply_floor(p, a.result, m))
+            if not isinstance(applied, Exception):
+                again, floor = replace(again, result=applied[0]), applied[1]
+        if isinstance(missed, UnreadPlan) and isinstance(again, Reread) and theirs is not None:
+            found = _attempt(lambda p=missed, a=again, t=theirs: apply_unread(p, a.result, t))
+            if not isinstance(found, Exception):
+                again = replace(again, result=found[0], decisions=again.decisions + found[1])
+        out.append((again, floor))
     return out
 
 
