@@ -51,6 +51,7 @@ __all__ = [
     "correct_result",
     "fix_characters",
     "in_print_flow",
+    "mostly_signs",
     "is_garbage",
     "knowledge_for",
     "flat_strokes",
@@ -77,10 +78,14 @@ def is_garbage(word: OcrWord) -> bool:
     """
     if word.text == ACT_END:
         return False
-    # Brackets and sentence marks around a word are print ("(để", "b/c);"), not scribble.
-    core = word.text.strip(_WORD_MARKS) or word.text
-    alnum = sum(ch.isalnum() for ch in core)
-    return word.conf < 60 and 2 * alnum <= len(core)
+    return word.conf < 60 and mostly_signs(word.text)
+
+
+def mostly_signs(text: str) -> bool:
+    """Half the characters or more of a word are no letter or digit, brackets and sentence marks around it
+    left aside: they are print ("(để", "b/c);"), not scribble."""
+    core = text.strip(_WORD_MARKS) or text
+    return 2 * sum(ch.isalnum() for ch in core) <= len(core)
 
 
 #: A word this many times the page's median word height is a pen stroke (a

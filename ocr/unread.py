@@ -17,7 +17,7 @@ read in the same Tesseract run as the floor's crops (:mod:`ocr.floor`).
 :func:`apply_unread` keeps what Tesseract reads surely, by where it stands:
 
 - **in a read line** (its middle within the band of a line's words): each
-  word read at :data:`WORD_CONF` or above, with a letter or a digit, of a
+  word read at :data:`WORD_CONF` or above, letters or digits more than half of it, of a
   group of at least :data:`MIN_BLOBS` blobs, goes into that line where it
   stands; a lone blob beside a line is more often a stain's ring than a lost
   letter;
@@ -40,7 +40,7 @@ import cv2
 import numpy as np
 
 from ocr.decisions import LineDecision
-from ocr.postcorrect import Knowledge
+from ocr.postcorrect import Knowledge, mostly_signs
 from ocr.tesseract import OcrResult, OcrWord, group_lines, line_key, words_to_text
 from ocr.pixels import components
 from ocr.variants import Variant, VariantCanvas, place_readings, variant_canvases
@@ -221,9 +221,9 @@ def _overlaps(word: OcrWord, words: tuple[OcrWord, ...]) -> bool:
 
 
 def _sure(words: list[OcrWord], kept: tuple[OcrWord, ...]) -> list[OcrWord]:
-    """The words read surely that hold a letter or digit and stand where no kept word does."""
-    return [w for w in words if w.conf >= WORD_CONF and any(ch.isalnum() for ch in w.text)
-            and not _overlaps(w, kept)]
+    """The words read surely, letters or digits more than half of them (a seal's arc beside "./." reads
+    "L/," at 85%), that stand where no kept word does."""
+    return [w for w in words if w.conf >= WORD_CONF and not mostly_signs(w.text) and not _overlaps(w, kept)]
 
 
 def _judge(group: Group, key: tuple[int, int, int] | None, read: list[OcrWord],

@@ -52,19 +52,44 @@ def _spaces(line: list[OcrWord]) -> list[tuple[int, int, float]]:
             for k, (prev, w) in enumerate(zip(line, line[1:]), start=1)]
 
 
-def _cuts(line: list[OcrWord], gap_heights: float, centre: float, band: float) -> list[int]:
-    """Where a line is cut (indices of the words that start a new line): gutters by their gap alone."""
+def _middle_gaps(line: list[OcrWord], centre: float, band: float) -> list[tuple[int, int, float]]:
+    """The spaces of a line that may be a gutter between header columns set close together: wider than
+    :data:`MIDDLE_GAP_HEIGHTS` and than the line's usual space (:data:`MIDDLE_GAP_SPACES`), in the middle
+    of the text, with two words or more on each side."""
     height = float(np.median([w.height for w in line]))
     spaces = _spaces(line)
     usual = float(np.median([gap for _, gap, _ in spaces])) if spaces else 0.0
+    return [(k, gap, middle) for k, gap, middle in spaces
+            if gap > MIDDLE_GAP_HEIGHTS * height and gap > MIDDLE_GAP_SPACES * usual
+            and abs(middle - centre) <= band and k >= 2 and len(line) - k >= 2]
+
+
+def _cuts(line: list[OcrWord], gap_heights: float, middle_gaps: list[tuple[int, int, float]],
+          near: Sequence[tuple[list[OcrWord], bool]] = ()) -> list[int]:
+    """Where a line is cut (indices of the words that start a new line): gutters by their gap alone.
+
+    A gap in the middle of the text (:func:`_middle_gaps`) is a gutter only when a line next to it
+    (``near``: each with whether it has such a gap too; within :data:`NEIGHBOUR_LINES` of its height)
+    has one too or is clear of print over it, or none is near: a header's columns run down past their
+    first line, while a space a justified line stretched after a full stop ("… kể từ ngày ký.   Chánh
+    Văn phòng …") has the running text of the lines around it over it.
+    """
+    height = float(np.median([w.height for w in line]))
+    around = [(other, gaps) for other, gaps in near
+              if other and abs(other[0].top - line[0].top) <= NEIGHBOUR_LINES * height]
+    middle = {k for k, gap, at in middle_gaps
+              if not around or any(gaps or _clear(other, at, gap / 4) for other, gaps in around)}
     cuts: list[int] = []
-    for k, gap, middle_of_gap in spaces:
+    for k, gap, _ in _spaces(line):
         since = cuts[-1] if cuts else 0
-        middle = (gap > MIDDLE_GAP_HEIGHTS * height and gap > MIDDLE_GAP_SPACES * usual
-                  and abs(middle_of_gap - centre) <= band and k - since >= 2 and len(line) - k >= 2)
-        if gap > gap_heights * height or middle:
+        if gap > gap_heights * height or (k in middle and k - since >= 2):
             cuts.append(k)
     return cuts
+
+
+def _clear(line: list[OcrWord], middle: float, half: float) -> bool:
+    """No word of ``line`` reaches into ``middle ± half``."""
+    return not any(w.left < middle + half and w.left + w.width > middle - half for w in line)
 
 
 def _capitals(line: list[OcrWord]) -> bool:
@@ -155,8 +180,8 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     signer's title) into one line when the rest of the page is one column.
     A gap wider than ``gap_heights`` times the line's median word height, or
     a narrower one in the middle of the text (:data:`MIDDLE_GAP_HEIGHTS`)
-    that is wider than the line's other spaces (:data:`MIDDLE_GAP_SPACES`),
-    starts a new line (a new ``line`` number in the same block and
+    that is wider than the line's other spaces (:data:`MIDDLE_GAP_SPACES`)
+    and not under or over running text (:func:`_cuts`), starts a new line (a new ``line`` number in the same block and
     paragraph, after every line number used), so each column's text is a
     line of its own. A line in capitals with no such gap, next to a line that
     has one, is cut at its space under that gutter (:data:`NEIGHBOUR_LINES`,
@@ -167,8 +192,11 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     right = max((w.left + w.width for w in words), default=0)
     centre, band = (left + right) / 2, MIDDLE_BAND * (right - left)
     lines = [list(group) for _, group in groupby(words, key=line_key)]
-    first = [_cuts(line, gap_heights, centre, band) for line in lines]
-    cuts = [at or (_under_gutter(line, [(lines[j], first[j]) for j in (i - 1, i + 1) if 0 <= j < len(lines)])
+    gaps = [_middle_gaps(line, centre, band) for line in lines]
+    beside = [[j for j in (i - 1, i + 1) if 0 <= j < len(lines)] for i in range(len(lines))]
+    first = [_cuts(line, gap_heights, gaps[i], [(lines[j], bool(gaps[j])) for j in beside[i]])
+             for i, line in enumerate(lines)]
+    cuts = [at or (_under_gutter(line, [(lines[j], first[j]) for j in beside[i]])
                    if _capitals(line) else [])
             for i, (line, at) in enumerate(zip(lines, first, strict=True))]
     out: list[OcrWord] = []

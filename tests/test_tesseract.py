@@ -148,6 +148,37 @@ def test_header_columns_close_together_are_split_in_the_middle_of_the_text_only(
     assert lines[2:5] == ["Căn cứ Quyết định", "Số: /QĐ-UBND x", "Trường THCS An"]
 
 
+def test_a_wide_space_in_running_text_is_no_gutter_while_header_columns_are() -> None:
+    """A space a justified line stretched after a full stop, halfway across, under and over running
+    text, stays a space (OCR seed 113, 023: "… kể từ ngày ký.   Chánh Văn phòng …" had been cut in two);
+    two header lines whose close gutters do not line up are each cut (seed 111, 012)."""
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import split_columns
+
+    def line(texts: list[str], top: int, no: int, wide_after: int = -1, left: int = 0) -> list[OcrWord]:
+        words = []
+        for k, text in enumerate(texts):
+            words.append(OcrWord(text, 90.0, left, top, 20 * len(text), 25, 1, 1, no))
+            left += 20 * len(text) + (40 if k == wide_after else 12)
+        return words
+
+    above = line("Điều 2. Thời hạn công nhận là 05 năm kể từ ngày ký Quyết định này.".split(), 100, 1)
+    stretched = line("Điều 3. Quyết định có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám"
+                     .split(), 140, 2, wide_after=10)
+    below = line("đốc Sở Giáo dục và Đào tạo và Hiệu trưởng Trường THCS Thụy Khê chịu trách nhiệm".split(), 180, 3)
+    assert words_to_text(split_columns(above + stretched + below)).splitlines()[1] == " ".join(
+        w.text for w in stretched)
+    alone = words_to_text(split_columns(stretched)).splitlines()  # with no lines around, the gap decides
+    assert alone == ["Điều 3. Quyết định có hiệu lực kể từ ngày ký.", "Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám"]
+
+    issuer = line("UBND HUYỆN VĨNH BẢO".split(), 100, 1, wide_after=3) + line(
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA".split(), 100, 1, left=480)
+    office = line("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO".split(), 140, 2) + line(
+        "Độc lập - Tự do".split(), 140, 2, left=600)
+    assert words_to_text(split_columns(issuer + office)).splitlines() == [
+        "UBND HUYỆN VĨNH BẢO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Độc lập - Tự do"]
+
+
 def test_header_columns_one_space_apart_are_cut_under_the_gutter_of_the_line_below() -> None:
     from ocr.tesseract import OcrWord, words_to_text
     from ocr.word_lines import split_columns

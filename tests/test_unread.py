@@ -118,9 +118,10 @@ def test_the_columns_of_a_header_stay_apart() -> None:
     """A header's right column lost on a row whose left column was read is a line of its own, not the end
     of the left one: clean paper parts them. A line cut by damage takes its rest back."""
     blank = np.full((700, 2400), 255, np.uint8)
+    body = "Trường Tiểu học Đằng Lâm đạt chuẩn Quốc gia mức độ 1 năm 2010"
     image = _draw(blank, [(120, 120, "UBND TỈNH QUẢNG NINH"), (1300, 120, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA"),
                           (120, 220, "SỞ GIÁO DỤC VÀ ĐÀO TẠO"), (1300, 220, "Độc lập - Tự do - Hạnh phúc"),
-                          (120, 400, "Trường Tiểu học Đằng Lâm đạt chuẩn Quốc gia mức độ 1 năm 2010")])
+                          (120, 400, body)])
     result = _read_parts(image, [(0, 320, 0, 1250), (0, 320, 1250, 2400), (320, 700, 0, 2400)])
     right = {"CỘNG", "HÒA", "XÃ", "HỘI", "CHỦ", "NGHĨA"}
     after, plan, _ = _found(image, _without(result, right))
@@ -162,3 +163,11 @@ def test_the_ingest_records_what_was_found(tmp_path: Path, monkeypatch: pytest.M
     assert "unread-1" in outcome.steps, outcome.steps
     decisions = json.loads(Path(outcome.words_path).read_text(encoding="utf-8"))["decisions"]
     assert [d["new"] for d in decisions if d["stage"] == "unread" and d["outcome"] == "found"] == [TEXT_LINES[3]]
+
+
+def test_a_sure_reading_mostly_of_signs_is_not_put_in() -> None:
+    """A seal's arc beside "./." read "L/," at 85% is no word; print's brackets and marks do not count."""
+    from ocr.postcorrect import mostly_signs
+
+    assert mostly_signs("L/,") and mostly_signs("°")
+    assert not mostly_signs("b/c);") and not mostly_signs("2") and not mostly_signs("(để")
