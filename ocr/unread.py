@@ -303,12 +303,13 @@ def apply_unread(plan: UnreadPlan, result: OcrResult, reads: list[OcrResult | No
                                       key=lambda item: (item[0].top, item[0].left)):
         if not read:
             continue
-        keep, why = _judge(group, key if key in group_lines(words) else None, read, tuple(words))
-        decisions.append(LineDecision("unread", "line", "", why if keep else f"{why}: {' '.join(w.text for w in read)}",
+        live = key if key is not None and key in group_lines(words) else None
+        keep, why = _judge(group, live, read, tuple(words))
+        seen = " ".join(w.text for w in read)
+        decisions.append(LineDecision("unread", "line", "", why if keep else f"{why}: {seen}",
                                       "found" if keep else "not found", " ".join(w.text for w in keep)))
         if keep:
-            words = _with_line(words, key, keep) if key is not None and key in group_lines(words) else (
-                _new_line(words, group, keep))
+            words = _with_line(words, live, keep) if live is not None else _new_line(words, group, keep)
     if not any(d.outcome == "found" for d in decisions):
         return result, tuple(decisions)
     return replace(result, text=words_to_text(words), words=tuple(words)), tuple(decisions)
