@@ -181,12 +181,13 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     A gap wider than ``gap_heights`` times the line's median word height, or
     a narrower one in the middle of the text (:data:`MIDDLE_GAP_HEIGHTS`)
     that is wider than the line's other spaces (:data:`MIDDLE_GAP_SPACES`)
-    and not under or over running text (:func:`_cuts`), starts a new line (a new ``line`` number in the same block and
-    paragraph, after every line number used), so each column's text is a
-    line of its own. A line in capitals with no such gap, next to a line that
-    has one, is cut at its space under that gutter (:data:`NEIGHBOUR_LINES`,
-    :data:`CAPITALS`): header columns set one space apart. The words and
-    their order are unchanged.
+    and not under or over running text (:func:`_cuts`), starts a new line
+    (a new ``line`` number in the same block and paragraph, after every
+    line number used), so each column's text is a line of its own. A line
+    in capitals with no such gap, next to a line that has one, is cut at
+    its space under that gutter (:data:`NEIGHBOUR_LINES`, :data:`CAPITALS`):
+    header columns set one space apart. The words and their order are
+    unchanged.
     """
     left = min((w.left for w in words), default=0)
     right = max((w.left + w.width for w in words), default=0)
