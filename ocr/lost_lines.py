@@ -20,7 +20,7 @@ import numpy as np
 
 from ocr.header_lines import HEADER_SHARE, ISSUER_RE, HeaderLine, judge, valid_reading
 from ocr.postcorrect import Knowledge
-from ocr.tesseract import OcrResult, OcrWord, group_lines, line_key, words_to_text
+from ocr.tesseract import OcrResult, OcrWord, group_lines, insert_line, line_key, words_to_text
 from pipeline.folding import fold
 from pipeline.numbers_dates import parse_number
 from pipeline.patterns import MOTTO_LINE_RES
@@ -135,24 +135,9 @@ _DATE_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
 
 
 def insert_after(result: OcrResult, after: tuple[int, int, int], kind: str, new: list[OcrWord]) -> OcrResult:
-    """``result`` with ``new`` as a line of its own after the anchor line ``after``.
-
-    The new line is given the anchor's block and paragraph and a line number
-    no line of the page has, so :func:`ocr.tesseract.words_to_text` puts it
-    on a line of its own right below the anchor.
-    """
-    line_no = max((w.line for w in result.words), default=0) + 1
-    new = [replace(w, block=after[0], par=after[1], line=line_no) for w in new]
+    """``result`` with ``new`` as a line of its own right below the anchor line ``after``
+    (:func:`ocr.tesseract.insert_line`), a date's words as the Vietnamese print has them."""
     if kind == "date":
         new = [replace(w, text=_DATE_WORDS.get(w.text, w.text)) for w in new]
-    words: list[OcrWord] = []
-    inside = False
-    for w in result.words:
-        key = line_key(w)
-        if inside and key != after and new:
-            words += new
-            new = []
-        inside = key == after
-        words.append(w)
-    words += new
-    return replace(result, text=words_to_text(words), words=tuple(words))
+    words = insert_line(result.words, after, new)
+    return replace(result, text=words_to_text(words), words=words)

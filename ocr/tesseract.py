@@ -32,7 +32,7 @@ from core.errors import (
 )
 from core.settings import TesseractOptions
 
-__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line", "line_key", "group_lines"]
+__all__ = ["OcrWord", "OcrResult", "Orientation", "run_ocr", "run_ocr_many", "read_digits", "detect_orientation", "tesseract_version", "check_languages", "parse_tsv", "parse_tsv_pages", "words_to_text", "replace_line", "insert_line", "line_key", "group_lines"]
 
 TESSERACT = "tesseract"
 
@@ -226,6 +226,29 @@ def replace_line(result: OcrResult, key: tuple[int, int, int], new: Sequence[Ocr
             continue
         words.append(w)
     return replace(result, text=words_to_text(words), words=tuple(words))
+
+
+def insert_line(words: Sequence[OcrWord], anchor: tuple[int, int, int], new: Sequence[OcrWord], *,
+                before: bool = False) -> tuple[OcrWord, ...]:
+    """``words`` with ``new`` as a line of its own right after the line ``anchor`` (right before it with
+    ``before``; at the end when no word is on it).
+
+    The new line is given the anchor's block and paragraph and a line number no line has, so
+    :func:`words_to_text` puts it on a line of its own beside the anchor.
+    """
+    line_no = max((w.line for w in words), default=0) + 1
+    placed = [replace(w, block=anchor[0], par=anchor[1], line=line_no) for w in new]
+    out: list[OcrWord] = []
+    for i, w in enumerate(words):
+        on = line_key(w) == anchor
+        if on and before:
+            out += placed
+            placed = []
+        out.append(w)
+        if on and not before and (i + 1 == len(words) or line_key(words[i + 1]) != anchor):
+            out += placed
+            placed = []
+    return tuple(out + placed)
 
 
 def run_ocr(image: np.ndarray, options: TesseractOptions, *, what: str = "page") -> OcrResult:

@@ -41,7 +41,7 @@ import numpy as np
 
 from ocr.decisions import LineDecision
 from ocr.postcorrect import Knowledge, mostly_signs
-from ocr.tesseract import OcrResult, OcrWord, group_lines, line_key, words_to_text
+from ocr.tesseract import OcrResult, OcrWord, group_lines, insert_line, replace_line, words_to_text
 from ocr.pixels import components
 from ocr.variants import Variant, VariantCanvas, place_readings, variant_canvases
 
@@ -242,44 +242,21 @@ def _judge(group: Group, key: tuple[int, int, int] | None, read: list[OcrWord],
     return sure, "a line of its own"
 
 
-def _with_line(words: list[OcrWord], key: tuple[int, int, int], new: list[OcrWord]) -> list[OcrWord]:
-    """``words`` with ``new`` put into line ``key`` in the order of their left edges."""
-    line = sorted([w for w in words if line_key(w) == key] + [replace(w, block=key[0], par=key[1], line=key[2])
-                                                              for w in new], key=lambda w: w.left)
-    out: list[OcrWord] = []
-    for w in words:
-        if line_key(w) == key:
-            out += line
-            line = []
-        else:
-            out.append(w)
-    return out
-
-
-def _new_line(words: list[OcrWord], group: Group, new: list[OcrWord]) -> list[OcrWord]:
+def _new_line(words: tuple[OcrWord, ...], group: Group, new: list[OcrWord]) -> tuple[OcrWord, ...]:
     """``words`` with ``new`` as a line of its own after the lowest line above it that it lies under (one
     sharing its columns), else before the highest line below it that it lies over, else first on the
-    page; a line number no line has, so it reads as its own line."""
-    lines = group_lines(words)
-    above = [(band[1], key) for key, band in ((k, _band(ws)) for k, ws in lines.items())
-             if band[1] <= group.top and band[2] < group.right and band[3] > group.left]
-    below = [(band[0], key) for key, band in ((k, _band(ws)) for k, ws in lines.items())
-             if band[0] >= group.bottom and band[2] < group.right and band[3] > group.left]
+    page (:func:`ocr.tesseract.insert_line`)."""
+    bands = [(_band(ws), key) for key, ws in group_lines(words).items()]
+    columns = [(band, key) for band, key in bands if band[2] < group.right and band[3] > group.left]
+    above = [(band[1], key) for band, key in columns if band[1] <= group.top]
+    below = [(band[0], key) for band, key in columns if band[0] >= group.bottom]
+    if above:
+        return insert_line(words, max(above)[1], new)
+    if below:
+        return insert_line(words, min(below)[1], new, before=True)
     line_no = max((w.line for w in words), default=0) + 1
-    if not above and not below:
-        block = min((w.block for w in words), default=1) - 1
-        return [replace(w, block=block, par=1, line=line_no) for w in new] + words
-    anchor = max(above)[1] if above else min(below)[1]
-    placed = [replace(w, block=anchor[0], par=anchor[1], line=line_no) for w in new]
-    out: list[OcrWord] = []
-    for i, w in enumerate(words):
-        if not above and line_key(w) == anchor and placed:
-            out += placed
-            placed = []
-        out.append(w)
-        if above and line_key(w) == anchor and (i + 1 == len(words) or line_key(words[i + 1]) != anchor):
-            out += placed
-    return out
+    block = min((w.block for w in words), default=1) - 1
+    return tuple(replace(w, block=block, par=1, line=line_no) for w in new) + words
 
 
 def apply_unread(plan: UnreadPlan, result: OcrResult, reads: list[OcrResult | None]
@@ -296,20 +273,21 @@ def apply_unread(plan: UnreadPlan, result: OcrResult, reads: list[OcrResult | No
         The page's reading and a decision for every group read.
     """
     readings = place_readings(list(plan.canvases), reads, list(plan.boxes), (plan.variant,), plan.knowledge)
-    words = list(result.words)
     decisions = []
     # Top to bottom, so lines added above are in place for those below.
     for group, key, (read,) in sorted(zip(plan.groups, plan.lines, readings, strict=True),
                                       key=lambda item: (item[0].top, item[0].left)):
         if not read:
             continue
-        live = key if key is not None and key in group_lines(words) else None
-        keep, why = _judge(group, live, read, tuple(words))
+        lines = group_lines(result.words)
+        live = key if key is not None and key in lines else None
+        keep, why = _judge(group, live, read, result.words)
         seen = " ".join(w.text for w in read)
         decisions.append(LineDecision("unread", "line", "", why if keep else f"{why}: {seen}",
                                       "found" if keep else "not found", " ".join(w.text for w in keep)))
-        if keep:
-            words = _with_line(words, live, keep) if live is not None else _new_line(words, group, keep)
-    if not any(d.outcome == "found" for d in decisions):
-        return result, tuple(decisions)
-    return replace(result, text=words_to_text(words), words=tuple(words)), tuple(decisions)
+        if keep and live is not None:
+            result = replace_line(result, live, sorted(lines[live] + keep, key=lambda w: w.left))
+        elif keep:
+            words = _new_line(result.words, group, keep)
+            result = replace(result, text=words_to_text(words), words=words)
+    return result, tuple(decisions)
