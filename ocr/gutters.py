@@ -104,6 +104,15 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], letters: np.ndar
                           if letters[t:b, left + 1 : right].any(axis=0).mean() >= _THROUGH_SHARE), count)
             if count >= 2:
                 left, right = gutter(x, count)
+        if count >= 2 and right - left > 2 and right - left < _SPACE_LINES * line_h:
+            before = _before_running_line(letters, bands, count, (left, right), line_h)
+            if before < count and before >= 2:
+                left, right = gutter(x, before)
+                # Only a header's wide gutter above the running line stands; narrower, it is more spaces
+                # of running text (justified lines whose spaces line up).
+                count = before if right - left >= _RUNNING_GUTTER_LINES * line_h else 0
+            elif before < count:
+                count = before
         if count >= 2 and right - left > 2:
             count = _before_light_line(letters, letter_lines, bands, count, (left, right))
             if count >= 2:
@@ -112,8 +121,12 @@ def _two_columns(ink: np.ndarray, bands: list[tuple[int, int]], letters: np.ndar
             continue
         # Print on both sides, a word's width of it or more: a speck, a blot or pieces of the paper's edge
         # at the margin beside a centred motto are no column.
-        zone = np.vstack([ink[t:b] for t, b in bands[:count]])
-        if (np.count_nonzero(zone[:, :left].any(axis=0)) >= _SIDE_LINES * line_h
+        # A band whose letters fill the gutter (the body's line the small view thinned, taken in when no
+        # run of light print stands) is no column's: its print beside the gutter shows no column.
+        sides = [(t, b) for t, b in bands[:count]
+                 if through or letters[t:b, left + 1 : right].any(axis=0).mean() < _THROUGH_SHARE]
+        zone = np.vstack([ink[t:b] for t, b in sides]) if sides else ink[:0]
+        if (sides and np.count_nonzero(zone[:, :left].any(axis=0)) >= _SIDE_LINES * line_h
                 and np.count_nonzero(zone[:, right:].any(axis=0)) >= _SIDE_LINES * line_h
                 and not _spaces_lined_up(letters, bands[:count], left, right, line_h)):
             best = (count, left, right)
@@ -145,6 +158,45 @@ def _spaces_lined_up(ink: np.ndarray, bands: list[tuple[int, int]], left: int, r
              ink[t:b, :left].any() and ink[t:b, right + 1:].any()) for t, b in single]
     held = [(l, r) for l, r, two in both if two]
     return bool(held) and all(l and r for l, r in held)
+
+
+#: A line's white at a narrow gutter no wider than this many times its usual space between words is one of
+#: those spaces (:func:`_before_running_line`).
+_RUNNING_SPACES = 1.4
+#: ... and the run above that line stands when its gutter is this many line heights wide (a header's columns
+#: apart; two spaces of justified lines side by side are a line and a half).
+_RUNNING_GUTTER_LINES = 3.0
+
+
+def _spaces_of(row: np.ndarray, line_h: float) -> list[tuple[int, int]]:
+    """The white runs ``[a, b)`` between the print of one line's column profile ``row`` as wide as a space
+    between words (a quarter of a line height) or wider."""
+    ink = np.flatnonzero(row)
+    if ink.size == 0:
+        return []
+    return [(ink[0] + a, ink[0] + b) for a, b in true_runs(~row[ink[0] : ink[-1] + 1])
+            if b - a >= max(2.0, 0.25 * line_h)]
+
+
+def _before_running_line(letters: np.ndarray, bands: list[tuple[int, int]], count: int, gutter: tuple[int, int],
+                         line_h: float) -> int:
+    """How many of the run's first ``count`` bands come before a line of running text whose space between two
+    words is the narrow ``gutter`` (``count``: none is).
+
+    A recipient's line under the header ("- Cục Thuế tỉnh | Bắc Giang") may have a word space just where
+    the header's columns leave white: the run's gutter then shrinks to that space, which still looks like a
+    gutter set close. A line whose white at the gutter is about as wide as its other spaces
+    (:data:`_RUNNING_SPACES`) runs across it; a header's close columns leave about twice their spaces.
+    """
+    left, right = gutter
+    for k, (t, b) in enumerate(bands[:count]):
+        row = letters[t:b].any(axis=0)
+        spaces = _spaces_of(row, line_h)
+        at = [s for s in spaces if s[0] <= left + 1 and s[1] >= right]
+        others = [s1 - s0 for s0, s1 in spaces if (s0, s1) not in at]
+        if at and len(others) >= 2 and at[0][1] - at[0][0] <= _RUNNING_SPACES * float(np.median(others)):
+            return k
+    return count
 
 
 def _before_light_line(letters: np.ndarray, light: list[tuple[int, int]], bands: list[tuple[int, int]], count: int,

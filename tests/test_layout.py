@@ -473,3 +473,56 @@ def test_two_marks_tell_nothing_of_the_size_of_the_print() -> None:
     zones = find_zones(np.asarray(img).copy())
     assert zones.lines <= 2 and zones.line_height is None
     assert ocr_scale(zones.line_height, 38) == 1.0
+
+
+def test_a_word_space_under_the_header_gutter_does_not_make_the_line_two_columns() -> None:
+    """OCR seed 114, 008: a recipient's line under a monospace header had a word space just where the
+    header's columns leave white ("- Cục Thuế tỉnh | Bắc Giang"); the header's run took that line, its gutter
+    shrank to the space, and the line's end was read after the right column. A line whose white at the
+    gutter is no wider than its other spaces runs across it."""
+    font = ImageFont.truetype(MONO, 30)
+    img = Image.new("L", (1800, 1400), 255)
+    d = ImageDraw.Draw(img)
+    left = ["UBND HUYỆN HIỆP HÒA", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Số 211/PGDĐT", "V/v xác minh văn bằng"]
+    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "",
+             "Hiệp Hòa, ngày 24 tháng 10 năm 2008"]
+    left_width = max(d.textlength(line, font=font) for line in left)
+    left_end, gutter_end = 250 + left_width, 250 + left_width + 200
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        d.text((250 + (left_width - d.textlength(a, font=font)) / 2, 120 + i * 48), a, font=font, fill=0)
+        d.text((gutter_end, 120 + i * 48), b, font=font, fill=0)
+    d.text((440, 340), "Kính gửi:", font=font, fill=0)
+    # The recipient's words a stretched space apart, one of them in the middle of the header's gutter.
+    words, space = "- Cục Thuế tỉnh Bắc Giang".split(), 26
+    x = (left_end + gutter_end) / 2 - space / 2 - sum(d.textlength(w, font=font) + space for w in words[:4]) + space
+    for w in words:
+        d.text((x, 390), w, font=font, fill=0)
+        x += d.textlength(w, font=font) + space
+    for i, line in enumerate(MONO_BODY):
+        d.text((240, 470 + i * 48), line, font=font, fill=0)
+    page = np.asarray(img).copy()
+    header = _header_split(page)
+    assert header is not None and header.bottom < 390 and left_end < header.x < gutter_end
+    lines = [ln.strip() for ln in read_page_text(page, TesseractOptions(), KNOW).text.splitlines()]
+    assert "- Cục Thuế tỉnh Bắc Giang" in lines, lines
+
+
+def test_a_body_line_the_small_view_thinned_is_no_column_beside_a_footer() -> None:
+    """OCR seed 114, 020 (heavy): the faint "Nơi nhận" column made no band of the small view, and the body's
+    last line, thinned there to two pieces, was the left column's only print: the footer's gutter cut it
+    mid-word ("… để Bộ CÌ" | "hi huy Quân sự …"). A band whose letters fill the gutter shows no column."""
+    from ocr.gutters import find_gutter
+
+    ink = np.zeros((360, 460), np.uint8)
+    letters = ink.copy()
+    for top, left, right in ((342, 300, 375), (293, 300, 375)):  # the signer's name and title, right only
+        ink[top : top + 6, left:right] = letters[top : top + 6, left:right] = 1
+    ink[265:271, 40:245] = ink[265:271, 293:440] = 1  # the body's line, its middle lost on the opened view
+    letters[265:271, 40:440] = 1
+    bands = [(342, 348), (293, 299), (265, 271)]
+    assert find_gutter(ink, letters, [(265, 271), (293, 299), (342, 348)], bands, min_gutter=0.06, line_h=6.0) is None
+    # With the left column's print beside the signer's lines, the footer stands (the body's line left out).
+    ink[293:299, 40:120] = letters[293:299, 40:120] = 1
+    ink[342:348, 40:120] = letters[342:348, 40:120] = 1
+    found = find_gutter(ink, letters, [(265, 271), (293, 299), (342, 348)], bands, min_gutter=0.06, line_h=6.0)
+    assert found is not None and found[0] == 2 and 120 <= found[1] < found[2] <= 300
