@@ -24,7 +24,7 @@ from ocr.gutters import (GUTTER_LINES, WIDE_GUTTER_LINES, find_gutter, print_row
 from ocr.pixels import components, true_runs
 from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, words_to_text
-from ocr.word_lines import drop_twice_read, split_columns
+from ocr.word_lines import cut_standard_lines, drop_twice_read, join_row_pieces, split_columns
 from core.settings import TesseractOptions
 
 __all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "ocr_scale", "PageCanvas", "page_canvas", "top_down", "canvas_words",
@@ -340,7 +340,11 @@ def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | Non
     """The words Tesseract read on ``canvas``, with boxes on the page, post-corrected with ``knowledge``.
 
     Each word goes back by the shift of the zone nearest its centre. A
-    line read twice is kept once (:func:`~ocr.tesseract.drop_twice_read`).
+    line read twice is kept once (:func:`~ocr.word_lines.drop_twice_read`);
+    a line's end read as a block of its own goes back on its line
+    (:func:`~ocr.word_lines.join_row_pieces`); lines are cut at gutters
+    (:func:`~ocr.word_lines.split_columns`) and, with ``knowledge``, before
+    a standard line read at their end (:func:`~ocr.word_lines.cut_standard_lines`).
     Tesseract's own words, both readings included, are kept in
     :attr:`OcrResult.tesseract`; without ``knowledge`` and with no line read
     twice they are the words.
@@ -351,10 +355,12 @@ def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | Non
             replace(w, left=round(w.left / scale), top=round(w.top / scale),
                     width=max(1, round(w.width / scale)), height=max(1, round(w.height / scale)))
             for w in read.words))
-    raw = split_columns(top_down(read.words))
+    raw = split_columns(top_down(join_row_pieces(read.words)))
     # A line of print Tesseract read twice is read once; the words it gave stay in ``raw``.
     once = drop_twice_read(read.words)
-    columns = raw if len(once) == len(read.words) else split_columns(top_down(once))
+    columns = raw if len(once) == len(read.words) else split_columns(top_down(join_row_pieces(once)))
+    if knowledge is not None:
+        columns = cut_standard_lines(columns, knowledge.formulas)
     read = OcrResult(text=words_to_text(columns), words=columns)
     if knowledge is not None:
         read = correct_result(read, knowledge)[0]

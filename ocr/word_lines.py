@@ -1,5 +1,7 @@
-"""Lines of words as Tesseract read them, mended: a line read across two columns cut at their gutter
-(:func:`split_columns`), a line read twice kept once (:func:`drop_twice_read`).
+"""Lines of words as Tesseract read them, mended: a line's end read as a block of its own put back
+(:func:`join_row_pieces`), a line read across two columns cut at their gutter (:func:`split_columns`) or
+before a standard line of the profile (:func:`cut_standard_lines`), a line read twice kept once
+(:func:`drop_twice_read`).
 
 Pure functions of :class:`~ocr.tesseract.OcrWord` lists; :func:`ocr.layout.canvas_words` runs them on
 every page read.
@@ -7,17 +9,20 @@ every page read.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from itertools import groupby
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from ocr.tesseract import OcrWord, group_lines, line_key
-from pipeline.folding import is_capitals
+from pipeline.folding import fold, is_capitals
 
 __all__ = ["CAPITALS", "COLUMN_GAP_HEIGHTS", "MIDDLE_BAND", "MIDDLE_GAP_HEIGHTS", "MIDDLE_GAP_SPACES", "NEIGHBOUR_LINES",
-           "TWICE_LETTERS", "TWICE_OVERLAP", "TWICE_WORDS", "drop_twice_read", "split_columns"]
+           "ROW_JOIN_HEIGHTS", "ROW_JOIN_SPACES", "STANDARD_WORDS", "TWICE_LETTERS", "TWICE_OVERLAP", "TWICE_WORDS",
+           "cut_standard_lines", "drop_twice_read", "join_row_pieces", "split_columns"]
 
 
 #: A gap between two words of one line wider than this many times the line's word height
@@ -125,6 +130,73 @@ def _under_gutter(line: list[OcrWord], near: list[tuple[list[OcrWord], list[int]
     return []
 
 
+#: A line's end read as a block of its own (Tesseract's layout cuts "- Cục Thuế tỉnh | Bắc Giang" where
+#: nothing is but a word space) joins the line on its left when the space between them is at most this
+#: many word heights...
+ROW_JOIN_HEIGHTS = 1.2
+#: ... and this many times the left line's usual space (a header's columns set close together are about
+#: twice their line's spaces apart, monospace too: they stay apart).
+ROW_JOIN_SPACES = 1.4
+
+
+def _lettered(line: list[OcrWord]) -> list[OcrWord]:
+    """The words of a line holding a letter or digit (a dash or a dot is not as tall as the line)."""
+    return [w for w in line if any(ch.isalnum() for ch in w.text)] or line
+
+
+def _joins(left: list[OcrWord], right: list[OcrWord]) -> float | None:
+    """The space between ``left``'s end and ``right``'s start when ``right`` goes on at ``left``'s end
+    (the same row, a word space on), else None."""
+    (lt, lb, _, _), (rt, rb, _, _) = _extent(_lettered(left)), _extent(_lettered(right))
+    ll, lr, rl = left[0].left, max(w.left + w.width for w in left), right[0].left
+    low, high = sorted(float(np.median([w.height for w in _lettered(line)])) for line in (left, right))
+    gap = rl - lr
+    spaces = [g for _, g, _ in _spaces(left)] or [g for _, g, _ in _spaces(right)]
+    usual = float(np.median(spaces)) if spaces else ROW_JOIN_HEIGHTS * low
+    if (high > 1.4 * low or min(lb, rb) - max(lt, rt) < TWICE_OVERLAP * low or rl <= ll
+            or not -0.3 * low <= gap <= min(ROW_JOIN_HEIGHTS * low, ROW_JOIN_SPACES * max(usual, 0.0))):
+        return None
+    if _capitals(left) and _capitals(right):
+        return None  # header columns set one space apart (:func:`_under_gutter` cuts them when read as one)
+    return float(gap)
+
+
+def join_row_pieces(words: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
+    """Words with a line's end that Tesseract read as a block of its own put back on its line.
+
+    Tesseract's layout analysis now and then makes a block of a line's last words ("- CT, các PCT |
+    UBND;", "- Cục Thuế tỉnh | Bắc Giang"), read after the blocks beside it, so the line comes out in two
+    and the piece far from it. A block of one line that starts a word space after the end of a line of
+    another block, on the same row (:func:`_joins`), is that line's end: its words follow the line's, on
+    its line. The nearest such line takes it; nothing else moves, and no word is lost.
+    """
+    lines = group_lines(words)
+    per_block = Counter(block for block, _, _ in lines)
+    taken: dict[tuple[int, int, int], tuple[float, tuple[int, int, int]]] = {}
+    for b, right in lines.items():
+        if per_block[b[0]] > 1:
+            continue
+        for a, left in lines.items():
+            gap = None if a[0] == b[0] else _joins(left, right)
+            if gap is not None and (b not in taken or gap < taken[b][0]):
+                taken[b] = (gap, a)
+    ends: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+    for b, (_, a) in taken.items():
+        ends.setdefault(a, []).append(b)
+    out: list[OcrWord] = []
+
+    def put(key: tuple[int, int, int], into: tuple[int, int, int]) -> None:
+        out.extend(w if line_key(w) == into else replace(w, block=into[0], par=into[1], line=into[2])
+                   for w in lines[key])
+        for b in sorted(ends.get(key, ()), key=lambda k: lines[k][0].left):
+            put(b, into)
+
+    for key in lines:
+        if key not in taken:
+            put(key, key)
+    return tuple(out)
+
+
 #: Two lines read on the same row and across the same columns are one line of print read twice when
 #: they overlap this share of the lower one's height and of the narrower one's width...
 TWICE_OVERLAP = 0.6
@@ -200,6 +272,12 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     cuts = [at or (_under_gutter(line, [(lines[j], first[j]) for j in beside[i]])
                    if _capitals(line) else [])
             for i, (line, at) in enumerate(zip(lines, first, strict=True))]
+    return _cut(words, lines, cuts)
+
+
+def _cut(words: Sequence[OcrWord], lines: list[list[OcrWord]], cuts: list[list[int]]) -> tuple[OcrWord, ...]:
+    """The words of ``lines`` (``words`` grouped by line, in order), each line cut before the words at its
+    ``cuts``: a new ``line`` number in the same block and paragraph, after every one used."""
     out: list[OcrWord] = []
     next_line = max((w.line for w in words), default=0) + 1
     for line, at in zip(lines, cuts, strict=True):
@@ -209,3 +287,45 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
                 current, next_line = next_line, next_line + 1
             out.append(w if current == w.line else replace(w, line=current))
     return tuple(out)
+
+
+#: A standard line (the profile's, :attr:`ocr.postcorrect.Knowledge.formulas`) of this many words or more is a
+#: line of its own: the motto, an issuer's name; "UBND" or "QUYẾT ĐỊNH" may be words of another line.
+STANDARD_WORDS = 4
+
+
+def _standard_at(line: list[OcrWord], formulas: Sequence[str]) -> list[int]:
+    """Where a line read across other words and a standard line is cut: before the standard line ending it
+    (its words within one letter in ten, folded, in capitals when it is), two words or more before it, a
+    space wider than the line's others before it (:data:`MIDDLE_GAP_SPACES`: "GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO
+    TẠO" is one line, though its end is a standard line too).
+
+    Only the end: the right column is read last, and a standard line that starts a line may go on
+    ("ỦY BAN NHÂN DÂN" of "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA")."""
+    spaces = {k: gap for k, gap, _ in _spaces(line)}
+    cuts: set[int] = set()
+    for formula in formulas:
+        n = len(formula.split())
+        k = len(line) - n
+        if n < STANDARD_WORDS or k < 2:
+            continue
+        usual = float(np.median([gap for j, gap in spaces.items() if j != k]))
+        want = fold(formula).replace(" ", "")
+        text = " ".join(w.text for w in line[k:])
+        if (spaces[k] >= MIDDLE_GAP_SPACES * usual and is_capitals(text) == is_capitals(formula)
+                and Levenshtein.distance(fold(text).replace(" ", ""), want) <= max(1, len(want) // 10)):
+            cuts.add(k)
+    return sorted(cuts)[:1]
+
+
+def cut_standard_lines(words: Sequence[OcrWord], formulas: Sequence[str]) -> tuple[OcrWord, ...]:
+    """Words with a standard line read at the end of a longer line made a line of its own.
+
+    Header columns set one space apart ("ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    the issuer on a line of its own, no gutter under it) leave nothing in the print to cut at
+    (:func:`split_columns`); the motto, the office's name are lines the profile knows
+    (:func:`_standard_at`). The cut starts a new line number, as :func:`split_columns` does; words and
+    their order are unchanged.
+    """
+    lines = [list(group) for _, group in groupby(words, key=line_key)]
+    return _cut(words, lines, [_standard_at(line, formulas) for line in lines])

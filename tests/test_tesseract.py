@@ -274,3 +274,62 @@ def test_a_line_read_twice_is_kept_once_the_reading_with_more_evidence() -> None
     marked = [*above, OcrWord("\\", 20.0, 1880, 1700, 20, 120, 20, 3, 1)]
     beside = [OcrWord(w.text, w.conf, w.left + 1200, w.top, w.width, w.height, 20, 7, 1) for w in second]
     assert drop_twice_read(marked + second + beside + below) == tuple(marked + second + beside + below)
+
+
+def test_a_lines_end_read_as_a_block_of_its_own_goes_back_on_its_line() -> None:
+    """OCR seed 114, 025 p2: Tesseract made blocks of "UBND;" and "VT." a word space after "- CT, các PCT"
+    and "- Lưu:", read after the signer's block: each line came out in two."""
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import join_row_pieces
+
+    def line(spec: str, top: int, block: int, no: int = 1) -> list[OcrWord]:
+        return [OcrWord(text, 90.0, int(a), top + (6 if text == "-" else 0), int(b) - int(a),
+                        3 if text == "-" else 15, block, 1, no) for text, a, b in (i.rsplit("@", 2) for i in spec.split())]
+
+    recipients = line("-@42@50 CT,@67@100 các@120@150 PCT@165@202", 220, 2) + line(
+        "-@42@50 Lưu:@68@110", 252, 2, 2)
+    signer = line("TM.@656@690 ỦY@712@740 BAN@757@800", 220, 3)
+    pieces = line("UBND;@217@274", 221, 5) + line("VT.@127@160", 250, 4)
+    words = join_row_pieces(recipients + signer + pieces)
+    assert sorted(w.text for w in words) == sorted(w.text for w in recipients + signer + pieces)  # none lost
+    assert words_to_text(words).splitlines() == ["- CT, các PCT UBND;", "- Lưu: VT.", "", "TM. ỦY BAN"]
+    # A piece a gutter away (the signer's block, the other header column) stays apart, and so do two
+    # capitals lines one space apart (header columns; :func:`split_columns` cuts them when read as one).
+    far = line("Độc@400@450 lập@462@500", 220, 6)
+    issuer = line("UBND@40@110 HUYỆN@122@200 HIỆP@212@280 HÒA@292@350", 100, 7)
+    motto = line("CỘNG@365@440 HÒA@452@510 XÃ@522@560 HỘI@572@630", 100, 8)
+    kept = recipients[:4] + far + issuer + motto
+    assert join_row_pieces(kept) == tuple(kept)
+
+
+def test_a_standard_line_read_at_the_end_of_another_is_a_line_of_its_own() -> None:
+    """OCR seed 114, 023: the issuer on a line of its own set one space before the motto, no gutter under
+    them: "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" was one line."""
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import cut_standard_lines
+
+    def line(text: str, no: int, wide_before: str = "") -> list[OcrWord]:
+        words, left = [], 0
+        for t in text.split():
+            left += 24 if t == wide_before else 14  # the columns' space, one and a half of the others
+            words.append(OcrWord(t, 90.0, left, 40 * no, 50, 30, 1, 1, no))
+            left += 50
+        return words
+
+    motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    formulas = (motto, "ỦY BAN NHÂN DÂN", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Độc lập - Tự do - Hạnh phúc",
+                "GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO")
+    # As read (misread, within reach), with the wider space between the columns.
+    glued = line("ỦY BAN NHÂN DẦN TỈNH KHÁNH HÒA CỘNG HÒA XÃ HỘI CHỦ NGHIA VIỆT NAM", 1, "CỘNG")
+    office = line("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc", 2, "Độc")
+    # A standard line that starts a line may go on; one ending a line a plain space on is its end (the
+    # signer's title); running text in small letters is no capitals line.
+    issuer = line("ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", 3)
+    title = line("GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO", 4)
+    text = line("theo đề nghị của Giám đốc Sở Giáo dục và Đào tạo", 5, "Sở")
+    words = cut_standard_lines(glued + office + issuer + title + text, formulas)
+    assert [w.text for w in words] == [w.text for w in glued + office + issuer + title + text]
+    assert words_to_text(words).splitlines() == [
+        "ỦY BAN NHÂN DẦN TỈNH KHÁNH HÒA", "CỘNG HÒA XÃ HỘI CHỦ NGHIA VIỆT NAM", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+        "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", "GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+        "theo đề nghị của Giám đốc Sở Giáo dục và Đào tạo"]
