@@ -51,12 +51,14 @@ __all__ = [
     "correct_result",
     "fix_characters",
     "in_print_flow",
+    "list_marks",
     "mostly_signs",
     "is_garbage",
     "knowledge_for",
     "flat_strokes",
     "lone_specks",
     "snap_formula_line",
+    "stray_marks",
     "stroke_scraps",
     "tall_strokes",
 ]
@@ -154,6 +156,24 @@ def flat_strokes(words: Sequence[OcrWord]) -> set[int]:
             and sum(ch.isalnum() for ch in w.text) >= _FLAT_LETTERS}
 
 
+def stray_marks(words: Sequence[OcrWord]) -> set[int]:
+    """Indices of the words of lines that hold no letter or digit, only marks far flatter than the page's
+    text (:data:`FLAT_WORD_RATIO`): the accents of a capitals line Tesseract read as a line of their own
+    above it ("ˆ", "`", "^" at 80–96%), specks in a row. "./." stays (:data:`ACT_END`)."""
+    median = _median_height(words)
+    if median is None:
+        return set()
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for i, w in enumerate(words):
+        lines.setdefault(line_key(w), []).append(i)
+    return {i for found in lines.values()
+            # A modifier letter ("ˆ", "ˋ") is a letter to Python, an accent on the page.
+            if all(not any(ch.isalnum() and unicodedata.category(ch) != "Lm" for ch in words[i].text)
+                   and words[i].text != ACT_END
+                   and words[i].height <= FLAT_WORD_RATIO * median for i in found)
+            for i in found}
+
+
 def stroke_scraps(words: Sequence[OcrWord], tall: set[int]) -> set[int]:
     """Indices of the scraps Tesseract read on the same line as a pen stroke.
 
@@ -194,6 +214,31 @@ def in_print_flow(words: Sequence[OcrWord]) -> set[int]:
             if (1 / _SAME_SIZE <= w.height / max(1, n.height) <= _SAME_SIZE
                     and abs(w.top - n.top) <= _SAME_TOP * n.height and 0 <= gap <= n.height):
                 keep.add(i)
+    return keep
+
+
+#: The marks that open an item of a list ("- Như trên;", "+ Lớp 12").
+LIST_MARKS = frozenset("-–+•")
+
+
+def list_marks(words: Sequence[OcrWord]) -> set[int]:
+    """Indices of doubted list marks: a dash (or a plus, a bullet) that starts its line, flat and low
+    enough to sit inside the x-height of the word after it, that word read surely a space on.
+
+    Tesseract doubts a lone dash (about 46% on a mild page's "- Lưu: VT."), and a doubted word of signs is
+    garbage (:func:`is_garbage`); a stain's speck seldom lies just where a list's mark is printed.
+    """
+    keep: set[int] = set()
+    for i, w in enumerate(words[:-1]):
+        n = words[i + 1]
+        if (w.text not in LIST_MARKS or w.conf >= 60 or (i and line_key(words[i - 1]) == line_key(w))
+                or line_key(n) != line_key(w) or n.conf < _SURE_CONF or not any(ch.isalnum() for ch in n.text)):
+            continue
+        middle = w.top + w.height / 2
+        gap = n.left - (w.left + w.width)
+        if (0 <= gap <= 1.5 * n.height and w.height <= 0.5 * n.height and w.width <= 1.5 * n.height
+                and n.top + 0.2 * n.height <= middle <= n.top + 0.9 * n.height):
+            keep.add(i)
     return keep
 
 
@@ -398,8 +443,8 @@ def correct_result(result: OcrResult, knowledge: Knowledge) -> tuple[OcrResult, 
     lex = knowledge.lexicon
     words = result.words
     tall = tall_strokes(words, lex)
-    dropped = tall | stroke_scraps(words, tall) | lone_specks(words) | flat_strokes(words)
-    printed = in_print_flow(words)
+    dropped = tall | stroke_scraps(words, tall) | lone_specks(words) | flat_strokes(words) | stray_marks(words)
+    printed = in_print_flow(words) | list_marks(words)
     kept = [w for i, w in enumerate(words) if (i in printed or not is_garbage(w)) and i not in dropped]
     # Neighbours are taken within a line, as the lexicon was learnt.
     lowered = [

@@ -260,3 +260,37 @@ def test_a_standard_line_does_not_overwrite_another_confident_word() -> None:
     assert _text(doubtful) == "- Bộ GD&ĐT (để b/c);"
     assert _text(_words("- Bô GD&ĐT (để b/c);", conf=93.0)) == "- Bộ GD&ĐT (để b/c);"  # marks only
     assert _text(_words("- Bọ GD&ĐT (để b/c);", conf=93.0)) == "- Bộ GD&ĐT (để b/c);"
+
+
+def test_a_doubted_dash_opening_a_list_item_is_kept_a_speck_elsewhere_is_not() -> None:
+    """OCR seed 114, 025 p2: the "-" of "- Lưu: VT." was read at 47% and dropped as garbage."""
+    from ocr.postcorrect import list_marks
+
+    def w(text: str, conf: float, left: int, top: int, width: int, height: int, line: int = 1) -> OcrWord:
+        return OcrWord(text, conf, left, top, width, height, 1, 1, line)
+
+    item = [w("-", 47, 42, 254, 8, 3), w("Lưu:", 96, 68, 248, 42, 15), w("VT.", 91, 127, 249, 33, 14)]
+    assert list_marks(item) == {0}
+    # Not at the line's start, not beside a sure word, as tall as a letter, or far from the word: no mark.
+    inside = [w("Lưu:", 96, 68, 248, 42, 15), w("-", 47, 115, 254, 8, 3), w("VT.", 91, 127, 249, 33, 14)]
+    doubted = [w("-", 47, 42, 254, 8, 3), w("Lưu:", 50, 68, 248, 42, 15)]
+    tall = [w("-", 47, 42, 248, 8, 14), w("Lưu:", 96, 68, 248, 42, 15)]
+    far = [w("-", 47, 2, 254, 8, 3), w("Lưu:", 96, 68, 248, 42, 15)]
+    assert not any(list_marks(words) for words in (inside, doubted, tall, far))
+
+
+def test_a_row_of_accents_read_as_a_line_of_its_own_goes() -> None:
+    """OCR seed 114, 023 (heavy): the accents over a capitals header were read as a line of marks above it
+    ("ˆ", "`", "^" at 76–96%), cut into a line a mark by the header's gaps."""
+    from ocr.postcorrect import stray_marks
+
+    def w(text: str, left: int, top: int, height: int, line: int, conf: float = 90.0) -> OcrWord:
+        return OcrWord(text, conf, left, top, 10 * len(text), height, 1, 1, line)
+
+    accents = [w("ˆ", 473, 274, 5, 1), w("`", 924, 275, 4, 2), w("^", 1035, 274, 6, 2)]
+    header = [w(t, 100 + 120 * k, 290, 38, 3) for k, t in enumerate("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".split())]
+    end = [w("thi", 100, 400, 38, 4), w("hành./.", 200, 400, 38, 4), w("./.", 300, 450, 8, 5)]
+    dash = [w("-", 100, 500, 6, 6), w("Lưu:", 130, 490, 38, 6)]
+    words = accents + header + end + dash
+    assert stray_marks(words) == {0, 1, 2}  # the act's end alone, a dash beside a word stay
+    assert stray_marks(accents + header[:3]) == set()  # too few words to know the print's size
