@@ -24,7 +24,7 @@ from ocr.gutters import (GUTTER_LINES, WIDE_GUTTER_LINES, find_gutter, print_row
 from ocr.pixels import components, true_runs
 from ocr.postcorrect import Knowledge, correct_result
 from ocr.tesseract import OcrResult, OcrWord, run_ocr, words_to_text
-from ocr.word_lines import cut_standard_lines, drop_twice_read, join_row_pieces, split_columns
+from ocr.word_lines import PrintedGap, cut_standard_lines, drop_twice_read, join_row_pieces, split_columns
 from core.settings import TesseractOptions
 
 __all__ = ["ColumnZone", "PageZones", "text_lines", "find_zones", "ocr_scale", "PageCanvas", "page_canvas", "top_down", "canvas_words",
@@ -186,14 +186,37 @@ def find_zones(gray: np.ndarray, *, factor: int = 4) -> PageZones:
         idx = lines.index(first)
         prev = lines[idx - 1][1] if idx > 0 else 0
         prev = max([prev, *(b for _, b in light if b <= first[0])])
-        footer = ColumnZone(top=_clear_row(letters, prev, first[0]) * factor, bottom=gray.shape[0],
-                            x=(left + right) // 2 * factor)
+        top = _below_faint_print(gray, _clear_row(letters, prev, first[0]) * factor, first[0] * factor,
+                                 line_h * factor if line_h else 0.0)
+        footer = ColumnZone(top=top, bottom=gray.shape[0], x=(left + right) // 2 * factor)
     # For the size of the print, a single line: damage that joins two lines into one band
     # makes bands taller, never shorter, so the lower quartile is what one line measures.
     # Two or fewer bands tell nothing of the print: on a page of faint print, marks (a termite's trail, a
     # blot) may be all that made bands, and the page was shrunk by their height to nothing readable.
     single = float(np.percentile([b - t for t, b in lines], 25)) * factor if len(lines) >= _SIZE_LINES else None
     return PageZones(header=header, footer=footer, line_height=single, lines=len(lines))
+
+
+#: Darker than this on the restored page (paper 255) is print when looking for faint lines at full size.
+_FAINT_INK = 200
+#: A row of a faint line of text holds at least this many line heights of ink pixels (a speck, a dot far fewer).
+_FAINT_ROW_LINES = 3.0
+
+
+def _below_faint_print(gray: np.ndarray, top: int, first: int, line_h: float) -> int:
+    """Where the footer starts, given ``top`` (from the small view) and its first band's top ``first`` (both
+    at full size): below any faint line of text between them, halfway to the band.
+
+    A faded last line of the body can vanish from the small view altogether ("Sở trả lời để Công an tỉnh
+    Nam Định được biết./." on a heavy page, 135–200 on white), and the footer's gutter then cut it in two;
+    it is the body's. At full size its rows still hold a line's worth of ink.
+    """
+    # The band's own accents may stand above its top on the small view: half a line is left to it.
+    end = first - int(line_h / 2)
+    if end <= top or not line_h:
+        return top
+    rows = np.flatnonzero((gray[top:end] < _FAINT_INK).sum(axis=1) >= _FAINT_ROW_LINES * line_h)
+    return top if rows.size == 0 else top + (int(rows[-1]) + 1 + first - top) // 2
 
 
 def _clear_row(letters: np.ndarray, top: int, bottom: int) -> int:
@@ -336,6 +359,29 @@ def top_down(words: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
     return tuple(ordered)
 
 
+#: Of the columns between two words of a line, at least this share holding ink (darker than
+#: :data:`_GAP_INK` on the canvas) is print between them, not a gutter...
+PRINTED_GAP_SHARE = 0.4
+#: ... faint print included (a faded number Tesseract dropped is 135–200 on the restored paper's 255).
+_GAP_INK = 200
+
+
+def _printed_gap(canvas: PageCanvas) -> PrintedGap:
+    """Whether the canvas holds print between two words (boxes at the canvas's full size) on their rows."""
+    image, scale = canvas.image, canvas.scale
+
+    def printed(a: OcrWord, b: OcrWord) -> bool:
+        # Two pixels in from each word's box: a box may miss its letter's last column.
+        x0, x1 = round((a.left + a.width) * scale) + 2, round(b.left * scale) - 2
+        y0 = round(min(a.top, b.top) * scale)
+        y1 = round(max(a.top + a.height, b.top + b.height) * scale)
+        if x1 - x0 < 2 or y1 <= y0:
+            return False
+        return float((image[y0:y1, x0:x1] < _GAP_INK).any(axis=0).mean()) >= PRINTED_GAP_SHARE
+
+    return printed
+
+
 def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | None) -> OcrResult:
     """The words Tesseract read on ``canvas``, with boxes on the page, post-corrected with ``knowledge``.
 
@@ -355,10 +401,11 @@ def canvas_words(canvas: PageCanvas, read: OcrResult, knowledge: Knowledge | Non
             replace(w, left=round(w.left / scale), top=round(w.top / scale),
                     width=max(1, round(w.width / scale)), height=max(1, round(w.height / scale)))
             for w in read.words))
-    raw = split_columns(top_down(join_row_pieces(read.words)))
+    printed = _printed_gap(canvas)
+    raw = split_columns(top_down(join_row_pieces(read.words)), printed=printed)
     # A line of print Tesseract read twice is read once; the words it gave stay in ``raw``.
     once = drop_twice_read(read.words)
-    columns = raw if len(once) == len(read.words) else split_columns(top_down(join_row_pieces(once)))
+    columns = raw if len(once) == len(read.words) else split_columns(top_down(join_row_pieces(once)), printed=printed)
     if knowledge is not None:
         columns = cut_standard_lines(columns, knowledge.formulas)
     read = OcrResult(text=words_to_text(columns), words=columns)

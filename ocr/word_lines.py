@@ -10,7 +10,7 @@ every page read.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import groupby
 
@@ -20,10 +20,13 @@ from rapidfuzz.distance import Levenshtein
 from ocr.tesseract import OcrWord, group_lines, line_key
 from pipeline.folding import fold, is_capitals
 
-__all__ = ["CAPITALS", "COLUMN_GAP_HEIGHTS", "MIDDLE_BAND", "MIDDLE_GAP_HEIGHTS", "MIDDLE_GAP_SPACES", "NEIGHBOUR_LINES",
+__all__ = ["CAPITALS", "PrintedGap", "COLUMN_GAP_HEIGHTS", "MIDDLE_BAND", "MIDDLE_GAP_HEIGHTS", "MIDDLE_GAP_SPACES", "NEIGHBOUR_LINES",
            "ROW_JOIN_HEIGHTS", "ROW_JOIN_SPACES", "STANDARD_WORDS", "TWICE_LETTERS", "TWICE_OVERLAP", "TWICE_WORDS",
            "cut_standard_lines", "drop_twice_read", "join_row_pieces", "split_columns"]
 
+
+#: Whether the space between two words of a line (the first, then the second) holds print on the page.
+PrintedGap = Callable[[OcrWord, OcrWord], bool]
 
 #: A gap between two words of one line wider than this many times the line's word height
 #: is a gutter between two columns, not a space (a justified line stretches its spaces to
@@ -70,14 +73,15 @@ def _middle_gaps(line: list[OcrWord], centre: float, band: float) -> list[tuple[
 
 
 def _cuts(line: list[OcrWord], gap_heights: float, middle_gaps: list[tuple[int, int, float]],
-          near: Sequence[tuple[list[OcrWord], bool]] = ()) -> list[int]:
+          near: Sequence[tuple[list[OcrWord], bool]] = (), printed: PrintedGap | None = None) -> list[int]:
     """Where a line is cut (indices of the words that start a new line): gutters by their gap alone.
 
     A gap in the middle of the text (:func:`_middle_gaps`) is a gutter only when a line next to it
     (``near``: each with whether it has such a gap too; within :data:`NEIGHBOUR_LINES` of its height)
     has one too or is clear of print over it, or none is near: a header's columns run down past their
     first line, while a space a justified line stretched after a full stop ("… kể từ ngày ký.   Chánh
-    Văn phòng …") has the running text of the lines around it over it.
+    Văn phòng …") has the running text of the lines around it over it. A gap that holds print
+    (``printed``: words Tesseract did not read) is no gutter either way.
     """
     height = float(np.median([w.height for w in line]))
     around = [(other, gaps) for other, gaps in near
@@ -87,7 +91,8 @@ def _cuts(line: list[OcrWord], gap_heights: float, middle_gaps: list[tuple[int, 
     cuts: list[int] = []
     for k, gap, _ in _spaces(line):
         since = cuts[-1] if cuts else 0
-        if gap > gap_heights * height or (k in middle and k - since >= 2):
+        if ((gap > gap_heights * height or (k in middle and k - since >= 2))
+                and not (printed and printed(line[k - 1], line[k]))):
             cuts.append(k)
     return cuts
 
@@ -244,7 +249,8 @@ def drop_twice_read(words: Sequence[OcrWord]) -> tuple[OcrWord, ...]:
     return tuple(w for w in words if line_key(w) not in dropped)
 
 
-def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIGHTS) -> tuple[OcrWord, ...]:
+def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIGHTS,
+                  printed: PrintedGap | None = None) -> tuple[OcrWord, ...]:
     """Words with each line cut where a gutter runs through it.
 
     Tesseract joins the pieces of two columns that share a row (the number
@@ -258,8 +264,9 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     line number used), so each column's text is a line of its own. A line
     in capitals with no such gap, next to a line that has one, is cut at
     its space under that gutter (:data:`NEIGHBOUR_LINES`, :data:`CAPITALS`):
-    header columns set one space apart. The words and their order are
-    unchanged.
+    header columns set one space apart. A gap ``printed`` says holds print
+    (the page's ink between two words: print Tesseract dropped, "714/C
+    [V-PC13] ngày") is no gutter. The words and their order are unchanged.
     """
     left = min((w.left for w in words), default=0)
     right = max((w.left + w.width for w in words), default=0)
@@ -267,7 +274,7 @@ def split_columns(words: Sequence[OcrWord], gap_heights: float = COLUMN_GAP_HEIG
     lines = [list(group) for _, group in groupby(words, key=line_key)]
     gaps = [_middle_gaps(line, centre, band) for line in lines]
     beside = [[j for j in (i - 1, i + 1) if 0 <= j < len(lines)] for i in range(len(lines))]
-    first = [_cuts(line, gap_heights, gaps[i], [(lines[j], bool(gaps[j])) for j in beside[i]])
+    first = [_cuts(line, gap_heights, gaps[i], [(lines[j], bool(gaps[j])) for j in beside[i]], printed)
              for i, line in enumerate(lines)]
     cuts = [at or (_under_gutter(line, [(lines[j], first[j]) for j in beside[i]])
                    if _capitals(line) else [])

@@ -526,3 +526,25 @@ def test_a_body_line_the_small_view_thinned_is_no_column_beside_a_footer() -> No
     ink[342:348, 40:120] = letters[342:348, 40:120] = 1
     found = find_gutter(ink, letters, [(265, 271), (293, 299), (342, 348)], bands, min_gutter=0.06, line_h=6.0)
     assert found is not None and found[0] == 2 and 120 <= found[1] < found[2] <= 300
+
+
+
+def test_a_faint_last_body_line_the_small_view_lost_stays_out_of_the_footer() -> None:
+    """OCR seed 110, 024 (heavy): the body's last line, faded to 135–200, made no band nor letters on the
+    layout's small view; the footer started halfway between the body and its first band, in that line, and
+    its gutter cut it ("… để Công an t" | "ỉnh Nam Định được biết./."). At full size the line's rows hold
+    ink: the footer starts below them, and a speck there moves nothing."""
+    from ocr.layout import _below_faint_print
+
+    font = ImageFont.truetype(FONT, 30)
+    img = Image.new("L", (1800, 400), 255)
+    d = ImageDraw.Draw(img)
+    d.text((220, 100), "Sở trả lời để Công an tỉnh Nam Định được biết./.", font=font, fill=180)
+    d.text((160, 300), "Nơi nhận:", font=font, fill=0)
+    page = np.asarray(img).copy()
+    ink = np.flatnonzero((page[:290] < 200).any(axis=1))
+    top = _below_faint_print(page, 60, 300, 24.0)
+    assert ink[-1] < top < 300
+    page[:290] = 255
+    page[150:156, 800:806] = 0  # a speck
+    assert _below_faint_print(page, 60, 300, 24.0) == 60

@@ -333,3 +333,33 @@ def test_a_standard_line_read_at_the_end_of_another_is_a_line_of_its_own() -> No
         "ỦY BAN NHÂN DẦN TỈNH KHÁNH HÒA", "CỘNG HÒA XÃ HỘI CHỦ NGHIA VIỆT NAM", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
         "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", "GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO",
         "theo đề nghị của Giám đốc Sở Giáo dục và Đào tạo"]
+
+
+def test_a_gap_holding_print_tesseract_dropped_is_no_gutter() -> None:
+    """OCR seed 110, 024 (heavy): Tesseract dropped a faded "V-PC13" from "… số 714/C[V-PC13] ngày
+    28/04/2013 …", and the gap of five word heights it left was cut as a gutter."""
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import split_columns
+
+    line = [OcrWord(t, 90.0, a, 100, w, 18, 1, 1, 1)
+            for t, a, w in (("Công", 300, 50), ("văn", 360, 40), ("714/C", 442, 60), ("ngày", 597, 45),
+                            ("28/04/2013", 657, 116))]
+    assert words_to_text(split_columns(line)).splitlines() == ["Công văn 714/C", "ngày 28/04/2013"]
+    assert words_to_text(split_columns(line, printed=lambda a, b: a.text == "714/C")).splitlines() == [
+        "Công văn 714/C ngày 28/04/2013"]
+
+
+def test_the_canvas_tells_a_printed_gap_from_white_paper() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from conftest import FONT
+    from ocr.layout import PageCanvas, _printed_gap
+    from ocr.tesseract import OcrWord
+
+    img = Image.new("L", (800, 60), 255)
+    ImageDraw.Draw(img).text((205, 15), "V-PC13", font=ImageFont.truetype(FONT, 30), fill=170)  # faded
+    printed = _printed_gap(PageCanvas(np.asarray(img).copy(), 1.0, ((0, 60, 0, 0),)))
+    before, after = OcrWord("714/C", 90.0, 100, 15, 100, 30, 1, 1, 1), OcrWord("ngày", 90.0, 320, 15, 60, 30, 1, 1, 1)
+    assert printed(before, after)
+    far = OcrWord("Hải", 90.0, 620, 15, 50, 30, 1, 1, 1)
+    assert not printed(after, far)  # white paper between
