@@ -112,7 +112,8 @@ def _under_gutter(line: list[OcrWord], near: list[tuple[list[OcrWord], list[int]
     with two words or more on each side; none when no neighbour has a gutter over one of its spaces, or the
     line does not reach halfway into both of the neighbour's columns (the issuer's second line, wider than
     the number under it, ends in the gutter: it is one column)."""
-    top, height = line[0].top, max(w.height for w in line)
+    # The median word: a stain read as a tall "word" on the line (86 px among 47) is no measure of its print.
+    top, height = line[0].top, float(np.median([w.height for w in line]))
     first, last = line[0].left, line[-1].left + line[-1].width
     for other, cuts in near:
         if not cuts or abs(other[0].top - top) > NEIGHBOUR_LINES * height:

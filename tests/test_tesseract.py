@@ -363,3 +363,25 @@ def test_the_canvas_tells_a_printed_gap_from_white_paper() -> None:
     assert printed(before, after)
     far = OcrWord("Hải", 90.0, 620, 15, 50, 30, 1, 1, 1)
     assert not printed(after, far)  # white paper between
+
+
+def test_a_stain_read_as_a_tall_word_does_not_keep_header_columns_glued() -> None:
+    """OCR seed 110, 028 (heavy): a stain over "CỘNG HOÀ" was read as one word 86 px tall among 47 px
+    capitals; measured by its tallest word, the line looked twice the size of the line under it, whose
+    gutter was then taken for specks' gaps, and the columns set one space apart stayed one line."""
+    from ocr.tesseract import OcrWord, words_to_text
+    from ocr.word_lines import split_columns
+
+    def line(spec: str, top: int, no: int) -> list[OcrWord]:
+        return [OcrWord(text, 90.0, int(a), top, int(b) - int(a), int(h), 3, 1, no)
+                for text, a, b, h in (item.split("@") for item in spec.split())]
+
+    glued = line("ỦY@297@360@42 BAN@378@470@33 NHÂN@489@623@42 DÂN@639@738@42 HUYỆN@756@919@49 TIÊN@932@1040@42 "
+                 "LÃNG@1055@1184@41 CỘNG—@1196@1419@86 .À@1436@1502@53 XÃ@1518@1592@47 HỘI@1610@1715@59 "
+                 "CHỦ@1735@1858@53 NGHĨA@1878@2067@47 VIỆT@2083@2216@56 NAM@2234@2364@37", 173, 1)
+    below = line("PHÒNG@312@513@48 GIÁO@535@676@48 DỤC@695@813@38 VÀ@832@903@45 ĐÀO@921@1039@47 TẠO@1057@1171@48 "
+                 "Độc@1341@1456@57 lập@1480@1574@57 -@1597@1615@8 Tự@1637@1725@44 do@1741@1814@45 -@1838@1856@8 "
+                 "Hạnh@1880@2047@56 phúc@2069@2220@57", 233, 2)
+    assert words_to_text(split_columns(glued + below)).splitlines() == [
+        "ỦY BAN NHÂN DÂN HUYỆN TIÊN LÃNG", "CỘNG— .À XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+        "Độc lập - Tự do - Hạnh phúc"]
