@@ -188,11 +188,13 @@ def _before_running_line(letters: np.ndarray, bands: list[tuple[int, int]], coun
     gutter set close. A line whose white at the gutter is about as wide as its other spaces
     (:data:`_RUNNING_SPACES`) runs across it; a header's close columns leave about twice their spaces.
     """
-    left, right = gutter
+    # The gutter is found on the opened view; the letters keep thin strokes, so a line's space there may
+    # be narrower than the gutter: the space holding its middle column is the one.
+    middle = (gutter[0] + gutter[1]) // 2
     for k, (t, b) in enumerate(bands[:count]):
         row = letters[t:b].any(axis=0)
         spaces = _spaces_of(row, line_h)
-        at = [s for s in spaces if s[0] <= left + 1 and s[1] >= right]
+        at = [s for s in spaces if s[0] <= middle < s[1]]
         others = [s1 - s0 for s0, s1 in spaces if (s0, s1) not in at]
         if at and len(others) >= 2 and at[0][1] - at[0][0] <= _RUNNING_SPACES * float(np.median(others)):
             return k

@@ -548,3 +548,17 @@ def test_a_faint_last_body_line_the_small_view_lost_stays_out_of_the_footer() ->
     page[:290] = 255
     page[150:156, 800:806] = 0  # a speck
     assert _below_faint_print(page, 60, 300, 24.0) == 60
+
+
+def test_a_running_lines_space_is_found_where_its_letters_narrow_the_gutter() -> None:
+    """OCR seed 116, 029: the gutter is found on the opened view; the letters keep thin strokes, so the
+    recipient's space under it ("Kính gửi: Bảo | hiểm …") was narrower than the gutter and not taken for it."""
+    from ocr.gutters import _before_running_line
+
+    letters = np.zeros((100, 400), bool)
+    letters[26:33, 40:151] = letters[26:33, 217:330] = True  # a header line, columns far apart
+    row = letters[89:97]
+    # Words 6 px apart; the one under the gutter (176–190 on the opened view) 8 px, its letters reaching in.
+    for a, b in ((60, 120), (126, 150), (156, 179), (187, 260), (266, 300), (306, 350)):
+        row[:, a:b] = True
+    assert _before_running_line(letters, [(26, 33), (89, 97)], 2, (176, 190), 8.0) == 1
