@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.folding import SYLLABLE_RE, fold, is_vietnamese_syllable
 
-__all__ = ["Lexicon", "fix_diacritics", "fix_line_start_capital", "fix_misspelling"]
+__all__ = ["Lexicon", "fix_diacritics", "fix_inner_capital", "fix_line_start_capital", "fix_misspelling"]
 
 
 @dataclass(frozen=True)
@@ -161,3 +161,18 @@ def fix_line_start_capital(text: str, prev_word: str | None, next_word: str | No
     if not lex.bigrams[(prev, syl)] or lex.capital_pairs[(prev, syl)] or 3 * lex.capitals[syl] >= lex.unigrams[syl]:
         return text
     return text[:1].lower() + text[1:]
+
+
+#: Capitals Tesseract reads for a lower-case letter of the same shape: a monospace "l" has a foot.
+_LOOKALIKE_CAPITALS = frozenset("L")
+
+
+def fix_inner_capital(text: str, prev_word: str, next_word: str | None, lex: Lexicon) -> str:
+    """A plain word whose first letter was read as a look-alike capital inside a line, between two
+    lower-case words ("hiệu Lực kể": a monospace "l" read as "L"), lowered as :func:`fix_line_start_capital`
+    lowers one at a line's start. Other capitals stay: a document's name is capitalised in running text
+    at its writer's choice ("được cấp Bằng tốt nghiệp"); so does a word followed by a capitalised one (a
+    name, "bà Lê Thị") or by none."""
+    if text[:1] not in _LOOKALIKE_CAPITALS or not next_word or not next_word[:1].islower():
+        return text
+    return fix_line_start_capital(text, prev_word, next_word, lex)

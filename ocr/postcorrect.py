@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Levenshtein
 
-from ocr.lexicon import Lexicon, fix_diacritics, fix_line_start_capital, fix_misspelling
+from ocr.lexicon import Lexicon, fix_diacritics, fix_inner_capital, fix_line_start_capital, fix_misspelling
 from ocr.names import PersonNames, fix_names
 from ocr.tesseract import OcrResult, OcrWord, line_key, words_to_text
 from pipeline.folding import SYLLABLE_RE, fold, is_vietnamese_syllable
@@ -460,6 +460,8 @@ def correct_result(result: OcrResult, knowledge: Knowledge) -> tuple[OcrResult, 
                           [kept[j].text for j in (i - 1, i + 1) if same_line(j)])
         if prev is None and i > 0:
             fixed = fix_line_start_capital(fixed, kept[i - 1].text, kept[i + 1].text if nxt else None, lex)
+        elif prev is not None:
+            fixed = fix_inner_capital(fixed, kept[i - 1].text, kept[i + 1].text if nxt else None, lex)
         fixed = _fix_filing_code(fixed, prev, same_line(i + 1))
         if prev or nxt:
             fixed = fix_diacritics(fixed, prev, nxt, lex)

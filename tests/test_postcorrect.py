@@ -231,6 +231,12 @@ def test_stray_capitals_inside_and_at_the_start_of_a_line() -> None:
     kept = [*_words("đạt chuẩn", line=1), *_words("Quốc gia mức độ 1", line=2),
             *_words("thi hành.", line=3), *_words("Có hiệu lực", line=4)]
     assert _text(kept).splitlines()[1:] == ["Quốc gia mức độ 1", "thi hành.", "Có hiệu lực"]
+    # Inside a line too, between two lower-case words (OCR seed 116, 020: a monospace "l" read as "L");
+    # a name followed by a capitalised word, or ending the line, stays.
+    assert _text(_words("Quyết định có hiệu Lực kể từ ngày ký")) == "Quyết định có hiệu lực kể từ ngày ký"
+    assert _text(_words("công nhận Trường Lê Lợi")) == "công nhận Trường Lê Lợi"
+    assert _text(_words("đạt chuẩn Quốc gia")) == "đạt chuẩn Quốc gia"
+    assert _text(_words("đã được cấp Bằng tốt nghiệp")) == "đã được cấp Bằng tốt nghiệp"  # seed 116, 019
 
 
 def test_scraps_beside_a_signature_and_lone_specks_are_dropped() -> None:
