@@ -12,14 +12,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from indexing.base import Clause, Tier, index_fold, subject_ends
 from pipeline.folding import subtokens, tokens
 
-__all__ = ["ends_term", "facet", "field_text", "fts_body", "fts_query", "fts_rows", "phrase_query", "quoted", "tier_match",
-           "vocab_words"]
+__all__ = ["SHORT_ROW_FIELDS", "ends_term", "facet", "field_text", "fts_body", "fts_query", "fts_rows", "phrase_query",
+           "quoted", "short_row", "tier_match", "vocab_words"]
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _D_LETTERS = ("đ", "Đ", "Ð", "ð", "ɖ")
@@ -99,7 +99,7 @@ def tier_match(tier: Tier) -> tuple[str, str]:
     return table, " AND ".join(f"({clause_match(c)})" for c in tier.clauses)
 
 
-def field_text(doc: dict[str, object], name: str) -> str:
+def field_text(doc: Mapping[str, object], name: str) -> str:
     value = doc.get(name)
     return str(value) if value else ""
 
@@ -126,7 +126,7 @@ def facet(name: str, value: object) -> str:
     return name + hashlib.blake2b(str(value).encode(), digest_size=8).hexdigest()
 
 
-def _facets(doc: dict[str, object]) -> str:
+def _facets(doc: Mapping[str, object]) -> str:
     """The ``facets`` column of a document: its type, year and batch as tokens."""
     out = [facet("t", doc["type"])]
     if doc.get("year"):
@@ -136,19 +136,29 @@ def _facets(doc: dict[str, object]) -> str:
     return " ".join(out)
 
 
-def fts_rows(rowid: int, doc: dict[str, object]) -> tuple[tuple[object, ...], tuple[object, ...]]:
-    """The ``short_fts`` and ``text_fts`` rows of a document (also what a delete must repeat).
+#: The fields of a document :func:`short_row` reads.
+SHORT_ROW_FIELDS = ("subject", "number", "title", "issuer", "type", "year", "batch")
 
-    ``short_fts``: the folded short fields, their lower-cased copy with diacritics (``exact``), the
-    subject's first and last words as one term (``ends``, :func:`ends_term`), the facets.
+
+def short_row(rowid: int, doc: Mapping[str, object]) -> tuple[object, ...]:
+    """The ``short_fts`` row of a document: the folded short fields, their lower-cased copy with diacritics
+    (``exact``), the subject's first and last words as one term (``ends``, :func:`ends_term`), the facets.
+
+    It reads only :data:`SHORT_ROW_FIELDS`.
     """
     short = [field_text(doc, f) for f in ("subject", "number", "title", "issuer")]
     folded = [index_fold(s) for s in short]
     exact = unicodedata.normalize("NFC", " \n ".join(short)).lower()
-    facets = _facets(doc)
     pair = subject_ends(folded[0], folded=True)
     ends = ends_term(*pair) if pair else ""
-    return (rowid, *folded, exact, ends, facets), (rowid, *folded, fts_body(doc), facets)
+    return (rowid, *folded, exact, ends, _facets(doc))
+
+
+def fts_rows(rowid: int, doc: dict[str, object]) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """The ``short_fts`` (:func:`short_row`) and ``text_fts`` rows of a document (also what a delete must
+    repeat)."""
+    short = short_row(rowid, doc)
+    return short, (*short[:5], fts_body(doc), short[-1])
 
 
 def vocab_words(docs: Sequence[dict[str, object]]) -> set[str]:

@@ -24,11 +24,12 @@ import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
-from indexing.base import (TOTAL_CAP, CountRow, Hit, SearchFilters, SearchResult, Tier, number_key, ranking_tiers,
+from indexing.base import (TOTAL_CAP, CountRow, Hit, SearchFilters, SearchResult, number_key, ranking_tiers,
                            snippet_terms)
 from indexing.fts_rows import COLUMNS, phrase_query, tier_match
 from indexing.sqlite_fuzzy import FuzzyTiers
-from indexing.sqlite_match import (among_match, count_matches, facet_match, fill, fill_stage, filter_sql, prefix_match,
+from indexing.sqlite_few import FEW, hold_few
+from indexing.sqlite_match import (count_matches, facet_match, fill, fill_stage, filter_sql, prefix_match, ranked,
                                    rowids, within)
 from indexing.sqlite_schema import STATUS_SQL
 from indexing.sqlite_write import SqliteStore
@@ -100,21 +101,25 @@ class SqliteIndex(SqliteStore):
             return self._listing(filter_sql(filters, params), params, limit)
         filt = "".join(f" AND {w}" for w in filter_sql(filters, params, fts=True))
         facet = facet_match(filters)
+        # Most tiers on the short fields ask for the query's words there and something more: each is a
+        # full evaluation over common words (5-40 ms at a million records) when it cannot fill the
+        # page. When at most FEW records hold the words in the short fields (or else in the subject or
+        # number) at all, those few are every record such a tier can find: they are copied in memory
+        # and the tier is asked there (indexing.sqlite_few), or not at all when there are none.
+        few: set[str] = set()
+        for words in [t for t in tiers if t.name in _WORDS_TIERS][::-1]:  # the wider first
+            found = rowids(self._conn, "short_fts", tier_match(words)[1], filt, facet, params, FEW + 1)
+            if len(found) <= FEW:
+                hold_few(self._conn, found)
+                few = {t.name for t in tiers if within(t, words)}
+                break
+        phrase = f"{COLUMNS['short']} : {phrase_query(query)}"
         # A phrase of common words that no record's short fields hold costs a full evaluation
         # (10-15 ms at a million records) each time it is asked: ask once over all four first.
-        if not rowids(self._conn, "short_fts", f"{COLUMNS['short']} : {phrase_query(query)}", filt, facet, params, 1):
+        if not ranked(self._conn, "few" if "words in short fields" in few else "short_fts", phrase, filt, facet,
+                      params, 1):
             tiers = [t for t in tiers if t.name not in _PHRASE_TIERS]
-        # Most tiers on the short fields ask for the query's words there and something more: each is a
-        # full evaluation over common words (5-15 ms at a million records) when it cannot fill the
-        # page. When fewer records than a page hold the words in the subject or number (or in the
-        # short fields) at all, those few are every record such a tier can find: it is asked between
-        # the first and the last of them, or not at all when there are none.
-        among: dict[str, tuple[list[int], Tier]] = {}
-        for words in [t for t in tiers if t.name in _WORDS_TIERS]:  # the narrower first
-            few = rowids(self._conn, "short_fts", tier_match(words)[1], filt, facet, params, limit)
-            if len(few) < limit:
-                among.update((t.name, (few, words)) for t in tiers if t.name not in among and within(t, words))
-        tiers = [t for t in tiers if t.name not in among or among[t.name][0]]
+        tiers = [t for t in tiers if t.name not in few or found]
         rows: list[tuple] = []
         if tiers[0].name == "the number itself":
             extra: dict[str, object] = {"key": tiers[0].clauses[0].terms[0][0], "limit": limit}
@@ -123,7 +128,7 @@ class SqliteIndex(SqliteStore):
                 f"SELECT d.rowid FROM docs d WHERE d.number_key = :key{cond} ORDER BY d.rowid LIMIT :limit", extra)]
             tiers = tiers[1:]
         matches = [prefix_match(self._conn, t) if t.name == "number typed short"
-                   else among_match(t, *among[t.name]) if t.name in among else tier_match(t) for t in tiers]
+                   else ("few", tier_match(t)[1]) if t.name in few else tier_match(t) for t in tiers]
         prefix = [m for m, t in zip(matches, tiers, strict=True) if t.name == "number typed short" and m[1]]
         matches = [m for m in matches if m[1]]
         short, union = matches[:-2], matches[-1][1]

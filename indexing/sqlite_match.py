@@ -15,11 +15,12 @@ import sqlite3
 from collections.abc import Sequence
 
 from indexing.base import TOTAL_CAP, SearchFilters, Tier
-from indexing.fts_rows import COLUMNS, SPLIT, facet, tier_match
+from indexing.fts_rows import COLUMNS, SPLIT, facet
+from indexing.sqlite_few import copy_few, few_copied, few_rowids
 from indexing.sqlite_schema import STATUS_SQL
 from pipeline.folding import fold
 
-__all__ = ["BODY_WINDOW", "SPLIT_CANDIDATES", "among_match", "body_window", "count_matches", "facet_match", "fill", "fill_stage",
+__all__ = ["BODY_WINDOW", "SPLIT_CANDIDATES", "body_window", "count_matches", "facet_match", "fill", "fill_stage",
            "filter_sql", "prefix_match", "ranked", "rowids", "statement", "within"]
 
 #: Tiers on the body text rank at most this many candidates (the newest records
@@ -127,18 +128,6 @@ def within(tier: Tier, words: Tier) -> bool:
                and c.how in ("phrase", "all") for c in tier.clauses)
 
 
-def among_match(tier: Tier, found: list[int], words: Tier) -> tuple[str, str]:
-    """A tier asked only between the first and the last of ``found`` (in index order), every record it can
-    match (those of ``words``, :func:`within`).
-
-    The kind ``among``: the tier's MATCH expression (none for ``words`` itself: its records are
-    ``found``) and the rowids, joined by :data:`~indexing.fts_rows.SPLIT` (see :func:`ranked`).
-    """
-    table, expr = tier_match(tier)
-    assert table == "short_fts", tier
-    return "among", f"{'' if tier == words else expr}{SPLIT}{','.join(str(r) for r in found)}"
-
-
 def ranked(conn: sqlite3.Connection, table: str, expr: str, filt: str, facet: str, params: dict[str, object],
            limit: int) -> list[int]:
     """Rowids of the first ``limit`` matches of ``expr``.
@@ -151,19 +140,13 @@ def ranked(conn: sqlite3.Connection, table: str, expr: str, filt: str, facet: st
     ``short_fts``: first indexed first. ``text_fts``: newest first within
     the window.
     """
-    if table == "among":
-        expr, ids = expr.split(SPLIT)
-        found = [int(r) for r in ids.split(",") if r]
-        if not expr or not found:
-            return found[: int(limit)]
-        # Between the first and the last of them: FTS5 seeks to the first and stops after the last (the
-        # filters stay: the few passed them). Looked up one by one (rowid IN), each costs 0.5-2 ms at a
-        # million records, more than the whole evaluation for a dozen.
-        src, cond, tier = statement("short_fts", expr, filt, facet)
-        args = {k: v for k, v in params.items() if k not in ("lo", "hi")}
-        sql = (f"SELECT f.rowid FROM {src} WHERE {cond} AND f.rowid BETWEEN :first AND :last ORDER BY f.rowid "
-               f"LIMIT {int(limit)}")
-        return [r for (r,) in conn.execute(sql, {**args, "tier": tier, "first": found[0], "last": found[-1]})]
+    if table == "few":  # a tier within the query's few records (indexing.sqlite_few)
+        if few_copied():
+            return few_rowids(expr, limit)
+        got = rowids(conn, "short_fts", expr, filt, facet, params, limit)
+        if len(got) < limit:  # a full evaluation: the next tiers are asked in memory
+            copy_few(conn)
+        return got
     if table == "split":
         # The records whose short fields match, then those of them whose text holds the rest.
         short, body = expr.split(SPLIT)

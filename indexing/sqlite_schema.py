@@ -33,7 +33,7 @@ from pathlib import Path
 from indexing.base import INDEX_SCHEMA_VERSION
 from core.errors import IndexSchemaError
 
-__all__ = ["STATUS_SQL", "FTS_DDL", "SCHEMA", "COMPATIBLE_SCHEMAS", "connect"]
+__all__ = ["STATUS_SQL", "SHORT_FTS", "FTS_DDL", "SCHEMA", "COMPATIBLE_SCHEMAS", "connect"]
 
 # Status of a record on the date bound to :on. Mirrors pipeline.validity.status_on;
 # tests check that both agree.
@@ -44,11 +44,15 @@ STATUS_SQL = (
     "ELSE 'expired' END"
 )
 
-FTS_DDL = """
-CREATE VIRTUAL TABLE IF NOT EXISTS short_fts USING fts5(
+#: The ``short_fts`` table's module and arguments (also those of the in-memory copy a search makes of its
+#: few records' short fields, :mod:`indexing.sqlite_few`).
+SHORT_FTS = """fts5(
     subject, number, title, issuer, exact, ends, facets,
     tokenize = "unicode61 remove_diacritics 0", content = ''
-);
+)"""
+
+FTS_DDL = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS short_fts USING {SHORT_FTS};
 CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5(
     subject, number, title, issuer, body, facets,
     tokenize = "unicode61 remove_diacritics 2", content = ''
