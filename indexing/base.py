@@ -55,7 +55,9 @@ STATUSES = ("valid", "expired", "revoked", "unknown")
 #:    embedded layout is unchanged (a layout-5 file is read as is).
 #: 7: the subject's first and last words (:func:`name_ends`) are kept as one term in both backends,
 #:    for the tiers that anchor a name at its family and given name.
-INDEX_SCHEMA_VERSION = 7
+#: 8: the embedded index keeps the years written anywhere in a record among its short fields (``short_fts.years``);
+#:    Elasticsearch's layout is unchanged (an index of schema 7 is read as is).
+INDEX_SCHEMA_VERSION = 8
 
 #: Searches with a query count their matches up to this many; beyond it
 #: ``SearchResult.total`` is this number and ``total_capped`` is true ("more

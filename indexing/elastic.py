@@ -58,7 +58,8 @@ _UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
 #: Hits one request brings at most; more page by ``search_after`` (see :meth:`ElasticIndex._run`).
 PAGE = 1000
 # Schema 6 added the words of the short fields (``vocab``): an older index lacks them.
-_COMPATIBLE_SCHEMAS = {INDEX_SCHEMA_VERSION}
+# Schema 8 changed only the embedded layout: an index of schema 7 is read as is.
+_COMPATIBLE_SCHEMAS = {7, INDEX_SCHEMA_VERSION}
 #: The fuzzy tier's vocabulary is read from the node again after this many seconds (a word new
 #: to the index is spelled fuzzily after at most that long; this process's writes at once).
 VOCABULARY_SECONDS = 60.0

@@ -18,8 +18,8 @@ from functools import lru_cache
 from indexing.base import Clause, Tier, index_fold, subject_ends
 from pipeline.folding import subtokens, tokens
 
-__all__ = ["SHORT_ROW_FIELDS", "ends_term", "facet", "field_text", "fts_body", "fts_query", "fts_rows", "phrase_query",
-           "quoted", "short_row", "tier_match", "vocab_words"]
+__all__ = ["SHORT_ROW_FIELDS", "ends_term", "facet", "field_text", "fts_body", "fts_query", "fts_rows", "in_years",
+           "phrase_query", "quoted", "short_row", "tier_match", "vocab_words", "years_text"]
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _D_LETTERS = ("đ", "Đ", "Ð", "ð", "ɖ")
@@ -59,6 +59,23 @@ def ends_term(first: str, last: str) -> str:
     return f"{first}0{last}"
 
 
+#: A year as the ``years`` column holds it: 1900-2099 in ASCII digits, a word of its own.
+_YEAR_RE = re.compile(r"(?<![^\W_])(?:19|20)[0-9][0-9](?![^\W_])")
+
+
+def years_text(texts: Sequence[str]) -> str:
+    """The ``years`` column: the distinct years (:data:`_YEAR_RE`) written in ``texts``, as FTS5 reads them there
+    (a word of its own: "12/3/1990" holds 1990, "A1990" does not)."""
+    return " ".join(sorted({y for t in texts for y in _YEAR_RE.findall(t)}))
+
+
+def in_years(clause: Clause) -> bool:
+    """Whether a clause asks only years, anywhere ("Nguyễn Văn An 1990": born that year): beside a clause on the
+    short fields, the ``years`` column of ``short_fts`` answers it, not the text (:func:`tier_match`)."""
+    return clause.fields == "any" and clause.how == "all" and all(
+        len(t) == 1 and t[0].isascii() and _YEAR_RE.fullmatch(t[0]) for t in clause.terms)
+
+
 def clause_match(clause: Clause) -> str:
     """One clause of a ranking tier as an FTS5 expression.
 
@@ -84,19 +101,23 @@ SPLIT = "\x1f"
 def tier_match(tier: Tier) -> tuple[str, str]:
     """Where a ranking tier is asked and its MATCH expression.
 
-    ``short_fts`` or ``text_fts``; or ``split`` for a tier with clauses on
+    ``short_fts`` or ``text_fts`` (years anywhere are asked of ``short_fts.years``,
+    :func:`in_years`); or ``split`` for a tier with clauses on
     both the short fields and the body ("Nguyễn Văn An" in the subject,
-    "1990" anywhere): its short-field expression and its body expression,
+    "12" anywhere): its short-field expression and its body expression,
     joined by :data:`SPLIT`, so the few records the first finds are looked
     up in the second instead of the whole body being searched.
     """
-    body = [c for c in tier.clauses if c.fields == "any"]
     short = [c for c in tier.clauses if c.fields != "any"]
+    years = [c for c in tier.clauses if short and in_years(c)]
+    body = [c for c in tier.clauses if c.fields == "any" and c not in years]
+
+    def one(c: Clause) -> str:
+        return "(years : (" + " AND ".join(quoted(t) for t in c.terms) + "))" if c in years else f"({clause_match(c)})"
+
     if body and short:
-        return "split", " AND ".join(f"({clause_match(c)})" for c in short) + SPLIT + " AND ".join(
-            f"({clause_match(c)})" for c in body)
-    table = "text_fts" if tier.body else "short_fts"
-    return table, " AND ".join(f"({clause_match(c)})" for c in tier.clauses)
+        return "split", " AND ".join(one(c) for c in short + years) + SPLIT + " AND ".join(one(c) for c in body)
+    return "text_fts" if body else "short_fts", " AND ".join(one(c) for c in tier.clauses)
 
 
 def field_text(doc: Mapping[str, object], name: str) -> str:
@@ -142,16 +163,17 @@ SHORT_ROW_FIELDS = ("subject", "number", "title", "issuer", "type", "year", "bat
 
 def short_row(rowid: int, doc: Mapping[str, object]) -> tuple[object, ...]:
     """The ``short_fts`` row of a document: the folded short fields, their lower-cased copy with diacritics
-    (``exact``), the subject's first and last words as one term (``ends``, :func:`ends_term`), the facets.
+    (``exact``), the subject's first and last words as one term (``ends``, :func:`ends_term`), the years
+    written in it, its text too when ``doc`` has one (``years``, :func:`years_text`), the facets.
 
-    It reads only :data:`SHORT_ROW_FIELDS`.
+    Besides the text it reads only :data:`SHORT_ROW_FIELDS`.
     """
     short = [field_text(doc, f) for f in ("subject", "number", "title", "issuer")]
     folded = [index_fold(s) for s in short]
     exact = unicodedata.normalize("NFC", " \n ".join(short)).lower()
     pair = subject_ends(folded[0], folded=True)
     ends = ends_term(*pair) if pair else ""
-    return (rowid, *folded, exact, ends, _facets(doc))
+    return (rowid, *folded, exact, ends, years_text([*folded, field_text(doc, "text")]), _facets(doc))
 
 
 def fts_rows(rowid: int, doc: dict[str, object]) -> tuple[tuple[object, ...], tuple[object, ...]]:

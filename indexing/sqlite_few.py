@@ -7,11 +7,12 @@ is a full evaluation of the common syllables' posting lists when it cannot
 fill the page (FTS5 merges them entry by entry: 5-40 ms at a million records,
 more with a type and year filter). When at most :data:`FEW` records hold the
 query's words at all, those records are every record such a tier can find:
-their short fields are copied (:func:`hold_few`) into an FTS5 table in memory (the same columns,
-tokenizer and rows as ``short_fts``, :func:`indexing.fts_rows.short_row`) and
-each tier is asked there, in microseconds, in index order as over the
-index. The answers are the same by construction: the same MATCH expression
-over the same rows.
+their short fields are copied (:func:`hold_few`) into an FTS5 table in
+memory (the same columns, tokenizer and rows as ``short_fts``,
+:func:`indexing.fts_rows.short_row`, but for the years of the text, which
+no such tier reads) and each tier is asked there, in microseconds, in index
+order as over the index. The answers are the same by construction: the
+same MATCH expression over the same rows.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def copy_few(conn: sqlite3.Connection) -> None:
     # One transaction: FTS5 writes a segment at each commit, and one insert a commit costs ten times as much.
     mem.execute("BEGIN")
     mem.execute("INSERT INTO few(few) VALUES ('delete-all')")
-    mem.executemany("INSERT INTO few(rowid, subject, number, title, issuer, exact, ends, facets) VALUES (?,?,?,?,?,?,?,?)",
-                    rows)
+    mem.executemany("INSERT INTO few(rowid, subject, number, title, issuer, exact, ends, years, facets)"
+                    " VALUES (?,?,?,?,?,?,?,?,?)", rows)
     mem.execute("COMMIT")
     _local.copied = True
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
+import indexing.fts_rows
 import indexing.sqlite_fts
 import indexing.sqlite_match
 from indexing import SearchFilters, open_index, rebuild_index
-from indexing.fts_rows import fts_body, fts_query
+from indexing.fts_rows import fts_body, fts_query, years_text
 from indexing.sqlite_fts import SqliteIndex
 from indexing.sqlite_match import facet_match, filter_sql
 from indexing.sqlite_schema import STATUS_SQL
@@ -95,6 +96,34 @@ def test_fts_folds_body_like_fold(text: str, form: str) -> None:
     con.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (fts_body({"text": text}),))
     got = [t for (t,) in con.execute("SELECT term FROM v ORDER BY offset")]
     assert got == re.findall(r"\w+", fold(text))
+
+
+year_text = st.text(alphabet=st.sampled_from(list("19200865 /.-:aăbđ_Ưư\u0301")), max_size=40)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(text=year_text)
+def test_years_column_holds_the_years_fts_reads(text: str) -> None:
+    """``short_fts.years`` holds exactly the words of 1900-2099 that FTS5 reads in the text."""
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 2')")
+    con.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    con.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (fts_body({"text": text}),))
+    got = {t for (t,) in con.execute("SELECT term FROM v") if re.fullmatch(r"(19|20)[0-9][0-9]", t)}
+    assert years_text([text]) == " ".join(sorted(got))
+
+
+def test_years_anywhere_asked_of_the_short_fields(generated, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name with a year anywhere ("Nguyễn Văn An 1990") asked of ``short_fts.years`` finds the same pages and
+    totals as asked of the text."""
+    idx, qs = generated
+    qs = [q for q in qs if q.kind in ("name and birth year", "school and year")]
+    with_years = [idx.search(q.text, q.filters, limit=5) for q in qs]
+    with monkeypatch.context() as m:
+        m.setattr(indexing.fts_rows, "in_years", lambda clause: False)
+        in_text = [idx.search(q.text, q.filters, limit=5) for q in qs]
+    assert [[h.key for h in p.hits] for p in with_years] == [[h.key for h in p.hits] for p in in_text]
+    assert [p.total for p in with_years] == [p.total for p in in_text]
 
 
 def test_rewrites_leave_no_stale_entries(index: SqliteIndex) -> None:
