@@ -21,6 +21,7 @@ from indexing.sqlite_schema import STATUS_SQL
 from pipeline.folding import fold
 
 __all__ = ["BODY_WINDOW", "SPLIT_CANDIDATES", "body_window", "count_matches", "facet_match", "fill", "fill_stage",
+           "named_total",
            "filter_sql", "prefix_match", "ranked", "rowids", "statement", "within"]
 
 #: Tiers on the body text rank at most this many candidates (the newest records
@@ -193,6 +194,18 @@ def fill(conn: sqlite3.Connection, tiers: Sequence[tuple[str, str]], filt: str, 
         if len(got) == want:
             return False
     return True
+
+
+def named_total(conn: sqlite3.Connection, parts: Sequence[tuple[str, str]], filt: str, facet: str,
+                params: dict[str, object], found: set[int]) -> int:
+    """How many records ``found`` and ``parts`` (tiers, as :func:`ranked` asks them) hold together, up to
+    ``TOTAL_CAP + 1``: each part asked for that many."""
+    seen = set(found)
+    for table, expr in parts:
+        if len(seen) > TOTAL_CAP:
+            break
+        seen.update(ranked(conn, table, expr, filt, facet, params, TOTAL_CAP + 1))
+    return len(seen)
 
 
 def fill_stage(conn: sqlite3.Connection, short: list[tuple[str, str]], rest: list[tuple[str, str]], union: str,
