@@ -59,21 +59,24 @@ def ends_term(first: str, last: str) -> str:
     return f"{first}0{last}"
 
 
-#: A year as the ``years`` column holds it: 1900-2099 in ASCII digits, a word of its own.
-_YEAR_RE = re.compile(r"(?<![^\W_])(?:19|20)[0-9][0-9](?![^\W_])")
+#: A year as the ``years`` column holds it: 1900-2099 in ASCII digits, a word of its own. One pattern a
+#: century, "not after a letter or digit" written after the digits: a pattern that starts with a literal is
+#: scanned for fast (several times faster over a record's text than one with a look-behind first, measured).
+_YEAR_RES = [re.compile(rf"{c}[0-9][0-9](?<![^\W_]....)(?![^\W_])") for c in ("19", "20")]
 
 
 def years_text(texts: Sequence[str]) -> str:
-    """The ``years`` column: the distinct years (:data:`_YEAR_RE`) written in ``texts``, as FTS5 reads them there
+    """The ``years`` column: the distinct years (:data:`_YEAR_RES`) written in ``texts``, as FTS5 reads them there
     (a word of its own: "12/3/1990" holds 1990, "A1990" does not)."""
-    return " ".join(sorted({y for t in texts for y in _YEAR_RE.findall(t)}))
+    text = "\n".join(texts)
+    return " ".join(sorted({y for r in _YEAR_RES for y in r.findall(text)}))
 
 
 def in_years(clause: Clause) -> bool:
     """Whether a clause asks only years, anywhere ("Nguyễn Văn An 1990": born that year): beside a clause on the
     short fields, the ``years`` column of ``short_fts`` answers it, not the text (:func:`tier_match`)."""
     return clause.fields == "any" and clause.how == "all" and all(
-        len(t) == 1 and t[0].isascii() and _YEAR_RE.fullmatch(t[0]) for t in clause.terms)
+        len(t) == 1 and t[0].isascii() and any(r.fullmatch(t[0]) for r in _YEAR_RES) for t in clause.terms)
 
 
 def clause_match(clause: Clause) -> str:

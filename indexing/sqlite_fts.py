@@ -28,9 +28,9 @@ from indexing.base import (TOTAL_CAP, CountRow, Hit, SearchFilters, SearchResult
                            snippet_terms)
 from indexing.fts_rows import COLUMNS, phrase_query, tier_match
 from indexing.sqlite_fuzzy import FuzzyTiers
-from indexing.sqlite_few import FEW, hold_few
-from indexing.sqlite_match import (count_matches, facet_match, fill, fill_stage, filter_sql, named_total,
-                                   prefix_match, ranked, rowids, within)
+from indexing.sqlite_few import FEW, few_copied, few_rowids, hold_few
+from indexing.sqlite_match import (count_matches, facet_match, fill, fill_stage, filter_sql, implies, named_total,
+                                   prefix_match, rowids, within)
 from indexing.sqlite_schema import STATUS_SQL
 from indexing.sqlite_write import SqliteStore
 from core.errors import IndexSchemaError
@@ -50,7 +50,10 @@ def _counted(asked: Sequence[tuple[Tier, tuple[str, str]]]) -> list[tuple[str, s
     fields and the tiers whose records need not hold them there (a year of issue, numbers anywhere, a
     number typed short); those with words as typed hold them there folded."""
     words = next((t for t, _ in asked if t.name == "words in short fields"), None)
-    return [m for t, m in asked if t is words or not ((words and within(t, words)) or any(c.exact for c in t.clauses))]
+    kept = [(t, m) for t, m in asked if t is words or not ((words and within(t, words)) or any(c.exact for c in t.clauses))]
+    # A tier whose records are all another's is counted with it ("letters as a phrase …" with "letters in …").
+    return [m for i, (t, m) in enumerate(kept)
+            if not any(implies(t, u) and (not implies(u, t) or j < i) for j, (u, _) in enumerate(kept) if j != i)]
 
 
 class SqliteIndex(SqliteStore):
@@ -119,16 +122,19 @@ class SqliteIndex(SqliteStore):
         # and the tier is asked there (indexing.sqlite_few), or not at all when there are none.
         few: set[str] = set()
         for words in [t for t in tiers if t.name in _WORDS_TIERS][::-1]:  # the wider first
-            found = rowids(self._conn, "short_fts", tier_match(words)[1], filt, facet, params, FEW + 1)
-            if len(found) <= FEW:
+            # The narrower only for fewer than a page: common words of the title or issuer ("dao" of
+            # "Đào tạo") make it a full evaluation when it cannot stop early.
+            most = FEW if words.name == "words in short fields" else limit - 1
+            found = rowids(self._conn, "short_fts", tier_match(words)[1], filt, facet, params, most + 1)
+            if len(found) <= most:
                 hold_few(self._conn, found)
                 few = {t.name for t in tiers if within(t, words)}
                 break
         phrase = f"{COLUMNS['short']} : {phrase_query(query)}"
         # A phrase of common words that no record's short fields hold costs a full evaluation
         # (10-15 ms at a million records) each time it is asked: ask once over all four first.
-        if not ranked(self._conn, "few" if "words in short fields" in few else "short_fts", phrase, filt, facet,
-                      params, 1):
+        if not (few_rowids(phrase, 1) if "words in short fields" in few and few_copied()
+                else rowids(self._conn, "short_fts", phrase, filt, facet, params, 1)):
             tiers = [t for t in tiers if t.name not in _PHRASE_TIERS]
         tiers = [t for t in tiers if t.name not in few or found]
         rows: list[tuple] = []

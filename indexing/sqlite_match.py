@@ -14,15 +14,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from indexing.base import TOTAL_CAP, SearchFilters, Tier
+from indexing.base import TOTAL_CAP, Clause, SearchFilters, Tier
 from indexing.fts_rows import COLUMNS, SPLIT, facet
 from indexing.sqlite_few import copy_few, few_copied, few_rowids
 from indexing.sqlite_schema import STATUS_SQL
 from pipeline.folding import fold
 
 __all__ = ["BODY_WINDOW", "SPLIT_CANDIDATES", "body_window", "count_matches", "facet_match", "fill", "fill_stage",
-           "named_total",
-           "filter_sql", "prefix_match", "ranked", "rowids", "statement", "within"]
+           "filter_sql", "implies", "named_total", "prefix_match", "ranked", "rowids", "statement", "within"]
 
 #: Tiers on the body text rank at most this many candidates (the newest records
 #: containing every word); see :meth:`indexing.sqlite_fts.SqliteIndex.search`.
@@ -127,6 +126,17 @@ def within(tier: Tier, words: Tier) -> bool:
     (every,) = words.clauses
     return any(c.terms == every.terms and not c.exact and c.fields in _PARTS.get(every.fields, ())
                and c.how in ("phrase", "all") for c in tier.clauses)
+
+
+def implies(tier: Tier, other: Tier) -> bool:
+    """Whether every record of ``tier`` is one of ``other``'s: each clause of ``other`` is asked by one of
+    ``tier``'s, the same words in the same fields or some of them, a phrase standing for the words apart
+    ("letters as a phrase in subject or number, numbers anywhere" of "letters in subject or number, …")."""
+    def covers(c: Clause, d: Clause) -> bool:
+        return (c.terms == d.terms and c.exact == d.exact and (c.how == d.how or (c.how, d.how) == ("phrase", "all"))
+                and (c.fields == d.fields or c.fields in _PARTS.get(d.fields, ())))
+
+    return all(any(covers(c, d) for c in tier.clauses) for d in other.clauses)
 
 
 def ranked(conn: sqlite3.Connection, table: str, expr: str, filt: str, facet: str, params: dict[str, object],

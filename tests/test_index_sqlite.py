@@ -230,6 +230,19 @@ def test_tiers_within_the_words_are_asked_among_their_few_records(generated, mon
         assert [p.total for p in pages] == [p.total for p in full]
 
 
+def test_total_is_what_a_page_large_enough_shows(generated) -> None:
+    """The total of a page of 3 (counted, the page being full) is the number of records a page of 1,000 shows
+    (every tier read to its end), names, numbers and misread queries alike."""
+    idx, qs = generated
+    counted = 0
+    for q in qs:
+        small, large = idx.search(q.text, q.filters, limit=3), idx.search(q.text, q.filters, limit=1000)
+        if not large.total_capped and not any(h.near for h in large.hits):
+            assert small.total == large.total == len(large.hits), q
+            counted += len(small.hits) == 3 and len(large.hits) > 3
+    assert counted >= 10  # a dozen of them counted past a full page
+
+
 def test_words_no_short_field_holds_spare_the_tiers_within_them(generated) -> None:
     from indexing.base import ranking_tiers
     from indexing.fts_rows import tier_match
