@@ -263,11 +263,6 @@ class Tier:
     name: str
     clauses: tuple[Clause, ...]
 
-    @property
-    def body(self) -> bool:
-        """Whether the tier reads the body text (the embedded index looks there newest first)."""
-        return any(c.fields == "any" for c in self.clauses)
-
 
 _YEAR_RE = re.compile(r"(19|20)\d\d")
 

@@ -50,7 +50,8 @@ def _counted(asked: Sequence[tuple[Tier, tuple[str, str]]]) -> list[tuple[str, s
     fields and the tiers whose records need not hold them there (a year of issue, numbers anywhere, a
     number typed short); those with words as typed hold them there folded."""
     words = next((t for t, _ in asked if t.name == "words in short fields"), None)
-    kept = [(t, m) for t, m in asked if t is words or not ((words and within(t, words)) or any(c.exact for c in t.clauses))]
+    kept = [(t, m) for t, m in asked
+            if t is words or not ((words and within(t, words)) or any(c.exact for c in t.clauses))]
     # A tier whose records are all another's is counted with it ("letters as a phrase …" with "letters in …").
     return [m for i, (t, m) in enumerate(kept)
             if not any(implies(t, u) and (not implies(u, t) or j < i) for j, (u, _) in enumerate(kept) if j != i)]
@@ -150,7 +151,6 @@ class SqliteIndex(SqliteStore):
         asked = [(t, prefix_match(self._conn, t) if t.name == "number typed short"
                   else ("few", tier_match(t)[1]) if t.name in few else tier_match(t)) for t in tiers]
         asked = [(t, m) for t, m in asked if m[1]]
-        fuzzy = FuzzyTiers(self._conn, query, self._vocabulary, filt, facet, params)
         # The records the query names (their short fields hold it) are the answer, with their total; the
         # texts are searched only for a query that names none.
         complete = fill(self._conn, [m for _, m in asked[:-2]], filt, facet, params, limit, rows)
@@ -165,6 +165,7 @@ class SqliteIndex(SqliteStore):
                                 total_capped=total > TOTAL_CAP)
         # No record holds the words in its subject, number, title or issuer (likely misread, or words
         # of a text): a subject about two edits away, then the words found in passing in a text.
+        fuzzy = FuzzyTiers(self._conn, query, self._vocabulary, filt, facet, params)
         fuzzy.fill(True, rows, limit)
         total = fill_stage(self._conn, [], [asked[-2][1]], asked[-1][1][1], filt, facet, params, limit, rows)
         fuzzy.fill(False, rows, limit)  # farther spellings, and all words but one: only to fill a page still short
