@@ -55,7 +55,9 @@ STATUSES = ("valid", "expired", "revoked", "unknown")
 #:    embedded layout is unchanged (a layout-5 file is read as is).
 #: 7: the subject's first and last words (:func:`name_ends`) are kept as one term in both backends,
 #:    for the tiers that anchor a name at its family and given name.
-INDEX_SCHEMA_VERSION = 7
+#: 8: the embedded index keeps the years written anywhere in a record among its short fields (``short_fts.years``);
+#:    Elasticsearch's layout is unchanged (an index of schema 7 is read as is).
+INDEX_SCHEMA_VERSION = 8
 
 #: Searches with a query count their matches up to this many; beyond it
 #: ``SearchResult.total`` is this number and ``total_capped`` is true ("more
@@ -206,12 +208,20 @@ class SearchIndex(Protocol):
 #      :func:`indexing.fuzzy.fuzzy_order` (the subject or number before the
 #      title or issuer, then the nearest by an OCR-aware distance, then the
 #      words in order, then the fewest words left over);
-#  12. the folded query is a phrase anywhere, the body included; then (13)
-#      every folded word anywhere: a signer's name, a school named in passing;
+#  12. only when no record matches 0–10, like 11 (the query names no record:
+#      it is misread, or words of a text): the folded query is a phrase
+#      anywhere, the body included; then (13) every folded word anywhere: a
+#      signer's name, a school named in passing. A record about what was typed
+#      is the answer; the records naming it only in their text are not offered
+#      beside it (they hold the page's rest with common syllables scattered
+#      over a text, and finding them costs a pass over every text's postings:
+#      issue 24, session 24);
 #  14. only when no record matches 0–10 and the page is still short: fuzzy
 #      with every word up to :func:`indexing.fuzzy.fuzzy_edits` edits, then
 #      (15) every word but one (:func:`indexing.fuzzy.drop_one`: a word
 #      garbled beyond two edits), each ordered as in 11.
+# The total counts the records of the tiers that answer: 0–10 when any
+# matches, else 11–15 (up to TOTAL_CAP).
 # The fuzzy tiers look at the short fields only, never the body text: one or
 # two edits turn a Vietnamese syllable into many others (thi → thu, thai,
 # tri…), so over the body nearly every record would match.
@@ -252,11 +262,6 @@ class Tier:
 
     name: str
     clauses: tuple[Clause, ...]
-
-    @property
-    def body(self) -> bool:
-        """Whether the tier reads the body text (the embedded index looks there newest first)."""
-        return any(c.fields == "any" for c in self.clauses)
 
 
 _YEAR_RE = re.compile(r"(19|20)\d\d")

@@ -186,17 +186,40 @@ RANKED = [
 ]
 
 
-def test_body_matches_after_short_field_matches(make_url: Callable[[], str]) -> None:
-    """Records naming the person only in their text come after the one about them; every one is found and counted."""
+def test_text_answers_what_no_record_is_named_by(make_url: Callable[[], str]) -> None:
+    """A record about the person is the answer: the records naming him only in their text are not offered
+    beside it, nor counted. Without one, the texts answer (after a subject a letter away), every one counted."""
     idx = open_index(make_url())
     try:
         idx.write([doc(f"k{i}", "xac_minh_van_bang", "2011-01-01", None, f"Trần Thị {i}", f"{i}/SGDĐT",
                        f"Theo hồ sơ, ông Nguyễn Văn An đã tốt nghiệp năm {2000 + i}.") for i in range(8)])
         idx.write(DOCS)
+        named = idx.search("nguyen van an", limit=20)
+        assert keys(named) == ["a"] and named.total == 1 and not named.total_capped
+        idx.delete(["a"])
         res = idx.search("nguyen van an", limit=5)
-        assert keys(res)[:1] == ["a"]  # the subject match first
+        assert keys(res)[:1] == ["d"]  # "Nguyễn Văn Anh", a letter away, before the words found in passing
         assert len(res.hits) == 5 and res.total == 9 and not res.total_capped
-        assert sorted(keys(idx.search("nguyen van an", limit=20))) == ["a"] + [f"k{i}" for i in range(8)]
+        assert sorted(keys(idx.search("nguyen van an", limit=20))) == ["d"] + [f"k{i}" for i in range(8)]
+    finally:
+        idx.close()
+
+
+def test_total_of_named_records_counts_each_tier(make_url: Callable[[], str]) -> None:
+    """The total of a query that names records counts every record of its tiers, a page full or not: the words
+    in the short fields, a name with a number anywhere, a number typed short."""
+    idx = open_index(make_url())
+    try:
+        idx.write([doc(f"n{i}", "xac_minh_van_bang", "2011-01-01", None, "Lê Văn Tám", f"{i}/SGDĐT",
+                       f"Ông Lê Văn Tám, sinh năm {1990 + i % 3}.") for i in range(9)])
+        idx.write([doc(f"s{i}", "xac_minh_van_bang", "2012-01-01", None, f"Phạm Thị {i}", f"{1595 + i}/SGDĐT-VP")
+                   for i in range(3)])
+        for limit in (2, 20):
+            assert idx.search("le van tam", limit=limit).total == 9
+            assert idx.search("Lê Văn Tám 1990", limit=limit).total == 3
+            assert idx.search("1595 sgd", limit=limit).total == 1
+        idx.write([doc("t", "xac_minh_van_bang", "2011-01-01", None, "Tám Lê Văn", "99/SGDĐT")])
+        assert idx.search("le van tam", limit=2).total == 10  # the words in any order count too
     finally:
         idx.close()
 
@@ -205,11 +228,10 @@ def test_ranking_exact_then_folded_then_fuzzy(make_url: Callable[[], str]) -> No
     idx = open_index(make_url())
     try:
         idx.write(RANKED)
-        # exact diacritics, then the folded phrase, then all words apart; the OCR-damaged name
-        # ("Nguyễn Văm An") is not offered while the name is found as typed
-        assert keys(idx.search("Nguyễn Văn An")) == ["r1", "r2", "r3"]
-        assert keys(idx.search("nguyen van an"))[2:] == ["r3"]
-        assert set(keys(idx.search("nguyen van an"))[:2]) == {"r1", "r2"}
+        # exact diacritics, then the folded phrase; the words apart in a text (r3) and the OCR-damaged
+        # name ("Nguyễn Văm An") are not offered while the name is found as typed
+        assert keys(idx.search("Nguyễn Văn An")) == ["r1", "r2"]
+        assert set(keys(idx.search("nguyen van an"))) == {"r1", "r2"}
         assert keys(idx.search("Nguyên Văn An"))[:2] == ["r2", "r1"]
         # fuzzy matches fill a page when no record holds the words: each one edit away here
         assert set(keys(idx.search("nguyen vaz an"))) == {"r1", "r2", "r5"}
