@@ -86,8 +86,9 @@ def parse_url(url: str) -> tuple[str, str, dict[str, int]]:
     return f"{parts.scheme}://{parts.netloc}", alias, settings
 
 
-def _result(total: int, hits: list[Hit]) -> SearchResult:
-    return SearchResult(total=min(total, TOTAL_CAP), hits=tuple(hits), total_capped=total > TOTAL_CAP)
+def _result(total: int, hits: list[Hit], *, texts_skipped: bool = False) -> SearchResult:
+    return SearchResult(total=min(total, TOTAL_CAP), hits=tuple(hits), total_capped=total > TOTAL_CAP,
+                        texts_skipped=texts_skipped)
 
 
 def _total(res: Mapping[str, Any]) -> int:
@@ -332,8 +333,12 @@ class ElasticIndex:
             out.append((_total(r) if count else 0, _hits(r["hits"]["hits"], terms)))
         return out
 
-    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
-        """Search with the ranking tiers of :mod:`indexing.base`; an empty query lists by date, newest first."""
+    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20, *,
+               in_text: bool = False) -> SearchResult:
+        """Search with the ranking tiers of :mod:`indexing.base`; an empty query lists by date, newest first.
+
+        ``in_text``: the records holding the words only in their text come after those the query names.
+        """
         self.last_took_ms = 0
         filt = search_filters(filters)
         tiers = tier_queries(query)
@@ -347,13 +352,19 @@ class ElasticIndex:
         sort = ["_score", {"key": "asc"}]
         bm25 = {"multi_match": {"query": folded_tokens(query), "fields": FOLDED_FIELDS}}
         # As the embedded index does: the short fields first, and their records are the answer when there
-        # are any (with their total, in the same request); the body, only for a query they do not hold.
-        (_, hits), (total, _) = self._run_many([
-            ({"query": {"bool": {"must": [short], "should": [bm25], "filter": filt}}, "sort": sort}, limit, False,
-             ("doc",)),
-            ({"query": {"bool": {"filter": [*filt, named]}}}, 0, True, ())], terms)
+        # are any (with their total, in the same request); the body, only for a query they do not hold, or
+        # (in_text) after them: those records and the total of both asked in the same request too.
+        counted = {"bool": {"should": [named, body], "minimum_should_match": 1}} if in_text else named
+        asks = [({"query": {"bool": {"must": [short], "should": [bm25], "filter": filt}}, "sort": sort}, limit, False,
+                 ("doc",)),
+                ({"query": {"bool": {"filter": [*filt, counted]}}}, 0, True, ())]
+        if in_text:
+            asks.append(({"query": {"bool": {"must": [body], "should": [bm25], "filter": filt, "must_not": [named]}},
+                          "sort": sort}, limit, False, ("doc",)))
+        (_, hits), (total, _), *texts = self._run_many(asks, terms)
         if hits:
-            return _result(total, hits)
+            return _result(total, hits + [h for _, more in texts for h in more][: limit - len(hits)],
+                           texts_skipped=not in_text)
         # No record holds the words in its short fields (likely misread, or words of a text): a subject
         # about two edits away comes first, then the words found in passing in a text (their total is
         # the body's: no tier on the short fields matches).

@@ -29,8 +29,8 @@ from indexing.base import (TOTAL_CAP, CountRow, Hit, SearchFilters, SearchResult
 from indexing.fts_rows import COLUMNS, phrase_query, tier_match
 from indexing.sqlite_fuzzy import FuzzyTiers
 from indexing.sqlite_few import FEW, few_copied, few_rowids, hold_few
-from indexing.sqlite_match import (count_matches, facet_match, fill, fill_stage, filter_sql, implies, named_total,
-                                   prefix_match, rowids, within)
+from indexing.sqlite_match import (count_matches, facet_match, fill, fill_stage, filter_sql, implies, named_records,
+                                   prefix_match, rowids, union_total, within)
 from indexing.sqlite_schema import STATUS_SQL
 from indexing.sqlite_write import SqliteStore
 from core.errors import IndexSchemaError
@@ -46,7 +46,7 @@ _PHRASE_TIERS = {"whole name as typed", "whole name", "exact phrase", "phrase in
 
 def _counted(asked: Sequence[tuple[Tier, tuple[str, str]]]) -> list[tuple[str, str]]:
     """What the total of a query that names records counts: every record of its tiers on the short fields
-    (:func:`indexing.sqlite_match.named_total`), asked as the records holding the words in the short
+    (:func:`indexing.sqlite_match.named_records`), asked as the records holding the words in the short
     fields and the tiers whose records need not hold them there (a year of issue, numbers anywhere, a
     number typed short); those with words as typed hold them there folded."""
     words = next((t for t, _ in asked if t.name == "words in short fields"), None)
@@ -87,7 +87,8 @@ class SqliteIndex(SqliteStore):
             hits.append(Hit(key=key, score=-float(rank), doc=doc, terms=tuple(terms), near=rowid in near))
         return tuple(hits)
 
-    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
+    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20, *,
+               in_text: bool = False) -> SearchResult:
         """Search folded text; an empty query lists records matching the filters (newest first).
 
         Hits come in the ranking tiers of :mod:`indexing.base`
@@ -97,7 +98,9 @@ class SqliteIndex(SqliteStore):
         turn over the whole index, first indexed first, or, for those within the
         query's words when few records hold them, over those records in memory
         (:mod:`indexing.sqlite_few`). When they find records, those are the
-        answer and the total counts them. When none (the words are likely
+        answer and the total counts them (``texts_skipped``); with ``in_text``
+        the body tiers fill the page's rest after them, and the total counts
+        both, each record once. When none (the words are likely
         misread, or words of a text), the query's spellings from the vocabulary
         (:mod:`indexing.spellings`) are asked, cheapest first, in batches of
         about one cost: those about two edits away before the body tiers,
@@ -152,17 +155,25 @@ class SqliteIndex(SqliteStore):
                   else ("few", tier_match(t)[1]) if t.name in few else tier_match(t)) for t in tiers]
         asked = [(t, m) for t, m in asked if m[1]]
         # The records the query names (their short fields hold it) are the answer, with their total; the
-        # texts are searched only for a query that names none.
+        # texts are searched for a query that names none, or after them when asked (in_text).
         complete = fill(self._conn, [m for _, m in asked[:-2]], filt, facet, params, limit, rows)
         if rows:
             counted = asked[:-2]
             if "words in short fields" in few:  # they are all held: none to count again
                 named |= set(found)
                 counted = [a for a in counted if a[0].name not in few]
-            total = len(rows) if complete else named_total(self._conn, _counted(counted), filt, facet, params,
-                                                              named | {r[0] for r in rows})
+            named = {r[0] for r in rows} if complete else named_records(
+                self._conn, _counted(counted), filt, facet, params, named | {r[0] for r in rows})
+            total = len(named)
+            if in_text:  # the records holding the words only in their text, after those
+                if complete:
+                    fill_stage(self._conn, [], [asked[-2][1]], asked[-1][1][1], filt, facet, params, limit, rows,
+                               count=False)
+                # (a page not full holds every record of the tiers it read)
+                total = union_total(self._conn, named, asked[-1][1][1], filt, facet, params) \
+                    if len(rows) >= limit else len(rows)
             return SearchResult(total=min(total, TOTAL_CAP), hits=self._hits(rows, snippet_terms(query)),
-                                total_capped=total > TOTAL_CAP)
+                                total_capped=total > TOTAL_CAP, texts_skipped=not in_text)
         # No record holds the words in its subject, number, title or issuer (likely misread, or words
         # of a text): a subject about two edits away, then the words found in passing in a text.
         fuzzy = FuzzyTiers(self._conn, query, self._vocabulary, filt, facet, params)

@@ -21,7 +21,8 @@ from indexing.sqlite_schema import STATUS_SQL
 from pipeline.folding import fold
 
 __all__ = ["BODY_WINDOW", "SPLIT_CANDIDATES", "body_window", "count_matches", "facet_match", "fill", "fill_stage",
-           "filter_sql", "implies", "named_total", "prefix_match", "ranked", "rowids", "statement", "within"]
+           "filter_sql", "implies", "named_records", "prefix_match", "ranked", "rowids", "statement", "union_total",
+           "within"]
 
 #: Tiers on the body text rank at most this many candidates (the newest records
 #: containing every word); see :meth:`indexing.sqlite_fts.SqliteIndex.search`.
@@ -206,20 +207,30 @@ def fill(conn: sqlite3.Connection, tiers: Sequence[tuple[str, str]], filt: str, 
     return True
 
 
-def named_total(conn: sqlite3.Connection, parts: Sequence[tuple[str, str]], filt: str, facet: str,
-                params: dict[str, object], found: set[int]) -> int:
-    """How many records ``found`` and ``parts`` (tiers, as :func:`ranked` asks them) hold together, up to
-    ``TOTAL_CAP + 1``: each part asked for that many."""
+def named_records(conn: sqlite3.Connection, parts: Sequence[tuple[str, str]], filt: str, facet: str,
+                  params: dict[str, object], found: set[int]) -> set[int]:
+    """The records ``found`` and ``parts`` (tiers, as :func:`ranked` asks them) hold together, up to
+    ``TOTAL_CAP + 1`` or a few more: each part asked for that many."""
     seen = set(found)
     for table, expr in parts:
         if len(seen) > TOTAL_CAP:
             break
         seen.update(ranked(conn, table, expr, filt, facet, params, TOTAL_CAP + 1))
-    return len(seen)
+    return seen
+
+
+def union_total(conn: sqlite3.Connection, named: set[int], union: str, filt: str, facet: str,
+                params: dict[str, object]) -> int:
+    """How many records are ``named`` or match ``union`` on ``text_fts`` (the body tiers), each once, up to
+    ``TOTAL_CAP + 1``: the body's first matches are asked for as many as could be named records too."""
+    if len(named) > TOTAL_CAP:
+        return len(named)
+    return len(named.union(rowids(conn, "text_fts", union, filt, facet, params, TOTAL_CAP + 1 + len(named))))
 
 
 def fill_stage(conn: sqlite3.Connection, short: list[tuple[str, str]], rest: list[tuple[str, str]], union: str,
-               filt: str, facet: str, params: dict[str, object], limit: int, rows: list[tuple]) -> int:
+               filt: str, facet: str, params: dict[str, object], limit: int, rows: list[tuple], *,
+               count: bool = True) -> int:
     """Fill ``rows`` from the short-field tiers, then from ``rest`` within the body window.
 
     Args:
@@ -228,6 +239,8 @@ def fill_stage(conn: sqlite3.Connection, short: list[tuple[str, str]], rest: lis
             window of ``union`` is the last one.
         union: What every tier of the stage matches (``text_fts``), for
             the window and the total.
+        count: Whether to count ``union``'s records when the windows read
+            did not hold them all (else 0 is returned then).
 
     Returns:
         How many records ``union`` matches (up to ``TOTAL_CAP + 1``).
@@ -255,6 +268,8 @@ def fill_stage(conn: sqlite3.Connection, short: list[tuple[str, str]], rest: lis
     params.pop("hi", None)
     if total is not None:
         return total
+    if not count:
+        return 0
     return count_matches(conn, "text_fts", union, filt, facet, params)
 
 

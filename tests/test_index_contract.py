@@ -205,6 +205,42 @@ def test_text_answers_what_no_record_is_named_by(make_url: Callable[[], str]) ->
         idx.close()
 
 
+def test_also_in_texts_ranks_them_after_the_named_records(make_url: Callable[[], str]) -> None:
+    """The ranking contract of the two scopes. By default a record about the person is the answer and the result
+    says the texts were skipped; asked "also in the texts" (``in_text``), the records naming him only in their
+    text come after it, each record shown and counted once (the one about him holds his name in its text too),
+    a page full or not."""
+    idx = open_index(make_url())
+    try:
+        idx.write([doc(f"k{i}", "xac_minh_van_bang", "2011-01-01", None, f"Trần Thị {i}", f"{i}/SGDĐT",
+                       f"Theo hồ sơ, ông Nguyễn Văn An đã tốt nghiệp năm {2000 + i}.") for i in range(8)])
+        idx.write(DOCS)
+        named = idx.search("nguyen van an")
+        assert keys(named) == ["a"] and named.total == 1 and named.texts_skipped
+        wide = idx.search("nguyen van an", in_text=True)
+        assert keys(wide)[0] == "a" and sorted(keys(wide)[1:]) == [f"k{i}" for i in range(8)]
+        assert wide.total == 9 and not wide.total_capped and not wide.texts_skipped
+        for limit in (1, 5):
+            page = idx.search("nguyen van an", limit=limit, in_text=True)
+            assert keys(page)[0] == "a" and len(set(keys(page))) == limit and page.total == 9
+        # A name and a year: the named records hold the year in their text, one more record only there.
+        idx.write([doc(f"n{i}", "xac_minh_van_bang", "2012-01-01", None, "Lê Văn Tám", f"{20 + i}/SGDĐT",
+                       f"Ông Lê Văn Tám, sinh năm {1990 + i % 3}.") for i in range(6)])
+        idx.write([doc("p", "cong_nhan_chuan_quoc_gia", "2013-01-01", None, "Trường THCS Lê Lợi", "7/QĐ-UBND",
+                       "Hiệu trưởng: ông Lê Văn Tám, sinh năm 1990.")])
+        for limit in (1, 20):
+            res = idx.search("Lê Văn Tám 1990", limit=limit, in_text=True)
+            assert res.total == 3 and keys(res)[: min(limit, 2)] == ["n0", "n3"][:limit]
+        assert keys(idx.search("Lê Văn Tám 1990", in_text=True))[2] == "p"
+        assert keys(idx.search("Lê Văn Tám 1990")) == ["n0", "n3"]
+        # Nothing to skip: a query no record is named by (the texts answer), a listing without words.
+        texts = idx.search("tot nghiep")
+        assert texts.total == 9 and not texts.texts_skipped
+        assert not idx.search("", SearchFilters(year=2013)).texts_skipped
+    finally:
+        idx.close()
+
+
 def test_total_of_named_records_counts_each_tier(make_url: Callable[[], str]) -> None:
     """The total of a query that names records counts every record of its tiers, a page full or not: the words
     in the short fields, a name with a number anywhere, a number typed short."""
@@ -232,6 +268,7 @@ def test_ranking_exact_then_folded_then_fuzzy(make_url: Callable[[], str]) -> No
         # name ("Nguyễn Văm An") are not offered while the name is found as typed
         assert keys(idx.search("Nguyễn Văn An")) == ["r1", "r2"]
         assert set(keys(idx.search("nguyen van an"))) == {"r1", "r2"}
+        assert keys(idx.search("Nguyễn Văn An", in_text=True)) == ["r1", "r2", "r3"]  # the text's words last
         assert keys(idx.search("Nguyên Văn An"))[:2] == ["r2", "r1"]
         # fuzzy matches fill a page when no record holds the words: each one edit away here
         assert set(keys(idx.search("nguyen vaz an"))) == {"r1", "r2", "r5"}
