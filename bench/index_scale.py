@@ -216,7 +216,9 @@ class PlainFts:
         c.execute("COMMIT")
         return len(docs)
 
-    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
+    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20, *,
+               in_text: bool = False) -> SearchResult:
+        # (one table, every field and the body: every search is "also in the texts")
         filt, params = "", {"m": fts_query(query), "n": limit}
         for col in ("type", "year"):
             if getattr(filters, col):

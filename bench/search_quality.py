@@ -34,6 +34,10 @@ same records and seed searches it again without writing it (its writing
 rate is then not measured, "—"): the ranking or the search code can be
 changed and measured again on the same index in a minute.
 
+``--in-text`` asks every query "also in the texts" (``SearchIndex.search``
+with ``in_text``: the records holding the words only in their text after the
+named ones): what the wider scope costs, and that it keeps the named first.
+
 Backends: the embedded index (``sqlite``), Elasticsearch (a node started
 with ``scripts/elasticsearch/start.sh`` unless ``--es-url``) and the baseline
 ``plain-fts5`` (:class:`bench.index_scale.PlainFts`: one FTS5 table, every
@@ -318,14 +322,14 @@ def load(index: SearchIndex, docs: Callable[[], Iterator[dict[str, object]]], ba
     return n / spent
 
 
-def run_queries(index: SearchIndex, qs: list[Query]) -> dict[str, Scores]:
-    """Each query once (after a warm-up pass over a few), its rank and time."""
+def run_queries(index: SearchIndex, qs: list[Query], in_text: bool = False) -> dict[str, Scores]:
+    """Each query once (after a warm-up pass over a few), its rank and time; ``in_text``: in the wider scope."""
     for q in qs[:: max(1, len(qs) // 20)]:
-        index.search(q.text, q.filters)
+        index.search(q.text, q.filters, in_text=in_text)
     out: dict[str, Scores] = {}
     for q in qs:
         t, cpu = time.perf_counter(), time.process_time()
-        result = index.search(q.text, q.filters, limit=20)
+        result = index.search(q.text, q.filters, limit=20, in_text=in_text)
         _ = [h.snippet for h in result.hits]
         wall = (time.perf_counter() - t) * 1000
         s = out.setdefault(q.kind, Scores([], [], []))
@@ -365,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--es-port", type=int, default=9270)
     p.add_argument("--keep", action="store_true",
                    help="keep the embedded index in --work-dir and search it again on a later run (see above)")
+    p.add_argument("--in-text", action="store_true",
+                   help="search \"also in the texts\" (SearchIndex.search in_text): the cost of the wider scope")
     args = p.parse_args(argv)
     if args.keep and args.work_dir is None:
         p.error("--keep needs --work-dir")
@@ -406,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
                     if name == "sqlite" and args.keep:
                         index.clear()  # a run that stopped half way, or another set
                     rates[name] = load(index, docs, args.batch, name)
-                results[name] = run_queries(index, qs)
+                results[name] = run_queries(index, qs, args.in_text)
                 if name == "elasticsearch":
                     cache = _es_cache(es_url)
                 index.close()
@@ -425,7 +431,7 @@ def report(args: argparse.Namespace, qs: list[Query], results: dict[str, dict[st
     print(f"\nmachine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
           f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"records: {args.records:,} · seed {args.seed} · {args.per_kind} queries per kind · "
-          f"page of 20 · {dt.date.today().isoformat()}\n")
+          f"page of 20{' · also in the texts' if args.in_text else ''} · {dt.date.today().isoformat()}\n")
     print("| kind | right records (median) | " + " | ".join(f"{n} s@1 / s@10 / MRR / p95" for n in names) + " |")
     print("|---|---:|" + "---|" * len(names))
     for kind in KINDS:

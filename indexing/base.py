@@ -55,7 +55,9 @@ STATUSES = ("valid", "expired", "revoked", "unknown")
 #:    embedded layout is unchanged (a layout-5 file is read as is).
 #: 7: the subject's first and last words (:func:`name_ends`) are kept as one term in both backends,
 #:    for the tiers that anchor a name at its family and given name.
-INDEX_SCHEMA_VERSION = 7
+#: 8: the embedded index keeps the years written anywhere in a record among its short fields (``short_fts.years``);
+#:    Elasticsearch's layout is unchanged (an index of schema 7 is read as is).
+INDEX_SCHEMA_VERSION = 8
 
 #: Searches with a query count their matches up to this many; beyond it
 #: ``SearchResult.total`` is this number and ``total_capped`` is true ("more
@@ -107,11 +109,15 @@ class SearchResult:
 
     ``total_capped``: more than :data:`TOTAL_CAP` records match the query and
     ``total`` is :data:`TOTAL_CAP` ("more than 1,000").
+    ``texts_skipped``: records name what was typed (ranking tiers 0–10), so they alone were the answer and
+    the texts were not searched (tiers 12–13); asked again with ``in_text=True``, the records holding the
+    words only in their text come after them. It says the texts were not asked, not that they hold more.
     """
 
     total: int
     hits: tuple[Hit, ...] = field(default_factory=tuple)
     total_capped: bool = False
+    texts_skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,8 +139,14 @@ class SearchIndex(Protocol):
     def delete(self, keys: Sequence[str]) -> int:
         """Remove documents by key; returns how many existed."""
 
-    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
-        """Full-text search with diacritics-insensitive matching."""
+    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20, *,
+               in_text: bool = False) -> SearchResult:
+        """Full-text search with diacritics-insensitive matching, in the ranking below.
+
+        ``in_text``: also the records holding the query only in their text (tiers 12–13) when records
+        name it (tiers 0–10), after those; by default they are left out then, and the result says so
+        (:attr:`SearchResult.texts_skipped`).
+        """
 
     def lookup(self, code: str, limit: int = 20) -> SearchResult:
         """Records whose number (or a serial in their text) is exactly ``code``.
@@ -207,11 +219,22 @@ class SearchIndex(Protocol):
 #      title or issuer, then the nearest by an OCR-aware distance, then the
 #      words in order, then the fewest words left over);
 #  12. the folded query is a phrase anywhere, the body included; then (13)
-#      every folded word anywhere: a signer's name, a school named in passing;
+#      every folded word anywhere: a signer's name, a pupil listed in a
+#      decision, a school named in passing. By default only when no record
+#      matches 0–10, like 11 (the query names no record: it is misread, or
+#      words of a text): a record about what was typed is the answer, and the
+#      result says the texts were skipped (``SearchResult.texts_skipped``):
+#      they would fill the page's rest with common syllables scattered over a
+#      text, and finding them costs a pass over every text's postings (issue
+#      24, session 24). Asked with ``in_text=True`` ("also in the texts"),
+#      12–13 come after 0–10 whatever matched: a match in a subject or number
+#      outranks one in a text, it does not hide it;
 #  14. only when no record matches 0–10 and the page is still short: fuzzy
 #      with every word up to :func:`indexing.fuzzy.fuzzy_edits` edits, then
 #      (15) every word but one (:func:`indexing.fuzzy.drop_one`: a word
 #      garbled beyond two edits), each ordered as in 11.
+# The total counts the records of the tiers that answer, each once: 0–10 when
+# any matches (0–10 and 12–13 with ``in_text``), else 11–15 (up to TOTAL_CAP).
 # The fuzzy tiers look at the short fields only, never the body text: one or
 # two edits turn a Vietnamese syllable into many others (thi → thu, thai,
 # tri…), so over the body nearly every record would match.
@@ -252,11 +275,6 @@ class Tier:
 
     name: str
     clauses: tuple[Clause, ...]
-
-    @property
-    def body(self) -> bool:
-        """Whether the tier reads the body text (the embedded index looks there newest first)."""
-        return any(c.fields == "any" for c in self.clauses)
 
 
 _YEAR_RE = re.compile(r"(19|20)\d\d")

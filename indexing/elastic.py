@@ -58,7 +58,8 @@ _UNAVAILABLE_STATUS = {408, 429, 502, 503, 504}
 #: Hits one request brings at most; more page by ``search_after`` (see :meth:`ElasticIndex._run`).
 PAGE = 1000
 # Schema 6 added the words of the short fields (``vocab``): an older index lacks them.
-_COMPATIBLE_SCHEMAS = {INDEX_SCHEMA_VERSION}
+# Schema 8 changed only the embedded layout: an index of schema 7 is read as is.
+_COMPATIBLE_SCHEMAS = {7, INDEX_SCHEMA_VERSION}
 #: The fuzzy tier's vocabulary is read from the node again after this many seconds (a word new
 #: to the index is spelled fuzzily after at most that long; this process's writes at once).
 VOCABULARY_SECONDS = 60.0
@@ -85,8 +86,9 @@ def parse_url(url: str) -> tuple[str, str, dict[str, int]]:
     return f"{parts.scheme}://{parts.netloc}", alias, settings
 
 
-def _result(total: int, hits: list[Hit]) -> SearchResult:
-    return SearchResult(total=min(total, TOTAL_CAP), hits=tuple(hits), total_capped=total > TOTAL_CAP)
+def _result(total: int, hits: list[Hit], *, texts_skipped: bool = False) -> SearchResult:
+    return SearchResult(total=min(total, TOTAL_CAP), hits=tuple(hits), total_capped=total > TOTAL_CAP,
+                        texts_skipped=texts_skipped)
 
 
 def _total(res: Mapping[str, Any]) -> int:
@@ -331,8 +333,12 @@ class ElasticIndex:
             out.append((_total(r) if count else 0, _hits(r["hits"]["hits"], terms)))
         return out
 
-    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20) -> SearchResult:
-        """Search with the ranking tiers of :mod:`indexing.base`; an empty query lists by date, newest first."""
+    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 20, *,
+               in_text: bool = False) -> SearchResult:
+        """Search with the ranking tiers of :mod:`indexing.base`; an empty query lists by date, newest first.
+
+        ``in_text``: the records holding the words only in their text come after those the query names.
+        """
         self.last_took_ms = 0
         filt = search_filters(filters)
         tiers = tier_queries(query)
@@ -342,32 +348,37 @@ class ElasticIndex:
             total, hits = self._run(body, limit, [], exact=True)
             return SearchResult(total=total, hits=tuple(hits))
         terms = snippet_terms(query)
-        short, body, union = tiers
+        short, body, named = tiers
         sort = ["_score", {"key": "asc"}]
         bm25 = {"multi_match": {"query": folded_tokens(query), "fields": FOLDED_FIELDS}}
-        # As the embedded index does: the short fields first; the body (a phrase of common words
-        # over every text costs most) only for what the page still lacks; the total apart, in the
-        # same request as the short fields.
-        (_, hits), (total, _) = self._run_many([
-            ({"query": {"bool": {"must": [short], "should": [bm25], "filter": filt}}, "sort": sort}, limit, False,
-             ("doc",)),
-            ({"query": {"bool": {"filter": [*filt, union]}}}, 0, True, ())], terms)
-        misread = not hits  # no record holds the words in its short fields
-        if len(hits) < limit:
-            rest = {"bool": {"must": [body], "should": [bm25], "filter": filt, "must_not": [short]}}
-            _, more = self._run({"query": rest, "sort": sort}, limit - len(hits), terms, count=False)
-            hits += more
-        # The words are likely misread: a subject about two edits away comes first.
-        if misread:
-            plan = query_spellings(query, self._vocabulary())
-            more, first = self._nearest(query, plan, True, filt, terms, [], limit)
-            found = {h.key for h in first}
-            total += more - len(found & {h.key for h in hits})  # those found both ways, counted once
-            hits = (first + [h for h in hits if h.key not in found])[:limit]
-            if len(hits) < limit:  # farther spellings, and all words but one: to fill the page
-                more, extra = self._nearest(query, plan, False, filt, terms, hits, limit - len(hits))
-                total += more
-                hits += extra
+        # As the embedded index does: the short fields first, and their records are the answer when there
+        # are any (with their total, in the same request); the body, only for a query they do not hold, or
+        # (in_text) after them: those records and the total of both asked in the same request too.
+        counted = {"bool": {"should": [named, body], "minimum_should_match": 1}} if in_text else named
+        asks = [({"query": {"bool": {"must": [short], "should": [bm25], "filter": filt}}, "sort": sort}, limit, False,
+                 ("doc",)),
+                ({"query": {"bool": {"filter": [*filt, counted]}}}, 0, True, ())]
+        if in_text:
+            asks.append(({"query": {"bool": {"must": [body], "should": [bm25], "filter": filt, "must_not": [named]}},
+                          "sort": sort}, limit, False, ("doc",)))
+        (_, hits), (total, _), *texts = self._run_many(asks, terms)
+        if hits:
+            return _result(total, hits + [h for _, more in texts for h in more][: limit - len(hits)],
+                           texts_skipped=not in_text)
+        # No record holds the words in its short fields (likely misread, or words of a text): a subject
+        # about two edits away comes first, then the words found in passing in a text (their total is
+        # the body's: no tier on the short fields matches).
+        rest = {"bool": {"must": [body], "should": [bm25], "filter": filt}}
+        total, hits = self._run({"query": rest, "sort": sort}, limit, terms)
+        plan = query_spellings(query, self._vocabulary())
+        more, first = self._nearest(query, plan, True, filt, terms, [], limit)
+        found = {h.key for h in first}
+        total += more - len(found & {h.key for h in hits})  # those found both ways, counted once
+        hits = (first + [h for h in hits if h.key not in found])[:limit]
+        if len(hits) < limit:  # farther spellings, and all words but one: to fill the page
+            more, extra = self._nearest(query, plan, False, filt, terms, hits, limit - len(hits))
+            total += more
+            hits += extra
         return _result(total, hits)
 
     def _vocabulary(self) -> dict[int, list[str]]:

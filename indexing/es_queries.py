@@ -144,7 +144,8 @@ def clause_query(clause: Clause) -> dict[str, Any]:
 
 
 def tier_queries(query: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None:
-    """The exact tiers as queries: those on the short fields, the two on the body, and what any tier matches.
+    """The exact tiers as queries: those on the short fields, the two on the body, and what a tier on the
+    short fields matches (the total of a query that names records; one that names none counts the body's).
 
     In each, a record scores its best tier's rank (the same ranks in both), so
     bm25 added within a tier never lifts it over another. None for an empty query.
@@ -155,12 +156,8 @@ def tier_queries(query: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, 
     filters = [{"bool": {"filter": [clause_query(c) for c in t.clauses]}} for t in tiers]
     ranked = [{"constant_score": {"filter": f, "boost": TIER_STEP * (len(filters) - i)}}
               for i, f in enumerate(filters)]
-    # The last tier (every word anywhere) holds every other but those that ask for a year of
-    # issue or a number typed short, whose words need not be anywhere in the text.
-    own = [f for f, t in zip(filters, tiers, strict=True) if t.name.endswith("issued that year")
-           or t.name == "number typed short"]
-    union = {"bool": {"should": [filters[-1], *own], "minimum_should_match": 1}}
-    return {"dis_max": {"queries": ranked[:-2]}}, {"dis_max": {"queries": ranked[-2:]}}, union
+    named = {"bool": {"should": filters[:-2], "minimum_should_match": 1}}
+    return {"dis_max": {"queries": ranked[:-2]}}, {"dis_max": {"queries": ranked[-2:]}}, named
 
 
 def batch_query(batch: Batch, how: str = "short") -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ their fields read from ``bodies``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 
@@ -25,9 +26,10 @@ def by_edits(conn: sqlite3.Connection, query: str, found: list[int]) -> list[int
     if not found:
         return []
     marks = ",".join("?" * len(found))
-    fields = ", ".join(f"json_extract(doc, '$.{f}')" for f in FUZZY_FIELDS)
-    docs = {r[0]: dict(zip(FUZZY_FIELDS, r[1:], strict=True)) for r in conn.execute(
-        f"SELECT rowid, {fields} FROM bodies WHERE rowid IN ({marks})", found)}
+    # One json_extract of every field (a JSON array): each call parses the whole document.
+    paths = ", ".join(f"'$.{f}'" for f in FUZZY_FIELDS)
+    docs = {rowid: dict(zip(FUZZY_FIELDS, json.loads(values), strict=True)) for rowid, values in conn.execute(
+        f"SELECT rowid, json_extract(doc, {paths}) FROM bodies WHERE rowid IN ({marks})", found)}
     return rank_fuzzy(query, docs)
 
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from indexing.base import TOTAL_CAP, SearchFilters, Tier
-from indexing.fts_rows import COLUMNS, SPLIT, facet, tier_match
+from indexing.base import TOTAL_CAP, Clause, SearchFilters, Tier
+from indexing.fts_rows import COLUMNS, SPLIT, facet
+from indexing.sqlite_few import copy_few, few_copied, few_rowids
 from indexing.sqlite_schema import STATUS_SQL
 from pipeline.folding import fold
 
-__all__ = ["BODY_WINDOW", "SPLIT_CANDIDATES", "among_match", "body_window", "count_matches", "facet_match", "fill", "fill_stage",
-           "filter_sql", "prefix_match", "ranked", "rowids", "statement", "within"]
+__all__ = ["BODY_WINDOW", "SPLIT_CANDIDATES", "body_window", "count_matches", "facet_match", "fill", "fill_stage",
+           "filter_sql", "implies", "named_records", "prefix_match", "ranked", "rowids", "statement", "union_total",
+           "within"]
 
 #: Tiers on the body text rank at most this many candidates (the newest records
 #: containing every word); see :meth:`indexing.sqlite_fts.SqliteIndex.search`.
@@ -127,16 +129,15 @@ def within(tier: Tier, words: Tier) -> bool:
                and c.how in ("phrase", "all") for c in tier.clauses)
 
 
-def among_match(tier: Tier, found: list[int], words: Tier) -> tuple[str, str]:
-    """A tier asked only between the first and the last of ``found`` (in index order), every record it can
-    match (those of ``words``, :func:`within`).
+def implies(tier: Tier, other: Tier) -> bool:
+    """Whether every record of ``tier`` is one of ``other``'s: each clause of ``other`` is asked by one of
+    ``tier``'s, the same words in the same fields or some of them, a phrase standing for the words apart
+    ("letters as a phrase in subject or number, numbers anywhere" of "letters in subject or number, …")."""
+    def covers(c: Clause, d: Clause) -> bool:
+        return (c.terms == d.terms and c.exact == d.exact and (c.how == d.how or (c.how, d.how) == ("phrase", "all"))
+                and (c.fields == d.fields or c.fields in _PARTS.get(d.fields, ())))
 
-    The kind ``among``: the tier's MATCH expression (none for ``words`` itself: its records are
-    ``found``) and the rowids, joined by :data:`~indexing.fts_rows.SPLIT` (see :func:`ranked`).
-    """
-    table, expr = tier_match(tier)
-    assert table == "short_fts", tier
-    return "among", f"{'' if tier == words else expr}{SPLIT}{','.join(str(r) for r in found)}"
+    return all(any(covers(c, d) for c in tier.clauses) for d in other.clauses)
 
 
 def ranked(conn: sqlite3.Connection, table: str, expr: str, filt: str, facet: str, params: dict[str, object],
@@ -151,19 +152,13 @@ def ranked(conn: sqlite3.Connection, table: str, expr: str, filt: str, facet: st
     ``short_fts``: first indexed first. ``text_fts``: newest first within
     the window.
     """
-    if table == "among":
-        expr, ids = expr.split(SPLIT)
-        found = [int(r) for r in ids.split(",") if r]
-        if not expr or not found:
-            return found[: int(limit)]
-        # Between the first and the last of them: FTS5 seeks to the first and stops after the last (the
-        # filters stay: the few passed them). Looked up one by one (rowid IN), each costs 0.5-2 ms at a
-        # million records, more than the whole evaluation for a dozen.
-        src, cond, tier = statement("short_fts", expr, filt, facet)
-        args = {k: v for k, v in params.items() if k not in ("lo", "hi")}
-        sql = (f"SELECT f.rowid FROM {src} WHERE {cond} AND f.rowid BETWEEN :first AND :last ORDER BY f.rowid "
-               f"LIMIT {int(limit)}")
-        return [r for (r,) in conn.execute(sql, {**args, "tier": tier, "first": found[0], "last": found[-1]})]
+    if table == "few":  # a tier within the query's few records (indexing.sqlite_few)
+        if few_copied():
+            return few_rowids(expr, limit)
+        got = rowids(conn, "short_fts", expr, filt, facet, params, limit)
+        if len(got) < limit:  # a full evaluation: the next tiers are asked in memory
+            copy_few(conn)
+        return got
     if table == "split":
         # The records whose short fields match, then those of them whose text holds the rest.
         short, body = expr.split(SPLIT)
@@ -212,8 +207,30 @@ def fill(conn: sqlite3.Connection, tiers: Sequence[tuple[str, str]], filt: str, 
     return True
 
 
+def named_records(conn: sqlite3.Connection, parts: Sequence[tuple[str, str]], filt: str, facet: str,
+                  params: dict[str, object], found: set[int]) -> set[int]:
+    """The records ``found`` and ``parts`` (tiers, as :func:`ranked` asks them) hold together, up to
+    ``TOTAL_CAP + 1`` or a few more: each part asked for that many."""
+    seen = set(found)
+    for table, expr in parts:
+        if len(seen) > TOTAL_CAP:
+            break
+        seen.update(ranked(conn, table, expr, filt, facet, params, TOTAL_CAP + 1))
+    return seen
+
+
+def union_total(conn: sqlite3.Connection, named: set[int], union: str, filt: str, facet: str,
+                params: dict[str, object]) -> int:
+    """How many records are ``named`` or match ``union`` on ``text_fts`` (the body tiers), each once, up to
+    ``TOTAL_CAP + 1``: the body's first matches are asked for as many as could be named records too."""
+    if len(named) > TOTAL_CAP:
+        return len(named)
+    return len(named.union(rowids(conn, "text_fts", union, filt, facet, params, TOTAL_CAP + 1 + len(named))))
+
+
 def fill_stage(conn: sqlite3.Connection, short: list[tuple[str, str]], rest: list[tuple[str, str]], union: str,
-               filt: str, facet: str, params: dict[str, object], limit: int, rows: list[tuple]) -> int:
+               filt: str, facet: str, params: dict[str, object], limit: int, rows: list[tuple], *,
+               count: bool = True) -> int:
     """Fill ``rows`` from the short-field tiers, then from ``rest`` within the body window.
 
     Args:
@@ -222,6 +239,8 @@ def fill_stage(conn: sqlite3.Connection, short: list[tuple[str, str]], rest: lis
             window of ``union`` is the last one.
         union: What every tier of the stage matches (``text_fts``), for
             the window and the total.
+        count: Whether to count ``union``'s records when the windows read
+            did not hold them all (else 0 is returned then).
 
     Returns:
         How many records ``union`` matches (up to ``TOTAL_CAP + 1``).
@@ -249,6 +268,8 @@ def fill_stage(conn: sqlite3.Connection, short: list[tuple[str, str]], rest: lis
     params.pop("hi", None)
     if total is not None:
         return total
+    if not count:
+        return 0
     return count_matches(conn, "text_fts", union, filt, facet, params)
 
 

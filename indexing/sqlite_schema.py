@@ -1,15 +1,17 @@
 """The embedded index's file: its tables, and opening it (a new file gets them, an old one is checked).
 
-Layout (schema 7), built so that a search at a million records reads little:
+Layout (schema 8), built so that a search at a million records reads little:
 
 * ``docs``: one narrow row per record (key, facets, dates, folded issuer,
   number key) — filters, counts and joins read only this table;
 * ``bodies``: the stored document (JSON), read only for the page of hits;
 * ``short_fts``: the short fields (subject, number, title, issuer), folded
   by :mod:`pipeline.folding`, plus an unfolded lower-cased copy (``exact``)
-  for the exact-diacritics tier, and the subject's first and last words as
-  one term (``ends``: a name's family and given name). Small, so names and
-  numbers are ranked on short posting lists;
+  for the exact-diacritics tier, the subject's first and last words as
+  one term (``ends``: a name's family and given name), and the years
+  (1900-2099) written anywhere in the record, its text included (``years``:
+  "Nguyễn Văn An 1990", the person born that year, is asked here, not of the
+  text). Small, so names and numbers are ranked on short posting lists;
 * ``text_fts``: the short fields again and the body text, for "anywhere"
   matches. The body is folded by FTS5's ``unicode61 remove_diacritics 2``
   (after ``đ``→``d`` in Python), which gives the same tokens as
@@ -33,7 +35,7 @@ from pathlib import Path
 from indexing.base import INDEX_SCHEMA_VERSION
 from core.errors import IndexSchemaError
 
-__all__ = ["STATUS_SQL", "FTS_DDL", "SCHEMA", "COMPATIBLE_SCHEMAS", "connect"]
+__all__ = ["STATUS_SQL", "SHORT_FTS", "FTS_DDL", "SCHEMA", "COMPATIBLE_SCHEMAS", "connect"]
 
 # Status of a record on the date bound to :on. Mirrors pipeline.validity.status_on;
 # tests check that both agree.
@@ -44,11 +46,15 @@ STATUS_SQL = (
     "ELSE 'expired' END"
 )
 
-FTS_DDL = """
-CREATE VIRTUAL TABLE IF NOT EXISTS short_fts USING fts5(
-    subject, number, title, issuer, exact, ends, facets,
+#: The ``short_fts`` table's module and arguments (also those of the in-memory copy a search makes of its
+#: few records' short fields, :mod:`indexing.sqlite_few`).
+SHORT_FTS = """fts5(
+    subject, number, title, issuer, exact, ends, years, facets,
     tokenize = "unicode61 remove_diacritics 0", content = ''
-);
+)"""
+
+FTS_DDL = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS short_fts USING {SHORT_FTS};
 CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5(
     subject, number, title, issuer, body, facets,
     tokenize = "unicode61 remove_diacritics 2", content = ''
@@ -77,7 +83,7 @@ CREATE INDEX IF NOT EXISTS docs_date ON docs(issue_date, key);
 CREATE INDEX IF NOT EXISTS docs_number ON docs(number_key);
 """ + FTS_DDL
 
-#: The schemas whose files this code reads (7 added ``short_fts.ends``).
+#: The schemas whose files this code reads (8 added ``short_fts.years``).
 COMPATIBLE_SCHEMAS = {INDEX_SCHEMA_VERSION}
 
 

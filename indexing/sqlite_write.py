@@ -98,8 +98,8 @@ class SqliteStore:
             c.executemany("INSERT INTO docs(rowid, key, type, year, issue_date, valid_until, revoked_on,"
                           " issuer_folded, batch, number_key) VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
             c.executemany("INSERT INTO bodies(rowid, doc) VALUES (?,?)", body_rows)
-            c.executemany("INSERT INTO short_fts(rowid, subject, number, title, issuer, exact, ends, facets)"
-                          " VALUES (?,?,?,?,?,?,?,?)", short_rows)
+            c.executemany("INSERT INTO short_fts(rowid, subject, number, title, issuer, exact, ends, years, facets)"
+                          " VALUES (?,?,?,?,?,?,?,?,?)", short_rows)
             c.executemany("INSERT INTO text_fts(rowid, subject, number, title, issuer, body, facets)"
                           " VALUES (?,?,?,?,?,?,?)", text_rows)
             self._add_vocab(unique)
@@ -134,8 +134,8 @@ class SqliteStore:
                 continue
             shorts, texts = zip(*(fts_rows(rowid, json.loads(raw)) for rowid, raw in found))
             # Contentless tables forget a row by being told its values again.
-            c.executemany("INSERT INTO short_fts(short_fts, rowid, subject, number, title, issuer, exact, ends, facets)"
-                          " VALUES ('delete',?,?,?,?,?,?,?,?)", shorts)
+            c.executemany("INSERT INTO short_fts(short_fts, rowid, subject, number, title, issuer, exact, ends, years,"
+                          " facets) VALUES ('delete',?,?,?,?,?,?,?,?,?)", shorts)
             c.executemany("INSERT INTO text_fts(text_fts, rowid, subject, number, title, issuer, body, facets)"
                           " VALUES ('delete',?,?,?,?,?,?,?)", texts)
             ids = [(r[0],) for r in found]

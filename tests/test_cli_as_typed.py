@@ -113,3 +113,27 @@ def test_the_global_index_option_is_where_ingest_and_reindex_write(data: Path, t
     own_hits = json.loads(run_sohoa(copy, "search", "le van khoa", "--json").stdout)["hits"]
     assert "xac-minh.png" not in [Path(h["path"]).name for h in own_hits], own_hits
     assert own.stat().st_mtime_ns == before
+
+
+def test_search_in_text_adds_the_records_naming_the_words_in_their_text(tmp_path: Path) -> None:
+    """`search` answers with the records whose subject holds the name and says the texts were skipped;
+    `--in-text` adds the record naming the person only in its text, after them, in the total too."""
+    from indexing import open_index
+
+    def doc(key: str, subject: str, text: str) -> dict[str, object]:
+        return {"key": key, "type": "xac_minh_van_bang", "number": f"{len(key)}/SGDĐT", "issue_date": "2011-01-01",
+                "year": 2011, "issuer": "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "subject": subject, "title": "QUYẾT ĐỊNH",
+                "valid_until": None, "revoked_on": None, "needs_review": False, "batch": "hop-01",
+                "location": None, "path": "/scans/a.pdf", "pages": [1], "text": text}
+
+    url = f"sqlite:///{tmp_path / 'index.sqlite'}"
+    index = open_index(url)
+    index.write([doc("an", "Nguyễn Văn An", "Xác minh văn bằng của ông Nguyễn Văn An."),
+                 doc("list", "Trường THCS Lê Lợi", "Danh sách học sinh: Trần Bình, Nguyễn Văn An, Lê Hoa.")])
+    index.close()
+    named = run_sohoa(tmp_path, "--index", url, "search", "nguyen van an", "--json")
+    out = json.loads(named.stdout)
+    assert [h["key"] for h in out["hits"]] == ["an"] and out["total"] == 1 and out["texts_skipped"], named.stderr
+    assert "--in-text" in run_sohoa(tmp_path, "--index", url, "search", "nguyen van an").stdout
+    wide = json.loads(run_sohoa(tmp_path, "--index", url, "search", "nguyen van an", "--in-text", "--json").stdout)
+    assert [h["key"] for h in wide["hits"]] == ["an", "list"] and wide["total"] == 2 and not wide["texts_skipped"]

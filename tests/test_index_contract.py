@@ -186,17 +186,76 @@ RANKED = [
 ]
 
 
-def test_body_matches_after_short_field_matches(make_url: Callable[[], str]) -> None:
-    """Records naming the person only in their text come after the one about them; every one is found and counted."""
+def test_text_answers_what_no_record_is_named_by(make_url: Callable[[], str]) -> None:
+    """A record about the person is the answer: the records naming him only in their text are not offered
+    beside it, nor counted. Without one, the texts answer (after a subject a letter away), every one counted."""
     idx = open_index(make_url())
     try:
         idx.write([doc(f"k{i}", "xac_minh_van_bang", "2011-01-01", None, f"Trần Thị {i}", f"{i}/SGDĐT",
                        f"Theo hồ sơ, ông Nguyễn Văn An đã tốt nghiệp năm {2000 + i}.") for i in range(8)])
         idx.write(DOCS)
+        named = idx.search("nguyen van an", limit=20)
+        assert keys(named) == ["a"] and named.total == 1 and not named.total_capped
+        idx.delete(["a"])
         res = idx.search("nguyen van an", limit=5)
-        assert keys(res)[:1] == ["a"]  # the subject match first
+        assert keys(res)[:1] == ["d"]  # "Nguyễn Văn Anh", a letter away, before the words found in passing
         assert len(res.hits) == 5 and res.total == 9 and not res.total_capped
-        assert sorted(keys(idx.search("nguyen van an", limit=20))) == ["a"] + [f"k{i}" for i in range(8)]
+        assert sorted(keys(idx.search("nguyen van an", limit=20))) == ["d"] + [f"k{i}" for i in range(8)]
+    finally:
+        idx.close()
+
+
+def test_also_in_texts_ranks_them_after_the_named_records(make_url: Callable[[], str]) -> None:
+    """The ranking contract of the two scopes. By default a record about the person is the answer and the result
+    says the texts were skipped; asked "also in the texts" (``in_text``), the records naming him only in their
+    text come after it, each record shown and counted once (the one about him holds his name in its text too),
+    a page full or not."""
+    idx = open_index(make_url())
+    try:
+        idx.write([doc(f"k{i}", "xac_minh_van_bang", "2011-01-01", None, f"Trần Thị {i}", f"{i}/SGDĐT",
+                       f"Theo hồ sơ, ông Nguyễn Văn An đã tốt nghiệp năm {2000 + i}.") for i in range(8)])
+        idx.write(DOCS)
+        named = idx.search("nguyen van an")
+        assert keys(named) == ["a"] and named.total == 1 and named.texts_skipped
+        wide = idx.search("nguyen van an", in_text=True)
+        assert keys(wide)[0] == "a" and sorted(keys(wide)[1:]) == [f"k{i}" for i in range(8)]
+        assert wide.total == 9 and not wide.total_capped and not wide.texts_skipped
+        for limit in (1, 5):
+            page = idx.search("nguyen van an", limit=limit, in_text=True)
+            assert keys(page)[0] == "a" and len(set(keys(page))) == limit and page.total == 9
+        # A name and a year: the named records hold the year in their text, one more record only there.
+        idx.write([doc(f"n{i}", "xac_minh_van_bang", "2012-01-01", None, "Lê Văn Tám", f"{20 + i}/SGDĐT",
+                       f"Ông Lê Văn Tám, sinh năm {1990 + i % 3}.") for i in range(6)])
+        idx.write([doc("p", "cong_nhan_chuan_quoc_gia", "2013-01-01", None, "Trường THCS Lê Lợi", "7/QĐ-UBND",
+                       "Hiệu trưởng: ông Lê Văn Tám, sinh năm 1990.")])
+        for limit in (1, 20):
+            res = idx.search("Lê Văn Tám 1990", limit=limit, in_text=True)
+            assert res.total == 3 and keys(res)[: min(limit, 2)] == ["n0", "n3"][:limit]
+        assert keys(idx.search("Lê Văn Tám 1990", in_text=True))[2] == "p"
+        assert keys(idx.search("Lê Văn Tám 1990")) == ["n0", "n3"]
+        # Nothing to skip: a query no record is named by (the texts answer), a listing without words.
+        texts = idx.search("tot nghiep")
+        assert texts.total == 9 and not texts.texts_skipped
+        assert not idx.search("", SearchFilters(year=2013)).texts_skipped
+    finally:
+        idx.close()
+
+
+def test_total_of_named_records_counts_each_tier(make_url: Callable[[], str]) -> None:
+    """The total of a query that names records counts every record of its tiers, a page full or not: the words
+    in the short fields, a name with a number anywhere, a number typed short."""
+    idx = open_index(make_url())
+    try:
+        idx.write([doc(f"n{i}", "xac_minh_van_bang", "2011-01-01", None, "Lê Văn Tám", f"{i}/SGDĐT",
+                       f"Ông Lê Văn Tám, sinh năm {1990 + i % 3}.") for i in range(9)])
+        idx.write([doc(f"s{i}", "xac_minh_van_bang", "2012-01-01", None, f"Phạm Thị {i}", f"{1595 + i}/SGDĐT-VP")
+                   for i in range(3)])
+        for limit in (2, 20):
+            assert idx.search("le van tam", limit=limit).total == 9
+            assert idx.search("Lê Văn Tám 1990", limit=limit).total == 3
+            assert idx.search("1595 sgd", limit=limit).total == 1
+        idx.write([doc("t", "xac_minh_van_bang", "2011-01-01", None, "Tám Lê Văn", "99/SGDĐT")])
+        assert idx.search("le van tam", limit=2).total == 10  # the words in any order count too
     finally:
         idx.close()
 
@@ -205,11 +264,11 @@ def test_ranking_exact_then_folded_then_fuzzy(make_url: Callable[[], str]) -> No
     idx = open_index(make_url())
     try:
         idx.write(RANKED)
-        # exact diacritics, then the folded phrase, then all words apart; the OCR-damaged name
-        # ("Nguyễn Văm An") is not offered while the name is found as typed
-        assert keys(idx.search("Nguyễn Văn An")) == ["r1", "r2", "r3"]
-        assert keys(idx.search("nguyen van an"))[2:] == ["r3"]
-        assert set(keys(idx.search("nguyen van an"))[:2]) == {"r1", "r2"}
+        # exact diacritics, then the folded phrase; the words apart in a text (r3) and the OCR-damaged
+        # name ("Nguyễn Văm An") are not offered while the name is found as typed
+        assert keys(idx.search("Nguyễn Văn An")) == ["r1", "r2"]
+        assert set(keys(idx.search("nguyen van an"))) == {"r1", "r2"}
+        assert keys(idx.search("Nguyễn Văn An", in_text=True)) == ["r1", "r2", "r3"]  # the text's words last
         assert keys(idx.search("Nguyên Văn An"))[:2] == ["r2", "r1"]
         # fuzzy matches fill a page when no record holds the words: each one edit away here
         assert set(keys(idx.search("nguyen vaz an"))) == {"r1", "r2", "r5"}

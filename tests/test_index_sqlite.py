@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
+import indexing.fts_rows
 import indexing.sqlite_fts
 import indexing.sqlite_match
 from indexing import SearchFilters, open_index, rebuild_index
-from indexing.fts_rows import fts_body, fts_query
+from indexing.fts_rows import fts_body, fts_query, years_text
 from indexing.sqlite_fts import SqliteIndex
 from indexing.sqlite_match import facet_match, filter_sql
 from indexing.sqlite_schema import STATUS_SQL
@@ -97,6 +98,34 @@ def test_fts_folds_body_like_fold(text: str, form: str) -> None:
     assert got == re.findall(r"\w+", fold(text))
 
 
+year_text = st.text(alphabet=st.sampled_from(list("19200865 /.-:aăbđ_Ưư\u0301")), max_size=40)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(text=year_text)
+def test_years_column_holds_the_years_fts_reads(text: str) -> None:
+    """``short_fts.years`` holds exactly the words of 1900-2099 that FTS5 reads in the text."""
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 2')")
+    con.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    con.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (fts_body({"text": text}),))
+    got = {t for (t,) in con.execute("SELECT term FROM v") if re.fullmatch(r"(19|20)[0-9][0-9]", t)}
+    assert years_text([text]) == " ".join(sorted(got))
+
+
+def test_years_anywhere_asked_of_the_short_fields(generated, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name with a year anywhere ("Nguyễn Văn An 1990") asked of ``short_fts.years`` finds the same pages and
+    totals as asked of the text."""
+    idx, qs = generated
+    qs = [q for q in qs if q.kind in ("name and birth year", "school and year")]
+    with_years = [idx.search(q.text, q.filters, limit=5) for q in qs]
+    with monkeypatch.context() as m:
+        m.setattr(indexing.fts_rows, "in_years", lambda clause: False)
+        in_text = [idx.search(q.text, q.filters, limit=5) for q in qs]
+    assert [[h.key for h in p.hits] for p in with_years] == [[h.key for h in p.hits] for p in in_text]
+    assert [p.total for p in with_years] == [p.total for p in in_text]
+
+
 def test_rewrites_leave_no_stale_entries(index: SqliteIndex) -> None:
     """Contentless tables are told exactly what to forget (integrity-check); rowids are not reused.
 
@@ -129,19 +158,19 @@ def test_filters_are_tokens_of_the_fts_tables(index: SqliteIndex) -> None:
 def test_body_tiers_rank_within_a_window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With more body-only matches than the window, the page is still full and the total exact.
 
-    The same records as the contract's test_body_matches_after_short_field_matches, with a window of 3.
+    The same records as the contract's test_text_answers_what_no_record_is_named_by, with a window of 3.
     """
     monkeypatch.setattr(indexing.sqlite_match, "BODY_WINDOW", 3)
     idx = SqliteIndex(tmp_path / "w.sqlite")
     try:
         idx.write([doc(f"k{i}", "xac_minh_van_bang", "2011-01-01", None, f"Trần Thị {i}", f"{i}/SGDĐT",
                        f"Theo hồ sơ, ông Nguyễn Văn An đã tốt nghiệp năm {2000 + i}.") for i in range(8)])
-        idx.write(DOCS)
+        idx.write([d for d in DOCS if d["key"] != "a"])
         res = idx.search("nguyen van an", limit=5)
-        assert [h.key for h in res.hits][:1] == ["a"]  # the subject match first
+        assert [h.key for h in res.hits][:1] == ["d"]  # the near subject first
         assert len(res.hits) == 5 and res.total == 9 and not res.total_capped
         every = [h.key for h in idx.search("nguyen van an", limit=20).hits]
-        assert sorted(every) == ["a"] + [f"k{i}" for i in range(8)]
+        assert sorted(every) == ["d"] + [f"k{i}" for i in range(8)]
         assert every.index("k7") < every.index("k0")  # window by window, newest first
     finally:
         idx.close()
@@ -201,6 +230,19 @@ def test_tiers_within_the_words_are_asked_among_their_few_records(generated, mon
         assert [p.total for p in pages] == [p.total for p in full]
 
 
+def test_total_is_what_a_page_large_enough_shows(generated) -> None:
+    """The total of a page of 3 (counted, the page being full) is the number of records a page of 1,000 shows
+    (every tier read to its end), names, numbers and misread queries alike."""
+    idx, qs = generated
+    counted = 0
+    for q in qs:
+        small, large = idx.search(q.text, q.filters, limit=3), idx.search(q.text, q.filters, limit=1000)
+        if not large.total_capped and not any(h.near for h in large.hits):
+            assert small.total == large.total == len(large.hits), q
+            counted += len(small.hits) == 3 and len(large.hits) > 3
+    assert counted >= 10  # a dozen of them counted past a full page
+
+
 def test_words_no_short_field_holds_spare_the_tiers_within_them(generated) -> None:
     from indexing.base import ranking_tiers
     from indexing.fts_rows import tier_match
@@ -210,7 +252,7 @@ def test_words_no_short_field_holds_spare_the_tiers_within_them(generated) -> No
     query = "Giám Đốc Sở"  # in every issuer and signature, never all three words in a short field
     tiers = ranking_tiers(query)
     words = next(t for t in tiers if t.name == "words in short fields")
-    probes = [t for t in tiers if t.name in ("words in subject or number", "words in short fields")]
+    probes = [words]  # asked once, for FEW + 1 records: none, so no tier within it is asked anywhere
     spared = [tier_match(t)[1] for t in tiers if within(t, words) and t not in probes]
     assert len(spared) >= 2  # exact words, the phrase in the subject or number
     asked: list[str] = []
@@ -220,5 +262,5 @@ def test_words_no_short_field_holds_spare_the_tiers_within_them(generated) -> No
     finally:
         idx._conn.set_trace_callback(None)
     assert hits  # found in the body
-    assert all(any(tier_match(t)[1] in s for s in asked) for t in probes)  # each once, for a page
+    assert all(any(tier_match(t)[1] in s for s in asked) for t in probes)
     assert not [e for e in spared if any(e in s for s in asked)]

@@ -422,9 +422,27 @@ def test_search_without_diacritics_with_highlights_badges_and_facets(demo: Demo)
     assert 'class="badge st-valid">còn hiệu lực' in r.text
     assert re.search(r'<b id="total">1</b>', r.text)
     r = c.get("/search", params={"q": "so giao duc"})
-    assert re.search(r'<b id="total">3</b>', r.text)
+    # the two records the Sở issued; the third, the UBND's, names the Sở only in its text
+    assert re.search(r'<b id="total">2</b>', r.text)
     assert "hết hiệu lực" in r.text and "chưa rõ" in r.text
     assert re.search(r"Kiểm|kiểm định chất lượng giáo dục</a> <span class=\"count\">1</span>", r.text)
+
+
+def test_search_offers_the_documents_text_when_it_skipped_it(demo: Demo) -> None:
+    """Records named by the query are the answer; a link asks again "also in the texts", which shows the
+    record naming the words only in its text after them, counts it, and offers the link no more."""
+    c = client_for(demo, "tracuu")
+    named = c.get("/search", params={"q": "so giao duc"})
+    link = re.search(r'<a id="also-in-text" href="([^"]+)"[^>]*>Tìm cả trong nội dung văn bản</a>', named.text)
+    assert link and "text=1" in link.group(1)
+    wide = c.get(link.group(1).replace("&amp;", "&"))
+    assert wide.status_code == 200 and re.search(r'<b id="total">3</b>', wide.text)
+    shown = [re.findall(r'class="subject" href="/records/([^"?]+)', r.text) for r in (named, wide)]
+    assert len(shown[0]) == 2 and shown[1][:2] == shown[0] and len(set(shown[1])) == 3  # the text's record last
+    assert 'id="also-in-text"' not in wide.text
+    assert 'id="also-in-text"' not in c.get("/search", params={"q": "nguyen vam an"}).text  # the texts were asked
+    english = c.get("/search", params={"q": "so giao duc", "lang": "en"})
+    assert "Also search the documents&#39; text" in english.text or "Also search the documents' text" in english.text
 
 
 def test_a_misread_query_shows_its_near_matches_as_such(demo: Demo) -> None:

@@ -72,6 +72,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "all_types": "Mọi loại thủ tục", "year": "Năm", "issuer": "Cơ quan ban hành", "status": "Tình trạng",
         "any_status": "Mọi tình trạng", "on_date": "tại ngày", "find": "Tìm",
         "results": "kết quả", "more_than": "hơn", "no_results": "Không tìm thấy hồ sơ nào.",
+        "also_in_text": "Tìm cả trong nội dung văn bản",
+        "also_in_text_title": "Thêm các hồ sơ chỉ nhắc đến các chữ này trong nội dung (người ký, danh sách "
+                              "học sinh, hiệu trưởng…), xếp sau các hồ sơ trên",
         "near_match": "gần đúng",
         "near_match_title": "Hồ sơ không có đúng các chữ đã gõ mà có cách viết gần nhất "
                             "(có thể do đọc sai chữ trên bản quét)",
@@ -152,6 +155,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "all_types": "All procedure types", "year": "Year", "issuer": "Issuer", "status": "Status",
         "any_status": "Any status", "on_date": "on", "find": "Search",
         "results": "results", "more_than": "more than", "no_results": "No record found.",
+        "also_in_text": "Also search the documents' text",
+        "also_in_text_title": "Add the records that hold these words only in their text (a signer, a list of "
+                              "pupils, a principal…), after the records above",
         "near_match": "near match",
         "near_match_title": "The record does not hold the words as typed but the nearest spelling of them "
                             "(perhaps a misread on the scan)",

@@ -91,21 +91,23 @@ class SearchOutcome:
     by_status: Counter[str] = field(default_factory=Counter)
     partial: bool = False
     capped: bool = False  # the engine stopped counting at ``total``: "more than"
+    texts_skipped: bool = False  # only records named by the query: the texts may be asked too (SearchResult's)
 
 
 def search_records(
-    index: SearchIndex, query: str, filters: SearchFilters, status: str | None, on: dt.date,
+    index: SearchIndex, query: str, filters: SearchFilters, status: str | None, on: dt.date, *, in_text: bool = False,
 ) -> SearchOutcome:
     """Search, compute each hit's status on ``on``, filter by status and count facets.
 
     ``valid`` is filtered by the engine (``filters.valid_on``); other statuses
     are filtered here on the first :data:`FACET_LIMIT` hits, and the facets are
-    counted on those hits too (``partial`` says when there were more).
+    counted on those hits too (``partial`` says when there were more). ``in_text``: the records holding
+    the words only in their text too, after the others (:meth:`indexing.base.SearchIndex.search`).
     """
     if status == "valid":
         filters = SearchFilters(type=filters.type, year=filters.year, issuer=filters.issuer, valid_on=on,
                                 batch=filters.batch)
-    result = index.search(query, filters, limit=FACET_LIMIT)
+    result = index.search(query, filters, limit=FACET_LIMIT, in_text=in_text)
     hits: list[HitView] = []
     for h in result.hits:
         d = h.doc
@@ -121,7 +123,7 @@ def search_records(
     partial = result.total > len(result.hits)
     total = result.total if not status or status == "valid" else len(hits)
     capped = result.total_capped and (not status or status == "valid")
-    out = SearchOutcome(total=total, hits=hits, partial=partial, capped=capped)
+    out = SearchOutcome(total=total, hits=hits, partial=partial, capped=capped, texts_skipped=result.texts_skipped)
     for hv in hits:
         out.by_type[hv.type] += 1
         out.by_year[int(hv.issue_date[:4]) if hv.issue_date else None] += 1

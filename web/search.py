@@ -45,6 +45,8 @@ class SearchAsked:
     status: str | None
     on: dt.date
     page: int
+    #: "Also in the texts": the records holding the words only in their text too, after those named by them.
+    text: bool = False
 
     @classmethod
     def of(cls, request: Request) -> "SearchAsked":
@@ -54,12 +56,13 @@ class SearchAsked:
                    type=qp.get("type") if qp.get("type") in {t.value for t in ProcedureType} else None,
                    year=small_int(qp.get("year")), issuer=qp.get("issuer", "").strip()[:100] or None,
                    status=qp.get("status") if qp.get("status") in queries.STATUSES else None,
-                   on=parse_date(qp.get("on")) or dt.date.today(), page=small_int(qp.get("page"), least=1) or 1)
+                   on=parse_date(qp.get("on")) or dt.date.today(), page=small_int(qp.get("page"), least=1) or 1,
+                   text=qp.get("text") == "1")
 
     def params(self) -> dict[str, object]:
         """The search's words and filters (not its page), as the URL and the audit trail name them."""
         return {"q": self.q, "type": self.type, "year": self.year, "issuer": self.issuer, "status": self.status,
-                "on": self.on.isoformat()}
+                "on": self.on.isoformat(), "text": 1 if self.text else None}
 
     def link(self, path: str = "/search", **change: object) -> str:
         """The URL of this search at ``path``, with the parts in ``change`` changed (``None`` drops one)."""
@@ -72,7 +75,8 @@ class SearchAsked:
         index = open_index(web_state(request).settings.resolved_index_url)
         try:
             return queries.search_records(index, self.q, SearchFilters(type=self.type, year=self.year,
-                                                                       issuer=self.issuer), self.status, self.on)
+                                                                       issuer=self.issuer), self.status, self.on,
+                                          in_text=self.text)
         finally:
             index.close()
 

@@ -29,6 +29,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             args.query,
             SearchFilters(type=args.type, year=args.year, issuer=args.issuer, valid_on=args.valid_on),
             limit=args.limit,
+            in_text=args.in_text,
         )
     finally:
         index.close()
@@ -45,7 +46,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                      "status": status, "score": round(hit.score, 3), "snippet": hit.snippet})
     if args.json:
         print(json.dumps({"query": args.query, "total": result.total, "total_capped": result.total_capped,
-                          "hits": rows}, ensure_ascii=False, indent=2))
+                          "texts_skipped": result.texts_skipped, "hits": rows}, ensure_ascii=False, indent=2))
         return ExitCode.OK
     labels = PROCEDURE_LABELS[args.lang]
     more = ("hơn " if args.lang == "vi" else "more than ") if result.total_capped else ""
@@ -55,6 +56,9 @@ def cmd_search(args: argparse.Namespace) -> int:
               f"{r['issue_date'] or '?'} | {STATUS_LABELS[args.lang][str(r['status'])]}")
         print(f"  {r['location'] or r['batch']} · {r['path']} trang {r['pages']}")
         print(f"  {r['snippet']}")
+    if result.texts_skipped:
+        print("(chỉ các văn bản có tên/số khớp; thêm --in-text để tìm cả trong nội dung văn bản)" if args.lang == "vi"
+              else "(only records named by the query; add --in-text to also search the documents' text)")
     return ExitCode.OK
 
 
@@ -93,6 +97,9 @@ def _search_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--issuer", help="issuing body (part of its name)")
     p.add_argument("--valid-on", type=iso_date, help="only records still valid on this date (YYYY-MM-DD)")
     p.add_argument("--limit", type=int, default=20, help="at most this many results (default: 20)")
+    p.add_argument("--in-text", action="store_true",
+                   help="also records holding the words only in their text (a signer, a pupil listed), after those "
+                        "whose subject, number, title or issuer holds them")
     p.add_argument("--json", action="store_true", help="JSON output")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of labels (default: vi)")
 
